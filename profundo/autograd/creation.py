@@ -1,0 +1,97 @@
+"""Making tensors: from data, filled with a constant, ranges, identity and random draws.
+
+Floating tensors get the default dtype (float32) unless ``dtype`` says otherwise; random draws
+come from profundo's generator, so ``pf.manual_seed(n)`` makes them reproducible.
+
+>>> pf.zeros(2, 3).shape
+(2, 3)
+>>> pf.randn(4, requires_grad=True)   # standard normal, float32
+"""
+from __future__ import annotations
+
+from .. import backend as B
+from .tensor import Tensor
+
+
+def _shape(shape) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def _dtype(dtype):
+    return B.default_dtype if dtype is None else dtype
+
+
+def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor from a list, array, scalar or tensor (copied). Floats become float32 by default."""
+    src = data.data if isinstance(data, Tensor) else data
+    return Tensor(B.xp.array(src, dtype=dtype), dtype=dtype, requires_grad=requires_grad)
+
+
+def as_tensor(data, dtype=None) -> Tensor:
+    """Like ``tensor`` but returns ``data`` itself when it is already a Tensor of that dtype."""
+    if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
+        return data
+    return Tensor(data, dtype=dtype)
+
+
+def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
+    return Tensor(B.xp.zeros(_shape(shape), _dtype(dtype)), requires_grad=requires_grad)
+
+
+def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
+    return Tensor(B.xp.ones(_shape(shape), _dtype(dtype)), requires_grad=requires_grad)
+
+
+def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return Tensor(B.xp.full(shape, fill_value, _dtype(dtype)), requires_grad=requires_grad)
+
+
+def arange(start, stop=None, step=1, dtype=None, requires_grad=False) -> Tensor:
+    """``[start, stop)`` by ``step``; integer arguments give an integer tensor, as in NumPy."""
+    arr = B.xp.arange(start, stop, step, dtype=dtype) if stop is not None else B.xp.arange(start, dtype=dtype)
+    return Tensor(arr, requires_grad=requires_grad)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
+    return Tensor(B.xp.eye(n, m, dtype=_dtype(dtype)), requires_grad=requires_grad)
+
+
+def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
+    """Standard normal samples N(0, 1)."""
+    arr = B.rng().standard_normal(_shape(shape), dtype=_dtype(dtype))
+    return Tensor(arr, requires_grad=requires_grad)
+
+
+def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
+    """Uniform samples in [0, 1)."""
+    arr = B.rng().random(_shape(shape), dtype=_dtype(dtype))
+    return Tensor(arr, requires_grad=requires_grad)
+
+
+def _like(t):
+    return t.data if isinstance(t, Tensor) else B.xp.asarray(t)
+
+
+def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
+    return Tensor(B.xp.zeros_like(_like(t), dtype=dtype), requires_grad=requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False) -> Tensor:
+    return Tensor(B.xp.ones_like(_like(t), dtype=dtype), requires_grad=requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, requires_grad=False) -> Tensor:
+    return Tensor(B.xp.full_like(_like(t), fill_value, dtype=dtype), requires_grad=requires_grad)
+
+
+def randn_like(t, dtype=None, requires_grad=False) -> Tensor:
+    arr = _like(t)
+    return randn(*arr.shape, dtype=dtype or arr.dtype, requires_grad=requires_grad)
+
+
+def rand_like(t, dtype=None, requires_grad=False) -> Tensor:
+    arr = _like(t)
+    return rand(*arr.shape, dtype=dtype or arr.dtype, requires_grad=requires_grad)

@@ -1,0 +1,89 @@
+"""Backpropagation: the chain rule applied to the recorded graph, from the output back to the leaves.
+
+1. Order the graph topologically (every tensor after the tensors it was computed from).
+2. Walk it from the output back: each op turns ∂L/∂output into ∂L/∂input (its ``backward``).
+3. Where a tensor fed several ops, the gradients that reach it are summed.
+4. Leaves that require grad add their gradient to ``.grad`` (accumulating across calls).
+"""
+from __future__ import annotations
+
+from .. import backend as B
+from .function import unbroadcast
+from .grad_mode import debug_enabled
+from .tensor import Tensor
+
+
+def topological_order(root: Tensor) -> list:
+    """Tensors that ``root`` depends on (requiring grad), each after all of its inputs."""
+    order, seen = [], set()
+    stack = [(root, False)]
+    while stack:
+        t, finished = stack.pop()
+        if finished:
+            order.append(t)
+            continue
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        stack.append((t, True))
+        fn = t._fn
+        if fn is not None:
+            for x in fn.inputs:
+                if isinstance(x, Tensor) and x._requires_grad and id(x) not in seen:
+                    stack.append((x, False))
+    return order
+
+
+def backward(root: Tensor, gradient=None, retain_graph: bool = False) -> None:
+    if not root._requires_grad:
+        raise RuntimeError(
+            "backward(): this tensor does not require grad and has no graph; create the inputs "
+            "with requires_grad=True (and compute outside pf.no_grad())"
+        )
+    xp = B.xp
+    if gradient is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward(): the output has shape {root.shape}, not a single number; reduce it "
+                f"first (e.g. y.sum().backward()) or pass gradient= with shape {root.shape}"
+            )
+        gradient = xp.ones_like(root.data)
+    else:
+        gradient = gradient.data if isinstance(gradient, Tensor) else xp.asarray(gradient, root.dtype)
+        if gradient.shape != root.shape:
+            raise ValueError(
+                f"backward(): gradient has shape {gradient.shape}, expected the output's shape {root.shape}"
+            )
+    check = debug_enabled()
+    grads = {id(root): gradient}
+    for t in reversed(topological_order(root)):
+        g = grads.pop(id(t), None)
+        if g is None:
+            continue
+        fn = t._fn
+        if fn is None or t._retain:
+            t.grad = g if t.grad is None else t.grad + g
+        if fn is None:
+            continue
+        if "released" in fn.__dict__:
+            raise RuntimeError(
+                f"backward(): the graph through {type(fn).__name__} was already freed by an earlier "
+                "backward(); call the first backward with retain_graph=True to go through it twice"
+            )
+        in_grads = fn.backward(g)
+        if not isinstance(in_grads, tuple):
+            in_grads = (in_grads,)
+        for x, gx in zip(fn.inputs, in_grads):
+            if gx is None or not isinstance(x, Tensor) or not x._requires_grad:
+                continue
+            gx = unbroadcast(gx, x.data.shape)
+            if check and not bool(xp.isfinite(gx).all()):
+                raise FloatingPointError(
+                    f"anomaly: the backward of {type(fn).__name__} produced NaN or inf in the "
+                    f"gradient of an input of shape {x.shape}"
+                )
+            prev = grads.get(id(x))
+            grads[id(x)] = gx if prev is None else prev + gx
+        if not retain_graph:
+            fn.release()
+            fn.inputs = ()

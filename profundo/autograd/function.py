@@ -1,0 +1,124 @@
+"""``Function``: one differentiable operation, its forward and its backward side by side.
+
+An op subclasses ``Function`` and writes two methods over plain arrays::
+
+    class Exp(Function):
+        '''y = eˣ,  ∂L/∂x = ∂L/∂y · y'''
+        def forward(self, x):
+            self.y = B.xp.exp(x)
+            return self.y
+
+        def backward(self, grad):
+            return grad * self.y
+
+    def exp(x):
+        return Exp.apply(x)
+
+``apply`` unwraps the inputs (tensors, arrays, scalars: positional; settings such as ``axis``: keywords), runs ``forward`` and, when a gradient is wanted, links the result to
+this function so that ``backward()`` can walk the graph later. ``backward`` returns one gradient per
+input (a tuple for several, ``None`` where an input needs none); gradients over broadcast
+dimensions are summed back to each input's shape by the engine, so ops never do it themselves.
+"""
+from __future__ import annotations
+
+import numpy
+
+from .. import backend as B
+from .grad_mode import grad_enabled
+
+
+class Function:
+    """Base of every differentiable op. Subclasses define ``forward`` and ``backward``."""
+
+    __slots__ = ("inputs", "__dict__")
+
+    #: Set False for ops whose output never carries a gradient (comparisons, argmax, step).
+    differentiable = True
+
+    def forward(self, *arrays, **kwargs):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def backward(self, grad):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs, **kwargs):
+        """Run the op on Tensors, arrays or scalars; record it in the graph when grads are wanted."""
+        fn = cls()
+        arrays = [x.data if isinstance(x, Tensor) else _operand(x, inputs) for x in inputs]
+        try:
+            out = fn.forward(*arrays, **kwargs)
+        except ValueError as err:
+            shapes = ", ".join(str(getattr(a, "shape", type(a).__name__)) for a in arrays)
+            raise ValueError(f"{cls.__name__}: {err} (input shapes: {shapes})") from None
+        result = Tensor._wrap(out)
+        if cls.differentiable and grad_enabled() and any(
+            isinstance(x, Tensor) and x.requires_grad for x in inputs
+        ):
+            fn.inputs = inputs
+            result.requires_grad = True
+            result._fn = fn
+        return result
+
+    def needs_grad(self, i: int) -> bool:
+        """True when input ``i`` is a tensor that wants a gradient (to skip needless work)."""
+        x = self.inputs[i]
+        return isinstance(x, Tensor) and x._requires_grad
+
+    def release(self) -> None:
+        """Drop the arrays saved for backward (after a backward pass without ``retain_graph``)."""
+        self.__dict__.clear()
+        self.__dict__["released"] = True
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+def unbroadcast(grad, shape):
+    """Sum ``grad`` over the dimensions that broadcasting added or stretched, back to ``shape``."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1
+    )
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    if extra:
+        grad = grad.reshape(shape)
+    return grad
+
+
+def _operand(value, inputs):
+    """A non-Tensor operand, made so that it never promotes the tensors' dtype.
+
+    Python scalars stay as they are (NumPy treats them as weak); NumPy scalars become Python
+    scalars; float arrays and lists take the dtype of the first floating tensor among ``inputs``.
+    """
+    if isinstance(value, numpy.generic):
+        return value.item()
+    if value is None or isinstance(value, (bool, int, float, slice)):
+        return value
+    if isinstance(value, (list, numpy.ndarray)) or isinstance(value, B.xp.ndarray):
+        arr = B.xp.asarray(value)
+        if arr.dtype.kind == "f":
+            for x in inputs:
+                if isinstance(x, Tensor) and x.data.dtype.kind == "f":
+                    return arr.astype(x.data.dtype, copy=False)
+        return arr
+    return value
+
+
+def as_array(value, like=None):
+    """An array from a Tensor, array, list or scalar (keeps dtype of arrays; floats → default)."""
+    if isinstance(value, Tensor):
+        return value.data
+    if isinstance(value, B.xp.ndarray):
+        return value
+    arr = B.xp.asarray(value)
+    if arr.dtype.kind == "f" and arr.dtype != B.default_dtype:
+        arr = arr.astype(like.dtype if like is not None else B.default_dtype)
+    return arr
+
+
+from .tensor import Tensor  # noqa: E402  (Tensor and Function refer to each other)

@@ -1,0 +1,131 @@
+"""The array backend: which array module runs the math, the default dtype, the random generator.
+
+Every op is written against ``backend.xp`` — NumPy on the CPU, CuPy on an NVIDIA GPU — so the same
+forward and backward code runs on both::
+
+    from profundo import backend as B
+    y = B.xp.exp(x)
+
+Choose the backend with ``pf.set_backend("cupy")`` or the environment variable
+``PROFUNDO_BACKEND=cupy``. ``pf.manual_seed(n)`` makes every random draw (initializers, dropout,
+shuffling) reproducible.
+
+BLAS threads: NumPy's OpenBLAS starts one thread per core it *sees*, which on a shared or
+containerized machine can be many more than the cores it *gets*; the threads then fight and a
+128×784 @ 784×256 product becomes 10-80× slower. profundo caps BLAS threads at the number of
+cores this process may run on (``os.sched_getaffinity`` and the cgroup CPU quota) when it is
+imported. ``pf.set_num_threads(n)`` changes it; ``PROFUNDO_NUM_THREADS`` (or ``OMP_NUM_THREADS``)
+set before import wins.
+"""
+from __future__ import annotations
+
+import math
+import os
+
+import numpy
+
+xp = numpy                      #: the array module of the active backend (numpy or cupy)
+name = "numpy"                  #: "numpy" or "cupy"
+default_dtype = numpy.float32   #: dtype of new floating tensors and parameters
+_rng = numpy.random.default_rng()
+_thread_limiter = None
+
+
+def set_backend(backend: str) -> None:
+    """Select the array module: ``"numpy"`` (CPU) or ``"cupy"`` (NVIDIA GPU)."""
+    global xp, name, _rng
+    if backend == "numpy":
+        xp = numpy
+    elif backend == "cupy":
+        try:
+            import cupy
+        except ImportError as err:  # pragma: no cover - depends on the machine
+            raise ImportError(
+                "set_backend('cupy') needs CuPy and an NVIDIA GPU: pip install 'profundo[gpu]'"
+            ) from err
+        xp = cupy
+    else:
+        raise ValueError(f"set_backend: expected 'numpy' or 'cupy', got {backend!r}")
+    name = backend
+    _rng = xp.random.default_rng()
+
+
+def get_backend() -> str:
+    """Name of the active backend, ``"numpy"`` or ``"cupy"``."""
+    return name
+
+
+def set_default_dtype(dtype) -> None:
+    """Set the floating dtype of new tensors (``"float32"`` by default, ``"float64"`` on request)."""
+    global default_dtype
+    dt = numpy.dtype(dtype)
+    if dt.kind != "f":
+        raise TypeError(f"set_default_dtype: expected a floating dtype, got {dt}")
+    default_dtype = dt.type
+
+
+def get_default_dtype():
+    return default_dtype
+
+
+def manual_seed(seed: int) -> None:
+    """Seed profundo's random generator: initializers, dropout and shuffling become reproducible."""
+    global _rng
+    _rng = xp.random.default_rng(seed)
+
+
+def rng():
+    """The random generator of the active backend (a ``Generator``)."""
+    return _rng
+
+
+def get_rng_state() -> dict:
+    """The generator's state, as plain data (to save with a checkpoint)."""
+    return _rng.bit_generator.state
+
+
+def set_rng_state(state: dict) -> None:
+    _rng.bit_generator.state = state
+
+
+def to_numpy(array):
+    """A NumPy array from a backend array (a copy from the GPU, the same array on the CPU)."""
+    if name == "cupy" and not isinstance(array, numpy.ndarray):
+        return xp.asnumpy(array)
+    return numpy.asarray(array)
+
+
+def available_cores() -> int:
+    """Cores this process may actually use: CPU affinity, capped by a cgroup CPU quota."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    try:
+        with open("/sys/fs/cgroup/cpu.max") as f:
+            quota, period = f.read().split()
+        if quota != "max":
+            cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, cores)
+
+
+def set_num_threads(n: int) -> None:
+    """Limit the BLAS library's threads (the matrix products) to ``n``."""
+    global _thread_limiter
+    from threadpoolctl import threadpool_limits
+
+    if int(n) < 1:
+        raise ValueError(f"set_num_threads: expected a positive thread count, got {n}")
+    _thread_limiter = threadpool_limits(limits=int(n), user_api="blas")
+
+
+def _init_threads() -> None:
+    requested = os.environ.get("PROFUNDO_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
+    set_num_threads(int(requested) if requested else available_cores())
+
+
+if os.environ.get("PROFUNDO_BACKEND", "numpy") != "numpy":
+    set_backend(os.environ["PROFUNDO_BACKEND"])
+_init_threads()
