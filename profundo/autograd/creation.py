@@ -19,6 +19,12 @@ def _shape(shape) -> tuple:
     return tuple(shape)
 
 
+def _make(array, requires_grad) -> Tensor:
+    t = Tensor._wrap(array)
+    t.requires_grad = requires_grad
+    return t
+
+
 def _dtype(dtype):
     return B.default_dtype if dtype is None else dtype
 
@@ -37,38 +43,38 @@ def as_tensor(data, dtype=None) -> Tensor:
 
 
 def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
-    return Tensor(B.xp.zeros(_shape(shape), _dtype(dtype)), requires_grad=requires_grad)
+    return _make(B.xp.zeros(_shape(shape), _dtype(dtype)), requires_grad)
 
 
 def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
-    return Tensor(B.xp.ones(_shape(shape), _dtype(dtype)), requires_grad=requires_grad)
+    return _make(B.xp.ones(_shape(shape), _dtype(dtype)), requires_grad)
 
 
 def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return Tensor(B.xp.full(shape, fill_value, _dtype(dtype)), requires_grad=requires_grad)
+    return _make(B.xp.full(shape, fill_value, _dtype(dtype)), requires_grad)
 
 
 def arange(start, stop=None, step=1, dtype=None, requires_grad=False) -> Tensor:
     """``[start, stop)`` by ``step``; integer arguments give an integer tensor, as in NumPy."""
     arr = B.xp.arange(start, stop, step, dtype=dtype) if stop is not None else B.xp.arange(start, dtype=dtype)
-    return Tensor(arr, requires_grad=requires_grad)
+    return _make(arr, requires_grad)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
-    return Tensor(B.xp.eye(n, m, dtype=_dtype(dtype)), requires_grad=requires_grad)
+    return _make(B.xp.eye(n, m, dtype=_dtype(dtype)), requires_grad)
 
 
 def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
     """Standard normal samples N(0, 1)."""
     arr = B.rng().standard_normal(_shape(shape), dtype=_dtype(dtype))
-    return Tensor(arr, requires_grad=requires_grad)
+    return _make(arr, requires_grad)
 
 
 def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
     """Uniform samples in [0, 1)."""
     arr = B.rng().random(_shape(shape), dtype=_dtype(dtype))
-    return Tensor(arr, requires_grad=requires_grad)
+    return _make(arr, requires_grad)
 
 
 def _like(t):
@@ -76,15 +82,15 @@ def _like(t):
 
 
 def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
-    return Tensor(B.xp.zeros_like(_like(t), dtype=dtype), requires_grad=requires_grad)
+    return _make(B.xp.zeros_like(_like(t), dtype=dtype), requires_grad)
 
 
 def ones_like(t, dtype=None, requires_grad=False) -> Tensor:
-    return Tensor(B.xp.ones_like(_like(t), dtype=dtype), requires_grad=requires_grad)
+    return _make(B.xp.ones_like(_like(t), dtype=dtype), requires_grad)
 
 
 def full_like(t, fill_value, dtype=None, requires_grad=False) -> Tensor:
-    return Tensor(B.xp.full_like(_like(t), fill_value, dtype=dtype), requires_grad=requires_grad)
+    return _make(B.xp.full_like(_like(t), fill_value, dtype=dtype), requires_grad)
 
 
 def randn_like(t, dtype=None, requires_grad=False) -> Tensor:

@@ -59,15 +59,15 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
             continue
         analytic = leaf.grad if leaf.grad is not None else xp.zeros_like(leaf.data)
         numeric = xp.zeros_like(leaf.data)
-        flat = leaf.data.reshape(-1)  # a view: perturb in place
-        for i in range(flat.size):
-            orig = flat[i].item()
-            flat[i] = orig + eps
+        data = leaf.data  # perturbed in place, element by element (any memory layout)
+        for idx in numpy.ndindex(*data.shape):
+            orig = data[idx].item()
+            data[idx] = orig + eps
             plus = _value(scalar, leaves)
-            flat[i] = orig - eps
+            data[idx] = orig - eps
             minus = _value(scalar, leaves)
-            flat[i] = orig
-            numeric.reshape(-1)[i] = (plus - minus) / (2 * eps)
+            data[idx] = orig
+            numeric[idx] = (plus - minus) / (2 * eps)
         err = xp.abs(analytic - numeric) - (atol + rtol * xp.abs(numeric))
         if err.size and float(err.max()) > 0:
             idx = tuple(int(i) for i in numpy.unravel_index(int(err.argmax()), leaf.shape))
