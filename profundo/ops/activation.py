@@ -331,14 +331,17 @@ class Silu(Function):
 def gelu(x, approximate: bool = False) -> Tensor:
     """Gaussian error linear unit x·Φ(x) = ½x(1 + erf(x/√2)) (Hendrycks & Gimpel, 2016).
 
-    ``approximate=True`` uses the tanh form ½x(1 + tanh(√(2/π)(x + 0.044715x³))), as PyTorch's
-    ``gelu(approximate="tanh")`` and Keras' ``gelu(approximate=True)``. The exact form uses
-    ``erfc`` of this module (Numerical Recipes' fit, error below 1.2·10⁻⁷).
+    ``approximate=True`` uses the tanh form ½x(1 + tanh(√(2/π)(x + 0.044715x³))), as Keras'
+    ``gelu(approximate=True)``; PyTorch's spellings ``"tanh"`` and ``"none"`` are accepted too.
+    The exact form uses ``erfc`` of this module (Numerical Recipes' fit, error below 1.2·10⁻⁷).
 
     >>> pf.gelu(pf.tensor([-1.0, 0.0, 1.0]))
     tensor([-0.1587,  0.    ,  0.8413])
     """
-    return (GeluTanh if approximate else Gelu).apply(x)
+    if approximate not in (False, True, "none", "tanh"):
+        raise ValueError(f"gelu: approximate must be False or True (PyTorch's 'none' or 'tanh'), "
+                         f"got {approximate!r}")
+    return (GeluTanh if approximate in (True, "tanh") else Gelu).apply(x)
 
 
 @tensor_method("softplus")
