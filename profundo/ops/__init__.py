@@ -3,16 +3,17 @@
 Every op is a plain function here and at the top level (``pf.exp``, ``pf.softmax``), and a Tensor
 method or operator where that reads naturally (``x.exp()``, ``a @ b``).
 """
-from . import activation, conv, elementwise, linalg, nn, pool, recurrent, reduce, shape
+from . import activation, conv, elementwise, linalg, nn, normalization, pool, recurrent, reduce, shape
 from .activation import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
 from .pool import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .reduce import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 
 __all__ = (elementwise.__all__ + reduce.__all__ + linalg.__all__ + shape.__all__
-           + activation.__all__ + nn.__all__ + conv.__all__ + pool.__all__ + recurrent.__all__)
+           + activation.__all__ + nn.__all__ + normalization.__all__ + conv.__all__ + pool.__all__ + recurrent.__all__)

@@ -1,0 +1,114 @@
+"""Per-op overhead and an MLP step, profundo vs PyTorch (CPU), in one process, interleaved.
+
+1. overhead: a chain of 1,000 small elementwise ops on a (4,)-tensor, forward then backward —
+   time per op, which is almost all Python/dispatch overhead.
+2. mlp: the 784-256-128-10 ReLU MLP at batch 128, forward (cross-entropy) + backward.
+
+Each workload runs ``--repeats`` times per framework, alternating; the median is reported with the
+ratio (profundo time / PyTorch time: below 1 means profundo is faster).
+
+Run:  .venv/bin/python bench/ops.py
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+
+import numpy as np
+
+import profundo as pf
+
+
+def chain_profundo(n):
+    x = pf.tensor(np.random.rand(4).astype(np.float32), requires_grad=True)
+    y = x
+    for i in range(n // 2):
+        y = y * 1.0001
+        y = y + 0.001
+    y.sum().backward()
+
+
+def chain_torch(torch, n):
+    x = torch.rand(4, requires_grad=True)
+    y = x
+    for i in range(n // 2):
+        y = y * 1.0001
+        y = y + 0.001
+    y.sum().backward()
+
+
+def mlp_data(batch=128):
+    rng = np.random.default_rng(0)
+    x = rng.random((batch, 784), dtype=np.float32)
+    y = rng.integers(0, 10, batch)
+    shapes = [(784, 256), (256,), (256, 128), (128,), (128, 10), (10,)]
+    weights = [(rng.standard_normal(s) * 0.05).astype(np.float32) for s in shapes]
+    return x, y, weights
+
+
+def mlp_profundo(x, y, weights):
+    w1, b1, w2, b2, w3, b3 = weights
+    h = pf.relu(x @ w1 + b1)
+    h = pf.relu(h @ w2 + b2)
+    loss = pf.cross_entropy(h @ w3 + b3, y)
+    loss.backward()
+    for w in weights:
+        w.zero_grad()
+
+
+def mlp_torch(torch, x, y, weights):
+    F = torch.nn.functional
+    w1, b1, w2, b2, w3, b3 = weights
+    h = F.relu(x @ w1 + b1)
+    h = F.relu(h @ w2 + b2)
+    loss = F.cross_entropy(h @ w3 + b3, y)
+    loss.backward()
+    for w in weights:
+        w.grad = None
+
+
+def timed(fn, repeats_inner):
+    start = time.perf_counter()
+    for _ in range(repeats_inner):
+        fn()
+    return (time.perf_counter() - start) / repeats_inner
+
+
+def interleaved(a, b, repeats, inner):
+    ta, tb = [], []
+    a(), b()  # warm up
+    for _ in range(repeats):
+        ta.append(timed(a, inner))
+        tb.append(timed(b, inner))
+    return statistics.median(ta), statistics.median(tb)
+
+
+def main():
+    import torch
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    torch.set_num_threads(pf.backend.available_cores())
+    print(f"machine: {platform.machine()}, {pf.backend.available_cores()} cores, "
+          f"numpy {np.__version__}, torch {torch.__version__}")
+
+    n = 1000
+    tp, tt = interleaved(lambda: chain_profundo(n), lambda: chain_torch(torch, n), args.repeats, 3)
+    print(f"overhead per op (fwd+bwd, 1000-op chain): profundo {tp / n * 1e6:.2f} µs, "
+          f"torch {tt / n * 1e6:.2f} µs, ratio {tp / tt:.2f}")
+
+    x, y, w = mlp_data()
+    pw = [pf.tensor(a, requires_grad=True) for a in w]
+    tw = [torch.tensor(a, requires_grad=True) for a in w]
+    tx, ty = torch.tensor(x), torch.tensor(y)
+    tp, tt = interleaved(lambda: mlp_profundo(x, y, pw), lambda: mlp_torch(torch, tx, ty, tw),
+                         args.repeats, 20)
+    print(f"MLP 784-256-128-10 fwd+bwd, batch 128: profundo {tp * 1e3:.3f} ms, torch {tt * 1e3:.3f} ms, "
+          f"ratio {tp / tt:.2f}  (throughput profundo/torch = {tt / tp:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
