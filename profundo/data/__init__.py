@@ -1,0 +1,15 @@
+"""Feeding data to models: batching, splitting, encoding labels and scaling features.
+
+>>> from profundo.data import DataLoader, train_test_split, to_categorical, Standardizer
+>>> x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=0.1, stratify=y, seed=0)
+>>> scaler = Standardizer()
+>>> loader = DataLoader((scaler.fit_transform(x_train), y_train), batch_size=64, shuffle=True)
+"""
+from .dataset import Dataset
+from .encoding import to_categorical
+from .loader import DataLoader
+from .scaling import Normalizer, Standardizer
+from .split import train_test_split
+
+__all__ = ["Dataset", "DataLoader", "train_test_split", "to_categorical", "Standardizer",
+           "Normalizer"]

@@ -1,0 +1,55 @@
+"""``Dataset``: samples held in NumPy arrays, indexed along their first axis.
+
+>>> ds = Dataset((x, y))          # x: (100, 28, 28), y: (100,)
+>>> len(ds), ds[:2][0].shape
+(100, (2, 28, 28))
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import backend as B
+from .structure import map_structure, named_leaves
+
+
+def as_numpy(array) -> np.ndarray:
+    """A NumPy array from an array, a list, a backend (CuPy) array or a Tensor."""
+    if hasattr(array, "numpy") and not isinstance(array, np.ndarray):
+        return np.asarray(array.numpy())
+    return B.to_numpy(array)
+
+
+def num_samples(data, who: str) -> int:
+    """The common length of the first axis of every array in ``data``; a clear error if they differ."""
+    leaves = named_leaves(data)
+    for name, array in leaves:
+        if array.ndim == 0:
+            raise ValueError(f"{who}: {name} is a scalar; every array needs a first (sample) axis")
+    lengths = {name: len(array) for name, array in leaves}
+    if len(set(lengths.values())) > 1:
+        listing = ", ".join(f"{name}: {n}" for name, n in lengths.items())
+        raise ValueError(f"{who}: every array needs the same number of samples (first axis); "
+                         f"got {listing}")
+    return next(iter(lengths.values()))
+
+
+class Dataset:
+    """Samples from one array or a tuple/list/dict of arrays that share their first axis.
+
+    ``ds[i]`` is one sample and ``ds[indices]`` (a slice or an index array) a batch, both in the
+    structure the data came in.
+    """
+
+    def __init__(self, data):
+        self.data = map_structure(as_numpy, data)
+        self._length = num_samples(self.data, "Dataset")
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        return map_structure(lambda array: array[index], self.data)
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{name}: {a.shape} {a.dtype}" for name, a in named_leaves(self.data))
+        return f"Dataset({len(self)} samples; {shapes})"
