@@ -1,0 +1,90 @@
+"""Benchmark: profundo's fused ``pf.lstm`` against ``torch.nn.LSTM``, forward + backward, on the CPU.
+
+Both run the same workload in one process, interleaved (profundo, torch, profundo, torch, ...),
+with the same number of threads; the median of the repeats and the ratio profundo / torch are
+reported, and profundo's peak memory (NumPy's allocations, traced by tracemalloc).
+
+    .venv/bin/python bench/lstm_ops.py                 # batch 64, length 100, input 64, units 128
+    .venv/bin/python bench/lstm_ops.py --repeats 21 --batch 32
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import tracemalloc
+
+import numpy as np
+import torch
+
+import profundo as pf
+from profundo import backend as B
+
+
+def profundo_step(x, weights):
+    """One forward + backward of pf.lstm; the gradients land in the weights' ``grad``."""
+    for w in weights:
+        w.zero_grad()
+    outputs, h, c = pf.lstm(x, *weights)
+    outputs.mean().backward()
+
+
+def torch_step(x, module):
+    module.zero_grad(set_to_none=True)
+    outputs, (h, c) = module(x)
+    outputs.mean().backward()
+
+
+def timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--length", type=int, default=100)
+    parser.add_argument("--features", type=int, default=64)
+    parser.add_argument("--units", type=int, default=128)
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=2)
+    args = parser.parse_args()
+
+    threads = B.available_cores()
+    pf.set_num_threads(threads)
+    torch.set_num_threads(threads)
+    rng = np.random.default_rng(0)
+    n, steps, features, units = args.batch, args.length, args.features, args.units
+    x_np = rng.standard_normal((n, steps, features), dtype=np.float32)
+
+    module = torch.nn.LSTM(features, units, batch_first=True)
+    with torch.no_grad():   # the same weights in Keras' layout (torch keeps W transposed)
+        weights = [pf.tensor(module.weight_ih_l0.numpy().T, requires_grad=True),
+                   pf.tensor(module.weight_hh_l0.numpy().T, requires_grad=True),
+                   pf.tensor((module.bias_ih_l0 + module.bias_hh_l0).numpy(), requires_grad=True)]
+    x, tx = pf.tensor(x_np), torch.tensor(x_np)
+
+    for _ in range(args.warmup):
+        profundo_step(x, weights)
+        torch_step(tx, module)
+    ours, theirs = [], []
+    for _ in range(args.repeats):
+        ours.append(timed(profundo_step, x, weights))
+        theirs.append(timed(torch_step, tx, module))
+
+    tracemalloc.start()
+    profundo_step(x, weights)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+
+    ours_ms, theirs_ms = 1e3 * statistics.median(ours), 1e3 * statistics.median(theirs)
+    print(f"LSTM forward+backward: batch {n}, length {steps}, input {features}, units {units}, "
+          f"float32, {threads} threads, median of {args.repeats}")
+    print(f"  profundo {ours_ms:8.1f} ms   (peak NumPy memory {peak / 2**20:.1f} MiB)")
+    print(f"  torch    {theirs_ms:8.1f} ms   (torch {torch.__version__})")
+    print(f"  ratio profundo / torch: {ours_ms / theirs_ms:.2f}")
+
+
+if __name__ == "__main__":
+    main()
