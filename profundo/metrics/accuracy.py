@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import MeanMetricWrapper, check_same_shape, same_rank
+from .base import MeanMetricWrapper, check_same_shape, same_rank, squeeze_labels
 
 
 def accuracy(y_true, y_pred) -> np.ndarray:
@@ -72,6 +72,7 @@ def top_k_categorical_accuracy(y_true, y_pred, k: int = 5) -> np.ndarray:
 def _labels_and_scores(y_true, y_pred, name):
     """Integer labels of shape ``y_pred.shape[:-1]`` and the scores, checked."""
     t, p = same_rank(y_true, y_pred)
+    t = squeeze_labels(t, p)
     if p.ndim < 1 or t.shape != p.shape[:-1]:
         raise ValueError(
             f"{name}: expected y_true of class indices with shape {p.shape[:-1]} for y_pred of "

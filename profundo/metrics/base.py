@@ -37,6 +37,13 @@ def same_rank(y_true, y_pred):
     return t, p
 
 
+def squeeze_labels(t, p):
+    """Class indices ``(n, 1)`` against scores ``(n, C)`` (C > 1) become ``(n,)``."""
+    if p.ndim and p.shape[-1] > 1 and t.shape == p.shape[:-1] + (1,):
+        t = t[..., 0]
+    return t
+
+
 def check_same_shape(t, p, name: str) -> None:
     if t.shape != p.shape:
         raise ValueError(

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Metric, broadcast_weights, check_same_shape, safe_divide, same_rank, to_numpy
+from .base import (Metric, broadcast_weights, check_same_shape, safe_divide, same_rank,
+                   squeeze_labels, to_numpy)
 
 
 def _as_labels(x, name: str, what: str, num_classes: int | None = None) -> np.ndarray:
@@ -174,6 +175,7 @@ def _indicators(y_true, y_pred, threshold, num_classes, name):
         return _one_hot(t, num_classes, name, "y_true"), _one_hot(p, num_classes, name, "y_pred")
     if p.ndim <= 1 and t.shape == p.shape:                 # one binary output per sample
         t, p = t[..., None], p[..., None]
+    t = squeeze_labels(t, p)
     if t.shape == p.shape[:-1]:                            # class indices against scores
         t = _one_hot(t, p.shape[-1], name, "y_true")
     check_same_shape(t, p, name)
