@@ -1,4 +1,4 @@
-"""Benchmark: profundo's fused ``pf.lstm`` against ``torch.nn.LSTM``, forward + backward, on the CPU.
+"""Benchmark: profundo's fused ``pf.lstm`` against ``torch.nn.LSTM``, forward + backward, on CPU.
 
 Both run the same workload in one process, interleaved (profundo, torch, profundo, torch, ...),
 with the same number of threads; the median of the repeats and the ratio profundo / torch are

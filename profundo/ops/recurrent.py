@@ -32,36 +32,36 @@ from ..autograd import Function, Tensor, as_array
 __all__ = ["simple_rnn", "lstm", "gru"]
 
 
-# --- activations: f applied into ``out``, and ∂L/∂a = ∂L/∂y · f′ computed from the output y ------
-def _tanh(a, out=None):
-    return B.xp.tanh(a, out=out)
+# --- activations, applied in place to the pre-activations; f′ from the output y -------------------
+def _tanh(a):
+    return B.xp.tanh(a, out=a)
 
 
-def _sigmoid(a, out=None):
+def _sigmoid(a):
     """σ(a) = 1 / (1 + e⁻ᵃ), computed as (1 + tanh(a/2)) / 2, which never overflows."""
-    out = B.xp.multiply(a, 0.5, out=out)
-    B.xp.tanh(out, out=out)
-    out += 1
-    out *= 0.5
-    return out
+    a *= 0.5
+    B.xp.tanh(a, out=a)
+    a += 1
+    a *= 0.5
+    return a
 
 
-def _relu(a, out=None):
-    return B.xp.maximum(a, 0, out=out)
+def _relu(a):
+    return B.xp.maximum(a, 0, out=a)
 
 
-def _hard_sigmoid(a, out=None):
-    """min(1, max(0, a/6 + 1/2)), Keras 3's definition."""
-    out = B.xp.divide(a, 6, out=out)
-    out += 0.5
-    return B.xp.clip(out, 0, 1, out=out)
+def _hard_sigmoid(a):
+    """min(1, max(0, a/6 + 1/2)), Keras 3's definition (PyTorch's hardsigmoid)."""
+    a /= 6
+    a += 0.5
+    return B.xp.clip(a, 0, 1, out=a)
 
 
-def _linear(a, out=None):
-    return B.xp.positive(a, out=out)
+def _linear(a):
+    return a
 
 
-ACTIVATIONS = {  # name: (f, (y, ∂L/∂y) ↦ ∂L/∂a)
+_ACTIVATIONS = {  # name: (f in place, (y, ∂L/∂y) ↦ ∂L/∂a = ∂L/∂y · f′)
     "tanh": (_tanh, lambda y, g: g * (1 - y * y)),                     # tanh′ = 1 − y²
     "sigmoid": (_sigmoid, lambda y, g: g * y * (1 - y)),               # σ′ = y(1 − y)
     "relu": (_relu, lambda y, g: g * (y > 0)),                         # 1 where y > 0
@@ -72,9 +72,10 @@ ACTIVATIONS = {  # name: (f, (y, ∂L/∂y) ↦ ∂L/∂a)
 
 def _activation(name, what):
     key = "linear" if name is None else name
-    if key not in ACTIVATIONS:
-        raise ValueError(f"{what} must be one of {', '.join(map(repr, ACTIVATIONS))}; got {name!r}")
-    return ACTIVATIONS[key]
+    if key not in _ACTIVATIONS:
+        names = ", ".join(map(repr, _ACTIVATIONS))
+        raise ValueError(f"{what} must be one of {names}; got {name!r}")
+    return _ACTIVATIONS[key]
 
 
 # --- the loop over time, shared by the cells ---------------------------------------------------
@@ -92,7 +93,7 @@ class _Recurrence(Function):
     """
 
     gates = 1                       # G: blocks of u columns in kernel and recurrent_kernel
-    gate_names = "h"
+    gate_names = ""
     state_names = ("h0",)
 
     def forward(self, x, kernel, recurrent_kernel, bias, *initial, mask=None, go_backwards=False,
@@ -101,7 +102,8 @@ class _Recurrence(Function):
         self.check(x, kernel, recurrent_kernel, bias, initial, mask)
         n, steps, _ = x.shape
         u = self.units = recurrent_kernel.shape[0]
-        self.kernel, self.recurrent_kernel, self.go_backwards = kernel, recurrent_kernel, go_backwards
+        self.kernel, self.recurrent_kernel = kernel, recurrent_kernel
+        self.go_backwards = go_backwards
         self.act, self.act_grad = _activation(activation, "activation")
         self.gate, self.gate_grad = _activation(recurrent_activation, "recurrent_activation")
         b_in, self.b_rec = self.split_bias(bias)
@@ -148,7 +150,7 @@ class _Recurrence(Function):
         for t in reversed(range(steps)):
             d[0] = d[0] + g_out[t]
             if self.mask is None:
-                d = self.step_back(t, *d)
+                d = list(self.step_back(t, *d))
             else:  # a skipped step passed its state through unchanged: so does its gradient
                 m = self.mask[t]
                 through = self.step_back(t, *(xp.where(m, dk, 0) for dk in d))
@@ -184,12 +186,14 @@ class _Recurrence(Function):
         n, steps, features = x.shape
         if steps == 0:
             raise ValueError("x has no time steps")
+        columns = "units" if g == 1 else f"{g}·units"
+        gates = "" if g == 1 else f", the gates {self.gate_names} side by side"
         u = recurrent_kernel.shape[0] if recurrent_kernel.ndim == 2 else 0
         if recurrent_kernel.shape != (u, g * u) or u == 0:
-            raise ValueError(f"recurrent_kernel must be (units, {g}·units) with the gates "
-                             f"{self.gate_names} side by side, got shape {recurrent_kernel.shape}")
+            raise ValueError(f"recurrent_kernel must be (units, {columns}){gates}; "
+                             f"got shape {recurrent_kernel.shape}")
         if kernel.shape != (features, g * u):
-            raise ValueError(f"kernel must be (features, {g}·units) = {(features, g * u)} for "
+            raise ValueError(f"kernel must be (features, {columns}) = {(features, g * u)} for "
                              f"{features} input features and {u} units, got shape {kernel.shape}")
         if bias is not None and bias.shape != self.bias_shape(u):
             raise ValueError(f"bias of {name} with {u} units must have shape "
@@ -202,7 +206,8 @@ class _Recurrence(Function):
 
 
 class SimpleRNN(_Recurrence):
-    """h_t = f(a_t),  a_t = x_t W + h_{t−1} U + b   (the course's y_t = σ(W_x x_t + W_y y_{t−1} + b))
+    """h_t = f(a_t),  a_t = x_t W + h_{t−1} U + b
+    (the course's y_t = σ(W_x x_t + W_y y_{t−1} + b), with Keras' row-vector layout).
 
     Back, from the output: ∂L/∂a_t = ∂L/∂h_t · f′(h_t);  ∂L/∂h_{t−1} = ∂L/∂a_t Uᵀ.
     """
@@ -210,12 +215,12 @@ class SimpleRNN(_Recurrence):
     def step(self, t, xw, h):
         a = h @ self.recurrent_kernel
         a += xw
-        return (self.act(a, out=a),)
+        return (self.act(a),)
 
     def step_back(self, t, dh):
         da = self.dxw[t]
         da[...] = self.act_grad(self.states[0][t + 1], dh)
-        return [da @ self.recurrent_kernel.T]
+        return (da @ self.recurrent_kernel.T,)
 
 
 class LSTM(_Recurrence):
@@ -238,12 +243,12 @@ class LSTM(_Recurrence):
         u = self.units
         z = h @ self.recurrent_kernel                     # (N, 4u), becomes i, f, c̃, o in place
         z += xw
-        self.gate(z[:, :2 * u], out=z[:, :2 * u])
-        self.act(z[:, 2 * u:3 * u], out=z[:, 2 * u:3 * u])
-        self.gate(z[:, 3 * u:], out=z[:, 3 * u:])
+        self.gate(z[:, :2 * u])
+        self.act(z[:, 2 * u:3 * u])
+        self.gate(z[:, 3 * u:])
         i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
         c_new = f * c + i * g
-        tanh_c = self.act(c_new)
+        tanh_c = self.act(c_new.copy())
         self.saved.append((z, tanh_c))
         return o * tanh_c, c_new
 
@@ -257,7 +262,7 @@ class LSTM(_Recurrence):
         da[:, u:2 * u] = self.gate_grad(f, dc * self.states[1][t])
         da[:, 2 * u:3 * u] = self.act_grad(g, dc * i)
         da[:, 3 * u:] = self.gate_grad(o, dh * tanh_c)
-        return [da @ self.recurrent_kernel.T, dc * f]
+        return da @ self.recurrent_kernel.T, dc * f
 
 
 class GRU(_Recurrence):
@@ -288,10 +293,10 @@ class GRU(_Recurrence):
         if self.b_rec is not None:
             hu += self.b_rec
         zr = xw[:, :2 * u] + hu[:, :2 * u]
-        self.gate(zr, out=zr)
+        self.gate(zr)
         z, r = zr[:, :u], zr[:, u:]
         candidate = xw[:, 2 * u:] + r * hu[:, 2 * u:]
-        self.act(candidate, out=candidate)
+        self.act(candidate)
         self.saved.append((zr, candidate, hu[:, 2 * u:]))
         return (candidate + z * (h - candidate),)
 
@@ -311,7 +316,7 @@ class GRU(_Recurrence):
         da[:, 2 * u:] = da_h
         dhu[:, :2 * u] = da[:, :2 * u]
         dhu[:, 2 * u:] = da_h * r
-        return [dh * z + dhu @ self.recurrent_kernel.T]
+        return (dh * z + dhu @ self.recurrent_kernel.T,)
 
     def recurrent_grads(self):
         """∂L/∂U = Σₜ h_{t−1}ᵀ ∂L/∂(h_{t−1} U);  ∂L/∂b = [Σₜ ∂L/∂xw_t, Σₜ ∂L/∂(h_{t−1} U)]."""
@@ -343,12 +348,12 @@ class GRUResetBefore(_Recurrence):
         u, rec = self.units, self.recurrent_kernel
         zr = h @ rec[:, :2 * u]
         zr += xw[:, :2 * u]
-        self.gate(zr, out=zr)
+        self.gate(zr)
         z, r = zr[:, :u], zr[:, u:]
         rh = r * h
         candidate = rh @ rec[:, 2 * u:]
         candidate += xw[:, 2 * u:]
-        self.act(candidate, out=candidate)
+        self.act(candidate)
         self.saved.append((zr, candidate, rh))
         return (candidate + z * (h - candidate),)
 
@@ -362,10 +367,11 @@ class GRUResetBefore(_Recurrence):
         q = da[:, 2 * u:] @ rec[:, 2 * u:].T
         da[:, :u] = self.gate_grad(z, dh * (h - candidate))
         da[:, u:2 * u] = self.gate_grad(r, q * h)
-        return [dh * z + q * r + da[:, :2 * u] @ rec[:, :2 * u].T]
+        return (dh * z + q * r + da[:, :2 * u] @ rec[:, :2 * u].T,)
 
     def recurrent_grads(self):
-        """∂L/∂U_zr = Σₜ h_{t−1}ᵀ ∂L/∂a_zr,  ∂L/∂U_h = Σₜ (r ⊙ h_{t−1})ᵀ ∂L/∂a_h;  ∂L/∂b = Σₜ ∂L/∂a_t."""
+        """∂L/∂U_zr = Σₜ h_{t−1}ᵀ ∂L/∂a_zr,  ∂L/∂U_h = Σₜ (r ⊙ h_{t−1})ᵀ ∂L/∂a_h,
+        ∂L/∂b = Σₜ ∂L/∂a_t."""
         xp, u = B.xp, self.units
         dxw = self.dxw.reshape(-1, 3 * u)
         drec = None
@@ -435,8 +441,8 @@ def lstm(x, kernel, recurrent_kernel, bias, h0=None, c0=None, go_backwards=False
                 activation=activation, recurrent_activation=recurrent_activation)
 
 
-def gru(x, kernel, recurrent_kernel, bias, h0=None, go_backwards=False, mask=None,
-        reset_after=True, activation="tanh", recurrent_activation="sigmoid") -> tuple[Tensor, Tensor]:
+def gru(x, kernel, recurrent_kernel, bias, h0=None, go_backwards=False, mask=None, reset_after=True,
+        activation="tanh", recurrent_activation="sigmoid") -> tuple[Tensor, Tensor]:
     """The GRU over a sequence, gates in Keras' order z, r, h:
 
         z = σ(x_z + u_z),  r = σ(x_r + u_r),  h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃

@@ -1,4 +1,4 @@
-"""simple_rnn/lstm/gru: gradcheck, parity with torch.nn.RNN/LSTM/GRU, masking, go_backwards, errors."""
+"""simple_rnn/lstm/gru: gradcheck, parity with torch.nn.RNN/LSTM/GRU, masking, go_backwards."""
 import numpy as np
 import pytest
 
@@ -63,7 +63,10 @@ def test_gradcheck(cell, with_states, go_backwards, mask):
                                              ("lstm", "relu"), ("gru", "linear")])
 def test_gradcheck_activations(cell, activation):
     x = np.random.randn(2, 3, 3)
-    f = lambda *args: projection(*run(cell, *args, activation=activation))  # noqa: E731
+
+    def f(*args):
+        return projection(*run(cell, *args, activation=activation))
+
     pf.gradcheck(f, [x, *weights(cell, 3, 2)])
 
 
@@ -71,15 +74,18 @@ def test_gradcheck_activations(cell, activation):
 @pytest.mark.parametrize("recurrent_activation", ["hard_sigmoid", "tanh"])
 def test_gradcheck_recurrent_activations(cell, recurrent_activation):
     x = np.random.randn(2, 3, 3)
-    f = lambda *args: projection(*run(cell, *args, recurrent_activation=recurrent_activation))  # noqa: E731
+
+    def f(*args):
+        return projection(*run(cell, *args, recurrent_activation=recurrent_activation))
+
     pf.gradcheck(f, [x, *weights(cell, 3, 2)])
 
 
 @pytest.mark.parametrize("cell", CELLS)
 def test_gradcheck_without_bias_and_from_the_final_state_alone(cell):
     kernel, rec, _ = weights(cell, 3, 2)
-    f = lambda x, kernel, rec: run(cell, x, kernel, rec, None)[1]  # noqa: E731
-    pf.gradcheck(f, [np.random.randn(2, 3, 3), kernel, rec])
+    pf.gradcheck(lambda x, kernel, rec: run(cell, x, kernel, rec, None)[1],
+                 [np.random.randn(2, 3, 3), kernel, rec])
 
 
 # --- parity with PyTorch -------------------------------------------------------------------------
@@ -93,7 +99,8 @@ def torch_module(torch, cell, features, units, kernel, rec, bias, activation):
     """torch.nn.RNN/LSTM/GRU holding our Keras-layout weights (torch keeps W transposed)."""
     dtype = torch.float64 if kernel.dtype == np.float64 else torch.float32
     if cell == "rnn":
-        module = torch.nn.RNN(features, units, nonlinearity=activation, batch_first=True, dtype=dtype)
+        module = torch.nn.RNN(features, units, nonlinearity=activation, batch_first=True,
+                              dtype=dtype)
     else:
         module = getattr(torch.nn, cell.upper())(features, units, batch_first=True, dtype=dtype)
     order = swap_zr if cell == "gru" else (lambda w: w)
@@ -113,7 +120,8 @@ def test_parity_with_torch(cell, activation, dtype, rtol):
     torch = pytest.importorskip("torch")
     n, steps, features, units = 3, 5, 4, 6
     n_states = CELLS[cell][2]
-    arrays = [np.random.randn(n, steps, features).astype(dtype), *weights(cell, features, units, dtype),
+    arrays = [np.random.randn(n, steps, features).astype(dtype),
+              *weights(cell, features, units, dtype),
               *(np.random.randn(n, units).astype(dtype) for _ in range(n_states))]
     ours = [pf.tensor(a, dtype=dtype, requires_grad=True) for a in arrays]
     settings = {"activation": activation} if cell == "rnn" else {}
@@ -134,7 +142,8 @@ def test_parity_with_torch(cell, activation, dtype, rtol):
     kernel_grad = order(module.weight_ih_l0.grad.numpy().T)
     rec_grad = order(module.weight_hh_l0.grad.numpy().T)
     if cell == "gru":
-        bias_grad = np.stack([order(module.bias_ih_l0.grad.numpy()), order(module.bias_hh_l0.grad.numpy())])
+        bias_grad = np.stack([order(module.bias_ih_l0.grad.numpy()),
+                              order(module.bias_hh_l0.grad.numpy())])
     else:
         bias_grad = module.bias_ih_l0.grad.numpy()
     expected_grads = [tx.grad, kernel_grad, rec_grad, bias_grad] + [s.grad[0] for s in t_states]
@@ -240,16 +249,28 @@ def test_no_grad_and_retain_graph():
     assert_close(x.grad, 2 * first)
 
 
-@pytest.mark.parametrize("call,message", [
-    (lambda k, r, b: pf.lstm(pf.randn(2, 3), k, r, b), r"LSTM: x must be \(batch, time, features\)"),
-    (lambda k, r, b: pf.lstm(pf.randn(2, 3, 5), k, r, b), r"kernel must be \(features, 4·units\) = \(5, 8\)"),
-    (lambda k, r, b: pf.lstm(pf.randn(2, 3, 3), k, r[:, :6], b), r"recurrent_kernel must be \(units, 4·units\)"),
-    (lambda k, r, b: pf.lstm(pf.randn(2, 3, 3), k, r, b[:4]), r"bias of LSTM with 2 units must have shape \(8,\)"),
-    (lambda k, r, b: pf.lstm(pf.randn(2, 3, 3), k, r, b, c0=pf.zeros(3, 2)), r"c0 must be \(batch, units\) = \(2, 2\)"),
-    (lambda k, r, b: pf.lstm(pf.randn(2, 3, 3), k, r, b, mask=np.ones((2, 4))), r"mask must be \(batch, time\) = \(2, 3\)"),
-    (lambda k, r, b: pf.lstm(pf.randn(2, 3, 3), k, r, b, activation="swish"), r"activation must be one of 'tanh'"),
-    (lambda k, r, b: pf.gru(pf.randn(2, 3, 3), k[:, :6], r[:, :6], b[:6]), r"GRU with 2 units must have shape \(2, 6\)"),
-])
+X = np.zeros((2, 3, 3), np.float32)
+ERRORS = [  # (call with the LSTM weights k, r, b of 3 features and 2 units, expected message)
+    (lambda k, r, b: pf.lstm(X[0], k, r, b), r"LSTM: x must be \(batch, time, features\)"),
+    (lambda k, r, b: pf.lstm(np.zeros((2, 3, 5)), k, r, b),
+     r"kernel must be \(features, 4·units\) = \(5, 8\) for 5 input features and 2 units"),
+    (lambda k, r, b: pf.lstm(X, k, r[:, :6], b),
+     r"recurrent_kernel must be \(units, 4·units\), the gates i, f, c, o side by side"),
+    (lambda k, r, b: pf.lstm(X, k, r, b[:4]), r"bias of LSTM with 2 units must have shape \(8,\)"),
+    (lambda k, r, b: pf.lstm(X, k, r, b, c0=pf.zeros(3, 2)),
+     r"c0 must be \(batch, units\) = \(2, 2\), got shape \(3, 2\)"),
+    (lambda k, r, b: pf.lstm(X, k, r, b, mask=np.ones((2, 4))),
+     r"mask must be \(batch, time\) = \(2, 3\)"),
+    (lambda k, r, b: pf.lstm(X, k, r, b, activation="swish"),
+     r"activation must be one of 'tanh', .*; got 'swish'"),
+    (lambda k, r, b: pf.gru(X, k[:, :6], r[:, :6], b[:6]),
+     r"GRU: bias of GRU with 2 units must have shape \(2, 6\)"),
+    (lambda k, r, b: pf.simple_rnn(X, k[:, :2], r, b[:2]),
+     r"SimpleRNN: recurrent_kernel must be \(units, units\); got shape \(2, 8\)"),
+]
+
+
+@pytest.mark.parametrize("call,message", ERRORS)
 def test_errors_name_what_went_wrong(call, message):
     kernel, rec, bias = (pf.tensor(w) for w in weights("lstm", 3, 2, np.float32))
     with pytest.raises(ValueError, match=message):
