@@ -2,13 +2,19 @@
 the layers, losses and optimizers of modern deep learning, and Keras-style models.
 
 >>> import profundo as pf
+>>> from profundo import layers, losses, optimizers, metrics, callbacks, datasets
 >>> x = pf.tensor([[1.0, 2.0]], requires_grad=True)
 >>> (x * x).sum().backward()
 """
+__version__ = "0.1.0"
+
 from . import backend
 from .backend import (get_backend, get_default_dtype, manual_seed, set_backend, set_default_dtype,
                       set_num_threads)
 from .autograd import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
-
-__version__ = "0.1.0"
+from . import (activations, init, metrics, optimizers, regularizers,  # noqa: E402
+               schedules)
+from . import init as initializers  # noqa: E402  (Keras' name for the module)
+from . import layers  # noqa: E402
+from . import data  # noqa: E402

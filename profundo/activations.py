@@ -1,0 +1,43 @@
+"""Activation functions by name, as Keras layers take them: ``Dense(64, activation="relu")``.
+
+>>> activations.get("relu")            # the function pf.relu
+>>> activations.get(None)              # linear (identity)
+>>> activations.serialize(pf.tanh)     # "tanh"
+"""
+from __future__ import annotations
+
+from . import ops
+
+_BY_NAME = {
+    "linear": ops.linear, "step": ops.step, "sigmoid": ops.sigmoid, "tanh": ops.tanh,
+    "relu": ops.relu, "relu6": ops.relu6, "leaky_relu": ops.leaky_relu, "elu": ops.elu,
+    "selu": ops.selu, "gelu": ops.gelu, "softplus": ops.softplus, "softsign": ops.softsign,
+    "silu": ops.silu, "swish": ops.silu, "hard_sigmoid": ops.hard_sigmoid,
+    "exponential": ops.exponential, "softmax": ops.softmax, "log_softmax": ops.log_softmax,
+}
+globals().update({name: fn for name, fn in _BY_NAME.items()})
+
+
+def get(identifier):
+    """The activation function for a name, a callable (returned as is), or None (linear)."""
+    if identifier is None:
+        return ops.linear
+    if callable(identifier):
+        return identifier
+    if isinstance(identifier, str) and identifier in _BY_NAME:
+        return _BY_NAME[identifier]
+    raise ValueError(f"unknown activation {identifier!r}; known: {', '.join(sorted(_BY_NAME))}")
+
+
+def serialize(fn) -> str:
+    """The name of an activation function (for a model's config)."""
+    for name, known in _BY_NAME.items():
+        if fn is known:
+            return name
+    name = getattr(fn, "__name__", None)
+    if name is None:
+        raise ValueError(f"cannot serialize activation {fn!r}: give it a __name__")
+    return name
+
+
+__all__ = ["get", "serialize", *_BY_NAME]

@@ -1,0 +1,103 @@
+"""Activation layers with settings: ReLU, LeakyReLU, ELU, Softmax, and PReLU (learned slope).
+
+>>> layers.LeakyReLU(negative_slope=0.1)(np.array([[-1.0, 2.0]]))
+tensor([[-0.1,  2. ]])
+"""
+from __future__ import annotations
+
+from .. import ops
+from .base import Layer, serialize
+
+
+class _Elementwise(Layer):
+    """An activation layer whose output has the input's shape."""
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+class ReLU(_Elementwise):
+    """y = min(max(x, 0), max_value), with slope ``negative_slope`` below ``threshold`` (Keras' ReLU)."""
+
+    def __init__(self, max_value=None, negative_slope: float = 0.0, threshold: float = 0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
+
+    def call(self, x, training=None):
+        y = ops.where(x >= self.threshold, x, self.negative_slope * (x - self.threshold)) \
+            if (self.negative_slope or self.threshold) else ops.relu(x)
+        return ops.minimum(y, self.max_value) if self.max_value is not None else y
+
+    def get_config(self):
+        return {**super().get_config(), "max_value": self.max_value,
+                "negative_slope": self.negative_slope, "threshold": self.threshold}
+
+
+class LeakyReLU(_Elementwise):
+    """y = x for x ≥ 0, negative_slope · x below (Keras 3's default slope 0.3)."""
+
+    def __init__(self, negative_slope: float = 0.3, **kwargs):
+        super().__init__(**kwargs)
+        self.negative_slope = negative_slope
+
+    def call(self, x, training=None):
+        return ops.leaky_relu(x, self.negative_slope)
+
+    def get_config(self):
+        return {**super().get_config(), "negative_slope": self.negative_slope}
+
+
+class ELU(_Elementwise):
+    """y = x for x > 0, α(eˣ − 1) below."""
+
+    def __init__(self, alpha: float = 1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha = alpha
+
+    def call(self, x, training=None):
+        return ops.elu(x, self.alpha)
+
+    def get_config(self):
+        return {**super().get_config(), "alpha": self.alpha}
+
+
+class Softmax(_Elementwise):
+    """yᵢ = e^{xᵢ} / Σⱼ e^{xⱼ} along ``axis``."""
+
+    def __init__(self, axis: int = -1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, x, training=None):
+        return ops.softmax(x, axis=self.axis)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
+
+
+class PReLU(_Elementwise):
+    """y = x for x ≥ 0, α ⊙ x below, with α learned: one slope per feature (shape = input's
+    non-batch shape), shared along ``shared_axes`` (e.g. (1, 2) for one slope per channel)."""
+
+    def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, shared_axes=None, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha_initializer, self.alpha_regularizer = alpha_initializer, alpha_regularizer
+        self.shared_axes = [shared_axes] if isinstance(shared_axes, int) else shared_axes
+
+    def build(self, input_shape):
+        shape = list(input_shape[1:])
+        for axis in self.shared_axes or []:
+            shape[axis - 1] = 1
+        self.alpha = self.add_weight("alpha", tuple(shape), self.alpha_initializer,
+                                     regularizer=self.alpha_regularizer)
+
+    def call(self, x, training=None):
+        return ops.relu(x) - self.alpha * ops.relu(-x)
+
+    def get_config(self):
+        return {**super().get_config(), "alpha_initializer": serialize(self.alpha_initializer),
+                "alpha_regularizer": serialize(self.alpha_regularizer),
+                "shared_axes": self.shared_axes}
+
+
+__all__ = ["ReLU", "LeakyReLU", "ELU", "Softmax", "PReLU"]

@@ -1,0 +1,241 @@
+"""``Layer``: the base of every layer — parameters, lazy building, training mode, config.
+
+A layer turns input tensors into output tensors with parameters it owns. Its weights are created
+by ``build(input_shape)`` the first time it is called, when the input's shape is known::
+
+    class Scale(Layer):
+        '''y = x ⊙ s, one learned scale per feature'''
+        def build(self, input_shape):
+            self.s = self.add_weight("scale", (input_shape[-1],), initializer="ones")
+
+        def call(self, x, training=None):
+            return x * self.s
+
+    Scale()(np.ones((2, 3)))       # builds with input_shape (2, 3), then runs eagerly
+
+Called on a ``Tensor`` or a NumPy array a layer runs at once; called on the symbolic tensor that
+``Input`` returns it records a node of a functional graph instead (see ``profundo.models``).
+
+Training mode: ``layer(x, training=True)``, or the mode set by ``learning_phase(True)`` (what
+``Model.fit`` does); outside both, layers run in inference mode, as in Keras.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+
+import numpy
+
+from .. import activations
+from .. import backend as B
+from .. import init as initializers
+from .. import regularizers as regularizers_mod
+from ..autograd import Tensor
+from .nest import is_shape, map_structure
+from .registry import register
+from .symbolic import SymbolicTensor, call_symbolic, is_symbolic
+
+_phase = [False]
+_name_counts: dict = {}
+
+
+@contextlib.contextmanager
+def learning_phase(training: bool):
+    """Within this block, layers called with ``training=None`` run in this mode."""
+    _phase.append(bool(training))
+    try:
+        yield
+    finally:
+        _phase.pop()
+
+
+def in_training(training=None) -> bool:
+    """The mode a layer should run in: the explicit argument, else the learning phase."""
+    return _phase[-1] if training is None else bool(training)
+
+
+def unique_name(base: str) -> str:
+    """``dense``, ``dense_1``, ``dense_2``... as Keras names layers."""
+    n = _name_counts.get(base, 0)
+    _name_counts[base] = n + 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+def snake_case(name: str) -> str:
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+
+
+def serialize(obj):
+    """A config value for an initializer, regularizer or activation: its name or its config."""
+    if obj is None or isinstance(obj, (str, int, float, dict)):
+        return obj
+    if hasattr(obj, "get_config"):
+        return {"class_name": type(obj).__name__, "config": obj.get_config()}
+    return activations.serialize(obj)
+
+
+def to_tensor(x) -> Tensor:
+    """Layer inputs: Tensors pass through; arrays become tensors (floats in the default dtype)."""
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+class Layer:
+    """Base class of all layers. Subclasses write ``build`` (optional) and ``call``."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        register(cls)
+
+    def __init__(self, name: str | None = None, trainable: bool = True, dtype=None,
+                 input_shape=None):
+        self.name = name or unique_name(snake_case(type(self).__name__))
+        self._params: dict[str, Tensor] = {}
+        self._regularizers: dict[str, object] = {}
+        self._frozen: set[str] = set()   # weights that are never trained (e.g. moving averages)
+        self._trainable = trainable
+        self.built = False
+        self.dtype = numpy.dtype(dtype or B.default_dtype).name
+        self.input_shape_hint = tuple(input_shape) if input_shape is not None else None
+        self.inbound_nodes: list = []
+
+    # --- parameters -------------------------------------------------------------------------
+    def add_weight(self, name: str, shape, initializer="glorot_uniform", trainable: bool = True,
+                   regularizer=None) -> Tensor:
+        """Create a parameter tensor, initialized, owned by this layer."""
+        init = initializers.get(initializer)
+        data = B.xp.asarray(init(tuple(shape), dtype=self.dtype))
+        w = Tensor._wrap(data)
+        w.name = f"{self.name}/{name}"
+        w.requires_grad = trainable and self._trainable
+        if not trainable:
+            self._frozen.add(name)
+        self._params[name] = w
+        if regularizer is not None:
+            self._regularizers[name] = regularizers_mod.get(regularizer)
+        return w
+
+    def _sublayers(self) -> list:
+        """Layers held as attributes (or in lists/tuples of attributes), in creation order."""
+        found = []
+        for value in vars(self).values():
+            items = value if isinstance(value, (list, tuple)) else [value]
+            found.extend(v for v in items if isinstance(v, Layer))
+        return found
+
+    @property
+    def weights(self) -> list:
+        """All parameters: trainable ones first, as in Keras."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def trainable_weights(self) -> list:
+        if not self._trainable:
+            return []
+        own = [w for n, w in self._params.items() if n not in self._frozen]
+        return own + [w for layer in self._sublayers() for w in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self) -> list:
+        own = [w for n, w in self._params.items() if n in self._frozen or not self._trainable]
+        subs = [w for layer in self._sublayers() for w in layer.non_trainable_weights]
+        if not self._trainable:
+            subs = [w for layer in self._sublayers() for w in layer.weights]
+        return own + subs
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        """Freeze (False) or unfreeze a layer and its sublayers: frozen weights get no gradient."""
+        self._trainable = bool(value)
+        for n, w in self._params.items():
+            w.requires_grad = self._trainable and n not in self._frozen
+        for layer in self._sublayers():
+            layer.trainable = value
+
+    def count_params(self) -> int:
+        return int(sum(w.size for w in self.weights))
+
+    def get_weights(self) -> list:
+        """The weights as NumPy arrays, in Keras' order for this layer."""
+        return [w.numpy().copy() for w in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Set the weights from a list of arrays in ``get_weights()`` order and shapes."""
+        own = self.weights
+        if len(weights) != len(own):
+            raise ValueError(
+                f"{self.name}: set_weights expected {len(own)} arrays "
+                f"({', '.join(w.name for w in own) or 'none'}), got {len(weights)}"
+            )
+        for w, value in zip(own, weights):
+            value = numpy.asarray(value)
+            if value.shape != w.shape:
+                raise ValueError(
+                    f"{self.name}: weight {w.name} has shape {w.shape}, got an array of shape {value.shape}"
+                )
+            w.data[...] = B.xp.asarray(value, dtype=w.dtype)
+
+    def regularization_loss(self):
+        """Σ of this layer's (and its sublayers') weight penalties, or None when there are none."""
+        total = None
+        for name, reg in self._regularizers.items():
+            if self._params[name].requires_grad:
+                total = reg(self._params[name]) if total is None else total + reg(self._params[name])
+        for layer in self._sublayers():
+            sub = layer.regularization_loss()
+            if sub is not None:
+                total = sub if total is None else total + sub
+        return total
+
+    # --- running ------------------------------------------------------------------------------
+    def build(self, input_shape) -> None:
+        """Create the weights for inputs of ``input_shape`` (batch dimension first)."""
+
+    def call(self, inputs, training=None):  # pragma: no cover - abstract
+        raise NotImplementedError(f"{type(self).__name__} must define call(inputs, training)")
+
+    def _ensure_built(self, input_shape) -> None:
+        if not self.built:
+            self.build(input_shape)
+            self.built = True
+
+    def __call__(self, inputs, training=None, **kwargs):
+        if is_symbolic(inputs):
+            return call_symbolic(self, inputs, kwargs)
+        inputs = map_structure(to_tensor, inputs)
+        self._ensure_built(map_structure(lambda t: t.shape, inputs))
+        return self.call(inputs, training=in_training(training), **kwargs)
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for an input shape (``None`` for unknown sizes such as the batch).
+
+        The default runs ``call`` on zeros with each unknown size set to 1, then puts the
+        unknown batch size back; layers whose output shape is cheap to state override it.
+        """
+        from ..autograd import no_grad
+
+        def zeros(shape):
+            return Tensor(B.xp.zeros(tuple(1 if n is None else n for n in shape), self.dtype))
+
+        with no_grad():
+            out = self(map_structure(zeros, input_shape, is_leaf=is_shape), training=False)
+        return map_structure(lambda t: (None,) + t.shape[1:], out)
+
+    # --- config ---------------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        """The constructor arguments as JSON-serializable data (``from_config`` inverts it)."""
+        config = {"name": self.name, "trainable": self._trainable, "dtype": self.dtype}
+        if self.input_shape_hint is not None:
+            config["input_shape"] = list(self.input_shape_hint)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Layer":
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"

@@ -1,0 +1,181 @@
+"""Core layers: Input, Dense, Activation, Flatten, Reshape, Dropout.
+
+>>> model_input = layers.Input((20,))
+>>> h = layers.Dense(64, activation="relu")(model_input)      # h = relu(x W + b)
+>>> layers.Dense(3)(np.ones((2, 5))).shape                    # eager call
+(2, 3)
+"""
+from __future__ import annotations
+
+import math
+
+from .. import activations, ops
+from .base import Layer, serialize
+from .symbolic import Node, SymbolicTensor
+
+
+class InputLayer(Layer):
+    """The entry of a functional model: holds the input's shape (batch dimension excluded)."""
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, name=None, **kwargs):
+        if shape is None and "batch_shape" in kwargs:
+            batch_shape = tuple(kwargs.pop("batch_shape"))
+            batch_size, shape = batch_shape[0], batch_shape[1:]
+        if shape is None:
+            raise ValueError("Input: give the shape of one sample, e.g. Input((28, 28, 1))")
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        if not all(n is None or (isinstance(n, int) and n > 0) for n in shape):
+            raise ValueError(f"Input: shape must hold positive ints or None, got {shape}")
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        self.shape = shape
+        self.batch_size = batch_size
+        self.built = True
+        self.output = SymbolicTensor((batch_size,) + shape, self.dtype, Node(self, None))
+        self.output.node.outputs = self.output
+        self.inbound_nodes.append(self.output.node)
+
+    def call(self, inputs, training=None):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "batch_shape": [self.batch_size, *self.shape]}
+
+
+def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None) -> SymbolicTensor:
+    """A symbolic input of ``shape`` (one sample's shape; the batch dimension is added as None)."""
+    if batch_shape is not None:
+        return InputLayer(batch_shape=batch_shape, dtype=dtype, name=name).output
+    return InputLayer(shape, batch_size=batch_size, dtype=dtype, name=name).output
+
+
+class Dense(Layer):
+    """Fully connected layer: y = f(x W + b), W of shape (in, units), b of shape (units,).
+
+    The input's last axis is contracted; leading axes are batch (and e.g. time) axes.
+    """
+
+    def __init__(self, units: int, activation=None, use_bias: bool = True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(units, int) or units < 1:
+            raise ValueError(f"Dense: units must be a positive int, got {units!r}")
+        self.units, self.use_bias = units, use_bias
+        self.activation = activations.get(activation)
+        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+
+    def build(self, input_shape):
+        if len(input_shape) < 2 or input_shape[-1] is None:
+            raise ValueError(
+                f"Dense {self.name!r}: expected inputs of shape (batch, ..., features) with a known "
+                f"feature size, got shape {input_shape}; add Flatten() before Dense for images"
+            )
+        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units),
+                                      self.kernel_initializer, regularizer=self.kernel_regularizer)
+        self.bias = self.add_weight("bias", (self.units,), self.bias_initializer,
+                                    regularizer=self.bias_regularizer) if self.use_bias else None
+
+    def call(self, x, training=None):
+        if x.shape[-1] != self.kernel.shape[0]:
+            raise ValueError(
+                f"Dense {self.name!r}: expected {self.kernel.shape[0]} input features (last axis), "
+                f"got input of shape {x.shape}"
+            )
+        y = x @ self.kernel
+        if self.bias is not None:
+            y = y + self.bias
+        return self.activation(y)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": serialize(self.kernel_initializer),
+                "bias_initializer": serialize(self.bias_initializer),
+                "kernel_regularizer": serialize(self.kernel_regularizer),
+                "bias_regularizer": serialize(self.bias_regularizer)}
+
+
+class Activation(Layer):
+    """Applies an activation function elementwise: y = f(x)."""
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, x, training=None):
+        return self.activation(x)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "activation": activations.serialize(self.activation)}
+
+
+class Flatten(Layer):
+    """(batch, d1, d2, ...) → (batch, d1·d2·...): keeps the batch axis."""
+
+    def call(self, x, training=None):
+        return x.reshape(x.shape[0], -1)
+
+    def compute_output_shape(self, input_shape):
+        rest = input_shape[1:]
+        return (input_shape[0], None if None in rest else math.prod(rest))
+
+
+class Reshape(Layer):
+    """(batch, ...) → (batch, *target_shape); one entry of target_shape may be -1."""
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(target_shape)
+
+    def call(self, x, training=None):
+        size = math.prod(x.shape[1:])
+        known = math.prod(n for n in self.target_shape if n != -1)
+        if (-1 not in self.target_shape and known != size) or (known and size % known):
+            raise ValueError(
+                f"Reshape {self.name!r}: cannot reshape a sample of shape {x.shape[1:]} "
+                f"({size} values) to {self.target_shape}"
+            )
+        return x.reshape(x.shape[0], *self.target_shape)
+
+    def compute_output_shape(self, input_shape):
+        shape = list(self.target_shape)
+        if -1 in shape and None not in input_shape[1:]:
+            shape[shape.index(-1)] = math.prod(input_shape[1:]) // math.prod(
+                n for n in shape if n != -1)
+        return (input_shape[0], *shape)
+
+    def get_config(self):
+        return {**super().get_config(), "target_shape": list(self.target_shape)}
+
+
+class Dropout(Layer):
+    """Inverted dropout: while training, zero each input with probability ``rate`` and scale the
+    rest by 1/(1 − rate); in inference the identity."""
+
+    def __init__(self, rate: float, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= rate < 1:
+            raise ValueError(f"Dropout: rate must be in [0, 1), got {rate}")
+        self.rate = float(rate)
+
+    def call(self, x, training=None):
+        return ops.dropout(x, self.rate, training=bool(training))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate}
+
+
+__all__ = ["Input", "InputLayer", "Dense", "Activation", "Flatten", "Reshape", "Dropout"]

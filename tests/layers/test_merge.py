@@ -1,0 +1,33 @@
+"""Merge layers."""
+import numpy as np
+import pytest
+
+from profundo import layers
+from profundo.testing import assert_close
+
+
+def test_merge_layers_eager():
+    a, b = np.random.randn(2, 3).astype(np.float32), np.random.randn(2, 3).astype(np.float32)
+    assert_close(layers.Add()([a, b]), a + b)
+    assert_close(layers.Subtract()([a, b]), a - b)
+    assert_close(layers.Multiply()([a, b]), a * b)
+    assert_close(layers.Average()([a, b]), (a + b) / 2)
+    assert_close(layers.Maximum()([a, b]), np.maximum(a, b))
+    assert_close(layers.Minimum()([a, b]), np.minimum(a, b))
+    assert_close(layers.Concatenate()([a, b]), np.concatenate([a, b], axis=1))
+    assert_close(layers.Concatenate(axis=0)([a, b]), np.concatenate([a, b], axis=0))
+
+
+def test_merge_symbolic_shapes():
+    a, b = layers.Input((4,)), layers.Input((4,))
+    assert layers.Add()([a, b]).shape == (None, 4)
+    assert layers.Concatenate()([a, layers.Input((2,))]).shape == (None, 6)
+
+
+def test_merge_errors():
+    with pytest.raises(ValueError, match=r"Add .*same shape.*\(2, 3\).*\(2, 4\)"):
+        layers.Add()([np.ones((2, 3)), np.ones((2, 4))])
+    with pytest.raises(ValueError, match="at least 2 inputs"):
+        layers.Add()([np.ones((2, 3))])
+    with pytest.raises(ValueError, match="Concatenate .*match except along axis"):
+        layers.Concatenate()([np.ones((2, 3)), np.ones((3, 3))])
