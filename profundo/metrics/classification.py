@@ -2,7 +2,7 @@
 
 For each class c, over the samples seen (each counted with its sample weight):
 
-    TP_c: of class c, predicted c     FP_c: not of class c, predicted c     FN_c: of class c, not predicted c
+    TP_c: of class c, predicted c    FP_c: not of class c, predicted c    FN_c: of class c, not predicted c
 
     precision = TP / (TP + FP)     recall = TP / (TP + FN)     F1 = 2 TP / (2 TP + FP + FN)
     IoU = TP / (TP + FP + FN)      (0 where a denominator is 0, as in scikit-learn)
@@ -171,7 +171,8 @@ class MeanIoU(IoU):
 def _indicators(y_true, y_pred, threshold, num_classes, name):
     """Boolean ``(..., C)`` arrays: is each sample of class c, is it predicted as class c."""
     t, p = same_rank(y_true, y_pred)
-    if num_classes is not None and t.shape == p.shape:     # labels on both sides
+    labels_both = t.shape == p.shape and (p.ndim <= 1 or p.shape[-1] != num_classes)
+    if num_classes is not None and labels_both:            # labels on both sides
         return _one_hot(t, num_classes, name, "y_true"), _one_hot(p, num_classes, name, "y_pred")
     if p.ndim <= 1 and t.shape == p.shape:                 # one binary output per sample
         t, p = t[..., None], p[..., None]
@@ -197,34 +198,29 @@ class _ClassCounts(Metric):
         super().__init__(name)
 
     def reset_state(self) -> None:
-        zeros = None if self.num_classes is None else np.zeros(self.num_classes)
-        self.true_positives = self.false_positives = self.false_negatives = zeros
+        # rows TP, FP, FN; one column per class (made on the first batch without num_classes)
+        self.counts = None if self.num_classes is None else np.zeros((3, self.num_classes))
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         t, p = _indicators(y_true, y_pred, self.threshold, self.num_classes, self.name)
         classes = t.shape[-1]
-        if self.true_positives is not None and self.true_positives.shape != (classes,):
+        if self.counts is None:
+            self.counts = np.zeros((3, classes))
+        if self.counts.shape[1] != classes:
             raise ValueError(
-                f"{self.name}: this batch has {classes} classes, expected "
-                f"{self.true_positives.shape[0]}"
+                f"{self.name}: this batch has {classes} classes, expected {self.counts.shape[1]}"
             )
         w = broadcast_weights(sample_weight, t.shape, self.name)
-        tp, fp, fn = ((w * hit).reshape(-1, classes).sum(axis=0)
-                      for hit in (t & p, ~t & p, t & ~p))
-        if self.true_positives is None:
-            self.true_positives, self.false_positives, self.false_negatives = tp, fp, fn
-        else:
-            self.true_positives = self.true_positives + tp
-            self.false_positives = self.false_positives + fp
-            self.false_negatives = self.false_negatives + fn
+        for row, hit in enumerate((t & p, ~t & p, t & ~p)):
+            self.counts[row] += (w * hit).reshape(-1, classes).sum(axis=0)
 
     def score(self, tp, fp, fn):  # pragma: no cover - abstract
         raise NotImplementedError
 
     def result(self):
-        tp, fp, fn = self.true_positives, self.false_positives, self.false_negatives
-        if tp is None:
+        if self.counts is None:
             return 0.0
+        tp, fp, fn = self.counts
         if self.class_id is not None:
             c = self.class_id
             return float(self.score(tp[c], fp[c], fn[c]))
@@ -246,10 +242,10 @@ class Precision(_ClassCounts):
     """Of the samples predicted positive, the fraction that are: TP / (TP + FP).
 
     As in Keras, each output is its own yes/no question: predicted positive where
-    ``y_pred > thresholds`` (0.5 when None), and ``average="micro"`` pools all outputs; a single
-    sigmoid output gives the usual binary precision. ``class_id`` scores one class alone;
-    ``average`` and ``num_classes`` (integer labels on both sides) give scikit-learn's per-class
-    averages. See the module's notes for the input styles.
+    ``y_pred > thresholds`` (one number; 0.5 when None), and ``average="micro"`` pools all
+    outputs; a single sigmoid output gives the usual binary precision. ``class_id`` scores one
+    class alone; ``average`` and ``num_classes`` (integer labels on both sides) give
+    scikit-learn's per-class averages. See the module's notes for the input styles.
 
     >>> Precision()([0, 1, 1, 0], [0.9, 0.8, 0.3, 0.2])    # predicted 1 1 0 0: one of two right
     0.5

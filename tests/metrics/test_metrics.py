@@ -130,6 +130,13 @@ def test_f1_keras_style_onehot_and_scores_take_the_argmax(data, average):
     check(metrics.F1Score(average=average), data["labels"], data["probs"], expected)
 
 
+def test_num_classes_with_keras_style_inputs(data):
+    # one-hot labels and scores of num_classes columns are not mistaken for label maps
+    expected = skm.f1_score(data["labels"], data["predicted"], average="macro")
+    check(metrics.F1Score(num_classes=C), data["onehot"], data["probs"], expected)
+    check(metrics.F1Score(num_classes=C), data["labels"], data["probs"], expected)
+
+
 def test_per_class_scores_and_class_id(data):
     t, p = data["labels"], data["predicted"]
     per_class = skm.precision_score(t, p, average=None, labels=range(C))
@@ -386,7 +393,8 @@ def test_resolve_accuracy_from_a_loss_object_or_function():
     def categorical_crossentropy(y_true, y_pred):
         return y_pred
 
-    assert type(metrics.resolve_accuracy(SparseCategoricalCrossentropy())) is metrics.SparseCategoricalAccuracy
+    loss = SparseCategoricalCrossentropy()
+    assert type(metrics.resolve_accuracy(loss)) is metrics.SparseCategoricalAccuracy
     assert type(metrics.resolve_accuracy(categorical_crossentropy)) is metrics.CategoricalAccuracy
     with pytest.raises(ValueError, match="give y_true and y_pred"):
         metrics.resolve_accuracy("hinge")
@@ -394,7 +402,8 @@ def test_resolve_accuracy_from_a_loss_object_or_function():
 
 # --- errors a user can hit ------------------------------------------------------------------------
 def test_error_messages_name_the_metric_and_the_shapes(data):
-    with pytest.raises(ValueError, match=r"categorical_accuracy: y_true has shape \(300,\) and y_pred has shape \(300, 4\)"):
+    shapes = r"categorical_accuracy: y_true has shape \(300,\) and y_pred has shape \(300, 4\)"
+    with pytest.raises(ValueError, match=shapes):
         metrics.categorical_accuracy(data["labels"], data["probs"])
     with pytest.raises(ValueError, match="class indices 0..3"):
         metrics.sparse_categorical_accuracy(data["labels"] + 1, data["probs"])
