@@ -55,9 +55,11 @@ class Optimizer:
         if len(given) > 1:
             raise ValueError(f"{type(self).__name__}: give at most one of clipnorm, clipvalue and "
                              f"global_clipnorm, got {' and '.join(given)}")
-        for key, value in {**clips, "weight_decay": weight_decay}.items():
-            if value is not None and not value >= 0:
-                raise ValueError(f"{type(self).__name__}: {key} must be ≥ 0, got {value}")
+        for key in given:
+            if not clips[key] > 0:
+                raise ValueError(f"{type(self).__name__}: {key} must be positive, got {clips[key]}")
+        if weight_decay is not None and not weight_decay >= 0:
+            raise ValueError(f"{type(self).__name__}: weight_decay must be ≥ 0, got {weight_decay}")
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
@@ -144,6 +146,8 @@ class Optimizer:
         grads = list(grads)
         if len(grads) != len(params):
             raise ValueError(f"{type(self).__name__}: got {len(grads)} gradients for {len(params)} parameters")
+        if not params:
+            return                                  # nothing to train (e.g. every layer frozen)
         pairs = [(self._position(p), p, g) for p, g in zip(params, grads) if g is not None]
         if not pairs:
             raise ValueError(f"{type(self).__name__}: no parameter has a gradient; call loss.backward() "

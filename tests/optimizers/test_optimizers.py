@@ -185,9 +185,19 @@ def test_clipping_leaves_the_gradient_itself_alone():
     assert_close(w.grad, [3.0, 4.0])
 
 
-def test_only_one_clipping_option():
-    with pytest.raises(ValueError, match="clipnorm and clipvalue"):
+def test_clipping_option_errors():
+    with pytest.raises(ValueError, match="at most one of clipnorm, clipvalue and global_clipnorm, got clipnorm and clipvalue"):
         optimizers.Adam(clipnorm=1.0, clipvalue=1.0)
+    with pytest.raises(ValueError, match="Adam: global_clipnorm must be positive, got 0"):
+        optimizers.Adam(global_clipnorm=0)
+    with pytest.raises(ValueError, match="weight_decay must be ≥ 0, got -1"):
+        optimizers.SGD(weight_decay=-1)
+
+
+def test_no_parameters_is_a_no_op():
+    opt = optimizers.Adam()
+    opt.apply([], [])                         # e.g. a model whose layers are all frozen
+    assert opt.iterations == 0
 
 
 def test_weight_decay_is_decoupled():
@@ -383,14 +393,14 @@ def test_updates_in_place():
 
 def test_keras_and_torch_styles_agree():
     inits, grads = _problem(steps=3)
-    by_step = _run(optimizers.Nadam(0.01), inits, grads)
-    keras_style = [pf.tensor(a, requires_grad=True) for a in inits]
+    by_step = _run(optimizers.Nadam(0.01), inits, grads)                 # PyTorch: p.grad, step()
+    by_pairs = [pf.tensor(a, requires_grad=True) for a in inits]
+    by_lists = [pf.tensor(a, requires_grad=True) for a in inits]
     a, b = optimizers.Nadam(0.01), optimizers.Nadam(0.01)
-    keras_twin = [pf.tensor(x, requires_grad=True) for x in inits]
     for step in grads:
-        a.apply_gradients(zip(step, keras_style))
-        b.apply([pf.tensor(g) for g in step], keras_twin)     # Tensors work as gradients too
-    for x, y, z in zip(by_step, keras_style, keras_twin):
+        a.apply_gradients(zip(step, by_pairs))                           # Keras
+        b.apply([pf.tensor(g) for g in step], by_lists)                  # Tensors work as gradients too
+    for x, y, z in zip(by_step, by_pairs, by_lists):
         np.testing.assert_array_equal(x.numpy(), y.numpy())
         np.testing.assert_array_equal(x.numpy(), z.numpy())
 
