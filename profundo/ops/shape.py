@@ -13,6 +13,7 @@ array([[2., 0., 0.], [0., 0., 1.]], dtype=float32)
 from __future__ import annotations
 
 import math
+from itertools import accumulate
 
 import numpy
 
@@ -41,6 +42,11 @@ def _ints(args) -> tuple:
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         return tuple(args[0])
     return tuple(args)
+
+
+def _tuple(value) -> tuple:
+    """One int, or a sequence of them, as a tuple."""
+    return (value,) if numpy.ndim(value) == 0 else tuple(value)
 
 
 # --- reshaping ------------------------------------------------------------------------------------
@@ -96,7 +102,7 @@ def squeeze(x, axis=None) -> Tensor:
     if axis is None:
         axes = {i for i, n in enumerate(x.shape) if n == 1}
     else:
-        axes = {_axis(a, x.ndim, "squeeze") for a in ((axis,) if isinstance(axis, int) else axis)}
+        axes = {_axis(a, x.ndim, "squeeze") for a in _tuple(axis)}
         for a in sorted(axes):
             if x.shape[a] != 1:
                 raise ValueError(f"squeeze: axis {a} of a tensor of shape {x.shape} has size "
@@ -109,7 +115,7 @@ def unsqueeze(x, axis) -> Tensor:
     """Insert axes of size 1 so that they sit at ``axis`` (an int or a tuple) of the result:
     ``unsqueeze(pf.zeros(2, 3), 0)`` has shape (1, 2, 3), ``axis=-1`` gives (2, 3, 1)."""
     x = _tensor(x)
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = _tuple(axis)
     ndim = x.ndim + len(axes)
     new = {_axis(a, ndim, "unsqueeze") for a in axes}
     if len(new) < len(axes):
@@ -193,10 +199,10 @@ class BroadcastTo(Function):
 
 
 @tensor_method("broadcast_to")
-def broadcast_to(x, *shape) -> Tensor:
+def broadcast_to(x, shape) -> Tensor:
     """x repeated along its size-1 axes, and new leading ones, to ``shape`` (a read-only view):
     ``broadcast_to(pf.zeros(3), (2, 3))`` has shape (2, 3)."""
-    return BroadcastTo.apply(x, shape=_ints(shape))
+    return BroadcastTo.apply(x, shape=_tuple(shape))
 
 
 @tensor_method("repeat")
@@ -235,7 +241,7 @@ def tile(x, reps) -> Tensor:
     (r₀, n₀, r₁, n₁) and merged to (r₀n₀, r₁n₁); the backward sums over the copies.
     """
     x = _tensor(x)
-    reps = (reps,) if isinstance(reps, int) else tuple(reps)
+    reps = _tuple(reps)
     ndim = max(len(reps), x.ndim)
     reps = (1,) * (ndim - len(reps)) + reps
     shape = (1,) * (ndim - x.ndim) + x.shape
@@ -251,7 +257,7 @@ class Concatenate(Function):
     def forward(self, *xs, axis=0):
         y = B.xp.concatenate(xs, axis=axis)
         self.axis = axis
-        self.ends = numpy.cumsum([x.shape[axis] for x in xs[:-1]]).tolist()
+        self.ends = list(accumulate(x.shape[axis] for x in xs[:-1]))
         return y
 
     def backward(self, grad):
@@ -294,8 +300,8 @@ def split(x, indices_or_sections, axis: int = 0) -> list:
     x = _tensor(x)
     axis = _axis(axis, x.ndim, "split")
     n = x.shape[axis]
-    if isinstance(indices_or_sections, int):
-        k = indices_or_sections
+    if numpy.ndim(indices_or_sections) == 0:
+        k = int(indices_or_sections)
         if k < 1 or n % k:
             raise ValueError(f"split: axis {axis} of a tensor of shape {x.shape} has size {n}, "
                              f"which does not divide into {k} equal pieces; pass the cut "
@@ -439,6 +445,7 @@ def _index_part(i):
 
 
 def _getitem(x, index) -> Tensor:
+    """x[index], as in NumPy (basic and advanced indexing), differentiable: see ``GetItem``."""
     return GetItem.apply(x, index=_index(index))
 
 
@@ -447,7 +454,8 @@ def _setitem(x, index, value) -> None:
     if x.requires_grad:
         raise RuntimeError(
             f"x[...] = value: cannot write in place into a tensor of shape {x.shape} that requires "
-            "grad: backward needs the values the graph saw. Build a new tensor instead "
+            "grad (a parameter, or a result computed from one): backward needs the values the "
+            "graph saw. Build a new tensor instead "
             "(pf.where, pf.concatenate, pf.pad), or, to edit a parameter on purpose (outside "
             "backprop), write into its array: x.data[...] = value"
         )

@@ -27,7 +27,7 @@ GRADCHECK_CASES = [
     ("T", lambda t: t.T, [(2, 3, 2)]),
     ("permute", lambda t: t.permute(1, 2, 0), [(2, 3, 2)]),
     ("swapaxes", lambda t: pf.swapaxes(t, 0, -1), [(2, 3, 2)]),
-    ("broadcast_to", lambda t: t.broadcast_to(2, 3, 4), [(3, 1)]),
+    ("broadcast_to", lambda t: t.broadcast_to((2, 3, 4)), [(3, 1)]),
     ("repeat int", lambda t: t.repeat(2, axis=1), [(2, 3)]),
     ("repeat counts", lambda t: pf.repeat(t, [1, 0, 3], axis=1), [(2, 3)]),
     ("repeat flat", lambda t: pf.repeat(t, 2), [(2, 3)]),
@@ -99,6 +99,15 @@ def test_astype_same_dtype_and_integers():
     assert x.astype("float32") is x and x.float() is x
     ints = x.astype("int64")
     assert ints.dtype == np.int64 and not ints.requires_grad
+
+
+def test_functions_take_arrays_lists_and_numpy_ints():
+    assert pf.reshape(np.arange(6.0), (2, 3)).shape == (2, 3)
+    assert pf.transpose([[1.0, 2.0]]).shape == (2, 1)
+    assert [p.shape for p in pf.split(pf.randn(4, 2), np.int64(2))] == [(2, 2), (2, 2)]
+    assert pf.tile(pf.randn(2), np.int64(3)).shape == (6,)
+    assert pf.squeeze(pf.randn(2, 1), np.int64(1)).shape == (2,)
+    assert pf.repeat([1, 2], 2).tolist() == [1, 1, 2, 2]
 
 
 # --- indexing -------------------------------------------------------------------------------------
@@ -271,7 +280,8 @@ def test_parity_with_torch():
     (lambda: pf.randn(2, 3).squeeze(1), ValueError,
      r"squeeze: axis 1 of a tensor of shape \(2, 3\) has size 3, not 1"),
     (lambda: pf.randn(2, 3).unsqueeze(3), ValueError, "unsqueeze: axis 3 is out of range .* 3 dim"),
-    (lambda: pf.randn(2, 3).broadcast_to(2, 4), ValueError,
+    (lambda: pf.randn(2, 3).unsqueeze((1, -3)), ValueError, r"unsqueeze: axes \(1, -3\) repeat an axis"),
+    (lambda: pf.randn(2, 3).broadcast_to((2, 4)), ValueError,
      r"BroadcastTo: cannot broadcast a tensor of shape \(2, 3\) to shape \(2, 4\)"),
     (lambda: pf.repeat(pf.randn(2, 3), [1, 2], axis=1), ValueError,
      r"repeat: expected one count per element along axis 1 \(3 counts\), got repeats of shape \(2,\)"),
