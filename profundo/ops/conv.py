@@ -31,6 +31,7 @@ from ..autograd import Function, Tensor
 __all__ = ["conv1d", "conv2d", "depthwise_conv2d", "conv2d_transpose"]
 
 LAYOUTS = {1: "(N, L, C)", 2: "(N, H, W, C)"}
+KERNEL_LAYOUTS = {1: "(k, C_in/groups, C_out)", 2: "(kh, kw, C_in/groups, C_out)"}
 
 
 # --- the window machinery, shared by convolution and pooling -------------------------------------
@@ -127,12 +128,13 @@ def crop_image(x, pads):
     return x[:, t:x.shape[1] - b, l:x.shape[2] - r]
 
 
-def as_image(x, rank, what="input"):
-    """An (N, L, C) array (rank 1) as the (N, 1, L, C) image of height 1; (N, H, W, C) as is."""
+def as_image(x, rank, what="input", layout=None, axis=1):
+    """An (N, L, C) array (rank 1) as the (N, 1, L, C) image of height 1; (N, H, W, C) as is.
+    Kernels lift with ``axis=0``: (k, C_in, C_out) becomes (1, k, C_in, C_out)."""
     if x.ndim != rank + 2:
-        raise ValueError(f"expected the {what} of shape {LAYOUTS[rank]}, got {x.ndim} dimensions "
-                         f"{tuple(x.shape)}")
-    return x[:, None] if rank == 1 else x
+        raise ValueError(f"expected the {what} of shape {layout or LAYOUTS[rank]}, got {x.ndim} "
+                         f"dimensions {tuple(x.shape)}")
+    return B.xp.expand_dims(x, axis) if rank == 1 else x
 
 
 def window_ints(value, rank, name):
@@ -206,7 +208,7 @@ class Conv(Function):
     def forward(self, x, kernel, bias=None, rank=2, strides=(1, 1), padding="valid",
                 dilation=(1, 1), groups=1, depthwise=False):
         self.x_shape, self.kernel_shape = x.shape, kernel.shape
-        x, kernel = as_image(x, rank), as_image(kernel, rank, "kernel")
+        x, kernel = as_image(x, rank), as_image(kernel, rank, "kernel", KERNEL_LAYOUTS[rank], axis=0)
         n, h, w, c = x.shape
         kh, kw, kc, c_out = kernel.shape
         groups = c if depthwise else groups
@@ -262,7 +264,7 @@ class ConvTranspose(Function):
                 dilation=(1, 1)):
         self.x_shape, self.kernel_shape = x.shape, kernel.shape
         n, h, w, c = as_image(x, 2).shape
-        kh, kw, c_out, kc = as_image(kernel, 2, "kernel").shape
+        kh, kw, c_out, kc = as_image(kernel, 2, "kernel", "(kh, kw, C_out, C_in)").shape
         if kc != c:
             raise ValueError(f"the input has {c} channels but the kernel of shape {kernel.shape} "
                              f"expects {kc} (Conv2DTranspose kernels are (kh, kw, C_out, C_in))")

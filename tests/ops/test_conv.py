@@ -1,0 +1,280 @@
+"""Convolution ops: gradcheck (float64) and parity with PyTorch (outputs and all gradients) over a
+grid of kernel sizes, strides, paddings, dilations and groups; Keras' output sizes; dtypes; errors."""
+import itertools
+
+import numpy as np
+import pytest
+
+import profundo as pf
+from profundo.testing import assert_close
+
+C_IN = 4
+GRID = list(itertools.product((1, 2, 3), (1, 2), ("valid", "same"), (1, 2), (1, 2, "depthwise")))
+GRID_IDS = [f"k{k}-s{s}-{p}-d{d}-g{g}" for k, s, p, d, g in GRID]
+
+
+def ceil_div(a, b):
+    return -(-a // b)
+
+
+def keras_length(n, k, s, d, padding):
+    """Keras' conv output length along one axis."""
+    span = (k - 1) * d + 1
+    return ceil_div(n, s) if padding == "same" else ceil_div(n - span + 1, s)
+
+
+def same_pads(n, k, s, d):
+    """TensorFlow's "same" padding of one axis: (before, after), the extra pixel after."""
+    total = max((ceil_div(n, s) - 1) * s + (k - 1) * d + 1 - n, 0)
+    return total // 2, total - total // 2
+
+
+def conv_inputs(k, groups, rng, x_shape=(2, 6, 7, C_IN)):
+    """x, a Keras kernel and a bias for conv2d (or depthwise_conv2d when groups == "depthwise")."""
+    x = rng.standard_normal(x_shape)
+    kernel_shape = (k, k, C_IN, 2) if groups == "depthwise" else (k, k, C_IN // groups, 6)
+    kernel = rng.standard_normal(kernel_shape)
+    return x, kernel, rng.standard_normal(6 if groups != "depthwise" else 2 * C_IN)
+
+
+def pf_conv(x, kernel, bias, s, padding, d, groups):
+    if groups == "depthwise":
+        return pf.depthwise_conv2d(x, kernel, bias, strides=s, padding=padding, dilation=d)
+    return pf.conv2d(x, kernel, bias, strides=s, padding=padding, dilation=d, groups=groups)
+
+
+def torch_conv(torch, x, kernel, bias, s, padding, d, groups):
+    """The same convolution in PyTorch (NCHW, explicit asymmetric padding) back in NHWC."""
+    F = torch.nn.functional
+    kh, kw = kernel.shape[:2]
+    if groups == "depthwise":
+        groups, kernel = x.shape[-1], kernel.reshape(kh, kw, 1, -1)
+    xt = x.permute(0, 3, 1, 2)
+    if padding == "same":
+        (t, b), (l, r) = (same_pads(n, k, s, d) for n, k in zip(x.shape[1:3], (kh, kw)))
+        xt = F.pad(xt, (l, r, t, b))
+    y = F.conv2d(xt, kernel.permute(3, 2, 0, 1), bias, stride=s, dilation=d, groups=groups)
+    return y.permute(0, 2, 3, 1)
+
+
+def torch_and_pf(torch, fn_pf, fn_torch, arrays, dtype, seed=1):
+    """Outputs and gradients of both for the same inputs and the same random ∂L/∂y."""
+    tensors = [pf.tensor(a, dtype=dtype, requires_grad=True) for a in arrays]
+    y = fn_pf(*tensors)
+    g = np.random.default_rng(seed).standard_normal(y.shape).astype(dtype)
+    y.backward(g)
+    ts = [torch.tensor(a.astype(dtype), requires_grad=True) for a in arrays]
+    yt = fn_torch(*ts)
+    yt.backward(torch.tensor(g))
+    return (y, *(t.grad for t in tensors)), (yt, *(t.grad for t in ts))
+
+
+@pytest.mark.parametrize("k, s, padding, d, groups", GRID, ids=GRID_IDS)
+def test_conv2d_gradcheck(k, s, padding, d, groups):
+    rng = np.random.default_rng(k + 10 * s + 100 * d)
+    x, kernel, bias = conv_inputs(k, groups, rng, x_shape=(1, 5, 6, C_IN))
+    pf.gradcheck(lambda x, w, b: pf_conv(x, w, b, s, padding, d, groups), [x, kernel, bias])
+
+
+@pytest.mark.parametrize("k, s, padding, d, groups", GRID, ids=GRID_IDS)
+def test_conv2d_matches_torch_and_keras_sizes(k, s, padding, d, groups):
+    torch = pytest.importorskip("torch")
+    x, kernel, bias = conv_inputs(k, groups, np.random.default_rng(k + 10 * s + 100 * d))
+    fn_pf = lambda x, w, b: pf_conv(x, w, b, s, padding, d, groups)  # noqa: E731
+    fn_torch = lambda x, w, b: torch_conv(torch, x, w, b, s, padding, d, groups)  # noqa: E731
+    ours, theirs = torch_and_pf(torch, fn_pf, fn_torch, [x, kernel, bias], np.float64)
+    n_out = 6 if groups != "depthwise" else 2 * C_IN
+    assert ours[0].shape == (2, keras_length(6, k, s, d, padding),
+                             keras_length(7, k, s, d, padding), n_out)
+    for a, b, what in zip(ours, theirs, ("y", "∂x", "∂kernel", "∂bias")):
+        assert_close(a, b, rtol=1e-5, atol=1e-8, what=what)
+    ours, theirs = torch_and_pf(torch, fn_pf, fn_torch, [x, kernel, bias], np.float32)
+    for a, b, what in zip(ours, theirs, ("y", "∂x", "∂kernel", "∂bias")):
+        assert a.dtype == np.float32, what
+        assert_close(a, b, rtol=1e-4, atol=1e-4, what=what)
+
+
+@pytest.mark.parametrize("k, s, padding, d, groups",
+                         list(itertools.product((1, 2, 3), (1, 2), ("valid", "same", "causal"),
+                                                (1, 2), (1, 2))))
+def test_conv1d_gradcheck_and_torch(k, s, padding, d, groups):
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    rng = np.random.default_rng(k + 10 * s + 100 * d)
+    x, kernel, bias = (rng.standard_normal((2, 7, C_IN)), rng.standard_normal((k, C_IN // groups, 4)),
+                       rng.standard_normal(4))
+    fn_pf = lambda x, w, b: pf.conv1d(x, w, b, s, padding, d, groups)  # noqa: E731
+    pf.gradcheck(fn_pf, [x[:1], kernel, bias])
+    span = (k - 1) * d + 1
+    pads = {"valid": (0, 0), "same": same_pads(7, k, s, d), "causal": (span - 1, 0)}[padding]
+
+    def fn_torch(x, w, b):
+        y = F.conv1d(F.pad(x.permute(0, 2, 1), pads), w.permute(2, 1, 0), b, stride=s,
+                     dilation=d, groups=groups)
+        return y.permute(0, 2, 1)
+
+    ours, theirs = torch_and_pf(torch, fn_pf, fn_torch, [x, kernel, bias], np.float64)
+    length = ceil_div(7, s) if padding != "valid" else keras_length(7, k, s, d, "valid")
+    assert ours[0].shape == (2, length, 4)
+    for a, b, what in zip(ours, theirs, ("y", "∂x", "∂kernel", "∂bias")):
+        assert_close(a, b, rtol=1e-5, atol=1e-8, what=what)
+
+
+def test_conv2d_explicit_padding_forms_match_torch():
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    x, kernel = np.random.randn(2, 5, 6, 3), np.random.randn(3, 2, 3, 4)
+    for padding, torch_pads in [(1, (1, 1, 1, 1)), ((2, 0), (0, 0, 2, 2)),
+                                (((1, 0), (0, 2)), (0, 2, 1, 0))]:
+        y = pf.conv2d(x, kernel, padding=padding, strides=(2, 1))
+        yt = F.conv2d(F.pad(torch.tensor(x).permute(0, 3, 1, 2), torch_pads),
+                      torch.tensor(kernel).permute(3, 2, 0, 1), stride=(2, 1))
+        assert_close(y, yt.permute(0, 2, 3, 1), what=str(padding))
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_output_sizes_follow_keras(padding):
+    x = np.zeros((1, 9, 9, 1))
+    for n, k, s, d in itertools.product(range(1, 10), (1, 2, 3, 4), (1, 2, 3), (1, 2)):
+        kernel = np.zeros((k, k, 1, 1))
+        if padding == "valid" and (k - 1) * d + 1 > n:
+            with pytest.raises(ValueError, match="larger than the input"):
+                pf.conv2d(x[:, :n, :n], kernel, strides=s, padding=padding, dilation=d)
+            continue
+        y = pf.conv2d(x[:, :n, :n], kernel, strides=s, padding=padding, dilation=d)
+        assert y.shape[1:3] == (keras_length(n, k, s, d, padding),) * 2, (n, k, s, d)
+
+
+def test_float32_stays_float32_and_inputs_may_be_non_contiguous():
+    base = np.random.randn(2, 3, 6, 5).astype(np.float32)
+    x = pf.Tensor(base.transpose(0, 2, 3, 1), requires_grad=True)   # (2, 6, 5, 3), strided
+    assert not x.data.flags.c_contiguous
+    x2 = pf.tensor(np.ascontiguousarray(x.data), requires_grad=True)
+    kernel = pf.randn(3, 3, 3, 4, requires_grad=True)
+    bias = pf.randn(4, requires_grad=True)
+    for t in (x, x2):
+        y = pf.conv2d(t, kernel, bias, padding="same")
+        assert y.dtype == np.float32
+        (y * y).sum().backward()
+    assert x.grad.dtype == kernel.grad.dtype == bias.grad.dtype == np.float32
+    assert_close(x.grad, x2.grad)
+
+
+def test_gradcheck_with_the_input_used_twice():
+    x, k1, k2 = np.random.randn(1, 4, 5, 2), np.random.randn(2, 2, 2, 3), np.random.randn(3, 3, 2, 3)
+    pf.gradcheck(lambda x, a, b: pf.conv2d(x, a) * pf.conv2d(x, b, padding=((0, 1), (1, 0))),
+                 [x, k1, k2])
+
+
+def test_no_gradient_work_for_inputs_without_grad():
+    x = np.random.randn(2, 5, 5, 1).astype(np.float32)        # data: no gradient wanted
+    kernel = pf.randn(3, 3, 1, 2, requires_grad=True)
+    pf.conv2d(x, kernel).sum().backward()
+    assert kernel.grad.shape == (3, 3, 1, 2)
+
+
+# --- transposed convolution ----------------------------------------------------------------------
+def keras_transposed_length(n, k, s, d, padding, output_padding):
+    span = (k - 1) * d + 1
+    if output_padding is None:
+        return n * s + max(span - s, 0) if padding == "valid" else n * s
+    pad = span // 2 if padding == "same" else 0
+    return (n - 1) * s + span - 2 * pad + output_padding
+
+
+TRANSPOSED = list(itertools.product((1, 2, 3), (1, 2), ("valid", "same"), (1, 2), (None, 0, 1)))
+
+
+@pytest.mark.parametrize("k, s, padding, d, output_padding", TRANSPOSED,
+                         ids=[f"k{k}-s{s}-{p}-d{d}-op{o}" for k, s, p, d, o in TRANSPOSED])
+def test_conv2d_transpose_matches_torch_and_gradcheck(k, s, padding, d, output_padding):
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    rng = np.random.default_rng(k + 10 * s + 100 * d)
+    x, kernel, bias = rng.standard_normal((2, 3, 4, 3)), rng.standard_normal((k, k, 2, 3)), rng.standard_normal(2)
+    sizes = [keras_transposed_length(n, k, s, d, padding, output_padding) for n in (3, 4)]
+    fn_pf = lambda x, w, b: pf.conv2d_transpose(x, w, b, s, padding, output_padding, d)  # noqa: E731
+    # valid only when a convolution of the output gives back the input's size (as in Keras/TF)
+    if [keras_length(m, k, s, d, padding) for m in sizes] != [3, 4]:
+        with pytest.raises(ValueError, match="output_padding"):
+            fn_pf(x, kernel, bias)
+        return
+    pf.gradcheck(fn_pf, [x[:1, :2], kernel, bias])
+
+    def fn_torch(x, w, b):
+        full = F.conv_transpose2d(x.permute(0, 3, 1, 2), w.permute(3, 2, 0, 1), stride=s, dilation=d)
+        (top, _), (left, _) = ((same_pads(m, k, s, d) if padding == "same" else (0, 0)) for m in sizes)
+        crop = (-left, sizes[1] + left - full.shape[3], -top, sizes[0] + top - full.shape[2])
+        return F.pad(full, crop).permute(0, 2, 3, 1) + b
+
+    ours, theirs = torch_and_pf(torch, fn_pf, fn_torch, [x, kernel, bias], np.float64)
+    assert ours[0].shape == (2, *sizes, 2)
+    for a, b, what in zip(ours, theirs, ("y", "∂x", "∂kernel", "∂bias")):
+        assert_close(a, b, rtol=1e-5, atol=1e-8, what=what)
+
+
+def test_conv2d_transpose_is_the_adjoint_of_conv2d():
+    """⟨conv2d(y, K), x⟩ = ⟨y, conv2d_transpose(x, K)⟩ for every y and x."""
+    kernel = np.random.randn(3, 3, 2, 5)            # conv: 2 → 5 channels; transposed: 5 → 2
+    y, x = np.random.randn(2, 9, 8, 2), np.random.randn(2, 5, 4, 5)
+    conv = pf.conv2d(y, kernel, strides=2, padding="same").numpy()
+    back = pf.conv2d_transpose(x, kernel, strides=2, padding="same", output_padding=(0, 1)).numpy()
+    assert back.shape == y.shape
+    np.testing.assert_allclose((conv * x).sum(), (y * back).sum(), rtol=1e-10)
+
+
+def test_conv2d_transpose_float32():
+    x, kernel = pf.randn(2, 4, 4, 3, requires_grad=True), pf.randn(3, 3, 5, 3, requires_grad=True)
+    y = pf.conv2d_transpose(x, kernel, strides=2, padding="same")
+    assert y.shape == (2, 8, 8, 5) and y.dtype == np.float32
+    y.sum().backward()
+    assert x.grad.dtype == kernel.grad.dtype == np.float32
+
+
+# --- errors --------------------------------------------------------------------------------------
+def test_channel_mismatch_names_both_counts():
+    with pytest.raises(ValueError, match=r"input has 3 channels but the kernel .* expects 4"):
+        pf.conv2d(pf.randn(1, 5, 5, 3), pf.randn(3, 3, 4, 8))
+    with pytest.raises(ValueError, match=r"input has 4 channels .* expects 2 .*groups=1"):
+        pf.conv2d(pf.randn(1, 5, 5, 4), pf.randn(3, 3, 2, 8))
+    with pytest.raises(ValueError, match=r"input has 3 channels .* expects 2"):
+        pf.depthwise_conv2d(pf.randn(1, 5, 5, 3), pf.randn(3, 3, 2, 1))
+    with pytest.raises(ValueError, match=r"input has 3 channels .* expects 2"):
+        pf.conv2d_transpose(pf.randn(1, 5, 5, 3), pf.randn(3, 3, 4, 2))
+
+
+def test_groups_must_divide_the_channels():
+    with pytest.raises(ValueError, match=r"groups=3 must divide the input channels \(4\)"):
+        pf.conv2d(pf.randn(1, 5, 5, 4), pf.randn(3, 3, 1, 6), groups=3)
+    with pytest.raises(ValueError, match=r"groups=2 must divide the kernel's output channels \(5\)"):
+        pf.conv2d(pf.randn(1, 5, 5, 4), pf.randn(3, 3, 2, 5), groups=2)
+
+
+def test_kernel_larger_than_the_input_with_valid_padding():
+    with pytest.raises(ValueError, match=r"spans 5\) is larger than the input \(length 4"):
+        pf.conv2d(pf.randn(1, 4, 8, 1), pf.randn(3, 3, 1, 1), dilation=2)
+    assert pf.conv2d(pf.randn(1, 4, 8, 1), pf.randn(3, 3, 1, 1), padding="same",
+                     dilation=2).shape == (1, 4, 8, 1)
+
+
+def test_wrong_ndim():
+    with pytest.raises(ValueError, match=r"input of shape \(N, H, W, C\), got 3 dimensions"):
+        pf.conv2d(pf.randn(5, 5, 3), pf.randn(3, 3, 3, 1))
+    with pytest.raises(ValueError, match=r"input of shape \(N, L, C\), got 4 dimensions"):
+        pf.conv1d(pf.randn(1, 5, 5, 3), pf.randn(3, 3, 1))
+    with pytest.raises(ValueError, match=r"kernel of shape \(kh, kw, C_in/groups, C_out\), got 3"):
+        pf.conv2d(pf.randn(1, 5, 5, 3), pf.randn(3, 3, 1))
+
+
+def test_bad_settings():
+    x, kernel = pf.randn(1, 5, 5, 1), pf.randn(3, 3, 1, 2)
+    with pytest.raises(ValueError, match="padding must be 'valid', 'same'"):
+        pf.conv2d(x, kernel, padding="full")
+    with pytest.raises(ValueError, match="padding must be 'valid', 'same'"):
+        pf.conv2d(x, kernel, padding="causal")
+    with pytest.raises(ValueError, match="strides must be a positive int or 2 positive ints"):
+        pf.conv2d(x, kernel, strides=0)
+    with pytest.raises(ValueError, match=r"bias must have shape \(2,\)"):
+        pf.conv2d(x, kernel, pf.randn(3))
+    with pytest.raises(ValueError, match="output_padding must be smaller than the strides"):
+        pf.conv2d_transpose(x, pf.randn(3, 3, 2, 1), strides=2, output_padding=2)
