@@ -1,0 +1,266 @@
+"""Download, cache and verify the files of a data set — the one mechanism every loader uses.
+
+``fetch(remote)`` returns the path of a verified copy of ``remote`` in the cache:
+
+- the cache is ``$PROFUNDO_HOME/datasets/<dataset>/`` (default ``~/.cache/profundo/datasets/``);
+  a cached file is verified (sha256) every time it is used;
+- ``PROFUNDO_DATASETS_MIRROR`` replaces the origin: a local folder, or a ``http(s)://`` or
+  ``file://`` URL, holding the files as ``<dataset>/<file>`` (the layout of ``../shared/data``);
+- a download goes to a temporary file in the cache folder, is verified, and only then renamed
+  onto its final name (``os.replace``, atomic): the cache never holds a partial or unverified
+  file, and a failed download leaves nothing behind;
+- network errors are retried with exponential backoff; a retry after a dropped connection
+  resumes where it stopped (HTTP ``Range``) instead of starting over;
+- every file has a required sha256: of the file itself, or, where copies of the origin's
+  compressed bytes differ (MNIST's gzip wrappers), of its gzip-decompressed content;
+- a cached file that fails verification is downloaded once more; if the new copy fails too,
+  ``ChecksumError`` says so.
+
+Only the standard library (``urllib``) speaks HTTP; ``tqdm`` draws the progress bar when it is
+installed and stderr is a terminal.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import re
+import secrets
+import ssl
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zlib
+from dataclasses import dataclass, field
+from http.client import HTTPException
+from pathlib import Path
+
+HOME_ENV = "PROFUNDO_HOME"
+MIRROR_ENV = "PROFUNDO_DATASETS_MIRROR"
+RETRIES = 3                 #: extra attempts after a transient network error
+BACKOFF_SECONDS = 1.0       #: the first wait between attempts; it doubles each time
+TIMEOUT_SECONDS = 60.0      #: socket timeout of one request
+CHUNK_BYTES = 1 << 20
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class DatasetError(OSError):
+    """A data set file could not be had: the base of the errors below."""
+
+
+class DownloadError(DatasetError):
+    """No source could deliver the file (network failure, missing file, no origin)."""
+
+
+class ChecksumError(DatasetError):
+    """The file arrived but is not the published one (hash mismatch, truncated archive)."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One file of a data set: where it comes from and the hash it must have.
+
+    Args:
+        dataset: the folder in the cache and in a mirror (``mnist``).
+        name: the file name in the cache and in a mirror (``train-images-idx3-ubyte.gz``).
+        sha256: the published hash (64 lowercase hex digits); required, there is no unverified
+            download.
+        urls: the origins, tried in order; empty for files that only mirrors hold.
+        hash_of_content: the hash is of the gzip-decompressed content, not of the file.
+    """
+
+    dataset: str
+    name: str
+    sha256: str
+    urls: tuple[str, ...] = field(default=())
+    hash_of_content: bool = False
+
+    def __post_init__(self):
+        if not isinstance(self.sha256, str) or not _SHA256.fullmatch(self.sha256):
+            raise ValueError(f"RemoteFile {self.dataset}/{self.name}: a published sha256 "
+                             f"(64 lowercase hex digits) is required, got {self.sha256!r}")
+
+
+def cache_dir(dataset: str) -> Path:
+    """The cache folder of ``dataset``: ``$PROFUNDO_HOME/datasets/<dataset>`` or under ``~/.cache``."""
+    home = os.environ.get(HOME_ENV)
+    root = Path(home).expanduser() if home else Path.home() / ".cache" / "profundo"
+    return root / "datasets" / dataset
+
+
+def fetch(remote: RemoteFile, progress: bool | None = None) -> Path:
+    """The path of a verified copy of ``remote`` in the cache, downloading it if needed.
+
+    ``progress``: show a progress bar (``None``: only when stderr is a terminal).
+    """
+    target = cache_dir(remote.dataset) / remote.name
+    cached_was_corrupt = False
+    if target.exists():
+        if verify(target, remote) is None:
+            return target
+        cached_was_corrupt = True
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _download(remote, target, progress, cached_was_corrupt)
+    return target
+
+
+def verify(path: Path, remote: RemoteFile) -> str | None:
+    """``None`` if ``path`` has ``remote``'s hash, else what is wrong with it."""
+    digest = hashlib.sha256()
+    opener = gzip.open if remote.hash_of_content else open
+    try:
+        with opener(path, "rb") as stream:
+            for chunk in iter(lambda: stream.read(CHUNK_BYTES), b""):
+                digest.update(chunk)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+        return f"it is not a complete gzip file ({err})"
+    kind = "decompressed content" if remote.hash_of_content else "file"
+    if digest.hexdigest() != remote.sha256:
+        return (f"the sha256 of its {kind} is {digest.hexdigest()}, "
+                f"but the published one is {remote.sha256}")
+    return None
+
+
+def sources(remote: RemoteFile) -> list[str]:
+    """The URLs to try for ``remote``: the mirror's alone when one is set, else the origins."""
+    mirror = os.environ.get(MIRROR_ENV, "").strip()
+    if mirror:
+        base = mirror.rstrip("/") if "://" in mirror else Path(mirror).expanduser().resolve().as_uri()
+        path = f"{urllib.parse.quote(remote.dataset)}/{urllib.parse.quote(remote.name)}"
+        return [f"{base}/{path}"]
+    if not remote.urls:
+        raise DownloadError(
+            f"{remote.dataset}/{remote.name} has no public download address; it is read from a "
+            f"data set mirror. {_mirror_hint(remote)}")
+    return list(remote.urls)
+
+
+def _mirror_hint(remote: RemoteFile) -> str:
+    return (f"To use a copy on this machine or your network, set {MIRROR_ENV} to a folder or "
+            f"URL that holds {remote.dataset}/{remote.name}, e.g. "
+            f"`export {MIRROR_ENV}=/path/to/data` (in this project's checkouts: ../shared/data).")
+
+
+def _download(remote: RemoteFile, target: Path, progress: bool | None,
+              cached_was_corrupt: bool) -> None:
+    """Download ``remote`` from its first working source onto ``target``, verified, atomically."""
+    failures, mismatches = [], []
+    for url in sources(remote):
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        try:
+            with open(tmp, "xb") as out:    # a new file of our own, with the usual permissions
+                _transfer_with_retries(url, out, progress, remote.name)
+            problem = verify(tmp, remote)
+            if problem is None:
+                os.replace(tmp, target)
+                return
+            mismatches.append(f"{url}: {problem}")
+        except DownloadError as err:
+            failures.append(f"{url}: {err}")
+        finally:
+            tmp.unlink(missing_ok=True)
+    name = f"{remote.dataset}/{remote.name}"
+    if mismatches:
+        again = (" The cached copy failed verification and was downloaded again; the new copy "
+                 "is not the published file either." if cached_was_corrupt else "")
+        others = f" Other sources failed: {'; '.join(failures)}." if failures else ""
+        raise ChecksumError(
+            f"{name} failed verification: {'; '.join(mismatches)}.{again} The source holds a "
+            f"corrupted or different file; if a mirror is set ({MIRROR_ENV}), replace its "
+            f"copy.{others}")
+    raise DownloadError(f"Could not download {name}: {'; '.join(failures)}. {_mirror_hint(remote)}")
+
+
+def _transfer_with_retries(url: str, out, progress: bool | None, label: str) -> None:
+    """Write the resource at ``url`` to ``out``, retrying transient errors and resuming."""
+    bar = _Progress(progress, label)
+    try:
+        for attempt in range(RETRIES + 1):
+            try:
+                _transfer(url, out, bar)
+                return
+            except _Transient as err:
+                if attempt == RETRIES:
+                    raise DownloadError(f"{err} (after {RETRIES + 1} attempts)") from err
+                time.sleep(BACKOFF_SECONDS * 2 ** attempt)
+    finally:
+        bar.close()
+
+
+class _Transient(Exception):
+    """A failure worth retrying: the network, a dropped connection, a server that is busy."""
+
+
+def _transfer(url: str, out, bar: "_Progress") -> None:
+    """One request for ``url``, asking for the bytes after those ``out`` already holds."""
+    offset = out.tell()
+    headers = {"User-Agent": "profundo-datasets"}
+    if offset:
+        headers["Range"] = f"bytes={offset}-"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                    timeout=TIMEOUT_SECONDS) as response:
+            if offset and not _resumes_at(response, offset):
+                out.seek(0)
+                out.truncate()
+                offset = 0
+            length = response.headers.get("Content-Length")
+            expected = offset + int(length) if length else None
+            bar.start(expected, offset)
+            for chunk in iter(lambda: response.read(CHUNK_BYTES), b""):
+                out.write(chunk)
+                bar.update(len(chunk))
+    except urllib.error.HTTPError as err:
+        if err.code == 416:                   # our partial copy is useless: start over
+            out.seek(0)
+            out.truncate()
+        if err.code in (408, 416, 425, 429) or err.code >= 500:
+            raise _Transient(f"HTTP {err.code} {err.reason}") from err
+        raise DownloadError(f"HTTP {err.code} {err.reason}") from err
+    except urllib.error.URLError as err:
+        if urllib.parse.urlsplit(url).scheme == "file":
+            raise DownloadError(f"cannot read it ({err.reason})") from err
+        raise _Transient(f"cannot reach it ({err.reason})") from err
+    except (ConnectionError, TimeoutError, ssl.SSLError, HTTPException) as err:  # broke off midway
+        raise _Transient(f"the transfer broke off ({type(err).__name__}: {err})") from err
+    if expected is not None and out.tell() < expected:
+        raise _Transient(f"the connection closed after {out.tell()} of {expected} bytes")
+
+
+def _resumes_at(response, offset: int) -> bool:
+    """Whether the server answered a Range request with the bytes from ``offset`` on."""
+    if getattr(response, "status", None) != 206:
+        return False
+    match = re.match(r"bytes (\d+)-", response.headers.get("Content-Range", ""))
+    return bool(match) and int(match.group(1)) == offset
+
+
+class _Progress:
+    """A byte-count progress bar (tqdm) that is silent unless asked for or on a terminal."""
+
+    def __init__(self, enabled: bool | None, label: str):
+        if enabled is None:
+            enabled = sys.stderr.isatty()
+        self._bar = None
+        if enabled:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                return
+            self._bar = tqdm(desc=label, unit="B", unit_scale=True, unit_divisor=1024,
+                             file=sys.stderr, leave=False)
+
+    def start(self, total: int | None, done: int) -> None:
+        if self._bar is not None:
+            self._bar.reset(total=total)
+            self._bar.update(done)
+
+    def update(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
