@@ -4,6 +4,7 @@ import pytest
 
 import profundo as pf
 from profundo import regularizers
+from profundo.testing import assert_close
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def test_gradients(reg, w):
     x = pf.tensor(w, dtype="float64", requires_grad=True)
     reg(x).backward()
     expected = reg.get_config().get("l1", 0) * np.sign(w) + 2 * reg.get_config().get("l2", 0) * w
-    np.testing.assert_allclose(x.grad, expected)
+    assert_close(x.grad, expected)
 
 
 def test_config_and_get():
