@@ -20,7 +20,7 @@ def as_numpy(array) -> np.ndarray:
 
 
 def num_samples(data, who: str) -> int:
-    """The common length of the first axis of every array in ``data``; a clear error if they differ."""
+    """The length of the first axis that every array in ``data`` shares; a clear error if not."""
     leaves = named_leaves(data)
     for name, array in leaves:
         if array.ndim == 0:

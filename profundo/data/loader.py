@@ -30,7 +30,8 @@ class DataLoader:
     def __init__(self, data, batch_size: int = 32, shuffle: bool = False, seed: int | None = None,
                  drop_last: bool = False):
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
+            raise ValueError(f"DataLoader: batch_size must be a positive integer, "
+                             f"got {batch_size!r}")
         self.dataset = data if isinstance(data, Dataset) else Dataset(data)
         self.batch_size = batch_size
         self.shuffle = shuffle
@@ -56,7 +57,7 @@ class DataLoader:
             yield batch
 
     def map(self, fn: Callable) -> "DataLoader":
-        """A loader that yields ``fn(batch)`` for every batch of this one (applied lazily, in order).
+        """A loader that yields ``fn(batch)`` for each batch of this one (lazily, in order).
 
         The new loader shares this one's data and, with a ``seed``, its generator.
         """

@@ -1,4 +1,4 @@
-"""Feature scaling fitted on training data: ``Standardizer`` (z-scores) and ``Normalizer`` (min-max).
+"""Feature scaling fitted on training data: ``Standardizer`` (z-scores), ``Normalizer`` (min-max).
 
 Fit on the training set only, then apply the same statistics to validation and test data::
 
@@ -59,7 +59,7 @@ class _Scaler:
         return self.fit(x).transform(x)
 
     def get_config(self) -> dict:
-        """Settings and fitted statistics as plain Python values (JSON-ready); ``None`` before fit."""
+        """Settings and fitted statistics as plain Python values (JSON-ready); None before fit."""
         axis = list(self.axis) if isinstance(self.axis, tuple) else self.axis
         stats = {name: None if getattr(self, name) is None else getattr(self, name).tolist()
                  for name in self._stat_names}
@@ -140,7 +140,7 @@ class Standardizer(_Scaler):
 
 
 class Normalizer(_Scaler):
-    """Min-max scaling into ``feature_range`` (lo, hi):  x' = lo + (x − min)·(hi − lo)/(max − min).
+    """Min-max scaling into ``feature_range`` (lo, hi):  x' = lo + (x − min)·(hi − lo)/(max − min)
 
     A constant feature (max = min) maps to ``lo``. Fitted statistics: ``data_min``, ``data_max``.
     """

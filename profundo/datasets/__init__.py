@@ -1,4 +1,4 @@
-"""Data sets as NumPy arrays, in Keras' layout: ``(x_train, y_train), (x_test, y_test) = X.load_data()``.
+"""Data sets as NumPy arrays in Keras' layout: ``(x_train, y_train), (x_test, y_test)``.
 
 Downloaded on first use, cached and verified (see ``download``):
 ``mnist``, ``fashion_mnist``, ``cifar10``, and the text corpora ``shakespeare`` and ``milton``

@@ -33,7 +33,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.client import HTTPException
 from pathlib import Path
 
@@ -74,7 +74,7 @@ class RemoteFile:
     dataset: str
     name: str
     sha256: str
-    urls: tuple[str, ...] = field(default=())
+    urls: tuple[str, ...] = ()
     hash_of_content: bool = False
 
     def __post_init__(self):
@@ -84,7 +84,7 @@ class RemoteFile:
 
 
 def cache_dir(dataset: str) -> Path:
-    """The cache folder of ``dataset``: ``$PROFUNDO_HOME/datasets/<dataset>`` or under ``~/.cache``."""
+    """The cache folder of ``dataset``: ``$PROFUNDO_HOME/datasets/<dataset>`` or in ``~/.cache``."""
     home = os.environ.get(HOME_ENV)
     root = Path(home).expanduser() if home else Path.home() / ".cache" / "profundo"
     return root / "datasets" / dataset
@@ -127,7 +127,8 @@ def sources(remote: RemoteFile) -> list[str]:
     """The URLs to try for ``remote``: the mirror's alone when one is set, else the origins."""
     mirror = os.environ.get(MIRROR_ENV, "").strip()
     if mirror:
-        base = mirror.rstrip("/") if "://" in mirror else Path(mirror).expanduser().resolve().as_uri()
+        is_url = "://" in mirror
+        base = mirror.rstrip("/") if is_url else Path(mirror).expanduser().resolve().as_uri()
         path = f"{urllib.parse.quote(remote.dataset)}/{urllib.parse.quote(remote.name)}"
         return [f"{base}/{path}"]
     if not remote.urls:
@@ -246,11 +247,11 @@ class _Progress:
         self._bar = None
         if enabled:
             try:
-                from tqdm.auto import tqdm
-            except ImportError:
+                from tqdm import tqdm
+            except ImportError:               # tqdm is optional: no bar without it
                 return
             self._bar = tqdm(desc=label, unit="B", unit_scale=True, unit_divisor=1024,
-                             file=sys.stderr, leave=False)
+                             file=sys.stderr)
 
     def start(self, total: int | None, done: int) -> None:
         if self._bar is not None:

@@ -30,7 +30,8 @@ def parse_idx(data: bytes, what: str = "IDX data") -> np.ndarray:
     if len(data) - header != expected:
         raise ValueError(f"{what}: the IDX header announces shape {shape} ({expected} bytes of "
                          f"values), but the file holds {len(data) - header}")
-    return np.frombuffer(data, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+    values = np.frombuffer(data, dtype=dtype, offset=header).reshape(shape)
+    return values.astype(dtype.newbyteorder("="))
 
 
 def read_idx_gz(path) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Read pickled dicts of bytes, lists and NumPy arrays — CIFAR-10's batches — without running code.
+"""Read pickled dicts of bytes, lists and NumPy arrays (CIFAR-10's batches) without running code.
 
 Why not ``pickle.load``: unpickling is running a small program. Its GLOBAL / STACK_GLOBAL opcodes
 turn any importable name (``os.system``, ``builtins.eval``) into an object, and REDUCE calls it
