@@ -22,6 +22,8 @@ def as_numpy(array) -> np.ndarray:
 def num_samples(data, who: str) -> int:
     """The length of the first axis that every array in ``data`` shares; a clear error if not."""
     leaves = named_leaves(data)
+    if not leaves:
+        raise ValueError(f"{who}: expected at least one array, got an empty {type(data).__name__}")
     for name, array in leaves:
         if array.ndim == 0:
             raise ValueError(f"{who}: {name} is a scalar; every array needs a first (sample) axis")

@@ -104,6 +104,8 @@ def test_mismatched_lengths_name_the_arrays():
         Dataset({"x": np.zeros(3), "y": np.zeros(2)})
     with pytest.raises(ValueError, match="scalar"):
         Dataset(np.float32(1.0))
+    with pytest.raises(ValueError, match="at least one array, got an empty dict"):
+        Dataset({})
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, True])

@@ -26,7 +26,9 @@ def shared_mirror():
 
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch):
-    """Every test gets its own cache, no mirror, and retries that do not wait."""
+    """Every test gets its own cache, no mirror, retries that do not wait, and no proxy for the
+    local test server."""
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     monkeypatch.setenv(download.HOME_ENV, str(tmp_path / "home"))
     monkeypatch.delenv(download.MIRROR_ENV, raising=False)
     monkeypatch.setattr(download, "BACKOFF_SECONDS", 0.0)
