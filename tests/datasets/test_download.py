@@ -1,6 +1,8 @@
-import os
+import gzip
 import socket
+import sys
 
+import numpy as np
 import pytest
 
 from profundo.datasets import download
@@ -76,7 +78,7 @@ def test_bad_checksum_is_a_clear_error_and_leaves_nothing(files, tmp_path, home,
 
 
 def test_truncated_gzip_is_detected_by_the_content_hash(files, tmp_path, home, monkeypatch):
-    content = files.idx(__import__("numpy").arange(600, dtype="uint8").reshape(6, 100))
+    content = files.idx(np.arange(600, dtype="uint8").reshape(6, 100))
     packed = files.gz(content)
     mirror = files.mirror(tmp_path / "mirror", {"toy/toy.bin": packed[: len(packed) // 2]})
     monkeypatch.setenv(download.MIRROR_ENV, str(mirror))
@@ -85,7 +87,7 @@ def test_truncated_gzip_is_detected_by_the_content_hash(files, tmp_path, home, m
         fetch(remote)
     assert _leftovers(home) == []
     # another gzip wrapper of the same content is accepted: the hash is of the content
-    files.mirror(mirror, {"toy/toy.bin": __import__("gzip").compress(content, compresslevel=1)})
+    files.mirror(mirror, {"toy/toy.bin": gzip.compress(content, compresslevel=1)})
     assert fetch(remote).exists()
 
 
@@ -174,10 +176,21 @@ def test_a_missing_file_tries_the_next_origin_without_retrying(files, http_serve
     assert [path for path, _ in http_server.requests] == ["/a/toy.bin", "/b/toy.bin"]
 
 
-def test_progress_bar_only_when_asked_or_on_a_terminal(files, tmp_path, monkeypatch, capsys):
+def test_quiet_when_stderr_is_not_a_terminal(files, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(download.MIRROR_ENV, str(files.mirror(tmp_path / "m", {"toy/toy.bin": DATA})))
     fetch(_remote(files))
     assert capsys.readouterr().err == ""
-    os.remove(cache_dir("toy") / "toy.bin")
+
+
+def test_progress_bar_when_asked(files, tmp_path, monkeypatch, capsys):
+    pytest.importorskip("tqdm")
+    monkeypatch.setenv(download.MIRROR_ENV, str(files.mirror(tmp_path / "m", {"toy/toy.bin": DATA})))
     fetch(_remote(files), progress=True)
     assert "toy.bin" in capsys.readouterr().err
+
+
+def test_no_bar_and_no_error_without_tqdm(files, tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tqdm", None)   # makes `import tqdm` fail
+    monkeypatch.setenv(download.MIRROR_ENV, str(files.mirror(tmp_path / "m", {"toy/toy.bin": DATA})))
+    assert fetch(_remote(files), progress=True).read_bytes() == DATA
+    assert capsys.readouterr().err == ""
