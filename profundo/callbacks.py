@@ -1,0 +1,373 @@
+"""Callbacks: code that ``fit`` runs at the start and end of training, of each epoch and of each batch.
+
+>>> model.fit(x, y, epochs=50, validation_split=0.1, callbacks=[
+...     callbacks.EarlyStopping(patience=3, restore_best_weights=True),
+...     callbacks.ModelCheckpoint("best.profundo", save_best_only=True),
+...     callbacks.BackupAndRestore("backup/"),      # an interrupted fit resumes where it stopped
+... ])
+
+A callback overrides any of ``on_train_begin/end``, ``on_epoch_begin/end(epoch, logs)``,
+``on_train_batch_begin/end(batch, logs)``; ``self.model`` is the model being trained and
+``self.params`` holds ``epochs``, ``steps`` and ``verbose``. ``logs`` maps names such as
+``"loss"``, ``"accuracy"`` and ``"val_loss"`` to numbers. Setting ``self.model.stop_training = True``
+ends training after the current batch.
+"""
+from __future__ import annotations
+
+import csv
+import math
+import shutil
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from . import backend as B
+
+
+class Callback:
+    """Base class: every hook does nothing until overridden."""
+
+    def __init__(self):
+        self.model = None
+        self.params = {}
+
+    def set_model(self, model) -> None:
+        self.model = model
+
+    def set_params(self, params: dict) -> None:
+        self.params = params
+
+    def on_train_begin(self, logs=None): ...
+    def on_train_end(self, logs=None): ...
+    def on_epoch_begin(self, epoch, logs=None): ...
+    def on_epoch_end(self, epoch, logs=None): ...
+    def on_train_batch_begin(self, batch, logs=None): ...
+    def on_train_batch_end(self, batch, logs=None): ...
+
+
+class CallbackList:
+    """The callbacks of one ``fit``: the user's, then the progress bar, then the History (so that
+    what the others add to the logs is shown and recorded)."""
+
+    def __init__(self, callbacks, model, verbose: int, epochs: int, steps, history):
+        self.callbacks = [*(callbacks or [])] + ([ProgbarLogger(verbose)] if verbose else []) + [history]
+        params = {"epochs": epochs, "steps": steps, "verbose": verbose}
+        for cb in self.callbacks:
+            if not isinstance(cb, Callback):
+                raise TypeError(f"fit: callbacks must be Callback objects, got {type(cb).__name__}")
+            cb.set_model(model)
+            cb.set_params(params)
+
+    def resume_epoch(self, initial_epoch: int) -> int:
+        """The epoch to start from: later than ``initial_epoch`` when a backup was restored."""
+        return max([initial_epoch] + [cb.restored_epoch for cb in self.callbacks
+                                      if getattr(cb, "restored_epoch", None) is not None])
+
+    def __getattr__(self, hook):
+        if not hook.startswith("on_"):
+            raise AttributeError(hook)
+
+        def call_all(*args):
+            for cb in self.callbacks:
+                getattr(cb, hook)(*args)
+        return call_all
+
+
+class History(Callback):
+    """Records the logs of every epoch: ``history.history["loss"]`` is the list of epoch losses."""
+
+    def __init__(self):
+        super().__init__()
+        self.history: dict[str, list] = {}
+        self.epoch: list[int] = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.append(epoch)
+        for k, v in (logs or {}).items():
+            self.history.setdefault(k, []).append(v)
+
+
+def _format_logs(logs) -> str:
+    return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+
+
+class ProgbarLogger(Callback):
+    """Keras' progress display: ``verbose=1`` a live bar per epoch (tqdm) with ETA and running
+    metrics; ``verbose=2`` one line per epoch."""
+
+    def __init__(self, verbose: int = 1):
+        super().__init__()
+        self.verbose = verbose
+        self.bar = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+        if self.verbose == 1:
+            from tqdm import tqdm
+
+            print(f"Epoch {epoch + 1}/{self.params['epochs']}", flush=True)
+            self.bar = tqdm(total=self.params.get("steps"), file=sys.stdout, ascii=".=",
+                            unit="step", dynamic_ncols=True, mininterval=0.2,
+                            bar_format="{n_fmt}/{total_fmt} [{bar:30}] {elapsed}<{remaining} "
+                                       "{rate_fmt}{postfix}")
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.bar is not None:
+            self.bar.set_postfix_str(_format_logs(logs or {}), refresh=False)
+            self.bar.update(1)
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = time.perf_counter() - self.start
+        if self.bar is not None:
+            self.bar.set_postfix_str(_format_logs(logs or {}), refresh=False)
+            self.bar.close()
+            self.bar = None
+        elif self.verbose == 2:
+            print(f"Epoch {epoch + 1}/{self.params['epochs']} - {seconds:.1f}s - "
+                  f"{_format_logs(logs or {})}", flush=True)
+
+
+class _Monitor(Callback):
+    """Shared by the callbacks that watch a metric for improvement (EarlyStopping and friends)."""
+
+    def __init__(self, monitor: str, mode: str, min_delta: float, baseline=None):
+        super().__init__()
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(f"{type(self).__name__}: mode must be 'auto', 'min' or 'max', got {mode!r}")
+        if mode == "auto":
+            higher = ("acc", "auc", "precision", "recall", "f1", "iou", "r2")
+            mode = "max" if any(h in monitor.lower() for h in higher) else "min"
+        self.monitor, self.mode, self.min_delta = monitor, mode, abs(min_delta)
+        self.baseline = baseline
+        self.best = None
+
+    def current(self, logs):
+        value = (logs or {}).get(self.monitor)
+        if value is None:
+            warnings.warn(f"{type(self).__name__}: '{self.monitor}' is not in the logs "
+                          f"(available: {', '.join(logs or {})}); skipping", RuntimeWarning)
+        return value
+
+    def improved(self, value) -> bool:
+        reference = self.best if self.best is not None else self.baseline
+        if reference is None:
+            return True
+        if self.mode == "min":
+            return value < reference - self.min_delta
+        return value > reference + self.min_delta
+
+
+class EarlyStopping(_Monitor):
+    """Stop when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs; with
+    ``restore_best_weights`` the model ends with the weights of its best epoch."""
+
+    def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, verbose=0, mode="auto",
+                 baseline=None, restore_best_weights=False, start_from_epoch=0):
+        super().__init__(monitor, mode, min_delta, baseline)
+        self.patience, self.verbose = patience, verbose
+        self.restore_best_weights, self.start_from_epoch = restore_best_weights, start_from_epoch
+
+    def on_train_begin(self, logs=None):
+        self.wait, self.stopped_epoch, self.best, self.best_weights, self.best_epoch = 0, None, None, None, None
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = self.current(logs)
+        if value is None or epoch < self.start_from_epoch:
+            return
+        if self.improved(value):
+            self.best, self.best_epoch, self.wait = value, epoch, 0
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        if self.stopped_epoch is not None and self.verbose:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+        if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose:
+                print(f"Restoring the weights from the end of the best epoch: {self.best_epoch + 1}")
+            self.model.set_weights(self.best_weights)
+
+
+class ModelCheckpoint(_Monitor):
+    """Save the model (or only its weights) after each epoch; with ``save_best_only`` only when
+    ``monitor`` improved. ``filepath`` may contain ``{epoch}`` and log names:
+    ``"ckpt-{epoch:02d}-{val_loss:.3f}.profundo"``. Every write is atomic."""
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
+                 save_weights_only=False, mode="auto", initial_value_threshold=None):
+        super().__init__(monitor, mode, 0.0, initial_value_threshold)
+        self.filepath, self.verbose = str(filepath), verbose
+        self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.save_best_only:
+            value = self.current(logs)
+            if value is None or not self.improved(value):
+                return
+            if self.verbose:
+                print(f"Epoch {epoch + 1}: {self.monitor} improved to {value:.5f}, saving")
+            self.best = value
+        path = self.filepath.format(epoch=epoch + 1, **logs)
+        if self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            self.model.save(path)
+
+
+class LearningRateScheduler(Callback):
+    """At each epoch's start set the learning rate to ``schedule(epoch, lr)``."""
+
+    def __init__(self, schedule, verbose=0):
+        super().__init__()
+        self.schedule, self.verbose = schedule, verbose
+
+    def on_epoch_begin(self, epoch, logs=None):
+        lr = float(self.schedule(epoch, float(self.model.optimizer.learning_rate)))
+        if not math.isfinite(lr):
+            raise ValueError(f"LearningRateScheduler: the schedule returned {lr} at epoch {epoch}")
+        self.model.optimizer.learning_rate = lr
+        if self.verbose:
+            print(f"Epoch {epoch + 1}: learning rate set to {lr:.6g}")
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
+
+
+class ReduceLROnPlateau(_Monitor):
+    """Multiply the learning rate by ``factor`` when ``monitor`` stalls for ``patience`` epochs."""
+
+    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
+                 min_delta=1e-4, cooldown=0, min_lr=0.0):
+        super().__init__(monitor, mode, min_delta)
+        if not 0 < factor < 1:
+            raise ValueError(f"ReduceLROnPlateau: factor must be in (0, 1), got {factor}")
+        self.factor, self.patience, self.verbose = factor, patience, verbose
+        self.cooldown, self.min_lr = cooldown, min_lr
+
+    def on_train_begin(self, logs=None):
+        self.wait, self.cooldown_left, self.best = 0, 0, None
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = self.current(logs)
+        if value is None:
+            return
+        if self.cooldown_left > 0:
+            self.cooldown_left -= 1
+            self.wait = 0
+        if self.improved(value):
+            self.best, self.wait = value, 0
+            return
+        self.wait += 1
+        if self.wait >= self.patience and self.cooldown_left == 0:
+            old = float(self.model.optimizer.learning_rate)
+            new = max(old * self.factor, self.min_lr)
+            if new < old:
+                self.model.optimizer.learning_rate = new
+                if self.verbose:
+                    print(f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new:.6g}")
+            self.cooldown_left, self.wait = self.cooldown, 0
+
+
+class CSVLogger(Callback):
+    """Append each epoch's logs as a row of a CSV file (``append=True`` continues an old file,
+    so a resumed run keeps one log)."""
+
+    def __init__(self, filename, separator=",", append=False):
+        super().__init__()
+        self.filename, self.separator, self.append = str(filename), separator, append
+        self.keys = None
+
+    def on_train_begin(self, logs=None):
+        path = Path(self.filename)
+        resuming = self.append and path.exists() and path.stat().st_size > 0
+        self.keys = None
+        if resuming:
+            with open(path, newline="") as f:
+                header = next(csv.reader(f, delimiter=self.separator), None)
+            self.keys = header[1:] if header else None
+        self.file = open(path, "a" if resuming else "w", newline="")
+        self.writer = csv.writer(self.file, delimiter=self.separator)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.keys is None:
+            self.keys = sorted(logs)
+            self.writer.writerow(["epoch", *self.keys])
+        self.writer.writerow([epoch, *(logs.get(k, "") for k in self.keys)])
+        self.file.flush()
+
+    def on_train_end(self, logs=None):
+        self.file.close()
+
+
+class TerminateOnNaN(Callback):
+    """Stop training as soon as the loss is NaN or infinite, saying at which epoch and batch."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(loss):
+            print(f"TerminateOnNaN: invalid loss {loss} at epoch {self.epoch + 1}, batch {batch + 1}; "
+                  "terminating training")
+            self.model.stop_training = True
+
+
+class LambdaCallback(Callback):
+    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda epoch, logs: ...)``."""
+
+    HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
+             "on_train_batch_begin", "on_train_batch_end")
+
+    def __init__(self, **hooks):
+        super().__init__()
+        unknown = set(hooks) - set(self.HOOKS)
+        if unknown:
+            raise TypeError(f"LambdaCallback: unknown hooks {sorted(unknown)}; known: {self.HOOKS}")
+        for name, fn in hooks.items():
+            if fn is not None:
+                setattr(self, name, fn)
+
+
+class BackupAndRestore(Callback):
+    """Survive interruptions: at each epoch's end save model, optimizer state, random generator
+    state and epoch number to ``backup_dir``; a later ``fit`` with the same callback restores them
+    and continues from the next epoch, ending with the same weights as an uninterrupted run.
+    The backup is deleted when training completes (``delete_checkpoint=True``)."""
+
+    def __init__(self, backup_dir, delete_checkpoint=True):
+        super().__init__()
+        self.backup_dir = Path(backup_dir)
+        self.delete_checkpoint = delete_checkpoint
+        self.restored_epoch = None
+        self.archive = self.backup_dir / "latest.profundo"   # one atomic file holds everything
+
+    def set_model(self, model) -> None:
+        super().set_model(model)
+        self.restored_epoch = None
+        if self.archive.exists():
+            progress = self.model.load_state(self.archive)
+            B.set_rng_state(progress["rng_state"])
+            self.restored_epoch = progress["epoch"] + 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.model.save(self.archive,
+                        training_state={"epoch": epoch, "rng_state": B.get_rng_state()})
+
+    def on_train_end(self, logs=None):
+        if self.delete_checkpoint and self.backup_dir.exists():
+            shutil.rmtree(self.backup_dir)
+
+
+__all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", "EarlyStopping", "ModelCheckpoint",
+           "LearningRateScheduler", "ReduceLROnPlateau", "CSVLogger", "TerminateOnNaN",
+           "LambdaCallback", "BackupAndRestore"]

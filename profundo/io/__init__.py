@@ -1,0 +1,4 @@
+"""Files: saving and loading models (``.profundo`` archives, safetensors weights)."""
+from .saving import ModelFileError, load_model, load_state, load_weights, save_model, save_weights
+
+__all__ = ["ModelFileError", "save_model", "load_model", "save_weights", "load_weights", "load_state"]

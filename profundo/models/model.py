@@ -1,0 +1,294 @@
+"""``Model``: layers grouped into one trainable whole — functional graphs and subclassed models.
+
+Functional — call layers on ``Input`` tensors, then give the model its inputs and outputs::
+
+    inputs = layers.Input((20,))
+    h = layers.Dense(64, activation="relu")(inputs)
+    model = pf.Model(inputs, layers.Dense(1, activation="sigmoid")(h))
+
+Subclassed — create layers in ``__init__`` and write the forward pass in ``call``::
+
+    class MLP(pf.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = layers.Dense(64, activation="relu")
+            self.out = layers.Dense(1, activation="sigmoid")
+
+        def call(self, x, training=None):
+            return self.out(self.hidden(x))
+
+A model is a ``Layer`` too, so it can be used inside another model. Training (``compile``, ``fit``,
+``evaluate``, ``predict``) lives in ``profundo.models.training``; ``summary`` in ``.summary``.
+"""
+from __future__ import annotations
+
+import numpy
+
+from ..autograd import Tensor, no_grad
+from ..layers.base import Layer, learning_phase
+from ..layers.core import InputLayer
+from ..layers.nest import flatten, is_shape, map_structure
+from ..layers.symbolic import SymbolicTensor
+from . import training
+from .summary import summary as _summary
+
+
+class Model(Layer):
+    """A network of layers: ``Model(inputs, outputs)`` for a functional graph, or a subclass."""
+
+    def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.stop_training = False
+        self.optimizer = None
+        self.compiled = None
+        self.history = None
+        if inputs is None and outputs is None:
+            return
+        if inputs is None or outputs is None:
+            raise ValueError("Model: give both inputs and outputs (or neither, for a subclassed model)")
+        for t in flatten(inputs) + flatten(outputs):
+            if not isinstance(t, SymbolicTensor):
+                raise TypeError(f"Model: inputs and outputs must come from layers.Input and layer calls "
+                                f"on them, got {type(t).__name__}")
+        self._inputs, self._outputs = inputs, outputs
+        self._nodes = _topological_nodes(outputs, inputs)
+        self._layers = []
+        for node in self._nodes:
+            if node.layer not in self._layers:
+                self._layers.append(node.layer)
+        self.built = True
+
+    # --- structure ------------------------------------------------------------------------------
+    @property
+    def is_functional(self) -> bool:
+        return hasattr(self, "_nodes")
+
+    @property
+    def layers(self) -> list:
+        """The model's layers, in the order they run (a functional model's Input layers first)."""
+        if self.is_functional:
+            return list(self._layers)
+        return self._sublayers()
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """A layer by name (or by position in ``layers``)."""
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"{self.name}: no layer named {name!r}; layers: "
+                         f"{', '.join(layer.name for layer in self.layers)}")
+
+    @property
+    def inputs(self):
+        return self._inputs if self.is_functional else None
+
+    @property
+    def outputs(self):
+        return self._outputs if self.is_functional else None
+
+    def get_weights(self) -> list:
+        """All weights as NumPy arrays: each layer's ``get_weights()`` in layer order."""
+        return [w for layer in self.layers for w in layer.get_weights()]
+
+    def set_weights(self, weights) -> None:
+        """Set all weights from a list in ``get_weights()`` order."""
+        weights = list(weights)
+        expected = sum(len(layer.weights) for layer in self.layers)
+        if len(weights) != expected:
+            raise ValueError(f"{self.name}: set_weights expected {expected} arrays, got {len(weights)}")
+        for layer in self.layers:
+            n = len(layer.weights)
+            layer.set_weights(weights[:n])
+            weights = weights[n:]
+
+    @property
+    def trainable_weights(self) -> list:
+        if not self._trainable:
+            return []
+        seen, out = set(), []
+        for layer in self.layers:
+            for w in layer.trainable_weights:
+                if id(w) not in seen:
+                    seen.add(id(w))
+                    out.append(w)
+        return out
+
+    @property
+    def non_trainable_weights(self) -> list:
+        trainable = {id(w) for w in self.trainable_weights}
+        seen, out = set(), []
+        for layer in self.layers:
+            for w in layer.weights:
+                if id(w) not in trainable and id(w) not in seen:
+                    seen.add(id(w))
+                    out.append(w)
+        return out
+
+    def regularization_loss(self):
+        total = None
+        for layer in self.layers:
+            sub = layer.regularization_loss()
+            if sub is not None:
+                total = sub if total is None else total + sub
+        return total
+
+    # --- running ------------------------------------------------------------------------------------
+    def call(self, inputs, training=None):
+        if not self.is_functional:
+            raise NotImplementedError(f"{type(self).__name__}: a subclassed Model must define "
+                                      f"call(self, inputs, training=None)")
+        return self._run_graph(inputs, lambda layer, args, kw: layer(args, training=training, **kw))
+
+    def _input_list(self, inputs) -> list:
+        """The values for the model's Input nodes, in order, from one value, a list or a dict."""
+        expected = flatten(self._inputs)
+        if isinstance(inputs, dict):
+            missing = [t.node.layer.name for t in expected if t.node.layer.name not in inputs]
+            if missing:
+                raise ValueError(f"{self.name}: no value for input(s) {missing}; got keys {list(inputs)}")
+            return [inputs[t.node.layer.name] for t in expected]
+        if len(expected) == 1:
+            return [inputs[0] if isinstance(inputs, list) and len(inputs) == 1 else inputs]
+        if not isinstance(inputs, (list, tuple)) or len(inputs) != len(expected):
+            raise ValueError(f"{self.name}: expected a list of {len(expected)} inputs "
+                             f"({', '.join(t.node.layer.name for t in expected)})")
+        return list(inputs)
+
+    def _run_graph(self, inputs, run):
+        """Walk the graph: feed ``inputs`` to the Input nodes, then ``run`` each layer's node."""
+        values = {id(sym): v for sym, v in zip(flatten(self._inputs), self._input_list(inputs))}
+        for node in self._nodes:
+            if node.inputs is None:
+                continue
+            args = map_structure(lambda s: values[id(s)], node.inputs)
+            outs = run(node.layer, args, node.kwargs)
+            for sym, value in zip(flatten(node.outputs), flatten(outs, is_leaf=is_shape)):
+                values[id(sym)] = value
+        return map_structure(lambda s: values[id(s)], self._outputs)
+
+    def __call__(self, inputs, training=None, **kwargs):
+        if self.is_functional and not isinstance(inputs, (Tensor, SymbolicTensor, list, tuple, dict)):
+            inputs = Tensor(inputs)
+        return super().__call__(inputs, training=training, **kwargs)
+
+    def compute_output_shape(self, input_shape):
+        if self.is_functional:
+            return self._run_graph(input_shape, lambda layer, args, kw: layer.compute_output_shape(args))
+        return super().compute_output_shape(input_shape)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r}, {len(self.layers)} layers>"
+
+    # --- training, evaluation, prediction (see profundo.models.training) ---------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None):
+        """Choose the optimizer, the loss (one per output, or a list/dict) and the metrics."""
+        training.compile(self, optimizer, loss, metrics, loss_weights)
+
+    def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_batch_size=None):
+        """Train for ``epochs`` passes over the data; returns the ``History``."""
+        return training.fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+                            callbacks=callbacks, validation_split=validation_split,
+                            validation_data=validation_data, shuffle=shuffle,
+                            class_weight=class_weight, sample_weight=sample_weight,
+                            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+                            validation_batch_size=validation_batch_size)
+
+    def evaluate(self, x=None, y=None, batch_size=32, verbose="auto", sample_weight=None,
+                 return_dict=False, callbacks=None):
+        """Loss and metrics on data: a number, a list [loss, metric...] or a dict."""
+        return training.evaluate(self, x, y, batch_size=batch_size, verbose=verbose,
+                                 sample_weight=sample_weight, return_dict=return_dict,
+                                 callbacks=callbacks)
+
+    def predict(self, x, batch_size=32, verbose=0):
+        """Outputs for ``x`` as NumPy arrays, computed in batches, in inference mode, no graph."""
+        return training.predict(self, x, batch_size=batch_size, verbose=verbose)
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One gradient step on one batch; returns the loss (and metrics)."""
+        return training.train_on_batch(self, x, y, sample_weight, class_weight, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        return training.test_on_batch(self, x, y, sample_weight, return_dict)
+
+    def predict_on_batch(self, x):
+        with no_grad(), learning_phase(False):
+            out = self(x, training=False)
+        return map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else numpy.asarray(t), out)
+
+    def summary(self, line_length: int = 90, print_fn=print):
+        """Print a table of the layers, their output shapes and parameter counts."""
+        return _summary(self, line_length=line_length, print_fn=print_fn)
+
+    # --- saving (implemented in profundo.io, which sits above models) -------------------------------
+    def save(self, filepath, include_optimizer: bool = True, training_state=None) -> None:
+        """Write the model — architecture, weights, compile settings, optimizer state — to one
+        ``.profundo`` archive, atomically (see ``profundo.io.saving``). ``training_state``: extra
+        JSON data to keep with it (``BackupAndRestore`` keeps the epoch and the RNG state)."""
+        from ..io.saving import save_model
+
+        save_model(self, filepath, include_optimizer=include_optimizer,
+                   training_state=training_state)
+
+    def load_state(self, filepath) -> dict:
+        """Restore weights and optimizer state from an archive into this model; returns the
+        archive's ``training_state`` (empty if none)."""
+        from ..io.saving import load_state
+
+        return load_state(self, filepath)
+
+    def save_weights(self, filepath) -> None:
+        """Write only the weights, as a safetensors file."""
+        from ..io.saving import save_weights
+
+        save_weights(self, filepath)
+
+    def load_weights(self, filepath) -> None:
+        """Read weights written by ``save_weights`` (or a ``.profundo`` archive) into this model."""
+        from ..io.saving import load_weights
+
+        load_weights(self, filepath)
+
+    def get_config(self) -> dict:
+        if not self.is_functional:
+            return super().get_config()
+        from .graph_config import functional_config
+
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        if "layers" in config and "input_layers" in config:
+            from .graph_config import functional_from_config
+
+            return functional_from_config(cls, config, custom_objects)
+        return cls(**config)
+
+
+def _topological_nodes(outputs, inputs) -> list:
+    """The nodes the outputs depend on, each after its parents (inputs' nodes first)."""
+    order, seen = [], set()
+    stack = [(t.node, False) for t in reversed(flatten(outputs))]
+    while stack:
+        node, finished = stack.pop()
+        if finished:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        stack.extend((p, False) for p in reversed(node.parents) if id(p) not in seen)
+    input_nodes = {id(t.node) for t in flatten(inputs)}
+    for node in order:
+        if node.inputs is None and id(node) not in input_nodes:
+            raise ValueError(f"Model: the outputs depend on the input {node.layer.name!r}, which is "
+                             f"not among the model's inputs")
+    return order
+
+
+__all__ = ["Model", "InputLayer"]

@@ -1,0 +1,112 @@
+"""``Sequential``: a plain stack of layers, each feeding the next.
+
+>>> model = pf.Sequential([
+...     layers.Input((28, 28, 1)),
+...     layers.Flatten(),
+...     layers.Dense(128, activation="relu"),
+...     layers.Dense(10, activation="softmax"),
+... ])
+>>> model.add(layers.Dense(10))       # more layers can be added later
+
+The input shape comes from a leading ``Input``, from ``input_shape=`` on the first layer, or, when
+neither is given, from the first batch the model sees.
+"""
+from __future__ import annotations
+
+from ..layers.base import Layer
+from ..layers.core import InputLayer
+from ..layers.symbolic import SymbolicTensor
+from .model import Model
+
+
+class Sequential(Model):
+    """A linear stack of layers: y = f_n(... f_2(f_1(x)))."""
+
+    def __init__(self, layers=None, name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self._stack: list[Layer] = []
+        self._input_layer: InputLayer | None = None
+        self.output_shapes: list = []   # each layer's output shape, once the input shape is known
+        for layer in layers or []:
+            self.add(layer)
+
+    @property
+    def layers(self) -> list:
+        return list(self._stack)
+
+    def add(self, layer) -> None:
+        """Append a layer (or, first, an ``Input``) to the stack."""
+        if isinstance(layer, SymbolicTensor) and isinstance(layer.node.layer, InputLayer):
+            layer = layer.node.layer
+        if isinstance(layer, InputLayer):
+            if self._stack or self._input_layer is not None:
+                raise ValueError(f"{self.name}: an Input can only come first in a Sequential model")
+            self._input_layer = layer
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(f"{self.name}: Sequential.add expects a layer, got {type(layer).__name__}")
+        self._stack.append(layer)
+        shape = self._known_input_shape()
+        if shape is not None:
+            self._ensure_built(shape) if not self.built else self._build_from(len(self._stack) - 1)
+
+    def _known_input_shape(self):
+        if self._input_layer is not None:
+            return (self._input_layer.batch_size,) + self._input_layer.shape
+        if self._stack and self._stack[0].input_shape_hint is not None:
+            return (None,) + self._stack[0].input_shape_hint
+        return None
+
+    @property
+    def input_shape(self):
+        return self._known_input_shape() or (self.output_shapes and None)
+
+    def build(self, input_shape) -> None:
+        """Build every layer from ``input_shape``, recording each layer's output shape."""
+        self._built_input_shape = tuple(input_shape)
+        self.output_shapes = []
+        self._build_from(0)
+
+    def _build_from(self, start: int) -> None:
+        shape = self.output_shapes[start - 1] if start else (None,) + tuple(self._built_input_shape[1:])
+        del self.output_shapes[start:]
+        for layer in self._stack[start:]:
+            layer._ensure_built(shape)
+            shape = layer.compute_output_shape(shape)
+            self.output_shapes.append(shape)
+
+    def call(self, x, training=None):
+        for layer in self._stack:
+            x = layer(x, training=training)
+        return x
+
+    def compute_output_shape(self, input_shape):
+        if not self.built:
+            self._ensure_built(input_shape)
+        shape = input_shape
+        for layer in self._stack:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    def get_config(self) -> dict:
+        from ..layers.registry import serialize_layer
+
+        config = {"name": self.name, "layers": [serialize_layer(layer) for layer in self._stack]}
+        shape = self._known_input_shape() or getattr(self, "_built_input_shape", None)
+        if shape is not None:
+            config["input_shape"] = list(shape[1:])
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        from ..layers.registry import deserialize_layer
+
+        model = cls(name=config.get("name"))
+        if config.get("input_shape") is not None:
+            model.add(InputLayer(tuple(config["input_shape"])))
+        for layer_config in config["layers"]:
+            model.add(deserialize_layer(layer_config, custom_objects))
+        return model
+
+
+__all__ = ["Sequential"]
