@@ -1,0 +1,47 @@
+"""Losses: how wrong a model's predictions are, as one number to minimize — Keras' losses.
+
+Each loss comes twice, as in Keras:
+
+* a function ``loss_fn(y_true, y_pred, **settings)`` returning the per-sample losses (reduced over
+  the last axis, so ``(N, C)`` inputs give shape ``(N,)``), and
+* a class ``LossClass(**settings, reduction="sum_over_batch_size", name=None)`` whose call
+  ``loss(y_true, y_pred, sample_weight=None)`` returns the scalar that ``backward()`` starts from.
+
+Both are built from profundo's differentiable ops, so their gradients come from autodiff.
+``y_true`` is a NumPy array, a list or a Tensor; ``y_pred`` a Tensor (arrays are accepted).
+
+>>> import profundo as pf
+>>> from profundo import losses
+>>> p = pf.tensor([[0.9], [0.2]], requires_grad=True)
+>>> bce = losses.BinaryCrossentropy()
+>>> loss = bce([[1.0], [0.0]], p)            # (−log 0.9 − log 0.8) / 2
+>>> loss.backward()
+>>> losses.get("mse"), losses.serialize(bce)  # by name, to and from JSON-ready configs
+
+Losses combine by arithmetic, e.g. the course's loss for segmentation masks::
+
+    loss = 0.5 * losses.BinaryCrossentropy() + losses.IoU()
+
+Modules: ``base`` (Loss, reductions and sample weights, get/serialize), ``regression``,
+``probabilistic`` (cross-entropies, KL, Poisson), ``margin`` (hinge losses), ``segmentation`` (IoU, Dice).
+"""
+from . import margin, probabilistic, regression, segmentation
+from .base import (EPSILON, REDUCTIONS, CombinedLoss, Loss, LossFunctionWrapper, deserialize, get,
+                   prepare, reduce_loss, serialize)
+from .margin import *  # noqa: F401,F403
+from .probabilistic import *  # noqa: F401,F403
+from .regression import *  # noqa: F401,F403
+from .segmentation import *  # noqa: F401,F403
+
+# Keras' short names for the functions
+mse = MSE = mean_squared_error              # noqa: F405
+mae = MAE = mean_absolute_error             # noqa: F405
+mape = MAPE = mean_absolute_percentage_error  # noqa: F405
+msle = MSLE = mean_squared_logarithmic_error  # noqa: F405
+kld = KLD = kl_divergence                   # noqa: F405
+
+__all__ = (["Loss", "LossFunctionWrapper", "CombinedLoss", "get", "serialize", "deserialize",
+            "prepare", "reduce_loss", "EPSILON", "REDUCTIONS",
+            "mse", "MSE", "mae", "MAE", "mape", "MAPE", "msle", "MSLE", "kld", "KLD"]
+           + regression.__all__ + probabilistic.__all__ + margin.__all__
+           + segmentation.__all__)
