@@ -49,9 +49,11 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=128)
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=B.available_cores(),
+                        help="threads for both (default: the cores this process may use)")
     args = parser.parse_args()
 
-    threads = B.available_cores()
+    threads = args.threads
     pf.set_num_threads(threads)
     torch.set_num_threads(threads)
     rng = np.random.default_rng(0)
