@@ -44,10 +44,10 @@ class MaxPool(Function):
         (_, first), *rest = self.win.offsets()
         y = image[first].copy()
         self.winner = B.xp.zeros(y.shape, B.xp.min_scalar_type(len(rest)))
-        for k, index in rest:
+        for k, index in rest:   # k grows, so the last offset that was better wins: a maximum
             better = image[index] > y           # strictly: an earlier equal value keeps the win
-            B.xp.copyto(y, image[index], where=better)
-            B.xp.copyto(self.winner, k, where=better)
+            B.xp.maximum(y, image[index], out=y)
+            B.xp.maximum(self.winner, better * self.winner.dtype.type(k), out=self.winner)
         self.padded_shape = image.shape
         return y[:, 0] if rank == 1 else y
 
