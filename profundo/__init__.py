@@ -13,8 +13,11 @@ from .backend import (get_backend, get_default_dtype, manual_seed, set_backend, 
                       set_num_threads)
 from .autograd import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
-from . import (activations, init, metrics, optimizers, regularizers,  # noqa: E402
+from . import (activations, init, losses, metrics, optimizers, regularizers,  # noqa: E402
                schedules)
 from . import init as initializers  # noqa: E402  (Keras' name for the module)
 from . import layers  # noqa: E402
-from . import data  # noqa: E402
+from . import callbacks, models  # noqa: E402
+from .models import Model, Perceptron, Sequential  # noqa: E402
+from . import data, datasets  # noqa: E402
+from . import io  # noqa: E402
