@@ -8,7 +8,9 @@ Each loss comes twice, as in Keras:
   ``loss(y_true, y_pred, sample_weight=None)`` returns the scalar that ``backward()`` starts from.
 
 Both are built from profundo's differentiable ops, so their gradients come from autodiff.
-``y_true`` is a NumPy array, a list or a Tensor; ``y_pred`` a Tensor (arrays are accepted).
+``y_true`` is a NumPy array, a list or a Tensor; ``y_pred`` a Tensor (arrays are accepted), whose
+dtype the loss keeps (float32 stays float32). ``y_true`` is a constant unless it is a Tensor that
+requires grad (two embeddings compared by ``cosine_similarity``): then its gradient flows too.
 
 >>> import profundo as pf
 >>> from profundo import losses
@@ -34,14 +36,14 @@ from .regression import *  # noqa: F401,F403
 from .segmentation import *  # noqa: F401,F403
 
 # Keras' short names for the functions
-mse = MSE = mean_squared_error              # noqa: F405
-mae = MAE = mean_absolute_error             # noqa: F405
-mape = MAPE = mean_absolute_percentage_error  # noqa: F405
-msle = MSLE = mean_squared_logarithmic_error  # noqa: F405
-kld = KLD = kl_divergence                   # noqa: F405
+mse = mean_squared_error                # noqa: F405
+mae = mean_absolute_error               # noqa: F405
+mape = mean_absolute_percentage_error   # noqa: F405
+msle = mean_squared_logarithmic_error   # noqa: F405
+kld = kl_divergence                     # noqa: F405
 
 __all__ = (["Loss", "LossFunctionWrapper", "CombinedLoss", "get", "serialize", "deserialize",
             "prepare", "reduce_loss", "EPSILON", "REDUCTIONS",
-            "mse", "MSE", "mae", "MAE", "mape", "MAPE", "msle", "MSLE", "kld", "KLD"]
+            "mse", "mae", "mape", "msle", "kld"]
            + regression.__all__ + probabilistic.__all__ + margin.__all__
            + segmentation.__all__)

@@ -3,7 +3,8 @@
 A loss has two parts, as in Keras:
 
 * a per-sample function ``fn(y_true, y_pred) -> Tensor`` built from differentiable ops (so autodiff
-  gives its gradient); it reduces over the last axis, so its result has the batch shape;
+  gives its gradient); it reduces over the last axis (the overlap losses over every axis but
+  the batch axis), so its result has the batch shape;
 * a ``Loss`` object that calls it and turns the per-sample losses ℓᵢ, weighted by wᵢ, into the
   one number that ``backward()`` starts from:
 
@@ -205,6 +206,7 @@ class CombinedLoss(Loss):
     """
 
     def __init__(self, terms, name: str | None = None) -> None:
+        # no reduction of its own (Loss.__init__ is not called): each term reduces itself
         self.terms = [(float(w), get(loss)) for w, loss in terms]
         if not self.terms:
             raise ValueError("CombinedLoss: give at least one (weight, loss) term")

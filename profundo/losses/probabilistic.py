@@ -98,7 +98,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
     """
     name = "categorical_crossentropy"
     t, p = prepare(name, y_true, y_pred, hint=_SPARSE_HINT)
-    t = smooth_labels(name, t, label_smoothing, p.shape[axis])
+    t = smooth_labels(name, t, label_smoothing, _n_classes(name, p.shape, axis))
     if from_logits:
         return ops.cross_entropy(p, t, axis=axis, reduction="none")
     return -(t * _log_probabilities(p, axis, from_logits=False)).sum(axis=axis)
@@ -123,24 +123,33 @@ def _one_hot(name: str, y_true, shape: tuple, axis: int, dtype):
     """Integer class labels for predictions of ``shape`` as one-hot rows along ``axis``."""
     xp = B.xp
     labels = xp.asarray(as_array(y_true))
-    axis = axis % len(shape)
-    n_classes, sparse = shape[axis], shape[:axis] + shape[axis + 1:]
+    n_classes = _n_classes(name, shape, axis)
+    axis %= len(shape)
+    sparse = shape[:axis] + shape[axis + 1:]
     if labels.shape == shape[:axis] + (1,) + shape[axis + 1:]:
         labels = labels.reshape(sparse)
     if labels.shape != sparse:
         raise ValueError(f"{name}: y_true has shape {labels.shape} and y_pred has shape {shape}; "
                          f"give one integer class label per sample, shape {sparse} (for one-hot "
                          f"labels use categorical_crossentropy)")
-    if labels.dtype.kind not in "iuf" or (labels.dtype.kind == "f" and
-                                           bool((labels != xp.round(labels)).any())):
-        raise TypeError(f"{name}: y_true must hold integer class labels, got dtype {labels.dtype}"
-                        + (" with fractions" if labels.dtype.kind == "f" else ""))
+    whole = labels.dtype.kind in "iu" or (
+        labels.dtype.kind == "f" and bool((labels == xp.round(labels)).all()))
+    if not whole:
+        raise TypeError(f"{name}: y_true must hold whole-number class labels, got dtype "
+                        f"{labels.dtype} values such as {labels.reshape(-1)[:3].tolist()}")
     bad = (labels < 0) | (labels >= n_classes)
     if bad.any():
         raise ValueError(f"{name}: class label {labels[bad][0].item():g} is out of range for "
                          f"y_pred with {n_classes} classes (valid labels: 0 to {n_classes - 1})")
     classes = xp.arange(n_classes).reshape((-1,) + (1,) * (len(shape) - axis - 1))
     return (xp.expand_dims(labels, axis) == classes).astype(dtype)
+
+
+def _n_classes(name: str, shape: tuple, axis: int) -> int:
+    """The size of the class axis ``axis`` of ``y_pred``."""
+    if not -len(shape) <= axis < len(shape):
+        raise ValueError(f"{name}: axis {axis} is out of range for y_pred of shape {shape}")
+    return shape[axis]
 
 
 def categorical_focal_crossentropy(y_true, y_pred, alpha: float = 0.25, gamma: float = 2.0,
@@ -156,7 +165,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha: float = 0.25, gamma: f
     """
     name = "categorical_focal_crossentropy"
     t, p = prepare(name, y_true, y_pred, hint=_SPARSE_HINT)
-    t = smooth_labels(name, t, label_smoothing, p.shape[axis])
+    t = smooth_labels(name, t, label_smoothing, _n_classes(name, p.shape, axis))
     log_p = _log_probabilities(p, axis, from_logits)
     return -(alpha * (1 - log_p.exp()) ** gamma * t * log_p).sum(axis=axis)
 
