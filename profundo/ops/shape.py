@@ -279,6 +279,8 @@ class Stack(Function):
 def concatenate(tensors, axis: int = 0) -> Tensor:
     """Join tensors along an existing axis; their other sizes must match:
     ``concatenate([pf.zeros(2, 3), pf.zeros(4, 3)])`` has shape (6, 3)."""
+    if not len(tensors):
+        raise ValueError("concatenate: needs at least one tensor, got an empty list")
     return Concatenate.apply(*tensors, axis=axis)
 
 
@@ -287,6 +289,8 @@ cat = concatenate  # PyTorch's name
 
 def stack(tensors, axis: int = 0) -> Tensor:
     """Join tensors of one shape along a new axis: three (2, 3) tensors stack to (3, 2, 3)."""
+    if not len(tensors):
+        raise ValueError("stack: needs at least one tensor, got an empty list")
     return Stack.apply(*tensors, axis=axis)
 
 
@@ -402,8 +406,8 @@ def _sum_rows(grad, ids, shape):
     """∂L/∂table for y = table[ids], of ``shape``: row r is the sum of the rows of ∂L/∂y (of
     shape ids.shape + shape[1:]) whose id is r.
 
-    One ``bincount`` over the flat places id·d + column (d = the length of a row) adds up
-    repeated ids. Chosen by measuring (NumPy 2.4, one core, median ms):
+    On the CPU, one ``bincount`` over the flat places id·d + column (d = the length of a row)
+    adds up repeated ids. Chosen by measuring (NumPy 2.4, one core, median ms):
 
         table, ids                  bincount   np.add.at   sort + add.reduceat
         10000×128, 1600 ids         1.2–1.5    2.0         1.2
@@ -411,10 +415,16 @@ def _sum_rows(grad, ids, shape):
         30000×1, 20000 ids          0.05       0.2         1.3
         50000×300, 8192 ids         35         28          26     (memory-bound)
 
-    It runs unchanged on CuPy. bincount sums in float64 (8 bytes per table element while it
-    runs; more accurate for float32), and the result is cast back to the gradient's dtype.
+    bincount sums in float64 (8 bytes per table element while it runs; more accurate for
+    float32), and the result is cast back to the gradient's dtype. On the GPU ``add.at`` is an
+    atomic scatter-add, 10× faster than CuPy's bincount (H200: 0.03 ms against 0.25 ms for each
+    of the sizes above), so CuPy takes that.
     """
     xp = B.xp
+    if B.name == "cupy":
+        g = xp.zeros(shape, grad.dtype)
+        xp.add.at(g, ids, grad)
+        return g
     n, d = shape[0], math.prod(shape[1:])
     ids = ids.reshape(-1).astype(xp.int64)
     ids = ids + n * (ids < 0)                      # negative ids count from the end
@@ -467,7 +477,7 @@ def _setitem(x, index, value) -> None:
                 "write value.detach()"
             )
         value = value.data
-    x.data[_index(index)] = value
+    x.data[_index(index)] = B.xp.asarray(value)
 
 
 Tensor.__getitem__ = _getitem
