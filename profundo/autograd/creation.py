@@ -56,8 +56,11 @@ def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
 
 
 def arange(start, stop=None, step=1, dtype=None, requires_grad=False) -> Tensor:
-    """``[start, stop)`` by ``step``; integer arguments give an integer tensor, as in NumPy."""
+    """``[start, stop)`` by ``step``; integer arguments give an integer tensor, as in NumPy,
+    floating ones a tensor of the default dtype."""
     arr = B.xp.arange(start, stop, step, dtype=dtype) if stop is not None else B.xp.arange(start, dtype=dtype)
+    if dtype is None and arr.dtype.kind == "f":
+        arr = arr.astype(B.default_dtype)
     return _make(arr, requires_grad)
 
 

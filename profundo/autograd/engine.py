@@ -61,8 +61,8 @@ def backward(root: Tensor, gradient=None, retain_graph: bool = False) -> None:
         if g is None:
             continue
         fn = t._fn
-        if fn is None or t._retain:
-            t.grad = g if t.grad is None else t.grad + g
+        if fn is None or t._retain:   # a copy: g may be shared with other tensors, or a view
+            t.grad = g.copy() if t.grad is None else t.grad + g
         if fn is None:
             continue
         if "released" in fn.__dict__:
@@ -77,6 +77,8 @@ def backward(root: Tensor, gradient=None, retain_graph: bool = False) -> None:
             if gx is None or not isinstance(x, Tensor) or not x._requires_grad:
                 continue
             gx = unbroadcast(gx, x.data.shape)
+            if gx.dtype != x.data.dtype:
+                gx = gx.astype(x.data.dtype)
             if check and not bool(xp.isfinite(gx).all()):
                 raise FloatingPointError(
                     f"anomaly: the backward of {type(fn).__name__} produced NaN or inf in the "

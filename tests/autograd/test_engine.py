@@ -148,3 +148,16 @@ def test_gradcheck_reports_the_worst_element():
     with pytest.raises(pf.GradcheckError, match=r"input 0 .* index \(.*backward gives"):
         pf.gradcheck(lambda t: WrongSquare.apply(t), [pf.randn(3)])
     assert pf.gradcheck(lambda a, b: (a @ b).exp().sum(), [pf.randn(3, 4), pf.randn(4, 2)])
+
+
+def test_leaf_gradients_are_private_writable_arrays_of_the_leaf_dtype():
+    a = pf.ones(3, requires_grad=True)
+    b = pf.ones(3, requires_grad=True)
+    (a + b).sum().backward()
+    assert a.grad is not b.grad and a.grad.flags.writeable
+    a.grad *= 2                       # in-place updates of one leaf's grad leave the other alone
+    assert_close(b.grad, [1.0, 1.0, 1.0])
+    c = pf.ones(2, dtype="float64", requires_grad=True)
+    d = pf.ones(2, requires_grad=True)
+    (c * d).sum().backward()
+    assert d.grad.dtype == np.float32 and c.grad.dtype == np.float64

@@ -14,6 +14,7 @@ def test_creation_functions_default_to_float32():
     assert pf.tensor([1.0], dtype="float64").dtype == np.float64
     assert pf.full((2,), 3.0).numpy().tolist() == [3.0, 3.0]
     assert pf.arange(1, 7, 2).tolist() == [1, 3, 5]
+    assert pf.arange(6.0).dtype == np.float32
     assert pf.ones_like(pf.zeros(3, dtype="float64")).dtype == np.float64
 
 
