@@ -184,22 +184,14 @@ def _ungrouped(z, shape):
     return z.transpose(1, 0, 2).reshape(shape)
 
 
-def _offset_kernels(k, size):
-    """(G, kh·kw·C/G, O) → (kh·kw, G, O, C/G): the transposed kernel matrix of each offset of a
-    kernel of ``size`` (kh, kw)."""
-    groups, rows, out = k.shape
-    offsets = size[0] * size[1]
-    return k.reshape(groups, offsets, rows // offsets, out).transpose(1, 0, 3, 2)
-
-
 def _windows_to_image(win, cols, shape):
-    """col2im: window values per kernel offset (kh·kw, G, N·H'·W', C/G) added back onto the
-    pixels of the padded image they were read from; returns the (N, H, W, C) interior."""
+    """col2im: window rows (G, N·H'·W', kh·kw·C/G) added back onto the pixels of the padded
+    image they were read from, one kernel offset at a time; returns the (N, H, W, C) interior."""
     n, c = shape[0], shape[-1]
-    groups = cols.shape[1]
-    blocks = cols.reshape(-1, groups, n, *win.out, c // groups)   # (kh·kw, G, N, H', W', C/G)
+    groups = cols.shape[0]
+    blocks = cols.reshape(groups, n, *win.out, -1, c // groups)   # (G, N, H', W', kh·kw, C/G)
     padded = (n, *win.padded, groups, c // groups)
-    image = win.scatter(lambda k: blocks[k].transpose(1, 2, 3, 0, 4), padded, cols.dtype)
+    image = win.scatter(lambda k: blocks[..., k, :].transpose(1, 2, 3, 0, 4), padded, cols.dtype)
     return win.crop(image.reshape(n, *win.padded, c))
 
 
@@ -208,8 +200,6 @@ class Conv(Function):
 
         X = im2col(x̃)  (G, N·H'·W', kh·kw·C_in/G)      y = X · K + b   (a product per group)
         ∂L/∂K = Xᵀ · ∂L/∂y      ∂L/∂X = ∂L/∂y · Kᵀ → col2im → crop the padding
-        (∂L/∂X is computed as one product per kernel offset, ∂L/∂y · K_ijᵀ, whose block is
-        added back at once onto the pixels that offset read)
         ∂L/∂b = Σ_{n, p, q} ∂L/∂y
 
     Groups G split the channels into G independent convolutions (output channel o belongs to
@@ -250,8 +240,8 @@ class Conv(Function):
     def backward(self, grad):
         g = _grouped_channels(grad, self.groups)                  # (G, N·H'·W', O)
         gx = gk = gb = None
-        if self.needs_grad(0):   # one product per kernel offset: (kh·kw, G, N·H'·W', C/G)
-            cols = g @ _offset_kernels(self.k, self.win.kernel)
+        if self.needs_grad(0):
+            cols = g @ self.k.transpose(0, 2, 1)                 # (G, N·H'·W', kh·kw·C/G)
             gx = _windows_to_image(self.win, cols, self.image_shape).reshape(self.x_shape)
         if self.needs_grad(1):
             gk = _ungrouped(self.cols.transpose(0, 2, 1) @ g, self.kernel_shape)
@@ -290,7 +280,7 @@ class ConvTranspose(Function):
                              f"whose convolution is {self.win.out[0]}×{self.win.out[1]}, not the "
                              f"input's {h}×{w}; output_padding must be smaller than the strides")
         self.x, self.k = x, kernel.reshape(1, -1, c)                # (1, kh·kw·C_out, C_in)
-        cols = x.reshape(1, -1, c) @ _offset_kernels(self.k, (kh, kw))  # (kh·kw, 1, N·H·W, C_out)
+        cols = x.reshape(1, -1, c) @ self.k.transpose(0, 2, 1)      # (1, N·H·W, kh·kw·C_out)
         y = _windows_to_image(self.win, cols, (n, *size, c_out))
         if bias is not None:
             y += bias

@@ -195,7 +195,9 @@ def avg_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
     x: (N, H, W, C) → (N, H', W', C), sizes as ``max_pool2d``. With "same" padding a border
     window averages only the input pixels it covers, never the padding (Keras/TensorFlow).
 
-    >>> pf.avg_pool2d(pf.ones(1, 3, 3, 1), 2, padding="same")[0, :, :, 0]   # all 1, not 0.25
+    >>> pf.avg_pool2d(pf.ones(1, 3, 3, 1), 2, padding="same").numpy()[0, :, :, 0]  # no 0.25s
+    array([[1., 1.],
+           [1., 1.]], dtype=float32)
     """
     return AvgPool.apply(x, **_pool_settings(2, pool_size, strides, padding))
 
