@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 import profundo as pf
+from profundo import backend as B
+from profundo import layers
 from profundo.layers import learning_phase
 from profundo.layers.augmentation import (GaussianNoise, RandomBrightness, RandomContrast,
                                           RandomCrop, RandomFlip, RandomRotation,
@@ -13,7 +15,7 @@ from profundo.layers.augmentation import (GaussianNoise, RandomBrightness, Rando
 from profundo.layers.core import Input
 from profundo.layers.preprocessing import (CenterCrop, Normalization, Rescaling, Resizing, fold,
                                            resample)
-from profundo.testing import assert_close
+from profundo.testing import assert_close, to_numpy
 
 
 def images(n=4, h=8, w=8, c=3, seed=0):
@@ -134,7 +136,8 @@ def test_resample_matches_scipy_map_coordinates(mode, scipy_mode, order, interpo
     x = images(2, 5, 6, 2)
     rng = np.random.default_rng(1)
     rows, cols = rng.uniform(-4, 9, (2, 7, 3)), rng.uniform(-4, 10, (2, 7, 3))
-    y = resample(x, rows, cols, interpolation, mode, fill_value=0.5)
+    y = resample(B.xp.asarray(x), B.xp.asarray(rows), B.xp.asarray(cols), interpolation, mode,
+                 fill_value=0.5)
     for n in range(2):
         for c in range(2):
             expected = ndimage.map_coordinates(x[n, :, :, c].astype(np.float64), [rows[n], cols[n]],
@@ -143,11 +146,15 @@ def test_resample_matches_scipy_map_coordinates(mode, scipy_mode, order, interpo
 
 
 def test_fold_modes_on_whole_pixels():
-    at = np.arange(-5, 9, dtype=np.float64)           # an axis of 4 pixels: abcd
-    assert fold(at, 4, "reflect").tolist() == [3, 3, 2, 1, 0, 0, 1, 2, 3, 3, 2, 1, 0, 0]
-    assert fold(at, 4, "wrap").tolist() == [3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0]
-    assert fold(at, 4, "nearest").tolist() == [0] * 6 + [1, 2, 3] + [3] * 5
-    assert fold(at, 4, "constant").tolist() == at.tolist()
+    at = B.xp.arange(-5, 9, dtype=np.float64)         # an axis of 4 pixels: abcd
+
+    def folded(mode):
+        return to_numpy(fold(at, 4, mode)).tolist()
+
+    assert folded("reflect") == [3, 3, 2, 1, 0, 0, 1, 2, 3, 3, 2, 1, 0, 0]
+    assert folded("wrap") == [3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0]
+    assert folded("nearest") == [0] * 6 + [1, 2, 3] + [3] * 5
+    assert folded("constant") == list(range(-5, 9))
 
 
 @pytest.mark.parametrize("size", [(5, 7), (16, 12), (8, 8)])
@@ -230,6 +237,30 @@ def test_learning_phase_turns_augmentation_on():
     with learning_phase(True):
         assert not np.array_equal(layer(images(16)).numpy(), images(16))
     assert_close(layer(x), x)
+
+
+def test_in_a_model_augmentation_runs_in_fit_only_and_statistics_are_saved(tmp_path):
+    x = images(32, 6, 6, 1) * 255
+    y = (x.mean(axis=(1, 2, 3)) > 127).astype(np.int64)
+    norm = Normalization()
+    norm.adapt(x)
+    model = pf.Sequential([Input((6, 6, 1)), RandomFlip(seed=0), RandomRotation(0.1, seed=0),
+                           norm, layers.Flatten(), layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    assert_close(model.predict(x), model.predict(x))      # no augmentation in predict
+    model.save(tmp_path / "m.profundo")
+    loaded = pf.models.load_model(tmp_path / "m.profundo")
+    assert_close(loaded.predict(x), model.predict(x), atol=1e-6)
+    assert_close(loaded.layers[2].mean, norm.mean)
+
+
+def test_geometric_layers_give_no_gradient_to_their_input():
+    x = pf.tensor(images(2), requires_grad=True)
+    for layer in [RandomRotation(0.1), RandomTranslation(0.1, 0.1), RandomZoom(0.1),
+                  Resizing(4, 4), RandomCrop(4, 4)]:
+        training = not isinstance(layer, RandomCrop)          # RandomCrop: the inference resize
+        assert not layer(x, training=training).requires_grad
 
 
 def test_single_images_and_integer_pixels():
