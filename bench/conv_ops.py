@@ -6,7 +6,7 @@
 Both run in this one process with the same number of threads, float32, alternating run by run;
 the script prints the median time of each part and the ratio profundo / PyTorch.
 
-    .venv/bin/python bench/conv_ops.py [--repeats 20] [--batch 128]
+    .venv/bin/python bench/conv_ops.py [--repeats 20] [--batch 128] [--threads N]
 """
 from __future__ import annotations
 
@@ -65,10 +65,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=B.available_cores(),
+                        help="threads for both (default: the cores this process may use)")
     args = parser.parse_args()
     import torch
 
-    threads = B.available_cores()
+    threads = args.threads
+    pf.set_num_threads(threads)
     torch.set_num_threads(threads)
     pf.manual_seed(0)
     x = pf.randn(args.batch, 28, 28, 1)
