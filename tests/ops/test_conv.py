@@ -276,5 +276,9 @@ def test_bad_settings():
         pf.conv2d(x, kernel, strides=0)
     with pytest.raises(ValueError, match=r"bias must have shape \(2,\)"):
         pf.conv2d(x, kernel, pf.randn(3))
+    with pytest.raises(ValueError, match="pairs of non-negative ints"):
+        pf.conv2d(x, kernel, padding=-1)
+    with pytest.raises(ValueError, match="conv2d_transpose: padding must be 'valid' or 'same'"):
+        pf.conv2d_transpose(x, pf.randn(3, 3, 2, 1), padding=1)
     with pytest.raises(ValueError, match="output_padding must be smaller than the strides"):
         pf.conv2d_transpose(x, pf.randn(3, 3, 2, 1), strides=2, output_padding=2)
