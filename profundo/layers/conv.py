@@ -1,0 +1,346 @@
+"""Convolution layers on channels-last data: Conv1D, Conv2D, DepthwiseConv2D, SeparableConv2D,
+Conv2DTranspose.
+
+A convolution layer slides its kernel over the input; output pixel (p, q) of filter o is
+
+    y[n, p, q, o] = f(b[o] + Σ_{i, j, c} x̃[n, p·s_h + i·d_h, q·s_w + j·d_w, c] · K[i, j, c, o])
+
+with x̃ the padded input, s the strides, d the dilation and f the activation (the ops are in
+``profundo.ops.conv``). Output sizes follow Keras, per spatial axis of length n, with the dilated
+kernel k_d = (k − 1)·d + 1:  "valid" ⌈(n − k_d + 1)/s⌉,  "same" (and Conv1D's "causal") ⌈n/s⌉.
+
+Weights are Keras' shapes and order, so they move between the two with ``get/set_weights``:
+
+    Conv1D           kernel (k, C_in/groups, filters), bias (filters,)
+    Conv2D           kernel (kh, kw, C_in/groups, filters), bias (filters,)
+    DepthwiseConv2D  kernel (kh, kw, C_in, depth_multiplier), bias (C_in·depth_multiplier,)
+    SeparableConv2D  depthwise_kernel (kh, kw, C_in, depth_multiplier),
+                     pointwise_kernel (1, 1, C_in·depth_multiplier, filters), bias (filters,)
+    Conv2DTranspose  kernel (kh, kw, filters, C_in), bias (filters,)
+
+>>> conv = layers.Conv2D(32, 3, activation="relu")
+>>> conv(np.zeros((8, 28, 28, 1), "float32")).shape          # 8 images of 28×28, one channel
+(8, 26, 26, 32)
+>>> conv.count_params()                                        # 3·3·1·32 + 32
+320
+"""
+from __future__ import annotations
+
+from .. import activations, ops
+from ..ops.conv import Windows, _transposed_length, window_ints, window_padding
+from .base import Layer, serialize
+
+#: what one batch looks like, by the number of spatial axes
+LAYOUTS = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)"}
+
+
+class SpatialLayer(Layer):
+    """Base of the layers over channels-last sequences (``rank`` 1) or images (``rank`` 2):
+    checks that inputs have that layout, and names the layer when they do not."""
+
+    rank = 2
+
+    def error(self, message: str) -> ValueError:
+        return ValueError(f"{type(self).__name__} {self.name!r}: {message}")
+
+    def check_input(self, shape) -> tuple:
+        """``shape`` as a tuple, if it is a batch of this layer's layout; else a clear error."""
+        if len(shape) != self.rank + 2:
+            raise self.error(f"expected inputs of shape {LAYOUTS[self.rank]}, got {tuple(shape)}")
+        return tuple(shape)
+
+
+def window_lengths(layer, spatial, kernel, strides, dilation, padding) -> tuple:
+    """The number of windows along each spatial axis (``None`` where the length is unknown),
+    by the ops' own rule (``Windows``); ``padding`` as ``window_padding`` gives it (2-D)."""
+    spatial = (1,) * (2 - len(spatial)) + tuple(spatial)      # 1-D runs as height-1 images
+    lengths = []
+    for axis, n in enumerate(spatial):
+        pad = padding if isinstance(padding, str) else (padding[axis],)
+        try:
+            lengths.append(None if n is None else Windows(
+                (n,), kernel[axis:axis + 1], strides[axis:axis + 1], dilation[axis:axis + 1],
+                pad).out[0])
+        except ValueError as err:
+            raise layer.error(str(err)) from None
+    return tuple(lengths[2 - layer.rank:])
+
+
+class _BaseConv(SpatialLayer):
+    """What every convolution layer shares: the window settings (kernel size, strides, padding,
+    dilation), the bias, the activation, input checks, output shapes and config.
+
+    Subclasses create their kernels in ``build_kernels(channels)``, say how many channels come
+    out in ``output_channels(channels)`` and run the op in ``convolve(x)`` (bias included).
+    """
+
+    def __init__(self, kernel_size, strides=1, padding="valid", dilation_rate=1, activation=None,
+                 use_bias: bool = True, bias_initializer="zeros", bias_regularizer=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        try:
+            self.kernel_size = window_ints(kernel_size, self.rank, "kernel_size")[2 - self.rank:]
+            self.strides = window_ints(strides, self.rank, "strides")[2 - self.rank:]
+            self.dilation_rate = window_ints(dilation_rate, self.rank, "dilation_rate")[2 - self.rank:]
+            self.padding = padding.lower() if isinstance(padding, str) else padding
+            self._pads = window_padding(self.padding, self.rank)
+        except ValueError as err:
+            raise self.error(str(err)) from None
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.bias_initializer, self.bias_regularizer = bias_initializer, bias_regularizer
+
+    def build(self, input_shape):
+        shape = self.check_input(input_shape)
+        if shape[-1] is None:
+            raise self.error(f"the number of channels (last axis) must be known, got {shape}")
+        self.channels = shape[-1]
+        self.build_kernels(self.channels)
+        self.bias = self.add_weight("bias", (self.output_channels(self.channels),),
+                                    self.bias_initializer, regularizer=self.bias_regularizer) \
+            if self.use_bias else None
+
+    def check_input(self, shape) -> tuple:
+        shape = super().check_input(shape)
+        if self.built and shape[-1] != self.channels:
+            raise self.error(f"built for inputs with {self.channels} channels (last axis), got "
+                             f"shape {shape}")
+        return shape
+
+    def call(self, x, training=None):
+        self.check_input(x.shape)
+        return self.activation(self.convolve(x))
+
+    def lengths(self, spatial) -> tuple:
+        """Output length along each spatial axis, for input lengths ``spatial``."""
+        lift = (1,) * (2 - self.rank)
+        return window_lengths(self, spatial, lift + self.kernel_size, lift + self.strides,
+                              lift + self.dilation_rate, self._pads)
+
+    def compute_output_shape(self, input_shape):
+        shape = self.check_input(input_shape)
+        return (shape[0], *self.lengths(shape[1:-1]), self.output_channels(shape[-1]))
+
+    def get_config(self):
+        return {**super().get_config(), "kernel_size": list(self.kernel_size),
+                "strides": list(self.strides), "padding": self.padding,
+                "dilation_rate": list(self.dilation_rate),
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "bias_initializer": serialize(self.bias_initializer),
+                "bias_regularizer": serialize(self.bias_regularizer)}
+
+
+def _positive(layer, name, value):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise layer.error(f"{name} must be a positive int, got {value!r}")
+    return value
+
+
+class _Conv(_BaseConv):
+    """The standard convolution of ``filters`` kernels (Conv1D and Conv2D): ``groups`` > 1 splits
+    the channels into that many independent convolutions (groups = C_in: depthwise)."""
+
+    op = None   # ops.conv1d or ops.conv2d
+
+    def __init__(self, filters: int, kernel_size, strides=1, padding="valid", dilation_rate=1,
+                 groups: int = 1, activation=None, use_bias: bool = True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias,
+                         bias_initializer, bias_regularizer, **kwargs)
+        self.filters = _positive(self, "filters", filters)
+        self.groups = _positive(self, "groups", groups)
+        if filters % groups:
+            raise self.error(f"groups={groups} must divide filters={filters}")
+        self.kernel_initializer, self.kernel_regularizer = kernel_initializer, kernel_regularizer
+
+    def build_kernels(self, channels):
+        if channels % self.groups:
+            raise self.error(f"groups={self.groups} must divide the input's {channels} channels")
+        self.kernel = self.add_weight("kernel", (*self.kernel_size, channels // self.groups,
+                                                 self.filters),
+                                      self.kernel_initializer, regularizer=self.kernel_regularizer)
+
+    def output_channels(self, channels):
+        return self.filters
+
+    def convolve(self, x):
+        return type(self).op(x, self.kernel, self.bias, strides=self.strides,
+                             padding=self.padding, dilation=self.dilation_rate, groups=self.groups)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, "groups": self.groups,
+                "kernel_initializer": serialize(self.kernel_initializer),
+                "kernel_regularizer": serialize(self.kernel_regularizer)}
+
+
+class Conv1D(_Conv):
+    """1-D convolution over sequences (batch, steps, channels) → (batch, steps', filters).
+
+    ``padding``: "valid", "same", "causal" (output t sees only inputs ≤ t: WaveNet, TCNs), or
+    explicit amounts (an int, or (left, right)).
+
+    >>> layers.Conv1D(8, 3, padding="causal")(np.zeros((2, 10, 4), "float32")).shape
+    (2, 10, 8)
+    """
+
+    rank = 1
+    op = staticmethod(ops.conv1d)
+
+
+class Conv2D(_Conv):
+    """2-D convolution over images (batch, height, width, channels) → (batch, H', W', filters).
+
+    ``kernel_size``, ``strides``, ``dilation_rate``: an int or (h, w); ``padding``: "valid",
+    "same", or explicit amounts (an int, (h, w) or ((top, bottom), (left, right))).
+
+    >>> layers.Conv2D(16, 3, strides=2, padding="same")(np.zeros((2, 32, 32, 3), "float32")).shape
+    (2, 16, 16, 16)
+    """
+
+    rank = 2
+    op = staticmethod(ops.conv2d)
+
+
+class DepthwiseConv2D(_BaseConv):
+    """Each input channel convolved with its own ``depth_multiplier`` filters, no mixing across
+    channels: (batch, H, W, C) → (batch, H', W', C·depth_multiplier), channel c·M + m from input
+    channel c and filter m. kh·kw·C·M weights instead of a Conv2D's kh·kw·C·C_out.
+
+    >>> layers.DepthwiseConv2D(3, depth_multiplier=2)(np.zeros((1, 8, 8, 3), "float32")).shape
+    (1, 6, 6, 6)
+    """
+
+    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier: int = 1,
+                 dilation_rate=1, activation=None, use_bias: bool = True,
+                 depthwise_initializer="glorot_uniform", bias_initializer="zeros",
+                 depthwise_regularizer=None, bias_regularizer=None, **kwargs):
+        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias,
+                         bias_initializer, bias_regularizer, **kwargs)
+        self.depth_multiplier = _positive(self, "depth_multiplier", depth_multiplier)
+        self.depthwise_initializer = depthwise_initializer
+        self.depthwise_regularizer = depthwise_regularizer
+
+    def build_kernels(self, channels):
+        self.kernel = self.add_weight("kernel", (*self.kernel_size, channels, self.depth_multiplier),
+                                      self.depthwise_initializer,
+                                      regularizer=self.depthwise_regularizer)
+
+    def output_channels(self, channels):
+        return channels * self.depth_multiplier
+
+    def convolve(self, x):
+        return ops.depthwise_conv2d(x, self.kernel, self.bias, strides=self.strides,
+                                    padding=self.padding, dilation=self.dilation_rate)
+
+    def get_config(self):
+        return {**super().get_config(), "depth_multiplier": self.depth_multiplier,
+                "depthwise_initializer": serialize(self.depthwise_initializer),
+                "depthwise_regularizer": serialize(self.depthwise_regularizer)}
+
+
+class SeparableConv2D(_BaseConv):
+    """A depthwise convolution (each channel its own ``depth_multiplier`` filters) followed by a
+    pointwise 1×1 convolution that mixes the channels into ``filters``:
+
+        y = f(conv1×1(depthwise(x, K_d), K_p) + b)
+
+    kh·kw·C·M + C·M·filters weights instead of Conv2D's kh·kw·C·filters (MobileNet, Xception).
+
+    >>> layers.SeparableConv2D(16, 3, padding="same")(np.zeros((1, 8, 8, 3), "float32")).shape
+    (1, 8, 8, 16)
+    """
+
+    def __init__(self, filters: int, kernel_size, strides=1, padding="valid", dilation_rate=1,
+                 depth_multiplier: int = 1, activation=None, use_bias: bool = True,
+                 depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", depthwise_regularizer=None, pointwise_regularizer=None,
+                 bias_regularizer=None, **kwargs):
+        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias,
+                         bias_initializer, bias_regularizer, **kwargs)
+        self.filters = _positive(self, "filters", filters)
+        self.depth_multiplier = _positive(self, "depth_multiplier", depth_multiplier)
+        self.initializers = dict(depthwise=depthwise_initializer, pointwise=pointwise_initializer)
+        self.regularizers = dict(depthwise=depthwise_regularizer, pointwise=pointwise_regularizer)
+
+    def build_kernels(self, channels):
+        middle = channels * self.depth_multiplier
+        shapes = dict(depthwise=(*self.kernel_size, channels, self.depth_multiplier),
+                      pointwise=(1, 1, middle, self.filters))
+        self.depthwise_kernel, self.pointwise_kernel = (
+            self.add_weight(f"{k}_kernel", shapes[k], self.initializers[k],
+                            regularizer=self.regularizers[k]) for k in shapes)
+
+    def output_channels(self, channels):
+        return self.filters
+
+    def convolve(self, x):
+        h = ops.depthwise_conv2d(x, self.depthwise_kernel, strides=self.strides,
+                                 padding=self.padding, dilation=self.dilation_rate)
+        return ops.conv2d(h, self.pointwise_kernel, self.bias)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters,
+                "depth_multiplier": self.depth_multiplier,
+                **{f"{k}_initializer": serialize(v) for k, v in self.initializers.items()},
+                **{f"{k}_regularizer": serialize(v) for k, v in self.regularizers.items()}}
+
+
+class Conv2DTranspose(_BaseConv):
+    """Transposed convolution ("deconvolution"): the gradient of Conv2D with respect to its input,
+    run forward. Each input pixel spreads a kernel-sized patch, so images grow — the upsampling
+    of decoders, autoencoders and GAN generators. (batch, H, W, C) → (batch, H', W', filters):
+
+        output_padding None:  "valid" H' = H·s + max(k_d − s, 0);   "same" H' = H·s
+        output_padding p:     H' = (H − 1)·s + k_d − 2·pad + p,  pad = ⌊k_d/2⌋ ("same") or 0
+
+    >>> layers.Conv2DTranspose(8, 3, strides=2, padding="same")(
+    ...     np.zeros((2, 7, 7, 16), "float32")).shape
+    (2, 14, 14, 8)
+    """
+
+    def __init__(self, filters: int, kernel_size, strides=1, padding="valid", output_padding=None,
+                 dilation_rate=1, activation=None, use_bias: bool = True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias,
+                         bias_initializer, bias_regularizer, **kwargs)
+        if self.padding not in ("valid", "same"):
+            raise self.error(f"padding must be 'valid' or 'same', got {padding!r}")
+        self.filters = _positive(self, "filters", filters)
+        self.output_padding = output_padding
+        if output_padding is not None:
+            pads = (output_padding,) * 2 if isinstance(output_padding, int) else tuple(output_padding)
+            if len(pads) != 2 or not all(isinstance(p, int) and 0 <= p < s
+                                         for p, s in zip(pads, self.strides)):
+                raise self.error(f"output_padding must be None or (h, w) ints ≥ 0 and smaller than "
+                                 f"the strides {self.strides}, got {output_padding!r}")
+            self.output_padding = pads
+        self.kernel_initializer, self.kernel_regularizer = kernel_initializer, kernel_regularizer
+
+    def build_kernels(self, channels):
+        self.kernel = self.add_weight("kernel", (*self.kernel_size, self.filters, channels),
+                                      self.kernel_initializer, regularizer=self.kernel_regularizer)
+
+    def output_channels(self, channels):
+        return self.filters
+
+    def lengths(self, spatial):
+        extra = self.output_padding or (None, None)
+        return tuple(None if n is None else _transposed_length(n, *args, self.padding)
+                     for n, *args in zip(spatial, self.kernel_size, self.strides,
+                                         self.dilation_rate, extra))
+
+    def convolve(self, x):
+        return ops.conv2d_transpose(x, self.kernel, self.bias, strides=self.strides,
+                                    padding=self.padding, output_padding=self.output_padding,
+                                    dilation=self.dilation_rate)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters,
+                "output_padding": None if self.output_padding is None else list(self.output_padding),
+                "kernel_initializer": serialize(self.kernel_initializer),
+                "kernel_regularizer": serialize(self.kernel_regularizer)}
+
+
+__all__ = ["Conv1D", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose"]
