@@ -37,6 +37,8 @@ import math
 import numpy
 
 from . import backend as B
+from .serialization import deserialize as _deserialize
+from .serialization import serialize
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
            "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",
@@ -349,13 +351,6 @@ def get(identifier):
     )
 
 
-def serialize(initializer: Initializer) -> dict:
-    """``{"class_name": ..., "config": ...}``, plain data that ``get`` turns back into it."""
-    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
-
-
 def deserialize(config: dict) -> Initializer:
-    name = config.get("class_name")
-    if name not in _CLASSES:
-        raise ValueError(f"unknown initializer class {name!r}; known: {', '.join(sorted(_CLASSES))}")
-    return _CLASSES[name].from_config(config.get("config", {}))
+    """The initializer that ``serialize`` described."""
+    return _deserialize(config, _CLASSES, "initializer")

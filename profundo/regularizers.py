@@ -13,6 +13,8 @@ differentiable ops, so ``backward()`` carries its gradient into the weight::
 from __future__ import annotations
 
 from .autograd import Tensor, as_tensor
+from .serialization import deserialize as _deserialize
+from .serialization import serialize
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "get", "serialize", "deserialize"]
 
@@ -108,13 +110,6 @@ def get(identifier):
     )
 
 
-def serialize(regularizer: Regularizer) -> dict:
-    """``{"class_name": ..., "config": ...}``, plain data that ``get`` turns back into it."""
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
-
-
 def deserialize(config: dict) -> Regularizer:
-    name = config.get("class_name")
-    if name not in _CLASSES:
-        raise ValueError(f"unknown regularizer class {name!r}; known: {', '.join(sorted(_CLASSES))}")
-    return _CLASSES[name].from_config(config.get("config", {}))
+    """The regularizer that ``serialize`` described."""
+    return _deserialize(config, _CLASSES, "regularizer")

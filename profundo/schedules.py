@@ -17,6 +17,9 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from .serialization import deserialize as _deserialize
+from .serialization import serialize
+
 __all__ = ["LearningRateSchedule", "ExponentialDecay", "PiecewiseConstantDecay", "InverseTimeDecay",
            "PolynomialDecay", "CosineDecay", "CosineDecayRestarts", "serialize", "deserialize"]
 
@@ -226,15 +229,6 @@ _SCHEDULES = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantD
                                             PolynomialDecay, CosineDecay, CosineDecayRestarts)}
 
 
-def serialize(schedule: LearningRateSchedule) -> dict:
-    """``{"class_name": "ExponentialDecay", "config": {...}}``: plain JSON data for a schedule."""
-    return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
-
-
 def deserialize(config: dict) -> LearningRateSchedule:
     """The schedule that ``serialize`` described."""
-    name = config.get("class_name") if isinstance(config, dict) else None
-    if name not in _SCHEDULES:
-        raise ValueError(f"deserialize: expected {{'class_name': one of {sorted(_SCHEDULES)}, 'config': "
-                         f"{{...}}}}, got {config!r}")
-    return _SCHEDULES[name].from_config(config.get("config", {}))
+    return _deserialize(config, _SCHEDULES, "schedule")

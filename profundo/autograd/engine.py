@@ -13,25 +13,32 @@ from .grad_mode import debug_enabled
 from .tensor import Tensor
 
 
-def topological_order(root: Tensor) -> list:
-    """Tensors that ``root`` depends on (requiring grad), each after all of its inputs."""
+def topological_order(roots, parents) -> list:
+    """Every node reachable from ``roots`` through ``parents(node)``, each after all its parents.
+
+    An iterative depth-first search (no recursion limit for deep graphs): a node is appended once
+    all the nodes it depends on have been.
+    """
     order, seen = [], set()
-    stack = [(root, False)]
+    stack = [(node, False) for node in reversed(roots)]
     while stack:
-        t, finished = stack.pop()
+        node, finished = stack.pop()
         if finished:
-            order.append(t)
+            order.append(node)
             continue
-        if id(t) in seen:
+        if id(node) in seen:
             continue
-        seen.add(id(t))
-        stack.append((t, True))
-        fn = t._fn
-        if fn is not None:
-            for x in fn.inputs:
-                if isinstance(x, Tensor) and x._requires_grad and id(x) not in seen:
-                    stack.append((x, False))
+        seen.add(id(node))
+        stack.append((node, True))
+        stack.extend((p, False) for p in reversed(parents(node)) if id(p) not in seen)
     return order
+
+
+def _inputs_needing_grad(t: Tensor) -> list:
+    fn = t._fn
+    if fn is None:
+        return []
+    return [x for x in fn.inputs if isinstance(x, Tensor) and x._requires_grad]
 
 
 def backward(root: Tensor, gradient=None, retain_graph: bool = False) -> None:
@@ -56,7 +63,7 @@ def backward(root: Tensor, gradient=None, retain_graph: bool = False) -> None:
             )
     check = debug_enabled()
     grads = {id(root): gradient}
-    for t in reversed(topological_order(root)):
+    for t in reversed(topological_order([root], _inputs_needing_grad)):
         g = grads.pop(id(t), None)
         if g is None:
             continue

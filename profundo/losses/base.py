@@ -23,6 +23,7 @@ import numbers
 from .. import backend as B
 from .. import ops
 from ..autograd import Tensor, as_array
+from ..serialization import serialize as _serialize
 
 EPSILON = 1e-7   #: probabilities are clipped to [ε, 1 − ε] before a log, as Keras' backend.epsilon()
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean_with_sample_weight", "none")
@@ -291,7 +292,7 @@ def serialize(loss) -> dict | str:
     """``{"class_name": ..., "config": ...}`` for a Loss (JSON-ready); a function's name for a
     function. ``get`` takes either back."""
     if isinstance(loss, Loss):
-        return {"class_name": type(loss).__name__, "config": loss.get_config()}
+        return _serialize(loss)
     if callable(loss) and hasattr(loss, "__name__"):
         return loss.__name__
     raise TypeError(f"losses.serialize: expected a Loss or a function, got {type(loss).__name__}")

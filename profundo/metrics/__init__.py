@@ -37,6 +37,8 @@ from .auc import AUC, average_precision_score, roc_auc_score
 from .base import Mean, MeanMetricWrapper, Metric
 from .classification import (F1Score, FBetaScore, IoU, MeanIoU, ConfusionMatrix, Precision, Recall,
                              confusion_matrix)
+from ..serialization import deserialize as _deserialize
+from ..serialization import serialize
 from .regression import (KLDivergence, MeanAbsoluteError, MeanSquaredError, R2Score,
                          RootMeanSquaredError, kl_divergence, kld, mae, mean_absolute_error,
                          mean_squared_error, mse)
@@ -118,18 +120,10 @@ def get(identifier, loss=None, y_true=None, y_pred=None) -> Metric:
     )
 
 
-def serialize(metric: Metric) -> dict:
-    """``{"class_name": ..., "config": ...}``: plain data that ``deserialize`` turns back into the
-    metric (settings only, not the running state; a ``MeanMetricWrapper`` of your own function
-    does not round-trip)."""
-    return {"class_name": type(metric).__name__, "config": metric.get_config()}
-
-
 def deserialize(config: dict) -> Metric:
-    name = config.get("class_name")
-    if name not in _CLASSES:
-        raise ValueError(f"unknown metric class {name!r}; known: {', '.join(sorted(_CLASSES))}")
-    return _CLASSES[name].from_config(config.get("config", {}))
+    """The metric that ``serialize`` described (settings only, not the running state; a
+    ``MeanMetricWrapper`` of your own function does not round-trip)."""
+    return _deserialize(config, _CLASSES, "metric")
 
 
 def resolve_accuracy(loss=None, y_true=None, y_pred=None, name: str = "accuracy") -> Metric:

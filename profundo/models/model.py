@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy
 
 from ..autograd import Tensor, no_grad
+from ..autograd.engine import topological_order
 from ..layers.base import Layer, learning_phase
 from ..layers.core import InputLayer
 from ..layers.nest import flatten, is_shape, map_structure
@@ -271,18 +272,7 @@ class Model(Layer):
 
 def _topological_nodes(outputs, inputs) -> list:
     """The nodes the outputs depend on, each after its parents (inputs' nodes first)."""
-    order, seen = [], set()
-    stack = [(t.node, False) for t in reversed(flatten(outputs))]
-    while stack:
-        node, finished = stack.pop()
-        if finished:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        stack.extend((p, False) for p in reversed(node.parents) if id(p) not in seen)
+    order = topological_order([t.node for t in flatten(outputs)], lambda node: node.parents)
     input_nodes = {id(t.node) for t in flatten(inputs)}
     for node in order:
         if node.inputs is None and id(node) not in input_nodes:

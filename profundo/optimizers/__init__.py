@@ -16,17 +16,13 @@ from .adam import Adam, Adamax, AdamW, Nadam
 from .adaptive import Adadelta, Adagrad, RMSprop
 from .optimizer import Optimizer
 from .sgd import SGD
+from ..serialization import serialize
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "Nadam",
            "get", "serialize", "deserialize"]
 
 _OPTIMIZERS = {cls.__name__.lower(): cls
                for cls in (SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, Nadam)}
-
-
-def serialize(optimizer: Optimizer) -> dict:
-    """``{"class_name": "Adam", "config": {...}}``: plain JSON data for an optimizer."""
-    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
 
 
 def deserialize(config: dict) -> Optimizer:
