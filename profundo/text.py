@@ -1,0 +1,297 @@
+"""Text to numbers: ``TextVectorization``, ``pad_sequences``, ``CharVocabulary``, and cutting a
+text into training examples (``windows`` for language models, ``passages`` for classifiers,
+``split_by_position`` to hold some out).
+
+Word level — the input of a classifier:
+
+>>> vectorize = TextVectorization(max_tokens=20_000, output_sequence_length=6)
+>>> vectorize.adapt(["To be, or not to be", "that is the question"])
+>>> vectorize.get_vocabulary()[:5]                  # padding, out-of-vocabulary, then by count
+['', '[UNK]', 'to', 'be', 'or']
+>>> vectorize(["To be or not"]).numpy()
+array([[2, 3, 4, 5, 0, 0]])
+
+Character level — the input of a language model:
+
+>>> vocab = CharVocabulary("hello world")
+>>> ids = vocab.encode("hello world")                # array([3, 2, 4, 4, 5, 0, 7, 5, 6, 4, 1])
+>>> x, y = windows(ids, 4)                           # y is x one step later: the next character
+>>> vocab.decode(x[0]), vocab.decode(y[0])
+('hell', 'ello')
+
+``TextVectorization`` is a layer: put it first in a model (``Input((), dtype="str")``) and the
+model takes raw strings; its vocabulary is saved in the model's config.
+"""
+from __future__ import annotations
+
+import collections
+import re
+
+import numpy
+
+from . import backend as B
+from .autograd import Tensor
+from .layers.base import Layer
+from .layers.symbolic import is_symbolic
+
+__all__ = ["TextVectorization", "pad_sequences", "CharVocabulary", "windows", "passages",
+           "split_by_position"]
+
+#: Keras' punctuation: removed by the "strip_punctuation" standardizations
+PUNCTUATION = re.compile(r"[!\"#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~']")
+STANDARDIZE = {
+    "lower_and_strip_punctuation": lambda s: PUNCTUATION.sub("", s.lower()),
+    "lower": str.lower,
+    "strip_punctuation": lambda s: PUNCTUATION.sub("", s),
+    None: lambda s: s,
+}
+SPLIT = {"whitespace": str.split, "character": list, None: lambda s: [s]}
+OUTPUT_MODES = ("int", "multi_hot", "count")
+PAD, OOV = "", "[UNK]"
+
+
+def _choice(arg, value, options, functions=True):
+    if functions and callable(value) and not isinstance(value, str):
+        return value
+    if value not in options:
+        raise ValueError(f"TextVectorization: {arg} must be one of "
+                         f"{', '.join(map(repr, options))}{' or a function' * functions}, "
+                         f"got {value!r}")
+    return value
+
+
+class TextVectorization(Layer):
+    """Strings → token ids: standardize, split into tokens, look each token up in a vocabulary.
+
+    - ``standardize``: "lower_and_strip_punctuation" (default), "lower", "strip_punctuation",
+      None, or a function str → str;
+    - ``split``: "whitespace" (default, words), "character", None (the whole string), or a
+      function str → list of tokens;
+    - vocabulary: from data with ``adapt(texts)`` — the ``max_tokens`` most frequent tokens — or
+      given as ``vocabulary=[...]``. In "int" mode id 0 is padding ("") and id 1 stands for
+      every token not in the vocabulary ("[UNK]"); the tokens follow, most frequent first.
+    - ``output_mode``: "int" — one id per token, (batch, length), padded with 0 (or cut) at the
+      end to ``output_sequence_length`` when given, else to the longest text; "multi_hot" —
+      (batch, vocabulary size), 1 where the token occurs; "count" — how often it occurs (bag of
+      words). These two have no padding id: "[UNK]" is id 0.
+
+    Inputs: a string, a list or array of strings (batch,) or (batch, 1). Not differentiable.
+    """
+
+    def __init__(self, max_tokens: int | None = None,
+                 standardize="lower_and_strip_punctuation", split="whitespace",
+                 output_mode: str = "int", output_sequence_length: int | None = None,
+                 vocabulary=None, **kwargs):
+        super().__init__(**kwargs)
+        self.standardize = _choice("standardize", standardize, STANDARDIZE)
+        self.split = _choice("split", split, SPLIT)
+        self.output_mode = _choice("output_mode", output_mode, OUTPUT_MODES, functions=False)
+        specials = 2 if output_mode == "int" else 1
+        if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens <= specials):
+            raise ValueError(f"TextVectorization: max_tokens counts the special tokens too and must "
+                             f"be an int > {specials}, got {max_tokens!r}")
+        if output_sequence_length is not None and (output_mode != "int" or not isinstance(
+                output_sequence_length, int) or output_sequence_length < 1):
+            raise ValueError("TextVectorization: output_sequence_length must be a positive int, "
+                             "and only with output_mode='int'")
+        self.max_tokens, self.output_sequence_length = max_tokens, output_sequence_length
+        self.specials = [PAD, OOV] if output_mode == "int" else [OOV]
+        self.built = True
+        self.set_vocabulary(vocabulary or [])
+
+    # --- vocabulary ----------------------------------------------------------------------------
+    def tokens(self, text: str) -> list:
+        """The tokens of one string, after standardizing and splitting."""
+        standardize = STANDARDIZE.get(self.standardize, self.standardize)
+        split = SPLIT.get(self.split, self.split)
+        return split(standardize(text))
+
+    def adapt(self, data) -> None:
+        """Build the vocabulary from texts: their tokens, most frequent first (ties in order of
+        first appearance), at most ``max_tokens`` ids in all."""
+        counts = collections.Counter()
+        for text in _strings(data):
+            counts.update(self.tokens(text))
+        for special in self.specials:
+            counts.pop(special, None)
+        keep = None if self.max_tokens is None else self.max_tokens - len(self.specials)
+        self.set_vocabulary([token for token, _ in counts.most_common(keep)])
+
+    def set_vocabulary(self, vocabulary) -> None:
+        """Use these tokens (most frequent first; the special tokens are added in front)."""
+        tokens = [str(t) for t in vocabulary]
+        tokens = tokens[len(self.specials):] if tokens[:len(self.specials)] == self.specials \
+            else tokens
+        if len(set(tokens)) != len(tokens) or any(t in self.specials for t in tokens):
+            raise ValueError("TextVectorization: the vocabulary must not repeat a token or hold "
+                             f"the special tokens {self.specials} after their places in front")
+        self.vocabulary = self.specials + tokens
+        self.index = {token: i for i, token in enumerate(self.vocabulary)}
+
+    def get_vocabulary(self) -> list:
+        """The tokens by id: ["", "[UNK]", most frequent, ...] in "int" mode."""
+        return list(self.vocabulary)
+
+    def vocabulary_size(self) -> int:
+        return len(self.vocabulary)
+
+    # --- running ---------------------------------------------------------------------------------
+    def __call__(self, inputs, training=None):
+        if is_symbolic(inputs):
+            return super().__call__(inputs, training=training)
+        return self.call(inputs)
+
+    def call(self, inputs, training=None):
+        if len(self.vocabulary) == len(self.specials):
+            raise ValueError(f"TextVectorization {self.name!r}: no vocabulary; call adapt(texts) "
+                             f"or give vocabulary=[...] first")
+        unknown = self.index[OOV]
+        ids = [[self.index.get(token, unknown) for token in self.tokens(text)]
+               for text in _strings(inputs)]
+        if self.output_mode == "int":
+            out = pad_sequences(ids, maxlen=self.output_sequence_length, dtype="int64",
+                                padding="post", truncating="post")
+        else:
+            out = numpy.zeros((len(ids), len(self.vocabulary)), numpy.float32)
+            for row, seq in zip(out, ids):
+                numpy.add.at(row, seq, 1)
+            if self.output_mode == "multi_hot":
+                out = numpy.minimum(out, 1)
+        return Tensor._wrap(B.xp.asarray(out))
+
+    def compute_output_shape(self, input_shape):
+        if self.output_mode == "int":
+            return (input_shape[0], self.output_sequence_length)
+        return (input_shape[0], len(self.vocabulary))
+
+    def get_config(self):
+        for arg in ("standardize", "split"):
+            if callable(getattr(self, arg)):
+                raise ValueError(f"TextVectorization {self.name!r}: a custom {arg} function "
+                                 f"cannot be saved in a config; use one of the named ones")
+        return {**super().get_config(), "max_tokens": self.max_tokens,
+                "standardize": self.standardize, "split": self.split,
+                "output_mode": self.output_mode,
+                "output_sequence_length": self.output_sequence_length,
+                "vocabulary": self.vocabulary[len(self.specials):]}
+
+
+def _strings(data) -> list:
+    """Texts as a list of str from a str, a list, an array (batch,) or (batch, 1), or a Tensor."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, Tensor):
+        data = data.data
+    array = numpy.asarray(data)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1 or array.dtype.kind not in "UO":
+        raise TypeError(f"TextVectorization: expected strings, a list of strings or an array of "
+                        f"shape (batch,) or (batch, 1), got {array.dtype} of shape {array.shape}")
+    return [str(s) for s in array]
+
+
+def pad_sequences(sequences, maxlen: int | None = None, dtype="int32", padding: str = "pre",
+                  truncating: str = "pre", value=0) -> numpy.ndarray:
+    """Lists of ids of different lengths → one array (n, maxlen), as Keras' pad_sequences.
+
+    Shorter sequences are filled with ``value`` before ("pre", the default) or after ("post")
+    their ids; longer ones lose their first ("pre") or last ("post") ids. ``maxlen``: the
+    longest sequence's length when None.
+
+    >>> pad_sequences([[1, 2, 3], [4]], maxlen=2)
+    array([[2, 3], [0, 4]], dtype=int32)
+    """
+    for arg, side in (("padding", padding), ("truncating", truncating)):
+        if side not in ("pre", "post"):
+            raise ValueError(f"pad_sequences: {arg} must be 'pre' or 'post', got {side!r}")
+    sequences = [list(s) for s in sequences]
+    if maxlen is None:
+        maxlen = max((len(s) for s in sequences), default=0)
+    out = numpy.full((len(sequences), maxlen), value, dtype=dtype)
+    for row, seq in zip(out, sequences):
+        seq = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
+        if maxlen and seq:
+            if padding == "pre":
+                row[maxlen - len(seq):] = seq
+            else:
+                row[:len(seq)] = seq
+    return out
+
+
+class CharVocabulary:
+    """The characters of a text, numbered 0, 1, ... in sorted order, for character-level models.
+
+    >>> vocab = CharVocabulary(text)             # len(vocab): how many different characters
+    >>> ids = vocab.encode("To be")              # int32 array, one id per character
+    >>> vocab.decode(ids)
+    'To be'
+    """
+
+    def __init__(self, text: str):
+        if not text:
+            raise ValueError("CharVocabulary: the text is empty")
+        self.chars = "".join(sorted(set(text)))
+        self.codes = numpy.array([ord(c) for c in self.chars], dtype=numpy.uint32)
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def encode(self, text: str) -> numpy.ndarray:
+        """The ids of the characters of ``text`` (a ValueError names any not in the vocabulary)."""
+        codes = numpy.frombuffer(text.encode("utf-32-le"), dtype=numpy.uint32)
+        ids = numpy.searchsorted(self.codes, codes).clip(0, len(self.chars) - 1)
+        unknown = self.codes[ids] != codes
+        if unknown.any():
+            missing = "".join(sorted({chr(c) for c in codes[unknown]}))
+            raise ValueError(f"CharVocabulary.encode: characters not in the vocabulary: {missing!r}")
+        return ids.astype(numpy.int32)
+
+    def decode(self, ids) -> str:
+        return "".join(self.chars[i] for i in numpy.asarray(ids).reshape(-1))
+
+
+def windows(ids, length: int, step: int | None = None) -> tuple:
+    """Language-model examples from one long sequence of ids: (inputs, targets), each
+    (n, length), targets[k, t] = inputs[k, t + 1] — the id that follows each input id.
+
+    Window k starts at k·step (default step = length: windows that do not overlap).
+
+    >>> windows(numpy.arange(7), 3)
+    (array([[0, 1, 2], [3, 4, 5]]), array([[1, 2, 3], [4, 5, 6]]))
+    """
+    ids = numpy.asarray(ids)
+    step = length if step is None else step
+    if length < 1 or step < 1 or len(ids) < length + 1:
+        raise ValueError(f"windows: need length ≥ 1, step ≥ 1 and more than length ids; got "
+                         f"length={length}, step={step} and {len(ids)} ids")
+    view = numpy.lib.stride_tricks.sliding_window_view(ids, length + 1)[::step]
+    return numpy.ascontiguousarray(view[:, :-1]), numpy.ascontiguousarray(view[:, 1:])
+
+
+def passages(text: str, words: int = 64) -> list:
+    """``text`` cut into consecutive passages of ``words`` words each (split at whitespace,
+    rejoined with single spaces); the incomplete last passage is dropped. No two overlap.
+
+    >>> passages("a b c d e", words=2)
+    ['a b', 'c d']
+    """
+    tokens = text.split()
+    return [" ".join(tokens[k:k + words]) for k in range(0, len(tokens) - words + 1, words)]
+
+
+def split_by_position(n: int, test_fraction: float = 0.2, block: int = 50) -> numpy.ndarray:
+    """Which of n consecutive examples to hold out: a boolean mask, True for the test set.
+
+    The examples are grouped in blocks of ``block`` neighbours; block b is held out when
+    ⌊(b + 1)·f⌋ > ⌊b·f⌋ (f = test_fraction), which spreads a fraction f of the blocks evenly
+    over the text. Neighbouring examples (same scene, same poem) thus stay on one side, and the
+    test set still samples every part of the text.
+
+    >>> split_by_position(10, 0.5, block=2)
+    array([False, False,  True,  True, False, False,  True,  True, False, False])
+    """
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"split_by_position: test_fraction must be in (0, 1), got {test_fraction}")
+    b = numpy.arange(n) // block
+    return numpy.floor((b + 1) * test_fraction) > numpy.floor(b * test_fraction)
