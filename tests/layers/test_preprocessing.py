@@ -330,11 +330,10 @@ def test_random_zoom():
     assert (y[:, :2] == -1).all() and (y[:, -2:] == -1).all() and (y[:, 2:7, 2:7] >= 0).all()
     # zooming in by 2 (factor −½): the middle 4×4 of an 8×8 image, enlarged
     y = RandomZoom((-0.5, -0.5), interpolation="nearest")(x, training=True).numpy()
-    middle = x[:, 2:6, 2:6].repeat(2, 1).repeat(2, 2)
-    assert_close(y[:, 1:7, 1:7], middle[:, 1:7, 1:7])
+    assert_close(y, x[:, 2:6, 2:6].repeat(2, 1).repeat(2, 2))
     # width zoom on its own
     y = RandomZoom(0.0, (-0.5, -0.5), interpolation="nearest")(x, training=True).numpy()
-    assert_close(y[:, :, 1:7], x[:, :, 2:6].repeat(2, 2)[:, :, 1:7])
+    assert_close(y, x[:, :, 2:6].repeat(2, 2))
 
 
 def test_random_contrast_formula():
