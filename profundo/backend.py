@@ -79,6 +79,15 @@ def rng():
     return _rng
 
 
+def permutation(n: int, generator=None) -> numpy.ndarray:
+    """A random order of ``range(n)`` as a NumPy array, drawn from ``generator`` (profundo's by
+    default). CuPy's generators have no ``permutation``: there the order sorts random keys."""
+    gen = _rng if generator is None else generator
+    if hasattr(gen, "permutation"):
+        return to_numpy(gen.permutation(n))
+    return to_numpy(gen.random(n).argsort())
+
+
 def get_rng_state() -> dict:
     """The generator's state, as plain data (to save with a checkpoint)."""
     return _rng.bit_generator.state

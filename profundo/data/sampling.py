@@ -18,4 +18,4 @@ def generator(seed: int | None):
 
 def permutation(rng, n: int) -> np.ndarray:
     """A random order of ``range(n)`` as a NumPy array (also when ``rng`` is a CuPy generator)."""
-    return B.to_numpy(rng.permutation(n))
+    return B.permutation(n, rng)

@@ -173,7 +173,7 @@ class ArrayBatches:
         return math.ceil(self.n / self.batch_size)
 
     def __iter__(self):
-        order = B.to_numpy(B.rng().permutation(self.n)) if self.shuffle else None
+        order = B.permutation(self.n) if self.shuffle else None
         for start in range(0, self.n, self.batch_size):
             stop = start + self.batch_size
             index = slice(start, stop) if order is None else order[start:stop]
