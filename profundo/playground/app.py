@@ -1,0 +1,75 @@
+"""The playground's web application (ASGI, Starlette): the page, its files and the WebSocket.
+
+    GET /           the page (static/index.html)
+    GET /static/…   its JavaScript modules, style sheet and the licence texts
+    WS  /ws         one playground session per connection (see ``connection``)
+
+Guards, besides binding to 127.0.0.1 (see ``server``): requests must name an allowed host (no
+DNS rebinding), a WebSocket must come from a page of this same server (its ``Origin`` matches
+``Host``: other web sites open in the browser cannot drive it), and at most
+``MAX_CONNECTIONS`` sessions train at once.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.responses import FileResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
+
+from .connection import serve_connection
+
+STATIC = Path(__file__).parent / "static"
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"]
+MAX_CONNECTIONS = 8
+CLOSE_TRY_AGAIN_LATER = 1013
+CLOSE_POLICY_VIOLATION = 1008
+
+_PAGE_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data: blob:; "
+                                "connect-src 'self'; object-src 'none'; base-uri 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+async def _page(request):
+    return FileResponse(STATIC / "index.html", headers=_PAGE_HEADERS)
+
+
+def _same_origin(websocket: WebSocket) -> bool:
+    """True when the socket was opened by a page of this server (or by a client sending no Origin)."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    host = websocket.headers.get("host", "")
+    return origin in (f"http://{host}", f"https://{host}")
+
+
+def create_app(allowed_hosts=None) -> Starlette:
+    """The ASGI app; ``allowed_hosts``: the names the server may be reached by (loopback by default)."""
+    active = set()
+
+    async def playground_socket(websocket: WebSocket) -> None:
+        if not _same_origin(websocket):
+            await websocket.close(code=CLOSE_POLICY_VIOLATION)
+            return
+        if len(active) >= MAX_CONNECTIONS:
+            await websocket.close(code=CLOSE_TRY_AGAIN_LATER)
+            return
+        await websocket.accept()
+        active.add(websocket)
+        try:
+            await serve_connection(websocket)
+        finally:
+            active.discard(websocket)
+
+    return Starlette(
+        routes=[Route("/", _page), Mount("/static", StaticFiles(directory=STATIC), name="static"),
+                WebSocketRoute("/ws", playground_socket)],
+        middleware=[Middleware(TrustedHostMiddleware,
+                               allowed_hosts=list(allowed_hosts or LOOPBACK_HOSTS))])

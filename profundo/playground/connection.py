@@ -1,0 +1,101 @@
+"""One WebSocket connection: messages in, replies and frames out, training in between.
+
+Two tasks per connection. The reader receives messages, checks each one against the schema and
+queues it (or the error it caused) in a small bounded inbox. The main loop owns the session: it
+takes a message from the inbox and applies it, or, while the session is playing and the inbox is
+empty, lets it train for a moment and sends the frame. Training runs in a worker thread, so the
+server keeps answering while it computes; all sending happens in the main loop, one message at a
+time. When the socket closes the reader says so, the main loop returns, and the session (with
+its network) goes with it. No message, however bad, ends the loop: it gets an error reply.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
+
+from .schema import MessageError, parse_message
+from .session import Session
+
+log = logging.getLogger("profundo.playground")
+
+INBOX_SIZE = 16        #: messages waiting to be applied; the reader waits when it is full
+_CLOSED = object()     # what the reader queues when the socket has closed
+
+
+def error_reply(code: str, detail: str) -> dict:
+    """An error for the page: ``code`` it can translate, ``detail`` in plain (English) words."""
+    return {"type": "error", "code": code, "detail": detail}
+
+
+async def _read(websocket: WebSocket, inbox: asyncio.Queue) -> None:
+    """Receive, check and queue messages until the socket closes."""
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            data = message.get("text")
+            if data is None:
+                data = message.get("bytes")
+            try:
+                await inbox.put(parse_message(data))
+            except MessageError as error:
+                await inbox.put(error)
+    except (WebSocketDisconnect, WebSocketDisconnected):
+        pass
+    finally:
+        await inbox.put(_CLOSED)
+
+
+async def _send(websocket: WebSocket, reply) -> None:
+    if isinstance(reply, bytes):
+        await websocket.send_bytes(reply)
+    else:
+        await websocket.send_json(reply)
+
+
+async def _apply(session: Session, item):
+    """The replies to one queued item: an error reply, or what the session answers."""
+    if isinstance(item, MessageError):
+        return [error_reply(item.code, item.detail)]
+    try:
+        return await asyncio.to_thread(session.handle, item)
+    except MessageError as error:
+        return [error_reply(error.code, error.detail)]
+    except Exception as error:    # a bug must not end the connection or the server
+        log.exception("playground: a %s message failed", item.type)
+        return [error_reply("internal", f"{type(error).__name__}: {error}")]
+
+
+async def _advance(session: Session):
+    """A frame after a moment of training; an unexpected failure pauses the session instead."""
+    try:
+        return [await asyncio.to_thread(session.advance)]
+    except Exception as error:
+        log.exception("playground: training failed")
+        session.playing = False
+        return [error_reply("internal", f"{type(error).__name__}: {error}")]
+
+
+async def serve_connection(websocket: WebSocket) -> None:
+    """Run one page's playground over an accepted WebSocket until it closes."""
+    session = await asyncio.to_thread(Session)
+    inbox: asyncio.Queue = asyncio.Queue(maxsize=INBOX_SIZE)
+    reader = asyncio.create_task(_read(websocket, inbox))
+    try:
+        while True:
+            if session.playing and inbox.empty():
+                replies = await _advance(session)
+            else:
+                item = await inbox.get()
+                if item is _CLOSED:
+                    return
+                replies = await _apply(session, item)
+            for reply in replies:
+                await _send(websocket, reply)
+    except (WebSocketDisconnect, WebSocketDisconnected):   # the page left while we were sending
+        return
+    finally:
+        reader.cancel()

@@ -1,0 +1,218 @@
+"""One page's playground: its data, its network, the epoch and whether it is playing.
+
+The states and what moves between them::
+
+    paused ──play──▶ playing ──pause / step──▶ paused
+      │  ▲             │
+      └──┘ step         ├── advance(): train epochs for a time budget, then a frame
+                        └── the run ends (status): loss not finite ("diverged"), the perceptron
+                            "converged" or "not_converged" after its epochs, or "epoch_limit"
+                            ──▶ paused; play and step do nothing until a reset or a new config
+
+``config`` rebuilds data and network (epoch 0) unless only the learning rate, the batch size or
+the regularization rate changed: those apply at once and training goes on. ``reset`` rebuilds and
+pauses. A message that fails raises ``MessageError`` before anything changes.
+
+profundo keeps its random generator and learning phase in module globals, so the sessions of
+one server take turns: every entry point (``handle``, ``advance``) holds ``COMPUTE_LOCK``, and
+each session keeps its own random state (``pf.manual_seed(seed)`` at each reset) across turns.
+"""
+from __future__ import annotations
+
+import base64
+import contextlib
+import math
+import os
+import tempfile
+import threading
+import time
+
+import numpy as np
+
+import profundo as pf
+from profundo import backend as B
+
+from . import datasets
+from .export import script
+from .network import PERCEPTRON_EPOCHS, build
+from .render import grid_features, heat_maps, pack_frame
+from .schema import Config, MessageError
+
+COMPUTE_LOCK = threading.Lock()
+LIVE_FIELDS = ("learning_rate", "batch_size", "regularization_rate")
+MAX_EPOCHS = 100_000   #: playing stops here: a training run is bounded
+
+
+class Session:
+    """The playground's state machine for one connection."""
+
+    def __init__(self, config: Config | None = None):
+        self.config = None
+        self.playing = False
+        self.run = 0          # counts resets, so the page knows when to clear its loss curve
+        with COMPUTE_LOCK:
+            self._rebuild(config or Config())
+
+    # --- building ---------------------------------------------------------------------------
+    def _rebuild(self, config: Config) -> None:
+        """New data and a new network for ``config``, at epoch 0."""
+        c = config
+        if c.dataset == "custom":
+            xy, labels = datasets.custom_points(c.points)
+        else:
+            xy, labels = datasets.make_points(c.dataset, n=c.n_points, noise=c.noise, seed=c.seed)
+        (train_xy, y_train), (test_xy, y_test) = datasets.split(xy, labels, c.train_ratio, c.seed)
+        self.train_xy, self.test_xy = train_xy, test_xy
+        self.x_train, self.x_test = (datasets.featurize(train_xy, c.features),
+                                     datasets.featurize(test_xy, c.features))
+        self.y_train, self.y_test = y_train[:, None], y_test[:, None]
+        self.grid = grid_features(c.features)
+        self.feature_maps = heat_maps([self.grid / np.abs(self.grid).max(axis=0).clip(1e-6)])
+        pf.manual_seed(c.seed)
+        self.net = build(c, len(c.features))
+        self.rng_state = B.get_rng_state()
+        self.config, self.epoch, self.status = c, 0, None
+        self.run += 1
+        self.losses, self._unsent = (math.nan, math.nan), []
+        self._record()
+
+    @contextlib.contextmanager
+    def _own_random_state(self):
+        """Run with this session's random generator state, and keep where it got to."""
+        B.set_rng_state(self.rng_state)
+        try:
+            yield
+        finally:
+            self.rng_state = B.get_rng_state()
+
+    # --- messages ---------------------------------------------------------------------------
+    def handle(self, message) -> list:
+        """Apply one checked message; returns the replies (dicts to send as JSON, frames as bytes)."""
+        with COMPUTE_LOCK:
+            kind = message.type
+            if kind == "config":
+                changed = self._configure(message.config)
+                return ([self.data_message()] if changed else []) + [self.frame()]
+            if kind == "play":
+                self.playing = self.status is None
+                return [self.frame()]
+            if kind == "pause":
+                self.playing = False
+                return [self.frame()]
+            if kind == "step":
+                self.playing = False
+                self._train_epoch()
+                return [self.frame()]
+            if kind == "reset":
+                self.playing = False
+                self._rebuild(self.config)
+                return [self.data_message(), self.frame()]
+            if kind == "set_weight":
+                try:
+                    self.net.set_weight(message.layer, message.source, message.target, message.value)
+                except IndexError as error:
+                    raise MessageError("invalid", str(error)) from None
+                self._record()
+                return [self.frame()]
+            return [self.export(message.format)]
+
+    def _configure(self, config: Config) -> bool:
+        """Apply a new config; True when data and network were rebuilt."""
+        live = {name: getattr(config, name) for name in LIVE_FIELDS}
+        if self.config.model_copy(update=live) != config:
+            self._rebuild(config)
+            return True
+        self.net.set_learning_rate(config.learning_rate)
+        self.net.set_regularization_rate(config.regularization_rate)
+        self.config = config
+        return False
+
+    # --- training ---------------------------------------------------------------------------
+    def advance(self, budget: float = 0.08) -> bytes:
+        """While playing: train epochs for about ``budget`` seconds (at least one), then a frame."""
+        with COMPUTE_LOCK:
+            start = time.perf_counter()
+            while self.playing:
+                self._train_epoch()
+                if time.perf_counter() - start >= budget:
+                    break
+            return self.frame()
+
+    def _train_epoch(self) -> None:
+        if self.status is not None:
+            return
+        with self._own_random_state():
+            self.net.train_epoch(self.x_train, self.y_train, self.config.batch_size)
+        self.epoch += 1
+        train_loss, test_loss = self._record()
+        if not (math.isfinite(train_loss) and math.isfinite(test_loss)):
+            self.playing, self.status = False, "diverged"
+        elif getattr(self.net, "converged", False):
+            self.playing, self.status = False, "converged"
+        elif self.config.mode == "perceptron" and self.epoch >= PERCEPTRON_EPOCHS:
+            self.playing, self.status = False, "not_converged"
+        elif self.epoch >= MAX_EPOCHS:
+            self.playing, self.status = False, "epoch_limit"
+
+    def _record(self) -> tuple:
+        """Compute the train and test loss now and add them to the loss curve."""
+        self.losses = (self.net.data_loss(self.x_train, self.y_train),
+                       self.net.data_loss(self.x_test, self.y_test))
+        self._unsent.append([self.epoch, *(_json_number(v) for v in self.losses)])
+        return self.losses
+
+    # --- what the page receives -------------------------------------------------------------
+    def data_message(self) -> dict:
+        """The points, ``[x₁, x₂, value]`` with value on the display scale −1 … 1."""
+        def rows(xy, y):
+            value = y[:, 0] * 2 - 1 if self.config.problem == "classification" else y[:, 0]
+            return np.round(np.column_stack([xy, value]), 3).tolist()
+
+        return {"type": "data", "run": self.run, "problem": self.config.problem,
+                "train": rows(self.train_xy, self.y_train), "test": rows(self.test_xy, self.y_test)}
+
+    def frame(self) -> bytes:
+        """The frame the page draws: numbers, weights, gradients and every heat map."""
+        c = self.config
+        outputs = self.net.neuron_outputs(self.grid)
+        header = {"type": "frame", "run": self.run, "epoch": self.epoch, "playing": self.playing,
+                  "status": self.status, "mode": c.mode, "problem": c.problem,
+                  "config": c.model_dump(exclude={"points"}),
+                  "features": list(c.features),
+                  "layout": [len(c.features)] + [o.shape[1] for o in outputs],
+                  "train_loss": _json_number(self.losses[0]),
+                  "test_loss": _json_number(self.losses[1]),
+                  "losses": self._unsent, "weights": self.net.weights(),
+                  "gradients": self.net.gradient_magnitudes()}
+        self._unsent = []
+        maps = np.concatenate([self.feature_maps, heat_maps(outputs)])
+        return pack_frame(header, maps)
+
+    def export(self, kind: str) -> dict:
+        """The network as a script or as a saved ``.profundo`` model, base64-encoded."""
+        if kind == "script":
+            name = f"playground_{self.config.dataset}.py"
+            body = script(self.config, epochs=self.epoch or 100, filename=name).encode()
+            return _download(kind, name, "text/x-python", body)
+        if self.config.mode == "perceptron":
+            raise MessageError("no_model", "the perceptron has no model file; export the script")
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "playground.profundo")
+            self.net.model.save(path)
+            with open(path, "rb") as f:
+                body = f.read()
+        return _download(kind, f"playground_{self.config.dataset}.profundo",
+                         "application/octet-stream", body)
+
+
+def _json_number(value: float):
+    """A loss for JSON: NaN and infinities (a diverged run) become None."""
+    return float(value) if math.isfinite(value) else None
+
+
+def _download(kind: str, filename: str, mime: str, body: bytes) -> dict:
+    return {"type": "export", "format": kind, "filename": filename, "mime": mime,
+            "data": base64.b64encode(body).decode("ascii")}
+
+
+__all__ = ["Session", "COMPUTE_LOCK", "LIVE_FIELDS", "MAX_EPOCHS"]

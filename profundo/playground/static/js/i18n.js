@@ -1,0 +1,113 @@
+// Every word of the page, in English and Spanish.
+// Elements name their text with data-i18n="key" (text) or data-i18n-title="key" (tooltip);
+// code asks t("key", {name: value}) for text with {name} placeholders filled in.
+
+const STRINGS = {
+  en: {
+    title: "playground",
+    reset: "Reset the network", play: "Run / pause", pause: "Pause", step: "One epoch",
+    epoch: "Epoch", mode: "Mode", mode_network: "Neural network", mode_perceptron: "Perceptron",
+    learning_rate: "Learning rate", activation: "Activation", linear: "Linear",
+    regularization: "Regularization", none: "None", regularization_rate: "Regularization rate",
+    problem: "Problem type", classification: "Classification", regression: "Regression",
+    optimizer: "Optimizer", sgd: "SGD", momentum_sgd: "SGD with momentum", momentum: "Momentum β",
+    language_switch: "Cambiar a español", export_script: "Export script", export_model: "Export model",
+    data: "Data", which_dataset: "Which dataset do you want to use?",
+    circle: "Circle", xor: "Exclusive or", gauss: "Gaussian", spiral: "Spiral", plane: "Plane",
+    multi_gauss: "Multi Gaussian", custom: "Your data",
+    train_ratio: "Ratio of training to test data", noise: "Noise", batch_size: "Batch size",
+    n_points: "Points", regenerate: "Regenerate",
+    own_data: "Your own data", own_data_help: "Click on the output to add a point of this class:",
+    blue: "blue", orange: "orange", upload_csv: "Upload CSV", clear_points: "Clear points",
+    csv_help: "CSV rows: x1, x2, label (−6 … 6; label 0 or 1, or −1 … 1 for regression)",
+    add_layer: "Add a hidden layer", remove_layer: "Remove a hidden layer",
+    hidden_layers: "hidden layers", dropout: "Dropout", batch_norm: "Batch normalization",
+    perceptron_help: "One neuron with a step activation, trained with the rule θ ← θ + α(y − ŷ)x. Try it on exclusive-or.",
+    network_help: "Hover over a neuron to enlarge it; hover over a connection to read its weight, click to change it. Bars: mean gradient size per layer.",
+    output: "Output", test_loss: "Test loss", train_loss: "Training loss",
+    test_error: "Test error", train_error: "Training error",
+    show_test: "Show test data", discretize: "Discretize output",
+    features: "Features", feature_toggle: "Click to use this feature or not",
+    neurons: "{n} neurons", neuron: "1 neuron", add_neuron: "Add a neuron", remove_neuron: "Remove a neuron",
+    output_neuron: "Output",
+    weight: "Weight {value}", bias: "Bias {value}", set_weight: "New weight:", set_bias: "New bias:",
+    gradient: "Mean |∂L/∂W|: {value}",
+    status_diverged: "The loss is no longer a number: the learning rate is too high. Lower it and reset.",
+    status_converged: "The perceptron converged: no mistakes in the last epoch.",
+    status_not_converged: "The perceptron did not converge: one straight line cannot separate these classes.",
+    status_epoch_limit: "Training stopped at the epoch limit.",
+    connecting: "Connecting to the server…", disconnected: "The connection to the server was lost. Reload the page.",
+    error_bad_json: "The server could not read a message.", error_bad_message: "The server could not read a message.",
+    error_invalid: "The server refused a setting.", error_too_large: "The message was too large.",
+    error_no_model: "The perceptron has no model file; export the script instead.",
+    error_internal: "Something went wrong on the server.",
+    error_csv: "The CSV file has no valid rows (x1, x2, label).",
+    error_too_many_points: "At most {n} points.",
+    csv_loaded: "{n} points loaded.",
+  },
+  es: {
+    title: "laboratorio",
+    reset: "Reiniciar la red", play: "Entrenar / pausar", pause: "Pausar", step: "Una época",
+    epoch: "Época", mode: "Modo", mode_network: "Red neuronal", mode_perceptron: "Perceptrón",
+    learning_rate: "Tasa de aprendizaje", activation: "Activación", linear: "Lineal",
+    regularization: "Regularización", none: "Ninguna", regularization_rate: "Tasa de regularización",
+    problem: "Tipo de problema", classification: "Clasificación", regression: "Regresión",
+    optimizer: "Optimizador", sgd: "SGD", momentum_sgd: "SGD con momento", momentum: "Momento β",
+    language_switch: "Switch to English", export_script: "Exportar script", export_model: "Exportar modelo",
+    data: "Datos", which_dataset: "¿Qué conjunto de datos quieres usar?",
+    circle: "Círculo", xor: "O exclusivo", gauss: "Gaussianas", spiral: "Espiral", plane: "Plano",
+    multi_gauss: "Varias gaussianas", custom: "Tus datos",
+    train_ratio: "Proporción de entrenamiento y prueba", noise: "Ruido", batch_size: "Tamaño del lote",
+    n_points: "Puntos", regenerate: "Regenerar",
+    own_data: "Tus propios datos", own_data_help: "Haz clic en la salida para añadir un punto de esta clase:",
+    blue: "azul", orange: "naranja", upload_csv: "Subir CSV", clear_points: "Borrar puntos",
+    csv_help: "Filas del CSV: x1, x2, etiqueta (−6 … 6; etiqueta 0 o 1, o −1 … 1 en regresión)",
+    add_layer: "Añadir una capa oculta", remove_layer: "Quitar una capa oculta",
+    hidden_layers: "capas ocultas", dropout: "Dropout", batch_norm: "Normalización por lotes",
+    perceptron_help: "Una neurona con activación escalón, entrenada con la regla θ ← θ + α(y − ŷ)x. Pruébala con el o exclusivo.",
+    network_help: "Pasa el ratón sobre una neurona para ampliarla; sobre una conexión para leer su peso, y haz clic para cambiarlo. Barras: tamaño medio del gradiente por capa.",
+    output: "Salida", test_loss: "Pérdida de prueba", train_loss: "Pérdida de entrenamiento",
+    test_error: "Error de prueba", train_error: "Error de entrenamiento",
+    show_test: "Mostrar datos de prueba", discretize: "Discretizar la salida",
+    features: "Características", feature_toggle: "Haz clic para usar o no esta característica",
+    neurons: "{n} neuronas", neuron: "1 neurona", add_neuron: "Añadir una neurona", remove_neuron: "Quitar una neurona",
+    output_neuron: "Salida",
+    weight: "Peso {value}", bias: "Sesgo {value}", set_weight: "Nuevo peso:", set_bias: "Nuevo sesgo:",
+    gradient: "Media de |∂L/∂W|: {value}",
+    status_diverged: "La pérdida ya no es un número: la tasa de aprendizaje es demasiado alta. Bájala y reinicia.",
+    status_converged: "El perceptrón convergió: ningún error en la última época.",
+    status_not_converged: "El perceptrón no convergió: una sola recta no puede separar estas clases.",
+    status_epoch_limit: "El entrenamiento se detuvo en el límite de épocas.",
+    connecting: "Conectando con el servidor…", disconnected: "Se perdió la conexión con el servidor. Recarga la página.",
+    error_bad_json: "El servidor no pudo leer un mensaje.", error_bad_message: "El servidor no pudo leer un mensaje.",
+    error_invalid: "El servidor rechazó un ajuste.", error_too_large: "El mensaje era demasiado grande.",
+    error_no_model: "El perceptrón no tiene archivo de modelo; exporta el script.",
+    error_internal: "Algo falló en el servidor.",
+    error_csv: "El archivo CSV no tiene filas válidas (x1, x2, etiqueta).",
+    error_too_many_points: "Como mucho {n} puntos.",
+    csv_loaded: "{n} puntos cargados.",
+  },
+};
+
+let language = (navigator.language || "en").toLowerCase().startsWith("es") ? "es" : "en";
+
+export function currentLanguage() {
+  return language;
+}
+
+/** The text for `key` in the current language, with {name} placeholders filled from `values`. */
+export function t(key, values = {}) {
+  const text = STRINGS[language][key] ?? STRINGS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}
+
+/** Switch the language and translate every marked element under `root`. */
+export function setLanguage(lang, root = document) {
+  language = lang in STRINGS ? lang : "en";
+  document.documentElement.lang = language;
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-title]")) {
+    el.title = t(el.dataset.i18nTitle);
+    el.setAttribute("aria-label", el.title);
+  }
+}

@@ -1,0 +1,213 @@
+// The page: its state, the messages to and from the server, and what each control does.
+// The server trains and sends frames; the page draws them and sends the learner's choices.
+
+import { LossChart } from "./chart.js";
+import { DATASETS, DOMAIN, FEATURES, MAX_LAYERS, MAX_NEURONS, MAX_POINTS, consistent, fromHash,
+  serverConfig, toHash } from "./config.js";
+import { bindControls, renderControls } from "./controls.js";
+import { drawAxes, drawMap, drawPoints, drawSketch } from "./heatmap.js";
+import { currentLanguage, setLanguage, t } from "./i18n.js";
+import { NetworkView } from "./network-view.js";
+import { labelFor, parseCsv, planePoint, pointsFromData } from "./own-data.js";
+import { connect } from "./protocol.js";
+
+const $ = (selector) => document.querySelector(selector);
+
+const state = {
+  config: fromHash(location.hash), // what the page shows and asks for
+  confirmed: null,                 // the last configuration the server accepted
+  points: null,                    // the learner's own points, when the data set is "custom"
+  data: { train: [], test: [] },   // the points of the current run, as the server sent them
+  frame: null,                     // the last frame: {header, maps}
+  run: 0,
+  message: null,                   // [key, values] of the note under the output, to re-translate
+};
+
+const chart = new LossChart($("#loss-chart"));
+const view = new NetworkView($("#network"), {
+  toggleFeature(name) {
+    const chosen = state.config.features;
+    const next = chosen.includes(name) ? chosen.filter((f) => f !== name) : [...chosen, name];
+    if (next.length) change({ features: FEATURES.filter((f) => next.includes(f)) });
+  },
+  changeNeurons(layer, delta) {
+    const hidden = [...state.config.hidden];
+    hidden[layer] = Math.max(1, Math.min(MAX_NEURONS, hidden[layer] + delta));
+    change({ hidden });
+  },
+  setWeight(layer, source, target, value) {
+    const clipped = Math.max(-100, Math.min(100, value));
+    socket.send({ type: "set_weight", layer, source, target, value: clipped });
+  },
+});
+
+const socket = connect({
+  open: () => sendConfig(),
+  close: () => note("disconnected"),
+  frame: ({ header, maps }) => showFrame(header, maps),
+  data: (message) => {
+    state.data = message;
+    drawData();
+  },
+  export: (message) => download(message),
+  error: (message) => {
+    note(`error_${message.code}`, {}, message.detail);
+    if (state.confirmed) {
+      state.config = { ...state.confirmed, show_test: state.config.show_test, discretize: state.config.discretize };
+      render();
+    }
+  },
+});
+
+// --- the configuration ---------------------------------------------------------------------
+function change(fields) {
+  Object.assign(state.config, fields);
+  consistent(state.config, state.points);
+  render();
+  sendConfig();
+}
+
+function sendConfig() {
+  socket.send({ type: "config", config: serverConfig(state.config, state.points) });
+}
+
+function render() {
+  renderControls(document, state.config);
+  history.replaceState(null, "", toHash(state.config));
+  $("#show-test").checked = state.config.show_test;
+  $("#discretize").checked = state.config.discretize;
+  drawData();
+  if (state.frame) drawOutput();
+}
+
+// --- frames and data -------------------------------------------------------------------------
+function showFrame(header, maps) {
+  state.frame = { header, maps };
+  state.confirmed = { ...state.config, ...header.config };
+  if (header.run !== state.run) {
+    state.run = header.run;
+    chart.clear();
+    note(null);
+  }
+  chart.add(header.losses);
+  drawFrame();
+}
+
+function drawFrame() {
+  const { header, maps } = state.frame;
+  $("#epoch").textContent = String(header.epoch).padStart(6, "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const perceptron = header.mode === "perceptron";
+  $("#test-loss").previousElementSibling.textContent = t(perceptron ? "test_error" : "test_loss");
+  $("#train-loss").previousElementSibling.textContent = t(perceptron ? "train_error" : "train_loss");
+  $("#test-loss").textContent = header.test_loss === null ? "NaN" : header.test_loss.toFixed(3);
+  $("#train-loss").textContent = header.train_loss === null ? "NaN" : header.train_loss.toFixed(3);
+  const play = $("#play");
+  play.innerHTML = header.playing ? "&#10074;&#10074;" : "&#9654;";
+  play.dataset.i18nTitle = header.playing ? "pause" : "play";
+  play.title = t(play.dataset.i18nTitle);
+  play.classList.toggle("playing", header.playing);
+  $("#status").textContent = header.status ? t(`status_${header.status}`) : "";
+  view.update(header, maps);
+  drawOutput();
+}
+
+function drawOutput() {
+  const { header, maps } = state.frame;
+  const discrete = state.config.discretize && header.problem === "classification";
+  drawMap($("#output-map"), maps[maps.length - 1], header.grid, discrete);
+}
+
+function drawData() {
+  const canvas = $("#points");
+  canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+  drawAxes(canvas, DOMAIN);
+  drawPoints(canvas, state.data.train, DOMAIN, false);
+  if (state.config.show_test) drawPoints(canvas, state.data.test, DOMAIN, true);
+}
+
+// --- notes and downloads ---------------------------------------------------------------------
+function note(key, values = {}, detail = "") {
+  state.message = key && [key, values, detail];
+  $("#message").textContent = key ? t(key, values) + (detail ? ` (${detail})` : "") : "";
+}
+
+function download({ filename, mime, data }) {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  const link = Object.assign(document.createElement("a"), { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// --- the learner's own points ----------------------------------------------------------------
+function setPoints(points) {
+  state.points = points;
+  change({ dataset: points ? "custom" : DATASETS[state.config.problem][0] });
+}
+
+function addPoint(event) {
+  const base = state.config.dataset === "custom" ? state.points : pointsFromData(state.data, state.config.problem);
+  if (base.length >= MAX_POINTS) {
+    note("error_too_many_points", { n: MAX_POINTS });
+    return;
+  }
+  const pointClass = document.querySelector("input[name=point-class]:checked").value;
+  setPoints([...base, [...planePoint(event.currentTarget, event), labelFor(pointClass, state.config.problem)]]);
+}
+
+async function loadCsv(event) {
+  const file = event.target.files[0];
+  event.target.value = "";
+  if (!file) return;
+  const points = parseCsv(await file.text(), state.config.problem);
+  if (points.length < 4) {
+    note("error_csv");
+    return;
+  }
+  setPoints(points);
+  note("csv_loaded", { n: points.length });
+}
+
+// --- wiring ------------------------------------------------------------------------------------
+function wire() {
+  bindControls(document, (key, value) => change({ [key]: value }));
+  $("#play").addEventListener("click", () => socket.send({ type: state.frame?.header.playing ? "pause" : "play" }));
+  $("#step").addEventListener("click", () => socket.send({ type: "step" }));
+  $("#reset").addEventListener("click", () => socket.send({ type: "reset" }));
+  $("#add-layer").addEventListener("click", () => {
+    if (state.config.hidden.length < MAX_LAYERS) change({ hidden: [...state.config.hidden, 2] });
+  });
+  $("#remove-layer").addEventListener("click", () => change({ hidden: state.config.hidden.slice(0, -1) }));
+  $("#regenerate").addEventListener("click", () => change({ seed: Math.floor(Math.random() * 2 ** 31) }));
+  for (const button of document.querySelectorAll("[data-dataset]")) {
+    drawSketch(button.querySelector("canvas"), button.dataset.dataset);
+    button.addEventListener("click", () => {
+      const name = button.dataset.dataset;
+      if (name !== "custom") change({ dataset: name });
+      else setPoints(state.points ?? pointsFromData(state.data, state.config.problem));
+    });
+  }
+  $("#show-test").addEventListener("change", (e) => change({ show_test: e.target.checked }));
+  $("#discretize").addEventListener("change", (e) => change({ discretize: e.target.checked }));
+  $("#points").addEventListener("click", addPoint);
+  $("#csv").addEventListener("change", loadCsv);
+  $("#clear-points").addEventListener("click", () => setPoints(null));
+  $("#export-script").addEventListener("click", () => socket.send({ type: "export", format: "script" }));
+  $("#export-model").addEventListener("click", () => socket.send({ type: "export", format: "model" }));
+  $("#language").addEventListener("click", () => translate(currentLanguage() === "es" ? "en" : "es"));
+}
+
+function translate(lang) {
+  setLanguage(lang);
+  $("#language").textContent = lang === "es" ? "EN" : "ES";
+  view.translate();
+  if (state.frame) drawFrame();
+  if (state.message) note(...state.message);
+}
+
+wire();
+translate(currentLanguage());
+render();
+note("connecting");
