@@ -68,8 +68,10 @@ def create_app(allowed_hosts=None) -> Starlette:
         finally:
             active.discard(websocket)
 
-    return Starlette(
+    app = Starlette(
         routes=[Route("/", _page), Mount("/static", StaticFiles(directory=STATIC), name="static"),
                 WebSocketRoute("/ws", playground_socket)],
         middleware=[Middleware(TrustedHostMiddleware,
                                allowed_hosts=list(allowed_hosts or LOOPBACK_HOSTS))])
+    app.state.connections = active     # the open sessions (read by tests)
+    return app

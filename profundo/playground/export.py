@@ -10,6 +10,8 @@ loss. Weights edited by hand in the page are not in it: the saved model file kee
 """
 from __future__ import annotations
 
+import json
+
 from .network import LOSS, OUTPUT_ACTIVATION
 
 _HEADER = '''"""A network built in the profundo playground: the same data, the same model, the same training.
@@ -19,8 +21,7 @@ Run it:  python {filename} [--epochs N] [--save model.profundo]
 import argparse
 
 import profundo as pf
-from profundo import layers, losses, optimizers, regularizers  # noqa: F401
-from profundo.playground.datasets import custom_points, featurize, make_points, split  # noqa: F401
+{imports}
 
 parser = argparse.ArgumentParser(description="{description}")
 parser.add_argument("--epochs", type=int, default={epochs}, help="passes over the training data")
@@ -32,7 +33,7 @@ _DATA = '''
 # the data: {what}; {percent}% of the points for training
 {points}
 (train_xy, y_train), (test_xy, y_test) = split(points, labels, train_fraction={ratio!r}, seed={seed})
-FEATURES = {features!r}
+FEATURES = {features}
 x_train, x_test = featurize(train_xy, FEATURES), featurize(test_xy, FEATURES)
 y_train, y_test = y_train[:, None], y_test[:, None]
 '''
@@ -80,6 +81,20 @@ def _points_code(config) -> tuple:
             f'{config.n_points} points of "{config.dataset}", noise {round(config.noise * 100)}%')
 
 
+def _imports(config) -> str:
+    """The import lines the script needs, and no more."""
+    make = "custom_points" if config.dataset == "custom" else "make_points"
+    lines = []
+    if config.mode == "network":
+        modules = ["layers", "losses", "optimizers"]
+        if config.regularization != "none":
+            modules.append("regularizers")
+        lines.append(f"from profundo import {', '.join(modules)}")
+    names = ", ".join(sorted([make, "featurize", "split"]))
+    lines.append(f"from profundo.playground.datasets import {names}")
+    return "\n".join(lines)
+
+
 def optimizer_code(config) -> str:
     """The optimizer as profundo code."""
     lr = f"learning_rate={config.learning_rate!r}"
@@ -111,10 +126,11 @@ def layers_code(config) -> list:
 def script(config, epochs: int, filename: str = "playground_model.py") -> str:
     """A Python script that regenerates the data and trains the config's model for ``epochs``."""
     points, what = _points_code(config)
-    text = _HEADER.format(filename=filename, epochs=max(int(epochs), 1),
+    text = _HEADER.format(filename=filename, epochs=max(int(epochs), 1), imports=_imports(config),
                           description=f"the profundo playground's {config.mode} on {config.dataset}")
     text += _DATA.format(what=what, percent=round(config.train_ratio * 100), points=points,
-                         ratio=config.train_ratio, seed=config.seed, features=list(config.features))
+                         ratio=config.train_ratio, seed=config.seed,
+                         features=json.dumps(list(config.features)))
     if config.mode == "perceptron":
         return text + _PERCEPTRON.format(learning_rate=config.learning_rate)
     regularizer = ""

@@ -92,13 +92,14 @@ class Network:
     # --- training -----------------------------------------------------------------------------
     def train_epoch(self, x, y, batch_size: int) -> None:
         """One pass over the training data in shuffled mini-batches (``model.fit``, one epoch)."""
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)   # divergence is reported by the loss
             self.model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=True)
 
     def data_loss(self, x, y) -> float:
-        """The loss on (x, y) without the regularization penalty, in inference mode."""
-        with pf.no_grad():
+        """The loss on (x, y) without the regularization penalty, in inference mode (inf or
+        NaN once training has diverged: the session reports that)."""
+        with pf.no_grad(), np.errstate(over="ignore", invalid="ignore"):
             return float(self.loss(y, self.model.predict_on_batch(x)).item())
 
     def set_learning_rate(self, value: float) -> None:
@@ -115,7 +116,7 @@ class Network:
     def neuron_outputs(self, x) -> list:
         """Every neuron layer's output on ``x`` (one forward pass): a list of ``(n, units)`` arrays,
         hidden layers first, the output last, on the display scale (−1 … 1 for the output)."""
-        with pf.no_grad():
+        with pf.no_grad(), np.errstate(over="ignore", invalid="ignore"):
             outputs = [t.numpy() for t in self.probe(x, training=False)]
         if self.problem == "classification":
             outputs[-1] = 2 * outputs[-1] - 1
