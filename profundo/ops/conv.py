@@ -184,6 +184,13 @@ def _ungrouped(z, shape):
     return z.transpose(1, 0, 2).reshape(shape)
 
 
+def _bias_grad(grad):
+    """∂L/∂b = Σ_{n, p, q} ∂L/∂y, written 1ᵀ · ∂L/∂y: one matrix-vector product, several times
+    faster than ``sum(axis=(0, 1, 2))`` over a (N·H'·W', C) gradient."""
+    rows = grad.reshape(-1, grad.shape[-1])
+    return B.xp.ones(rows.shape[0], rows.dtype) @ rows
+
+
 def _windows_to_image(win, cols, shape):
     """col2im: window rows (G, N·H'·W', kh·kw·C/G) added back onto the pixels of the padded
     image they were read from, one kernel offset at a time; returns the (N, H, W, C) interior."""
@@ -246,7 +253,7 @@ class Conv(Function):
         if self.needs_grad(1):
             gk = _ungrouped(self.cols.transpose(0, 2, 1) @ g, self.kernel_shape)
         if self.needs_grad(2):
-            gb = grad.sum(axis=tuple(range(grad.ndim - 1)))
+            gb = _bias_grad(grad)
         return gx, gk, gb
 
 
@@ -293,7 +300,7 @@ class ConvTranspose(Function):
         if self.needs_grad(1):
             x = self.x.reshape(1, -1, self.x_shape[-1])
             gk = (cols.transpose(0, 2, 1) @ x).reshape(self.kernel_shape)
-        gb = grad.sum(axis=(0, 1, 2)) if self.needs_grad(2) else None
+        gb = _bias_grad(grad) if self.needs_grad(2) else None
         return gx, gk, gb
 
 

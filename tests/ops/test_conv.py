@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import profundo as pf
+from profundo import backend as B
 from profundo.testing import assert_close
 
 C_IN = 4
@@ -146,16 +147,17 @@ def test_output_sizes_follow_keras(padding):
 
 
 def test_float32_stays_float32_and_inputs_may_be_non_contiguous():
-    base = np.random.randn(2, 3, 6, 5).astype(np.float32)
+    base = pf.randn(2, 3, 6, 5).data
     x = pf.Tensor(base.transpose(0, 2, 3, 1), requires_grad=True)   # (2, 6, 5, 3), strided
     assert not x.data.flags.c_contiguous
-    x2 = pf.tensor(np.ascontiguousarray(x.data), requires_grad=True)
+    x2 = pf.Tensor(B.xp.ascontiguousarray(x.data), requires_grad=True)
     kernel = pf.randn(3, 3, 3, 4, requires_grad=True)
     bias = pf.randn(4, requires_grad=True)
     for t in (x, x2):
         y = pf.conv2d(t, kernel, bias, padding="same")
         assert y.dtype == np.float32
         (y * y).sum().backward()
+    assert x2.data.flags.c_contiguous
     assert x.grad.dtype == kernel.grad.dtype == bias.grad.dtype == np.float32
     assert_close(x.grad, x2.grad)
 
