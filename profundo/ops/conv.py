@@ -180,7 +180,7 @@ def _grouped_channels(y, groups):
 
 
 def _ungrouped(z, shape):
-    """The inverse of ``_grouped_channels``/``_grouped_kernel``: (G, M, O) → ``shape`` (..., G·O)."""
+    """The inverse of ``_grouped_channels`` and ``_grouped_kernel``: (G, M, O) → ``shape``."""
     return z.transpose(1, 0, 2).reshape(shape)
 
 
@@ -217,7 +217,8 @@ class Conv(Function):
     def forward(self, x, kernel, bias=None, rank=2, strides=(1, 1), padding="valid",
                 dilation=(1, 1), groups=1, depthwise=False):
         self.x_shape, self.kernel_shape = x.shape, kernel.shape
-        x, kernel = as_image(x, rank), as_image(kernel, rank, "kernel", KERNEL_LAYOUTS[rank], axis=0)
+        x = as_image(x, rank)
+        kernel = as_image(kernel, rank, "kernel", KERNEL_LAYOUTS[rank], axis=0)
         n, h, w, c = x.shape
         kh, kw, kc, c_out = kernel.shape
         groups = c if depthwise else groups

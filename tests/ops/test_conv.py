@@ -1,5 +1,5 @@
-"""Convolution ops: gradcheck (float64) and parity with PyTorch (outputs and all gradients) over a
-grid of kernel sizes, strides, paddings, dilations and groups; Keras' output sizes; dtypes; errors."""
+"""Convolution ops: gradcheck (float64) and parity with PyTorch (outputs and all gradients) over
+a grid of kernel sizes, strides, paddings, dilations and groups; Keras' sizes; dtypes; errors."""
 import itertools
 
 import numpy as np
@@ -70,6 +70,22 @@ def torch_and_pf(torch, fn_pf, fn_torch, arrays, dtype, seed=1):
     return (y, *(t.grad for t in tensors)), (yt, *(t.grad for t in ts))
 
 
+def assert_matches_torch(torch, fn_pf, fn_torch, arrays):
+    """Output and every gradient agree with PyTorch: within 1e-5 relative in float64, and within
+    a looser 1e-4 in float32 (where rounding alone reaches 1e-5), float32 staying float32.
+    Returns profundo's float64 output."""
+    names = ("y",) + tuple(f"∂input{i}" for i in range(len(arrays)))
+    ours, theirs = torch_and_pf(torch, fn_pf, fn_torch, arrays, np.float64)
+    for a, b, what in zip(ours, theirs, names):
+        assert_close(a, b, rtol=1e-5, atol=1e-8, what=what)
+    y = ours[0]
+    ours, theirs = torch_and_pf(torch, fn_pf, fn_torch, arrays, np.float32)
+    for a, b, what in zip(ours, theirs, names):
+        assert a.dtype == np.float32, what
+        assert_close(a, b, rtol=1e-4, atol=1e-4, what=what)
+    return y
+
+
 @pytest.mark.parametrize("k, s, padding, d, groups", GRID, ids=GRID_IDS)
 def test_conv2d_gradcheck(k, s, padding, d, groups):
     rng = np.random.default_rng(k + 10 * s + 100 * d)
@@ -83,16 +99,10 @@ def test_conv2d_matches_torch_and_keras_sizes(k, s, padding, d, groups):
     x, kernel, bias = conv_inputs(k, groups, np.random.default_rng(k + 10 * s + 100 * d))
     fn_pf = lambda x, w, b: pf_conv(x, w, b, s, padding, d, groups)  # noqa: E731
     fn_torch = lambda x, w, b: torch_conv(torch, x, w, b, s, padding, d, groups)  # noqa: E731
-    ours, theirs = torch_and_pf(torch, fn_pf, fn_torch, [x, kernel, bias], np.float64)
+    y = assert_matches_torch(torch, fn_pf, fn_torch, [x, kernel, bias])
     n_out = 6 if groups != "depthwise" else 2 * C_IN
-    assert ours[0].shape == (2, keras_length(6, k, s, d, padding),
-                             keras_length(7, k, s, d, padding), n_out)
-    for a, b, what in zip(ours, theirs, ("y", "∂x", "∂kernel", "∂bias")):
-        assert_close(a, b, rtol=1e-5, atol=1e-8, what=what)
-    ours, theirs = torch_and_pf(torch, fn_pf, fn_torch, [x, kernel, bias], np.float32)
-    for a, b, what in zip(ours, theirs, ("y", "∂x", "∂kernel", "∂bias")):
-        assert a.dtype == np.float32, what
-        assert_close(a, b, rtol=1e-4, atol=1e-4, what=what)
+    assert y.shape == (2, keras_length(6, k, s, d, padding), keras_length(7, k, s, d, padding),
+                       n_out)
 
 
 @pytest.mark.parametrize("k, s, padding, d, groups",
@@ -102,8 +112,8 @@ def test_conv1d_gradcheck_and_torch(k, s, padding, d, groups):
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
     rng = np.random.default_rng(k + 10 * s + 100 * d)
-    x, kernel, bias = (rng.standard_normal((2, 7, C_IN)), rng.standard_normal((k, C_IN // groups, 4)),
-                       rng.standard_normal(4))
+    x = rng.standard_normal((2, 7, C_IN))
+    kernel, bias = rng.standard_normal((k, C_IN // groups, 4)), rng.standard_normal(4)
     fn_pf = lambda x, w, b: pf.conv1d(x, w, b, s, padding, d, groups)  # noqa: E731
     pf.gradcheck(fn_pf, [x[:1], kernel, bias])
     span = (k - 1) * d + 1
@@ -114,11 +124,9 @@ def test_conv1d_gradcheck_and_torch(k, s, padding, d, groups):
                      dilation=d, groups=groups)
         return y.permute(0, 2, 1)
 
-    ours, theirs = torch_and_pf(torch, fn_pf, fn_torch, [x, kernel, bias], np.float64)
+    y = assert_matches_torch(torch, fn_pf, fn_torch, [x, kernel, bias])
     length = ceil_div(7, s) if padding != "valid" else keras_length(7, k, s, d, "valid")
-    assert ours[0].shape == (2, length, 4)
-    for a, b, what in zip(ours, theirs, ("y", "∂x", "∂kernel", "∂bias")):
-        assert_close(a, b, rtol=1e-5, atol=1e-8, what=what)
+    assert y.shape == (2, length, 4)
 
 
 def test_conv2d_explicit_padding_forms_match_torch():
@@ -163,7 +171,8 @@ def test_float32_stays_float32_and_inputs_may_be_non_contiguous():
 
 
 def test_gradcheck_with_the_input_used_twice():
-    x, k1, k2 = np.random.randn(1, 4, 5, 2), np.random.randn(2, 2, 2, 3), np.random.randn(3, 3, 2, 3)
+    x = np.random.randn(1, 4, 5, 2)
+    k1, k2 = np.random.randn(2, 2, 2, 3), np.random.randn(3, 3, 2, 3)
     pf.gradcheck(lambda x, a, b: pf.conv2d(x, a) * pf.conv2d(x, b, padding=((0, 1), (1, 0))),
                  [x, k1, k2])
 
@@ -193,9 +202,13 @@ def test_conv2d_transpose_matches_torch_and_gradcheck(k, s, padding, d, output_p
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
     rng = np.random.default_rng(k + 10 * s + 100 * d)
-    x, kernel, bias = rng.standard_normal((2, 3, 4, 3)), rng.standard_normal((k, k, 2, 3)), rng.standard_normal(2)
+    x = rng.standard_normal((2, 3, 4, 3))
+    kernel, bias = rng.standard_normal((k, k, 2, 3)), rng.standard_normal(2)
     sizes = [keras_transposed_length(n, k, s, d, padding, output_padding) for n in (3, 4)]
-    fn_pf = lambda x, w, b: pf.conv2d_transpose(x, w, b, s, padding, output_padding, d)  # noqa: E731
+
+    def fn_pf(x, w, b):
+        return pf.conv2d_transpose(x, w, b, s, padding, output_padding, d)
+
     # valid only when a convolution of the output gives back the input's size (as in Keras/TF)
     if [keras_length(m, k, s, d, padding) for m in sizes] != [3, 4]:
         with pytest.raises(ValueError, match="output_padding"):
@@ -204,15 +217,15 @@ def test_conv2d_transpose_matches_torch_and_gradcheck(k, s, padding, d, output_p
     pf.gradcheck(fn_pf, [x[:1, :2], kernel, bias])
 
     def fn_torch(x, w, b):
-        full = F.conv_transpose2d(x.permute(0, 3, 1, 2), w.permute(3, 2, 0, 1), stride=s, dilation=d)
-        (top, _), (left, _) = ((same_pads(m, k, s, d) if padding == "same" else (0, 0)) for m in sizes)
+        full = F.conv_transpose2d(x.permute(0, 3, 1, 2), w.permute(3, 2, 0, 1), stride=s,
+                                  dilation=d)
+        (top, _), (left, _) = (same_pads(m, k, s, d) if padding == "same" else (0, 0)
+                               for m in sizes)
         crop = (-left, sizes[1] + left - full.shape[3], -top, sizes[0] + top - full.shape[2])
         return F.pad(full, crop).permute(0, 2, 3, 1) + b
 
-    ours, theirs = torch_and_pf(torch, fn_pf, fn_torch, [x, kernel, bias], np.float64)
-    assert ours[0].shape == (2, *sizes, 2)
-    for a, b, what in zip(ours, theirs, ("y", "∂x", "∂kernel", "∂bias")):
-        assert_close(a, b, rtol=1e-5, atol=1e-8, what=what)
+    y = assert_matches_torch(torch, fn_pf, fn_torch, [x, kernel, bias])
+    assert y.shape == (2, *sizes, 2)
 
 
 def test_conv2d_transpose_is_the_adjoint_of_conv2d():
@@ -248,7 +261,7 @@ def test_channel_mismatch_names_both_counts():
 def test_groups_must_divide_the_channels():
     with pytest.raises(ValueError, match=r"groups=3 must divide the input channels \(4\)"):
         pf.conv2d(pf.randn(1, 5, 5, 4), pf.randn(3, 3, 1, 6), groups=3)
-    with pytest.raises(ValueError, match=r"groups=2 must divide the kernel's output channels \(5\)"):
+    with pytest.raises(ValueError, match=r"groups=2 must divide the kernel's output channels"):
         pf.conv2d(pf.randn(1, 5, 5, 4), pf.randn(3, 3, 2, 5), groups=2)
 
 
