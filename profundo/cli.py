@@ -1,6 +1,7 @@
 """The ``profundo`` command (also ``python -m profundo``).
 
     profundo demo [--dataset digits|mnist] [--epochs N] [--save PATH]
+    profundo playground [--host HOST] [--port PORT] [--no-browser]
 """
 from __future__ import annotations
 
@@ -16,6 +17,20 @@ def _demo(args) -> int:
     return 0 if result["ok"] else 1
 
 
+def _playground(args) -> int:
+    from .playground.server import run
+
+    return run(args)
+
+
+def _add_playground(commands) -> None:
+    from .playground.server import add_arguments
+
+    playground = commands.add_parser("playground", help="train networks in the browser (needs "
+                                                        "pip install 'profundo[playground]')")
+    add_arguments(playground).set_defaults(run=_playground)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="profundo",
                                      description="profundo: deep learning from first principles")
@@ -28,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--verbose", type=int, choices=[0, 1, 2], default=None,
                       help="0 silent, 1 progress bar, 2 one line per epoch (default: bar on a terminal)")
     demo.set_defaults(run=_demo)
+    _add_playground(commands)
     return parser
 
 

@@ -97,8 +97,8 @@ function drawFrame() {
   const { header, maps } = state.frame;
   $("#epoch").textContent = String(header.epoch).padStart(6, "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   const perceptron = header.mode === "perceptron";
-  $("#test-loss").previousElementSibling.textContent = t(perceptron ? "test_error" : "test_loss");
-  $("#train-loss").previousElementSibling.textContent = t(perceptron ? "train_error" : "train_loss");
+  $("#test-loss-label").textContent = t(perceptron ? "test_error" : "test_loss");
+  $("#train-loss-label").textContent = t(perceptron ? "train_error" : "train_loss");
   $("#test-loss").textContent = header.test_loss === null ? "NaN" : header.test_loss.toFixed(3);
   $("#train-loss").textContent = header.train_loss === null ? "NaN" : header.train_loss.toFixed(3);
   const play = $("#play");

@@ -1,0 +1,115 @@
+"""The playground's speed goal: 6 hidden layers of 8 neurons on 500 points, at least 30 training
+steps and 10 full redraws per second (on a 2-core machine).
+
+- training: the session's epoch, ``model.fit`` over the 250 training points in mini-batches of
+  10 — each mini-batch is one step (forward, loss, backward, optimizer update);
+- redraw: everything the server does for one frame — one batched forward pass of the functional
+  probe model over the 100 × 100 grid (10,000 points), every neuron's heat map as bytes, losses
+  and weights, packed into the binary WebSocket message.
+
+Both are timed for the two input sets x₁, x₂ (the default) and all seven features, for each
+activation the benchmark names. With PyTorch installed, the same network's training step and grid
+forward pass are timed in the same process afterwards, for comparison (a busy machine makes
+all these numbers vary: compare runs made side by side).
+
+Run:  .venv/bin/python bench/playground.py [--seconds 3]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+
+from profundo.playground.datasets import FEATURES
+from profundo.playground.schema import Config
+from profundo.playground.session import Session
+
+STEPS_GOAL, REDRAWS_GOAL = 30, 10
+
+
+def rate(work, seconds: float, repeats: int = 3) -> float:
+    """Median calls per second of ``work()`` over ``repeats`` rounds of about ``seconds`` each."""
+    work()                                             # warm up
+    rates = []
+    for _ in range(repeats):
+        calls, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds / repeats:
+            work()
+            calls += 1
+        rates.append(calls / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def playground_rates(features, activation, seconds):
+    config = Config(dataset="spiral", n_points=500, hidden=[8] * 6, features=features,
+                    activation=activation, batch_size=10, learning_rate=0.01)
+    session = Session(config)
+    steps_per_epoch = -(-len(session.x_train) // config.batch_size)
+    epochs = rate(session._train_epoch, seconds)
+    redraws = rate(session.frame, seconds)
+    return epochs * steps_per_epoch, epochs, redraws, len(session.frame())
+
+
+def torch_rates(torch, n_features, seconds):
+    """The same MLP in PyTorch: steps/s at batch 10 and grid forward passes/s."""
+    torch.set_num_threads(max(1, len(os.sched_getaffinity(0))))
+    layers, width = [], n_features
+    for _ in range(6):
+        layers += [torch.nn.Linear(width, 8), torch.nn.Tanh()]
+        width = 8
+    model = torch.nn.Sequential(*layers, torch.nn.Linear(8, 1))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    x = torch.randn(250, n_features)
+    y = (torch.rand(250, 1) > 0.5).float()
+    grid = torch.randn(10_000, n_features)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+
+    def epoch():
+        for i in torch.randperm(250).split(10):
+            optimizer.zero_grad()
+            loss_fn(model(x[i]), y[i]).backward()
+            optimizer.step()
+
+    def forward():
+        with torch.no_grad():
+            h = grid
+            for layer in model:
+                h = layer(h)
+
+    return rate(epoch, seconds) * 25, rate(forward, seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
+    parser.add_argument("--activations", default="tanh,relu", help="comma-separated")
+    args = parser.parse_args()
+    print(f"machine: {platform.processor() or platform.machine()}, "
+          f"{len(os.sched_getaffinity(0))} cores usable, numpy {np.__version__}")
+    print(f"goal: >= {STEPS_GOAL} training steps/s and >= {REDRAWS_GOAL} full redraws/s\n")
+    print(f"{'features':<10} {'activation':<10} {'steps/s':>9} {'epochs/s':>9} {'redraws/s':>10} "
+          f"{'frame KiB':>10}  goal")
+    for features in (["x1", "x2"], list(FEATURES)):
+        for activation in args.activations.split(","):
+            steps, epochs, redraws, size = playground_rates(features, activation, args.seconds)
+            ok = "met" if steps >= STEPS_GOAL and redraws >= REDRAWS_GOAL else "MISSED"
+            print(f"{len(features):<10} {activation:<10} {steps:>9.0f} {epochs:>9.1f} {redraws:>10.1f} "
+                  f"{size / 1024:>10.0f}  {ok}")
+    try:
+        import torch
+    except ImportError:
+        print("\n(PyTorch is not installed: no comparison)")
+        return
+    print("\nPyTorch, the same tanh network (training step at batch 10; forward pass over the grid only):")
+    for features in (["x1", "x2"], list(FEATURES)):
+        steps, forwards = torch_rates(torch, len(features), args.seconds)
+        print(f"{len(features):<10} {'tanh':<10} {steps:>9.0f} {steps / 25:>9.1f} {forwards:>10.1f} "
+              f"(forward passes only)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""The playground in a real browser: Debian's Chromium, headless, driven by Playwright for Python.
+
+Skips (saying why) without Playwright or without a Chromium executable; set
+``PLAYGROUND_CHROMIUM`` to use another one, and ``PLAYGROUND_SCREENSHOTS`` to a folder to keep
+the screenshots (by default they go to pytest's temporary folder, printed at the end).
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+
+CHROMIUM = os.environ.get("PLAYGROUND_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+if not CHROMIUM:
+    pytest.skip("no Chromium executable (apt-get install chromium, or set PLAYGROUND_CHROMIUM)",
+                allow_module_level=True)
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+# spiral needs more than x₁, x₂ to be learned within seconds
+START = "#features=x1,x2,sin_x1,sin_x2&hidden=8,8&optimizer=adam&learning_rate=0.03"
+LOSS_THRESHOLD = 0.25
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory):
+    folder = Path(os.environ.get("PLAYGROUND_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder
+    print(f"\nplayground screenshots: {folder}")
+
+
+@pytest.fixture
+def page(browser, server_url):
+    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 900},
+                                  accept_downloads=True, bypass_csp=True)   # lets the test evaluate JS
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server_url + START)
+    page.wait_for_selector("#columns .neuron.unit")
+    yield page
+    context.close()
+    assert not errors, f"errors in the page: {errors}"
+
+
+def canvas_pixels(page, selector) -> str:
+    return page.eval_on_selector(selector, "canvas => canvas.toDataURL()")
+
+
+def number(page, selector) -> float:
+    text = page.inner_text(selector)
+    return float(text) if re.fullmatch(r"[\d.]+", text) else float("nan")
+
+
+def wait_for_epoch_above(page, epoch):
+    page.wait_for_function(f"Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) > {epoch}")
+
+
+def export(page, button, folder) -> Path:
+    with page.expect_download() as download:
+        page.click(button)
+    path = folder / download.value.suggested_filename
+    download.value.save_as(path)
+    return path
+
+
+def test_spiral_learns_and_the_exported_script_learns_the_same(page, screenshots, tmp_path):
+    page.click("[data-dataset=spiral]")
+    page.click("#add-layer")
+    page.wait_for_function("document.querySelectorAll('#columns .column').length === 5")
+    assert page.inner_text("#hidden-count") == "3"
+    assert "dataset=spiral" in page.url and "hidden=8%2C8%2C2" in page.url
+    page.screenshot(path=screenshots / "1-spiral-before.png")
+    output_before = canvas_pixels(page, "#output-map")
+    neuron_before = canvas_pixels(page, "#columns .neuron.unit canvas")
+
+    page.click("#play")
+    page.wait_for_function(
+        f"Number(document.querySelector('#test-loss').textContent) < {LOSS_THRESHOLD}", timeout=90_000)
+    page.click("#play")                                    # pause
+    page.wait_for_function("!document.querySelector('#play').classList.contains('playing')")
+    page.screenshot(path=screenshots / "2-spiral-trained.png")
+    assert canvas_pixels(page, "#output-map") != output_before
+    assert canvas_pixels(page, "#columns .neuron.unit canvas") != neuron_before
+    assert page.locator("#links path").count() == 2 * (4 * 8 + 8 * 8 + 8 * 2 + 2 * 1)
+    test_loss = number(page, "#test-loss")
+    epochs = int(page.inner_text("#epoch").replace(",", ""))
+
+    script = export(page, "#export-script", tmp_path)
+    assert script.name == "playground_spiral.py" and f"default={epochs}," in script.read_text()
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    script_loss = float(re.search(r"test loss: ([\d.]+)", done.stdout).group(1))
+    assert script_loss == pytest.approx(test_loss, abs=0.02)
+
+    import numpy as np
+
+    import profundo as pf
+
+    model = pf.models.load_model(export(page, "#export-model", tmp_path))
+    assert model.predict(np.zeros((3, 4), np.float32)).shape == (3, 1)
+
+
+def test_the_language_switch_translates_the_page(page, browser, server_url):
+    assert page.inner_text(".data-panel h2") == "DATA"           # upper-cased by the style sheet
+    assert page.inner_text("#test-loss-label") == "Test loss"
+    page.click("#language")
+    assert page.inner_text(".data-panel h2") == "DATOS"
+    assert page.inner_text("#test-loss-label") == "Pérdida de prueba"
+    assert page.inner_text("[data-dataset=xor] span") == "O exclusivo"
+    assert "8 neuronas" in page.inner_text("#columns")
+    assert page.get_attribute("#play", "title") == "Entrenar / pausar"
+    page.click("#language")
+    assert page.inner_text("#test-loss-label") == "Test loss"
+    spanish = browser.new_context(locale="es-ES", bypass_csp=True).new_page()
+    spanish.goto(server_url)
+    assert spanish.inner_text("#train-loss-label") == "Pérdida de entrenamiento"
+    spanish.context.close()
+
+
+def test_weights_can_be_read_and_edited(page):
+    link = page.locator("#links path.hit").last           # drawn last: on top of the others
+    link.hover()
+    assert re.fullmatch(r"Weight -?\d+\.\d{3}", page.inner_text("#tooltip"))
+    link.click()
+    page.fill("#weight-editor input", "2.5")
+    page.press("#weight-editor input", "Enter")
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(300)
+    link.hover()
+    assert page.inner_text("#tooltip") == "Weight 2.500"
+    page.locator("#columns .neuron.unit").first.hover()
+    assert page.is_visible("#zoom")
+
+
+def test_the_perceptron_fails_on_xor(page, screenshots):
+    page.select_option("[data-key=mode]", "perceptron")
+    page.click("[data-dataset=xor]")
+    page.wait_for_function("document.querySelectorAll('#columns .column').length === 2")
+    page.click("#play")
+    page.wait_for_function("document.querySelector('#status').textContent.length > 0", timeout=60_000)
+    assert "did not converge" in page.inner_text("#status")
+    assert page.inner_text("#test-loss-label") == "Test error"
+    page.screenshot(path=screenshots / "3-perceptron-xor.png")
+
+
+def test_own_points_by_click_and_by_csv(page, tmp_path):
+    page.click("[data-dataset=gauss]")
+    page.wait_for_function("location.hash.includes('dataset=gauss')")
+    page.click("#points", position={"x": 40, "y": 40})
+    page.wait_for_function("location.hash.includes('dataset=custom')")
+    page.wait_for_timeout(300)
+    assert page.inner_text("#message") == ""
+    csv = tmp_path / "points.csv"
+    csv.write_text("x1,x2,label\n1,1,1\n2,2,1\n-1,-1,0\n-2,-2,0\n-2,-1,0\n9,9,1\n")
+    page.set_input_files("#csv", str(csv))
+    page.wait_for_function("document.querySelector('#message').textContent.includes('5 points')")
+    page.click("#step")
+    wait_for_epoch_above(page, 0)
+
+
+def test_the_url_restores_the_configuration(browser, server_url):
+    page = browser.new_page(bypass_csp=True)
+    page.goto(server_url + "#dataset=xor&hidden=3,3,3&activation=relu&show_test=1")
+    page.wait_for_selector("#columns .neuron.unit")
+    assert page.inner_text("#hidden-count") == "3"
+    assert page.input_value("[data-key=activation]") == "relu"
+    assert page.is_checked("#show-test")
+    assert page.locator("#columns .neuron.unit").count() == 3 * 3 + 1
+    page.context.close()
