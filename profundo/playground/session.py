@@ -55,22 +55,23 @@ class Session:
 
     # --- building ---------------------------------------------------------------------------
     def _rebuild(self, config: Config) -> None:
-        """New data and a new network for ``config``, at epoch 0."""
+        """New data and a new network for ``config``, at epoch 0 (all made before any is kept)."""
         c = config
         if c.dataset == "custom":
             xy, labels = datasets.custom_points(c.points)
         else:
             xy, labels = datasets.make_points(c.dataset, n=c.n_points, noise=c.noise, seed=c.seed)
         (train_xy, y_train), (test_xy, y_test) = datasets.split(xy, labels, c.train_ratio, c.seed)
+        grid = grid_features(c.features)
+        pf.manual_seed(c.seed)
+        net = build(c, len(c.features))
+        self.rng_state = B.get_rng_state()
         self.train_xy, self.test_xy = train_xy, test_xy
         self.x_train, self.x_test = (datasets.featurize(train_xy, c.features),
                                      datasets.featurize(test_xy, c.features))
         self.y_train, self.y_test = y_train[:, None], y_test[:, None]
-        self.grid = grid_features(c.features)
-        self.feature_maps = heat_maps([self.grid / np.abs(self.grid).max(axis=0).clip(1e-6)])
-        pf.manual_seed(c.seed)
-        self.net = build(c, len(c.features))
-        self.rng_state = B.get_rng_state()
+        self.grid, self.net = grid, net
+        self.feature_maps = heat_maps([grid / np.abs(grid).max(axis=0).clip(1e-6)])
         self.config, self.epoch, self.status = c, 0, None
         self.run += 1
         self.losses, self._unsent = (math.nan, math.nan), []

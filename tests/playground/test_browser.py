@@ -99,6 +99,14 @@ def test_spiral_learns_and_the_exported_script_learns_the_same(page, screenshots
     assert canvas_pixels(page, "#output-map") != output_before
     assert canvas_pixels(page, "#columns .neuron.unit canvas") != neuron_before
     assert page.locator("#links path").count() == 2 * (4 * 8 + 8 * 8 + 8 * 2 + 2 * 1)
+    bars = page.eval_on_selector_all(".gradient-bar .fill", "bars => bars.map(b => b.style.width)")
+    assert len(bars) == 4 and all(width not in ("", "0%", "0.0%") for width in bars)
+    smooth = canvas_pixels(page, "#output-map")
+    page.check("#discretize")
+    assert canvas_pixels(page, "#output-map") != smooth and "discretize=1" in page.url
+    points = canvas_pixels(page, "#points")
+    page.check("#show-test")
+    assert canvas_pixels(page, "#points") != points
     test_loss = number(page, "#test-loss")
     epochs = int(page.inner_text("#epoch").replace(",", ""))
 
@@ -158,6 +166,16 @@ def test_the_perceptron_fails_on_xor(page, screenshots):
     assert "did not converge" in page.inner_text("#status")
     assert page.inner_text("#test-loss-label") == "Test error"
     page.screenshot(path=screenshots / "3-perceptron-xor.png")
+
+
+def test_regression_shows_its_own_data_sets(page):
+    page.select_option("[data-key=problem]", "regression")
+    page.wait_for_function("location.hash.includes('dataset=plane')")
+    assert page.is_visible("[data-dataset=multi_gauss]") and not page.is_visible("[data-dataset=spiral]")
+    page.click("[data-dataset=multi_gauss]")
+    page.click("#step")
+    wait_for_epoch_above(page, 0)
+    assert page.inner_text("#message") == ""
 
 
 def test_own_points_by_click_and_by_csv(page, tmp_path):

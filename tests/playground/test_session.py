@@ -221,3 +221,13 @@ def test_custom_points_train_a_network():
     replies, _ = configure(session, dataset="custom", points=points, train_ratio=0.5)
     assert len(replies[0]["train"]) == 3 and len(replies[0]["test"]) == 3
     assert math.isfinite(session.losses[0])
+
+
+def test_no_hidden_layers_is_logistic_regression_on_the_features():
+    session = Session(Config(dataset="circle", n_points=100, hidden=[], features=["x1_sq", "x2_sq"],
+                             learning_rate=0.3))
+    header, maps = unpack_frame(session.frame())
+    assert header["layout"] == [2, 1] and len(maps) == 3 and len(header["gradients"]) == 1
+    for _ in range(30):
+        send(session, "step")
+    assert session.losses[1] < 0.3
