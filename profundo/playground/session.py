@@ -129,7 +129,7 @@ class Session:
         return False
 
     # --- training ---------------------------------------------------------------------------
-    def advance(self, budget: float = 0.08) -> bytes:
+    def advance(self, budget: float = 0.05) -> bytes:
         """While playing: train epochs for about ``budget`` seconds (at least one), then a frame."""
         with COMPUTE_LOCK:
             start = time.perf_counter()

@@ -20,7 +20,8 @@ const state = {
   data: { train: [], test: [] },   // the points of the current run, as the server sent them
   frame: null,                     // the last frame: {header, maps}
   run: 0,
-  message: null,                   // [key, values] of the note under the output, to re-translate
+  message: null,                   // [key, values, detail] of the note under the output
+  noteForNextRun: null,            // a note to show once the server has started the next run
 };
 
 const chart = new LossChart($("#loss-chart"));
@@ -60,11 +61,12 @@ const socket = connect({
 });
 
 // --- the configuration ---------------------------------------------------------------------
-function change(fields) {
+/** Change fields of the configuration; the server hears of it unless only the view changed. */
+function change(fields, viewOnly = false) {
   Object.assign(state.config, fields);
   consistent(state.config, state.points);
   render();
-  sendConfig();
+  if (!viewOnly) sendConfig();
 }
 
 function sendConfig() {
@@ -87,7 +89,8 @@ function showFrame(header, maps) {
   if (header.run !== state.run) {
     state.run = header.run;
     chart.clear();
-    note(null);
+    note(...(state.noteForNextRun ?? [null]));
+    state.noteForNextRun = null;
   }
   chart.add(header.losses);
   drawFrame();
@@ -166,8 +169,8 @@ async function loadCsv(event) {
     note("error_csv");
     return;
   }
+  state.noteForNextRun = ["csv_loaded", { n: points.length }];
   setPoints(points);
-  note("csv_loaded", { n: points.length });
 }
 
 // --- wiring ------------------------------------------------------------------------------------
@@ -189,8 +192,8 @@ function wire() {
       else setPoints(state.points ?? pointsFromData(state.data, state.config.problem));
     });
   }
-  $("#show-test").addEventListener("change", (e) => change({ show_test: e.target.checked }));
-  $("#discretize").addEventListener("change", (e) => change({ discretize: e.target.checked }));
+  $("#show-test").addEventListener("change", (e) => change({ show_test: e.target.checked }, true));
+  $("#discretize").addEventListener("change", (e) => change({ discretize: e.target.checked }, true));
   $("#points").addEventListener("click", addPoint);
   $("#csv").addEventListener("change", loadCsv);
   $("#clear-points").addEventListener("click", () => setPoints(null));

@@ -83,8 +83,7 @@ export class NetworkView {
   column(title) {
     const column = element("div", "column", this.columnsEl);
     element("div", "column-title", column).textContent = title;
-    const neurons = element("div", "neurons", column);
-    return neurons;
+    return element("div", "neurons", column);
   }
 
   /** A column of `units` neurons: a hidden layer (`hidden`, with + and − buttons) or the output. */
