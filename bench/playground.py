@@ -55,8 +55,9 @@ def playground_rates(features, activation, seconds):
 
 
 def torch_rates(torch, n_features, seconds):
-    """The same MLP in PyTorch: steps/s at batch 10 and grid forward passes/s."""
-    torch.set_num_threads(max(1, len(os.sched_getaffinity(0))))
+    """The same MLP in PyTorch: steps/s at batch 10 and grid forward passes/s. One thread: these
+    matrices are tiny, and on a busy machine more threads only wait for each other."""
+    torch.set_num_threads(1)
     layers, width = [], n_features
     for _ in range(6):
         layers += [torch.nn.Linear(width, 8), torch.nn.Tanh()]
