@@ -1,0 +1,132 @@
+"""Training throughput of the issue's LSTM workload: profundo vs the same model in PyTorch (CPU).
+
+    Embedding(10,000 × 64) → LSTM(128) → Dense(1, sigmoid), binary cross-entropy, Adam(1e-3),
+    sequences of 100 token ids, batch 64
+
+profundo trains with ``model.train_on_batch`` (the path ``fit`` takes for each batch); PyTorch
+with the equivalent nn modules and torch.optim.Adam, the same number of threads. The two
+alternate rounds of ``--steps`` training steps (profundo, torch, profundo, ...); the median
+throughput over ``--rounds`` rounds each is reported, with the ratio profundo / torch.
+
+Peak memory: each framework also trains in a fresh subprocess whose peak resident set size
+(ru_maxrss: the whole process, interpreter and libraries included) is reported.
+
+Run:  .venv/bin/python bench/lstm.py [--rounds 7 --steps 5]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+VOCAB, DIM, UNITS, LENGTH, BATCH = 10_000, 64, 128, 100, 64
+
+
+def batches(n=8):
+    rng = np.random.default_rng(0)
+    return [(rng.integers(0, VOCAB, (BATCH, LENGTH)),
+             rng.integers(0, 2, (BATCH, 1)).astype(np.float32)) for _ in range(n)]
+
+
+def profundo_trainer():
+    """A function that runs one training step of profundo's model on the next batch."""
+    import profundo as pf
+    from profundo import layers, optimizers
+    from profundo.layers.embedding import Embedding
+    from profundo.layers.recurrent import LSTM
+
+    model = pf.Sequential([layers.Input((LENGTH,)), Embedding(VOCAB, DIM), LSTM(UNITS),
+                           layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=optimizers.Adam(1e-3), loss="binary_crossentropy")
+    data, k = batches(), [0]
+
+    def step():
+        x, y = data[k[0] % len(data)]
+        k[0] += 1
+        model.train_on_batch(x, y)
+    return step
+
+
+def torch_trainer():
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = torch.nn.Embedding(VOCAB, DIM)
+            self.lstm = torch.nn.LSTM(DIM, UNITS, batch_first=True)
+            self.dense = torch.nn.Linear(UNITS, 1)
+
+        def forward(self, ids):
+            _, (h, _) = self.lstm(self.embedding(ids))
+            return torch.sigmoid(self.dense(h[0]))
+
+    model = Net()
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    data = [(torch.tensor(x), torch.tensor(y)) for x, y in batches()]
+    k = [0]
+
+    def step():
+        x, y = data[k[0] % len(data)]
+        k[0] += 1
+        opt.zero_grad()
+        torch.nn.functional.binary_cross_entropy(model(x), y).backward()
+        opt.step()
+    return step
+
+
+def peak_rss_mb(framework: str, steps: int) -> float:
+    """Peak RSS of a subprocess that trains ``steps`` steps with ``framework``."""
+    code = (f"import resource, sys; sys.path.insert(0, {str(__file__.rsplit('/', 1)[0])!r}); "
+            f"import lstm as m; step = m.{framework}_trainer()\n"
+            f"for _ in range({steps}): step()\n"
+            f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return int(out.stdout.split()[-1]) / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--steps", type=int, default=5, help="training steps per round")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for both (default: the cores this process may use)")
+    args = parser.parse_args()
+    # before this process grows: Linux keeps a parent's peak RSS in a child started from it
+    peaks = {k: peak_rss_mb(k, args.steps) for k in ("profundo", "torch")}
+
+    import torch
+
+    import profundo as pf
+
+    threads = args.threads or pf.backend.available_cores()
+    pf.set_num_threads(threads)
+    torch.set_num_threads(threads)
+    trainers = {"profundo": profundo_trainer(), "torch": torch_trainer()}
+    for step in trainers.values():      # warm-up
+        step()
+    rates = {k: [] for k in trainers}
+    for _ in range(args.rounds):
+        for k, step in trainers.items():
+            start = time.perf_counter()
+            for _ in range(args.steps):
+                step()
+            rates[k].append(args.steps * BATCH / (time.perf_counter() - start))
+    rate = {k: statistics.median(v) for k, v in rates.items()}
+    print(f"LSTM workload: Embedding {VOCAB}x{DIM}, LSTM {UNITS}, Dense 1 sigmoid, length {LENGTH}, "
+          f"batch {BATCH}, Adam; {threads} threads, median of {args.rounds} rounds of "
+          f"{args.steps} steps (torch {torch.__version__})")
+    for k in trainers:
+        spread = f"{min(rates[k]):.0f}-{max(rates[k]):.0f}"
+        print(f"  {k:9s} {rate[k]:7.0f} samples/s   (rounds: {spread})")
+    print(f"  ratio profundo/torch throughput: {rate['profundo'] / rate['torch']:.2f}x")
+    for k in trainers:
+        print(f"  peak RSS of a process training {args.steps} steps with {k}: {peaks[k]:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
