@@ -117,6 +117,14 @@ def _require_compiled(model, what: str) -> Compiled:
 
 
 # --- data ------------------------------------------------------------------------------------------
+def _plain_lists_as_array(x):
+    """Nested Python lists of numbers are one array; a list of arrays is several inputs/outputs."""
+    if isinstance(x, (list, tuple)) and x and not isinstance(
+            x[0], (numpy.ndarray, Tensor, B.xp.ndarray, dict)):
+        return numpy.asarray(x)
+    return x
+
+
 def _is_array_data(x) -> bool:
     leaves = flatten(x)
     return bool(leaves) and all(isinstance(v, (numpy.ndarray, Tensor, B.xp.ndarray)) or
@@ -125,6 +133,7 @@ def _is_array_data(x) -> bool:
 
 
 def _to_arrays(x):
+    x = _plain_lists_as_array(x)
     return map_structure(lambda v: v.numpy() if isinstance(v, Tensor) else numpy.asarray(v), x)
 
 

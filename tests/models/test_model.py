@@ -236,3 +236,10 @@ def test_regularizer_adds_to_the_training_loss():
         m.compile(optimizer=optimizers.SGD(0.0), loss="mse")
     diff = reg.train_on_batch(x, y) - plain.train_on_batch(x, y)
     assert abs(diff - 0.1 * 4) < 1e-5
+
+
+def test_plain_python_lists_are_accepted_as_arrays():
+    model = pf.Sequential([layers.Input((2,)), layers.Dense(1, activation="sigmoid")])
+    assert model.predict([[0.0, 0.0], [1.0, 2.0]]).shape == (2, 1)
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    model.fit([[0.0, 1.0], [1.0, 0.0]], [0, 1], epochs=1, verbose=0)
