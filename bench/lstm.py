@@ -117,9 +117,9 @@ def main():
                 step()
             rates[k].append(args.steps * BATCH / (time.perf_counter() - start))
     rate = {k: statistics.median(v) for k, v in rates.items()}
-    print(f"LSTM workload: Embedding {VOCAB}x{DIM}, LSTM {UNITS}, Dense 1 sigmoid, length {LENGTH}, "
-          f"batch {BATCH}, Adam; {threads} threads, median of {args.rounds} rounds of "
-          f"{args.steps} steps (torch {torch.__version__})")
+    print(f"LSTM workload: Embedding {VOCAB}x{DIM}, LSTM {UNITS}, Dense 1 sigmoid, "
+          f"length {LENGTH}, batch {BATCH}, Adam; {threads} threads, median of {args.rounds} "
+          f"rounds of {args.steps} steps (torch {torch.__version__})")
     for k in trainers:
         spread = f"{min(rates[k]):.0f}-{max(rates[k]):.0f}"
         print(f"  {k:9s} {rate[k]:7.0f} samples/s   (rounds: {spread})")

@@ -94,4 +94,5 @@ if __name__ == "__main__":
     args = parser.parse_args()
     model, vocab, _ = train(args.minutes, args.units)
     for temperature in (0.5, 0.8, 1.0):
-        print(f"\n--- temperature {temperature} ---\n{generate(model, vocab, temperature=temperature)}")
+        sample = generate(model, vocab, temperature=temperature)
+        print(f"\n--- temperature {temperature} ---\n{sample}")

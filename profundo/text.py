@@ -88,8 +88,8 @@ class TextVectorization(Layer):
         self.output_mode = _choice("output_mode", output_mode, OUTPUT_MODES, functions=False)
         specials = 2 if output_mode == "int" else 1
         if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens <= specials):
-            raise ValueError(f"TextVectorization: max_tokens counts the special tokens too and must "
-                             f"be an int > {specials}, got {max_tokens!r}")
+            raise ValueError(f"TextVectorization: max_tokens counts the special tokens too and "
+                             f"must be an int > {specials}, got {max_tokens!r}")
         if output_sequence_length is not None and (output_mode != "int" or not isinstance(
                 output_sequence_length, int) or output_sequence_length < 1):
             raise ValueError("TextVectorization: output_sequence_length must be a positive int, "
@@ -244,7 +244,8 @@ class CharVocabulary:
         unknown = self.codes[ids] != codes
         if unknown.any():
             missing = "".join(sorted({chr(c) for c in codes[unknown]}))
-            raise ValueError(f"CharVocabulary.encode: characters not in the vocabulary: {missing!r}")
+            raise ValueError(f"CharVocabulary.encode: characters not in the vocabulary: "
+                             f"{missing!r}")
         return ids.astype(numpy.int32)
 
     def decode(self, ids) -> str:

@@ -19,7 +19,7 @@ TEXTS = ["To be, or not to be: that is the question.", "Whether 'tis nobler in t
          "to suffer the slings and arrows"]
 
 
-# --- TextVectorization -------------------------------------------------------------------------
+# --- TextVectorization ----------------------------------------------------------------------------
 def test_adapt_orders_tokens_by_count_after_padding_and_unknown():
     vec = TextVectorization()
     vec.adapt(TEXTS)
@@ -120,7 +120,7 @@ def test_pad_sequences_matches_keras_rules():
         pad_sequences(seqs, padding="left")
 
 
-# --- characters, windows, passages, split -------------------------------------------------------------
+# --- characters, windows, passages, split ---------------------------------------------------------
 def test_char_vocabulary_round_trip_and_unknown_characters():
     vocab = CharVocabulary("hello world\n")
     assert vocab.chars == "\n dehlorw" and len(vocab) == 9
@@ -159,7 +159,7 @@ def test_split_by_position_holds_out_whole_blocks_spread_evenly():
         split_by_position(10, 1.0)
 
 
-# --- the tasks, on stand-in texts --------------------------------------------------------------------------
+# --- the tasks, on stand-in texts -----------------------------------------------------------------
 @pytest.fixture
 def small_texts(monkeypatch):
     monkeypatch.setattr(shakespeare, "load_data",

@@ -154,6 +154,8 @@ class Recurrent(Layer):
             raise ValueError(f"{kind}: initial_state must hold {len(self.state_names)} tensor(s) "
                              f"({', '.join(self.state_names)}), each (batch, {self.units}); "
                              f"got {len(states)}")
+        if x.dtype.kind != "f":
+            x = x.astype(self.dtype)
         if training and self.dropout:
             keep = ops.dropout(Tensor._wrap(B.xp.ones((x.shape[0], 1, x.shape[2]), x.dtype)),
                                self.dropout)
@@ -302,8 +304,8 @@ class Bidirectional(Layer):
 
     def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
         if not isinstance(layer, Recurrent):
-            raise TypeError(f"Bidirectional: expected a recurrent layer (SimpleRNN, LSTM, GRU), got "
-                            f"{type(layer).__name__}")
+            raise TypeError(f"Bidirectional: expected a recurrent layer (SimpleRNN, LSTM, GRU), "
+                            f"got {type(layer).__name__}")
         if merge_mode not in MERGE_MODES:
             raise ValueError(f"Bidirectional: merge_mode must be one of "
                              f"{', '.join(map(repr, MERGE_MODES))}, got {merge_mode!r}")
@@ -318,8 +320,8 @@ class Bidirectional(Layer):
                 getattr(backward_layer, a) != getattr(layer, a)
                 for a in ("return_sequences", "return_state")) or \
                 backward_layer.go_backwards == layer.go_backwards:
-            raise ValueError("Bidirectional: backward_layer must be a recurrent layer with the same "
-                             "return_sequences and return_state as layer, and the opposite "
+            raise ValueError("Bidirectional: backward_layer must be a recurrent layer with the "
+                             "same return_sequences and return_state as layer, and the opposite "
                              "go_backwards")
         self.backward_layer = backward_layer
         self.merge_mode = merge_mode

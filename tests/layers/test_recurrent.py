@@ -31,7 +31,7 @@ def _torch():
     return torch
 
 
-# --- the weight layouts: Keras' (ours) ↔ PyTorch's --------------------------------------------
+# --- the weight layouts: Keras' (ours) ↔ PyTorch's ------------------------------------------------
 def swap_zr(w):
     """GRU gate blocks: Keras' z, r, h ↔ PyTorch's r, z, n (its own inverse)."""
     u = w.shape[-1] // 3
@@ -78,7 +78,7 @@ def check_grads(layer_or_layers, cell, module, suffixes):
             assert_close(w.grad, expected, rtol=1e-4, atol=1e-5, what=w.name)
 
 
-# --- parity with PyTorch ---------------------------------------------------------------------
+# --- parity with PyTorch --------------------------------------------------------------------------
 @pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("return_sequences", [False, True])
 @pytest.mark.parametrize("go_backwards", [False, True])
@@ -97,7 +97,8 @@ def test_parity_with_torch_outputs_states_and_all_gradients(cell, return_sequenc
     to_torch(cell, layer, module)
     tx = torch.tensor(x_np[:, ::-1].copy() if go_backwards else x_np, requires_grad=True)
     t_states = [torch.tensor(s[None], requires_grad=True) for s in states_np]
-    t_out, t_finals = run_torch(cell, module, tx, tuple(t_states) if cell == "lstm" else t_states[0])
+    t_out, t_finals = run_torch(cell, module, tx,
+                                tuple(t_states) if cell == "lstm" else t_states[0])
     t_y = t_out if return_sequences else t_finals[0][0]
     projection([t_y, *(s[0] for s in t_finals)]).backward()
 
@@ -166,7 +167,7 @@ def test_two_stacked_layers_match_torch_num_layers_2(cell):
     check_grads([first, second], cell, module, ["_l0", "_l1"])
 
 
-# --- gradcheck -----------------------------------------------------------------------------------
+# --- gradcheck ------------------------------------------------------------------------------------
 def with_weights(sublayers, fn):
     """A function of (x, *weights) that runs ``fn(x)`` with these tensors as the layers' weights."""
     def run(x, *weights):
@@ -201,7 +202,7 @@ def test_gradcheck_go_backwards_last_output_and_states(cell):
     pf.gradcheck(with_weights([layer], fn), [x, *(w.data for w in layer.weights)])
 
 
-# --- masking ---------------------------------------------------------------------------------------
+# --- masking --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("padding", ["post", "pre"])
 def test_padded_batch_gives_the_outputs_of_each_sequence_alone(cell, padding):
@@ -245,7 +246,7 @@ def test_embedding_mask_zero_feeds_the_recurrent_layer():
     assert seq.compute_mask(ids, emb.compute_mask(ids)) is not None
 
 
-# --- layer behaviour -------------------------------------------------------------------------------
+# --- layer behaviour ------------------------------------------------------------------------------
 def test_weights_have_keras_shapes_and_initial_values():
     x = np.zeros((2, 5, 3), np.float32)
     lstm, gru, old_gru, rnn = LSTM(4), GRU(4), GRU(4, reset_after=False), SimpleRNN(4)
@@ -258,8 +259,8 @@ def test_weights_have_keras_shapes_and_initial_values():
     assert_close(lstm.bias, np.r_[np.zeros(4), np.ones(4), np.zeros(8)])       # unit_forget_bias
     u = lstm.recurrent_kernel.numpy()
     assert_close(u @ u.T, np.eye(4), atol=1e-5)                                 # orthogonal rows
-    assert [w.name for w in lstm.weights] == [f"{lstm.name}/kernel", f"{lstm.name}/recurrent_kernel",
-                                              f"{lstm.name}/bias"]
+    assert [w.name for w in lstm.weights] == [f"{lstm.name}/{w}" for w in
+                                              ("kernel", "recurrent_kernel", "bias")]
 
 
 def test_simple_rnn_is_the_course_formula():
@@ -382,3 +383,17 @@ def test_clear_errors():
         Bidirectional(LSTM(3), merge_mode="max")
     with pytest.raises(ValueError, match="mask must be"):
         LSTM(2)(x, mask=np.ones((2, 4), bool))
+
+
+@pytest.mark.skipif(not hasattr(pf.layers.Layer, "compute_mask"),
+                    reason="models pass masks from layer to layer once Layer has compute_mask")
+def test_models_carry_the_embedding_mask_to_the_recurrent_layer():
+    ids = np.array([[4, 2, 7, 0, 0], [5, 0, 0, 0, 0], [1, 2, 3, 4, 5]])
+    emb, drop, rnn = Embedding(10, 4, mask_zero=True), layers.Dropout(0.3), LSTM(3)
+    inputs = layers.Input((5,))
+    models = [pf.Sequential([layers.Input((5,)), emb, drop, rnn]),
+              pf.Model(inputs, rnn(drop(emb(inputs))))]
+    for model in models:
+        out = model.predict(ids)
+        for i, n in enumerate([3, 1, 5]):
+            assert_close(out[i], rnn(emb(ids[i:i + 1, :n]))[0], rtol=1e-5, atol=1e-6)
