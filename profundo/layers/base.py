@@ -22,6 +22,7 @@ Training mode: ``layer(x, training=True)``, or the mode set by ``learning_phase(
 from __future__ import annotations
 
 import contextlib
+import inspect
 import re
 
 import numpy
@@ -86,6 +87,7 @@ class Layer:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         register(cls)
+        cls._call_takes_mask = "mask" in inspect.signature(cls.call).parameters
 
     def __init__(self, name: str | None = None, trainable: bool = True, dtype=None,
                  input_shape=None):
@@ -203,12 +205,23 @@ class Layer:
             self.build(input_shape)
             self.built = True
 
-    def __call__(self, inputs, training=None, **kwargs):
+    def __call__(self, inputs, training=None, mask=None, **kwargs):
         if is_symbolic(inputs):
             return call_symbolic(self, inputs, kwargs)
         inputs = map_structure(to_tensor, inputs)
         self._ensure_built(map_structure(lambda t: t.shape, inputs))
+        if mask is not None and self._call_takes_mask:
+            kwargs["mask"] = mask
         return self.call(inputs, training=in_training(training), **kwargs)
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of this layer's output (which time steps are padding), given its input's.
+
+        Masks let padded sequences pass through a model: ``Embedding(mask_zero=True)`` makes one,
+        layers that keep the time axis pass it on (this default), recurrent layers use it, and
+        layers that remove the time axis return None. Models call it between layers.
+        """
+        return mask
 
     def compute_output_shape(self, input_shape):
         """Output shape for an input shape (``None`` for unknown sizes such as the batch).

@@ -122,6 +122,9 @@ class Activation(Layer):
 class Flatten(Layer):
     """(batch, d1, d2, ...) → (batch, d1·d2·...): keeps the batch axis."""
 
+    def compute_mask(self, inputs, mask=None):
+        return None       # the time axis is gone
+
     def call(self, x, training=None):
         return x.reshape(x.shape[0], -1)
 
@@ -136,6 +139,9 @@ class Reshape(Layer):
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(target_shape)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
     def call(self, x, training=None):
         size = math.prod(x.shape[1:])

@@ -140,7 +140,11 @@ class Model(Layer):
         if not self.is_functional:
             raise NotImplementedError(f"{type(self).__name__}: a subclassed Model must define "
                                       f"call(self, inputs, training=None)")
-        return self._run_graph(inputs, lambda layer, args, kw: layer(args, training=training, **kw))
+        return self._run_graph(inputs, lambda layer, args, kw: layer(args, training=training, **kw),
+                               masks=True)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
     def _input_list(self, inputs) -> list:
         """The values for the model's Input nodes, in order, from one value, a list or a dict."""
@@ -157,14 +161,26 @@ class Model(Layer):
                              f"({', '.join(t.node.layer.name for t in expected)})")
         return list(inputs)
 
-    def _run_graph(self, inputs, run):
-        """Walk the graph: feed ``inputs`` to the Input nodes, then ``run`` each layer's node."""
+    def _run_graph(self, inputs, run, masks: bool = False):
+        """Walk the graph: feed ``inputs`` to the Input nodes, then ``run`` each layer's node;
+        with ``masks``, also pass each layer the mask of its inputs (``Layer.compute_mask``)."""
         values = {id(sym): v for sym, v in zip(flatten(self._inputs), self._input_list(inputs))}
+        mask_of = {}
         for node in self._nodes:
             if node.inputs is None:
                 continue
             args = map_structure(lambda s: values[id(s)], node.inputs)
-            outs = run(node.layer, args, node.kwargs)
+            kwargs = node.kwargs
+            if masks:
+                in_mask = map_structure(lambda s: mask_of.get(id(s)), node.inputs)
+                if any(m is not None for m in flatten(in_mask)):
+                    kwargs = {**kwargs, "mask": in_mask}
+            outs = run(node.layer, args, kwargs)
+            if masks:
+                out_masks = node.layer.compute_mask(args, kwargs.get("mask"))
+                out_list = flatten(node.outputs)
+                mask_list = out_masks if isinstance(out_masks, list) else [out_masks] * len(out_list)
+                mask_of.update((id(sym), m) for sym, m in zip(out_list, mask_list))
             for sym, value in zip(flatten(node.outputs), flatten(outs, is_leaf=is_shape)):
                 values[id(sym)] = value
         return map_structure(lambda s: values[id(s)], self._outputs)

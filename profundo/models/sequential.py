@@ -75,10 +75,13 @@ class Sequential(Model):
             shape = layer.compute_output_shape(shape)
             self.output_shapes.append(shape)
 
-    def call(self, x, training=None):
-        for layer in self._stack:
-            x = layer(x, training=training)
+    def call(self, x, training=None, mask=None):
+        for layer in self._stack:     # each layer gets the mask of its input (padding steps)
+            x, mask = layer(x, training=training, mask=mask), layer.compute_mask(x, mask)
         return x
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
     def compute_output_shape(self, input_shape):
         if not self.built:
