@@ -6,9 +6,16 @@
 from .activation import *  # noqa: F401,F403
 from .augmentation import *  # noqa: F401,F403
 from .base import Layer, learning_phase
+from .conv import *  # noqa: F401,F403
 from .core import *  # noqa: F401,F403
+from .embedding import *  # noqa: F401,F403
 from .merge import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
 from .preprocessing import *  # noqa: F401,F403
+from .recurrent import *  # noqa: F401,F403
+from .regularization import *  # noqa: F401,F403
 from .registry import deserialize_layer as deserialize, serialize_layer as serialize
+from .reshaping import *  # noqa: F401,F403
+from .sequence import *  # noqa: F401,F403
 from .symbolic import SymbolicTensor
