@@ -1,4 +1,4 @@
-"""The main job: `profundo demo` end to end (short form)."""
+"""The main job: `profundo demo` end to end (short form; the full run is marked slow)."""
 import subprocess
 import sys
 
@@ -7,13 +7,20 @@ import pytest
 from profundo import cli, demo
 
 
-def test_demo_trains_saves_and_reloads_identically(tmp_path):
+def test_demo_trains_a_cnn_saves_and_reloads_identically(tmp_path):
     lines = []
-    result = demo.run("digits", epochs=12, save_to=tmp_path / "d.profundo", verbose=0,
+    result = demo.run("digits", epochs=8, save_to=tmp_path / "d.profundo", verbose=0,
                       print_fn=lines.append)
-    assert result["accuracy"] >= 0.95 and result["reload_identical"] and result["ok"]
+    assert result["accuracy"] >= 0.85 and result["reload_identical"]
     assert (tmp_path / "d.profundo").exists()
+    assert any("Conv2D" in line for line in lines)              # the summary shows a CNN
     assert any("test accuracy" in line for line in lines)
+
+
+@pytest.mark.slow
+def test_full_demo_reaches_its_target(tmp_path):
+    result = demo.run("digits", save_to=tmp_path / "d.profundo", verbose=0, print_fn=print)
+    assert result["ok"] and result["accuracy"] >= 0.97
 
 
 def test_cli_demo_command_runs(tmp_path):
