@@ -40,6 +40,13 @@ class SpatialLayer(Layer):
 
     rank = 2
 
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise self.error(f"profundo's images are channels-last {LAYOUTS[self.rank]}, got "
+                             f"data_format={data_format!r}; move the channels last, e.g. "
+                             f"x.transpose(0, 2, 3, 1) for NCHW images")
+
     def error(self, message: str) -> ValueError:
         return ValueError(f"{type(self).__name__} {self.name!r}: {message}")
 
@@ -50,20 +57,27 @@ class SpatialLayer(Layer):
         return tuple(shape)
 
 
+def spatial_ints(layer, value, name) -> tuple:
+    """Kernel size, strides, dilation...: an int or one int per spatial axis, as a tuple of
+    ``layer.rank`` ints (checked as the ops check them)."""
+    try:
+        return window_ints(value, layer.rank, name)[2 - layer.rank:]
+    except ValueError as err:
+        raise layer.error(str(err)) from None
+
+
 def window_lengths(layer, spatial, kernel, strides, dilation, padding) -> tuple:
-    """The number of windows along each spatial axis (``None`` where the length is unknown),
-    by the ops' own rule (``Windows``); ``padding`` as ``window_padding`` gives it (2-D)."""
-    spatial = (1,) * (2 - len(spatial)) + tuple(spatial)      # 1-D runs as height-1 images
-    lengths = []
-    for axis, n in enumerate(spatial):
+    """The number of windows along each spatial axis of lengths ``spatial`` (``None``: unknown),
+    by the ops' own rule (``Windows``). ``kernel``, ``strides``, ``dilation``: one int per axis;
+    ``padding``: "valid", "same", "causal", or one (before, after) pair per axis."""
+    def length(axis, n):
         pad = padding if isinstance(padding, str) else (padding[axis],)
-        try:
-            lengths.append(None if n is None else Windows(
-                (n,), kernel[axis:axis + 1], strides[axis:axis + 1], dilation[axis:axis + 1],
-                pad).out[0])
-        except ValueError as err:
-            raise layer.error(str(err)) from None
-    return tuple(lengths[2 - layer.rank:])
+        return Windows((n,), (kernel[axis],), (strides[axis],), (dilation[axis],), pad).out[0]
+
+    try:
+        return tuple(None if n is None else length(axis, n) for axis, n in enumerate(spatial))
+    except ValueError as err:
+        raise layer.error(str(err)) from None
 
 
 class _BaseConv(SpatialLayer):
@@ -78,14 +92,15 @@ class _BaseConv(SpatialLayer):
                  use_bias: bool = True, bias_initializer="zeros", bias_regularizer=None,
                  **kwargs):
         super().__init__(**kwargs)
+        self.kernel_size = spatial_ints(self, kernel_size, "kernel_size")
+        self.strides = spatial_ints(self, strides, "strides")
+        self.dilation_rate = spatial_ints(self, dilation_rate, "dilation_rate")
+        self.padding = padding.lower() if isinstance(padding, str) else padding
         try:
-            self.kernel_size = window_ints(kernel_size, self.rank, "kernel_size")[2 - self.rank:]
-            self.strides = window_ints(strides, self.rank, "strides")[2 - self.rank:]
-            self.dilation_rate = window_ints(dilation_rate, self.rank, "dilation_rate")[2 - self.rank:]
-            self.padding = padding.lower() if isinstance(padding, str) else padding
-            self._pads = window_padding(self.padding, self.rank)
+            pads = window_padding(self.padding, self.rank)
         except ValueError as err:
             raise self.error(str(err)) from None
+        self._pads = pads if isinstance(pads, str) else pads[2 - self.rank:]
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.bias_initializer, self.bias_regularizer = bias_initializer, bias_regularizer
@@ -113,9 +128,8 @@ class _BaseConv(SpatialLayer):
 
     def lengths(self, spatial) -> tuple:
         """Output length along each spatial axis, for input lengths ``spatial``."""
-        lift = (1,) * (2 - self.rank)
-        return window_lengths(self, spatial, lift + self.kernel_size, lift + self.strides,
-                              lift + self.dilation_rate, self._pads)
+        return window_lengths(self, spatial, self.kernel_size, self.strides, self.dilation_rate,
+                              self._pads)
 
     def compute_output_shape(self, input_shape):
         shape = self.check_input(input_shape)

@@ -17,8 +17,7 @@ by default k): "valid" ⌈(n − k + 1)/s⌉, "same" ⌈n/s⌉. The ops are in `
 from __future__ import annotations
 
 from .. import ops
-from ..ops.conv import window_ints
-from .conv import SpatialLayer, window_lengths
+from .conv import SpatialLayer, spatial_ints, window_lengths
 
 
 class _Pooling(SpatialLayer):
@@ -31,12 +30,8 @@ class _Pooling(SpatialLayer):
         super().__init__(**kwargs)
         if not (isinstance(padding, str) and padding.lower() in ("valid", "same")):
             raise self.error(f"padding must be 'valid' or 'same', got {padding!r}")
-        try:
-            self.pool_size = window_ints(pool_size, self.rank, "pool_size")[2 - self.rank:]
-            self.strides = self.pool_size if strides is None else \
-                window_ints(strides, self.rank, "strides")[2 - self.rank:]
-        except ValueError as err:
-            raise self.error(str(err)) from None
+        self.pool_size = spatial_ints(self, pool_size, "pool_size")
+        self.strides = self.pool_size if strides is None else spatial_ints(self, strides, "strides")
         self.padding = padding.lower()
 
     def call(self, x, training=None):
@@ -45,9 +40,8 @@ class _Pooling(SpatialLayer):
 
     def compute_output_shape(self, input_shape):
         shape = self.check_input(input_shape)
-        lift = (1,) * (2 - self.rank)
-        lengths = window_lengths(self, shape[1:-1], lift + self.pool_size, lift + self.strides,
-                                 (1, 1), self.padding)
+        lengths = window_lengths(self, shape[1:-1], self.pool_size, self.strides,
+                                 (1,) * self.rank, self.padding)
         return (shape[0], *lengths, shape[-1])
 
     def get_config(self):

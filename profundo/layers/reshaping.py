@@ -11,8 +11,8 @@ Cropping2D (channels-last, as Keras; the ops are in ``profundo.ops.pool``).
 from __future__ import annotations
 
 from .. import ops
-from ..ops.conv import window_ints, window_padding
-from .conv import SpatialLayer
+from ..ops.conv import window_padding
+from .conv import SpatialLayer, spatial_ints
 
 
 def _frame(layer, value, what) -> tuple:
@@ -37,10 +37,7 @@ class UpSampling2D(SpatialLayer):
 
     def __init__(self, size=2, interpolation: str = "nearest", **kwargs):
         super().__init__(**kwargs)
-        try:
-            self.size = window_ints(size, 2, "size")
-        except ValueError as err:
-            raise self.error(str(err)) from None
+        self.size = spatial_ints(self, size, "size")
         if interpolation not in ("nearest", "bilinear"):
             raise self.error(f"interpolation must be 'nearest' or 'bilinear', got {interpolation!r}")
         self.interpolation = interpolation

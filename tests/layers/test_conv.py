@@ -267,6 +267,9 @@ def test_errors_name_the_layer_and_shapes():
         Conv2DTranspose(2, 3, strides=2, output_padding=2)
     with pytest.raises(ValueError, match="channels.*must be known"):
         Conv2D(2, 3)(layers.Input((8, 8, None)))
+    assert Conv2D(2, 3, data_format="channels_last").rank == 2        # Keras' argument, accepted
+    with pytest.raises(ValueError, match="channels-last.*transpose"):
+        Conv2D(2, 3, data_format="channels_first")
 
 
 def small_cnn():
