@@ -5,6 +5,8 @@ The task of examples/authorship_lstm.py — is a 64-word passage Shakespeare's o
 the LSTM at 97% test accuracy or more. The baseline is scikit-learn's LogisticRegression on word
 counts (CountVectorizer, the same 20,000 most frequent words).
 
+profundo trains with one BLAS thread by default (``--threads``): see bench/shakespeare_char.py.
+
 Run:  PROFUNDO_DATASETS_MIRROR=../shared/data .venv/bin/python bench/authorship.py [--epochs 4]
 """
 from __future__ import annotations
@@ -36,7 +38,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--max-tokens", type=int, default=20_000)
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
+    pf.set_num_threads(args.threads)
     pf.manual_seed(0)
     (x_train, y_train), (x_test, y_test) = text_tasks.authorship(words=64)
     print(f"{len(x_train)} training passages, {len(x_test)} test passages "
