@@ -77,7 +77,8 @@ class Sequential(Model):
 
     def call(self, x, training=None, mask=None):
         for layer in self._stack:     # each layer gets the mask of its input (padding steps)
-            x, mask = layer(x, training=training, mask=mask), layer.compute_mask(x, mask)
+            masked = {"mask": mask} if mask is not None else {}
+            x, mask = layer(x, training=training, **masked), layer.compute_mask(x, mask)
         return x
 
     def compute_mask(self, inputs, mask=None):
