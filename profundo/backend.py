@@ -89,12 +89,25 @@ def permutation(n: int, generator=None) -> numpy.ndarray:
 
 
 def get_rng_state() -> dict:
-    """The generator's state, as plain data (to save with a checkpoint)."""
-    return _rng.bit_generator.state
+    """The generator's state, as plain data (to save with a checkpoint).
+
+    NumPy: the bit generator's exact state. CuPy's generators cannot report theirs, so there the
+    generator is re-seeded with a seed drawn from itself and the state is that seed: restoring it
+    continues exactly as the run that saved it went on.
+    """
+    if name == "numpy":
+        return _rng.bit_generator.state
+    seed = int(_rng.integers(0, 2**62))
+    manual_seed(seed)
+    return {"bit_generator": "reseeded", "seed": seed}
 
 
 def set_rng_state(state: dict) -> None:
-    _rng.bit_generator.state = state
+    """Restore what ``get_rng_state`` returned."""
+    if state.get("bit_generator") == "reseeded":
+        manual_seed(state["seed"])
+    else:
+        _rng.bit_generator.state = state
 
 
 def to_numpy(array):

@@ -57,6 +57,8 @@ def test_weights_are_readable_as_plain_safetensors(tmp_path):
         assert np.array_equal(a, b)
 
 
+@pytest.mark.skipif(pf.get_backend() != "numpy",
+                    reason="CuPy's generators cannot restore their state, so shuffling differs")
 def test_save_load_then_continue_training_equals_uninterrupted(tmp_path):
     x, y = data()
     pf.manual_seed(3)

@@ -91,7 +91,8 @@ def check_against_torch(layer, x_shape):
 
 def random_bias(layer):
     """Give the bias random values so that a wrongly placed bias shows."""
-    layer.bias.data[...] = np.random.default_rng(1).standard_normal(layer.bias.shape)
+    values = np.random.default_rng(1).standard_normal(layer.bias.shape)
+    layer.bias.data[...] = pf.backend.xp.asarray(values, dtype=layer.bias.dtype)
 
 
 CONV2D_GRID = list(itertools.product((2, 3), (1, 2), ("valid", "same"), (1, 2), (1, 2)))

@@ -66,7 +66,8 @@ def test_clear_errors():
         emb(np.array([[-1, 2]]))
     with pytest.raises(ValueError, match="whole numbers.*2.5"):
         emb(np.array([[2.5]]))
-    with pytest.raises(TypeError, match="ids must be integers.*TextVectorization"):
-        emb(pf.Tensor(np.array([["a"]])))
+    if pf.get_backend() == "numpy":      # CuPy cannot hold strings at all
+        with pytest.raises(TypeError, match="ids must be integers.*TextVectorization"):
+            emb(pf.Tensor(np.array([["a"]])))
     with pytest.raises(ValueError, match="input_dim must be a positive int"):
         Embedding(0, 3)
