@@ -8,6 +8,11 @@ with the equivalent nn modules and torch.optim.Adam, the same number of threads.
 alternate rounds of ``--steps`` training steps (profundo, torch, profundo, ...); the median
 throughput over ``--rounds`` rounds each is reported, with the ratio profundo / torch.
 
+On a machine whose cores are shared with other work, measure with ``--threads 1``: with two
+BLAS threads per process, each matrix product waits for a partner thread that may not be
+running, and both frameworks slow down by up to 50× and erratically (bench/lstm_ops.py: 72 ms
+per LSTM forward+backward with one thread, 4,300 ms with two, at a load average of 4).
+
 Peak memory: each framework also trains in a fresh subprocess whose peak resident set size
 (ru_maxrss: the whole process, interpreter and libraries included) is reported.
 

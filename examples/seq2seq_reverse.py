@@ -8,7 +8,7 @@
 The target is the input read backwards, y_t = x_{T+1−t}: the first output needs the last
 input, so the whole sequence has to pass through the encoder's vector.
 
-Run:  python examples/seq2seq_reverse.py [--epochs 12]      (about a minute per epoch)
+Run:  python examples/seq2seq_reverse.py [--epochs 12]      (20–70 s per epoch on two cores)
 """
 import argparse
 
