@@ -60,6 +60,11 @@ def _split_states(inputs) -> tuple:
     return inputs, []
 
 
+def _sequence_mask(mask):
+    """The mask of x, from a mask or from a model's masks of [x, *states]."""
+    return mask[0] if isinstance(mask, (list, tuple)) else mask
+
+
 class Recurrent(Layer):
     """The shared base of SimpleRNN, LSTM and GRU: weights, checks, dropout, masks, outputs.
 
@@ -161,7 +166,8 @@ class Recurrent(Layer):
                                self.dropout)
             x = x * keep
         outputs, *final = self.op(x, self.kernel, self.recurrent_kernel, self.bias, *states,
-                                  mask=mask, go_backwards=self.go_backwards, **self.op_settings())
+                                  mask=_sequence_mask(mask), go_backwards=self.go_backwards,
+                                  **self.op_settings())
         y = outputs if self.return_sequences else final[0]
         return [y, *final] if self.return_state else y
 
@@ -173,7 +179,7 @@ class Recurrent(Layer):
 
     def compute_mask(self, inputs, mask=None):
         """The mask of the outputs: the input mask when every step is returned, else None."""
-        out = mask if self.return_sequences else None
+        out = _sequence_mask(mask) if self.return_sequences else None
         return [out] + [None] * len(self.state_names) if self.return_state else out
 
     def get_config(self):
@@ -343,6 +349,7 @@ class Bidirectional(Layer):
         if states and len(states) != 2 * n:
             raise ValueError(f"Bidirectional {self.name!r}: initial_state must hold {2 * n} "
                              f"tensors (forward then backward states), got {len(states)}")
+        mask = _sequence_mask(mask)
         forward = self.forward_layer(x, initial_state=states[:n] or None, training=training,
                                      mask=mask)
         backward = self.backward_layer(x, initial_state=states[n:] or None, training=training,

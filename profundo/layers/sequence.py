@@ -97,6 +97,9 @@ class RepeatVector(Layer):
         return ops.broadcast_to(x.reshape(x.shape[0], 1, x.shape[1]),
                                 (x.shape[0], self.n, x.shape[1]))
 
+    def compute_mask(self, inputs, mask=None):
+        return None       # a new time axis: every step is real
+
     def compute_output_shape(self, input_shape):
         self._check(input_shape)
         return (input_shape[0], self.n, input_shape[1])

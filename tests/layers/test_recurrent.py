@@ -385,9 +385,7 @@ def test_clear_errors():
         LSTM(2)(x, mask=np.ones((2, 4), bool))
 
 
-@pytest.mark.skipif(not hasattr(pf.layers.Layer, "compute_mask"),
-                    reason="models pass masks from layer to layer once Layer has compute_mask")
-def test_models_carry_the_embedding_mask_to_the_recurrent_layer():
+def test_models_carry_the_embedding_mask_to_the_recurrent_layers():
     ids = np.array([[4, 2, 7, 0, 0], [5, 0, 0, 0, 0], [1, 2, 3, 4, 5]])
     emb, drop, rnn = Embedding(10, 4, mask_zero=True), layers.Dropout(0.3), LSTM(3)
     inputs = layers.Input((5,))
@@ -397,3 +395,16 @@ def test_models_carry_the_embedding_mask_to_the_recurrent_layer():
         out = model.predict(ids)
         for i, n in enumerate([3, 1, 5]):
             assert_close(out[i], rnn(emb(ids[i:i + 1, :n]))[0], rtol=1e-5, atol=1e-6)
+
+
+def test_mask_reaches_stacked_bidirectional_and_stateful_calls_in_a_functional_model():
+    ids = np.array([[4, 2, 7, 0, 0], [5, 0, 0, 0, 0]])
+    emb, lstm = Embedding(10, 4, mask_zero=True), LSTM(2)
+    bi = Bidirectional(GRU(3, return_sequences=True))
+    inputs, h0, c0 = layers.Input((5,)), layers.Input((2,)), layers.Input((2,))
+    model = pf.Model([inputs, h0, c0], lstm(bi(emb(inputs)), initial_state=[h0, c0]))
+    h, c = np.random.randn(2, 2).astype(np.float32), np.random.randn(2, 2).astype(np.float32)
+    out = model.predict([ids, h, c])
+    for i, n in enumerate([3, 1]):
+        alone = lstm(bi(emb(ids[i:i + 1, :n])), initial_state=[h[i:i + 1], c[i:i + 1]])
+        assert_close(out[i], alone[0], rtol=1e-5, atol=1e-6)

@@ -40,6 +40,7 @@ def test_repeat_vector_copies_and_sums_gradients():
     assert_close(y, np.broadcast_to(to_numpy(x)[:, None], (2, 3, 4)))
     y.sum().backward()
     assert_close(x.grad, np.full((2, 4), 3.0))
+    assert RepeatVector(3).compute_mask(x, np.ones((2, 4), bool)) is None
 
 
 def test_masking_marks_and_zeroes_padded_steps_for_a_recurrent_layer():
