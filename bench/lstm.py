@@ -41,10 +41,9 @@ def profundo_trainer():
     """A function that runs one training step of profundo's model on the next batch."""
     import profundo as pf
     from profundo import layers, optimizers
-    from profundo.layers.embedding import Embedding
-    from profundo.layers.recurrent import LSTM
 
-    model = pf.Sequential([layers.Input((LENGTH,)), Embedding(VOCAB, DIM), LSTM(UNITS),
+    model = pf.Sequential([layers.Input((LENGTH,)), layers.Embedding(VOCAB, DIM),
+                           layers.LSTM(UNITS),
                            layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer=optimizers.Adam(1e-3), loss="binary_crossentropy")
     data, k = batches(), [0]

@@ -20,16 +20,14 @@ import numpy as np
 import profundo as pf
 from profundo import layers, optimizers
 from profundo.datasets import text_tasks
-from profundo.layers.embedding import Embedding
-from profundo.layers.recurrent import LSTM
 from profundo.text import TextVectorization
 
 
 def build_model(vocabulary_size, length=64, embedding_dim=64, units=64):
     model = pf.Sequential([
         layers.Input((length,)),
-        Embedding(vocabulary_size, embedding_dim, mask_zero=True),
-        LSTM(units),
+        layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True),
+        layers.LSTM(units),
         layers.Dense(1, activation="sigmoid"),
     ])
     model.compile(optimizer=optimizers.Adam(1e-3), loss="binary_crossentropy",

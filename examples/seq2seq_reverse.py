@@ -16,9 +16,6 @@ import numpy as np
 
 import profundo as pf
 from profundo import layers, optimizers
-from profundo.layers.embedding import Embedding
-from profundo.layers.recurrent import LSTM, Bidirectional
-from profundo.layers.sequence import RepeatVector, TimeDistributed
 
 DIGITS, LENGTH = 10, 8
 
@@ -31,11 +28,11 @@ def digit_sequences(n, seed):
 def build_model(units=128):
     model = pf.Sequential([
         layers.Input((LENGTH,)),
-        Embedding(DIGITS, 16),
-        Bidirectional(LSTM(units // 2)),                 # (batch, units): the summary
-        RepeatVector(LENGTH),                            # (batch, LENGTH, units)
-        LSTM(units, return_sequences=True),              # (batch, LENGTH, units)
-        TimeDistributed(layers.Dense(DIGITS, activation="softmax")),
+        layers.Embedding(DIGITS, 16),
+        layers.Bidirectional(layers.LSTM(units // 2)),    # (batch, units): the summary
+        layers.RepeatVector(LENGTH),                      # (batch, LENGTH, units)
+        layers.LSTM(units, return_sequences=True),        # (batch, LENGTH, units)
+        layers.TimeDistributed(layers.Dense(DIGITS, activation="softmax")),
     ])
     model.compile(optimizer=optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])

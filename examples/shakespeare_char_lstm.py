@@ -20,8 +20,6 @@ import numpy as np
 import profundo as pf
 from profundo import layers, optimizers
 from profundo.datasets import text_tasks
-from profundo.layers.embedding import Embedding
-from profundo.layers.recurrent import LSTM
 
 
 class CharLSTM(pf.Model):
@@ -29,8 +27,9 @@ class CharLSTM(pf.Model):
 
     def __init__(self, vocabulary_size, embedding_dim=32, units=256, depth=2, **kwargs):
         super().__init__(**kwargs)
-        self.embedding = Embedding(vocabulary_size, embedding_dim)
-        self.lstms = [LSTM(units, return_sequences=True, return_state=True) for _ in range(depth)]
+        self.embedding = layers.Embedding(vocabulary_size, embedding_dim)
+        self.lstms = [layers.LSTM(units, return_sequences=True, return_state=True)
+                      for _ in range(depth)]
         self.head = layers.Dense(vocabulary_size)
 
     def call(self, ids, training=None):

@@ -17,7 +17,6 @@ import numpy as np
 
 import profundo as pf
 from profundo import layers, optimizers
-from profundo.layers.recurrent import GRU
 
 WINDOW = 48
 
@@ -41,7 +40,7 @@ def main(epochs=10, verbose=2):
     cut = int(len(series) * 0.8)                   # the past to train on, the future to test on
     x_train, y_train = windows(series[:cut])
     x_test, y_test = windows(series[cut:])
-    model = pf.Sequential([layers.Input((WINDOW, 1)), GRU(32), layers.Dense(1)])
+    model = pf.Sequential([layers.Input((WINDOW, 1)), layers.GRU(32), layers.Dense(1)])
     model.compile(optimizer=optimizers.Adam(3e-3), loss="mse", metrics=["mae"])
     model.fit(x_train, y_train, batch_size=64, epochs=epochs, validation_split=0.1,
               verbose=verbose)

@@ -26,7 +26,6 @@ import numpy as np
 
 import profundo as pf
 from profundo import layers, optimizers
-from profundo.layers.recurrent import LSTM, SimpleRNN
 
 STEPS, UNITS = 50, 32
 
@@ -64,9 +63,9 @@ def gradient_per_step(model, x, y):
 
 def main(epochs=6, verbose=0):
     pf.manual_seed(0)
-    models = {"SimpleRNN": build(SimpleRNN(UNITS)),
-              "LSTM, f bias 1": build(LSTM(UNITS)),
-              "LSTM, f bias 3": build(LSTM(UNITS, unit_forget_bias=False,
+    models = {"SimpleRNN": build(layers.SimpleRNN(UNITS)),
+              "LSTM, f bias 1": build(layers.LSTM(UNITS)),
+              "LSTM, f bias 3": build(layers.LSTM(UNITS, unit_forget_bias=False,
                                            bias_initializer=forget_bias(3.0)))}
     x, y = task(256, seed=0)
     norms = {name: gradient_per_step(m, x, y) for name, m in models.items()}
