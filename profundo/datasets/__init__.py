@@ -13,9 +13,9 @@ Environment: ``PROFUNDO_HOME`` moves the cache (``$PROFUNDO_HOME/datasets``, by 
 ``<dataset>/<file>``) replaces the origins on machines without internet.
 """
 from . import (breast_cancer, cifar10, diabetes, digits, fashion_mnist, iris, milton, mnist,
-               shakespeare)
+               shakespeare, text_tasks)
 from .download import ChecksumError, DatasetError, DownloadError, RemoteFile, cache_dir, fetch
 
 __all__ = ["mnist", "fashion_mnist", "cifar10", "shakespeare", "milton", "digits", "iris",
-           "breast_cancer", "diabetes", "DatasetError", "DownloadError", "ChecksumError",
+           "breast_cancer", "diabetes", "text_tasks", "DatasetError", "DownloadError", "ChecksumError",
            "RemoteFile", "cache_dir", "fetch"]
