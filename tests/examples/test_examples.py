@@ -1,0 +1,70 @@
+"""Every example runs (short forms), and the image examples say how to get data they cannot find."""
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MIRROR = ROOT.parent / "shared" / "data"
+
+
+def example(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def mirror(monkeypatch, tmp_path):
+    if not (MIRROR / "shakespeare").is_dir():
+        pytest.skip("the dataset mirror (../shared/data) is absent")
+    monkeypatch.setenv("PROFUNDO_DATASETS_MIRROR", str(MIRROR))
+    monkeypatch.setenv("PROFUNDO_HOME", str(tmp_path / "home"))
+
+
+def test_seq2seq_reverse_learns_something():
+    digits, _ = example("seq2seq_reverse").main(epochs=2, n_train=2000, verbose=0)
+    assert digits > 0.2                      # chance is 0.1
+
+
+def test_timeseries_forecast_beats_repeating_the_last_value():
+    mae, last = example("timeseries_forecast").main(epochs=2, verbose=0)
+    assert mae < last
+
+
+def test_vanishing_gradient_is_visible_at_initialization():
+    module = example("vanishing_gradient")
+    x, y = module.task(64, seed=0)
+    rnn = module.build(module.layers.SimpleRNN(module.UNITS))
+    norms = module.gradient_per_step(rnn, x, y)
+    assert norms.shape == (module.STEPS,) and np.all(np.isfinite(norms))
+
+
+def test_authorship_example_runs(mirror):
+    accuracy = example("authorship_lstm").main(epochs=1, verbose=0)
+    assert accuracy > 0.85
+
+
+def test_shakespeare_example_trains_and_generates(mirror):
+    module = example("shakespeare_char_lstm")
+    model, vocab, curve = module.train(minutes=0.02, units=32, chunk=2)
+    assert curve and np.isfinite(curve[-1][2])
+    text = module.generate(model, vocab, length=20)
+    assert isinstance(text, str) and len(text) >= 20
+
+
+@pytest.mark.parametrize("name,loader", [("fashion_mnist_cnn", "load_fashion_mnist"),
+                                         ("cifar10_cnn", "load_cifar10")])
+def test_image_examples_say_how_to_get_missing_data(name, loader, monkeypatch, tmp_path):
+    empty = tmp_path / "mirror"
+    empty.mkdir()
+    monkeypatch.setenv("PROFUNDO_DATASETS_MIRROR", str(empty))
+    monkeypatch.setenv("PROFUNDO_HOME", str(tmp_path / "home"))
+    module = example(name)
+    with pytest.raises(SystemExit) as exit_info:
+        getattr(module, loader)()
+    assert "PROFUNDO_DATASETS_MIRROR" in str(exit_info.value)
+    model = module.build_model()
+    assert model.count_params() > 0
