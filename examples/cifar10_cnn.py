@@ -22,13 +22,14 @@ CLASS_NAMES = datasets.cifar10.CLASS_NAMES
 
 
 def load_cifar10():
-    """Images (N, 32, 32, 3) in [0, 1] and integer labels (N,), or a message saying how to get them."""
+    """Images (N, 32, 32, 3) in [0, 1] and integer labels (N,), or how to get them."""
     try:
         (x_train, y_train), (x_test, y_test) = datasets.cifar10.load_data()
     except datasets.DatasetError as err:
         sys.exit(f"CIFAR-10 is not available here: {err}\n\nDownload "
                  f"https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz on a machine with "
-                 f"internet access, put it in <data>/cifar10/ and set PROFUNDO_DATASETS_MIRROR=<data>.")
+                 f"internet access, put it in <data>/cifar10/ and set "
+                 f"PROFUNDO_DATASETS_MIRROR=<data>.")
     return ((x_train / 255).astype("float32"), y_train[:, 0]), \
         ((x_test / 255).astype("float32"), y_test[:, 0])
 

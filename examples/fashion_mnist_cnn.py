@@ -32,8 +32,8 @@ def load_fashion_mnist():
         (x_train, y_train), (x_test, y_test) = datasets.fashion_mnist.load_data()
     except datasets.DatasetError as err:
         sys.exit(f"Fashion-MNIST is not available here: {err}\n\nDownload it on a machine with "
-                 f"internet access (https://github.com/zalandoresearch/fashion-mnist), put the four "
-                 f"*-ubyte.gz files in <data>/fashion_mnist/ and set "
+                 f"internet access (https://github.com/zalandoresearch/fashion-mnist), put the "
+                 f"four *-ubyte.gz files in <data>/fashion_mnist/ and set "
                  f"PROFUNDO_DATASETS_MIRROR=<data>.")
     return ((x_train[..., None] / 255).astype("float32"), y_train), \
         ((x_test[..., None] / 255).astype("float32"), y_test)
@@ -76,7 +76,8 @@ def main(epochs=EPOCHS):
     print(f"test accuracy: {accuracy:.2%} (loss {loss:.4f})")
     predicted = model.predict(x_test[:8]).argmax(axis=1)
     for guess, truth in zip(predicted, y_test[:8]):
-        print(f"  {CLASS_NAMES[guess]:<12} {'right' if guess == truth else 'wrong: ' + CLASS_NAMES[truth]}")
+        verdict = "right" if guess == truth else f"wrong: it is a {CLASS_NAMES[truth]}"
+        print(f"  {CLASS_NAMES[guess]:<12} {verdict}")
     return accuracy
 
 

@@ -179,8 +179,8 @@ class _Conv(_BaseConv):
         return self.filters
 
     def convolve(self, x):
-        return type(self).op(x, self.kernel, self.bias, strides=self.strides,
-                             padding=self.padding, dilation=self.dilation_rate, groups=self.groups)
+        return self.op(x, self.kernel, self.bias, strides=self.strides, padding=self.padding,
+                       dilation=self.dilation_rate, groups=self.groups)
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "groups": self.groups,
@@ -236,8 +236,8 @@ class DepthwiseConv2D(_BaseConv):
         self.depthwise_regularizer = depthwise_regularizer
 
     def build_kernels(self, channels):
-        self.kernel = self.add_weight("kernel", (*self.kernel_size, channels, self.depth_multiplier),
-                                      self.depthwise_initializer,
+        shape = (*self.kernel_size, channels, self.depth_multiplier)
+        self.kernel = self.add_weight("kernel", shape, self.depthwise_initializer,
                                       regularizer=self.depthwise_regularizer)
 
     def output_channels(self, channels):
@@ -324,7 +324,8 @@ class Conv2DTranspose(_BaseConv):
         self.filters = _positive(self, "filters", filters)
         self.output_padding = output_padding
         if output_padding is not None:
-            pads = (output_padding,) * 2 if isinstance(output_padding, int) else tuple(output_padding)
+            pads = (output_padding,) * 2 if isinstance(output_padding, int) else \
+                tuple(output_padding)
             if len(pads) != 2 or not all(isinstance(p, int) and 0 <= p < s
                                          for p, s in zip(pads, self.strides)):
                 raise self.error(f"output_padding must be None or (h, w) ints ≥ 0 and smaller than "
@@ -352,7 +353,7 @@ class Conv2DTranspose(_BaseConv):
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
-                "output_padding": None if self.output_padding is None else list(self.output_padding),
+                "output_padding": self.output_padding and list(self.output_padding),
                 "kernel_initializer": serialize(self.kernel_initializer),
                 "kernel_regularizer": serialize(self.kernel_regularizer)}
 

@@ -36,7 +36,7 @@ class _Pooling(SpatialLayer):
 
     def call(self, x, training=None):
         self.check_input(x.shape)
-        return type(self).op(x, self.pool_size, self.strides, self.padding)
+        return self.op(x, self.pool_size, self.strides, self.padding)
 
     def compute_output_shape(self, input_shape):
         shape = self.check_input(input_shape)
@@ -91,7 +91,7 @@ class _GlobalPooling(SpatialLayer):
 
     def call(self, x, training=None):
         self.check_input(x.shape)
-        return type(self).op(x, keepdims=self.keepdims)
+        return self.op(x, keepdims=self.keepdims)
 
     def compute_output_shape(self, input_shape):
         shape = self.check_input(input_shape)

@@ -39,7 +39,8 @@ class UpSampling2D(SpatialLayer):
         super().__init__(**kwargs)
         self.size = spatial_ints(self, size, "size")
         if interpolation not in ("nearest", "bilinear"):
-            raise self.error(f"interpolation must be 'nearest' or 'bilinear', got {interpolation!r}")
+            raise self.error(f"interpolation must be 'nearest' or 'bilinear', got "
+                             f"{interpolation!r}")
         self.interpolation = interpolation
 
     def call(self, x, training=None):
@@ -51,7 +52,8 @@ class UpSampling2D(SpatialLayer):
         return (n, *(None if a is None else a * f for a, f in zip((h, w), self.size)), c)
 
     def get_config(self):
-        return {**super().get_config(), "size": list(self.size), "interpolation": self.interpolation}
+        return {**super().get_config(), "size": list(self.size),
+                "interpolation": self.interpolation}
 
 
 class ZeroPadding2D(SpatialLayer):
