@@ -6,6 +6,7 @@ and the course's ``Perceptron``.
 from .model import Model
 from .perceptron import Perceptron
 from .sequential import Sequential
+from . import zoo  # noqa: E402
 
 
 def load_model(filepath, custom_objects=None, compile: bool = True):  # noqa: A002 - Keras' name

@@ -43,7 +43,7 @@ def summary(model, line_length: int = 90, print_fn=print) -> None:
     shapes = _output_shapes(model)
 
     def row(name, shape, params):
-        return f" {name:<{widths[0] - 1}}{shape:<{widths[1]}}{params}"
+        return f" {name:<{widths[0] - 2}} {shape:<{widths[1] - 1}} {params}"
 
     lines = [f'Model: "{model.name}"', "_" * line_length,
              row("Layer (type)", "Output Shape", "Param #"), "=" * line_length]

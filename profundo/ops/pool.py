@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from .. import backend as B
 from ..autograd import Function, Tensor
+from ..autograd.tensor import is_grad_needed
 from .conv import LAYOUTS, Windows, as_image, crop_image, pad_image, window_ints, window_padding
 from .reduce import max as reduce_max
 from .reduce import mean as reduce_mean
@@ -36,13 +37,17 @@ class MaxPool(Function):
     ∂L/∂y · [winner = k] to the pixels offset k read, one strided add per offset.
     """
 
-    def forward(self, x, rank=2, pool_size=(2, 2), strides=(2, 2), padding="valid"):
+    def forward(self, x, rank=2, pool_size=(2, 2), strides=(2, 2), padding="valid", track=True):
         self.x_shape = x.shape
         x = as_image(x, rank)
         self.win = Windows(x.shape[1:3], pool_size, strides, (1, 1), padding)
         image = self.win.pad(x, -B.xp.inf)
         (_, first), *rest = self.win.offsets()
         y = image[first].copy()
+        if not track:          # inference: no backward will come, so only the maximum
+            for _, index in rest:
+                B.xp.maximum(y, image[index], out=y)
+            return y[:, 0] if rank == 1 else y
         self.winner = B.xp.zeros(y.shape, B.xp.min_scalar_type(len(rest)))
         for k, index in rest:   # k grows, so the last offset that was better wins: a maximum
             better = image[index] > y           # strictly: an earlier equal value keeps the win
@@ -177,7 +182,7 @@ def max_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
     >>> pf.max_pool2d(pf.randn(2, 5, 5, 3), 2, padding="same").shape
     (2, 3, 3, 3)
     """
-    return MaxPool.apply(x, **_pool_settings(2, pool_size, strides, padding))
+    return MaxPool.apply(x, track=is_grad_needed(x), **_pool_settings(2, pool_size, strides, padding))
 
 
 def max_pool1d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
@@ -186,7 +191,7 @@ def max_pool1d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
     >>> pf.max_pool1d(pf.randn(2, 9, 3), 3).shape
     (2, 3, 3)
     """
-    return MaxPool.apply(x, **_pool_settings(1, pool_size, strides, padding))
+    return MaxPool.apply(x, track=is_grad_needed(x), **_pool_settings(1, pool_size, strides, padding))
 
 
 def avg_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
