@@ -5,14 +5,13 @@ batch 128, Adam(1e-3), ReLU hidden layers, softmax output with cross-entropy. Th
 alternate epochs; the median of ``--repeats`` epochs each is reported with the ratio.
 
 Peak memory: each framework also trains one epoch in a fresh subprocess whose peak resident set
-size (ru_maxrss) is reported — the whole process, interpreter and libraries included.
+size (VmHWM) is reported — the whole process, interpreter, libraries and data included.
 
 Run:  .venv/bin/python bench/mlp_train.py
 """
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
 import subprocess
 import sys
@@ -61,11 +60,11 @@ def torch_epoch():
 
 def peak_rss_mb(framework: str) -> float:
     """Peak RSS of a subprocess that trains one epoch with ``framework``."""
-    code = (f"import resource, sys; sys.path.insert(0, {str(__file__.rsplit('/', 1)[0])!r}); "
+    code = (f"import sys; sys.path.insert(0, {str(__file__.rsplit('/', 1)[0])!r}); "
             f"import mlp_train as m; m.{framework}_epoch()(); "
-            f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            f"print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    return int(out.stdout.split()[-1]) / 1024
+    return int(out.stdout.split()[-1]) / 1024      # VmHWM (kB) of the child alone
 
 
 def main():
