@@ -65,6 +65,11 @@ def _sequence_mask(mask):
     return mask[0] if isinstance(mask, (list, tuple)) else mask
 
 
+def _dropout_mask(shape, dtype, rate) -> Tensor:
+    """Ones through inverted dropout: 0 with probability ``rate``, else 1/(1 − rate)."""
+    return ops.dropout(Tensor._wrap(B.xp.ones(shape, dtype)), rate)
+
+
 class Recurrent(Layer):
     """The shared base of SimpleRNN, LSTM and GRU: weights, checks, dropout, masks, outputs.
 
@@ -74,7 +79,8 @@ class Recurrent(Layer):
     ``recurrent_kernel`` (units, G·units), ``bias`` (G·units,).
 
     ``dropout``: the fraction of input features dropped while training, one mask per sequence
-    (the same features at every step), as Keras does.
+    (the same features at every step), as Keras does. ``recurrent_dropout``: the same for h_{t−1}
+    where it enters the recurrent products, (h_{t−1} ⊙ m) U, one mask per sequence for all gates.
     """
 
     op = staticmethod(ops.simple_rnn)
@@ -93,10 +99,8 @@ class Recurrent(Layer):
             raise ValueError(f"{kind}: units must be a positive int, got {units!r}")
         if not 0 <= dropout < 1:
             raise ValueError(f"{kind}: dropout must be in [0, 1), got {dropout}")
-        if recurrent_dropout != 0:
-            raise ValueError(f"{kind}: recurrent_dropout is not supported yet (the fused recurrent "
-                             f"ops have no mask on h_(t-1)); use dropout= on the inputs or a "
-                             f"Dropout layer between recurrent layers")
+        if not 0 <= recurrent_dropout < 1:
+            raise ValueError(f"{kind}: recurrent_dropout must be in [0, 1), got {recurrent_dropout}")
         self.units, self.use_bias = units, bool(use_bias)
         self.activation = _fused_activation(kind, "activation", activation)
         self.kernel_initializer = kernel_initializer
@@ -162,12 +166,14 @@ class Recurrent(Layer):
         if x.dtype.kind != "f":
             x = x.astype(self.dtype)
         if training and self.dropout:
-            keep = ops.dropout(Tensor._wrap(B.xp.ones((x.shape[0], 1, x.shape[2]), x.dtype)),
-                               self.dropout)
-            x = x * keep
+            x = x * _dropout_mask((x.shape[0], 1, x.shape[2]), x.dtype, self.dropout)
+        recurrent_mask = None
+        if training and self.recurrent_dropout:
+            recurrent_mask = _dropout_mask((x.shape[0], self.units), x.dtype,
+                                           self.recurrent_dropout)
         outputs, *final = self.op(x, self.kernel, self.recurrent_kernel, self.bias, *states,
                                   mask=_sequence_mask(mask), go_backwards=self.go_backwards,
-                                  **self.op_settings())
+                                  recurrent_mask=recurrent_mask, **self.op_settings())
         y = outputs if self.return_sequences else final[0]
         return [y, *final] if self.return_state else y
 

@@ -18,6 +18,11 @@ the output repeats the previous output (zeros before the first real step), as in
 right-padded batch ends in the same states as each sequence run alone. ``go_backwards`` runs the
 sequence from its end and returns the outputs in that (reversed) order, as Keras does.
 
+``recurrent_mask`` (N, u), Keras' ``recurrent_dropout``: a dropout mask on h_{t−1}, already
+scaled by 1/(1 − rate), one per sequence — the same at every step. Every recurrent product sees
+h_{t−1} ⊙ m instead of h_{t−1}: (h_{t−1} ⊙ m) U, one mask for all the gates (as Keras 3 does);
+the rest of the cell (the GRU's z ⊙ h_{t−1}) uses h_{t−1} itself.
+
 >>> x = pf.randn(8, 20, 5)                                  # 8 sequences, 20 steps, 5 features
 >>> kernel, rec, bias = pf.randn(5, 4 * 16), pf.randn(16, 4 * 16), pf.zeros(4 * 16)
 >>> outputs, h, c = pf.lstm(x, kernel, rec, bias)
@@ -97,9 +102,9 @@ class _Recurrence(Function):
     state_names = ("h0",)
 
     def forward(self, x, kernel, recurrent_kernel, bias, *initial, mask=None, go_backwards=False,
-                activation="tanh", recurrent_activation="sigmoid"):
+                activation="tanh", recurrent_activation="sigmoid", recurrent_mask=None):
         xp = B.xp
-        self.check(x, kernel, recurrent_kernel, bias, initial, mask)
+        self.check(x, kernel, recurrent_kernel, bias, initial, mask, recurrent_mask)
         n, steps, _ = x.shape
         u = self.units = recurrent_kernel.shape[0]
         self.kernel, self.recurrent_kernel = kernel, recurrent_kernel
@@ -113,6 +118,7 @@ class _Recurrence(Function):
         xw = (self.xs.reshape(steps * n, -1) @ kernel).reshape(steps, n, -1)   # x_t W, all t
         if b_in is not None:
             xw += b_in
+        self.rmask = None if recurrent_mask is None else recurrent_mask.astype(xw.dtype)
         self.mask = self.started = None
         if mask is not None:
             mask = (mask[:, ::-1] if go_backwards else mask).T.astype(bool)[..., None]  # (T, N, 1)
@@ -165,10 +171,15 @@ class _Recurrence(Function):
         drec, dbias = self.recurrent_grads()
         return (dx, dkernel, drec, dbias, *d)
 
+    def masked(self, h):
+        """h ⊙ m, what the recurrent products see of h (h itself without ``recurrent_mask``);
+        also ∂L/∂h from ∂L/∂(h ⊙ m), and works on the stacked states (T, N, u)."""
+        return h if self.rmask is None else h * self.rmask
+
     def recurrent_grads(self):
-        """∂L/∂U = Σₜ h_{t−1}ᵀ ∂L/∂a_t and ∂L/∂b = Σₜ ∂L/∂a_t, one product over all steps."""
+        """∂L/∂U = Σₜ (h_{t−1} ⊙ m)ᵀ ∂L/∂a_t and ∂L/∂b = Σₜ ∂L/∂a_t, one product over all steps."""
         dxw = self.dxw.reshape(-1, self.dxw.shape[-1])
-        h_prev = self.states[0][:-1].reshape(-1, self.units)
+        h_prev = self.masked(self.states[0][:-1]).reshape(-1, self.units)
         return (h_prev.T @ dxw if self.needs_grad(2) else None,
                 dxw.sum(axis=0) if self.needs_grad(3) else None)
 
@@ -179,7 +190,7 @@ class _Recurrence(Function):
         """(bias added to x_t W, bias added to h_{t−1} U); only the GRU has the second."""
         return bias, None
 
-    def check(self, x, kernel, recurrent_kernel, bias, initial, mask):
+    def check(self, x, kernel, recurrent_kernel, bias, initial, mask, recurrent_mask):
         name, g = type(self).__name__, self.gates
         if x.ndim != 3:
             raise ValueError(f"x must be (batch, time, features), got shape {x.shape}")
@@ -203,6 +214,9 @@ class _Recurrence(Function):
                 raise ValueError(f"{what} must be (batch, units) = {(n, u)}, got shape {s.shape}")
         if mask is not None and mask.shape != (n, steps):
             raise ValueError(f"mask must be (batch, time) = {(n, steps)}, got shape {mask.shape}")
+        if recurrent_mask is not None and recurrent_mask.shape != (n, u):
+            raise ValueError(f"recurrent_mask must be (batch, units) = {(n, u)}, got shape "
+                             f"{recurrent_mask.shape}")
 
 
 class SimpleRNN(_Recurrence):
@@ -213,14 +227,14 @@ class SimpleRNN(_Recurrence):
     """
 
     def step(self, t, xw, h):
-        a = h @ self.recurrent_kernel
+        a = self.masked(h) @ self.recurrent_kernel
         a += xw
         return (self.act(a),)
 
     def step_back(self, t, dh):
         da = self.dxw[t]
         da[...] = self.act_grad(self.states[0][t + 1], dh)
-        return (da @ self.recurrent_kernel.T,)
+        return (self.masked(da @ self.recurrent_kernel.T),)
 
 
 class LSTM(_Recurrence):
@@ -241,7 +255,7 @@ class LSTM(_Recurrence):
 
     def step(self, t, xw, h, c):
         u = self.units
-        z = h @ self.recurrent_kernel                     # (N, 4u), becomes i, f, c̃, o in place
+        z = self.masked(h) @ self.recurrent_kernel        # (N, 4u), becomes i, f, c̃, o in place
         z += xw
         self.gate(z[:, :2 * u])
         self.act(z[:, 2 * u:3 * u])
@@ -262,7 +276,7 @@ class LSTM(_Recurrence):
         da[:, u:2 * u] = self.gate_grad(f, dc * self.states[1][t])
         da[:, 2 * u:3 * u] = self.act_grad(g, dc * i)
         da[:, 3 * u:] = self.gate_grad(o, dh * tanh_c)
-        return da @ self.recurrent_kernel.T, dc * f
+        return self.masked(da @ self.recurrent_kernel.T), dc * f
 
 
 class GRU(_Recurrence):
@@ -289,7 +303,7 @@ class GRU(_Recurrence):
 
     def step(self, t, xw, h):
         u = self.units
-        hu = h @ self.recurrent_kernel
+        hu = self.masked(h) @ self.recurrent_kernel
         if self.b_rec is not None:
             hu += self.b_rec
         zr = xw[:, :2 * u] + hu[:, :2 * u]
@@ -316,12 +330,12 @@ class GRU(_Recurrence):
         da[:, 2 * u:] = da_h
         dhu[:, :2 * u] = da[:, :2 * u]
         dhu[:, 2 * u:] = da_h * r
-        return (dh * z + dhu @ self.recurrent_kernel.T,)
+        return (dh * z + self.masked(dhu @ self.recurrent_kernel.T),)
 
     def recurrent_grads(self):
-        """∂L/∂U = Σₜ h_{t−1}ᵀ ∂L/∂(h_{t−1} U);  ∂L/∂b = [Σₜ ∂L/∂xw_t, Σₜ ∂L/∂(h_{t−1} U)]."""
+        """∂L/∂U = Σₜ (h_{t−1} ⊙ m)ᵀ ∂L/∂(h_{t−1} U);  ∂L/∂b = [Σₜ ∂L/∂xw_t, Σₜ ∂L/∂(h_{t−1} U)]."""
         dhu = self.dhu.reshape(-1, 3 * self.units)
-        h_prev = self.states[0][:-1].reshape(-1, self.units)
+        h_prev = self.masked(self.states[0][:-1]).reshape(-1, self.units)
         dbias = None
         if self.needs_grad(3):
             dbias = B.xp.stack([self.dxw.reshape(dhu.shape).sum(axis=0), dhu.sum(axis=0)])
@@ -339,18 +353,20 @@ class GRUResetBefore(_Recurrence):
         ∂L/∂a_h = ∂L/∂h_t ⊙ (1 − z) ⊙ tanh′,   ∂L/∂(r ⊙ h_{t−1}) = ∂L/∂a_h U_hᵀ =: q,
         ∂L/∂r = q ⊙ h_{t−1},   ∂L/∂z = ∂L/∂h_t ⊙ (h_{t−1} − h̃),
         ∂L/∂h_{t−1} = ∂L/∂h_t ⊙ z + q ⊙ r + ∂L/∂[a_z, a_r] U_zrᵀ
-    Two products per step: the second waits for r.
+    Two products per step: the second waits for r. With ``recurrent_mask`` m both products see
+    h_{t−1} ⊙ m (r ⊙ h_{t−1} ⊙ m for U_h), and their gradients to h_{t−1} are multiplied by m.
     """
 
     gates, gate_names = 3, "z, r, h"
 
     def step(self, t, xw, h):
         u, rec = self.units, self.recurrent_kernel
-        zr = h @ rec[:, :2 * u]
+        hm = self.masked(h)
+        zr = hm @ rec[:, :2 * u]
         zr += xw[:, :2 * u]
         self.gate(zr)
         z, r = zr[:, :u], zr[:, u:]
-        rh = r * h
+        rh = r * hm
         candidate = rh @ rec[:, 2 * u:]
         candidate += xw[:, 2 * u:]
         self.act(candidate)
@@ -366,8 +382,8 @@ class GRUResetBefore(_Recurrence):
         da[:, 2 * u:] = self.act_grad(candidate, dh * (1 - z))
         q = da[:, 2 * u:] @ rec[:, 2 * u:].T
         da[:, :u] = self.gate_grad(z, dh * (h - candidate))
-        da[:, u:2 * u] = self.gate_grad(r, q * h)
-        return (dh * z + q * r + da[:, :2 * u] @ rec[:, :2 * u].T,)
+        da[:, u:2 * u] = self.gate_grad(r, q * self.masked(h))
+        return (dh * z + self.masked(q * r + da[:, :2 * u] @ rec[:, :2 * u].T),)
 
     def recurrent_grads(self):
         """∂L/∂U_zr = Σₜ h_{t−1}ᵀ ∂L/∂a_zr,  ∂L/∂U_h = Σₜ (r ⊙ h_{t−1})ᵀ ∂L/∂a_h,
@@ -376,7 +392,7 @@ class GRUResetBefore(_Recurrence):
         dxw = self.dxw.reshape(-1, 3 * u)
         drec = None
         if self.needs_grad(2):
-            h_prev = self.states[0][:-1].reshape(-1, u)
+            h_prev = self.masked(self.states[0][:-1]).reshape(-1, u)
             rh = xp.stack([s[2] for s in self.saved]).reshape(-1, u)
             drec = xp.concatenate([h_prev.T @ dxw[:, :2 * u], rh.T @ dxw[:, 2 * u:]], axis=1)
         return drec, (dxw.sum(axis=0) if self.needs_grad(3) else None)
@@ -395,10 +411,12 @@ class _Piece(Function):
         return g
 
 
-def _run(op, x, kernel, recurrent_kernel, bias, initial, mask, **settings):
+def _run(op, x, kernel, recurrent_kernel, bias, initial, mask, recurrent_mask, **settings):
     """Run ``op`` and cut its packed result into (outputs, *final states)."""
     mask = None if mask is None else as_array(mask)
-    packed = op.apply(x, kernel, recurrent_kernel, bias, *initial, mask=mask, **settings)
+    recurrent_mask = None if recurrent_mask is None else as_array(recurrent_mask)
+    packed = op.apply(x, kernel, recurrent_kernel, bias, *initial, mask=mask,
+                      recurrent_mask=recurrent_mask, **settings)
     steps = packed.shape[1] - len(initial)
     return (_Piece.apply(packed, index=slice(0, steps)),
             *(_Piece.apply(packed, index=steps + k) for k in range(len(initial))))
@@ -406,24 +424,25 @@ def _run(op, x, kernel, recurrent_kernel, bias, initial, mask, **settings):
 
 # --- the public functions ------------------------------------------------------------------------
 def simple_rnn(x, kernel, recurrent_kernel, bias, h0=None, activation="tanh", go_backwards=False,
-               mask=None) -> tuple[Tensor, Tensor]:
+               mask=None, recurrent_mask=None) -> tuple[Tensor, Tensor]:
     """The simple (Elman) RNN over a sequence: h_t = f(x_t W + h_{t−1} U + b).
 
     x (N, T, in); kernel W (in, u); recurrent_kernel U (u, u); bias b (u,) or None; h0 (N, u),
     zeros when None; activation f: "tanh", "relu", "sigmoid", "hard_sigmoid" or "linear".
-    Returns (outputs (N, T, u), h_T (N, u)). See the module's docstring for ``mask`` and
-    ``go_backwards``.
+    Returns (outputs (N, T, u), h_T (N, u)). See the module's docstring for ``mask``,
+    ``go_backwards`` and ``recurrent_mask`` (N, u): h_{t−1} U becomes (h_{t−1} ⊙ m) U.
 
     >>> outputs, h = pf.simple_rnn(pf.randn(2, 7, 3), pf.randn(3, 4), pf.randn(4, 4), pf.zeros(4))
     >>> outputs.shape, h.shape
     ((2, 7, 4), (2, 4))
     """
-    return _run(SimpleRNN, x, kernel, recurrent_kernel, bias, (h0,), mask,
+    return _run(SimpleRNN, x, kernel, recurrent_kernel, bias, (h0,), mask, recurrent_mask,
                 go_backwards=go_backwards, activation=activation)
 
 
 def lstm(x, kernel, recurrent_kernel, bias, h0=None, c0=None, go_backwards=False, mask=None,
-         activation="tanh", recurrent_activation="sigmoid") -> tuple[Tensor, Tensor, Tensor]:
+         activation="tanh", recurrent_activation="sigmoid",
+         recurrent_mask=None) -> tuple[Tensor, Tensor, Tensor]:
     """The LSTM over a sequence, gates in Keras' order i, f, c, o:
 
         [i, f, c̃, o] = [σ, σ, tanh, σ](x_t W + h_{t−1} U + b)
@@ -431,18 +450,21 @@ def lstm(x, kernel, recurrent_kernel, bias, h0=None, c0=None, go_backwards=False
 
     x (N, T, in); kernel W (in, 4u); recurrent_kernel U (u, 4u); bias b (4u,) or None;
     h0, c0 (N, u), zeros when None. σ is ``recurrent_activation``, tanh is ``activation``.
-    Returns (outputs (N, T, u), h_T (N, u), c_T (N, u)).
+    ``recurrent_mask`` m (N, u): h_{t−1} U becomes (h_{t−1} ⊙ m) U, one mask for all four gates
+    (as Keras 3's LSTM). Returns (outputs (N, T, u), h_T (N, u), c_T (N, u)).
 
     >>> outputs, h, c = pf.lstm(pf.randn(2, 7, 3), pf.randn(3, 16), pf.randn(4, 16), pf.zeros(16))
     >>> c.shape
     (2, 4)
     """
-    return _run(LSTM, x, kernel, recurrent_kernel, bias, (h0, c0), mask, go_backwards=go_backwards,
+    return _run(LSTM, x, kernel, recurrent_kernel, bias, (h0, c0), mask, recurrent_mask,
+                go_backwards=go_backwards,
                 activation=activation, recurrent_activation=recurrent_activation)
 
 
 def gru(x, kernel, recurrent_kernel, bias, h0=None, go_backwards=False, mask=None, reset_after=True,
-        activation="tanh", recurrent_activation="sigmoid") -> tuple[Tensor, Tensor]:
+        activation="tanh", recurrent_activation="sigmoid",
+        recurrent_mask=None) -> tuple[Tensor, Tensor]:
     """The GRU over a sequence, gates in Keras' order z, r, h:
 
         z = σ(x_z + u_z),  r = σ(x_r + u_r),  h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃
@@ -452,12 +474,13 @@ def gru(x, kernel, recurrent_kernel, bias, h0=None, go_backwards=False, mask=Non
     where [x_z, x_r, x_h] = x_t W + b_in and [u_z, u_r, u_h] = h_{t−1} U + b_rec.
     x (N, T, in); kernel W (in, 3u); recurrent_kernel U (u, 3u); bias as above, or None; h0 (N, u).
     PyTorch's GRU is the reset_after form with gates r, z, n and h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}:
-    the same z. Returns (outputs (N, T, u), h_T (N, u)).
+    the same z. ``recurrent_mask`` m (N, u): every recurrent product sees h_{t−1} ⊙ m (one mask for
+    all gates), while z ⊙ h_{t−1} keeps h_{t−1}. Returns (outputs (N, T, u), h_T (N, u)).
 
     >>> outputs, h = pf.gru(pf.randn(2, 7, 3), pf.randn(3, 12), pf.randn(4, 12), pf.zeros(2, 12))
     >>> h.shape
     (2, 4)
     """
     return _run(GRU if reset_after else GRUResetBefore, x, kernel, recurrent_kernel, bias, (h0,),
-                mask, go_backwards=go_backwards, activation=activation,
+                mask, recurrent_mask, go_backwards=go_backwards, activation=activation,
                 recurrent_activation=recurrent_activation)

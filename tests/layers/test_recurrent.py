@@ -284,6 +284,25 @@ def test_input_dropout_uses_one_mask_per_sequence_and_only_in_training():
     assert np.array_equal(np.any(to_numpy(x.grad) == 0, axis=1), dropped)   # at every step alike
 
 
+@pytest.mark.parametrize("make", [lambda **kw: SimpleRNN(4, **kw), lambda **kw: LSTM(4, **kw),
+                                  lambda **kw: GRU(4, **kw),
+                                  lambda **kw: GRU(4, reset_after=False, **kw)])
+def test_recurrent_dropout_only_in_training_and_reproducible_under_manual_seed(make):
+    x = pf.randn(3, 5, 2)
+    layer, plain = make(recurrent_dropout=0.5, return_sequences=True), make(return_sequences=True)
+    layer(x)
+    plain(x)
+    plain.set_weights(layer.get_weights())
+    assert_close(layer(x), plain(x))                                 # inference: the identity
+    assert_close(layer(x, training=False), plain(x))
+    pf.manual_seed(7)
+    first = to_numpy(layer(x, training=True))
+    pf.manual_seed(7)
+    assert_close(layer(x, training=True), first)                     # same seed, same masks
+    assert not np.allclose(first, to_numpy(plain(x)))
+    assert_close(first[:, 0], plain(x)[:, 0])       # h_0 = 0: the first step has nothing to drop
+
+
 def test_regularizers_and_training_in_a_model():
     model = pf.Sequential([layers.Input((5, 3)), GRU(4, kernel_regularizer="l2",
                                                      recurrent_regularizer="l2"), layers.Dense(1)])
@@ -326,13 +345,15 @@ def test_sequential_recurrent_model_saves_and_loads(tmp_path):
 @pytest.mark.parametrize("layer", [
     SimpleRNN(3, activation="relu", go_backwards=True, name="r"),
     LSTM(3, return_sequences=True, return_state=True, unit_forget_bias=False, dropout=0.25,
-         recurrent_activation="hard_sigmoid", kernel_regularizer="l2"),
+         recurrent_dropout=0.125, recurrent_activation="hard_sigmoid", kernel_regularizer="l2"),
     GRU(3, reset_after=False, use_bias=False, recurrent_initializer="glorot_uniform"),
     Bidirectional(LSTM(3, return_sequences=True), merge_mode="mul"),
     Bidirectional(GRU(3), merge_mode=None),
 ])
 def test_config_round_trip(layer):
     config = json.loads(json.dumps(serialize_layer(layer)))
+    if getattr(layer, "dropout", 0):
+        assert config["config"]["recurrent_dropout"] == 0.125
     clone = deserialize_layer(config)
     assert type(clone) is type(layer) and serialize_layer(clone) == config
     x = np.random.randn(2, 4, 3).astype(np.float32)
@@ -371,8 +392,8 @@ def test_clear_errors():
         LSTM(4)(x, initial_state=[pf.zeros(2, 4)])
     with pytest.raises(ValueError, match="activation must be one of tanh.*got 'softmax'"):
         SimpleRNN(4, activation="softmax")
-    with pytest.raises(ValueError, match="recurrent_dropout is not supported"):
-        LSTM(4, recurrent_dropout=0.2)
+    with pytest.raises(ValueError, match=r"LSTM: recurrent_dropout must be in \[0, 1\), got 1"):
+        LSTM(4, recurrent_dropout=1.0)
     with pytest.raises(ValueError, match="units must be a positive int"):
         GRU(0)
     with pytest.raises(ValueError, match=r"dropout must be in \[0, 1\)"):

@@ -88,6 +88,44 @@ def test_gradcheck_without_bias_and_from_the_final_state_alone(cell):
                  [np.random.randn(2, 3, 3), kernel, rec])
 
 
+# --- recurrent_mask (recurrent dropout) ---------------------------------------------------------
+RMASK = np.array([[2.0, 0.0], [1.25, 2.0]])   # (batch, units): a dropped unit, scaled survivors
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("go_backwards,mask", [(False, None), (True, MASK)])
+def test_gradcheck_with_recurrent_mask(cell, go_backwards, mask):
+    states = [np.random.randn(2, 2) for _ in range(CELLS[cell][2])]
+
+    def f(x, kernel, rec, bias, *states):
+        return projection(*run(cell, x, kernel, rec, bias, states, go_backwards=go_backwards,
+                               mask=mask, recurrent_mask=RMASK))
+
+    pf.gradcheck(f, [np.random.randn(2, 3, 3), *weights(cell, 3, 2), *states])
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_recurrent_mask_is_each_sequence_run_with_its_recurrent_kernel_rows_scaled(cell):
+    """(h ⊙ m) U = h (diag(m) U): sequence n alone, with U's rows scaled by m_n, is the reference
+    for outputs, states and ∂L/∂x; and ∂L/∂U = Σₙ diag(m_n) ∂L/∂(diag(m_n) U)."""
+    x, (kernel, rec, bias) = np.random.randn(2, 4, 3), weights(cell, 3, 2)
+    f64 = dict(dtype=np.float64, requires_grad=True)
+    xt, rt = pf.tensor(x, **f64), pf.tensor(rec, **f64)
+    results = run(cell, xt, kernel, rt, bias, recurrent_mask=RMASK)
+    projection(*results).backward()
+    drec = np.zeros_like(rec)
+    for n, m in enumerate(RMASK):
+        xn, rn = pf.tensor(x[n:n + 1], **f64), pf.tensor(m[:, None] * rec, **f64)
+        alone = run(cell, xn, kernel, rn, bias)
+        for ours, ref in zip(results, alone):
+            assert_close(ours[n:n + 1], ref, rtol=1e-10, atol=1e-12)
+        vs = [np.random.RandomState(1).randn(*r.shape)[n:n + 1] for r in results]
+        sum((r * v).sum() for r, v in zip(alone, vs)).backward()
+        assert_close(xt.grad[n:n + 1], xn.grad, rtol=1e-10, atol=1e-12)
+        drec += m[:, None] * to_numpy(rn.grad)
+    assert_close(rt.grad, drec, rtol=1e-10, atol=1e-12)
+
+
 # --- parity with PyTorch -------------------------------------------------------------------------
 def swap_zr(w):
     """Keras' GRU gate blocks z, r, h ↔ PyTorch's r, z, n (the swap is its own inverse)."""
@@ -262,6 +300,8 @@ ERRORS = [  # (call with the LSTM weights k, r, b of 3 features and 2 units, exp
      r"c0 must be \(batch, units\) = \(2, 2\), got shape \(3, 2\)"),
     (lambda k, r, b: pf.lstm(X, k, r, b, mask=np.ones((2, 4))),
      r"mask must be \(batch, time\) = \(2, 3\)"),
+    (lambda k, r, b: pf.lstm(X, k, r, b, recurrent_mask=np.ones((2, 3))),
+     r"recurrent_mask must be \(batch, units\) = \(2, 2\), got shape \(2, 3\)"),
     (lambda k, r, b: pf.lstm(X, k, r, b, activation="swish"),
      r"activation must be one of 'tanh', .*; got 'swish'"),
     (lambda k, r, b: pf.gru(X, k[:, :6], r[:, :6], b[:6]),
