@@ -53,12 +53,8 @@ class LearningRateSchedule:
 
 
 @dataclasses.dataclass
-class ExponentialDecay(LearningRateSchedule):
-    """lr(t) = initial_learning_rate · decay_rateᵖ,  p = t / decay_steps  (⌊t / decay_steps⌋ if staircase).
-
-    >>> ExponentialDecay(0.1, decay_steps=100, decay_rate=0.5)(200)
-    0.025
-    """
+class _DecayOverSteps(LearningRateSchedule):
+    """What ExponentialDecay and InverseTimeDecay share: progress p = t / decay_steps."""
     initial_learning_rate: float
     decay_steps: int
     decay_rate: float
@@ -67,11 +63,22 @@ class ExponentialDecay(LearningRateSchedule):
     def __post_init__(self):
         self._require(self.decay_steps > 0, f"decay_steps must be positive, got {self.decay_steps}")
 
-    def __call__(self, step) -> float:
+    def progress(self, step) -> float:
+        """p = t / decay_steps, floored when ``staircase``."""
         p = float(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate * self.decay_rate ** p
+        return math.floor(p) if self.staircase else p
+
+
+@dataclasses.dataclass
+class ExponentialDecay(_DecayOverSteps):
+    """lr(t) = initial_learning_rate · decay_rateᵖ,  p = t / decay_steps  (⌊t / decay_steps⌋ if staircase).
+
+    >>> ExponentialDecay(0.1, decay_steps=100, decay_rate=0.5)(200)
+    0.025
+    """
+
+    def __call__(self, step) -> float:
+        return self.initial_learning_rate * self.decay_rate ** self.progress(step)
 
 
 @dataclasses.dataclass
@@ -99,25 +106,15 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
 
 @dataclasses.dataclass
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_DecayOverSteps):
     """lr(t) = initial_learning_rate / (1 + decay_rate · p),  p = t / decay_steps  (floored if staircase).
 
     >>> InverseTimeDecay(0.1, decay_steps=10, decay_rate=1.0)(30)
     0.025
     """
-    initial_learning_rate: float
-    decay_steps: int
-    decay_rate: float
-    staircase: bool = False
-
-    def __post_init__(self):
-        self._require(self.decay_steps > 0, f"decay_steps must be positive, got {self.decay_steps}")
 
     def __call__(self, step) -> float:
-        p = float(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate / (1 + self.decay_rate * p)
+        return self.initial_learning_rate / (1 + self.decay_rate * self.progress(step))
 
 
 @dataclasses.dataclass
