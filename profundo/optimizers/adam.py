@@ -57,10 +57,11 @@ class Adam(_AdamLike):
         xp, t = B.xp, self.iterations + 1
         m, v = slots["m"], slots["v"]
         ema_(m, grad, self.beta_1)                              # m ← β₁m + (1 − β₁)g
-        ema_(v, grad * grad, self.beta_2)                       # v ← β₂v + (1 − β₂)g²
+        step = xp.multiply(grad, grad)                          # the one temporary array
+        ema_(v, step, self.beta_2)                              # v ← β₂v + (1 − β₂)g²
         if self.amsgrad:
             v = xp.maximum(slots["v_max"], v, out=slots["v_max"])   # v̂ ← max(v̂, v)
-        step = xp.sqrt(v)
+        xp.sqrt(v, out=step)
         step += self.epsilon
         xp.divide(m, step, out=step)                            # m / (√v + ε)
         step *= lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)

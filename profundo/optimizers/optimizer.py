@@ -243,6 +243,8 @@ def _shrink(grad, norm: float, max_norm: float):
 
 
 def ema_(average, value, decay: float) -> None:
-    """Exponential moving average, in place: average ← decay·average + (1 − decay)·value."""
+    """Exponential moving average, in place: average ← decay·average + (1 − decay)·value,
+    computed as value + decay·(average − value): three passes, no temporary array."""
+    average -= value
     average *= decay
-    average += (1 - decay) * value
+    average += value
