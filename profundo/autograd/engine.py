@@ -63,13 +63,19 @@ def backward(root: Tensor, gradient=None, retain_graph: bool = False) -> None:
             )
     check = debug_enabled()
     grads = {id(root): gradient}
+    stored = {id(gradient)}   # arrays not to hand out as a leaf's .grad: the caller's, and given ones
     for t in reversed(topological_order([root], _inputs_needing_grad)):
         g = grads.pop(id(t), None)
         if g is None:
             continue
         fn = t._fn
-        if fn is None or t._retain:   # a copy: g may be shared with other tensors, or a view
-            t.grad = g.copy() if t.grad is None else t.grad + g
+        if fn is None or t._retain:   # a private array: copy g if it is a view or already given
+            if t.grad is not None:
+                t.grad = t.grad + g
+            else:
+                shared = id(g) in stored or getattr(g, "base", None) is not None
+                t.grad = g.copy() if shared else g
+                stored.add(id(t.grad))
         if fn is None:
             continue
         if "released" in fn.__dict__:

@@ -261,7 +261,7 @@ def _as_list(value, n):
     return list(value)
 
 
-def _total_loss(model, compiled, y, y_pred, sample_weight):
+def _total_loss(model, compiled, y, y_pred, sample_weight, regularize=True):
     """Σₖ wₖ lossₖ(yₖ, ŷₖ) over the outputs, plus the weights' regularization penalties."""
     n = len(compiled.output_names)
     if isinstance(y, dict):
@@ -273,7 +273,7 @@ def _total_loss(model, compiled, y, y_pred, sample_weight):
             else loss_fn(yt, yp)
         term = term * weight if weight != 1.0 else term
         total = term if total is None else total + term
-    reg = model.regularization_loss()
+    reg = model.regularization_loss() if regularize else None
     return (total if reg is None else total + reg), ys, preds
 
 
@@ -286,13 +286,16 @@ def _update_metrics(compiled, loss_value, ys, preds, sample_weight, batch_n):
                        sample_weight=sample_weight)
 
 
-def train_step(model, x, y, sample_weight=None):
-    """Forward, loss, backward, update on one batch; returns the batch loss (a float)."""
+def train_step(model, x, y, sample_weight=None, params=None, regularize=True):
+    """Forward, loss, backward, update on one batch; returns the batch loss (a float).
+
+    ``params`` (the trainable weights) and ``regularize`` (whether any weight has a penalty) may
+    be given by a caller that looked them up once for many steps, as ``fit`` does each epoch."""
     compiled = model.compiled
-    params = model.trainable_weights
+    params = model.trainable_weights if params is None else params
     with learning_phase(True):
         y_pred = model(x, training=True)
-    loss, ys, preds = _total_loss(model, compiled, y, y_pred, sample_weight)
+    loss, ys, preds = _total_loss(model, compiled, y, y_pred, sample_weight, regularize)
     value = float(loss.item())
     if not math.isfinite(value):
         return value
@@ -337,9 +340,12 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
     for epoch in range(initial_epoch, epochs):
         compiled.reset()
         cbs.on_epoch_begin(epoch)
+        params = model.trainable_weights          # looked up once an epoch, not once a batch
+        with no_grad():
+            regularize = model.regularization_loss() is not None
         for step, (xb, yb, swb) in enumerate(train):
             cbs.on_train_batch_begin(step)
-            value = train_step(model, xb, yb, swb)
+            value = train_step(model, xb, yb, swb, params, regularize)
             if not math.isfinite(value):
                 model.stop_training = True
                 warnings.warn(f"{model.name}: the loss became {value} at epoch {epoch + 1}, batch "
