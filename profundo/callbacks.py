@@ -107,8 +107,10 @@ class ProgbarLogger(Callback):
             from tqdm import tqdm
 
             print(f"Epoch {epoch + 1}/{self.params['epochs']}", flush=True)
+            # a terminal that reports no size (0 × 0) would hide the bar: assume 100 × 24 there
+            size = shutil.get_terminal_size((100, 24))
             self.bar = tqdm(total=self.params.get("steps"), file=sys.stdout, ascii=".=",
-                            unit="step", dynamic_ncols=True, mininterval=0.2,
+                            unit="step", ncols=size.columns, nrows=size.lines, mininterval=0.2,
                             bar_format="{n_fmt}/{total_fmt} [{bar:30}] {elapsed}<{remaining} "
                                        "{rate_fmt}{postfix}")
 
@@ -120,9 +122,10 @@ class ProgbarLogger(Callback):
     def on_epoch_end(self, epoch, logs=None):
         seconds = time.perf_counter() - self.start
         if self.bar is not None:
-            self.bar.set_postfix_str(_format_logs(logs or {}), refresh=False)
-            self.bar.close()
+            self.bar.set_postfix_str("", refresh=False)
+            self.bar.close()       # the bar's line keeps counts and time; then every number:
             self.bar = None
+            print(f"  {_format_logs(logs or {})}", flush=True)
         elif self.verbose == 2:
             print(f"Epoch {epoch + 1}/{self.params['epochs']} - {seconds:.1f}s - "
                   f"{_format_logs(logs or {})}", flush=True)
