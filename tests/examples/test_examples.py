@@ -24,6 +24,14 @@ def mirror(monkeypatch, tmp_path):
     monkeypatch.setenv("PROFUNDO_HOME", str(tmp_path / "home"))
 
 
+def test_tensor_mlp_example_learns_the_spirals(capsys):
+    loss, accuracy = example("tensor_mlp").train(steps=1200, report_every=400)
+    out = capsys.readouterr().out
+    first_loss = float(out.splitlines()[0].split("loss")[1].split()[0])
+    assert loss < first_loss / 3
+    assert accuracy > 0.85
+
+
 def test_seq2seq_reverse_learns_something():
     digits, _ = example("seq2seq_reverse").main(epochs=2, n_train=2000, verbose=0)
     assert digits > 0.2                      # chance is 0.1
