@@ -1,7 +1,12 @@
+import os
+
 import numpy as np
 import pytest
 
 import profundo as pf
+
+# Keras, where the tests compare with it, runs on PyTorch (installed for the parity tests), never TensorFlow
+os.environ.setdefault("KERAS_BACKEND", "torch")
 
 
 @pytest.fixture(autouse=True)
