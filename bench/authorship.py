@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 
 import profundo as pf
 from profundo.datasets import text_tasks
-from profundo.text import TextVectorization
+from profundo.layers import TextVectorization
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "authorship_lstm.py"
 

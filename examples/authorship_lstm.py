@@ -20,7 +20,7 @@ import numpy as np
 import profundo as pf
 from profundo import layers, optimizers
 from profundo.datasets import text_tasks
-from profundo.text import TextVectorization
+from profundo.layers import TextVectorization
 
 
 def build_model(vocabulary_size, length=64, embedding_dim=64, units=64):

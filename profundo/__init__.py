@@ -6,7 +6,7 @@ the layers, losses and optimizers of modern deep learning, and Keras-style model
 >>> x = pf.tensor([[1.0, 2.0]], requires_grad=True)
 >>> (x * x).sum().backward()
 """
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: F401
 
 from . import backend
 from .backend import (get_backend, get_default_dtype, manual_seed, set_backend, set_default_dtype,
@@ -21,4 +21,3 @@ from . import callbacks, models  # noqa: E402
 from .models import Model, Perceptron, Sequential  # noqa: E402
 from . import data, datasets  # noqa: E402
 from . import io  # noqa: E402
-from . import text  # noqa: E402

@@ -10,6 +10,7 @@ from .encoding import to_categorical
 from .loader import DataLoader
 from .scaling import Normalizer, Standardizer
 from .split import train_test_split
+from . import text  # noqa: E402  (pad_sequences, CharVocabulary, windows, passages, ...)
 
 __all__ = ["Dataset", "DataLoader", "train_test_split", "to_categorical", "Standardizer",
            "Normalizer"]

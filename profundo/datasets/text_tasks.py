@@ -3,7 +3,7 @@
 >>> (x_train, y_train), (x_test, y_test) = text_tasks.authorship()      # passages, 0/1 labels
 >>> vocab, (x_train, y_train), (x_val, y_val) = text_tasks.shakespeare_chars(length=100)
 
-Held-out examples are chosen by position (``profundo.text.split_by_position``): whole blocks
+Held-out examples are chosen by position (``profundo.data.text.split_by_position``): whole blocks
 of neighbouring examples, spread over each text, so that no test passage overlaps or sits
 inside the same scene as a training one.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy
 
-from ..text import CharVocabulary, passages, split_by_position, windows
+from ..data.text import CharVocabulary, passages, split_by_position, windows
 from . import milton, shakespeare
 
 __all__ = ["AUTHORS", "authorship", "shakespeare_chars"]

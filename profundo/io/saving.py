@@ -27,7 +27,7 @@ from safetensors import SafetensorError
 from safetensors.numpy import load as st_load
 from safetensors.numpy import save as st_save
 
-from .. import __version__
+from .._version import __version__
 from .. import backend as B
 from .. import losses, optimizers
 from ..files import atomic_write

@@ -19,4 +19,4 @@ from .registry import deserialize_layer as deserialize, serialize_layer as seria
 from .reshaping import *  # noqa: F401,F403
 from .sequence import *  # noqa: F401,F403
 from .symbolic import SymbolicTensor
-from ..text import TextVectorization  # noqa: F401,E402  (Keras: layers.TextVectorization)
+from .text_vectorization import TextVectorization  # noqa: F401,E402  (Keras: layers.TextVectorization)

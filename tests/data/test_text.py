@@ -12,8 +12,8 @@ from profundo.layers.embedding import Embedding
 from profundo.layers.recurrent import LSTM
 from profundo.layers.registry import deserialize_layer, serialize_layer
 from profundo.testing import assert_close, to_numpy
-from profundo.text import (CharVocabulary, TextVectorization, pad_sequences, passages,
-                           split_by_position, windows)
+from profundo.data.text import CharVocabulary, pad_sequences, passages, split_by_position, windows
+from profundo.layers import TextVectorization
 
 TEXTS = ["To be, or not to be: that is the question.", "Whether 'tis nobler in the mind",
          "to suffer the slings and arrows"]
