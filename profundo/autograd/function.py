@@ -14,10 +14,16 @@ An op subclasses ``Function`` and writes two methods over plain arrays::
     def exp(x):
         return Exp.apply(x)
 
-``apply`` unwraps the inputs (tensors, arrays, scalars: positional; settings such as ``axis``: keywords), runs ``forward`` and, when a gradient is wanted, links the result to
-this function so that ``backward()`` can walk the graph later. ``backward`` returns one gradient per
-input (a tuple for several, ``None`` where an input needs none); gradients over broadcast
-dimensions are summed back to each input's shape by the engine, so ops never do it themselves.
+``apply`` unwraps the inputs (tensors, arrays, scalars: positional; settings such as ``axis``:
+keywords), runs ``forward`` and, when a gradient is wanted, links the result to this function so
+that ``backward()`` can walk the graph later. ``backward`` returns one gradient per input (a tuple
+for several, ``None`` where an input needs none); gradients over broadcast dimensions are summed back
+to each input's shape by the engine, so ops never do it themselves.
+
+An op may have several outputs (an LSTM: the outputs and the final states): ``forward`` returns a
+tuple of arrays, ``apply`` returns one Tensor per output, and the engine calls
+``backward(grad_1, grad_2, ...)`` once, with one gradient per output (``None`` for an output no
+gradient reached).
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ import numpy
 
 from .. import backend as B
 from .grad_mode import grad_enabled
+from .tensor import Tensor
 
 
 class Function:
@@ -34,6 +41,10 @@ class Function:
 
     #: Set False for ops whose output never carries a gradient (comparisons, argmax, step).
     differentiable = True
+    #: How many outputs ``forward`` returned (a tuple of n arrays: n).
+    n_outputs = 1
+    #: True once a backward pass without ``retain_graph`` freed the arrays saved for backward.
+    released = False
 
     def forward(self, *arrays, **kwargs):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -43,22 +54,32 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **kwargs):
-        """Run the op on Tensors, arrays or scalars; record it in the graph when grads are wanted."""
+        """Run the op on Tensors, arrays or scalars; record it in the graph when grads are wanted.
+
+        Returns a Tensor, or a tuple of Tensors when ``forward`` returns a tuple of arrays.
+        """
         fn = cls()
         arrays = [x.data if isinstance(x, Tensor) else _operand(x, inputs) for x in inputs]
         try:
             out = fn.forward(*arrays, **kwargs)
-        except ValueError as err:
+        except (ValueError, TypeError) as err:   # name the op; keep the frames inside forward
             shapes = ", ".join(str(getattr(a, "shape", type(a).__name__)) for a in arrays)
-            raise ValueError(f"{cls.__name__}: {err} (input shapes: {shapes})") from None
-        result = Tensor._wrap(out)
+            kind = ValueError if isinstance(err, ValueError) else TypeError
+            message = f"{cls.__name__}: {err} (input shapes: {shapes})"
+            raise kind(message).with_traceback(err.__traceback__) from None
+        several = isinstance(out, tuple)
+        results = tuple(map(Tensor._wrap, out)) if several else (Tensor._wrap(out),)
         if cls.differentiable and grad_enabled() and any(
             isinstance(x, Tensor) and x.requires_grad for x in inputs
         ):
             fn.inputs = inputs
-            result.requires_grad = True
-            result._fn = fn
-        return result
+            if several:
+                fn.n_outputs = len(results)
+                fn.output_ids = tuple(map(id, results))   # which output a gradient belongs to
+            for result in results:
+                result.requires_grad = True
+                result._fn = fn
+        return results if several else results[0]
 
     def needs_grad(self, i: int) -> bool:
         """True when input ``i`` is a tensor that wants a gradient (to skip needless work)."""
@@ -68,7 +89,7 @@ class Function:
     def release(self) -> None:
         """Drop the arrays saved for backward (after a backward pass without ``retain_graph``)."""
         self.__dict__.clear()
-        self.__dict__["released"] = True
+        self.released = True
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
@@ -119,6 +140,3 @@ def as_array(value, like=None):
     if arr.dtype.kind == "f" and arr.dtype != B.default_dtype:
         arr = arr.astype(like.dtype if like is not None else B.default_dtype)
     return arr
-
-
-from .tensor import Tensor  # noqa: E402  (Tensor and Function refer to each other)

@@ -93,8 +93,7 @@ class _Recurrence(Function):
       ∂L/∂xw_t into ``self.dxw[t]``.
 
     This class does the rest: checks, the input projection, masking, the loops, the GEMMs over all
-    steps. The result packs ``(N, T + S, u)``: the outputs, then the S final states; the public
-    functions cut it into pieces.
+    steps. It returns ``(outputs, *final_states)``: outputs (N, T, u), each final state (N, u).
     """
 
     gates = 1                       # G: blocks of u columns in kernel and recurrent_kernel
@@ -139,22 +138,22 @@ class _Recurrence(Function):
         outputs = self.states[0][1:]
         if self.started is not None:
             outputs = xp.where(self.started, outputs, 0)  # Keras: zeros before the first real step
-        packed = xp.empty((n, steps + len(initial), u), xw.dtype)
-        packed[:, :steps] = outputs.transpose(1, 0, 2)
-        for k, s in enumerate(self.states):
-            packed[:, steps + k] = s[steps]
-        return packed
+        return (xp.ascontiguousarray(outputs.transpose(1, 0, 2)),
+                *(s[steps].copy() for s in self.states))
 
-    def backward(self, grad):
+    def backward(self, grad_outputs, *grad_states):
+        """∂L/∂outputs (N, T, u) and ∂L/∂(each final state) (N, u); None where none arrived."""
         xp = B.xp
-        steps, n, _ = self.xs.shape
-        g_out = grad[:, :steps].transpose(1, 0, 2)                    # ∂L/∂outputs, time-major
-        if self.started is not None:
+        (steps, n, _), u = self.xs.shape, self.units
+        dtype = self.states[0].dtype
+        g_out = None if grad_outputs is None else grad_outputs.transpose(1, 0, 2)  # time-major
+        if g_out is not None and self.started is not None:
             g_out = xp.where(self.started, g_out, 0)
-        d = [grad[:, steps + k] for k in range(len(self.states))]    # ∂L/∂(final states)
-        self.dxw = xp.empty((steps, n, self.gates * self.units), grad.dtype)
+        d = [xp.zeros((n, u), dtype) if g is None else g for g in grad_states]  # ∂L/∂(final states)
+        self.dxw = xp.empty((steps, n, self.gates * u), dtype)
         for t in reversed(range(steps)):
-            d[0] = d[0] + g_out[t]
+            if g_out is not None:
+                d[0] = d[0] + g_out[t]
             if self.mask is None:
                 d = list(self.step_back(t, *d))
             else:  # a skipped step passed its state through unchanged: so does its gradient
@@ -314,10 +313,10 @@ class GRU(_Recurrence):
         self.saved.append((zr, candidate, hu[:, 2 * u:]))
         return (candidate + z * (h - candidate),)
 
-    def backward(self, grad):
+    def backward(self, grad_outputs, *grad_states):
         steps, n, _ = self.xs.shape
-        self.dhu = B.xp.empty((steps, n, 3 * self.units), grad.dtype)  # ∂L/∂(h_{t−1} U + b_rec)
-        return super().backward(grad)
+        self.dhu = B.xp.empty((steps, n, 3 * self.units), self.states[0].dtype)  # ∂L/∂(h_{t−1}U + b_rec)
+        return super().backward(grad_outputs, *grad_states)
 
     def step_back(self, t, dh):
         u = self.units
@@ -398,28 +397,12 @@ class GRUResetBefore(_Recurrence):
         return drec, (dxw.sum(axis=0) if self.needs_grad(3) else None)
 
 
-class _Piece(Function):
-    """y = packed[:, index], one piece of a packed result;  ∂L/∂packed = ∂L/∂y there, 0 elsewhere"""
-
-    def forward(self, packed, index):
-        self.shape, self.index = packed.shape, index
-        return packed[:, index]
-
-    def backward(self, grad):
-        g = B.xp.zeros(self.shape, grad.dtype)
-        g[:, self.index] = grad
-        return g
-
-
 def _run(op, x, kernel, recurrent_kernel, bias, initial, mask, recurrent_mask, **settings):
-    """Run ``op`` and cut its packed result into (outputs, *final states)."""
+    """Run ``op``: (outputs, *final states)."""
     mask = None if mask is None else as_array(mask)
     recurrent_mask = None if recurrent_mask is None else as_array(recurrent_mask)
-    packed = op.apply(x, kernel, recurrent_kernel, bias, *initial, mask=mask,
-                      recurrent_mask=recurrent_mask, **settings)
-    steps = packed.shape[1] - len(initial)
-    return (_Piece.apply(packed, index=slice(0, steps)),
-            *(_Piece.apply(packed, index=steps + k) for k in range(len(initial))))
+    return op.apply(x, kernel, recurrent_kernel, bias, *initial, mask=mask,
+                    recurrent_mask=recurrent_mask, **settings)
 
 
 # --- the public functions ------------------------------------------------------------------------
