@@ -193,6 +193,26 @@ class Layer:
                 total = sub if total is None else total + sub
         return total
 
+    # --- place in a functional graph ------------------------------------------------------------
+    @property
+    def input(self):
+        """The symbolic input of this layer's first call on symbolic tensors (Keras' ``layer.input``)."""
+        return self._first_node().inputs
+
+    @property
+    def output(self):
+        """The symbolic output of this layer's first call on symbolic tensors, so that
+        ``pf.Model(model.inputs, [layer.output for layer in model.layers])`` returns every layer's
+        output (Keras' ``layer.output``)."""
+        return self._first_node().outputs
+
+    def _first_node(self):
+        if not self.inbound_nodes:
+            raise AttributeError(f"{self.name}: the layer has not been called on a symbolic input "
+                                 f"(layers.Input), so it has no symbolic input or output yet; put it "
+                                 f"in a model whose input shape is known")
+        return self.inbound_nodes[0]
+
     # --- running ------------------------------------------------------------------------------
     def build(self, input_shape) -> None:
         """Create the weights for inputs of ``input_shape`` (batch dimension first)."""

@@ -30,9 +30,9 @@ class InputLayer(Layer):
         self.shape = shape
         self.batch_size = batch_size
         self.built = True
-        self.output = SymbolicTensor((batch_size,) + shape, self.dtype, Node(self, None))
-        self.output.node.outputs = self.output
-        self.inbound_nodes.append(self.output.node)
+        node = Node(self, None)
+        node.outputs = SymbolicTensor((batch_size,) + shape, self.dtype, node)
+        self.inbound_nodes.append(node)
 
     def call(self, inputs, training=None):
         return inputs

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from ..layers.base import Layer
 from ..layers.core import InputLayer
-from ..layers.symbolic import SymbolicTensor
+from ..layers.nest import is_shape, map_structure
+from ..layers.symbolic import Node, SymbolicTensor
 from .model import Model
 
 
@@ -27,6 +28,8 @@ class Sequential(Model):
         self._stack: list[Layer] = []
         self._input_layer: InputLayer | None = None
         self.output_shapes: list = []   # each layer's output shape, once the input shape is known
+        self._graph_input = None         # the stack as a functional graph, once the shape is known
+        self._graph_nodes: list[Node] = []
         for layer in layers or []:
             self.add(layer)
 
@@ -74,6 +77,38 @@ class Sequential(Model):
             layer._ensure_built(shape)
             shape = layer.compute_output_shape(shape)
             self.output_shapes.append(shape)
+        self._link_graph(start)
+
+    def _link_graph(self, start: int) -> None:
+        """Record the stack as a functional graph, as Keras does once the input shape is known:
+        one node per layer on the previous layer's symbolic output. It gives ``model.inputs``,
+        ``model.outputs`` and ``layer.output``, so that ``pf.Model(model.inputs,
+        [layer.output for layer in model.layers])`` returns every layer's output."""
+        for node in self._graph_nodes[start:]:
+            node.layer.inbound_nodes.remove(node)
+        del self._graph_nodes[start:]
+        if start == 0:
+            first = self._input_layer or InputLayer(tuple(self._built_input_shape[1:]),
+                                                    dtype=self.dtype)
+            self._graph_input = first.output
+        previous = self._graph_nodes[-1].outputs if self._graph_nodes else self._graph_input
+        for layer, shape in zip(self._stack[start:], self.output_shapes[start:]):
+            node = Node(layer, previous)
+            node.outputs = map_structure(lambda s: SymbolicTensor(s, layer.dtype, node), shape,
+                                         is_leaf=is_shape)
+            layer.inbound_nodes.append(node)
+            self._graph_nodes.append(node)
+            previous = node.outputs
+
+    @property
+    def inputs(self):
+        """The symbolic input, in a list (None until the input shape is known)."""
+        return [self._graph_input] if self._graph_input is not None else None
+
+    @property
+    def outputs(self):
+        """The last layer's symbolic output, in a list (None until the input shape is known)."""
+        return [self._graph_nodes[-1].outputs] if self._graph_nodes else None
 
     def call(self, x, training=None, mask=None):
         for layer in self._stack:     # each layer gets the mask of its input (padding steps)
