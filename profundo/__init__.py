@@ -21,3 +21,4 @@ from . import callbacks, models  # noqa: E402
 from .models import Model, Perceptron, Sequential  # noqa: E402
 from . import data, datasets  # noqa: E402
 from . import io  # noqa: E402
+from . import viz  # noqa: E402  (pictures; matplotlib is imported only when one is drawn)

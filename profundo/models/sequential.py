@@ -94,8 +94,8 @@ class Sequential(Model):
         previous = self._graph_nodes[-1].outputs if self._graph_nodes else self._graph_input
         for layer, shape in zip(self._stack[start:], self.output_shapes[start:]):
             node = Node(layer, previous)
-            node.outputs = map_structure(lambda s: SymbolicTensor(s, layer.dtype, node), shape,
-                                         is_leaf=is_shape)
+            node.outputs = map_structure(lambda s, n=node: SymbolicTensor(s, n.layer.dtype, n),
+                                         shape, is_leaf=is_shape)
             layer.inbound_nodes.append(node)
             self._graph_nodes.append(node)
             previous = node.outputs
