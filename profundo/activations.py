@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from . import ops
+from .serialization import lookup
 
 _BY_NAME = {
     "linear": ops.linear, "step": ops.step, "sigmoid": ops.sigmoid, "tanh": ops.tanh,
@@ -24,9 +25,10 @@ def get(identifier):
         return ops.linear
     if callable(identifier):
         return identifier
-    if isinstance(identifier, str) and identifier in _BY_NAME:
-        return _BY_NAME[identifier]
-    raise ValueError(f"unknown activation {identifier!r}; known: {', '.join(sorted(_BY_NAME))}")
+    if isinstance(identifier, str):
+        return lookup(identifier, _BY_NAME, "activation")
+    raise TypeError(f"an activation must be a name, a function or None, got "
+                    f"{type(identifier).__name__}")
 
 
 def serialize(fn) -> str:

@@ -38,6 +38,7 @@ import numpy
 
 from . import backend as B
 from .serialization import deserialize as _deserialize
+from .serialization import lookup
 from .serialization import serialize
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
@@ -337,12 +338,7 @@ def get(identifier):
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        cls = _CLASSES.get(identifier) or ALIASES.get(identifier.lower())
-        if cls is None:
-            raise ValueError(
-                f"unknown initializer {identifier!r}; known names: {', '.join(sorted(ALIASES))}"
-            )
-        return cls()
+        return lookup(identifier, {**ALIASES, **_CLASSES}, "initializer")()
     if callable(identifier):
         return identifier
     raise TypeError(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .autograd import Tensor, as_tensor
 from .serialization import deserialize as _deserialize
+from .serialization import lookup
 from .serialization import serialize
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "get", "serialize", "deserialize"]
@@ -84,6 +85,9 @@ class L2(L1L2):
 
 
 _CLASSES = {cls.__name__: cls for cls in (L1, L2, L1L2)}
+#: names for ``get``: Keras' ``"l1_l2"`` means 0.01 of each, as its ``l1_l2()`` does
+_NAMES = {"l1": L1, "l2": L2, "l1_l2": lambda: L1L2(l1=0.01, l2=0.01)}
+_NAMES["L1L2"] = _NAMES["l1_l2"]
 
 
 def get(identifier):
@@ -96,12 +100,7 @@ def get(identifier):
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        key = identifier.lower()
-        if key in ("l1_l2", "l1l2"):
-            return L1L2(l1=0.01, l2=0.01)
-        if key in ("l1", "l2"):
-            return _CLASSES[key.upper()]()
-        raise ValueError(f"unknown regularizer {identifier!r}; known names: 'l1', 'l2', 'l1_l2'")
+        return lookup(identifier, _NAMES, "regularizer")()
     if callable(identifier):
         return identifier
     raise TypeError(

@@ -6,6 +6,8 @@ known classes and never runs code from the file.
 """
 from __future__ import annotations
 
+import difflib
+
 
 def serialize(obj) -> dict:
     """``{"class_name": <the class's name>, "config": obj.get_config()}``."""
@@ -19,3 +21,33 @@ def deserialize(config, classes: dict, kind: str):
         raise ValueError(f"unknown {kind} class {name!r}; expected {{'class_name': one of "
                          f"{', '.join(sorted(classes))}, 'config': {{...}}}}, got {config!r}")
     return classes[name].from_config(dict(config.get("config", {})))
+
+
+def lookup(name: str, table: dict, kind: str, custom_objects: dict | None = None):
+    """``table``'s entry for ``name``, by the one rule every ``get`` follows: ``custom_objects``
+    first, then the name as written, then regardless of case (``"MSE"`` finds ``"mse"``,
+    ``"Adam"`` finds ``"adam"``). An unknown name fails naming the closest known ones.
+
+    >>> lookup("ReLU", {"relu": pf.relu}, "activation")        # pf.relu
+    """
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    if name in table:
+        return table[name]
+    folded = {key.lower(): value for key, value in table.items()}
+    if isinstance(name, str) and name.lower() in folded:
+        return folded[name.lower()]
+    raise ValueError(unknown_name(name, table, kind))
+
+
+def unknown_name(name, known, kind: str) -> str:
+    """"unknown <kind> 'name'; did you mean ...? known: ..." — the closest names first."""
+    by_lower = {key.lower(): key for key in known}
+    close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=5, cutoff=0.6)
+    spellings = {}                                # "glorot_uniform" and "GlorotUniform": once
+    for c in close:
+        spellings.setdefault(c.replace("_", ""), by_lower[c])
+    guess = list(spellings.values())[:3]
+    guess = f"; did you mean {' or '.join(map(repr, guess))}?" if guess else ""
+    listed = sorted(key for key in known if not key[:1].isupper()) or sorted(known)
+    return f"unknown {kind} {name!r}{guess} (known: {', '.join(listed)})"

@@ -566,7 +566,7 @@ def test_shape_mismatch_names_the_loss_and_both_shapes():
 
 
 def test_unknown_name_lists_the_known_ones():
-    with pytest.raises(ValueError, match="unknown loss name 'msee'; known:.*binary_crossentropy.*mse"):
+    with pytest.raises(ValueError, match="unknown loss name 'msee'; did you mean 'mse'.*known:.*binary_crossentropy"):
         losses.get("msee")
     with pytest.raises(ValueError, match="unknown loss function 'mine'.*custom_objects"):
         losses.get({"class_name": "LossFunctionWrapper", "config": {"fn": "mine"}})

@@ -49,7 +49,7 @@ def test_config_and_get():
 
 
 def test_errors():
-    with pytest.raises(ValueError, match="unknown regularizer 'l3'.*'l1', 'l2', 'l1_l2'"):
+    with pytest.raises(ValueError, match="unknown regularizer 'l3'.*known: l1, l1_l2, l2"):
         regularizers.get("l3")
     with pytest.raises(ValueError, match="L2: l2 must be ≥ 0, got -1"):
         regularizers.L2(-1)

@@ -36,6 +36,9 @@ from .nest import is_shape, map_structure
 from .registry import register
 from .symbolic import SymbolicTensor, call_symbolic, is_symbolic
 
+#: settings that layers take by name, checked when set: attribute suffix → what resolves the name
+_NAMED_SETTINGS = {"_initializer": initializers.get, "_regularizer": regularizers_mod.get}
+
 _phase = [False]
 _name_counts: dict = {}
 
@@ -100,6 +103,17 @@ class Layer:
         self.dtype = numpy.dtype(dtype or B.default_dtype).name
         self.input_shape_hint = tuple(input_shape) if input_shape is not None else None
         self.inbound_nodes: list = []
+
+    def __setattr__(self, name: str, value) -> None:
+        """Settings given by name (``kernel_initializer="he_normal"``) are checked when they are
+        set, in ``__init__``, not at the first call: a misspelt name fails at once."""
+        resolve = _NAMED_SETTINGS.get(name[name.rfind("_"):]) if isinstance(value, str) else None
+        if resolve is not None:
+            try:
+                resolve(value)
+            except ValueError as err:
+                raise ValueError(f"{type(self).__name__}: {name}: {err}") from None
+        object.__setattr__(self, name, value)
 
     # --- parameters -------------------------------------------------------------------------
     def add_weight(self, name: str, shape, initializer="glorot_uniform", trainable: bool = True,

@@ -23,6 +23,7 @@ import numbers
 from .. import backend as B
 from .. import ops
 from ..autograd import Tensor, as_array
+from ..serialization import lookup
 from ..serialization import serialize as _serialize
 
 EPSILON = 1e-7   #: probabilities are clipped to [ε, 1 − ε] before a log, as Keras' backend.epsilon()
@@ -250,14 +251,11 @@ def register(fn, *aliases):
 
 def _lookup(name: str, table: dict, custom_objects: dict | None, what: str):
     """``table[name]``, or ``custom_objects[name]`` first; an unknown name lists the known ones."""
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    if name not in table:
-        known = ", ".join(sorted(n for n in table if n[0].islower()))
-        also = " (or a class name such as 'MeanSquaredError')" if table is _NAMES else ""
-        raise ValueError(f"unknown loss {what} {name!r}; known: {known}{also}; for your own, "
-                         f"pass custom_objects={{{name!r}: ...}}")
-    return table[name]
+    try:
+        return lookup(name, table, f"loss {what}", custom_objects)
+    except ValueError as err:
+        also = " or a class name such as 'MeanSquaredError'" if table is _NAMES else ""
+        raise ValueError(f"{err}{also}; for your own, pass custom_objects={{{name!r}: ...}}") from None
 
 
 def get(identifier, custom_objects: dict | None = None) -> Loss:

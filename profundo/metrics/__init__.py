@@ -38,6 +38,7 @@ from .base import Mean, MeanMetricWrapper, Metric
 from .classification import (F1Score, FBetaScore, IoU, MeanIoU, ConfusionMatrix, Precision, Recall,
                              confusion_matrix)
 from ..serialization import deserialize as _deserialize
+from ..serialization import lookup
 from ..serialization import serialize
 from .regression import (KLDivergence, MeanAbsoluteError, MeanSquaredError, R2Score,
                          RootMeanSquaredError, kl_divergence, kld, mae, mean_absolute_error,
@@ -106,12 +107,11 @@ def get(identifier, loss=None, y_true=None, y_pred=None) -> Metric:
             return resolve_accuracy(loss, y_true, y_pred, name=identifier)
         if identifier in _CLASSES and _CLASSES[identifier] in ALIASES.values():
             return _CLASSES[identifier]()
-        if key in ALIASES:
-            return ALIASES[key](name=identifier)
-        raise ValueError(
-            f"unknown metric {identifier!r}; known names: {', '.join(sorted(ALIASES))} (metrics "
-            "with settings, such as MeanIoU(num_classes=...), are passed as objects)"
-        )
+        try:
+            return lookup(identifier, ALIASES, "metric")(name=identifier)
+        except ValueError as err:
+            raise ValueError(f"{err}; metrics with settings, such as MeanIoU(num_classes=...), "
+                             f"are passed as objects") from None
     if callable(identifier):
         return MeanMetricWrapper(identifier)
     raise TypeError(

@@ -16,7 +16,7 @@ from .adam import Adam, Adamax, AdamW, Nadam
 from .adaptive import Adadelta, Adagrad, RMSprop
 from .optimizer import Optimizer
 from .sgd import SGD
-from ..serialization import serialize
+from ..serialization import lookup, serialize
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "Nadam",
            "get", "serialize", "deserialize"]
@@ -43,7 +43,6 @@ def get(identifier) -> Optimizer:
 
 
 def _lookup(name, what):
-    cls = _OPTIMIZERS.get(name.lower()) if isinstance(name, str) else None
-    if cls is None:
+    if not isinstance(name, str):
         raise ValueError(f"unknown optimizer {what!r}; expected one of {sorted(_OPTIMIZERS)}")
-    return cls
+    return lookup(name, _OPTIMIZERS, "optimizer")

@@ -351,7 +351,7 @@ def test_get_instance_and_dict():
     assert optimizers.get(opt) is opt
     made = optimizers.get({"class_name": "Adam", "config": {"learning_rate": 0.01, "amsgrad": True}})
     assert isinstance(made, optimizers.Adam) and made.learning_rate == 0.01 and made.amsgrad
-    with pytest.raises(ValueError, match="unknown optimizer 'adamm'; expected one of"):
+    with pytest.raises(ValueError, match="unknown optimizer 'adamm'; did you mean 'adam'"):
         optimizers.get("adamm")
     with pytest.raises(TypeError, match="expected an Optimizer, a name or a config dict"):
         optimizers.get(0.1)
