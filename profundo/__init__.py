@@ -22,3 +22,4 @@ from .models import Model, Perceptron, Sequential  # noqa: E402
 from . import data, datasets  # noqa: E402
 from . import io  # noqa: E402
 from . import viz  # noqa: E402  (pictures; matplotlib is imported only when one is drawn)
+from . import tune  # noqa: E402  (hyperparameter search; Optuna is imported when a search runs)
