@@ -6,7 +6,9 @@
 - ``grad_cam``: ReLU(Σ_k α_k A^k) with α_k = mean over positions of ∂y_c/∂A^k, for the feature
   maps A of a convolutional layer (Selvaraju et al., 2017).
 
-Each takes one input (no batch axis) and returns an array; ``plot_heatmap`` overlays it.
+The class score y_c is the model's output c before a final softmax or sigmoid (the logit): a
+saturated softmax would flatten every gradient. Each function takes one input (no batch axis)
+and returns an array; ``plot_heatmap`` overlays it.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import contextlib
 
 import numpy
 
+from ..layers.nest import flatten
 from ._figure import image_axes, single_axes
 from ._model import one_input, symbolic_input, symbolic_output
 
@@ -44,7 +47,7 @@ def input_gradients(model, x_batch, class_index: int, what: str = "saliency") ->
     """∂y_c/∂x for each input of the batch (inference mode)."""
     from ..autograd import Tensor
 
-    with _weights_grads_kept(model):
+    with _weights_grads_kept(model), _class_scores(model):
         t = Tensor(x_batch, requires_grad=True)
         _score(model(t, training=False), class_index, what).backward()
         return numpy.asarray(t.grad)
@@ -80,20 +83,43 @@ def integrated_gradients(model, x, class_index: int, baseline=None, steps: int =
 
 
 def last_conv_layer(model):
-    """The last layer whose output is a feature map (batch, H, W, C)."""
-    from ..layers.core import InputLayer
+    """The last convolution with a (batch, H, W, C) output: the deepest feature maps that keep
+    where things are."""
+    from ..layers.conv import _BaseConv
 
     for layer in reversed(model.layers):
-        if not isinstance(layer, InputLayer) and layer.inbound_nodes and not isinstance(layer.output, (list, tuple)) \
-                and len(layer.output.shape) == 4:
+        if isinstance(layer, _BaseConv) and layer.inbound_nodes \
+                and len(flatten(layer.output)[0].shape) == 4:
             return layer
-    raise ValueError(f"grad_cam: {model.name} has no layer with a (batch, H, W, C) output")
+    raise ValueError(f"grad_cam: {model.name} has no 2-D convolution to take feature maps from; "
+                     f"name a layer with layer=")
+
+
+@contextlib.contextmanager
+def _class_scores(model):
+    """Within this block the model outputs class scores before its final softmax or sigmoid (the
+    logits), as saliency and Grad-CAM use: a saturated softmax would hide the gradient."""
+    from .. import ops
+
+    outputs = flatten(getattr(model, "outputs", None) or [])
+    last = outputs[0].node.layer if len(outputs) == 1 else None
+    squashed = last is not None and getattr(last, "activation", None) in (ops.softmax, ops.sigmoid)
+    kept = last.activation if squashed else None
+    if squashed:
+        last.activation = ops.linear
+    try:
+        yield
+    finally:
+        if squashed:
+            last.activation = kept
 
 
 def grad_cam(model, x, class_index: int, layer=None, upsample: bool = True) -> numpy.ndarray:
     """Grad-CAM for one image: the feature maps A (H', W', K) of ``layer`` (the last convolutional
     one by default) weighted by α_k = mean_ij ∂y_c/∂A_ijk, summed, ReLU, divided by the maximum
-    (so in [0, 1]); resized (bilinear) to the image's (H, W) unless ``upsample=False``.
+    (so in [0, 1]). Unless ``upsample=False`` it is brought to the image's (H, W) by bilinear
+    interpolation, each unit placed at the centre of its receptive field (``feature_grid``),
+    fading to 0 one unit beyond the outermost ones.
 
     >>> heat = pf.viz.grad_cam(model, x_test[0], class_index=int(model.predict(x_test[:1]).argmax()))
     >>> pf.viz.plot_heatmap(x_test[0], heat)
@@ -106,7 +132,7 @@ def grad_cam(model, x, class_index: int, layer=None, upsample: bool = True) -> n
     probe = Model(symbolic_input(model, "grad_cam"), [layer.output, symbolic_output(model)])
     from ..autograd import Tensor
 
-    with _weights_grads_kept(model):
+    with _weights_grads_kept(model), _class_scores(model):
         maps, out = probe(Tensor(x_batch), training=False)
         if maps.ndim != 4:
             raise ValueError(f"grad_cam: {layer.name}'s output must be a feature map "
@@ -118,23 +144,70 @@ def grad_cam(model, x, class_index: int, layer=None, upsample: bool = True) -> n
     cam = numpy.maximum((a * alpha).sum(-1), 0)
     if cam.max() > 0:
         cam = cam / cam.max()
-    return resize_bilinear(cam, x_batch.shape[1:3]) if upsample else cam
+    if not upsample:
+        return cam
+    grid = feature_grid(model, layer)
+    if grid is None:
+        return resize_bilinear(cam, x_batch.shape[1:3])
+    (sy, sx), (oy, ox) = grid        # beyond the outer units the heat fades to 0 over one unit
+    return bilinear(numpy.pad(cam, 1), (numpy.arange(x_batch.shape[1]) - oy) / sy + 1,
+                    (numpy.arange(x_batch.shape[2]) - ox) / sx + 1)
 
 
-def resize_bilinear(image, size) -> numpy.ndarray:
-    """A 2-D array resized to ``size`` (H, W) by bilinear interpolation between pixel centres."""
-    h, w = image.shape
-
-    def axis(n_in, n_out):
-        pos = numpy.clip((numpy.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
+def bilinear(image, rows, cols) -> numpy.ndarray:
+    """``image`` (h, w) sampled at the fractional positions ``rows`` × ``cols`` by bilinear
+    interpolation; positions beyond the edge take the edge's value."""
+    def axis(pos, n):
+        pos = numpy.clip(pos, 0, n - 1)
         lo = numpy.floor(pos).astype(int)
-        return lo, numpy.minimum(lo + 1, n_in - 1), pos - lo
+        return lo, numpy.minimum(lo + 1, n - 1), pos - lo
 
-    y0, y1, wy = axis(h, size[0])
-    x0, x1, wx = axis(w, size[1])
+    y0, y1, wy = axis(numpy.asarray(rows, dtype=numpy.float64), image.shape[0])
+    x0, x1, wx = axis(numpy.asarray(cols, dtype=numpy.float64), image.shape[1])
     top = image[y0][:, x0] * (1 - wx) + image[y0][:, x1] * wx
     bottom = image[y1][:, x0] * (1 - wx) + image[y1][:, x1] * wx
     return top * (1 - wy[:, None]) + bottom * wy[:, None]
+
+
+def resize_bilinear(image, size) -> numpy.ndarray:
+    """A 2-D array stretched to ``size`` (H, W), pixel centres on pixel centres."""
+    return bilinear(image, *((numpy.arange(n) + 0.5) * m / n - 0.5
+                             for n, m in zip(size, image.shape)))
+
+
+def feature_grid(model, layer):
+    """Where the units of ``layer``'s feature map look in the model's input image: per spatial
+    axis (scale, offset), unit i centred on input pixel scale · i + offset (the centre of its
+    receptive field). Each convolution or pooling of stride s, kernel k, dilation d and padding
+    p_before on the way maps a unit i to s·i − p_before + (k − 1)·d / 2 of its input; layers that
+    keep the size keep the map. None where a layer on the way changes the size otherwise."""
+    from ..layers.conv import Conv2DTranspose, SpatialLayer
+    from ..models.model import Model
+    from ..ops.conv import Windows
+
+    start = symbolic_input(model, "grad_cam")
+    grids = {id(start): ((1.0, 1.0), (0.0, 0.0))}
+    for node in Model(start, layer.output)._nodes:
+        if node.inputs is None:
+            continue
+        first, out = flatten(node.inputs)[0], flatten(node.outputs)[0]
+        if id(first) not in grids or len(first.shape) != 4 or len(out.shape) != 4:
+            return None
+        (scale, offset), unit = grids[id(first)], node.layer
+        if isinstance(unit, SpatialLayer) and hasattr(unit, "strides") \
+                and not isinstance(unit, Conv2DTranspose):
+            kernel = getattr(unit, "kernel_size", getattr(unit, "pool_size", None))
+            dilation = getattr(unit, "dilation_rate", (1, 1))
+            padding = getattr(unit, "_pads", unit.padding)
+            pads = Windows(first.shape[1:3], kernel, unit.strides, dilation, padding).pads
+            centre = [-p[0] + (k - 1) * d / 2 for p, k, d in zip(pads, kernel, dilation)]
+            grids[id(out)] = (tuple(a * s for a, s in zip(scale, unit.strides)),
+                              tuple(b + a * c for a, b, c in zip(scale, offset, centre)))
+        elif out.shape[1:3] == first.shape[1:3]:
+            grids[id(out)] = (scale, offset)
+        else:
+            return None
+    return grids.get(id(flatten(layer.output)[0]))
 
 
 def plot_heatmap(x, heat, alpha: float = 0.5, title=None, ax=None):

@@ -130,3 +130,15 @@ def test_resize_bilinear_keeps_constants_and_interpolates():
     np.testing.assert_allclose(resize_bilinear(np.full((3, 3), 2.0), (9, 9)), 2.0)
     ramp = resize_bilinear(np.array([[0.0, 1.0]]), (1, 4))
     np.testing.assert_allclose(ramp, [[0, 0.25, 0.75, 1]])
+
+
+def test_scores_are_taken_before_the_final_softmax():
+    model = _cnn(activation="softmax")
+    x = _image(5)
+    heat = pf.viz.saliency(model, x, 2)
+    cam = pf.viz.grad_cam(model, x, 2, upsample=False)
+    model.layers[-1].activation = pf.ops.linear
+    np.testing.assert_allclose(heat, pf.viz.saliency(model, x, 2), rtol=1e-6)
+    np.testing.assert_allclose(cam, pf.viz.grad_cam(model, x, 2, upsample=False), rtol=1e-6)
+    model.layers[-1].activation = pf.ops.softmax
+    np.testing.assert_allclose(model.predict(x[None]).sum(), 1, rtol=1e-5)   # softmax restored
