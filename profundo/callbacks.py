@@ -22,6 +22,8 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy
+
 from . import backend as B
 
 
@@ -371,6 +373,135 @@ class BackupAndRestore(Callback):
             shutil.rmtree(self.backup_dir)
 
 
+class TensorBoard(Callback):
+    """Logs for TensorBoard (``tensorboard --logdir logs``), as Keras writes them: in
+    ``log_dir/train`` the training loss and metrics (``epoch_loss``, ``epoch_accuracy``...) and the
+    learning rate after every epoch, in ``log_dir/validation`` the validation ones; every
+    ``update_freq`` batches (an int, or "batch" for each) also ``batch_loss``... at the global
+    step; with ``histogram_freq`` = n, a histogram of every weight every n epochs
+    (``dense/kernel/histogram``), with ``write_images`` each weight as an image (a convolution's
+    kernels one image per filter); with ``write_graph`` the model's layers as a graph (one node
+    per layer, with its type and output shape, edges along the data); ``hparams`` (a dict:
+    hyperparameters of the run) with the final metrics in the HPARAMS tab.
+
+    >>> model.fit(x, y, epochs=10, validation_split=0.1,
+    ...           callbacks=[callbacks.TensorBoard("logs/run1", histogram_freq=1)])
+
+    Written by tensorboardX (``pip install 'profundo[viz]'``).
+    """
+
+    def __init__(self, log_dir="logs", histogram_freq: int = 0, write_graph: bool = True,
+                 write_images: bool = False, update_freq="epoch", hparams=None):
+        super().__init__()
+        if update_freq not in ("epoch", "batch") and not (isinstance(update_freq, int)
+                                                           and update_freq > 0):
+            raise ValueError(f"TensorBoard: update_freq must be 'epoch', 'batch' or a positive int, "
+                             f"got {update_freq!r}")
+        if not isinstance(histogram_freq, int) or histogram_freq < 0:
+            raise ValueError(f"TensorBoard: histogram_freq must be an int ≥ 0, got {histogram_freq!r}")
+        self.log_dir = Path(log_dir)
+        self.histogram_freq, self.write_graph, self.write_images = histogram_freq, write_graph, write_images
+        self.update_freq = 1 if update_freq == "batch" else update_freq
+        self.hparams = dict(hparams or {})
+        self.step = 0
+        self.writers = {}
+
+    def writer(self, run: str):
+        if run not in self.writers:
+            try:
+                from tensorboardX import SummaryWriter
+            except ImportError:  # pragma: no cover - depends on the installation
+                raise ImportError("TensorBoard writes with tensorboardX: pip install "
+                                  "'profundo[viz]'") from None
+            self.writers[run] = SummaryWriter(str(self.log_dir / run))
+        return self.writers[run]
+
+    def on_train_begin(self, logs=None):
+        if self.write_graph:
+            self.writer("train").file_writer.add_onnx_graph(_layer_graph(self.model))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        if self.update_freq != "epoch" and self.step % self.update_freq == 0:
+            for k, v in (logs or {}).items():
+                self.writer("train").add_scalar(f"batch_{k}", v, self.step)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = dict(logs or {})
+        if "learning_rate" not in logs and self.model.optimizer is not None:
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
+        for k, v in logs.items():
+            run, name = ("validation", k[4:]) if k.startswith("val_") else ("train", k)
+            self.writer(run).add_scalar(f"epoch_{name}", v, epoch)
+        if self.histogram_freq and epoch % self.histogram_freq == 0:
+            self._log_weights(epoch)
+        self.final = logs
+        for writer in self.writers.values():
+            writer.flush()
+
+    def _log_weights(self, epoch):
+        train = self.writer("train")
+        for w in self.model.weights:
+            values = w.numpy()
+            train.add_histogram(f"{w.name}/histogram", values, epoch)
+            if self.write_images and values.ndim in (2, 4):
+                train.add_images(f"{w.name}/image", _weight_images(values), epoch,
+                                 dataformats="NHWC")
+
+    def on_train_end(self, logs=None):
+        if self.hparams:
+            metrics = {f"hparam/{k}": float(v) for k, v in getattr(self, "final", {}).items()}
+            self.writer("train").add_hparams(self.hparams, metrics, name="hparams")
+        for writer in self.writers.values():
+            writer.close()
+        self.writers = {}
+
+
+def _weight_images(values):
+    """A weight matrix as one grey image, a kernel (kh, kw, in, out) as one image per filter
+    (colour for 3 input channels, else the mean over them); scaled to [0, 1]."""
+    if values.ndim == 2:
+        images = values[None, :, :, None]
+    else:
+        kernels = values if values.shape[2] == 3 else values.mean(2, keepdims=True)
+        images = kernels.transpose(3, 0, 1, 2)
+    span = images.max() - images.min()
+    return (images - images.min()) / span if span > 0 else numpy.zeros_like(images)
+
+
+def _layer_graph(model):
+    """The model's layers as a TensorBoard graph: one node per layer call (op: the layer's type,
+    its output shape), its inputs the layers that feed it."""
+    from tensorboardX.proto.attr_value_pb2 import AttrValue
+    from tensorboardX.proto.graph_pb2 import GraphDef
+    from tensorboardX.proto.node_def_pb2 import NodeDef
+    from tensorboardX.proto.tensor_shape_pb2 import TensorShapeProto
+    from tensorboardX.proto.versions_pb2 import VersionDef
+
+    from .layers.nest import flatten
+    from .models.model import Model
+
+    def shape_attr(outputs):
+        shapes = [TensorShapeProto(dim=[TensorShapeProto.Dim(size=-1 if n is None else n)
+                                        for n in t.shape]) for t in flatten(outputs)]
+        return {"_output_shapes": AttrValue(list=AttrValue.ListValue(shape=shapes))}
+
+    inputs = getattr(model, "inputs", None)
+    if not inputs:      # a subclassed model: its layers, unconnected
+        nodes = [NodeDef(name=layer.name, op=type(layer).__name__) for layer in model.layers]
+    else:
+        names, nodes = {}, []
+        for node in Model(inputs, model.outputs)._nodes:
+            name = node.layer.name if node.layer.name not in {n.name for n in nodes} \
+                else f"{node.layer.name}_{len(nodes)}"
+            for t in flatten(node.outputs):
+                names[id(t)] = name
+            parents = [names[id(t)] for t in flatten(node.inputs)] if node.inputs is not None else []
+            nodes.append(NodeDef(name=name, op=type(node.layer).__name__, input=parents,
+                                 attr=shape_attr(node.outputs)))
+    return GraphDef(node=nodes, versions=VersionDef(producer=22))
+
+
 __all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", "EarlyStopping", "ModelCheckpoint",
            "LearningRateScheduler", "ReduceLROnPlateau", "CSVLogger", "TerminateOnNaN",
-           "LambdaCallback", "BackupAndRestore"]
+           "LambdaCallback", "BackupAndRestore", "TensorBoard"]
