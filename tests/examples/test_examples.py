@@ -76,3 +76,11 @@ def test_image_examples_say_how_to_get_missing_data(name, loader, monkeypatch, t
     assert "PROFUNDO_DATASETS_MIRROR" in str(exit_info.value)
     model = module.build_model()
     assert model.count_params() > 0
+
+
+def test_tune_example_compares_random_and_bayesian_search(mirror, tmp_path):
+    pytest.importorskip("optuna")
+    curves = example("tune_mnist_mlp").main(trials=2, epochs=1, n_train=600, n_val=300,
+                                            directory=tmp_path, plot=False)
+    assert set(curves) == {"random", "bayesian"}
+    assert all(len(c) == 2 and c[1] >= c[0] > 0.3 for c in curves.values())
