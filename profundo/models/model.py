@@ -270,6 +270,15 @@ class Model(Layer):
 
         load_weights(self, filepath)
 
+    def export(self, filepath, format: str = "onnx", opset: int | None = None) -> None:
+        """Write the model for other runtimes: ``format="onnx"`` (Keras 3's spelling), a file
+        that opens in Netron and runs in ONNX Runtime (see ``profundo.io.onnx_export``)."""
+        if format != "onnx":
+            raise ValueError(f"{self.name}: export supports format='onnx', got {format!r}")
+        from ..io.onnx_export import DEFAULT_OPSET, export_onnx
+
+        export_onnx(self, filepath, opset=opset or DEFAULT_OPSET)
+
     def get_config(self) -> dict:
         if not self.is_functional:
             return super().get_config()
