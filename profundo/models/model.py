@@ -205,14 +205,16 @@ class Model(Layer):
 
     def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_batch_size=None):
-        """Train for ``epochs`` passes over the data; returns the ``History``."""
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_batch_size=None,
+            distributed=False):
+        """Train for ``epochs`` passes over the data; returns the ``History``. ``distributed=True``:
+        data-parallel over the MPI ranks of ``profundo.distributed``."""
         return training.fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
                             callbacks=callbacks, validation_split=validation_split,
                             validation_data=validation_data, shuffle=shuffle,
                             class_weight=class_weight, sample_weight=sample_weight,
                             initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
-                            validation_batch_size=validation_batch_size)
+                            validation_batch_size=validation_batch_size, distributed=distributed)
 
     def evaluate(self, x=None, y=None, batch_size=32, verbose="auto", sample_weight=None,
                  return_dict=False, callbacks=None):

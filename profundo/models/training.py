@@ -318,6 +318,11 @@ def test_step(model, x, y, sample_weight=None) -> float:
 
 
 # --- the loops ---------------------------------------------------------------------------------------
+#: ``fit(distributed=True)``'s hook, set by ``profundo.distributed`` (a higher layer): it shards the
+#: batches, averages gradients over the ranks and reduces the logs (see distributed/training.py)
+distributed_fit = None
+
+
 def _verbosity(verbose) -> int:
     if verbose == "auto":
         return 1 if sys.stdout.isatty() else 2
@@ -325,11 +330,16 @@ def _verbosity(verbose) -> int:
 
 
 def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data,
-        shuffle, class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_batch_size):
+        shuffle, class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_batch_size,
+        distributed=False):
     compiled = _require_compiled(model, "fit")
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = _split_validation(x, y, sample_weight, validation_split)
     train = _batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight)
+    if distributed:
+        if distributed_fit is None:
+            raise RuntimeError("fit(distributed=True): import profundo.distributed and call init()")
+        train, callbacks, verbose = distributed_fit(model, train, callbacks, verbose)
     verbose = _verbosity(verbose)
     history = callbacks_mod.History()
     cbs = callbacks_mod.CallbackList(callbacks, model=model, verbose=verbose, epochs=epochs,
