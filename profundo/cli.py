@@ -2,6 +2,8 @@
 
     profundo demo [--dataset digits|mnist] [--epochs N] [--save PATH]
     profundo playground [--host HOST] [--port PORT] [--no-browser]
+    profundo export MODEL --onnx OUT [--opset N] [--overwrite]
+    profundo view MODEL [--port PORT] [--no-browser]
 """
 from __future__ import annotations
 
@@ -31,6 +33,50 @@ def _add_playground(commands) -> None:
     add_arguments(playground).set_defaults(run=_playground)
 
 
+def _export(args) -> int:
+    from pathlib import Path
+
+    from .io import export_onnx, load_model
+
+    out = Path(args.onnx)
+    if out.exists() and not args.overwrite:
+        print(f"profundo export: {out} exists; give --overwrite to replace it", file=sys.stderr)
+        return 2
+    model = load_model(args.model, compile=False)
+    export_onnx(model, out, opset=args.opset)
+    print(f"wrote {out} (ONNX opset {args.opset}) from {args.model}")
+    return 0
+
+
+def _view(args) -> int:
+    import netron
+
+    from .viz import view
+
+    url = view(args.model, port=args.port, browse=not args.no_browser)
+    print(f"Netron shows {args.model} at {url} (Ctrl-C stops it)", flush=True)
+    netron.wait()
+    return 0
+
+
+def _add_model_tools(commands) -> None:
+    from .io.onnx_export import DEFAULT_OPSET
+
+    export = commands.add_parser("export", help="write a saved model as ONNX (needs pip install "
+                                                "'profundo[onnx]')")
+    export.add_argument("model", help="a .profundo model file")
+    export.add_argument("--onnx", required=True, help="the .onnx file to write")
+    export.add_argument("--opset", type=int, default=DEFAULT_OPSET, help="ONNX opset (13-21)")
+    export.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    export.set_defaults(run=_export)
+    view = commands.add_parser("view", help="open a .profundo or .onnx model in Netron (needs pip "
+                                            "install 'profundo[onnx]')")
+    view.add_argument("model", help="a .profundo or .onnx file")
+    view.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    view.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    view.set_defaults(run=_view)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="profundo",
                                      description="profundo: deep learning from first principles")
@@ -44,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="0 silent, 1 progress bar, 2 one line per epoch (default: bar on a terminal)")
     demo.set_defaults(run=_demo)
     _add_playground(commands)
+    _add_model_tools(commands)
     return parser
 
 
