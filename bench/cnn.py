@@ -24,16 +24,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
-import time
 import tracemalloc
 
 import numpy as np
+from harness import add_arguments, header, interleaved, set_threads
 
 import profundo as pf
-from profundo import backend as B
 from profundo import layers, optimizers
 from profundo.layers.conv import Conv2D
 from profundo.layers.pooling import MaxPooling2D
@@ -110,19 +108,6 @@ def torch_steps(torch, name):
     return train, infer
 
 
-def interleaved(fns, repeats):
-    """Median seconds of each function, called in turn ``repeats`` times after a warm-up."""
-    times = {who: [] for who in fns}
-    for fn in fns.values():
-        fn(), fn()
-    for _ in range(repeats):
-        for who, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[who].append(time.perf_counter() - start)
-    return {who: statistics.median(t) for who, t in times.items()}
-
-
 def resident_peak_mb() -> float:
     """The peak resident set size of this process so far (VmHWM), in MB."""
     with open("/proc/self/status") as status:
@@ -136,9 +121,10 @@ def peak_memory(framework, name):
     if framework == "torch":
         import torch
 
-        torch.set_num_threads(B.available_cores())
+        set_threads(1, torch)
         train, _ = torch_steps(torch, name)
     else:
+        set_threads(1)
         train, _ = profundo_steps(name)
     before = resident_peak_mb()
     for _ in range(3):
@@ -159,8 +145,7 @@ def memory_in_child(framework, name):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=20)
+    parser = add_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=list(WORKLOADS))
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
     parser.add_argument("--memory-of", nargs=2, metavar=("FRAMEWORK", "WORKLOAD"),
@@ -171,23 +156,23 @@ def main() -> None:
         return
     import torch
 
-    threads = B.available_cores()
-    torch.set_num_threads(threads)
+    threads = set_threads(args.threads, torch)
     pf.manual_seed(0)
     torch.manual_seed(0)
-    print(f"CNN throughput, float32, {threads} threads, torch {torch.__version__}, "
-          f"numpy {np.__version__}, median of {args.repeats} interleaved steps")
-    print(f"{'workload':<16}{'profundo ms':>12}{'torch ms':>10}{'profundo/s':>12}{'torch/s':>10}"
-          f"{'ratio':>7}")
+    print(header(f"CNN throughput, float32, median of {args.repeats} interleaved steps", threads,
+                 torch))
+    print(f"{'workload':<16}{'profundo ms':>12}{'CPU':>8}{'torch ms':>10}{'CPU':>8}"
+          f"{'profundo/s':>12}{'torch/s':>10}{'ratio':>7}")
     for name in args.workloads:
         n = WORKLOADS[name][-1]
         ours, theirs = profundo_steps(name), torch_steps(torch, name)
         for k, what in enumerate(("train", "inference")):
             t = interleaved({"profundo": ours[k], "torch": theirs[k]}, args.repeats)
-            rate = {who: n / s for who, s in t.items()}
-            print(f"{name + ' ' + what:<16}{t['profundo'] * 1e3:>12.1f}{t['torch'] * 1e3:>10.1f}"
-                  f"{rate['profundo']:>12.0f}{rate['torch']:>10.0f}"
-                  f"{rate['profundo'] / rate['torch']:>7.2f}")
+            rate = {who: n / s.median for who, s in t.items()}
+            print(f"{name + ' ' + what:<16}{t['profundo'].median * 1e3:>12.1f}"
+                  f"{t['profundo'].cpu_median * 1e3:>8.1f}{t['torch'].median * 1e3:>10.1f}"
+                  f"{t['torch'].cpu_median * 1e3:>8.1f}{rate['profundo']:>12.0f}"
+                  f"{rate['torch']:>10.0f}{rate['profundo'] / rate['torch']:>7.2f}")
     if args.no_memory:
         return
     print("\npeak memory of training (fresh process each; MB)")

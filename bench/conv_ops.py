@@ -6,18 +6,16 @@
 Both run in this one process with the same number of threads, float32, alternating run by run;
 the script prints the median time of each part and the ratio profundo / PyTorch.
 
-    .venv/bin/python bench/conv_ops.py [--repeats 20] [--batch 128] [--threads N]
+    .venv/bin/python bench/conv_ops.py [--repeats 20] [--batch 128] [--threads 1]
 """
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
+from harness import add_arguments, header, interleaved, ratio, set_threads
 
 import profundo as pf
-from profundo import backend as B
 
 
 def profundo_parts(x, k1, b1, k2, b2):
@@ -62,37 +60,22 @@ def torch_parts(torch, x, k1, b1, k2, b2):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=20)
+    parser = add_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     parser.add_argument("--batch", type=int, default=128)
-    parser.add_argument("--threads", type=int, default=B.available_cores(),
-                        help="threads for both (default: the cores this process may use)")
     args = parser.parse_args()
     import torch
 
-    threads = args.threads
-    pf.set_num_threads(threads)
-    torch.set_num_threads(threads)
+    threads = set_threads(args.threads, torch)
     pf.manual_seed(0)
     x = pf.randn(args.batch, 28, 28, 1)
     k1, b1 = pf.randn(3, 3, 1, 32, requires_grad=True), pf.zeros(32, requires_grad=True)
     k2, b2 = pf.randn(3, 3, 32, 64, requires_grad=True), pf.zeros(64, requires_grad=True)
     ours = profundo_parts(x, k1, b1, k2, b2)
     theirs = torch_parts(torch, x, k1, b1, k2, b2)
-    print(f"LeNet-size conv, batch {args.batch}, float32, {threads} threads, "
-          f"torch {torch.__version__}, numpy {np.__version__}")
-    print(f"{'part':<20}{'profundo ms':>13}{'torch ms':>11}{'ratio':>8}")
+    print(header(f"LeNet-size conv, batch {args.batch}, float32", threads, torch))
     for name in ours:
-        times = {"profundo": [], "torch": []}
-        for _ in range(2):                                   # warm up both
-            ours[name](), theirs[name]()
-        for _ in range(args.repeats):                         # interleaved
-            for who, fn in (("profundo", ours[name]), ("torch", theirs[name])):
-                start = time.perf_counter()
-                fn()
-                times[who].append(time.perf_counter() - start)
-        a, b = (statistics.median(times[w]) * 1e3 for w in ("profundo", "torch"))
-        print(f"{name:<20}{a:>13.2f}{b:>11.2f}{a / b:>8.2f}")
+        t = interleaved({"profundo": ours[name], "torch": theirs[name]}, args.repeats)
+        print(f"{name:<20} profundo {t['profundo']}   torch {t['torch']}   ratio {ratio(t):.2f}")
 
 
 if __name__ == "__main__":

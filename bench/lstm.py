@@ -6,7 +6,7 @@
 profundo trains with ``model.train_on_batch`` (the path ``fit`` takes for each batch); PyTorch
 with the equivalent nn modules and torch.optim.Adam, the same number of threads. The two
 alternate rounds of ``--steps`` training steps (profundo, torch, profundo, ...); the median
-throughput over ``--rounds`` rounds each is reported, with the ratio profundo / torch.
+throughput over ``--repeats`` rounds each is reported, with the ratio profundo / torch.
 
 On a machine whose cores are shared with other work, measure with ``--threads 1``: with two
 BLAS threads per process, each matrix product waits for a partner thread that may not be
@@ -14,19 +14,16 @@ running, and both frameworks slow down by up to 50× and erratically (bench/lstm
 per LSTM forward+backward with one thread, 4,300 ms with two, at a load average of 4).
 
 Peak memory: each framework also trains in a fresh subprocess whose peak resident set size
-(ru_maxrss: the whole process, interpreter and libraries included) is reported.
+(VmHWM: the whole process, interpreter and libraries included) is reported.
 
-Run:  .venv/bin/python bench/lstm.py [--rounds 7 --steps 5]
+Run:  .venv/bin/python bench/lstm.py [--repeats 7 --steps 5 --threads 1]
 """
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
-import sys
-import time
 
 import numpy as np
+from harness import add_arguments, header, interleaved, peak_rss_mb, ratio, set_threads
 
 VOCAB, DIM, UNITS, LENGTH, BATCH = 10_000, 64, 128, 100, 64
 
@@ -83,52 +80,25 @@ def torch_trainer():
     return step
 
 
-def peak_rss_mb(framework: str, steps: int) -> float:
-    """Peak RSS of a subprocess that trains ``steps`` steps with ``framework``."""
-    code = (f"import resource, sys; sys.path.insert(0, {str(__file__.rsplit('/', 1)[0])!r}); "
-            f"import lstm as m; step = m.{framework}_trainer()\n"
-            f"for _ in range({steps}): step()\n"
-            f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    return int(out.stdout.split()[-1]) / 1024
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--steps", type=int, default=5, help="training steps per round")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="threads for both (default: the cores this process may use)")
+    parser = add_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]), repeats=7)
+    parser.add_argument("--steps", type=int, default=5, help="training steps per measurement")
     args = parser.parse_args()
     # before this process grows: Linux keeps a parent's peak RSS in a child started from it
-    peaks = {k: peak_rss_mb(k, args.steps) for k in ("profundo", "torch")}
-
+    peaks = {k: peak_rss_mb(f"import lstm as m; step = m.{k}_trainer()\n"
+                            f"for _ in range({args.steps}): step()") for k in ("profundo", "torch")}
     import torch
 
-    import profundo as pf
-
-    threads = args.threads or pf.backend.available_cores()
-    pf.set_num_threads(threads)
-    torch.set_num_threads(threads)
-    trainers = {"profundo": profundo_trainer(), "torch": torch_trainer()}
-    for step in trainers.values():      # warm-up
-        step()
-    rates = {k: [] for k in trainers}
-    for _ in range(args.rounds):
-        for k, step in trainers.items():
-            start = time.perf_counter()
-            for _ in range(args.steps):
-                step()
-            rates[k].append(args.steps * BATCH / (time.perf_counter() - start))
-    rate = {k: statistics.median(v) for k, v in rates.items()}
-    print(f"LSTM workload: Embedding {VOCAB}x{DIM}, LSTM {UNITS}, Dense 1 sigmoid, "
-          f"length {LENGTH}, batch {BATCH}, Adam; {threads} threads, median of {args.rounds} "
-          f"rounds of {args.steps} steps (torch {torch.__version__})")
-    for k in trainers:
-        spread = f"{min(rates[k]):.0f}-{max(rates[k]):.0f}"
-        print(f"  {k:9s} {rate[k]:7.0f} samples/s   (rounds: {spread})")
-    print(f"  ratio profundo/torch throughput: {rate['profundo'] / rate['torch']:.2f}x")
-    for k in trainers:
+    threads = set_threads(args.threads, torch)
+    print(header(f"LSTM workload: Embedding {VOCAB}x{DIM}, LSTM {UNITS}, Dense 1 sigmoid, length "
+                 f"{LENGTH}, batch {BATCH}, Adam; median of {args.repeats} x {args.steps} steps",
+                 threads, torch))
+    t = interleaved({"profundo": profundo_trainer(), "torch": torch_trainer()}, args.repeats,
+                    inner=args.steps, warmup=1)
+    for k in t:
+        print(f"  {k:9s} {BATCH / t[k].median:7.0f} samples/s   step {t[k]}")
+    print(f"  ratio profundo/torch throughput: {1 / ratio(t):.2f}x")
+    for k in t:
         print(f"  peak RSS of a process training {args.steps} steps with {k}: {peaks[k]:.0f} MB")
 
 

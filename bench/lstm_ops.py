@@ -10,15 +10,13 @@ reported, and profundo's peak memory (NumPy's allocations, traced by tracemalloc
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import tracemalloc
 
 import numpy as np
 import torch
+from harness import add_arguments, header, interleaved, ratio, set_threads
 
 import profundo as pf
-from profundo import backend as B
 
 
 def profundo_step(x, weights):
@@ -35,27 +33,15 @@ def torch_step(x, module):
     outputs.mean().backward()
 
 
-def timed(fn, *args) -> float:
-    start = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - start
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = add_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]), repeats=15)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--length", type=int, default=100)
     parser.add_argument("--features", type=int, default=64)
     parser.add_argument("--units", type=int, default=128)
-    parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=B.available_cores(),
-                        help="threads for both (default: the cores this process may use)")
     args = parser.parse_args()
 
-    threads = args.threads
-    pf.set_num_threads(threads)
-    torch.set_num_threads(threads)
+    threads = set_threads(args.threads, torch)
     rng = np.random.default_rng(0)
     n, steps, features, units = args.batch, args.length, args.features, args.units
     x_np = rng.standard_normal((n, steps, features), dtype=np.float32)
@@ -67,25 +53,19 @@ def main() -> None:
                    pf.tensor((module.bias_ih_l0 + module.bias_hh_l0).numpy(), requires_grad=True)]
     x, tx = pf.tensor(x_np), torch.tensor(x_np)
 
-    for _ in range(args.warmup):
-        profundo_step(x, weights)
-        torch_step(tx, module)
-    ours, theirs = [], []
-    for _ in range(args.repeats):
-        ours.append(timed(profundo_step, x, weights))
-        theirs.append(timed(torch_step, tx, module))
+    t = interleaved({"profundo": lambda: profundo_step(x, weights),
+                     "torch": lambda: torch_step(tx, module)}, args.repeats)
 
     tracemalloc.start()
     profundo_step(x, weights)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
 
-    ours_ms, theirs_ms = 1e3 * statistics.median(ours), 1e3 * statistics.median(theirs)
-    print(f"LSTM forward+backward: batch {n}, length {steps}, input {features}, units {units}, "
-          f"float32, {threads} threads, median of {args.repeats}")
-    print(f"  profundo {ours_ms:8.1f} ms   (peak NumPy memory {peak / 2**20:.1f} MiB)")
-    print(f"  torch    {theirs_ms:8.1f} ms   (torch {torch.__version__})")
-    print(f"  ratio profundo / torch: {ours_ms / theirs_ms:.2f}")
+    print(header(f"LSTM forward+backward: batch {n}, length {steps}, input {features}, units "
+                 f"{units}, float32, median of {args.repeats}", threads, torch))
+    print(f"  profundo {t['profundo']}   (peak NumPy memory {peak / 2**20:.1f} MiB)")
+    print(f"  torch    {t['torch']}")
+    print(f"  ratio profundo / torch: {ratio(t):.2f}")
 
 
 if __name__ == "__main__":

@@ -12,12 +12,9 @@ Run:  .venv/bin/python bench/mlp_train.py
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
-import sys
-import time
 
 import numpy as np
+from harness import add_arguments, header, interleaved, peak_rss_mb, ratio, set_threads
 
 N, BATCH = 60_000, 128
 
@@ -58,41 +55,20 @@ def torch_epoch():
     return epoch
 
 
-def peak_rss_mb(framework: str) -> float:
-    """Peak RSS of a subprocess that trains one epoch with ``framework``."""
-    code = (f"import sys; sys.path.insert(0, {str(__file__.rsplit('/', 1)[0])!r}); "
-            f"import mlp_train as m; m.{framework}_epoch()(); "
-            f"print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    return int(out.stdout.split()[-1]) / 1024      # VmHWM (kB) of the child alone
-
-
 def main():
     import torch
 
-    import profundo as pf
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
-    torch.set_num_threads(pf.backend.available_cores())
-    runs = {"profundo": profundo_epoch(), "torch": torch_epoch()}
-    times = {k: [] for k in runs}
-    for k, run in runs.items():   # warm-up epoch each
-        run()
-    for _ in range(args.repeats):
-        for k, run in runs.items():
-            start = time.perf_counter()
-            run()
-            times[k].append(time.perf_counter() - start)
-    rate = {k: N / statistics.median(v) for k, v in times.items()}
-    print(f"MLP 784-256-128-10, one epoch of {N} samples, batch {BATCH}, Adam "
-          f"({pf.backend.available_cores()} cores, median of {args.repeats})")
-    for k in runs:
-        print(f"  {k:9s} {rate[k]:9.0f} samples/s")
-    print(f"  ratio profundo/torch throughput: {rate['profundo'] / rate['torch']:.2f}x")
-    for k in runs:
-        print(f"  peak RSS of a process training one epoch with {k}: {peak_rss_mb(k):.0f} MB")
+    args = add_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]),
+                         repeats=3).parse_args()
+    threads = set_threads(args.threads, torch)
+    print(header(f"MLP 784-256-128-10, one epoch of {N} samples, batch {BATCH}, Adam", threads, torch))
+    t = interleaved({"profundo": profundo_epoch(), "torch": torch_epoch()}, args.repeats, warmup=1)
+    for k in t:
+        print(f"  {k:9s} {N / t[k].median:9.0f} samples/s   epoch {t[k]}")
+    print(f"  ratio profundo/torch throughput: {1 / ratio(t):.2f}x")
+    for k in t:
+        mb = peak_rss_mb(f"import mlp_train as m; m.{k}_epoch()()")
+        print(f"  peak RSS of a process training one epoch with {k}: {mb:.0f} MB")
 
 
 if __name__ == "__main__":

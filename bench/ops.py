@@ -12,11 +12,9 @@ Run:  .venv/bin/python bench/ops.py
 from __future__ import annotations
 
 import argparse
-import platform
-import statistics
-import time
 
 import numpy as np
+from harness import add_arguments, header, interleaved, ratio, set_threads
 
 import profundo as pf
 
@@ -69,45 +67,29 @@ def mlp_torch(torch, x, y, weights):
         w.grad = None
 
 
-def timed(fn, repeats_inner):
-    start = time.perf_counter()
-    for _ in range(repeats_inner):
-        fn()
-    return (time.perf_counter() - start) / repeats_inner
-
-
-def interleaved(a, b, repeats, inner):
-    ta, tb = [], []
-    a(), b()  # warm up
-    for _ in range(repeats):
-        ta.append(timed(a, inner))
-        tb.append(timed(b, inner))
-    return statistics.median(ta), statistics.median(tb)
-
-
 def main():
     import torch
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=15)
-    args = parser.parse_args()
-    torch.set_num_threads(pf.backend.available_cores())
-    print(f"machine: {platform.machine()}, {pf.backend.available_cores()} cores, "
-          f"numpy {np.__version__}, torch {torch.__version__}")
+    args = add_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]),
+                         repeats=15).parse_args()
+    threads = set_threads(args.threads, torch)
+    print(header("per-op overhead and a small MLP step", threads, torch))
 
     n = 1000
-    tp, tt = interleaved(lambda: chain_profundo(n), lambda: chain_torch(torch, n), args.repeats, 3)
-    print(f"overhead per op (fwd+bwd, 1000-op chain): profundo {tp / n * 1e6:.2f} µs, "
-          f"torch {tt / n * 1e6:.2f} µs, ratio {tp / tt:.2f}")
+    t = interleaved({"profundo": lambda: chain_profundo(n), "torch": lambda: chain_torch(torch, n)},
+                    args.repeats, inner=3)
+    print(f"overhead per op (fwd+bwd, 1000-op chain): profundo {t['profundo'].median / n * 1e6:.2f} µs "
+          f"(CPU {t['profundo'].cpu_median / n * 1e6:.2f}), torch {t['torch'].median / n * 1e6:.2f} µs "
+          f"(CPU {t['torch'].cpu_median / n * 1e6:.2f}), ratio {ratio(t):.2f}")
 
     x, y, w = mlp_data()
     pw = [pf.tensor(a, requires_grad=True) for a in w]
     tw = [torch.tensor(a, requires_grad=True) for a in w]
     tx, ty = torch.tensor(x), torch.tensor(y)
-    tp, tt = interleaved(lambda: mlp_profundo(x, y, pw), lambda: mlp_torch(torch, tx, ty, tw),
-                         args.repeats, 20)
-    print(f"MLP 784-256-128-10 fwd+bwd, batch 128: profundo {tp * 1e3:.3f} ms, torch {tt * 1e3:.3f} ms, "
-          f"ratio {tp / tt:.2f}  (throughput profundo/torch = {tt / tp:.2f}x)")
+    t = interleaved({"profundo": lambda: mlp_profundo(x, y, pw),
+                     "torch": lambda: mlp_torch(torch, tx, ty, tw)}, args.repeats, inner=20)
+    print(f"MLP 784-256-128-10 fwd+bwd, batch 128: profundo {t['profundo']}, torch {t['torch']}, "
+          f"ratio {ratio(t):.2f}")
 
 
 if __name__ == "__main__":
