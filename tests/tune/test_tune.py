@@ -273,3 +273,20 @@ def test_trials_in_two_processes_share_the_study(tmp_path):
     assert len({t.user_attrs["pid"] for t in trials}) == 2 and os.getpid() not in \
         {t.user_attrs["pid"] for t in trials}
     assert len({tuple(sorted(t.params.items())) for t in trials}) == 4   # different seeds per process
+
+
+def test_executions_per_trial_build_fresh_models_and_storage_can_be_elsewhere(tmp_path):
+    built = []
+
+    def counting(hp):
+        model = build(hp)
+        built.append(hp.values.copy())
+        return model
+
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    tuner = Tuner(counting, max_trials=2, executions_per_trial=2, storage=url,
+                  directory=tmp_path / "models", seed=0)
+    tuner.search(*data(120), validation_split=0.25, epochs=1, verbose=0)
+    assert len(built) == 4 and built[0] == built[1] and built[2] == built[3]
+    assert (tmp_path / "shared.db").is_file() and not (tmp_path / "models" / "search" / "study.db").exists()
+    assert all(t.user_attrs["model"].startswith(str(tmp_path / "models")) for t in tuner.trials())
