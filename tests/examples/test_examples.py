@@ -84,3 +84,23 @@ def test_tune_example_compares_random_and_bayesian_search(mirror, tmp_path):
                                             directory=tmp_path, plot=False)
     assert set(curves) == {"random", "bayesian"}
     assert all(len(c) == 2 and c[1] >= c[0] > 0.3 for c in curves.values())
+
+
+def test_seeing_inside_draws_every_picture(mirror, tmp_path):
+    pytest.importorskip("matplotlib")
+    accuracy, paths = example("seeing_inside").main(tmp_path / "pictures", epochs=1, n_train=2000,
+                                                    verbose=0)
+    assert accuracy > 0.5                    # one short epoch; chance is 0.1
+    assert sorted(paths) == sorted(["history", "confusion_matrix", "filters", "feature_maps",
+                                    "grad_cam", "saliency"])
+    for path in paths.values():
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_optimizers_race_draws_and_adam_wins_on_the_bowl(tmp_path):
+    pytest.importorskip("matplotlib")
+    module = example("optimizers_race")
+    out = module.main(tmp_path / "race.png", steps=60)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    results = module.race("quadratic", steps=300)
+    assert results["Adam"][1] < 1e-6 < results["SGD"][1]
