@@ -106,7 +106,7 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self.start = time.perf_counter()
         if self.verbose == 1:
-            from tqdm import tqdm
+            from tqdm.auto import tqdm     # a widget in notebooks, text in terminals
 
             print(f"Epoch {epoch + 1}/{self.params['epochs']}", flush=True)
             # a terminal that reports no size (0 × 0) would hide the bar: assume 100 × 24 there
