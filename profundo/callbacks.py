@@ -14,6 +14,7 @@ ends training after the current batch.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import math
 import shutil
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy
 
 from . import backend as B
+from .files import remove_stale_temps
 
 
 class Callback:
@@ -155,6 +157,9 @@ class _Monitor(Callback):
         return value
 
     def improved(self, value) -> bool:
+        """Whether ``value`` beats the best so far; NaN and ±inf (a diverged epoch) never do."""
+        if not math.isfinite(value):
+            return False
         reference = self.best if self.best is not None else self.baseline
         if reference is None:
             return True
@@ -347,17 +352,39 @@ class BackupAndRestore(Callback):
     """Survive interruptions: at each epoch's end save model, optimizer state, random generator
     state and epoch number to ``backup_dir``; a later ``fit`` with the same callback restores them
     and continues from the next epoch, ending with the same weights as an uninterrupted run.
-    The backup is deleted when training completes (``delete_checkpoint=True``)."""
 
-    def __init__(self, backup_dir, delete_checkpoint=True):
+    When training completes the backup is deleted (``delete_checkpoint=True``): only the files
+    this callback wrote, and the folder only if this callback created it (a marker file inside
+    records that) and nothing else is left in it. A folder that already holds other files is
+    refused unless ``allow_other_files=True`` — those files are never touched."""
+
+    ARCHIVE = "latest.profundo"        # one atomic file holds everything
+    MARKER = ".profundo-backup"        # present when this callback created the folder
+
+    def __init__(self, backup_dir, delete_checkpoint=True, allow_other_files=False):
         super().__init__()
         self.backup_dir = Path(backup_dir)
-        self.delete_checkpoint = delete_checkpoint
+        self.delete_checkpoint, self.allow_other_files = delete_checkpoint, allow_other_files
         self.restored_epoch = None
-        self.archive = self.backup_dir / "latest.profundo"   # one atomic file holds everything
+        self.archive = self.backup_dir / self.ARCHIVE
+        self.marker = self.backup_dir / self.MARKER
+
+    def _check_folder(self) -> None:
+        if self.allow_other_files or not self.backup_dir.is_dir():
+            return
+        ours = (self.ARCHIVE, self.MARKER)
+        others = sorted(p.name for p in self.backup_dir.iterdir()
+                        if p.name not in ours and not p.name.startswith(f".{self.ARCHIVE}."))
+        if others:
+            listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+            raise ValueError(f"BackupAndRestore: the folder {self.backup_dir} already holds files "
+                             f"it did not write ({listed}); give it a folder of its own, e.g. "
+                             f"'{self.backup_dir / 'backup'}', or pass allow_other_files=True "
+                             f"(they are never deleted)")
 
     def set_model(self, model) -> None:
         super().set_model(model)
+        self._check_folder()
         self.restored_epoch = None
         if self.archive.exists():
             progress = self.model.load_state(self.archive)
@@ -365,12 +392,21 @@ class BackupAndRestore(Callback):
             self.restored_epoch = progress["epoch"] + 1
 
     def on_epoch_end(self, epoch, logs=None):
+        if not self.backup_dir.exists():
+            self.backup_dir.mkdir(parents=True)
+            self.marker.touch()
         self.model.save(self.archive,
                         training_state={"epoch": epoch, "rng_state": B.get_rng_state()})
 
     def on_train_end(self, logs=None):
-        if self.delete_checkpoint and self.backup_dir.exists():
-            shutil.rmtree(self.backup_dir)
+        if not self.delete_checkpoint:
+            return
+        self.archive.unlink(missing_ok=True)
+        remove_stale_temps(self.archive)
+        if self.marker.is_file():
+            self.marker.unlink()
+            with contextlib.suppress(OSError):     # not empty: someone else's files stay
+                self.backup_dir.rmdir()
 
 
 class TensorBoard(Callback):

@@ -25,7 +25,6 @@ import gzip
 import hashlib
 import os
 import re
-import secrets
 import ssl
 import sys
 import time
@@ -36,6 +35,8 @@ import zlib
 from dataclasses import dataclass
 from http.client import HTTPException
 from pathlib import Path
+
+from ..files import remove_stale_temps, temp_path
 
 HOME_ENV = "PROFUNDO_HOME"
 MIRROR_ENV = "PROFUNDO_DATASETS_MIRROR"
@@ -149,7 +150,8 @@ def _download(remote: RemoteFile, target: Path, progress: bool | None,
     """Download ``remote`` from its first working source onto ``target``, verified, atomically."""
     failures, mismatches = [], []
     for url in sources(remote):
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        remove_stale_temps(target)          # partial downloads of processes that were killed
+        tmp = temp_path(target)
         try:
             with open(tmp, "xb") as out:    # a new file of our own, with the usual permissions
                 _transfer_with_retries(url, out, progress, remote.name)

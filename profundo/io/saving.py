@@ -30,7 +30,7 @@ from safetensors.numpy import save as st_save
 from .._version import __version__
 from .. import backend as B
 from .. import losses, optimizers
-from ..files import atomic_write
+from ..files import atomic_write, remove_stale_temps
 from ..layers.registry import deserialize_layer
 
 FORMAT = "profundo-model"
@@ -111,6 +111,7 @@ class _Archive:
 
     def __init__(self, filepath):
         self.path = Path(filepath)
+        remove_stale_temps(self.path)          # what writers killed mid-save left beside it
         if not self.path.exists():
             raise FileNotFoundError(f"no model file at {self.path}")
         try:

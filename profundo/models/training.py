@@ -347,6 +347,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
     model.stop_training = False
     cbs.on_train_begin()
     epoch = initial_epoch = cbs.resume_epoch(initial_epoch)
+    diverged = None                                # the non-finite loss that stopped training
     for epoch in range(initial_epoch, epochs):
         compiled.reset()
         cbs.on_epoch_begin(epoch)
@@ -357,6 +358,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
             cbs.on_train_batch_begin(step)
             value = train_step(model, xb, yb, swb, params, regularize)
             if not math.isfinite(value):
+                diverged = value
                 model.stop_training = True
                 warnings.warn(f"{model.name}: the loss became {value} at epoch {epoch + 1}, batch "
                               f"{step + 1}; training stopped (try a lower learning rate, or check "
@@ -367,6 +369,8 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
             if model.stop_training:
                 break
         logs = compiled.logs()
+        if diverged is not None:           # a diverged epoch is logged as such, never as 0.0
+            logs["loss"] = diverged
         if validation_data is not None and not model.stop_training:
             vx, vy, vsw = _unpack(tuple(validation_data)) if isinstance(validation_data, (tuple, list)) \
                 else (validation_data, None, None)

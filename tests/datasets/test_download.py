@@ -194,3 +194,18 @@ def test_no_bar_and_no_error_without_tqdm(files, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(download.MIRROR_ENV, str(files.mirror(tmp_path / "m", {"toy/toy.bin": DATA})))
     assert fetch(_remote(files), progress=True).read_bytes() == DATA
     assert capsys.readouterr().err == ""
+
+
+def test_a_killed_downloads_partial_file_is_removed_by_the_next_fetch(files, tmp_path, home,
+                                                                       monkeypatch):
+    import subprocess
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    folder = home / "datasets" / "toy"
+    folder.mkdir(parents=True)
+    stale = folder / f".toy.bin.{dead.pid}.0123456789ab.profundo-tmp"
+    stale.write_bytes(DATA[:100])
+    mirror = files.mirror(tmp_path / "mirror", {"toy/toy.bin": DATA})
+    monkeypatch.setenv(download.MIRROR_ENV, str(mirror))
+    fetch(_remote(files))
+    assert _leftovers(home) == ["toy.bin"]
