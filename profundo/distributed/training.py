@@ -22,6 +22,8 @@ import numpy
 
 from .. import backend as B
 from .. import callbacks as callbacks_mod
+from ..autograd import no_grad
+from ..layers.base import learning_phase
 from ..layers.nest import flatten, map_structure
 from ..models import training
 from . import comm
@@ -73,10 +75,9 @@ class DistributedTraining(callbacks_mod.Callback):
         self.undo = average_in(self.model.optimizer, self.averager)
 
     def on_epoch_end(self, epoch, logs=None):
-        compiled = self.model.compiled
-        reduce_metrics([compiled.loss_tracker] + [m for _, m in compiled.metrics or []])
+        reduce_metrics(training.leaf_metrics(self.model))
         if logs is not None:
-            logs.update(compiled.logs())
+            logs.update(training._logs(self.model.get_metrics_result()))
 
     def on_train_end(self, logs=None):
         if self.undo is not None:
@@ -202,32 +203,26 @@ def _join_lists(items: list) -> list:
 def evaluate(model, x, y=None, batch_size=32, sample_weight=None, return_dict=False):
     """``model.evaluate`` split over the ranks: rank r evaluates the r-th contiguous part of the
     samples, then the loss and metric states are combined; every rank gets the same result."""
-    compiled = model.compiled
-    if compiled is None:
+    if model.compiled is None:
         raise RuntimeError(f"{model.name}: call model.compile(...) before distributed.evaluate()")
     x = training._to_arrays(x)
     y = None if y is None else training._to_arrays(y)
     n = len(flatten(x)[0])
     part = slice(comm.rank() * n // comm.size(), (comm.rank() + 1) * n // comm.size())
-    saved = (compiled.loss_tracker, compiled.metrics)
-    compiled.loss_tracker = type(saved[0])(name="loss")
-    compiled.metrics = None if saved[1] is None else [(k, type(m).from_config(m.get_config()))
-                                                      for k, m in saved[1]]
-    try:
-        xs, ys = _take(x, part), None if y is None else _take(y, part)
-        sw = None if sample_weight is None else numpy.asarray(sample_weight)[part]
-        count = part.stop - part.start
-        for start in range(0, count, batch_size):
-            sl = slice(start, start + batch_size)
-            training.test_step(model, _take(xs, sl), None if ys is None else _take(ys, sl),
-                               None if sw is None else sw[sl])
-        if compiled.metrics is None:           # a rank without samples: build empty metrics
-            raise comm.DistributedError(f"distributed.evaluate: rank {comm.rank()} got no samples "
-                                        f"({n} samples for {comm.size()} ranks)")
-        reduce_metrics([compiled.loss_tracker] + [m for _, m in compiled.metrics])
-        logs = compiled.logs()
-    finally:
-        compiled.loss_tracker, compiled.metrics = saved
+    xs, ys = _take(x, part), None if y is None else _take(y, part)
+    sw = None if sample_weight is None else numpy.asarray(sample_weight)[part]
+    count = part.stop - part.start
+    if count == 0:
+        raise comm.DistributedError(f"distributed.evaluate: rank {comm.rank()} got no samples "
+                                    f"({n} samples for {comm.size()} ranks)")
+    model.reset_metrics()
+    for start in range(0, count, batch_size):
+        sl = slice(start, start + batch_size)
+        with no_grad(), learning_phase(False):
+            model.test_step(training.pack_x_y_sample_weight(
+                _take(xs, sl), None if ys is None else _take(ys, sl), None if sw is None else sw[sl]))
+    reduce_metrics(training.leaf_metrics(model))
+    logs = training._logs(model.get_metrics_result())
     if return_dict:
         return logs
     values = list(logs.values())

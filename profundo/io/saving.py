@@ -211,7 +211,7 @@ def load_model(filepath, custom_objects=None, compile: bool = True):  # noqa: A0
     _assign_weights(model, archive.tensors("weights.safetensors"), archive.path)
     if compile and archive.has("compile.json"):
         c = archive.json("compile.json")
-        model.compile(optimizer=c["optimizer"], loss=[losses.get(x) for x in c["loss"]],
+        model.compile(optimizer=c["optimizer"], loss=[losses.get(x) for x in c["loss"]] or None,
                       metrics=c["metrics"] if len(c["metrics"]) > 1 else c["metrics"][0],
                       loss_weights=c["loss_weights"])
         _restore_optimizer(model, archive)

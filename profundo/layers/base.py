@@ -18,6 +18,11 @@ Called on a ``Tensor`` or a NumPy array a layer runs at once; called on the symb
 
 Training mode: ``layer(x, training=True)``, or the mode set by ``learning_phase(True)`` (what
 ``Model.fit`` does); outside both, layers run in inference mode, as in Keras.
+
+Extra loss terms: ``self.add_loss(value)`` inside ``call`` (a VAE's KL divergence, an activity
+penalty). ``layer.losses`` lists the terms of the last call — this layer's and its sublayers' —
+then the weights' regularization penalty; each outermost call starts the list afresh, and
+``Model.compute_loss`` adds them to the compiled loss, as Keras does.
 """
 from __future__ import annotations
 
@@ -41,6 +46,8 @@ _NAMED_SETTINGS = {"_initializer": initializers.get, "_regularizer": regularizer
 
 _phase = [False]
 _name_counts: dict = {}
+_depth = [0]                      # how deep the current eager layer call is nested
+_holding_losses: set = set()      # ids of the layers that hold add_loss terms
 
 
 @contextlib.contextmanager
@@ -103,6 +110,7 @@ class Layer:
         self.dtype = numpy.dtype(dtype or B.default_dtype).name
         self.input_shape_hint = tuple(input_shape) if input_shape is not None else None
         self.inbound_nodes: list = []
+        self._losses: list = []
 
     def __setattr__(self, name: str, value) -> None:
         """Settings given by name (``kernel_initializer="he_normal"``) are checked when they are
@@ -227,6 +235,40 @@ class Layer:
                                  f"in a model whose input shape is known")
         return self.inbound_nodes[0]
 
+    # --- extra loss terms ---------------------------------------------------------------------
+    def add_loss(self, loss) -> None:
+        """Add a term to the loss that training minimizes (call it inside ``call``); a tensor with
+        more than one element counts as its sum."""
+        if isinstance(loss, SymbolicTensor):
+            raise TypeError(f"{self.name}: add_loss needs a computed value; call it inside call(), "
+                            f"not on the symbolic tensors of a functional model")
+        self._losses.append(loss if isinstance(loss, Tensor) else Tensor(loss))
+        _holding_losses.add(id(self))
+
+    def _layers_holding_losses(self) -> list:
+        """This layer and its sublayers (recursively) that hold add_loss terms."""
+        if not _holding_losses:
+            return []
+        found = [self] if id(self) in _holding_losses else []
+        for layer in self._sublayers():
+            found += layer._layers_holding_losses()
+        return found
+
+    def _added_losses(self) -> list:
+        return [t for layer in self._layers_holding_losses() for t in layer._losses]
+
+    def _clear_losses(self) -> None:
+        for layer in self._layers_holding_losses():
+            layer._losses.clear()
+            _holding_losses.discard(id(layer))
+
+    @property
+    def losses(self) -> list:
+        """The ``add_loss`` terms of the last call (own, then sublayers'), then the weights'
+        regularization penalty (one summed term) when there is one."""
+        reg = self.regularization_loss()
+        return self._added_losses() + ([] if reg is None else [reg])
+
     # --- running ------------------------------------------------------------------------------
     def build(self, input_shape) -> None:
         """Create the weights for inputs of ``input_shape`` (batch dimension first)."""
@@ -246,7 +288,13 @@ class Layer:
         self._ensure_built(map_structure(lambda t: t.shape, inputs))
         if mask is not None and self._call_takes_mask:
             kwargs["mask"] = mask
-        return self.call(inputs, training=in_training(training), **kwargs)
+        if _depth[0] == 0 and _holding_losses:
+            self._clear_losses()          # an outermost call: its add_loss terms start afresh
+        _depth[0] += 1
+        try:
+            return self.call(inputs, training=in_training(training), **kwargs)
+        finally:
+            _depth[0] -= 1
 
     def compute_mask(self, inputs, mask=None):
         """The mask of this layer's output (which time steps are padding), given its input's.

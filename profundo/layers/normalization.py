@@ -5,6 +5,8 @@ Both compute x̂ = (x − μ)/√(σ² + ε) and y = γ x̂ + β (see ``profundo
 - BatchNormalization: μ, σ² per feature over the batch (and, for images, height and width: the
   channel is the last axis); while training it uses the batch's statistics and updates moving
   averages  m ← momentum·m + (1 − momentum)·μ_batch ; in inference it uses the moving averages.
+  A frozen one (``trainable = False``) always runs in inference mode, as in Keras: fine-tuning a
+  pretrained network keeps the statistics it learned.
 - LayerNormalization: μ, σ² per sample over the last axis (or ``axis``), the same in training
   and inference.
 """
@@ -59,6 +61,7 @@ class BatchNormalization(Layer):
                              f"inputs, got shape {x.shape}")
         gamma = self.gamma.reshape(self.broadcast_shape) if self.gamma is not None else 1.0
         beta = self.beta.reshape(self.broadcast_shape) if self.beta is not None else 0.0
+        training = training and self.trainable
         if training:
             mean, var = ops.moments(x, self.reduce_axes)
             m = self.momentum

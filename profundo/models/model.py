@@ -25,12 +25,13 @@ from __future__ import annotations
 import numpy
 
 from ..autograd import Tensor, no_grad
+from ..metrics import Metric
 from ..autograd.engine import topological_order
 from ..layers.base import Layer, learning_phase
 from ..layers.core import InputLayer
 from ..layers.nest import flatten, is_shape, map_structure
 from ..layers.symbolic import SymbolicTensor
-from . import training
+from . import training as trainer
 from .summary import summary as _summary
 
 
@@ -201,7 +202,7 @@ class Model(Layer):
     # --- training, evaluation, prediction (see profundo.models.training) ---------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None):
         """Choose the optimizer, the loss (one per output, or a list/dict) and the metrics."""
-        training.compile(self, optimizer, loss, metrics, loss_weights)
+        trainer.compile(self, optimizer, loss, metrics, loss_weights)
 
     def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
@@ -209,7 +210,7 @@ class Model(Layer):
             distributed=False):
         """Train for ``epochs`` passes over the data; returns the ``History``. ``distributed=True``:
         data-parallel over the MPI ranks of ``profundo.distributed``."""
-        return training.fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+        return trainer.fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
                             callbacks=callbacks, validation_split=validation_split,
                             validation_data=validation_data, shuffle=shuffle,
                             class_weight=class_weight, sample_weight=sample_weight,
@@ -219,20 +220,68 @@ class Model(Layer):
     def evaluate(self, x=None, y=None, batch_size=32, verbose="auto", sample_weight=None,
                  return_dict=False, callbacks=None):
         """Loss and metrics on data: a number, a list [loss, metric...] or a dict."""
-        return training.evaluate(self, x, y, batch_size=batch_size, verbose=verbose,
+        return trainer.evaluate(self, x, y, batch_size=batch_size, verbose=verbose,
                                  sample_weight=sample_weight, return_dict=return_dict,
                                  callbacks=callbacks)
 
     def predict(self, x, batch_size=32, verbose=0):
         """Outputs for ``x`` as NumPy arrays, computed in batches, in inference mode, no graph."""
-        return training.predict(self, x, batch_size=batch_size, verbose=verbose)
+        return trainer.predict(self, x, batch_size=batch_size, verbose=verbose)
+
+    # --- the steps: override them to train in your own way (Keras 3's names and arguments) ----------
+    def train_step(self, data) -> dict:
+        """One training step on one batch — forward, ``compute_loss``, backward, optimizer update,
+        ``compute_metrics`` — returning the logs {name: value} that ``fit`` shows. ``data`` is
+        ``x``, ``(x, y)`` or ``(x, y, sample_weight)`` (``unpack_x_y_sample_weight`` in ``profundo.models.training``)."""
+        return trainer.train_step(self, data)
+
+    def test_step(self, data) -> dict:
+        """One evaluation step on one batch (inference mode, no graph); returns the logs."""
+        return trainer.test_step(self, data)
+
+    def predict_step(self, data):
+        """The outputs for one batch, in inference mode."""
+        return trainer.predict_step(self, data)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The loss to minimize: the compiled loss of (y, y_pred), plus the ``add_loss`` terms of
+        the last call, plus the weights' regularization penalties."""
+        return trainer.compute_loss(self, x, y, y_pred, sample_weight, training)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
+        """Update the compiled metrics with a batch; returns ``get_metrics_result()``."""
+        return trainer.compute_metrics(self, x, y, y_pred, sample_weight)
+
+    def get_metrics_result(self) -> dict:
+        """The current results of ``self.metrics`` as {name: value}."""
+        return trainer.metrics_result(self)
+
+    @property
+    def metrics(self) -> list:
+        """The metrics ``fit`` resets each epoch: the loss tracker and compiled metrics (after
+        ``compile``), and every ``Metric`` held as an attribute of the model (e.g. a GAN's
+        ``self.d_loss_tracker = metrics.Mean(name="d_loss")``)."""
+        found = [self.compiled.loss_tracker, self.compiled.compile_metrics] if self.compiled else []
+        for value in vars(self).values():
+            items = value if isinstance(value, (list, tuple)) else [value]
+            found += [m for m in items if isinstance(m, Metric)]
+        return found
+
+    def reset_metrics(self) -> None:
+        for m in self.metrics:
+            m.reset_state()
+
+    def zero_grad(self) -> None:
+        """Forget the gradients of all weights (each ``w.grad`` becomes None) before a backward."""
+        for w in self.weights:
+            w.grad = None
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient step on one batch; returns the loss (and metrics)."""
-        return training.train_on_batch(self, x, y, sample_weight, class_weight, return_dict)
+        return trainer.train_on_batch(self, x, y, sample_weight, class_weight, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        return training.test_on_batch(self, x, y, sample_weight, return_dict)
+        return trainer.test_on_batch(self, x, y, sample_weight, return_dict)
 
     def predict_on_batch(self, x):
         with no_grad(), learning_phase(False):

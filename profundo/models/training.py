@@ -10,6 +10,13 @@ One training step on a batch (x, y) is the whole of backpropagation learning:
 ``fit`` repeats it over mini-batches for a number of epochs. ``batch_size`` chooses the flavour of
 gradient descent the course teaches: ``None`` — the whole set in one batch (batch gradient
 descent); ``1`` — one sample at a time (stochastic); anything between — mini-batch.
+
+The step itself is a method of the model, as in Keras 3: ``fit`` calls ``model.train_step(data)``
+on each batch, ``evaluate`` calls ``model.test_step(data)`` and ``predict`` calls
+``model.predict_step(data)``. Override them to train in your own way (a GAN's two optimizers, a
+VAE's extra loss) and keep ``fit``'s loop, callbacks, progress bar and metrics. ``data`` is what
+Keras passes: ``x`` alone, ``(x, y)`` or ``(x, y, sample_weight)``; ``unpack_x_y_sample_weight``
+takes it apart. The functions below are the default steps.
 """
 from __future__ import annotations
 
@@ -30,37 +37,59 @@ from ..layers.nest import flatten, map_structure
 
 
 # --- compile ---------------------------------------------------------------------------------------
+class CompileMetrics(metrics_mod.Metric):
+    """The metrics given to ``compile``, as one metric (Keras' ``compile_metrics``): per output
+    its metrics, made on the first batch (they need to see y), updated together; ``result`` is a
+    dict {name: value}."""
+
+    def __init__(self, output_names, metric_specs, losses):
+        self.output_names, self.metric_specs, self.losses = output_names, metric_specs, losses
+        self.metrics = None
+        super().__init__("compile_metrics")
+
+    def reset_state(self) -> None:
+        for _, m in self.metrics or []:
+            m.reset_state()
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        ys, preds = _per_output_values(y_true, self.output_names), \
+            _per_output_values(y_pred, self.output_names)
+        if self.metrics is None:
+            self.metrics = self._build(ys, preds)
+        for k, m in self.metrics:
+            m.update_state(ys[k], preds[k].numpy() if isinstance(preds[k], Tensor) else preds[k],
+                           sample_weight=sample_weight)
+
+    def _build(self, ys, preds) -> list:
+        multi = len(self.output_names) > 1
+        built = []
+        for k, (specs, yt, yp) in enumerate(zip(self.metric_specs, ys, preds)):
+            for spec in specs:
+                m = metrics_mod.get(spec, loss=self.losses[k] if self.losses else None,
+                                    y_true=yt, y_pred=yp)
+                if multi:
+                    m.name = f"{self.output_names[k]}_{m.name}"
+                built.append((k, m))
+        return built
+
+    def result(self) -> dict:
+        return {m.name: m.result() for _, m in self.metrics or []}
+
+
 class Compiled:
-    """What ``compile`` chose: per output a loss, its weight and its metrics."""
+    """What ``compile`` chose: per output a loss and its weight (no losses: ``loss=None``, for
+    models whose loss comes from ``add_loss`` or a custom ``train_step``), and the metrics."""
 
     def __init__(self, output_names, losses, loss_weights, metrics, config):
         self.output_names = output_names
         self.losses, self.loss_weights, self.metric_specs = losses, loss_weights, metrics
         self.config = config            # the arguments as JSON data, for saving
-        self.metrics = None             # metric objects, made on the first batch (they need y)
         self.loss_tracker = metrics_mod.Mean(name="loss")
-
-    def build_metrics(self, y_true, y_pred) -> None:
-        multi = len(self.output_names) > 1
-        self.metrics = []
-        for k, (specs, yt, yp) in enumerate(zip(self.metric_specs, y_true, y_pred)):
-            for spec in specs:
-                m = metrics_mod.get(spec, loss=self.losses[k], y_true=yt, y_pred=yp)
-                if multi:
-                    m.name = f"{self.output_names[k]}_{m.name}"
-                self.metrics.append((k, m))
-
-    def reset(self) -> None:
-        self.loss_tracker.reset_state()
-        for _, m in self.metrics or []:
-            m.reset_state()
-
-    def logs(self) -> dict:
-        """Loss and metric values; metrics whose result is an array (a confusion matrix, per-class
-        scores) are left out of the logs — read them from the metric object."""
-        results = {m.name: m.result() for _, m in self.metrics or []}
-        return {"loss": float(self.loss_tracker.result()),
-                **{k: float(v) for k, v in results.items() if numpy.ndim(v) == 0}}
+        self.compile_metrics = CompileMetrics(output_names, metrics, losses)
+        self.trainable_flags = {}       # each layer's trainable flag at compile time (fit warns)
+        # looked up once an epoch by fit, not once a batch: the trainable weights, and whether
+        # any weight has a regularization penalty (None outside fit: look them up each step)
+        self.epoch_params, self.epoch_regularize = None, None
 
 
 def _per_output(value, names, what):
@@ -88,9 +117,7 @@ def _output_names(model) -> list:
 
 def compile(model, optimizer, loss, metrics, loss_weights) -> None:
     names = _output_names(model)
-    if loss is None:
-        raise ValueError("compile: give a loss, e.g. loss='sparse_categorical_crossentropy'")
-    losses = [losses_mod.get(spec) for spec in _per_output(loss, names, "loss")]
+    losses = [] if loss is None else [losses_mod.get(spec) for spec in _per_output(loss, names, "loss")]
     weights = [1.0 if w is None else float(w)
                for w in _per_output(loss_weights if loss_weights is not None else 1.0, names,
                                     "loss_weights")]
@@ -108,6 +135,7 @@ def compile(model, optimizer, loss, metrics, loss_weights) -> None:
               "metrics": [[m if isinstance(m, str) else metrics_mod.serialize(m) for m in specs]
                           for specs in metric_specs]}
     model.compiled = Compiled(names, losses, weights, metric_specs, config)
+    model.compiled.trainable_flags = _trainable_flags(model)
 
 
 def _require_compiled(model, what: str) -> Compiled:
@@ -251,70 +279,154 @@ def _split_validation(x, y, sample_weight, validation_split):
             (_take(x, tail), _take(y, tail), None if sw is None else sw[tail]))
 
 
-# --- one step -------------------------------------------------------------------------------------
-def _as_list(value, n):
-    """Targets or outputs as a list with one entry per output."""
-    if n == 1:
-        return [value[0] if isinstance(value, (list, tuple)) and len(value) == 1 else value]
+# --- one step (the defaults of Model.train_step / test_step / predict_step) -------------------------
+def unpack_x_y_sample_weight(data):
+    """Keras' rule: ``x`` alone, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` → (x, y, sw)."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) in (1, 2, 3):
+        return tuple(data) + (None,) * (3 - len(data))
+    raise ValueError(f"a batch is x, (x,), (x, y) or (x, y, sample_weight); got a tuple of {len(data)}")
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """What ``train_step`` receives: ``x`` alone when there is no y (``(x,)`` if x is a list of
+    inputs), else ``(x, y)`` or ``(x, y, sample_weight)``."""
+    if y is None:
+        return (x,) if isinstance(x, (list, tuple)) else x
+    return (x, y) if sample_weight is None else (x, y, sample_weight)
+
+
+def _per_output_values(value, names):
+    """Targets or outputs as a list with one entry per output (from one value, a list or a dict)."""
     if isinstance(value, dict):
-        return list(value.values())
+        return [value[name] for name in names]
+    if len(names) == 1:
+        return [value[0] if isinstance(value, (list, tuple)) and len(value) == 1 else value]
     return list(value)
 
 
-def _total_loss(model, compiled, y, y_pred, sample_weight, regularize=True):
-    """Σₖ wₖ lossₖ(yₖ, ŷₖ) over the outputs, plus the weights' regularization penalties."""
-    n = len(compiled.output_names)
-    if isinstance(y, dict):
-        y = [y[name] for name in compiled.output_names]
-    ys, preds = _as_list(y, n), _as_list(y_pred, n)
-    total = None
+def _compiled_loss(compiled, y, y_pred, sample_weight):
+    """Σₖ wₖ lossₖ(yₖ, ŷₖ) over the outputs."""
+    names, total = compiled.output_names, None
+    ys, preds = _per_output_values(y, names), _per_output_values(y_pred, names)
     for loss_fn, weight, yt, yp in zip(compiled.losses, compiled.loss_weights, ys, preds):
         term = loss_fn(yt, yp, sample_weight=sample_weight) if sample_weight is not None \
             else loss_fn(yt, yp)
         term = term * weight if weight != 1.0 else term
         total = term if total is None else total + term
-    reg = model.regularization_loss() if regularize else None
-    return (total if reg is None else total + reg), ys, preds
+    return total
 
 
-def _update_metrics(compiled, loss_value, ys, preds, sample_weight, batch_n):
-    if compiled.metrics is None:
-        compiled.build_metrics(ys, preds)
-    compiled.loss_tracker.update_state(loss_value, sample_weight=batch_n)
-    for k, m in compiled.metrics:
-        m.update_state(ys[k], preds[k].numpy() if isinstance(preds[k], Tensor) else preds[k],
-                       sample_weight=sample_weight)
-
-
-def train_step(model, x, y, sample_weight=None, params=None, regularize=True):
-    """Forward, loss, backward, update on one batch; returns the batch loss (a float).
-
-    ``params`` (the trainable weights) and ``regularize`` (whether any weight has a penalty) may
-    be given by a caller that looked them up once for many steps, as ``fit`` does each epoch."""
+def compute_loss(model, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+    """The compiled loss of (y, ŷ), plus the sum of each ``add_loss`` term of the last call, plus
+    the weights' regularization penalties (Keras' ``Model.compute_loss``)."""
     compiled = model.compiled
-    params = model.trainable_weights if params is None else params
+    terms = []
+    if compiled is not None and compiled.losses:
+        if y is None:
+            raise ValueError(f"{model.name}: the compiled loss needs targets y; pass y to fit/evaluate "
+                             f"(or compile with loss=None when the loss comes from add_loss)")
+        terms.append(_compiled_loss(compiled, y, y_pred, sample_weight))
+    terms += [t.sum() if isinstance(t, Tensor) and t.ndim else t for t in model._added_losses()]
+    if compiled is None or compiled.epoch_regularize is not False:
+        reg = model.regularization_loss()
+        if reg is not None:
+            terms.append(reg)
+    if not terms:
+        raise ValueError(f"{model.name}: no loss to compute; give compile a loss= or add one with "
+                         f"self.add_loss(...) in call")
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return total
+
+
+def compute_metrics(model, x, y, y_pred, sample_weight=None) -> dict:
+    """Update the compiled metrics with the batch (when there are targets); return the results."""
+    if y is not None and model.compiled.metric_specs and any(model.compiled.metric_specs):
+        model.compiled.compile_metrics.update_state(y, y_pred, sample_weight)
+    return model.get_metrics_result()
+
+
+def train_step(model, data) -> dict:
+    """Forward, loss, backward, update on one batch; returns the logs (loss and metrics so far)."""
+    x, y, sample_weight = unpack_x_y_sample_weight(data)
+    compiled = _require_compiled(model, "fit")
+    params = model.trainable_weights if compiled.epoch_params is None else compiled.epoch_params
     with learning_phase(True):
         y_pred = model(x, training=True)
-    loss, ys, preds = _total_loss(model, compiled, y, y_pred, sample_weight, regularize)
+    loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
     value = float(loss.item())
     if not math.isfinite(value):
-        return value
+        return {"loss": value}
     for p in params:
         p.grad = None
     loss.backward()
     model.optimizer.apply([p.grad for p in params], params)
-    _update_metrics(compiled, value, ys, preds, sample_weight, _num_samples(x))
-    return value
+    compiled.loss_tracker.update_state(value, sample_weight=_num_samples(x))
+    return model.compute_metrics(x, y, y_pred, sample_weight)
 
 
-def test_step(model, x, y, sample_weight=None) -> float:
-    compiled = model.compiled
+def test_step(model, data) -> dict:
+    """Forward and loss on one batch in inference mode; returns the logs so far."""
+    x, y, sample_weight = unpack_x_y_sample_weight(data)
+    compiled = _require_compiled(model, "evaluate")
     with no_grad(), learning_phase(False):
         y_pred = model(x, training=False)
-        loss, ys, preds = _total_loss(model, compiled, y, y_pred, sample_weight)
-    value = float(loss.item())
-    _update_metrics(compiled, value, ys, preds, sample_weight, _num_samples(x))
-    return value
+        loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                  training=False)
+    compiled.loss_tracker.update_state(float(loss.item()), sample_weight=_num_samples(x))
+    return model.compute_metrics(x, y, y_pred, sample_weight)
+
+
+def predict_step(model, data):
+    """The model's outputs for one batch, in inference mode."""
+    x, _, _ = unpack_x_y_sample_weight(data)
+    with no_grad(), learning_phase(False):
+        return model(x, training=False)
+
+
+def metrics_result(model) -> dict:
+    """{name: result} of ``model.metrics``; a metric whose result is a dict adds its entries."""
+    logs = {}
+    for m in model.metrics:
+        r = m.result()
+        logs.update(r) if isinstance(r, dict) else logs.__setitem__(m.name, r)
+    return logs
+
+
+def leaf_metrics(model) -> list:
+    """``model.metrics`` with the compiled metrics' container replaced by the metrics it holds."""
+    out = []
+    for m in model.metrics:
+        out += [leaf for _, leaf in m.metrics or []] if isinstance(m, CompileMetrics) else [m]
+    return out
+
+
+def _logs(values: dict) -> dict:
+    """What callbacks see: the scalar entries as floats, a nested dict's entries in its place
+    (Keras' ``compile_metrics``); arrays (a confusion matrix, per-class scores) are left out —
+    read them from the metric object."""
+    out = {}
+    for k, v in values.items():
+        if isinstance(v, dict):
+            out.update(_logs(v))
+            continue
+        v = v.numpy() if isinstance(v, Tensor) else v
+        if numpy.ndim(v) == 0:
+            out[k] = float(v)
+    return out
+
+
+def _non_finite_loss(logs: dict):
+    """The first loss entry (a key ending in 'loss') that is NaN or infinite, else None."""
+    for k, v in logs.items():
+        if k.endswith("loss") and not math.isfinite(v):
+            return k, v
+    return None
 
 
 # --- the loops ---------------------------------------------------------------------------------------
@@ -329,10 +441,30 @@ def _verbosity(verbose) -> int:
     return int(verbose)
 
 
+def _trainable_flags(layer, flags=None) -> dict:
+    """{id(layer): layer.trainable} for a layer and all its sublayers."""
+    flags = {} if flags is None else flags
+    flags[id(layer)] = layer.trainable
+    for sub in layer._sublayers():
+        _trainable_flags(sub, flags)
+    return flags
+
+
+def _warn_if_trainable_changed(model, compiled) -> None:
+    now = _trainable_flags(model)
+    changed = any(now.get(k, v) != v for k, v in compiled.trainable_flags.items())
+    compiled.trainable_flags = now
+    if changed:
+        warnings.warn(f"{model.name}: layers were frozen or unfrozen (trainable) after compile(); "
+                      f"call model.compile(...) again after changing trainable, as Keras requires "
+                      f"(profundo trains the weights that are trainable now)", UserWarning, stacklevel=4)
+
+
 def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data,
         shuffle, class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_batch_size,
         distributed=False):
     compiled = _require_compiled(model, "fit")
+    _warn_if_trainable_changed(model, compiled)
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = _split_validation(x, y, sample_weight, validation_split)
     train = _batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight)
@@ -347,55 +479,51 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
     model.stop_training = False
     cbs.on_train_begin()
     epoch = initial_epoch = cbs.resume_epoch(initial_epoch)
-    diverged = None                                # the non-finite loss that stopped training
-    for epoch in range(initial_epoch, epochs):
-        compiled.reset()
-        cbs.on_epoch_begin(epoch)
-        params = model.trainable_weights          # looked up once an epoch, not once a batch
-        with no_grad():
-            regularize = model.regularization_loss() is not None
-        for step, (xb, yb, swb) in enumerate(train):
-            cbs.on_train_batch_begin(step)
-            value = train_step(model, xb, yb, swb, params, regularize)
-            if not math.isfinite(value):
-                diverged = value
-                model.stop_training = True
-                warnings.warn(f"{model.name}: the loss became {value} at epoch {epoch + 1}, batch "
-                              f"{step + 1}; training stopped (try a lower learning rate, or check "
-                              f"the inputs for NaN/inf)", RuntimeWarning, stacklevel=3)
-                cbs.on_train_batch_end(step, {"loss": value})
-                break
-            cbs.on_train_batch_end(step, compiled.logs())
+    try:
+        for epoch in range(initial_epoch, epochs):
+            model.reset_metrics()
+            cbs.on_epoch_begin(epoch)
+            compiled.epoch_params = model.trainable_weights
+            with no_grad():
+                compiled.epoch_regularize = model.regularization_loss() is not None
+            logs = {}                # a diverged epoch keeps its NaN/inf loss, never 0.0
+            for step, (xb, yb, swb) in enumerate(train):
+                cbs.on_train_batch_begin(step)
+                logs = _logs(model.train_step(pack_x_y_sample_weight(xb, yb, swb)))
+                bad = _non_finite_loss(logs)
+                if bad is not None:
+                    model.stop_training = True
+                    warnings.warn(f"{model.name}: the {bad[0]} became {bad[1]} at epoch {epoch + 1}, "
+                                  f"batch {step + 1}; training stopped (try a lower learning rate, or "
+                                  f"check the inputs for NaN/inf)", RuntimeWarning, stacklevel=3)
+                    cbs.on_train_batch_end(step, logs)
+                    break
+                cbs.on_train_batch_end(step, logs)
+                if model.stop_training:
+                    break
+            if validation_data is not None and not model.stop_training:
+                vx, vy, vsw = _unpack(tuple(validation_data)) \
+                    if isinstance(validation_data, (tuple, list)) else (validation_data, None, None)
+                val = _evaluate_logs(model, vx, vy, vsw, validation_batch_size or batch_size)
+                logs.update({f"val_{k}": v for k, v in val.items()})
+            cbs.on_epoch_end(epoch, logs)
             if model.stop_training:
                 break
-        logs = compiled.logs()
-        if diverged is not None:           # a diverged epoch is logged as such, never as 0.0
-            logs["loss"] = diverged
-        if validation_data is not None and not model.stop_training:
-            vx, vy, vsw = _unpack(tuple(validation_data)) if isinstance(validation_data, (tuple, list)) \
-                else (validation_data, None, None)
-            val = _evaluate_logs(model, vx, vy, vsw, validation_batch_size or batch_size)
-            logs.update({f"val_{k}": v for k, v in val.items()})
-        cbs.on_epoch_end(epoch, logs)
-        if model.stop_training:
-            break
+    finally:
+        compiled.epoch_params = compiled.epoch_regularize = None
     cbs.on_train_end()
     model.history = history
     return history
 
 
 def _evaluate_logs(model, x, y, sample_weight, batch_size) -> dict:
-    compiled = model.compiled
-    saved = (compiled.loss_tracker, compiled.metrics)
-    compiled.loss_tracker = metrics_mod.Mean(name="loss")
-    compiled.metrics = None if saved[1] is None else [(k, type(m).from_config(m.get_config()))
-                                                     for k, m in saved[1]]
-    try:
-        for xb, yb, swb in _batches(x, y, sample_weight, batch_size, shuffle=False):
-            test_step(model, xb, yb, swb)
-        return compiled.logs()
-    finally:
-        compiled.loss_tracker, compiled.metrics = saved
+    """Run ``test_step`` over the data with fresh metrics; the last step's logs."""
+    model.reset_metrics()
+    logs = {}
+    for xb, yb, swb in _batches(x, y, sample_weight, batch_size, shuffle=False):
+        with no_grad(), learning_phase(False):
+            logs = model.test_step(pack_x_y_sample_weight(xb, yb, swb))
+    return _logs(logs)
 
 
 def evaluate(model, x, y, batch_size, verbose, sample_weight, return_dict, callbacks):
@@ -403,18 +531,16 @@ def evaluate(model, x, y, batch_size, verbose, sample_weight, return_dict, callb
     logs = _evaluate_logs(model, x, y, sample_weight, batch_size)
     if _verbosity(verbose):
         print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
-    if return_dict:
-        return logs
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values
+    return _result(logs, return_dict)
 
 
 def predict(model, x, batch_size, verbose):
     outputs = []
     for xb, _, _ in _batches(x, None, None, batch_size, shuffle=False):
         with no_grad(), learning_phase(False):
-            out = model(xb, training=False)
-        outputs.append(map_structure(lambda t: t.numpy(), out))
+            out = model.predict_step(pack_x_y_sample_weight(xb))
+        outputs.append(map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else numpy.asarray(t),
+                                     out))
     if not outputs:
         raise ValueError(f"{model.name}: predict got no data")
     first = outputs[0]
@@ -424,20 +550,21 @@ def predict(model, x, batch_size, verbose):
 
 
 def train_on_batch(model, x, y, sample_weight, class_weight, return_dict):
-    compiled = _require_compiled(model, "train_on_batch")
+    _require_compiled(model, "train_on_batch")
     x, y = _to_arrays(x), None if y is None else _to_arrays(y)
     if class_weight:
         sample_weight = _class_weights(flatten(y)[0], class_weight, sample_weight)
-    compiled.reset()
-    train_step(model, x, y, sample_weight)
-    return _result(compiled.logs(), return_dict)
+    model.reset_metrics()
+    return _result(_logs(model.train_step(pack_x_y_sample_weight(x, y, sample_weight))), return_dict)
 
 
 def test_on_batch(model, x, y, sample_weight, return_dict):
-    compiled = _require_compiled(model, "test_on_batch")
-    compiled.reset()
-    test_step(model, _to_arrays(x), None if y is None else _to_arrays(y), sample_weight)
-    return _result(compiled.logs(), return_dict)
+    _require_compiled(model, "test_on_batch")
+    model.reset_metrics()
+    with no_grad(), learning_phase(False):
+        logs = model.test_step(pack_x_y_sample_weight(
+            _to_arrays(x), None if y is None else _to_arrays(y), sample_weight))
+    return _result(_logs(logs), return_dict)
 
 
 def _result(logs, return_dict):
