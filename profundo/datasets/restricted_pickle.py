@@ -6,13 +6,15 @@ with arguments from the file, so a tampered download could run anything. A hash 
 the real CIFAR-10 archive, but a reader of pickles should be safe on its own.
 
 How this reader is safe: it is a ``pickle.Unpickler`` whose ``find_class`` — the one place where
-the pickle machine turns a name into a Python object — knows four names and answers each with a
+the pickle machine turns a name into a Python object — knows a handful of names and answers each with a
 checking function of this module, never with the real object:
 
 - ``numpy.core.multiarray._reconstruct`` (``numpy._core...`` in NumPy 2) with ``numpy.ndarray``:
   an empty ``_ArrayBuilder``; its contents come in the following BUILD as
   ``(version, shape, dtype, fortran_order, raw_bytes)``, which ``__setstate__`` checks (the
   byte count must match the shape) before making the array with ``numpy.frombuffer``;
+- ``numpy.core.numeric._frombuffer`` (protocol 5): the same checks on ``(bytes, dtype, shape,
+  order)``, the bytes in the pickle itself (out-of-band buffers are refused);
 - ``numpy.dtype``: plain numeric types only (bool, integers, floats, as ``u1``, ``<f8`` ...),
   never the object dtype, whose elements would be arbitrary Python objects;
 - ``_codecs.encode``: only ``(text, "latin1")``, the way Python 3 writes ``bytes`` in
@@ -27,18 +29,20 @@ So the data can reach no code but the checks below. Python 2 strings are read as
 from __future__ import annotations
 
 import io
+import math
 import pickle
 import re
 
 import numpy as np
 
 MAX_DEPTH = 100             #: deepest nesting of containers accepted
+MAX_ITEMS = 10_000_000      #: items of all containers together
 _NUMERIC_DTYPE = re.compile(r"[<>|=]?(b1|[iu][1248]|f[248])")
 
 
 def loads(data: bytes):
     """The plain object pickled in ``data``, with NumPy arrays for the arrays in it."""
-    return _finish(_RestrictedUnpickler(io.BytesIO(data), encoding="bytes").load(), 0)
+    return _Finisher()(_RestrictedUnpickler(io.BytesIO(data), encoding="bytes").load())
 
 
 def _refuse(why: str):
@@ -59,7 +63,7 @@ class _ArrayBuilder:
             _refuse(f"an array shape that is not a tuple of sizes: {shape!r}")
         if not isinstance(dtype, _DtypeBuilder) or not isinstance(raw, bytes):
             _refuse("an array without a numeric dtype and raw bytes")
-        size = int(np.prod(shape, dtype=np.int64)) * dtype.dtype.itemsize
+        size = math.prod(shape) * dtype.dtype.itemsize
         if len(raw) != size:
             _refuse(f"an array of shape {shape} and dtype {dtype.dtype} with {len(raw)} bytes "
                     f"instead of {size}")
@@ -122,6 +126,15 @@ def _dtype(code, align=False, copy=False):
     return _DtypeBuilder(code)
 
 
+def _frombuffer(buffer, dtype, shape, order):
+    """NumPy's protocol-5 form of an array: its bytes in-band, then dtype, shape and order."""
+    if not isinstance(buffer, (bytes, bytearray)):
+        _refuse("_frombuffer without the array's bytes in the pickle")
+    builder = _ArrayBuilder()
+    builder.__setstate__((1, shape, dtype, order == "F", bytes(buffer)))
+    return builder
+
+
 def _latin1(text, encoding):
     if not isinstance(text, str) or encoding != "latin1":
         _refuse("_codecs.encode other than (text, 'latin1')")
@@ -131,6 +144,8 @@ def _latin1(text, encoding):
 _ALLOWED = {
     ("numpy.core.multiarray", "_reconstruct"): _Allowed(_reconstruct),
     ("numpy._core.multiarray", "_reconstruct"): _Allowed(_reconstruct),
+    ("numpy.core.numeric", "_frombuffer"): _Allowed(_frombuffer),
+    ("numpy._core.numeric", "_frombuffer"): _Allowed(_frombuffer),
     ("numpy", "ndarray"): _NDARRAY,
     ("numpy", "dtype"): _Allowed(_dtype),
     ("_codecs", "encode"): _Allowed(_latin1),
@@ -146,18 +161,49 @@ class _RestrictedUnpickler(pickle.Unpickler):
                     f"lists and dicts are read")
 
 
-def _finish(obj, depth: int):
-    """``obj`` with every builder replaced by what it built."""
-    if depth > MAX_DEPTH:
-        _refuse(f"containers nested more than {MAX_DEPTH} deep")
-    if isinstance(obj, _ArrayBuilder):
-        if obj.array is None:
-            _refuse("an array whose contents never came")
-        return obj.array
-    if isinstance(obj, _DtypeBuilder):
-        return obj.dtype
-    if isinstance(obj, dict):
-        return {_finish(k, depth + 1): _finish(v, depth + 1) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(_finish(v, depth + 1) for v in obj)
-    return obj
+class _Finisher:
+    """Replaces every builder by what it built, walking each container once.
+
+    An object the pickle refers to many times (its memo: ``a = [x, x]; b = [a, a]; ...``) stays
+    one shared object, as ``pickle.load`` leaves it, so a few hundred bytes cannot expand into an
+    exponential tree; the items of all containers together are capped at ``MAX_ITEMS``."""
+
+    def __init__(self):
+        self.done: dict[int, object] = {}
+        self.keep = []              # the originals, so that their ids stay unique while we walk
+        self.items = 0
+
+    def count(self, n: int) -> None:
+        self.items += n
+        if self.items > MAX_ITEMS:
+            _refuse(f"more than {MAX_ITEMS} items in all its containers")
+
+    def __call__(self, obj, depth: int = 0):
+        if depth > MAX_DEPTH:
+            _refuse(f"containers nested more than {MAX_DEPTH} deep")
+        if isinstance(obj, _ArrayBuilder):
+            if obj.array is None:
+                _refuse("an array whose contents never came")
+            return obj.array
+        if isinstance(obj, _DtypeBuilder):
+            return obj.dtype
+        if not isinstance(obj, (dict, list, tuple, set, frozenset)):
+            return obj
+        if id(obj) in self.done:
+            return self.done[id(obj)]
+        self.keep.append(obj)
+        self.count(len(obj))
+        if isinstance(obj, list):               # memoised before its items: it may contain itself
+            out = self.done[id(obj)] = []
+            out.extend(self(v, depth + 1) for v in obj)
+        elif isinstance(obj, dict):
+            out = self.done[id(obj)] = {}
+            out.update((self(k, depth + 1), self(v, depth + 1)) for k, v in obj.items())
+        else:
+            items = [self(v, depth + 1) for v in obj]
+            try:
+                out = type(obj)(items)
+            except TypeError:                   # an array in a set: unhashable
+                _refuse(f"a {type(obj).__name__} holding an array")
+            self.done[id(obj)] = out
+        return out
