@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import backend as B
-from .structure import map_structure, named_leaves
+from ..layers.nest import map_structure, named_leaves
 
 
 def as_numpy(array) -> np.ndarray:

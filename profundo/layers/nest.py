@@ -1,4 +1,6 @@
-"""Nested structures of inputs and outputs: a tensor, or lists/tuples/dicts of them."""
+"""Nested structures — one value, or tuples, lists and dicts of them nested at any depth — as a
+model's inputs and outputs and a data set's arrays come: ``(x, y)``, ``{"image": x, "label": y}``.
+Everything that is not a tuple, list or dict is a leaf (unless ``is_leaf`` says otherwise)."""
 from __future__ import annotations
 
 
@@ -8,13 +10,16 @@ def is_shape(x) -> bool:
 
 
 def map_structure(fn, x, is_leaf=None):
-    """Apply ``fn`` to every leaf of nested lists/tuples/dicts, keeping the structure."""
+    """The structure of ``x`` with ``fn`` applied to every leaf (named tuples stay named)."""
     if is_leaf is not None and is_leaf(x):
         return fn(x)
     if isinstance(x, dict):
         return {k: map_structure(fn, v, is_leaf) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return type(x)(map_structure(fn, v, is_leaf) for v in x)
+    if isinstance(x, tuple):
+        items = [map_structure(fn, v, is_leaf) for v in x]
+        return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
+    if isinstance(x, list):
+        return [map_structure(fn, v, is_leaf) for v in x]
     return fn(x)
 
 
@@ -27,3 +32,14 @@ def flatten(x, is_leaf=None) -> list:
     if isinstance(x, (list, tuple)):
         return [leaf for v in x for leaf in flatten(v, is_leaf)]
     return [x]
+
+
+def named_leaves(data, path: str = "") -> list:
+    """Every leaf with its path, e.g. ``[("[0]", x), ("[1]", y)]`` or ``[("['image']", x)]``."""
+    if isinstance(data, dict):
+        return [leaf for key, value in data.items()
+                for leaf in named_leaves(value, f"{path}[{key!r}]")]
+    if isinstance(data, (tuple, list)):
+        return [leaf for i, value in enumerate(data)
+                for leaf in named_leaves(value, f"{path}[{i}]")]
+    return [(path or "array", data)]
