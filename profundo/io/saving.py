@@ -10,8 +10,11 @@ A ``.profundo`` file is a zip archive holding
     training_state.json     extra data a caller asked to keep (BackupAndRestore: epoch, RNG state)
 
 Loading reads only JSON and raw tensors: the classes named in config.json must already be defined
-(profundo's own, or ``custom_objects``), so an untrusted file can never run code. Every write goes
-to a temporary file that replaces the target only when complete.
+(profundo's own, or ``custom_objects``), so an untrusted file can never run code. Every reader
+has limits (``MAX_...`` below): only regular files, each member's declared and actual size, the
+depth of JSON, and the weights a config may create (no more than the weights file holds), each
+refusal naming the file and the limit. Every write goes to a temporary file that replaces the
+target only when complete.
 
 >>> model.save("mnist.profundo")
 >>> model = pf.models.load_model("mnist.profundo")
@@ -19,22 +22,32 @@ to a temporary file that replaces the target only when complete.
 from __future__ import annotations
 
 import json
+import math
+import re
+import stat
 import zipfile
 from pathlib import Path
 
 import numpy
-from safetensors import SafetensorError
-from safetensors.numpy import load as st_load
 from safetensors.numpy import save as st_save
 
-from .._version import __version__
 from .. import backend as B
 from .. import losses, optimizers
+from .._version import __version__
 from ..files import atomic_write, remove_stale_temps
+from ..layers.base import WeightBudgetError, weight_budget
 from ..layers.registry import deserialize_layer
 
 FORMAT = "profundo-model"
 VERSION = 1
+
+# Limits of the readers: a small hostile file cannot take unbounded memory or time. Raise them
+# (profundo.io.saving.MAX_...) for a model that needs more.
+MAX_MEMBERS = 64                    #: members of an archive
+MAX_JSON_BYTES = 64 << 20           #: each JSON member
+MAX_JSON_DEPTH = 100                #: nesting of lists and objects in a JSON member
+MAX_TENSOR_BYTES = 64 << 30         #: each safetensors member or file
+MAX_COMPRESSION_RATIO = 200         #: declared size / stored size of a compressed member
 
 
 class ModelFileError(ValueError):
@@ -58,16 +71,6 @@ def _weights_bytes(model) -> bytes:
     """The weights as safetensors bytes; the header's metadata keeps the model's weight order."""
     weights = weight_dict(model)
     return st_save(weights, metadata={"order": json.dumps(list(weights))})
-
-
-def _weight_order(raw: bytes) -> list | None:
-    """The weight order stored in a safetensors header (8-byte length, then JSON), if any."""
-    try:
-        size = int.from_bytes(raw[:8], "little")
-        header = json.loads(raw[8:8 + size])
-        return json.loads(header["__metadata__"]["order"])
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 def _optimizer_state(model) -> dict | None:
@@ -106,28 +109,75 @@ def save_weights(model, filepath) -> None:
         f.write(_weights_bytes(model))
 
 
+def _regular_file(path: Path, limit: int) -> int:
+    """The size of ``path``, which must be a regular file of at most ``limit`` bytes (a FIFO
+    would hang the reader, a device such as /dev/zero would never end)."""
+    if not path.exists():
+        raise FileNotFoundError(f"no model file at {path}")
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ModelFileError(f"{path}: not a regular file (a FIFO, device or folder); a model "
+                             f"file is read only from a regular file")
+    if info.st_size > limit:
+        raise ModelFileError(f"{path}: {info.st_size} bytes, more than the limit of {limit} "
+                             f"(profundo.io.saving.MAX_TENSOR_BYTES)")
+    return info.st_size
+
+
+def _json_depth(raw: bytes) -> int:
+    """The deepest nesting of ``[`` and ``{`` in JSON text (strings skipped), without recursion."""
+    text = re.sub(rb'"(?:[^"\\]|\\.)*"', b'""', raw)
+    codes = numpy.frombuffer(text, dtype=numpy.uint8)
+    steps = (numpy.isin(codes, (ord("["), ord("{"))).astype(numpy.int64)
+             - numpy.isin(codes, (ord("]"), ord("}"))))
+    return int(numpy.cumsum(steps).max(initial=0))
+
+
 class _Archive:
-    """Reads the members of a model archive, turning every failure into a ``ModelFileError``."""
+    """Reads the members of a model archive, turning every failure into a ``ModelFileError``;
+    every member's declared and actual size is checked against the limits before it is read."""
 
     def __init__(self, filepath):
         self.path = Path(filepath)
         remove_stale_temps(self.path)          # what writers killed mid-save left beside it
-        if not self.path.exists():
-            raise FileNotFoundError(f"no model file at {self.path}")
+        _regular_file(self.path, MAX_TENSOR_BYTES + MAX_MEMBERS * MAX_JSON_BYTES)
         try:
             self.zip = zipfile.ZipFile(self.path)
+            self._check_sizes()
             bad = self.zip.testzip()
-        except (zipfile.BadZipFile, OSError, EOFError) as err:
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as err:
             raise ModelFileError(f"{self.path}: not a readable .profundo archive — the file is "
                                  f"corrupted or truncated ({err})") from None
         if bad is not None:
             raise ModelFileError(f"{self.path}: member {bad} is corrupted (CRC check failed)")
         meta = self.json("metadata.json")
-        if meta.get("format") != FORMAT:
-            raise ModelFileError(f"{self.path}: not a profundo model archive (format {meta.get('format')!r})")
-        if meta.get("version", 0) > VERSION:
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            found = meta.get("format") if isinstance(meta, dict) else meta
+            raise ModelFileError(f"{self.path}: not a profundo model archive (format {found!r})")
+        version = meta.get("version", 0)
+        if not isinstance(version, int) or version > VERSION:
             raise ModelFileError(f"{self.path}: written by a newer profundo (format version "
-                                 f"{meta['version']}); upgrade profundo to read it")
+                                 f"{version!r}); upgrade profundo to read it")
+
+    @staticmethod
+    def limit(name: str) -> int:
+        return MAX_JSON_BYTES if name.endswith(".json") else MAX_TENSOR_BYTES
+
+    def _check_sizes(self) -> None:
+        members = self.zip.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise ModelFileError(f"{self.path}: {len(members)} members, more than the limit of "
+                                 f"{MAX_MEMBERS}")
+        for info in members:
+            if info.file_size > self.limit(info.filename):
+                raise ModelFileError(f"{self.path}: member {info.filename} declares "
+                                     f"{info.file_size} bytes, more than the limit of "
+                                     f"{self.limit(info.filename)}")
+            if (info.compress_type != zipfile.ZIP_STORED
+                    and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)):
+                raise ModelFileError(f"{self.path}: member {info.filename} would inflate "
+                                     f"{info.compress_size} bytes to {info.file_size}, more than "
+                                     f"{MAX_COMPRESSION_RATIO}x (a zip bomb?)")
 
     def has(self, name) -> bool:
         return name in self.zip.namelist()
@@ -135,28 +185,80 @@ class _Archive:
     def read(self, name) -> bytes:
         if not self.has(name):
             raise ModelFileError(f"{self.path}: the archive has no {name}")
-        return self.zip.read(name)
+        limit = self.limit(name)
+        with self.zip.open(name) as member:      # never more than the limit, whatever it declares
+            data = member.read(limit + 1)
+        if len(data) > limit:
+            raise ModelFileError(f"{self.path}: member {name} holds more than the limit of {limit} bytes")
+        return data
 
     def json(self, name):
+        raw = self.read(name)
+        if _json_depth(raw) > MAX_JSON_DEPTH:
+            raise ModelFileError(f"{self.path}: {name} nests lists and objects deeper than the "
+                                 f"limit of {MAX_JSON_DEPTH}")
         try:
-            return json.loads(self.read(name))
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            return json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
             raise ModelFileError(f"{self.path}: {name} is not valid JSON ({err})") from None
 
     def tensors(self, name) -> dict:
         return _load_tensors(self.read(name), f"{self.path}: {name}")
 
 
+_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4", "I16": "<i2",
+           "I8": "i1", "U64": "<u8", "U32": "<u4", "U16": "<u2", "U8": "u1", "BOOL": "?",
+           "BF16": "<u2"}               # bfloat16: the top half of a float32, widened on reading
+
+
 def _load_tensors(raw: bytes, source) -> dict:
-    """``{name: array}`` from safetensors bytes, in the saved weight order when it is recorded."""
+    """``{name: array}`` from safetensors bytes (8-byte header length, JSON header, data), in the
+    saved weight order when it is recorded; every declared size and offset is checked against
+    the bytes that are there before an array is made."""
+    def bad(why):
+        return ModelFileError(f"{source} is not a valid safetensors file ({why})")
+    if len(raw) < 8:
+        raise bad(f"{len(raw)} bytes")
+    size = int.from_bytes(raw[:8], "little")
+    if size > len(raw) - 8:
+        raise bad(f"its header of {size} bytes is longer than the file")
     try:
-        tensors = st_load(raw)
-    except (SafetensorError, ValueError) as err:
-        raise ModelFileError(f"{source} is not a valid safetensors file ({err})") from None
-    order = _weight_order(raw)
-    if order and set(order) == set(tensors):
+        header = json.loads(raw[8:8 + size])
+    except (ValueError, RecursionError) as err:
+        raise bad(f"the header is not JSON: {err}") from None
+    if not isinstance(header, dict):
+        raise bad("the header is not a JSON object")
+    metadata = header.pop("__metadata__", None) or {}
+    data, tensors = memoryview(raw)[8 + size:], {}
+    for name, entry in header.items():
+        try:
+            kind, shape, (begin, end) = entry["dtype"], tuple(entry["shape"]), entry["data_offsets"]
+        except (KeyError, TypeError, ValueError):
+            raise bad(f"tensor {name!r} lacks dtype, shape or data_offsets") from None
+        if kind not in _DTYPES:
+            raise bad(f"tensor {name!r} has dtype {kind!r}; readable: {', '.join(_DTYPES)}")
+        if not all(type(n) is int and n >= 0 for n in (*shape, begin, end)) or not begin <= end <= len(data):
+            raise bad(f"tensor {name!r} has shape {shape} and offsets {begin}..{end} outside the "
+                      f"{len(data)} data bytes")
+        dtype = numpy.dtype(_DTYPES[kind])
+        if end - begin != math.prod(shape) * dtype.itemsize:
+            raise bad(f"tensor {name!r} of shape {shape} and dtype {kind} has {end - begin} bytes")
+        array = numpy.frombuffer(data[begin:end], dtype=dtype).reshape(shape)
+        if kind == "BF16":
+            array = (array.astype("<u4") << 16).view("<f4")
+        tensors[name] = array.copy()
+    try:
+        order = json.loads(metadata.get("order", "null")) if isinstance(metadata, dict) else None
+    except ValueError:
+        order = None
+    if isinstance(order, list) and set(order) == set(tensors):
         tensors = {k: tensors[k] for k in order}
     return tensors
+
+
+def _weights_bytes_needed(tensors: dict) -> int:
+    """What a model may allocate for these weights: each element at up to 8 bytes."""
+    return sum(8 * int(a.size) for a in tensors.values()) + (1 << 20)
 
 
 def _assign_weights(model, tensors: dict, source) -> None:
@@ -195,32 +297,48 @@ def _restore_optimizer(model, archive) -> None:
         raise ModelFileError(f"{archive.path}: the optimizer state does not fit the model ({err})") from None
 
 
-def load_model(filepath, custom_objects=None, compile: bool = True):  # noqa: A002 - Keras' name
+def load_model(filepath, custom_objects=None, compile: bool = True):
     """Rebuild the model saved at ``filepath``: architecture, weights, compile settings and
     optimizer state, so that predictions are identical and training resumes exactly."""
     archive = _Archive(filepath)
+    tensors = archive.tensors("weights.safetensors")
     try:
-        model = deserialize_layer(archive.json("config.json"), custom_objects)
-    except (KeyError, TypeError, ValueError) as err:
-        if isinstance(err, ModelFileError):
-            raise
-        raise ModelFileError(f"{archive.path}: config.json does not describe a model ({err})") from None
+        with weight_budget(_weights_bytes_needed(tensors)):
+            model = deserialize_layer(archive.json("config.json"), custom_objects)
+    except ModelFileError:
+        raise
+    except WeightBudgetError as err:
+        raise ModelFileError(f"{archive.path}: config.json asks for more weights than "
+                             f"weights.safetensors holds ({err})") from None
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as err:
+        raise ModelFileError(f"{archive.path}: config.json does not describe a model "
+                             f"({type(err).__name__}: {err})") from None
     if not model.built:
         raise ModelFileError(f"{archive.path}: the saved model has no input shape, so its weights "
                              f"cannot be created; save a model that has been built or called")
-    _assign_weights(model, archive.tensors("weights.safetensors"), archive.path)
+    _assign_weights(model, tensors, archive.path)
     if compile and archive.has("compile.json"):
-        c = archive.json("compile.json")
-        model.compile(optimizer=c["optimizer"], loss=[losses.get(x) for x in c["loss"]] or None,
+        _compile_from(model, archive)
+    return model
+
+
+def _compile_from(model, archive) -> None:
+    c = archive.json("compile.json")
+    try:
+        model.compile(optimizer=c["optimizer"], loss=[losses.get(x) for x in c["loss"]],
                       metrics=c["metrics"] if len(c["metrics"]) > 1 else c["metrics"][0],
                       loss_weights=c["loss_weights"])
-        _restore_optimizer(model, archive)
-    return model
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
+        raise ModelFileError(f"{archive.path}: compile.json does not describe compile's "
+                             f"arguments ({type(err).__name__}: {err}); load with compile=False "
+                             f"to skip it") from None
+    _restore_optimizer(model, archive)
 
 
 def load_weights(model, filepath) -> None:
     """Read weights into ``model`` from a safetensors file or a ``.profundo`` archive."""
     path = Path(filepath)
+    _regular_file(path, MAX_TENSOR_BYTES)
     if zipfile.is_zipfile(path):
         _assign_weights(model, _Archive(path).tensors("weights.safetensors"), path)
         return

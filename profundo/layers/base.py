@@ -27,7 +27,9 @@ then the weights' regularization penalty; each outermost call starts the list af
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import inspect
+import math
 import re
 
 import numpy
@@ -91,6 +93,36 @@ def to_tensor(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+_weight_budget = contextvars.ContextVar("weight_budget", default=None)
+
+
+class WeightBudgetError(ValueError):
+    """A layer asked for more weight memory than the ``weight_budget`` in force allows."""
+
+
+@contextlib.contextmanager
+def weight_budget(nbytes: int):
+    """Within the block, layers may create weights of at most ``nbytes`` bytes in all, checked
+    before anything is allocated: loading a file, its config cannot ask for more memory than
+    its weights file holds."""
+    token = _weight_budget.set([int(nbytes)])
+    try:
+        yield
+    finally:
+        _weight_budget.reset(token)
+
+
+def _charge_weight_budget(layer, name: str, shape) -> None:
+    budget = _weight_budget.get()
+    if budget is None:
+        return
+    need = math.prod(int(n) for n in shape) * numpy.dtype(layer.dtype).itemsize
+    budget[0] -= need
+    if budget[0] < 0:
+        raise WeightBudgetError(f"{layer.name}: weight {name} of shape {tuple(shape)} "
+                                f"({need} bytes) exceeds the weight memory allowed")
+
+
 class Layer:
     """Base class of all layers. Subclasses write ``build`` (optional) and ``call``."""
 
@@ -127,6 +159,7 @@ class Layer:
     def add_weight(self, name: str, shape, initializer="glorot_uniform", trainable: bool = True,
                    regularizer=None) -> Tensor:
         """Create a parameter tensor, initialized, owned by this layer."""
+        _charge_weight_budget(self, name, shape)
         init = initializers.get(initializer)
         data = B.xp.asarray(init(tuple(shape), dtype=self.dtype))
         w = Tensor._wrap(data)
@@ -329,7 +362,7 @@ class Layer:
         return config
 
     @classmethod
-    def from_config(cls, config: dict) -> "Layer":
+    def from_config(cls, config: dict) -> Layer:
         return cls(**config)
 
     def __repr__(self) -> str:
