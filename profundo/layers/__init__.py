@@ -13,6 +13,7 @@ from .merge import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .preprocessing import *  # noqa: F401,F403
+from .probabilistic import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .regularization import *  # noqa: F401,F403
 from .registry import deserialize_layer as deserialize, serialize_layer as serialize

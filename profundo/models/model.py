@@ -25,12 +25,12 @@ from __future__ import annotations
 import numpy
 
 from ..autograd import Tensor, no_grad
-from ..metrics import Metric
 from ..autograd.engine import topological_order
 from ..layers.base import Layer, learning_phase
 from ..layers.core import InputLayer
 from ..layers.nest import flatten, is_shape, map_structure
 from ..layers.symbolic import SymbolicTensor
+from ..metrics import Metric
 from . import training as trainer
 from .summary import summary as _summary
 

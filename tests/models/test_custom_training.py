@@ -257,7 +257,7 @@ def test_frozen_layers_keep_their_weights_and_counts_match_keras():
                                keras.layers.BatchNormalization()])
     k_model = keras.Sequential([k_base, keras.layers.Dense(1)])
     k_base.trainable = False
-    n = lambda ws: sum(int(np.prod(w.shape)) for w in ws)   # noqa: E731
+    n = lambda ws: sum(int(np.prod(w.shape)) for w in ws)
     assert n(model.trainable_weights) == n(k_model.trainable_weights) == 5
     assert n(model.non_trainable_weights) == n(k_model.non_trainable_weights) == 32
     lines = []
