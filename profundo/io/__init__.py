@@ -1,5 +1,6 @@
 """Files: saving and loading models (``.profundo`` archives, safetensors weights)."""
 from .onnx_export import OnnxExportError, export_onnx
+from .onnx_import import OnnxImportError, import_onnx
 from .saving import ModelFileError, load_model, load_state, load_weights, save_model, save_weights
 
-__all__ = ["export_onnx", "OnnxExportError", "ModelFileError", "save_model", "load_model", "save_weights", "load_weights", "load_state"]
+__all__ = ["export_onnx", "OnnxExportError", "import_onnx", "OnnxImportError", "ModelFileError", "save_model", "load_model", "save_weights", "load_weights", "load_state"]

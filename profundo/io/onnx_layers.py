@@ -137,6 +137,11 @@ def reshape(g, layer, inputs, shapes):
     return g.op("Reshape", [inputs[0], target], layer.name)
 
 
+@converts("Permute")
+def permute(g, layer, inputs, shapes):
+    return g.transpose(inputs[0], [0, *layer.dims], layer.name)
+
+
 @converts("Rescaling")
 def rescaling(g, layer, inputs, shapes):
     """y = x · scale + offset."""

@@ -184,4 +184,28 @@ class Dropout(Layer):
         return {**super().get_config(), "rate": self.rate}
 
 
-__all__ = ["Input", "InputLayer", "Dense", "Activation", "Flatten", "Reshape", "Dropout"]
+class Permute(Layer):
+    """The axes of each sample reordered: ``dims`` numbers them from 1 (the batch axis stays
+    first), as Keras does. ``Permute((2, 1))`` swaps time and features of (batch, time, features);
+    ``Permute((3, 1, 2))`` turns NHWC images into NCHW."""
+
+    def __init__(self, dims, **kwargs):
+        super().__init__(**kwargs)
+        self.dims = tuple(dims)
+        if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
+            raise ValueError(f"Permute: dims must be a permutation of 1..{len(self.dims)}, got {dims!r}")
+
+    def call(self, x, training=None):
+        if x.ndim != len(self.dims) + 1:
+            raise ValueError(f"Permute {self.name!r}: dims {self.dims} reorder {len(self.dims)} axes "
+                             f"of a sample, got inputs of shape {x.shape}")
+        return ops.transpose(x, (0, *self.dims))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], *(input_shape[d] for d in self.dims))
+
+    def get_config(self):
+        return {**super().get_config(), "dims": list(self.dims)}
+
+
+__all__ = ["Input", "InputLayer", "Dense", "Activation", "Flatten", "Reshape", "Permute", "Dropout"]

@@ -1,0 +1,538 @@
+"""ONNX import: an ``.onnx`` file as a profundo functional model of ordinary layers.
+
+>>> model = pf.io.import_onnx("model.onnx")       # exported by profundo, or by torch.onnx.export
+>>> model.predict(x)                               # the same outputs as ONNX Runtime's
+
+Each ONNX node becomes the layer that computes it: Gemm, or MatMul (+ Add of a vector), a
+Dense; Conv a Conv2D/Conv1D (DepthwiseConv2D for one group per channel); pools and global pools;
+Relu, Sigmoid, Softmax... activations; Add/Mul/Sub/Div by a constant a ``Rescaling`` (so a
+batch normalization folded into a scale and a shift comes back as one); Add/Sum, Mul, Max, Min,
+Mean of tensors the merge layers; Concat, Flatten, Reshape, Transpose (``Permute``), Gather of a
+table (``Embedding``); Identity, Dropout and Cast pass through. Another operator gets an error
+naming it.
+
+Images: profundo is channels-last. A tensor that ONNX holds channels-first (NCHW, as PyTorch's
+exports and profundo's own around a convolution) is kept as its channels-last transpose and
+turned back (``Permute``) only where an operator needs ONNX's order (a Flatten of a feature map,
+a model output). A channels-first model input stays channels-first: the model takes NCHW arrays,
+as the original did.
+
+Reading never runs code from the file, never follows external data files, and refuses files
+over ``MAX_BYTES``.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy
+
+from ..layers.activation import ELU, LeakyReLU, ReLU, Softmax
+from ..layers.conv import Conv1D, Conv2D, DepthwiseConv2D
+from ..layers.core import Activation, Dense, Flatten, Input, Permute, Reshape
+from ..layers.embedding import Embedding
+from ..layers.merge import (
+    Add,
+    Average,
+    Concatenate,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+)
+from ..layers.pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
+from ..layers.preprocessing import Rescaling
+from ..layers.reshaping import ZeroPadding2D
+from ..ops.activation import SELU_ALPHA, SELU_SCALE
+from ..ops.conv import Windows
+
+MAX_BYTES = 2 ** 31      #: the largest file read (protobuf's own limit)
+
+
+class OnnxImportError(ValueError):
+    """The ONNX file uses an operator (or a setting) that has no profundo layer here."""
+
+
+_UNARY = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softplus": "softplus",
+          "Softsign": "softsign", "Exp": "exponential"}
+_MERGES = {"Sum": Add, "Add": Add, "Mul": Multiply, "Sub": Subtract, "Max": Maximum,
+           "Min": Minimum, "Mean": Average}
+
+
+class _Importer:
+    def __init__(self, proto):
+        from onnx import numpy_helper
+
+        self.graph = proto.graph
+        self.consts = {t.name: numpy_helper.to_array(t) for t in self.graph.initializer}
+        for node in self.graph.node:
+            if node.op_type == "Constant":
+                self.consts[node.output[0]] = numpy_helper.to_array(node.attribute[0].t)
+        self.values = {}       # ONNX name → (symbolic tensor, channels_first: bool)
+        self.names = set()
+        self.consumers = {}
+        for node in self.graph.node:
+            for name in node.input:
+                self.consumers.setdefault(name, []).append(node)
+        self.folded_bias = {}  # id of a MatMul node → the vector of the Add that follows it
+        self.skipped = set()   # ids of Add nodes folded into a Dense
+        self.alias = {}        # a folded MatMul's output → the Add's output it stands for
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def layer_name(self, node) -> str:
+        base = re.sub(r"[^0-9A-Za-z_]+", "_", node.name or node.output[0]).strip("_").lower() \
+            or node.op_type.lower()
+        name, n = base, 0
+        while name in self.names:
+            n += 1
+            name = f"{base}_{n}"
+        self.names.add(name)
+        return name
+
+    @staticmethod
+    def attrs(node) -> dict:
+        from onnx import helper
+
+        return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+
+    def error(self, node, what) -> OnnxImportError:
+        return OnnxImportError(f"import_onnx: node {node.name or node.output[0]!r} "
+                               f"({node.op_type}): {what}")
+
+    def plain(self, value):
+        """The tensor in ONNX's own axis order (undo the channels-last keeping)."""
+        sym, first = value
+        if not first:
+            return sym
+        rank = len(sym.shape) - 2
+        return Permute((rank + 1, *range(1, rank + 1)))(sym)
+
+    def channels_last(self, value):
+        """A channels-first tensor as profundo keeps it (channels last)."""
+        sym, first = value
+        if first:
+            return sym
+        rank = len(sym.shape) - 2
+        return Permute((*range(2, rank + 2), 1))(sym)
+
+    def vector(self, node, const, value):
+        """A constant that broadcasts against ``value`` along its channels: as a vector (or a
+        number) for ``Rescaling``."""
+        sym, first = value
+        const = numpy.asarray(const, dtype=numpy.float64)
+        if const.size == 1:
+            return float(const.reshape(()))
+        channels = sym.shape[-1]
+        shape = [n for n in const.shape]
+        if first:       # ONNX: (C, 1, 1) or (1, C, 1, 1) against N C H W
+            ok = const.size == channels and (len(shape) >= len(sym.shape) - 1) and \
+                shape[-(len(sym.shape) - 1)] == channels
+        else:           # against the last axis
+            ok = const.size == channels and shape[-1] == channels
+        if not ok:
+            raise self.error(node, f"a constant of shape {const.shape} does not scale the "
+                                   f"channels of a tensor of shape {sym.shape}")
+        return const.reshape(-1)
+
+    # --- the walk ----------------------------------------------------------------------------------
+    def run(self):
+        from ..models.model import Model
+
+        inputs = []
+        for value in self.graph.input:
+            if value.name in self.consts:
+                continue
+            dims = [d.dim_value if d.HasField("dim_value") else None
+                    for d in value.type.tensor_type.shape.dim]
+            sym = Input(tuple(dims[1:]), name=self.layer_name(_Named(value.name)))
+            inputs.append(sym)
+            self.values[value.name] = (sym, False)
+        self.plan_folds()
+        for node in self.graph.node:
+            if node.op_type == "Constant" or id(node) in self.skipped:
+                continue
+            handler = getattr(self, f"op_{node.op_type}", None)
+            if handler is None:
+                raise self.error(node, "this operator is not imported")
+            outs = handler(node)
+            for name, value in zip(node.output, outs if isinstance(outs, list) else [outs]):
+                self.values[name] = value
+        outputs = [self.plain(self.values[o.name]) for o in self.graph.output]
+        return Model(inputs, outputs if len(outputs) > 1 else outputs[0],
+                     name=re.sub(r"[^0-9A-Za-z_]+", "_", self.graph.name or "onnx_model"))
+
+    def plan_folds(self):
+        """MatMul by a matrix whose only consumer adds a vector: one Dense with that bias."""
+        for node in self.graph.node:
+            if node.op_type != "MatMul" or node.input[1] not in self.consts:
+                continue
+            users = self.consumers.get(node.output[0], [])
+            if len(users) == 1 and users[0].op_type == "Add":
+                add = users[0]
+                other = [n for n in add.input if n != node.output[0]]
+                units = self.consts[node.input[1]].shape[-1]
+                if len(other) == 1 and other[0] in self.consts and \
+                        self.consts[other[0]].size == units:
+                    self.folded_bias[id(node)] = self.consts[other[0]].reshape(units)
+                    self.skipped.add(id(add))
+                    self.alias[node.output[0]] = add.output[0]
+
+    def get(self, name):
+        return self.values[name]
+
+    def emit(self, layer, value, first, weights=None):
+        out = layer(value)
+        if weights is not None:
+            layer.set_weights(weights)
+        return out, first
+
+    # --- operators ---------------------------------------------------------------------------------
+    def op_Identity(self, node):
+        return self.get(node.input[0])
+
+    op_Dropout = op_Cast = op_Identity
+
+    def op_Transpose(self, node):
+        sym, first = self.get(node.input[0])
+        perm = list(self.attrs(node).get("perm", reversed(range(len(sym.shape)))))
+        rank = len(sym.shape) - 2
+        to_first, to_last = [0, rank + 1, *range(1, rank + 1)], [0, *range(2, rank + 2), 1]
+        if rank >= 1 and not first and perm == to_first:
+            return sym, True
+        if rank >= 1 and first and perm == to_last:
+            return sym, False
+        if perm[0] != 0:
+            raise self.error(node, f"a transpose that moves the batch axis ({perm})")
+        return Permute(tuple(perm[1:]), name=self.layer_name(node))(self.plain((sym, first))), False
+
+    def op_Gemm(self, node):
+        a = self.attrs(node)
+        if a.get("transA", 0):
+            raise self.error(node, "transA=1")
+        kernel = self.consts[node.input[1]]
+        kernel = (kernel.T if a.get("transB", 0) else kernel) * a.get("alpha", 1.0)
+        bias = self.consts[node.input[2]] * a.get("beta", 1.0) if len(node.input) > 2 and \
+            node.input[2] else None
+        x = self.plain(self.get(node.input[0]))
+        return self.dense(node, x, kernel, bias)
+
+    def dense(self, node, x, kernel, bias):
+        units = kernel.shape[1]
+        if bias is not None:
+            bias = numpy.broadcast_to(bias, (units,))
+        layer = Dense(units, use_bias=bias is not None, name=self.layer_name(node))
+        weights = [kernel] + ([bias] if bias is not None else [])
+        return self.emit(layer, x, False, weights)
+
+    def op_MatMul(self, node):
+        if node.input[1] not in self.consts or self.consts[node.input[1]].ndim != 2:
+            raise self.error(node, "a product with something other than a constant matrix")
+        out = self.dense(node, self.plain(self.get(node.input[0])), self.consts[node.input[1]],
+                         self.folded_bias.get(id(node)))
+        alias = self.alias.get(node.output[0])
+        if alias is not None:
+            self.values[alias] = out
+        return out
+
+    def conv_padding(self, node, sym, kernel, strides, dilation):
+        """("valid" or "same", an explicit ZeroPadding2D's pads or None)."""
+        a = self.attrs(node)
+        auto = a.get("auto_pad", b"NOTSET")
+        auto = auto.decode() if isinstance(auto, bytes) else auto
+        if auto in ("SAME_UPPER",):
+            return "same", None
+        if auto not in ("NOTSET", "VALID"):
+            raise self.error(node, f"auto_pad={auto}")
+        rank = len(kernel)
+        pads = list(a.get("pads", [0] * 2 * rank))
+        pairs = list(zip(pads[:rank], pads[rank:]))
+        if not any(pads):
+            return "valid", None
+        spatial = sym.shape[1:-1]
+        if None not in spatial and \
+                [tuple(p) for p in Windows(spatial, kernel, strides, dilation, "same").pads] == pairs:
+            return "same", None
+        if rank == 1 and pairs == [((kernel[0] - 1) * dilation[0], 0)]:
+            return "causal", None
+        return "valid", pairs
+
+    def op_Conv(self, node):
+        a = self.attrs(node)
+        weight = self.consts[node.input[1]]                      # (O, I/g, *k)
+        bias = self.consts[node.input[2]] if len(node.input) > 2 and node.input[2] else None
+        rank = weight.ndim - 2
+        if rank not in (1, 2):
+            raise self.error(node, f"{rank}-D convolution")
+        x = self.channels_last(self.get(node.input[0]))
+        kernel = tuple(weight.shape[2:])
+        strides = tuple(a.get("strides", [1] * rank))
+        dilation = tuple(a.get("dilations", [1] * rank))
+        group = a.get("group", 1)
+        padding, explicit = self.conv_padding(node, x, kernel, strides, dilation)
+        if explicit is not None:
+            if rank != 2:
+                raise self.error(node, f"padding {explicit}")
+            x = ZeroPadding2D(tuple(explicit))(x)
+        channels, out = x.shape[-1], weight.shape[0]
+        name = self.layer_name(node)
+        if group > 1 and group == channels and rank == 2:
+            m = out // channels
+            layer = DepthwiseConv2D(kernel, strides, padding, depth_multiplier=m,
+                                    dilation_rate=dilation, use_bias=bias is not None, name=name)
+            k = weight.reshape(channels, m, *kernel).transpose(2, 3, 0, 1)
+        else:
+            cls = Conv2D if rank == 2 else Conv1D
+            layer = cls(out, kernel, strides, padding, dilation, groups=group,
+                        use_bias=bias is not None, name=name)
+            k = weight.transpose(*range(2, rank + 2), 1, 0)
+        return self.emit(layer, x, True, [k] + ([bias] if bias is not None else []))
+
+    def pool(self, node, kind):
+        a = self.attrs(node)
+        if a.get("ceil_mode", 0):
+            raise self.error(node, "ceil_mode=1")
+        kernel = tuple(a["kernel_shape"])
+        rank = len(kernel)
+        x = self.channels_last(self.get(node.input[0]))
+        strides = tuple(a.get("strides", [1] * rank))
+        padding, explicit = self.conv_padding(node, x, kernel, strides, (1,) * rank)
+        if explicit is not None or padding == "causal":
+            raise self.error(node, f"pads {a.get('pads')} (only none or 'same')")
+        if kind == "avg" and padding == "same" and a.get("count_include_pad", 0):
+            raise self.error(node, "count_include_pad=1 with padding")
+        cls = {("max", 2): MaxPooling2D, ("max", 1): MaxPooling1D, ("avg", 2): AveragePooling2D,
+               ("avg", 1): AveragePooling1D}[kind, rank]
+        return self.emit(cls(kernel, strides, padding, name=self.layer_name(node)), x, True)
+
+    def op_MaxPool(self, node):
+        return self.pool(node, "max")
+
+    def op_AveragePool(self, node):
+        return self.pool(node, "avg")
+
+    def global_pool(self, node, kind, keepdims, axes=None):
+        sym, first = self.get(node.input[0])
+        rank = len(sym.shape) - 2
+        spatial_first, spatial_last = list(range(2, rank + 2)), list(range(1, rank + 1))
+        if axes is not None:
+            axes = sorted(a % len(sym.shape) for a in axes)
+            if axes != (spatial_first if first else spatial_last):
+                raise self.error(node, f"a reduction over axes {axes} of a tensor of shape "
+                                       f"{sym.shape} (only over the spatial axes)")
+        elif not first:
+            sym, first = self.channels_last((sym, False)), True
+        cls = {("max", 2): GlobalMaxPooling2D, ("max", 1): GlobalMaxPooling1D,
+               ("avg", 2): GlobalAveragePooling2D, ("avg", 1): GlobalAveragePooling1D}[kind, rank]
+        return self.emit(cls(keepdims=keepdims, name=self.layer_name(node)), sym,
+                         first and keepdims)
+
+    def op_GlobalAveragePool(self, node):
+        return self.global_pool(node, "avg", True)
+
+    def op_GlobalMaxPool(self, node):
+        return self.global_pool(node, "max", True)
+
+    def reduce(self, node, kind):
+        a = self.attrs(node)
+        axes = a.get("axes")
+        if axes is None and len(node.input) > 1:
+            axes = self.consts[node.input[1]].tolist()
+        return self.global_pool(node, kind, bool(a.get("keepdims", 1)), axes)
+
+    def op_ReduceMean(self, node):
+        return self.reduce(node, "avg")
+
+    def op_ReduceMax(self, node):
+        return self.reduce(node, "max")
+
+    def op_Flatten(self, node):
+        if self.attrs(node).get("axis", 1) != 1:
+            raise self.error(node, "axis other than 1")
+        sym, first = self.get(node.input[0])
+        if first and all(n == 1 for n in sym.shape[1:-1]):
+            x = sym                              # 1 × 1 maps: the orders agree
+        else:
+            x = self.plain((sym, first))
+        return self.emit(Flatten(name=self.layer_name(node)), x, False)
+
+    def op_Reshape(self, node):
+        shape = [int(n) for n in self.consts[node.input[1]]]
+        x = self.plain(self.get(node.input[0]))
+        if shape[0] not in (0, -1) and -1 not in shape[1:]:
+            shape[0] = 0
+        if shape[0] == -1 and -1 in shape[1:]:
+            raise self.error(node, f"shape {shape} leaves the batch size unknown")
+        target = tuple(shape[1:])
+        if len(target) == 1:
+            return self.emit(Flatten(name=self.layer_name(node)), x, False)
+        return self.emit(Reshape(target, name=self.layer_name(node)), x, False)
+
+    def arithmetic(self, node, op):
+        a, b = node.input[:2]
+        if a in self.consts and b in self.consts:
+            raise self.error(node, "arithmetic on constants only")
+        if a in self.consts or b in self.consts:
+            const_first = a in self.consts
+            value = self.get(b if const_first else a)
+            c = self.vector(node, self.consts[a if const_first else b], value)
+            scale, offset = {("Add", False): (1.0, c), ("Add", True): (1.0, c),
+                             ("Mul", False): (c, 0.0), ("Mul", True): (c, 0.0),
+                             ("Sub", False): (1.0, _neg(c)), ("Sub", True): (-1.0, c)
+                             }.get((op, const_first), (None, None))
+            if op == "Div" and not const_first:
+                scale, offset = _inv(c), 0.0
+            if scale is None:
+                raise self.error(node, "a constant divided by a tensor")
+            return self.emit(Rescaling(_list(scale), _list(offset), name=self.layer_name(node)),
+                             value[0], value[1])
+        return self.merge(node, op)
+
+    def merge(self, node, op):
+        if op not in _MERGES:
+            raise self.error(node, f"{op} of two tensors")
+        values = [self.get(n) for n in node.input]
+        if len({first for _, first in values}) > 1:
+            values = [(self.plain(v), False) for v in values]
+        return self.emit(_MERGES[op](name=self.layer_name(node)), [s for s, _ in values],
+                         values[0][1])
+
+    def op_Add(self, node):
+        return self.arithmetic(node, "Add")
+
+    def op_Mul(self, node):
+        return self.arithmetic(node, "Mul")
+
+    def op_Sub(self, node):
+        return self.arithmetic(node, "Sub")
+
+    def op_Div(self, node):
+        return self.arithmetic(node, "Div")
+
+    def op_Sum(self, node):
+        return self.merge(node, "Sum") if len(node.input) > 1 else self.get(node.input[0])
+
+    def op_Max(self, node):
+        return self.merge(node, "Max")
+
+    def op_Min(self, node):
+        return self.merge(node, "Min")
+
+    def op_Mean(self, node):
+        return self.merge(node, "Mean")
+
+    def op_Concat(self, node):
+        axis = self.attrs(node)["axis"]
+        values = [self.get(n) for n in node.input]
+        ndim = len(values[0][0].shape)
+        if all(first for _, first in values) and axis % ndim == 1:
+            syms, first, axis = [s for s, _ in values], True, -1
+        else:
+            syms, first = [self.plain(v) for v in values], False
+        return self.emit(Concatenate(axis=axis, name=self.layer_name(node)), syms, first)
+
+    def unary(self, node, layer):
+        sym, first = self.get(node.input[0])
+        return self.emit(layer, sym, first)
+
+    def __getattr__(self, name):
+        if name.startswith("op_") and name[3:] in _UNARY:
+            return lambda node: self.unary(node, Activation(_UNARY[name[3:]],
+                                                            name=self.layer_name(node)))
+        raise AttributeError(name)
+
+    def op_Elu(self, node):
+        return self.unary(node, ELU(self.attrs(node).get("alpha", 1.0), name=self.layer_name(node)))
+
+    def op_LeakyRelu(self, node):
+        return self.unary(node, LeakyReLU(self.attrs(node).get("alpha", 0.01),
+                                          name=self.layer_name(node)))
+
+    def op_Selu(self, node):
+        a = self.attrs(node)
+        if not (numpy.isclose(a.get("alpha", SELU_ALPHA), SELU_ALPHA)
+                and numpy.isclose(a.get("gamma", SELU_SCALE), SELU_SCALE)):
+            raise self.error(node, "alpha and gamma other than SELU's")
+        return self.unary(node, Activation("selu", name=self.layer_name(node)))
+
+    def op_HardSigmoid(self, node):
+        a = self.attrs(node)
+        if not (numpy.isclose(a.get("alpha", 0.2), 1 / 6) and numpy.isclose(a.get("beta", 0.5), 0.5)):
+            raise self.error(node, "alpha and beta other than relu6(x + 3) / 6's")
+        return self.unary(node, Activation("hard_sigmoid", name=self.layer_name(node)))
+
+    def op_Clip(self, node):
+        bounds = [float(self.consts[n]) if n else None for n in list(node.input[1:3])]
+        if len(bounds) < 2 or bounds[0] != 0 or bounds[1] is None:
+            raise self.error(node, "a clip other than to [0, max]")
+        return self.unary(node, ReLU(max_value=bounds[1], name=self.layer_name(node)))
+
+    def softmax(self, node, log):
+        sym, first = self.get(node.input[0])
+        axis = self.attrs(node).get("axis", -1) % len(sym.shape)
+        last = len(sym.shape) - 1
+        if (axis == 1 and first) or (axis == last and not first):
+            layer = Activation("log_softmax" if log else "softmax", name=self.layer_name(node))
+            return self.emit(layer, sym, first)
+        if log:
+            raise self.error(node, f"axis {axis}")
+        return self.emit(Softmax(axis=axis, name=self.layer_name(node)), self.plain((sym, first)),
+                         False)
+
+    def op_Softmax(self, node):
+        return self.softmax(node, False)
+
+    def op_LogSoftmax(self, node):
+        return self.softmax(node, True)
+
+    def op_Gather(self, node):
+        table = self.consts.get(node.input[0])
+        if table is None or table.ndim != 2 or self.attrs(node).get("axis", 0) != 0:
+            raise self.error(node, "a gather other than rows of a constant table")
+        layer = Embedding(table.shape[0], table.shape[1], name=self.layer_name(node))
+        return self.emit(layer, self.plain(self.get(node.input[1])), False, [table])
+
+
+class _Named:
+    def __init__(self, name):
+        self.name, self.output, self.op_type = name, [name], "input"
+
+
+def _neg(c):
+    return -c if isinstance(c, float) else -numpy.asarray(c)
+
+
+def _inv(c):
+    return 1 / c if isinstance(c, float) else 1 / numpy.asarray(c)
+
+
+def _list(v):
+    return v if isinstance(v, float) else [float(n) for n in numpy.asarray(v).reshape(-1)]
+
+
+def import_onnx(source):
+    """A profundo functional model computing what the ONNX model ``source`` (a path, bytes or an
+    ``onnx.ModelProto``) computes."""
+    try:
+        import onnx
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise ImportError("ONNX import needs the onnx package: pip install 'profundo[onnx]'") from None
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.stat().st_size > MAX_BYTES:
+            raise OnnxImportError(f"import_onnx: {path} is larger than {MAX_BYTES} bytes")
+        proto = onnx.load(str(path), load_external_data=False)
+    elif isinstance(source, (bytes, bytearray)):
+        proto = onnx.load_from_string(bytes(source))
+    else:
+        proto = source
+    onnx.checker.check_model(proto)
+    return _Importer(proto).run()
