@@ -61,12 +61,18 @@ def storage_url(folder: Path, storage) -> str:
     return f"sqlite:///{(folder / 'study.db').resolve()}"
 
 
+def storage(url):
+    """Optuna's storage for ``url``; an SQLite file is shared by processes, each waiting for its
+    lock rather than failing."""
+    o = optuna()
+    if url.startswith("sqlite:"):
+        return o.storages.RDBStorage(url, engine_kwargs={"connect_args": {"timeout": 60}})
+    return o.storages.get_storage(url)
+
+
 def open_study(url, name, direction, strategy, pruner_name, seed, max_epochs=None):
     o = optuna()
-    storage = url
-    if url.startswith("sqlite:"):   # processes share the file: wait for its lock, do not fail
-        storage = o.storages.RDBStorage(url, engine_kwargs={"connect_args": {"timeout": 60}})
-    return o.create_study(storage=storage, study_name=name, direction=direction,
+    return o.create_study(storage=storage(url), study_name=name, direction=direction,
                           sampler=sampler(strategy, seed), pruner=pruner(pruner_name, max_epochs),
                           load_if_exists=True)
 

@@ -26,6 +26,7 @@ class TrialReporter(callbacks_mod._Monitor):
         super().__init__(objective, "min" if direction == "minimize" else "max", 0.0)
         self.trial, self.report = trial, report
         self.curve, self.best_weights, self.pruned_at, self.diverged_at = [], None, None, None
+        self.best_epoch = None
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
@@ -47,7 +48,7 @@ class TrialReporter(callbacks_mod._Monitor):
         value = float(logs[self.monitor])
         self.curve.append(value)
         if math.isfinite(value) and self.improved(value):
-            self.best, self.best_weights = value, self.model.get_weights()
+            self.best, self.best_epoch, self.best_weights = value, epoch, self.model.get_weights()
         if self.report and math.isfinite(value):
             self.trial.report(value, epoch)
             if self.trial.should_prune():

@@ -15,6 +15,8 @@ PostgreSQL or MySQL server that machines share; then give ``directory`` on a sha
 
 ``n_jobs=k`` runs trials in ``k`` processes on this machine, each with ``cores // k`` BLAS threads;
 the processes are forked, so they read the training arrays in place instead of copying them.
+``backend="ray"`` runs the trials on a Ray cluster instead (``ray_backend.py``), each with
+``resources_per_trial`` (``{"cpu": 1}`` by default).
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from .trial import ObjectiveMissing, run_trial
 class Tuner:
     def __init__(self, build, objective="val_accuracy", strategy="random", max_trials=10,
                  executions_per_trial=1, pruner=None, directory="tuning", project_name="search",
-                 storage=None, n_jobs=1, seed=None):
+                 storage=None, n_jobs=1, seed=None, backend="local", resources_per_trial=None):
         if not callable(build):
             raise TypeError(f"Tuner: build must be a function build(hp) -> model, got {type(build).__name__}")
         if strategy not in study_mod.STRATEGIES:
@@ -44,6 +46,12 @@ class Tuner:
                             ("n_jobs", n_jobs)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"Tuner: {name} must be a positive int, got {value!r}")
+        if backend not in ("local", "ray"):
+            raise ValueError(f"Tuner: backend must be 'local' or 'ray', got {backend!r}")
+        if backend == "ray" and (strategy == "grid" or executions_per_trial != 1):
+            raise ValueError("Tuner(backend='ray'): strategy 'random' or 'bayesian' with "
+                             "executions_per_trial=1 (use the local backend for grid search)")
+        self.backend, self.resources_per_trial = backend, dict(resources_per_trial or {"cpu": 1})
         self.build, self.strategy, self.pruner, self.seed = build, strategy, pruner, seed
         self.objective, self.direction = _objective(objective)
         self.max_trials, self.executions_per_trial, self.n_jobs = max_trials, executions_per_trial, n_jobs
@@ -71,7 +79,11 @@ class Tuner:
             return self
         fit_args = {"x": x, "y": y, "verbose": 0, **fit_kwargs}
         jobs = min(self.n_jobs, remaining)
-        if jobs == 1:
+        if self.backend == "ray":
+            from . import ray_backend
+
+            ray_backend.search(self, study, remaining, fit_args, callbacks or [], verbose)
+        elif jobs == 1:
             self._optimize(study, remaining, fit_args, callbacks or [], verbose)
         else:
             self._optimize_in_processes(jobs, remaining, fit_args, callbacks or [], verbose)
