@@ -417,8 +417,10 @@ class TensorBoard(Callback):
     step; with ``histogram_freq`` = n, a histogram of every weight every n epochs
     (``dense/kernel/histogram``), with ``write_images`` each weight as an image (a convolution's
     kernels one image per filter); with ``write_graph`` the model's layers as a graph (one node
-    per layer, with its type and output shape, edges along the data); ``hparams`` (a dict:
-    hyperparameters of the run) with the final metrics in the HPARAMS tab.
+    per layer, with its type and output shape, edges along the data); with
+    ``write_steps_per_second`` the training speed per epoch; ``hparams`` (a dict: hyperparameters
+    of the run, profundo's addition) with the final metrics in the HPARAMS tab. Keras'
+    ``profile_batch`` and ``embeddings_freq`` must stay 0.
 
     >>> model.fit(x, y, epochs=10, validation_split=0.1,
     ...           callbacks=[callbacks.TensorBoard("logs/run1", histogram_freq=1)])
@@ -427,8 +429,14 @@ class TensorBoard(Callback):
     """
 
     def __init__(self, log_dir="logs", histogram_freq: int = 0, write_graph: bool = True,
-                 write_images: bool = False, update_freq="epoch", hparams=None):
+                 write_images: bool = False, write_steps_per_second: bool = False,
+                 update_freq="epoch", profile_batch=0, embeddings_freq: int = 0,
+                 embeddings_metadata=None, hparams=None):
         super().__init__()
+        if profile_batch or embeddings_freq:
+            raise NotImplementedError("TensorBoard: profile_batch and embeddings_freq are not "
+                                      "supported; leave them at 0 (profile with py-spy or "
+                                      "pyinstrument; see pf.viz.plot_embedding for embeddings)")
         if update_freq not in ("epoch", "batch") and not (isinstance(update_freq, int)
                                                            and update_freq > 0):
             raise ValueError(f"TensorBoard: update_freq must be 'epoch', 'batch' or a positive int, "
@@ -439,6 +447,7 @@ class TensorBoard(Callback):
         self.histogram_freq, self.write_graph, self.write_images = histogram_freq, write_graph, write_images
         self.update_freq = 1 if update_freq == "batch" else update_freq
         self.hparams = dict(hparams or {})
+        self.write_steps_per_second = write_steps_per_second
         self.step = 0
         self.writers = {}
 
@@ -462,8 +471,14 @@ class TensorBoard(Callback):
             for k, v in (logs or {}).items():
                 self.writer("train").add_scalar(f"batch_{k}", v, self.step)
 
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_start, self.epoch_first_step = time.perf_counter(), self.step
+
     def on_epoch_end(self, epoch, logs=None):
         logs = dict(logs or {})
+        if self.write_steps_per_second:
+            seconds = time.perf_counter() - self.epoch_start
+            logs["steps_per_second"] = (self.step - self.epoch_first_step) / max(seconds, 1e-9)
         if "learning_rate" not in logs and self.model.optimizer is not None:
             logs["learning_rate"] = float(self.model.optimizer.learning_rate)
         for k, v in logs.items():

@@ -73,10 +73,14 @@ def test_epoch_scalars_histograms_images_graph_and_hparams(tmp_path):
 
 def test_batch_scalars_every_n_batches(tmp_path):
     x, y = _data()
-    tb = callbacks.TensorBoard(tmp_path, update_freq=2, write_graph=False)
+    tb = callbacks.TensorBoard(tmp_path, update_freq=2, write_graph=False,
+                               write_steps_per_second=True)
     _model().fit(x, y, epochs=2, batch_size=16, verbose=0, callbacks=[tb])   # 4 batches an epoch
     train = _read(tmp_path / "train")
     assert [e.step for e in train.Scalars("batch_loss")] == [2, 4, 6, 8]
+    assert all(e.value > 0 for e in train.Scalars("epoch_steps_per_second"))
     assert "epoch_loss" in train.Tags()["scalars"] and not train.Tags()["histograms"]
     with pytest.raises(ValueError, match="update_freq"):
         callbacks.TensorBoard(tmp_path, update_freq="sometimes")
+    with pytest.raises(NotImplementedError, match="profile_batch"):
+        callbacks.TensorBoard(tmp_path, profile_batch=(2, 4))
