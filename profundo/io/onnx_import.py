@@ -8,8 +8,9 @@ Dense; Conv a Conv2D/Conv1D (DepthwiseConv2D for one group per channel); pools a
 Relu, Sigmoid, Softmax... activations; Add/Mul/Sub/Div by a constant a ``Rescaling`` (so a
 batch normalization folded into a scale and a shift comes back as one); Add/Sum, Mul, Max, Min,
 Mean of tensors the merge layers; Concat, Flatten, Reshape, Transpose (``Permute``), Gather of a
-table (``Embedding``); Identity, Dropout and Cast pass through. Another operator gets an error
-naming it.
+table (``Embedding``); RNN/LSTM/GRU (forward or reverse, with the transposes, squeezes and the
+time reversal around them) SimpleRNN/LSTM/GRU layers; Identity, Dropout and Cast pass through.
+Another operator gets an error naming it.
 
 Images: profundo is channels-last. A tensor that ONNX holds channels-first (NCHW, as PyTorch's
 exports and profundo's own around a convolution) is kept as its channels-last transpose and
@@ -51,6 +52,7 @@ from ..layers.pooling import (
     MaxPooling2D,
 )
 from ..layers.preprocessing import Rescaling
+from ..layers.recurrent import GRU, LSTM, SimpleRNN
 from ..layers.reshaping import ZeroPadding2D
 from ..ops.activation import SELU_ALPHA, SELU_SCALE
 from ..ops.conv import Windows
@@ -187,7 +189,18 @@ class _Importer:
                     self.alias[node.output[0]] = add.output[0]
 
     def get(self, name):
-        return self.values[name]
+        value = self.values[name]
+        if isinstance(value, _Recurrent):
+            raise OnnxImportError(f"import_onnx: {name!r}, a recurrent operator's {value.kind} "
+                                  f"tensor, is used by an operator that needs it batch-first")
+        return value
+
+    def recurrent_value(self, node, index=0, kind=None):
+        value = self.values[node.input[index]]
+        if not isinstance(value, _Recurrent) or (kind and value.kind != kind):
+            raise self.error(node, f"input {index} must be a recurrent operator's "
+                                   f"{kind or 'time-major'} tensor")
+        return value
 
     def emit(self, layer, value, first, weights=None):
         out = layer(value)
@@ -202,8 +215,16 @@ class _Importer:
     op_Dropout = op_Cast = op_Identity
 
     def op_Transpose(self, node):
+        perm = self.attrs(node).get("perm")
+        value = self.values[node.input[0]]
+        if perm == [1, 0, 2]:          # batch-first ↔ time-first, around a recurrent operator
+            if isinstance(value, _Recurrent):
+                if value.kind != "time_major" or value.reversed:
+                    raise self.error(node, "a reversed or per-direction sequence")
+                return value.sym, False
+            return _Recurrent(self.plain(value), "time_major")
         sym, first = self.get(node.input[0])
-        perm = list(self.attrs(node).get("perm", reversed(range(len(sym.shape)))))
+        perm = list(perm if perm is not None else reversed(range(len(sym.shape))))
         rank = len(sym.shape) - 2
         to_first, to_last = [0, rank + 1, *range(1, rank + 1)], [0, *range(2, rank + 2), 1]
         if rank >= 1 and not first and perm == to_first:
@@ -213,6 +234,96 @@ class _Importer:
         if perm[0] != 0:
             raise self.error(node, f"a transpose that moves the batch axis ({perm})")
         return Permute(tuple(perm[1:]), name=self.layer_name(node))(self.plain((sym, first))), False
+
+    # --- recurrent operators and the reshaping around them ------------------------------------
+    def op_Unsqueeze(self, node):
+        axes = self.attrs(node).get("axes") or self.consts[node.input[1]].tolist()
+        sym, first = self.get(node.input[0])
+        if list(axes) != [0] or first or len(sym.shape) != 2:
+            raise self.error(node, f"an unsqueeze other than an initial state's (axes {axes})")
+        return _Recurrent(sym, "state")
+
+    def op_Squeeze(self, node):
+        axes = self.attrs(node).get("axes") or self.consts[node.input[1]].tolist()
+        value = self.values[node.input[0]]
+        if isinstance(value, _Recurrent) and value.kind == "state" and list(axes) == [0]:
+            return value.sym, False
+        if isinstance(value, _Recurrent) and value.kind == "sequence" and list(axes) == [1]:
+            return _Recurrent(value.sym, "time_major", value.reversed)
+        raise self.error(node, f"a squeeze other than of a recurrent operator's output (axes {axes})")
+
+    def op_Slice(self, node):
+        value = self.recurrent_value(node, 0, "time_major")
+        start, end, axes, steps = (self.consts[n].tolist() for n in node.input[1:5])
+        if axes != [0] or steps != [-1] or start != [-1] or end[0] > -(2 ** 31):
+            raise self.error(node, "a slice other than the reversal of the time axis")
+        if not value.reversed:
+            raise self.error(node, "the reversal of a sequence in its original order")
+        return _Recurrent(value.sym, "time_major", False)
+
+    def op_RNN(self, node):
+        return self.recurrent(node, SimpleRNN, 1)
+
+    def op_LSTM(self, node):
+        return self.recurrent(node, LSTM, 4)
+
+    def op_GRU(self, node):
+        return self.recurrent(node, GRU, 3)
+
+    def recurrent(self, node, cls, gates):
+        """ONNX's RNN/LSTM/GRU as profundo's layer (returning its sequence and states): the
+        weights back to Keras' layout and gate order."""
+        a = self.attrs(node)
+        kind = cls.__name__
+        direction = a.get("direction", b"forward")
+        direction = direction.decode() if isinstance(direction, bytes) else direction
+        if direction not in ("forward", "reverse"):
+            raise self.error(node, f"direction {direction!r} (a Bidirectional is two operators)")
+        if (len(node.input) > 4 and node.input[4]) or (len(node.input) > 7 and node.input[7]) \
+                or a.get("clip") or a.get("input_forget", 0):
+            raise self.error(node, "sequence lengths, peepholes, clipping or coupled gates")
+        if kind == "GRU" and not a.get("linear_before_reset", 0):
+            raise self.error(node, "linear_before_reset=0 (reset_after=False)")
+        names = [n.decode() if isinstance(n, bytes) else n for n in a.get(
+            "activations", {"SimpleRNN": ["Tanh"], "LSTM": ["Sigmoid", "Tanh", "Tanh"],
+                            "GRU": ["Sigmoid", "Tanh"]}[kind])]
+        known = {"Tanh": "tanh", "Sigmoid": "sigmoid", "Relu": "relu"}
+        if any(n not in known for n in names) or (kind == "LSTM" and names[1] != names[2]):
+            raise self.error(node, f"activations {names}")
+        x = self.recurrent_value(node, 0, "time_major")
+        if x.reversed:
+            raise self.error(node, "a reversed input sequence")
+        units = a["hidden_size"]
+        order = {"SimpleRNN": [0], "LSTM": [0, 3, 1, 2], "GRU": [0, 1, 2]}[kind]
+        back = [order.index(k) for k in range(gates)]          # Keras gate k ← ONNX gate back[k]
+
+        def keras_columns(rows):                                 # (G·units, n) → (n, G·units)
+            return numpy.concatenate([rows[b * units:(b + 1) * units] for b in back], axis=0).T
+
+        w, r = self.consts[node.input[1]][0], self.consts[node.input[2]][0]
+        bias = self.consts[node.input[3]][0] if len(node.input) > 3 and node.input[3] else None
+        settings = {"activation": known[names[-1] if kind != "SimpleRNN" else names[0]]}
+        if kind != "SimpleRNN":
+            settings["recurrent_activation"] = known[names[0]]
+        if kind == "GRU":
+            settings["reset_after"] = True
+        layer = cls(units, use_bias=bias is not None, return_sequences=True, return_state=True,
+                    go_backwards=direction == "reverse", name=self.layer_name(node), **settings)
+        states = [self.recurrent_value(node, i, "state").sym
+                  for i in (5, 6) if len(node.input) > i and node.input[i]]
+        outs = layer(x.sym, initial_state=states or None)
+        weights = [keras_columns(w), keras_columns(r)]
+        if bias is not None:
+            w_b, r_b = bias[:gates * units], bias[gates * units:]
+            if kind == "GRU":
+                weights.append(numpy.stack([keras_columns(w_b[:, None])[0],
+                                            keras_columns(r_b[:, None])[0]]))
+            else:
+                weights.append(keras_columns((w_b + r_b)[:, None])[0])
+        layer.set_weights(weights)
+        seq, *finals = outs
+        return [_Recurrent(seq, "sequence", layer.go_backwards),
+                *[_Recurrent(f, "state") for f in finals]]
 
     def op_Gemm(self, node):
         a = self.attrs(node)
@@ -499,6 +610,15 @@ class _Importer:
             raise self.error(node, "a gather other than rows of a constant table")
         layer = Embedding(table.shape[0], table.shape[1], name=self.layer_name(node))
         return self.emit(layer, self.plain(self.get(node.input[1])), False, [table])
+
+
+class _Recurrent:
+    """An ONNX tensor around a recurrent operator, kept as a batch-first profundo tensor ``sym``:
+    ``time_major`` (time, batch, features), ``sequence`` (time, 1, batch, units) or ``state``
+    (1, batch, units); ``reversed``: ``sym`` runs backwards in time (a go_backwards layer)."""
+
+    def __init__(self, sym, kind, reversed=False):
+        self.sym, self.kind, self.reversed = sym, kind, reversed
 
 
 class _Named:

@@ -143,10 +143,34 @@ def test_pytorch_cnn_loads_and_predicts_the_same_on_nchw_images(tmp_path):
     np.testing.assert_allclose(model.predict(x3), want, rtol=1e-5, atol=1e-5)
 
 
+RECURRENT = [(kind, seq, back) for kind in ("SimpleRNN", "LSTM", "GRU")
+             for seq in (False, True) for back in (False, True)]
+
+
+@pytest.mark.parametrize("kind,sequences,backwards", RECURRENT)
+def test_recurrent_layers_come_back(kind, sequences, backwards):
+    model = pf.Sequential([layers.Input((7, 4)),
+                           getattr(layers, kind)(5, return_sequences=sequences, go_backwards=backwards)])
+    for w in model.weights:
+        w.data[...] += RNG.normal(scale=0.3, size=w.shape).astype(w.dtype)
+    back = _roundtrip(model, RNG.normal(size=(3, 7, 4)).astype("float32"))
+    assert any(type(layer).__name__ == kind for layer in back.layers)
+
+
+def test_recurrent_states_initial_states_and_bidirectional_finals_come_back():
+    inp = layers.Input((7, 4))
+    out, h, c = layers.LSTM(5, return_sequences=True, return_state=True)(inp)
+    y = layers.Bidirectional(layers.GRU(3), merge_mode="sum")(out)
+    z = layers.SimpleRNN(2, activation="relu")(out, initial_state=[layers.Dense(2)(h)])
+    model = pf.Model(inp, [out, h, c, y, z])
+    _roundtrip(model, RNG.normal(size=(3, 7, 4)).astype("float32"))
+
+
 def test_operators_without_a_layer_are_named():
-    model = pf.Sequential([layers.Input((7, 3)), layers.LSTM(4, name="memory")])
-    with pytest.raises(OnnxImportError, match=r"node 'memory/.*moves the batch axis"):
-        import_onnx(to_onnx(model))                 # recurrent layers are not imported
+    model = pf.Sequential([layers.Input((7, 3)),
+                           layers.Bidirectional(layers.LSTM(4, return_sequences=True))])
+    with pytest.raises(OnnxImportError, match="reversed"):
+        import_onnx(to_onnx(model))           # the backward half's sequence would need a flip
     norm = pf.Sequential([layers.Input((6,)), layers.LayerNormalization()])
     with pytest.raises(OnnxImportError, match="Sqrt|reduction"):
         import_onnx(to_onnx(norm))
