@@ -70,12 +70,15 @@ class Tuner:
                 raise TypeError(f"Tuner.search: callbacks must be Callback objects, got {type(cb).__name__}")
         study = self._study(fit_kwargs.get("epochs"))
         recovered = study_mod.recover_interrupted(study)
-        remaining = self.max_trials - len(study_mod.counted(study.get_trials(deepcopy=False)))
+        trials = study.get_trials(deepcopy=False)
+        remaining = self.max_trials - len(study_mod.counted(trials))
+        grid_complete = study.user_attrs.get("grid_complete", False)
         if verbose:
             done = self.max_trials - max(remaining, 0)
             print(f"Search {self.project_name!r}: {done} of {self.max_trials} trials done"
+                  + (" (every combination of the grid was tried)" if grid_complete else "")
                   + (f", {recovered} interrupted trial(s) queued again" if recovered else ""), flush=True)
-        if remaining <= 0:
+        if remaining <= 0 or grid_complete:
             return self
         fit_args = {"x": x, "y": y, "verbose": 0, **fit_kwargs}
         jobs = min(self.n_jobs, remaining)
@@ -87,7 +90,7 @@ class Tuner:
             self._optimize(study, remaining, fit_args, callbacks or [], verbose)
         else:
             self._optimize_in_processes(jobs, remaining, fit_args, callbacks or [], verbose)
-        errors = [t.user_attrs["error"] for t in study.get_trials(deepcopy=False)
+        errors = [t.user_attrs["error"] for t in study.get_trials(deepcopy=False)[len(trials):]
                   if t.user_attrs.get("error", "").startswith(ObjectiveMissing.__name__)]
         if errors:
             raise ValueError(errors[-1].split(": ", 1)[1])
@@ -98,8 +101,11 @@ class Tuner:
                                     self.pruner, self.seed if seed is None else seed, max_epochs)
 
     def _optimize(self, study, n_trials, fit_args, callbacks, verbose):
+        before = len(study.get_trials(deepcopy=False))
         study.optimize(lambda trial: run_trial(trial, self, fit_args, callbacks), n_trials=n_trials,
                        catch=(Exception,), callbacks=[_Printer(self)] if verbose else [])
+        if self.strategy == "grid" and len(study.get_trials(deepcopy=False)) - before < n_trials:
+            study.set_user_attr("grid_complete", True)   # the sampler stopped: nothing left to try
 
     def _optimize_in_processes(self, jobs, n_trials, fit_args, callbacks, verbose):
         threads = max(1, B.available_cores() // jobs)

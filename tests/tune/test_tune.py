@@ -137,6 +137,9 @@ def test_grid_search_covers_a_conditional_space_once(tmp_path):
     seen = [tuple(sorted(t.params.items())) for t in tuner.trials()]
     # (hidden=False) x 2 learning rates + (hidden=True) x 2 units x 2 learning rates
     assert len(seen) == 6 and len(set(seen)) == 6
+    again = Tuner(small, strategy="grid", max_trials=50, directory=tmp_path, seed=0)
+    again.search(x, y, validation_split=0.25, epochs=1, verbose=0)    # complete: nothing runs
+    assert len(again.trials()) == 6
 
 
 def test_grid_search_needs_a_step_for_floats(tmp_path):
