@@ -9,7 +9,9 @@ Relu, Sigmoid, Softmax... activations; Add/Mul/Sub/Div by a constant a ``Rescali
 batch normalization folded into a scale and a shift comes back as one); Add/Sum, Mul, Max, Min,
 Mean of tensors the merge layers; Concat, Flatten, Reshape, Transpose (``Permute``), Gather of a
 table (``Embedding``); RNN/LSTM/GRU (forward or reverse, with the transposes, squeezes and the
-time reversal around them) SimpleRNN/LSTM/GRU layers; Identity, Dropout and Cast pass through.
+time reversal around them) SimpleRNN/LSTM/GRU layers; LayerNormalization, or the primitives
+of one (mean, centre, variance, √, divide, scale, shift), a LayerNormalization layer; Identity,
+Dropout and Cast pass through.
 Another operator gets an error naming it.
 
 Images: profundo is channels-last. A tensor that ONNX holds channels-first (NCHW, as PyTorch's
@@ -41,6 +43,7 @@ from ..layers.merge import (
     Multiply,
     Subtract,
 )
+from ..layers.normalization import LayerNormalization
 from ..layers.pooling import (
     AveragePooling1D,
     AveragePooling2D,
@@ -187,6 +190,47 @@ class _Importer:
                     self.folded_bias[id(node)] = self.consts[other[0]].reshape(units)
                     self.skipped.add(id(add))
                     self.alias[node.output[0]] = add.output[0]
+
+    def only_user(self, name, op_type, *, inputs=None):
+        """The one node consuming ``name``, if it is an ``op_type`` (with these inputs)."""
+        users = self.consumers.get(name, [])
+        found = {id(u): u for u in users if u.op_type == op_type and
+                 (inputs is None or list(u.input) == inputs)}
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def layer_norm_pattern(self, node):
+        """The nodes of a layer normalization written in primitives, from its first ReduceMean:
+        c = x − mean(x); y = c / √(mean(c·c) + ε) [· γ] [+ β]. Returns (nodes, ε, γ, β) or None."""
+        x = node.input[0]
+        sub = self.only_user(node.output[0], "Sub", inputs=[x, node.output[0]])
+        if sub is None:
+            return None
+        c = sub.output[0]
+        square = self.only_user(c, "Mul", inputs=[c, c])
+        var = square and self.only_user(square.output[0], "ReduceMean")
+        add = var and self.only_user(var.output[0], "Add")
+        sqrt = add and self.only_user(add.output[0], "Sqrt")
+        div = sqrt and self.only_user(c, "Div", inputs=[c, sqrt.output[0]])
+        if div is None or self.reduce_axes(var) != self.reduce_axes(node):
+            return None
+        eps = [n for n in add.input if n in self.consts]
+        if len(eps) != 1 or self.consts[eps[0]].size != 1:
+            return None
+        nodes, end, scales = [node, sub, square, var, add, sqrt, div], div, {}
+        for op, key in (("Mul", "gamma"), ("Add", "beta")):
+            nxt = self.only_user(end.output[0], op)
+            const = nxt and [n for n in nxt.input if n in self.consts]
+            if nxt is not None and len(self.consumers.get(end.output[0], [])) == 1 and const:
+                scales[key] = self.consts[const[0]]
+                nodes.append(nxt)
+                end = nxt
+        return nodes, float(self.consts[eps[0]].reshape(())), scales.get("gamma"), scales.get("beta")
+
+    def reduce_axes(self, node):
+        axes = self.attrs(node).get("axes")
+        if axes is None and len(node.input) > 1:
+            axes = self.consts[node.input[1]].tolist()
+        return sorted(axes) if axes is not None else None
 
     def get(self, name):
         value = self.values[name]
@@ -460,7 +504,33 @@ class _Importer:
         return self.global_pool(node, kind, bool(a.get("keepdims", 1)), axes)
 
     def op_ReduceMean(self, node):
-        return self.reduce(node, "avg")
+        pattern = self.layer_norm_pattern(node)
+        if pattern is None:
+            return self.reduce(node, "avg")
+        nodes, epsilon, gamma, beta = pattern
+        sym = self.plain(self.get(node.input[0]))
+        axes = [a % len(sym.shape) for a in self.reduce_axes(node)]
+        layer = LayerNormalization(axis=axes, epsilon=epsilon, center=beta is not None,
+                                   scale=gamma is not None, name=self.layer_name(node))
+        out = layer(sym)
+        shape = layer.param_shape
+        layer.set_weights([w.reshape(shape) for w in (gamma, beta) if w is not None])
+        self.skipped.update(id(n) for n in nodes[1:])
+        self.values[nodes[-1].output[0]] = (out, False)
+        return out, False
+
+    def op_LayerNormalization(self, node):
+        a = self.attrs(node)
+        sym = self.plain(self.get(node.input[0]))
+        ndim = len(sym.shape)
+        axes = list(range(a.get("axis", -1) % ndim, ndim))
+        bias = self.consts[node.input[2]] if len(node.input) > 2 and node.input[2] else None
+        layer = LayerNormalization(axis=axes, epsilon=a.get("epsilon", 1e-5), center=bias is not None,
+                                   name=self.layer_name(node))
+        out = layer(sym)
+        gamma = self.consts[node.input[1]].reshape(layer.param_shape)
+        layer.set_weights([gamma] + ([bias.reshape(layer.param_shape)] if bias is not None else []))
+        return out, False
 
     def op_ReduceMax(self, node):
         return self.reduce(node, "max")
