@@ -154,7 +154,6 @@ def weight_gradients(model, x, y) -> dict:
     as it was."""
     from ..autograd import Tensor
     from ..layers.base import learning_phase
-    from ..models.training import _total_loss
 
     if getattr(model, "compiled", None) is None:
         raise ValueError(f"plot_gradients: compile {model.name} first (the gradients are of its loss)")
@@ -165,7 +164,7 @@ def weight_gradients(model, x, y) -> dict:
             w.grad = None
         with learning_phase(False):
             out = model(Tensor(numpy.asarray(x)), training=False)
-            loss = _total_loss(model, model.compiled, y, out, None)[0]
+            loss = model.compute_loss(x=x, y=y, y_pred=out, training=False)
         loss.backward()
         return {w.name: (w.grad if w.grad is not None else numpy.zeros(w.shape)) for w in weights}
     finally:
