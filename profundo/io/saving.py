@@ -25,6 +25,7 @@ import json
 import math
 import re
 import stat
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -55,22 +56,29 @@ class ModelFileError(ValueError):
 
 
 def weight_dict(model) -> dict:
-    """The model's weights as ``{name: array}``; repeated names get ``#2``, ``#3``... suffixes."""
-    out = {}
-    for w in model.weights:
-        name = w.name or "weight"
-        key, k = name, 1
-        while key in out:
+    """The model's weights as ``{path: array}``, each keyed by its path in the layer tree
+    (``layers/0/kernel``): the same for the same architecture in every session."""
+    return {path: numpy.asarray(w.numpy(), order="C") for path, w in model.named_weights()}
+
+
+def _legacy_names(model) -> list:
+    """``[(name, weight)]`` as files written before weights had paths keyed them: the weight's
+    name (``dense/kernel``, ``#2``... for repeats), trainable weights first."""
+    named = []
+    for w in model.trainable_weights + model.non_trainable_weights:
+        base = w.name or "weight"
+        key, k = base, 1
+        while any(key == n for n, _ in named):
             k += 1
-            key = f"{name}#{k}"
-        out[key] = numpy.asarray(w.numpy(), order="C")
-    return out
+            key = f"{base}#{k}"
+        named.append((key, w))
+    return named
 
 
 def _weights_bytes(model) -> bytes:
     """The weights as safetensors bytes; the header's metadata keeps the model's weight order."""
     weights = weight_dict(model)
-    return st_save(weights, metadata={"order": json.dumps(list(weights))})
+    return st_save(weights, metadata={"order": json.dumps(list(weights)), "keys": "paths"})
 
 
 def _optimizer_state(model) -> dict | None:
@@ -253,7 +261,17 @@ def _load_tensors(raw: bytes, source) -> dict:
         order = None
     if isinstance(order, list) and set(order) == set(tensors):
         tensors = {k: tensors[k] for k in order}
-    return tensors
+    keyed_by_path = isinstance(metadata, dict) and metadata.get("keys") == "paths"
+    return _Tensors(tensors, keyed_by_path=keyed_by_path)
+
+
+class _Tensors(dict):
+    """``{key: array}`` read from a file, and whether the keys are paths (files written before
+    paths keyed weights by the layers' names)."""
+
+    def __init__(self, tensors, keyed_by_path: bool):
+        super().__init__(tensors)
+        self.keyed_by_path = keyed_by_path
 
 
 def _weights_bytes_needed(tensors: dict) -> int:
@@ -264,11 +282,18 @@ def _weights_bytes_needed(tensors: dict) -> int:
 def _assign_weights(model, tensors: dict, source) -> None:
     """Copy ``tensors`` into the model's weights, checking shapes.
 
-    By name — or, when no name matches (the same architecture built again in one session gets
-    new automatic layer names: dense_3 instead of dense), by position, in the saved order.
+    By path (``layers/0/kernel``); a file written before paths, by the weights' names. When no
+    key matches but the count does (an older file whose layers had other automatic names), by
+    position in the saved order — said in a warning that names each pairing.
     """
-    expected = weight_dict(model)
+    named = model.named_weights()
+    if not getattr(tensors, "keyed_by_path", True) and not set(tensors) & {p for p, _ in named}:
+        named = _legacy_names(model)
+    expected = {key: w for key, w in named}
     if len(tensors) == len(expected) and not set(tensors) & set(expected):
+        pairs = ", ".join(f"{old} → {new}" for old, new in zip(tensors, expected))
+        warnings.warn(f"{source}: no weight name matches the model's, so the weights were matched "
+                      f"by position: {pairs}", UserWarning, stacklevel=3)
         tensors = dict(zip(expected, tensors.values()))
     missing = [k for k in expected if k not in tensors]
     if missing:
@@ -278,7 +303,7 @@ def _assign_weights(model, tensors: dict, source) -> None:
     if unexpected:
         raise ModelFileError(f"{source}: weight(s) {', '.join(unexpected)} do not belong to model "
                              f"{model.name!r}")
-    for w, key in zip(model.weights, expected):
+    for key, w in expected.items():
         value = tensors[key]
         if value.shape != w.shape:
             raise ModelFileError(f"{source}: weight {key} has shape {value.shape} in the file but "

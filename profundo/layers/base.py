@@ -174,31 +174,54 @@ class Layer:
 
     def _sublayers(self) -> list:
         """Layers held as attributes (or in lists/tuples of attributes), in creation order."""
-        found = []
-        for value in vars(self).values():
-            items = value if isinstance(value, (list, tuple)) else [value]
-            found.extend(v for v in items if isinstance(v, Layer))
+        return [layer for _, layer in self._children()]
+
+    def _children(self):
+        """(path, layer) of the layers this one holds: attribute names (``cell``; ``blocks/0``
+        for a list); models name theirs ``layers/<i>``."""
+        for attr, value in vars(self).items():
+            if isinstance(value, Layer):
+                yield attr, value
+            elif isinstance(value, (list, tuple)):
+                yield from ((f"{attr}/{i}", v) for i, v in enumerate(value) if isinstance(v, Layer))
+
+    def _walk(self):
+        """The one walk of the layer tree: (path, weight, trainable) for every weight once — a
+        weight reached twice (a layer held under two names, shared layers) counts at its first
+        path. The path (``kernel``, ``layers/0/cell/recurrent_kernel``) depends on the tree, not
+        on the layers' automatic names, so it is the same in every session."""
+        seen, found = set(), []
+
+        def visit(layer, prefix, trainable):
+            trainable = trainable and layer._trainable
+            own = [(prefix + name, w, trainable and name not in layer._frozen)
+                   for name, w in layer._params.items() if id(w) not in seen]
+            seen.update(id(w) for _, w, _ in own)
+            found.extend(sorted(own, key=lambda item: not item[2]))   # own trainable ones first
+            for path, child in layer._children():
+                visit(child, f"{prefix}{path}/", trainable)
+
+        visit(self, "", True)
         return found
+
+    def named_weights(self) -> list:
+        """``[(path, weight)]`` in ``weights`` order: what the model file keys its arrays by, as
+        PyTorch's ``named_parameters``."""
+        return [(path, w) for path, w, _ in self._walk()]
 
     @property
     def weights(self) -> list:
-        """All parameters: trainable ones first, as in Keras."""
-        return self.trainable_weights + self.non_trainable_weights
+        """All parameters, each once, in Keras' order: a layer's own (trainable ones first), then
+        each sublayer's in turn."""
+        return [w for _, w, _ in self._walk()]
 
     @property
     def trainable_weights(self) -> list:
-        if not self._trainable:
-            return []
-        own = [w for n, w in self._params.items() if n not in self._frozen]
-        return own + [w for layer in self._sublayers() for w in layer.trainable_weights]
+        return [w for _, w, trainable in self._walk() if trainable]
 
     @property
     def non_trainable_weights(self) -> list:
-        own = [w for n, w in self._params.items() if n in self._frozen or not self._trainable]
-        subs = [w for layer in self._sublayers() for w in layer.non_trainable_weights]
-        if not self._trainable:
-            subs = [w for layer in self._sublayers() for w in layer.weights]
-        return own + subs
+        return [w for _, w, trainable in self._walk() if not trainable]
 
     @property
     def trainable(self) -> bool:

@@ -70,7 +70,7 @@ class Model(Layer):
         """The model's layers, in the order they run (a functional model's Input layers first)."""
         if self.is_functional:
             return list(self._layers)
-        return self._sublayers()
+        return [layer for _, layer in Layer._children(self)]   # a subclass: its attributes
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """A layer by name (or by position in ``layers``)."""
@@ -90,43 +90,9 @@ class Model(Layer):
     def outputs(self):
         return self._outputs if self.is_functional else None
 
-    def get_weights(self) -> list:
-        """All weights as NumPy arrays: each layer's ``get_weights()`` in layer order."""
-        return [w for layer in self.layers for w in layer.get_weights()]
-
-    def set_weights(self, weights) -> None:
-        """Set all weights from a list in ``get_weights()`` order."""
-        weights = list(weights)
-        expected = sum(len(layer.weights) for layer in self.layers)
-        if len(weights) != expected:
-            raise ValueError(f"{self.name}: set_weights expected {expected} arrays, got {len(weights)}")
-        for layer in self.layers:
-            n = len(layer.weights)
-            layer.set_weights(weights[:n])
-            weights = weights[n:]
-
-    @property
-    def trainable_weights(self) -> list:
-        if not self._trainable:
-            return []
-        seen, out = set(), []
-        for layer in self.layers:
-            for w in layer.trainable_weights:
-                if id(w) not in seen:
-                    seen.add(id(w))
-                    out.append(w)
-        return out
-
-    @property
-    def non_trainable_weights(self) -> list:
-        trainable = {id(w) for w in self.trainable_weights}
-        seen, out = set(), []
-        for layer in self.layers:
-            for w in layer.weights:
-                if id(w) not in trainable and id(w) not in seen:
-                    seen.add(id(w))
-                    out.append(w)
-        return out
+    def _children(self):
+        """A model's layers are its children, named by position: ``layers/0``, ``layers/1``..."""
+        return ((f"layers/{i}", layer) for i, layer in enumerate(self.layers))
 
     def regularization_loss(self):
         total = None

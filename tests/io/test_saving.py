@@ -1,5 +1,6 @@
 """Saving and loading: identical predictions, exact resumption, safe and clear failures."""
 import json
+import warnings
 import zipfile
 
 import numpy as np
@@ -41,20 +42,53 @@ def test_save_load_predict_identical(tmp_path):
             "optimizer.safetensors"} <= set(names)
 
 
-def test_weights_are_readable_as_plain_safetensors(tmp_path):
+def test_weights_are_readable_as_plain_safetensors_keyed_by_their_paths(tmp_path):
     from safetensors.numpy import load_file
 
     model = make_model()
     model(np.zeros((1, 6), np.float32))
     model.save_weights(tmp_path / "w.safetensors")
     tensors = load_file(tmp_path / "w.safetensors")
-    assert {k: v.shape for k, v in tensors.items()} == {w.name: w.shape for w in model.weights}
+    assert {k: v.shape for k, v in tensors.items()} == {p: w.shape for p, w in model.named_weights()}
+    assert "layers/0/kernel" in tensors
     other = make_model()           # the same architecture again: new automatic layer names
     other(np.zeros((1, 6), np.float32))
-    assert {w.name for w in other.weights}.isdisjoint(tensors)
-    other.load_weights(tmp_path / "w.safetensors")       # matched by position, shapes checked
+    assert {w.name for w in other.weights}.isdisjoint(w.name for w in model.weights)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                    # by path: no fallback, no warning
+        other.load_weights(tmp_path / "w.safetensors")
     for a, b in zip(model.get_weights(), other.get_weights()):
         assert np.array_equal(a, b)
+
+
+def _legacy_file(model, path):
+    """A weights file as profundo wrote them before paths: keyed by the weights' names,
+    trainable weights first."""
+    from safetensors.numpy import save_file
+
+    weights = {w.name: w.numpy() for w in model.trainable_weights + model.non_trainable_weights}
+    save_file(weights, path, metadata={"order": json.dumps(list(weights))})
+
+
+def test_files_keyed_by_names_still_load_by_name_or_announced_by_position(tmp_path):
+    model = make_model()
+    model(np.zeros((1, 6), np.float32))
+    _legacy_file(model, tmp_path / "old.safetensors")
+    same_names = make_model()
+    same_names(np.zeros((1, 6), np.float32))
+    for a, b in zip(model.trainable_weights + model.non_trainable_weights,
+                    same_names.trainable_weights + same_names.non_trainable_weights):
+        b.name = a.name                                   # as in the session that wrote the file
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        same_names.load_weights(tmp_path / "old.safetensors")
+    renamed = make_model()
+    renamed(np.zeros((1, 6), np.float32))
+    with pytest.warns(UserWarning, match=r"matched by position: .*/kernel → .*kernel"):
+        renamed.load_weights(tmp_path / "old.safetensors")
+    for loaded in (same_names, renamed):
+        for a, b in zip(model.get_weights(), loaded.get_weights()):
+            assert np.array_equal(a, b)
 
 
 @pytest.mark.skipif(pf.get_backend() != "numpy",
