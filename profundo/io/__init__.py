@@ -1,7 +1,14 @@
 """Files: saving and loading models (``.profundo`` archives, safetensors weights)."""
 from .onnx_export import OnnxExportError, export_onnx
 from .onnx_import import OnnxImportError, import_onnx
-from .saving import ModelFileError, load_model, load_state, load_weights, save_model, save_weights
+from .saving import (
+           ModelFileError,
+           load_model,
+           load_state,
+           load_weights,
+           save_model,
+           save_weights,
+)
 from .torch_file import TorchFileError, read_torch_file
 from .torch_weights import WeightMismatchError, load_torch_state_dict
 

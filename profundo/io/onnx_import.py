@@ -4,7 +4,8 @@
 >>> model.predict(x)                               # the same outputs as ONNX Runtime's
 
 Each ONNX node becomes the layer that computes it: Gemm, or MatMul (+ Add of a vector), a
-Dense; Conv a Conv2D/Conv1D (DepthwiseConv2D for one group per channel); pools and global pools;
+Dense; Conv a Conv2D/Conv1D (DepthwiseConv2D for one group per channel); ConvTranspose a
+Conv2DTranspose; pools and global pools;
 Relu, Sigmoid, Softmax... activations; Add/Mul/Sub/Div by a constant a ``Rescaling`` (so a
 batch normalization folded into a scale and a shift comes back as one); Add/Sum, Mul, Max, Min,
 Mean of tensors the merge layers; Concat, Flatten, Reshape, Transpose (``Permute``), Gather of a
@@ -31,7 +32,7 @@ from pathlib import Path
 import numpy
 
 from ..layers.activation import ELU, LeakyReLU, ReLU, Softmax
-from ..layers.conv import Conv1D, Conv2D, DepthwiseConv2D
+from ..layers.conv import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D
 from ..layers.core import Activation, Dense, Flatten, Input, Permute, Reshape
 from ..layers.embedding import Embedding
 from ..layers.merge import (
@@ -59,6 +60,7 @@ from ..layers.recurrent import GRU, LSTM, SimpleRNN
 from ..layers.reshaping import ZeroPadding2D
 from ..ops.activation import SELU_ALPHA, SELU_SCALE
 from ..ops.conv import Windows
+from .onnx_layers import transposed_crop
 
 MAX_BYTES = 2 ** 31      #: the largest file read (protobuf's own limit)
 
@@ -450,6 +452,35 @@ class _Importer:
                         use_bias=bias is not None, name=name)
             k = weight.transpose(*range(2, rank + 2), 1, 0)
         return self.emit(layer, x, True, [k] + ([bias] if bias is not None else []))
+
+    def op_ConvTranspose(self, node):
+        """ConvTranspose as the Conv2DTranspose (padding, output_padding) that keeps the same
+        rows of the full transposed convolution."""
+        import itertools
+
+        a = self.attrs(node)
+        weight = self.consts[node.input[1]]                       # (in, out, kh, kw)
+        bias = self.consts[node.input[2]] if len(node.input) > 2 and node.input[2] else None
+        if weight.ndim != 4 or a.get("group", 1) != 1 or "output_shape" in a:
+            raise self.error(node, "a transposed convolution other than 2-D, one group, no "
+                                   "output_shape")
+        x = self.channels_last(self.get(node.input[0]))
+        if None in x.shape[1:3]:
+            raise self.error(node, "images of unknown size")
+        kernel, strides = tuple(weight.shape[2:]), tuple(a.get("strides", [1, 1]))
+        dilation = tuple(a.get("dilations", [1, 1]))
+        pads, extra = list(a.get("pads", [0] * 4)), list(a.get("output_padding", [0, 0]))
+        want = [(p, n_extra) for p, n_extra in zip(pads[:2], extra)], pads[2:]
+        options = [None, *itertools.product(*(range(s) for s in strides))]
+        for padding, output_padding in itertools.product(("valid", "same"), options):
+            layer = Conv2DTranspose(weight.shape[1], kernel, strides, padding,
+                                    output_padding=output_padding, dilation_rate=dilation,
+                                    use_bias=bias is not None, name=self.layer_name(node))
+            if transposed_crop(layer, x.shape[1:3]) == want:
+                k = weight.transpose(2, 3, 1, 0)                   # (kh, kw, out, in)
+                return self.emit(layer, x, True, [k] + ([bias] if bias is not None else []))
+            self.names.discard(layer.name)
+        raise self.error(node, f"pads {pads} with output_padding {extra}")
 
     def pool(self, node, kind):
         a = self.attrs(node)

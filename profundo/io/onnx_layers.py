@@ -302,30 +302,35 @@ def separable_conv(g, layer, inputs, shapes):
     return activation(g, layer.activation, y, name)
 
 
+def transposed_crop(layer, spatial):
+    """What ONNX's ConvTranspose must keep of the full (H − 1)·s + k_d rows to give a
+    Conv2DTranspose's output on images of size ``spatial``: ([(pad before, output padding) per
+    axis], [pad after per axis]). The layer keeps rows from the padding-before of the convolution
+    it is the adjoint of, adding zero rows at the end where needed (output padding)."""
+    size = layer.lengths(spatial)
+    pads = Windows(size, layer.kernel_size, layer.strides, layer.dilation_rate, layer.padding).pads
+    before, after = [], []
+    for n, out, k, s, d, (pb, _) in zip(spatial, size, layer.kernel_size, layer.strides,
+                                        layer.dilation_rate, pads):
+        full = (n - 1) * s + (k - 1) * d + 1
+        before.append((pb, max(out - (full - pb), 0)))
+        after.append(max(full - pb - out, 0))
+    return before, after
+
+
 @converts("Conv2DTranspose")
 def conv_transpose(g, layer, inputs, shapes):
-    """ONNX ConvTranspose gives the full (H − 1)·s + k_d rows; the layer keeps rows from the
-    padding-before of the convolution it is the adjoint of, adding zero rows at the end if
-    needed (output_padding)."""
     name, shape = layer.name, shapes[0]
     if None in shape[1:3]:
         raise UnsupportedLayer("Conv2DTranspose on images of unknown size")
-    size = layer.lengths(shape[1:3])
-    pads = Windows(size, layer.kernel_size, layer.strides, layer.dilation_rate, layer.padding).pads
-    before, after, extra = [], [], []
-    for n, out, k, s, d, (pb, _) in zip(shape[1:3], size, layer.kernel_size, layer.strides,
-                                        layer.dilation_rate, pads):
-        full = (n - 1) * s + (k - 1) * d + 1
-        before.append(pb)
-        after.append(max(full - pb - out, 0))
-        extra.append(max(out - (full - pb), 0))
+    before, after = transposed_crop(layer, shape[1:3])
     weight = layer.kernel.numpy().transpose(3, 2, 0, 1)                # (in, out, kh, kw)
     node_inputs = [_channels_first(g, inputs[0], 2, name), g.const(weight, f"{name}/kernel")]
     if layer.bias is not None:
         node_inputs.append(g.const(layer.bias.numpy(), f"{name}/bias"))
     y = g.op("ConvTranspose", node_inputs, name, kernel_shape=list(layer.kernel_size),
              strides=list(layer.strides), dilations=list(layer.dilation_rate),
-             pads=before + after, output_padding=extra)
+             pads=[b for b, _ in before] + after, output_padding=[e for _, e in before])
     return activation(g, layer.activation, _channels_last(g, y, 2, name), name)
 
 

@@ -43,6 +43,11 @@ MODELS = {
                                                             padding="same"),
                                               layers.Conv2D(3, 2, dilation_rate=2),
                                               layers.GlobalMaxPooling2D()]),
+    "conv_transpose": lambda: pf.Sequential([
+        layers.Input((5, 5, 3)), layers.Conv2DTranspose(4, 3, strides=2, padding="same"),
+        layers.Conv2DTranspose(3, 2, strides=3, activation="relu"),
+        layers.Conv2DTranspose(2, 4, strides=3, padding="same", output_padding=1),
+        layers.Conv2DTranspose(2, 3, dilation_rate=2)]),
     "conv1d": lambda: pf.Sequential([layers.Input((10, 3)), layers.Conv1D(4, 3, padding="causal"),
                                      layers.MaxPooling1D(2), layers.Conv1D(2, 2, padding="same"),
                                      layers.GlobalAveragePooling1D()]),
