@@ -224,32 +224,36 @@ def test_results_as_a_dataframe(tmp_path):
 
 # --- resuming and processes --------------------------------------------------------------------------
 SCRIPT = """
-import sys, time, numpy as np
+import sys, time
+from pathlib import Path
 sys.path.insert(0, {root!r}); sys.path.insert(0, {here!r})
 import profundo as pf
 from test_tune import build, data
-class Slow(pf.callbacks.Callback):
-    def on_epoch_end(self, epoch, logs=None):
-        time.sleep(0.3)
-tuner = pf.tune.Tuner(build, max_trials={trials}, directory={folder!r}, seed=0)
-tuner.search(*data(120), validation_split=0.25, epochs=2, callbacks=[Slow()])
+built = []
+def build_then_hang_in_trial_2(hp):
+    model = build(hp)
+    built.append(1)
+    if len(built) == 3:                    # trial 2 has drawn its values: say so, then hang
+        Path({flag!r}).touch()
+        time.sleep(120)
+    return model
+tuner = pf.tune.Tuner(build_then_hang_in_trial_2, max_trials={trials}, directory={folder!r}, seed=0)
+tuner.search(*data(120), validation_split=0.25, epochs=2)
 """
 
 
 def test_a_killed_search_resumes_without_losing_or_repeating_trials(tmp_path):
-    script = tmp_path / "search.py"
+    script, flag = tmp_path / "search.py", tmp_path / "trial2.running"
     script.write_text(SCRIPT.format(root=str(ROOT), here=str(Path(__file__).parent), trials=5,
-                                    folder=str(tmp_path)))
+                                    folder=str(tmp_path), flag=str(flag)))
     env = {**os.environ, "PROFUNDO_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=env)
-    finished = 0
-    for line in proc.stdout:                 # kill it while trial 2 runs, after trials 0 and 1
-        finished += line.startswith("Trial ")
-        if finished == 2:
-            time.sleep(0.4)
-            break
-    proc.send_signal(signal.SIGKILL)
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 120
+    while not flag.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)         # killed while trial 2 runs, after trials 0 and 1
     proc.wait(timeout=30)
+    assert flag.exists()
     tuner = Tuner(build, max_trials=5, directory=tmp_path, seed=0)
     before = {t.number: (t.state.name, t.params) for t in tuner.trials()}
     assert [before[n][0] for n in (0, 1)] == ["COMPLETE", "COMPLETE"] and before[2][0] == "RUNNING"
