@@ -11,8 +11,9 @@ batch normalization folded into a scale and a shift comes back as one); Add/Sum,
 Mean of tensors the merge layers; Concat, Flatten, Reshape, Transpose (``Permute``), Gather of a
 table (``Embedding``); RNN/LSTM/GRU (forward or reverse, with the transposes, squeezes and the
 time reversal around them) SimpleRNN/LSTM/GRU layers; LayerNormalization, or the primitives
-of one (mean, centre, variance, √, divide, scale, shift), a LayerNormalization layer; Identity,
-Dropout and Cast pass through.
+of one (mean, centre, variance, √, divide, scale, shift), a LayerNormalization layer; Gelu, or
+GELU's erf formula, and the step (Less, Not, Cast), activations; Identity, Dropout and Cast
+pass through.
 Another operator gets an error naming it.
 
 Images: profundo is channels-last. A tensor that ONNX holds channels-first (NCHW, as PyTorch's
@@ -93,6 +94,7 @@ class _Importer:
         self.folded_bias = {}  # id of a MatMul node → the vector of the Add that follows it
         self.skipped = set()   # ids of Add nodes folded into a Dense
         self.alias = {}        # a folded MatMul's output → the Add's output it stands for
+        self.patterns = {}     # id of a node → the handler that replaces its chain of nodes
 
     # --- helpers ---------------------------------------------------------------------------------
     def layer_name(self, node) -> str:
@@ -164,10 +166,11 @@ class _Importer:
             inputs.append(sym)
             self.values[value.name] = (sym, False)
         self.plan_folds()
+        self.plan_activations()
         for node in self.graph.node:
             if node.op_type == "Constant" or id(node) in self.skipped:
                 continue
-            handler = getattr(self, f"op_{node.op_type}", None)
+            handler = self.patterns.get(id(node)) or getattr(self, f"op_{node.op_type}", None)
             if handler is None:
                 raise self.error(node, "this operator is not imported")
             outs = handler(node)
@@ -176,6 +179,68 @@ class _Importer:
         outputs = [self.plain(self.values[o.name]) for o in self.graph.output]
         return Model(inputs, outputs if len(outputs) > 1 else outputs[0],
                      name=re.sub(r"[^0-9A-Za-z_]+", "_", self.graph.name or "onnx_model"))
+
+    def plan_activations(self):
+        """Activations that ONNX writes as several nodes, each replaced by one layer at its first
+        node: GELU ½x(1 + erf(x/√2)) (x·(1/√2) or x/√2, Erf, + 1, · x, · ½, in either order
+        of the last two) and the step 1[x ≥ 0] (Less than 0, Not, Cast)."""
+        for node in self.graph.node:
+            if node.op_type == "Erf":
+                chain = self.gelu_chain(node)
+            elif node.op_type == "Less":
+                chain = self.step_chain(node)
+            else:
+                continue
+            if chain is None:
+                continue
+            first, last, x, name, nodes = chain
+            self.skipped.update(id(n) for n in nodes if n is not first)
+
+            def handler(node, x=x, last=last, name=name):
+                sym, layout = self.get(x)
+                out = Activation(name, name=self.layer_name(node))(sym)
+                self.values[last.output[0]] = (out, layout)
+                return out, layout
+            self.patterns[id(first)] = handler
+
+    def gelu_chain(self, erf):
+        scale = self.producer(erf.input[0])
+        if scale is None or scale.op_type not in ("Mul", "Div"):
+            return None
+        x, c = (scale.input if scale.input[1] in self.consts else scale.input[::-1])
+        if c not in self.consts or self.consts[c].size != 1:
+            return None
+        c = float(self.consts[c].reshape(()))
+        if not numpy.isclose(c if scale.op_type == "Mul" else 1 / c, 1 / numpy.sqrt(2), rtol=1e-5):
+            return None
+        plus = self.only_user(erf.output[0], "Add")
+        times = plus and self.only_user(plus.output[0], "Mul")
+        if times is None or x not in times.input:
+            return None
+        half = self.only_user(times.output[0], "Mul")
+        consts = half and [n for n in half.input if n in self.consts]
+        if not consts or not numpy.isclose(float(self.consts[consts[0]].reshape(())), 0.5):
+            return None
+        one = [n for n in plus.input if n in self.consts]
+        if not one or not numpy.isclose(float(self.consts[one[0]].reshape(())), 1.0):
+            return None
+        return scale, half, x, "gelu", [scale, erf, plus, times, half]
+
+    def step_chain(self, less):
+        x, zero = less.input
+        if zero not in self.consts or float(self.consts[zero].reshape(-1)[0]) != 0:
+            return None
+        negate = self.only_user(less.output[0], "Not")
+        cast = negate and self.only_user(negate.output[0], "Cast")
+        if cast is None:
+            return None
+        return less, cast, x, "step", [less, negate, cast]
+
+    def producer(self, name):
+        for node in self.graph.node:
+            if name in node.output:
+                return node
+        return None
 
     def plan_folds(self):
         """MatMul by a matrix whose only consumer adds a vector: one Dense with that bias."""
@@ -660,6 +725,12 @@ class _Importer:
             return lambda node: self.unary(node, Activation(_UNARY[name[3:]],
                                                             name=self.layer_name(node)))
         raise AttributeError(name)
+
+    def op_Gelu(self, node):
+        approximate = self.attrs(node).get("approximate", b"none")
+        if (approximate.decode() if isinstance(approximate, bytes) else approximate) != "none":
+            raise self.error(node, "the tanh approximation")
+        return self.unary(node, Activation("gelu", name=self.layer_name(node)))
 
     def op_Elu(self, node):
         return self.unary(node, ELU(self.attrs(node).get("alpha", 1.0), name=self.layer_name(node)))
