@@ -50,6 +50,7 @@ class Session:
         self.config = None
         self.playing = False
         self.run = 0          # counts resets, so the page knows when to clear its loss curve
+        self.data_sent = None  # the run whose points the page has (None: none sent yet)
         with COMPUTE_LOCK:
             self._rebuild(config or Config())
 
@@ -92,8 +93,9 @@ class Session:
         with COMPUTE_LOCK:
             kind = message.type
             if kind == "config":
-                changed = self._configure(message.config)
-                return ([self.data_message()] if changed else []) + [self.frame()]
+                self._configure(message.config)   # a page that has not got this run's points
+                fresh = self.data_sent != self.run        # (the first config, or rebuilt): send
+                return ([self.data_message()] if fresh else []) + [self.frame()]
             if kind == "play":
                 self.playing = self.status is None
                 return [self.frame()]
@@ -169,6 +171,7 @@ class Session:
             value = y[:, 0] * 2 - 1 if self.config.problem == "classification" else y[:, 0]
             return np.round(np.column_stack([xy, value]), 3).tolist()
 
+        self.data_sent = self.run
         return {"type": "data", "run": self.run, "problem": self.config.problem,
                 "train": rows(self.train_xy, self.y_train), "test": rows(self.test_xy, self.y_test)}
 

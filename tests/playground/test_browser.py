@@ -202,3 +202,58 @@ def test_the_url_restores_the_configuration(browser, server_url):
     assert page.is_checked("#show-test")
     assert page.locator("#columns .neuron.unit").count() == 3 * 3 + 1
     page.context.close()
+
+
+COLORED_PIXELS = """canvas => {
+  const d = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - d[i + 2]) > 80) n++;
+  return n;
+}"""   # orange and blue points; the grey axes do not count
+
+
+def colored_pixels(page) -> int:
+    return page.eval_on_selector("#points", COLORED_PIXELS)
+
+
+@pytest.mark.parametrize("address", ["", "#dataset=xor", "#dataset=gauss", "#dataset=spiral",
+                                     "#problem=regression&dataset=plane"])
+def test_a_page_opened_at_its_default_address_shows_its_points_before_and_after_play(
+        browser, server_url, address):
+    """The plain address sends the server's own default configuration first; the points must
+    still come (they did not: the server saw "no change")."""
+    page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 900},
+                               bypass_csp=True).new_page()
+    page.goto(server_url + address)
+    page.wait_for_selector("#columns .neuron.unit")
+    page.wait_for_function(f"({COLORED_PIXELS})(document.querySelector('#points')) > 500")
+    page.click("#play")
+    wait_for_epoch_above(page, 2)
+    page.click("#play")
+    assert colored_pixels(page) > 500 and page.inner_text("#message") == ""
+    page.context.close()
+
+
+def test_own_points_on_the_default_page_onto_the_set_or_on_an_empty_plane(browser, server_url):
+    page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 900},
+                               bypass_csp=True).new_page()
+    page.goto(server_url)
+    page.wait_for_selector("#columns .neuron.unit")
+    page.wait_for_function(f"({COLORED_PIXELS})(document.querySelector('#points')) > 500")
+    before = colored_pixels(page)
+    page.click("#points", position={"x": 40, "y": 40})          # onto the current set
+    page.wait_for_function("location.hash.includes('dataset=custom')")
+    page.wait_for_timeout(300)
+    assert page.inner_text("#message") == "" and colored_pixels(page) > before * 0.9
+    page.click("#empty-plane")                                  # from nothing
+    box = page.locator("#points").bounding_box()
+    at = lambda fx, fy: {"x": fx * box["width"], "y": fy * box["height"]}   # noqa: E731
+    for k, (fx, fy) in enumerate([(0.2, 0.2), (0.8, 0.8), (0.2, 0.8)]):
+        page.click("#points", position=at(fx, fy))
+        assert f"{k + 1} so far" in page.inner_text("#message")
+    page.click("#points", position=at(0.8, 0.2))
+    page.wait_for_function("document.querySelector('#message').textContent === ''")
+    page.click("#step")
+    wait_for_epoch_above(page, 0)
+    assert page.inner_text("#message") == ""
+    page.context.close()

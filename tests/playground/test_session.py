@@ -52,6 +52,18 @@ def test_config_rebuilds_data_and_network(session):
     assert header["layout"] == [3, 4, 4, 1] and len(maps) == 3 + 4 + 4 + 1
 
 
+def test_the_first_config_gets_the_points_even_when_it_equals_the_default():
+    """The plain address sends the default config first: the page must still get its points."""
+    fresh = Session()
+    replies, _ = send(fresh, "config", config=Config().model_dump(exclude={"points"}))
+    assert [r["type"] for r in replies] == ["data"] and len(replies[0]["train"]) > 0
+    replies, _ = send(fresh, "config", config=Config().model_dump(exclude={"points"}))
+    assert replies == []                              # the page has them: not sent again
+    replies, _ = send(fresh, "config", config={**Config().model_dump(exclude={"points"}),
+                                                "learning_rate": 0.1})
+    assert replies == []                              # a live setting keeps the data
+
+
 def test_play_pause_step_and_reset_move_between_states(session):
     send(session, "play")
     assert session.playing
@@ -84,6 +96,8 @@ def test_training_lowers_the_loss_and_streams_the_loss_curve():
 
 
 def test_live_settings_apply_without_a_reset(session):
+    replies, _ = configure(session, n_points=100, hidden=[3])      # the page's first message
+    assert [r["type"] for r in replies] == ["data"]
     for _ in range(3):
         send(session, "step")
     weights = [w.numpy().copy() for w in session.net.model.weights]

@@ -69,7 +69,19 @@ function change(fields, viewOnly = false) {
   if (!viewOnly) sendConfig();
 }
 
+const MIN_OWN_POINTS = 4;          // the server trains on the learner's points from this many on
+
 function sendConfig() {
+  const points = state.points;
+  if (state.config.dataset === "custom" && points.length < MIN_OWN_POINTS) {
+    // too few to train on (an empty plane being filled): shown here, sent once there are enough
+    const value = ([x1, x2, label]) => [x1, x2, state.config.problem === "classification" ? 2 * label - 1 : label];
+    state.data = { train: points.map(value), test: [] };
+    drawData();
+    note("need_points", { n: points.length, min: MIN_OWN_POINTS });
+    return;
+  }
+  if (state.message?.[0] === "need_points") note(null);
   socket.send({ type: "config", config: serverConfig(state.config, state.points) });
 }
 
@@ -197,6 +209,7 @@ function wire() {
   $("#points").addEventListener("click", addPoint);
   $("#csv").addEventListener("change", loadCsv);
   $("#clear-points").addEventListener("click", () => setPoints(null));
+  $("#empty-plane").addEventListener("click", () => setPoints([]));
   $("#export-script").addEventListener("click", () => socket.send({ type: "export", format: "script" }));
   $("#export-model").addEventListener("click", () => socket.send({ type: "export", format: "model" }));
   $("#language").addEventListener("click", () => translate(currentLanguage() === "es" ? "en" : "es"));
