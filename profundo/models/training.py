@@ -355,9 +355,9 @@ def train_step(model, data) -> dict:
     """Forward, loss, backward, update on one batch; returns the logs (loss and metrics so far)."""
     x, y, sample_weight = unpack_x_y_sample_weight(data)
     compiled = _require_compiled(model, "fit")
-    params = model.trainable_weights if compiled.epoch_params is None else compiled.epoch_params
     with learning_phase(True):
         y_pred = model(x, training=True)
+    params = model.trainable_weights if compiled.epoch_params is None else compiled.epoch_params
     loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
     value = float(loss.item())
     if not math.isfinite(value):
@@ -483,9 +483,10 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
         for epoch in range(initial_epoch, epochs):
             model.reset_metrics()
             cbs.on_epoch_begin(epoch)
-            compiled.epoch_params = model.trainable_weights
-            with no_grad():
-                compiled.epoch_regularize = model.regularization_loss() is not None
+            if model.built:          # (a model built by its first batch looks them up each step)
+                compiled.epoch_params = model.trainable_weights
+                with no_grad():
+                    compiled.epoch_regularize = model.regularization_loss() is not None
             logs = {}                # a diverged epoch keeps its NaN/inf loss, never 0.0
             for step, (xb, yb, swb) in enumerate(train):
                 cbs.on_train_batch_begin(step)

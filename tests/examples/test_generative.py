@@ -44,3 +44,20 @@ def test_vae_lowers_the_negative_elbo(examples, tmp_path):
                                                out=tmp_path, verbose=0)
     assert nelbo < 250 and nelbo2 < 450          # an untrained decoder: 784·log 2 ≈ 543 nats
     assert (tmp_path / "vae_latent_map.png").is_file() and (tmp_path / "vae_samples.png").is_file()
+
+
+def test_transfer_learning_runs_all_three_trainings(examples):
+    frozen, fine, scratch = examples("mnist_transfer").main(
+        base_epochs=1, head_epochs=6, fine_epochs=2, fraction=0.02, n_train=4000, n_test=500,
+        verbose=0)
+    assert min(frozen, fine, scratch) > 0.35                  # chance: 0.2
+
+
+def test_conditional_gan_trains_both_networks_and_draws_a_grid_per_epoch(examples, tmp_path):
+    gan_module = examples("mnist_gan")
+    history, _, confident, shares, asked = gan_module.main(
+        "cgan", epochs=2, judge_epochs=1, n_train=256, n_test=200, out=tmp_path, verbose=0)
+    assert set(history.history) == {"d_loss", "g_loss"} and len(history.history["d_loss"]) == 2
+    assert all(np.isfinite(history.history["g_loss"]))
+    assert shares.sum() == pytest.approx(1.0) and 0 <= confident <= 1 and 0 <= asked <= 1
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == ["cgan_epoch_1.png", "cgan_epoch_2.png"]

@@ -281,3 +281,16 @@ def test_unfreezing_after_compile_warns_to_recompile_then_trains_the_unfrozen_la
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.fit(x, y, epochs=1, verbose=0)
+
+
+def test_a_model_built_by_its_first_batch_trains_in_the_first_epoch():
+    x, y = data()
+    base = pf.Sequential([layers.Input((3,)), layers.Dense(4)])
+    model = pf.Sequential([base, layers.Dense(1)])          # input shape unknown until a batch
+    base.trainable = False
+    model.compile(optimizer=optimizers.SGD(0.1), loss="mse")
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    head = model.layers[-1].get_weights()
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    assert not np.array_equal(head[0], model.layers[-1].get_weights()[0])
+    assert model.optimizer.iterations == 8                  # every batch of both epochs stepped
