@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import profundo as pf
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MIRROR = EXAMPLES.parents[1] / "shared" / "data"
 
@@ -61,3 +63,43 @@ def test_conditional_gan_trains_both_networks_and_draws_a_grid_per_epoch(example
     assert all(np.isfinite(history.history["g_loss"]))
     assert shares.sum() == pytest.approx(1.0) and 0 <= confident <= 1 and 0 <= asked <= 1
     assert sorted(p.name for p in tmp_path.glob("*.png")) == ["cgan_epoch_1.png", "cgan_epoch_2.png"]
+
+
+@pytest.fixture
+def style_transfer(monkeypatch):
+    pytest.importorskip("skimage")
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    return importlib.import_module("style_transfer")
+
+
+def test_style_transfer_lowers_the_style_loss_tenfold_and_keeps_the_content(style_transfer, tmp_path):
+    history, result, content = style_transfer.main("chelsea", "brick", size=48, steps=40,
+                                                   out=tmp_path, report=None)
+    assert history[0][0] / history[-1][0] >= 10
+    assert 10 * np.log10(1 / np.mean((result - content) ** 2)) > 15      # PSNR vs the photo, dB
+    assert (tmp_path / "style_chelsea_brick.png").is_file()
+
+
+def test_style_transfer_reads_torchvision_vgg16_weights(style_transfer, tmp_path):
+    torch = pytest.importorskip("torch")
+    features, c_in = [], 3
+    for v in style_transfer.VGG16:                    # torchvision's vgg16().features layout
+        if v == "M":
+            features.append(torch.nn.MaxPool2d(2))
+        else:
+            features += [torch.nn.Conv2d(c_in, v, 3, padding=1), torch.nn.ReLU()]
+            c_in = v
+    vgg = torch.nn.Module()
+    vgg.features = torch.nn.Sequential(*features)
+    vgg.classifier = torch.nn.Linear(4, 2)            # ignored: only the features are loaded
+    torch.save(vgg.state_dict(), tmp_path / "vgg16.pth")
+    net, style_layers, content_layers = style_transfer.vgg16_features(tmp_path / "vgg16.pth")
+    assert len(style_layers) == 5 and len(content_layers) == 1
+    conv = net.get_layer("vgg_features_28")           # the last conv: features.28
+    assert np.array_equal(conv.get_weights()[0],
+                          vgg.features[28].weight.detach().numpy().transpose(2, 3, 1, 0))
+    x = np.random.default_rng(0).random((1, 32, 32, 3)).astype(np.float32)
+    with torch.no_grad():
+        ref = vgg.features[:4](torch.tensor(np.moveaxis(x, -1, 1))).numpy()
+    ours = style_transfer.activations(net, pf.tensor(x), [1])[0].numpy()     # conv1_2 + ReLU
+    np.testing.assert_allclose(ours, np.moveaxis(ref, 1, -1), rtol=1e-4, atol=1e-5)
