@@ -11,6 +11,7 @@ from .saving import (
 )
 from .torch_file import TorchFileError, read_torch_file
 from .torch_weights import WeightMismatchError, load_torch_state_dict
+from .keras_weights import load_keras_weights
 
 __all__ = ["export_onnx", "OnnxExportError", "import_onnx", "OnnxImportError", "ModelFileError", "save_model", "load_model", "save_weights", "load_weights", "load_state",
-           "load_torch_state_dict", "read_torch_file", "TorchFileError", "WeightMismatchError"]
+           "load_torch_state_dict", "load_keras_weights", "read_torch_file", "TorchFileError", "WeightMismatchError"]
