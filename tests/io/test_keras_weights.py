@@ -78,3 +78,22 @@ def test_a_shape_mismatch_names_the_layer_and_both_shapes_and_loads_nothing(tmp_
                                                    r"shape \(3, 5\), the file has \(3, 2\)"):
         load_keras_weights(model, tmp_path / "mlp.weights.h5")
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def test_a_vgg16_shaped_model_takes_the_weights_file_of_keras_vgg16(tmp_path):
+    import h5py
+    from keras.src.legacy.saving import legacy_h5_format
+    ref = keras.applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))
+    with h5py.File(tmp_path / "vgg16_notop.h5", "w") as f:     # the layout of Keras' download
+        legacy_h5_format.save_weights_to_hdf5_group(f, ref)
+    stack = [layers.Input((32, 32, 3))]
+    for block, (convs, filters) in enumerate([(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)], 1):
+        stack += [layers.Conv2D(filters, 3, padding="same", activation="relu",
+                                name=f"block{block}_conv{i}") for i in range(1, convs + 1)]
+        stack.append(layers.MaxPooling2D(2, name=f"block{block}_pool"))
+    model = pf.Sequential(stack)
+    load_keras_weights(model, tmp_path / "vgg16_notop.h5", by_name=True)
+    x = np.random.default_rng(4).random((1, 32, 32, 3)).astype("float32")
+    ours = model.predict(x, verbose=0)
+    assert np.count_nonzero(ours) > 10
+    assert_close(ours, np.asarray(ref.predict(x, verbose=0)), rtol=1e-3, atol=1e-5)
