@@ -25,7 +25,7 @@ from .. import callbacks as callbacks_mod
 from ..autograd import no_grad
 from ..layers.base import learning_phase
 from ..layers.nest import flatten, map_structure
-from ..models import training
+from ..models import data_adapters, training
 from . import comm
 from .optimizer import GradientAverager, average_in
 
@@ -40,7 +40,7 @@ def _take(x, index):
 class ShardedBatches:
     """This rank's part of every global batch of ``size() · batch_size`` samples."""
 
-    def __init__(self, batches: training.ArrayBatches, averager: GradientAverager, seed: int):
+    def __init__(self, batches: data_adapters.ArrayBatches, averager: GradientAverager, seed: int):
         self.inner, self.averager = batches, averager
         self.global_batch = batches.batch_size * comm.size()
         self.generator = numpy.random.default_rng(seed)
@@ -88,7 +88,7 @@ class DistributedTraining(callbacks_mod.Callback):
 def prepare_fit(model, train, callbacks, verbose):
     """What ``fit(distributed=True)`` changes: the batches, the callbacks, the verbosity."""
     comm.comm()
-    if not isinstance(train, training.ArrayBatches):
+    if not isinstance(train, data_adapters.ArrayBatches):
         raise TypeError("fit(distributed=True) shards arrays (x, y); for a loader or generator, "
                          "give each rank its own part of the data and use DistributedOptimizer "
                          "in a training loop")
@@ -205,8 +205,8 @@ def evaluate(model, x, y=None, batch_size=32, sample_weight=None, return_dict=Fa
     samples, then the loss and metric states are combined; every rank gets the same result."""
     if model.compiled is None:
         raise RuntimeError(f"{model.name}: call model.compile(...) before distributed.evaluate()")
-    x = training._to_arrays(x)
-    y = None if y is None else training._to_arrays(y)
+    x = data_adapters.to_arrays(x)
+    y = None if y is None else data_adapters.to_arrays(y)
     n = len(flatten(x)[0])
     part = slice(comm.rank() * n // comm.size(), (comm.rank() + 1) * n // comm.size())
     xs, ys = _take(x, part), None if y is None else _take(y, part)

@@ -26,7 +26,6 @@ import warnings
 
 import numpy
 
-from .. import backend as B
 from .. import callbacks as callbacks_mod
 from .. import losses as losses_mod
 from .. import metrics as metrics_mod
@@ -34,6 +33,7 @@ from .. import optimizers as optimizers_mod
 from ..autograd import Tensor, no_grad
 from ..layers.base import learning_phase
 from ..layers.nest import flatten, map_structure
+from . import data_adapters as adapters
 
 
 # --- compile ---------------------------------------------------------------------------------------
@@ -144,141 +144,6 @@ def _require_compiled(model, what: str) -> Compiled:
     return model.compiled
 
 
-# --- data ------------------------------------------------------------------------------------------
-def _plain_lists_as_array(x):
-    """Nested Python lists of numbers are one array; a list of arrays is several inputs/outputs."""
-    if isinstance(x, (list, tuple)) and x and not isinstance(
-            x[0], (numpy.ndarray, Tensor, B.xp.ndarray, dict)):
-        return numpy.asarray(x)
-    return x
-
-
-def _is_array_data(x) -> bool:
-    leaves = flatten(x)
-    return bool(leaves) and all(isinstance(v, (numpy.ndarray, Tensor, B.xp.ndarray)) or
-                                (isinstance(v, (list, float, int)) and not callable(v))
-                                for v in leaves)
-
-
-def _to_arrays(x):
-    x = _plain_lists_as_array(x)
-    return map_structure(lambda v: v.numpy() if isinstance(v, Tensor) else numpy.asarray(v), x)
-
-
-def _num_samples(x) -> int:
-    sizes = {len(v) for v in flatten(x)}
-    if len(sizes) != 1:
-        raise ValueError(f"all inputs and targets must have the same number of samples, got {sorted(sizes)}")
-    return sizes.pop()
-
-
-def _take(x, index):
-    return map_structure(lambda v: v[index], x)
-
-
-def _unpack(batch):
-    """A batch from an iterable: ``(x, y)``, ``(x, y, sample_weight)`` or ``x`` alone."""
-    if isinstance(batch, tuple) and len(batch) in (2, 3):
-        return batch if len(batch) == 3 else (batch[0], batch[1], None)
-    return batch, None, None
-
-
-def _class_weights(y, class_weight, sample_weight):
-    """Multiply the sample weights by the weight of each sample's class."""
-    labels = numpy.asarray(y)
-    if labels.ndim > 1 and labels.shape[-1] > 1:
-        labels = labels.argmax(axis=-1)
-    labels = labels.reshape(len(labels), -1)[:, 0].astype(int)
-    weights = numpy.array([class_weight.get(int(c), 1.0) for c in range(labels.max() + 1)],
-                          dtype=numpy.float32)
-    w = weights[labels]
-    return w if sample_weight is None else w * numpy.asarray(sample_weight, dtype=numpy.float32)
-
-
-class ArrayBatches:
-    """Mini-batches over arrays (x, y, sample weights), reshuffled each epoch."""
-
-    def __init__(self, x, y, sample_weight, batch_size, shuffle):
-        self.x, self.y, self.sw = x, y, sample_weight
-        self.n = _num_samples([x] + ([y] if y is not None else []))
-        self.batch_size = self.n if batch_size is None else int(batch_size)
-        if self.batch_size < 1:
-            raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size}")
-        self.shuffle = shuffle
-
-    def __len__(self) -> int:
-        return math.ceil(self.n / self.batch_size)
-
-    def __iter__(self):
-        order = B.permutation(self.n) if self.shuffle else None
-        for start in range(0, self.n, self.batch_size):
-            stop = start + self.batch_size
-            index = slice(start, stop) if order is None else order[start:stop]
-            yield (_take(self.x, index), None if self.y is None else _take(self.y, index),
-                   None if self.sw is None else self.sw[index])
-
-
-class IterableBatches:
-    """Batches from a loader or generator; ``steps`` limits each epoch (needed for endless ones)."""
-
-    def __init__(self, data, steps=None):
-        self.data, self.steps = data, steps
-        self._iterator = None
-
-    def __len__(self):
-        if self.steps is not None:
-            return self.steps
-        return len(self.data) if hasattr(self.data, "__len__") else None
-
-    def __iter__(self):
-        if self.steps is None:
-            yield from map(_unpack, self.data)
-            return
-        for _ in range(self.steps):      # continue one iterator across epochs
-            if self._iterator is None:
-                self._iterator = iter(self.data)
-            try:
-                yield _unpack(next(self._iterator))
-            except StopIteration:
-                self._iterator = None
-                return
-
-
-def _batches(x, y, sample_weight, batch_size, shuffle, steps=None, class_weight=None):
-    if x is None:
-        raise ValueError("fit/evaluate: x is required")
-    if _is_array_data(x):
-        x = _to_arrays(x)
-        y = None if y is None else _to_arrays(y)
-        if class_weight:
-            if y is None or len(flatten(y)) != 1:
-                raise ValueError("class_weight needs a single target array y")
-            sample_weight = _class_weights(flatten(y)[0], class_weight, sample_weight)
-        elif sample_weight is not None:
-            sample_weight = numpy.asarray(sample_weight, dtype=numpy.float32)
-        return ArrayBatches(x, y, sample_weight, batch_size, shuffle)
-    if y is not None:
-        raise ValueError("when x is a loader or generator of (x, y) batches, do not pass y")
-    return IterableBatches(x, steps)
-
-
-def _split_validation(x, y, sample_weight, validation_split):
-    """Keras' rule: the last ``validation_split`` fraction of the samples, before shuffling."""
-    if not 0 < validation_split < 1:
-        raise ValueError(f"fit: validation_split must be in (0, 1), got {validation_split}")
-    if not _is_array_data(x):
-        raise ValueError("fit: validation_split needs arrays; for loaders pass validation_data")
-    x, y = _to_arrays(x), _to_arrays(y)
-    n = _num_samples(x)
-    cut = n - int(round(n * validation_split))
-    if cut <= 0 or cut >= n:
-        raise ValueError(f"fit: validation_split={validation_split} of {n} samples leaves an empty set")
-    head, tail = slice(0, cut), slice(cut, n)
-    sw = None if sample_weight is None else numpy.asarray(sample_weight)
-    return ((_take(x, head), _take(y, head), None if sw is None else sw[head]),
-            (_take(x, tail), _take(y, tail), None if sw is None else sw[tail]))
-
-
 # --- one step (the defaults of Model.train_step / test_step / predict_step) -------------------------
 def unpack_x_y_sample_weight(data):
     """Keras' rule: ``x`` alone, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` → (x, y, sw)."""
@@ -366,7 +231,7 @@ def train_step(model, data) -> dict:
         p.grad = None
     loss.backward()
     model.optimizer.apply([p.grad for p in params], params)
-    compiled.loss_tracker.update_state(value, sample_weight=_num_samples(x))
+    compiled.loss_tracker.update_state(value, sample_weight=adapters.num_samples(x))
     return model.compute_metrics(x, y, y_pred, sample_weight)
 
 
@@ -378,7 +243,7 @@ def test_step(model, data) -> dict:
         y_pred = model(x, training=False)
         loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
                                   training=False)
-    compiled.loss_tracker.update_state(float(loss.item()), sample_weight=_num_samples(x))
+    compiled.loss_tracker.update_state(float(loss.item()), sample_weight=adapters.num_samples(x))
     return model.compute_metrics(x, y, y_pred, sample_weight)
 
 
@@ -466,8 +331,9 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
     compiled = _require_compiled(model, "fit")
     _warn_if_trainable_changed(model, compiled)
     if validation_split and validation_data is None:
-        (x, y, sample_weight), validation_data = _split_validation(x, y, sample_weight, validation_split)
-    train = _batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight)
+        (x, y, sample_weight), validation_data = adapters.split_validation(
+            x, y, sample_weight, validation_split)
+    train = adapters.batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight)
     if distributed:
         if distributed_fit is None:
             raise RuntimeError("fit(distributed=True): import profundo.distributed and call init()")
@@ -503,7 +369,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
                 if model.stop_training:
                     break
             if validation_data is not None and not model.stop_training:
-                vx, vy, vsw = _unpack(tuple(validation_data)) \
+                vx, vy, vsw = adapters.unpack_batch(tuple(validation_data)) \
                     if isinstance(validation_data, (tuple, list)) else (validation_data, None, None)
                 val = _evaluate_logs(model, vx, vy, vsw, validation_batch_size or batch_size)
                 logs.update({f"val_{k}": v for k, v in val.items()})
@@ -521,7 +387,7 @@ def _evaluate_logs(model, x, y, sample_weight, batch_size) -> dict:
     """Run ``test_step`` over the data with fresh metrics; the last step's logs."""
     model.reset_metrics()
     logs = {}
-    for xb, yb, swb in _batches(x, y, sample_weight, batch_size, shuffle=False):
+    for xb, yb, swb in adapters.batches(x, y, sample_weight, batch_size, shuffle=False):
         with no_grad(), learning_phase(False):
             logs = model.test_step(pack_x_y_sample_weight(xb, yb, swb))
     return _logs(logs)
@@ -537,7 +403,7 @@ def evaluate(model, x, y, batch_size, verbose, sample_weight, return_dict, callb
 
 def predict(model, x, batch_size, verbose):
     outputs = []
-    for xb, _, _ in _batches(x, None, None, batch_size, shuffle=False):
+    for xb, _, _ in adapters.batches(x, None, None, batch_size, shuffle=False):
         with no_grad(), learning_phase(False):
             out = model.predict_step(pack_x_y_sample_weight(xb))
         outputs.append(map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else numpy.asarray(t),
@@ -552,9 +418,9 @@ def predict(model, x, batch_size, verbose):
 
 def train_on_batch(model, x, y, sample_weight, class_weight, return_dict):
     _require_compiled(model, "train_on_batch")
-    x, y = _to_arrays(x), None if y is None else _to_arrays(y)
+    x, y = adapters.to_arrays(x), None if y is None else adapters.to_arrays(y)
     if class_weight:
-        sample_weight = _class_weights(flatten(y)[0], class_weight, sample_weight)
+        sample_weight = adapters.class_weights(flatten(y)[0], class_weight, sample_weight)
     model.reset_metrics()
     return _result(_logs(model.train_step(pack_x_y_sample_weight(x, y, sample_weight))), return_dict)
 
@@ -564,7 +430,7 @@ def test_on_batch(model, x, y, sample_weight, return_dict):
     model.reset_metrics()
     with no_grad(), learning_phase(False):
         logs = model.test_step(pack_x_y_sample_weight(
-            _to_arrays(x), None if y is None else _to_arrays(y), sample_weight))
+            adapters.to_arrays(x), None if y is None else adapters.to_arrays(y), sample_weight))
     return _result(_logs(logs), return_dict)
 
 
