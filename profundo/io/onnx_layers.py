@@ -14,7 +14,7 @@ import numpy
 
 from .. import activations
 from ..ops.activation import SELU_ALPHA, SELU_SCALE
-from ..ops.conv import Windows
+from ..ops._conv import Windows
 
 CONVERTERS: dict = {}
 

@@ -6,7 +6,7 @@ A convolution layer slides its kernel over the input; output pixel (p, q) of fil
     y[n, p, q, o] = f(b[o] + Σ_{i, j, c} x̃[n, p·s_h + i·d_h, q·s_w + j·d_w, c] · K[i, j, c, o])
 
 with x̃ the padded input, s the strides, d the dilation and f the activation (the ops are in
-``profundo.ops.conv``). Output sizes follow Keras, per spatial axis of length n, with the dilated
+``profundo.ops._conv``). Output sizes follow Keras, per spatial axis of length n, with the dilated
 kernel k_d = (k − 1)·d + 1:  "valid" ⌈(n − k_d + 1)/s⌉,  "same" (and Conv1D's "causal") ⌈n/s⌉.
 
 Weights are Keras' shapes and order, so they move between the two with ``get/set_weights``:
@@ -27,7 +27,7 @@ Weights are Keras' shapes and order, so they move between the two with ``get/set
 from __future__ import annotations
 
 from .. import activations, ops
-from ..ops.conv import Windows, _transposed_length, window_ints, window_padding
+from ..ops._conv import Windows, _transposed_length, window_ints, window_padding
 from .base import Layer, serialize
 
 #: what one batch looks like, by the number of spatial axes

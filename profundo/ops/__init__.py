@@ -1,11 +1,12 @@
-"""Differentiable ops, one module per family; each op's forward and backward side by side.
+"""Differentiable ops, one module per family (``_shape`` and ``_conv`` are private names so that
+``ops.shape`` and ``ops.conv`` are the Keras functions); each op's forward and backward side by side.
 
 Every op is a plain function here and at the top level (``pf.exp``, ``pf.softmax``), and a Tensor
 method or operator where that reads naturally (``x.exp()``, ``a @ b``).
 """
-from . import activation, conv, elementwise, linalg, nn, normalization, pool, recurrent, reduce, shape
+from . import _conv, _shape, activation, elementwise, linalg, nn, normalization, pool, recurrent, reduce
 from .activation import *  # noqa: F401,F403
-from .conv import *  # noqa: F401,F403
+from ._conv import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
@@ -13,7 +14,7 @@ from .normalization import *  # noqa: F401,F403
 from .pool import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .reduce import *  # noqa: F401,F403
-from .shape import *  # noqa: F401,F403
+from ._shape import *  # noqa: F401,F403
 
-__all__ = (elementwise.__all__ + reduce.__all__ + linalg.__all__ + shape.__all__
-           + activation.__all__ + nn.__all__ + normalization.__all__ + conv.__all__ + pool.__all__ + recurrent.__all__)
+__all__ = (elementwise.__all__ + reduce.__all__ + linalg.__all__ + _shape.__all__
+           + activation.__all__ + nn.__all__ + normalization.__all__ + _conv.__all__ + pool.__all__ + recurrent.__all__)

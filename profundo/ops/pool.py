@@ -19,7 +19,7 @@ from __future__ import annotations
 from .. import backend as B
 from ..autograd import Function, Tensor
 from ..autograd.tensor import is_grad_needed
-from .conv import LAYOUTS, Windows, as_image, crop_image, pad_image, window_ints, window_padding
+from ._conv import LAYOUTS, Windows, as_image, crop_image, pad_image, window_ints, window_padding
 from .reduce import max as reduce_max
 from .reduce import mean as reduce_mean
 
