@@ -17,7 +17,6 @@ def test_demo_trains_a_cnn_saves_and_reloads_identically(tmp_path):
     assert any("test accuracy" in line for line in lines)
 
 
-@pytest.mark.slow
 def test_full_demo_reaches_its_target(tmp_path):
     result = demo.run("digits", save_to=tmp_path / "d.profundo", verbose=0, print_fn=print)
     assert result["ok"] and result["accuracy"] >= 0.97

@@ -42,7 +42,6 @@ def test_arguments_ray_does_not_take(tmp_path):
         Tuner(build, backend="dask", directory=tmp_path)
 
 
-@pytest.mark.slow
 def test_ray_search_records_trials_like_the_local_backend(local_ray, tmp_path):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(240, 6)).astype("float32")
