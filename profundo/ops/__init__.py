@@ -4,8 +4,9 @@
 Every op is a plain function here and at the top level (``pf.exp``, ``pf.softmax``), and a Tensor
 method or operator where that reads naturally (``x.exp()``, ``a @ b``).
 """
-from . import _conv, _shape, activation, elementwise, linalg, nn, normalization, pool, recurrent, reduce
+from . import _conv, _shape, activation, attention, elementwise, linalg, nn, normalization, pool, recurrent, reduce
 from .activation import *  # noqa: F401,F403
+from .attention import *  # noqa: F401,F403
 from ._conv import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
@@ -17,4 +18,5 @@ from .reduce import *  # noqa: F401,F403
 from ._shape import *  # noqa: F401,F403
 
 __all__ = (elementwise.__all__ + reduce.__all__ + linalg.__all__ + _shape.__all__
-           + activation.__all__ + nn.__all__ + normalization.__all__ + _conv.__all__ + pool.__all__ + recurrent.__all__)
+           + activation.__all__ + nn.__all__ + normalization.__all__ + _conv.__all__ + pool.__all__ + recurrent.__all__
+           + attention.__all__)
