@@ -1,0 +1,43 @@
+"""Every chapter of the course runs top to bottom in the short mode (PROFUNDO_COURSE_SHORT=1),
+in a kernel of the interpreter running the tests; its solution cells end in ✅; the committed
+files carry the outputs of a full run; both languages have the same chapters."""
+import re
+from pathlib import Path
+
+import pytest
+
+COURSE = Path(__file__).resolve().parents[2] / "docs" / "course"
+NOTEBOOKS = sorted(COURSE.glob("*/[0-9][0-9]_*.ipynb"))
+
+
+def chapters(lang):
+    return sorted(p.name[:2] for p in (COURSE / lang).glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_both_languages_have_the_same_chapters():
+    assert chapters("es"), "no chapter found in docs/course/es"
+    assert chapters("es") == chapters("en")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_committed_with_the_outputs_of_a_full_run(path):
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(str(path), as_version=4)
+    assert nb.metadata.get("profundo_course", {}).get("mode") == "full", \
+        f"run it in full mode before committing: python -m profundo.course.notebooks {path}"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(c.execution_count for c in code), "a code cell has not been run"
+    assert not any(o.get("output_type") == "error" for c in code for o in c.outputs)
+    assert re.match(r"\d\d_[a-z0-9_]+\.ipynb$", path.name)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_runs_top_to_bottom_in_short_mode(path):
+    for module in ("nbformat", "nbclient", "ipykernel", "matplotlib"):
+        pytest.importorskip(module)
+    from profundo.course import notebooks
+
+    nb = notebooks.execute(path, short=True)
+    assert notebooks.failed_solutions(nb) == []
+    solutions = [c for c in nb.cells if notebooks.SOLUTION_TAG in c.metadata.get("tags", [])]
+    assert 2 <= len(solutions) <= 4, "a chapter has 2–4 exercises, each with a solution cell"
