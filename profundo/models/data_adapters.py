@@ -96,11 +96,8 @@ class IterableBatches:
     def __init__(self, data, steps=None):
         self.data, self.steps = data, steps
         self._iterator = None
-
-    def __len__(self):
-        if self.steps is not None:
-            return self.steps
-        return len(self.data) if hasattr(self.data, "__len__") else None
+        #: batches per epoch: steps, the loader's length, or None (a generator: until it ends)
+        self.length = steps if steps is not None or not hasattr(data, "__len__") else len(data)
 
     def __iter__(self):
         if self.steps is None:

@@ -34,6 +34,7 @@ from ..autograd import Tensor, no_grad
 from ..layers.base import learning_phase
 from ..layers.nest import flatten, map_structure
 from . import data_adapters as adapters
+from . import fit_checks
 
 
 # --- compile ---------------------------------------------------------------------------------------
@@ -330,6 +331,8 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
         distributed=False):
     compiled = _require_compiled(model, "fit")
     _warn_if_trainable_changed(model, compiled)
+    fit_checks.check_arguments(x, y, batch_size, epochs, initial_epoch, steps_per_epoch,
+                               sample_weight, class_weight)
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = adapters.split_validation(
             x, y, sample_weight, validation_split)
@@ -340,8 +343,9 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
         train, callbacks, verbose = distributed_fit(model, train, callbacks, verbose)
     verbose = _verbosity(verbose)
     history = callbacks_mod.History()
+    steps = train.length if isinstance(train, adapters.IterableBatches) else len(train)
     cbs = callbacks_mod.CallbackList(callbacks, model=model, verbose=verbose, epochs=epochs,
-                                     steps=len(train), history=history)
+                                     steps=steps, history=history)
     model.stop_training = False
     cbs.on_train_begin()
     epoch = initial_epoch = cbs.resume_epoch(initial_epoch)
@@ -353,7 +357,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
                 compiled.epoch_params = model.trainable_weights
                 with no_grad():
                     compiled.epoch_regularize = model.regularization_loss() is not None
-            logs = {}                # a diverged epoch keeps its NaN/inf loss, never 0.0
+            logs, step = {}, -1      # a diverged epoch keeps its NaN/inf loss, never 0.0
             for step, (xb, yb, swb) in enumerate(train):
                 cbs.on_train_batch_begin(step)
                 logs = _logs(model.train_step(pack_x_y_sample_weight(xb, yb, swb)))
@@ -368,6 +372,9 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
                 cbs.on_train_batch_end(step, logs)
                 if model.stop_training:
                     break
+            if step < 0:
+                fit_checks.no_batches(model, epoch, first=epoch == initial_epoch)
+                break
             if validation_data is not None and not model.stop_training:
                 vx, vy, vsw = adapters.unpack_batch(tuple(validation_data)) \
                     if isinstance(validation_data, (tuple, list)) else (validation_data, None, None)
