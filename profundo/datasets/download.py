@@ -12,7 +12,9 @@
 - network errors are retried with exponential backoff; a retry after a dropped connection
   resumes where it stopped (HTTP ``Range``) instead of starting over;
 - every file has a required sha256: of the file itself, or, where copies of the origin's
-  compressed bytes differ (MNIST's gzip wrappers), of its gzip-decompressed content;
+  compressed bytes differ (MNIST's gzip wrappers), of its gzip-decompressed content; an archive
+  whose copies differ in more than their wrapper is checked instead by a ``verifier`` that checks
+  every member against the hash it was published with (SpamAssassin's messages, named by MD5);
 - a cached file that fails verification is downloaded once more; if the new copy fails too,
   ``ChecksumError`` says so.
 
@@ -32,6 +34,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.client import HTTPException
 from pathlib import Path
@@ -70,15 +73,20 @@ class RemoteFile:
             download.
         urls: the origins, tried in order; empty for files that only mirrors hold.
         hash_of_content: the hash is of the gzip-decompressed content, not of the file.
+        verifier: instead of ``sha256`` (then ``None``), a function of the file's path that
+            returns ``None`` if every part of the file is the published one, else what is wrong.
     """
 
     dataset: str
     name: str
-    sha256: str
+    sha256: str | None
     urls: tuple[str, ...] = ()
     hash_of_content: bool = False
+    verifier: Callable[[Path], str | None] | None = None
 
     def __post_init__(self):
+        if self.verifier is not None and self.sha256 is None:
+            return
         if not isinstance(self.sha256, str) or not _SHA256.fullmatch(self.sha256):
             raise ValueError(f"RemoteFile {self.dataset}/{self.name}: a published sha256 "
                              f"(64 lowercase hex digits) is required, got {self.sha256!r}")
@@ -109,6 +117,8 @@ def fetch(remote: RemoteFile, progress: bool | None = None) -> Path:
 
 def verify(path: Path, remote: RemoteFile) -> str | None:
     """``None`` if ``path`` has ``remote``'s hash, else what is wrong with it."""
+    if remote.sha256 is None:
+        return remote.verifier(path)
     digest = hashlib.sha256()
     opener = gzip.open if remote.hash_of_content else open
     try:
