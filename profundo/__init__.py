@@ -24,3 +24,17 @@ from . import io  # noqa: E402
 from . import viz  # noqa: E402  (pictures; matplotlib is imported only when one is drawn)
 from . import tune  # noqa: E402  (hyperparameter search; Optuna is imported when a search runs)
 from . import distributed  # noqa: E402  (data parallel over MPI; mpi4py is imported by init())
+from . import random  # noqa: E402  (Keras' keras.random)
+# Keras' top-level names: `import profundo as keras` finds keras.Input, keras.Layer, ...
+from .init import Initializer  # noqa: E402
+from .layers import Input, Layer  # noqa: E402
+from .layers.symbolic import SymbolicTensor as KerasTensor  # noqa: E402
+from .losses import Loss  # noqa: E402
+from .metrics import Metric  # noqa: E402
+from .optimizers import Optimizer  # noqa: E402
+from .regularizers import Regularizer  # noqa: E402
+
+
+def version() -> str:
+    """profundo's version (Keras' ``keras.version()``)."""
+    return __version__

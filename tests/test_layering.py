@@ -12,7 +12,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "profundo"
 RANKS = {
     "backend": 1, "files": 1, "serialization": 1, "_version": 1,
     "autograd": 2, "testing": 2,
-    "ops": 3,
+    "ops": 3, "random": 3,
     "init": 4, "activations": 4, "losses": 4, "metrics": 4, "optimizers": 4, "schedules": 4,
     "regularizers": 4, "constraints": 4,
     "layers": 5,

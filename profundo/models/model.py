@@ -84,11 +84,23 @@ class Model(Layer):
 
     @property
     def inputs(self):
-        return self._inputs if self.is_functional else None
+        """The symbolic inputs, always a list (Keras' ``model.inputs``)."""
+        return flatten(self._inputs) if self.is_functional else None
 
     @property
     def outputs(self):
-        return self._outputs if self.is_functional else None
+        """The symbolic outputs, always a list (Keras' ``model.outputs``)."""
+        return flatten(self._outputs) if self.is_functional else None
+
+    @property
+    def input(self):
+        """The symbolic inputs as the model was given them (one tensor, a list or a dict)."""
+        return self._inputs if self.is_functional else super().input
+
+    @property
+    def output(self):
+        """The symbolic outputs as the model was given them."""
+        return self._outputs if self.is_functional else super().output
 
     def _children(self):
         """A model's layers are its children, named by position: ``layers/0``, ``layers/1``..."""

@@ -16,6 +16,7 @@ from .adam import Adam, Adamax, AdamW, Nadam
 from .adaptive import Adadelta, Adagrad, RMSprop
 from .optimizer import Optimizer
 from .sgd import SGD
+from .. import schedules  # noqa: F401  (Keras: keras.optimizers.schedules)
 from ..serialization import lookup, serialize
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "Nadam",

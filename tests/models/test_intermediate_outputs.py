@@ -44,7 +44,7 @@ def test_sequential_built_from_data_has_inputs_and_functional_model_too():
     hidden = layers.Dense(3, activation="relu")
     out = layers.Dense(2)(hidden(inp))
     functional = pf.Model(inp, out)
-    probe = pf.Model(functional.inputs, [hidden.output, functional.outputs])
+    probe = pf.Model(functional.inputs, [hidden.output, functional.output])
     h, y = probe.predict(x)
     np.testing.assert_allclose(h, hidden(x).numpy(), rtol=1e-6)
     np.testing.assert_allclose(y, functional.predict(x), rtol=1e-6)
