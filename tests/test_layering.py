@@ -18,7 +18,7 @@ RANKS = {
     "layers": 5,
     "models": 6, "callbacks": 6,
     "data": 7, "datasets": 7,
-    "io": 8,
+    "io": 8, "saving": 8,
     "viz": 9, "tune": 9, "distributed": 9, "playground": 9, "course": 9,
     "demo": 10, "cli": 10, "__main__": 10, "__init__": 10,
 }
