@@ -49,7 +49,7 @@ def playground_rates(features, activation, seconds):
                     activation=activation, batch_size=10, learning_rate=0.01)
     session = Session(config)
     steps_per_epoch = -(-len(session.x_train) // config.batch_size)
-    epochs = rate(session._train_epoch, seconds)
+    epochs = rate(session._finish_epoch, seconds)
     redraws = rate(session.frame, seconds)
     return epochs * steps_per_epoch, epochs, redraws, len(session.frame())
 

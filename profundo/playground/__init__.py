@@ -13,6 +13,7 @@ Modules, each with one job:
     render      heat maps over the input plane and the binary frames sent to the page
     export      the network as a runnable profundo script
     session     one page's state machine: configure, play, pause, step, reset, edit, export
+    turns       the first-come, first-served lock by which sessions take turns at computing
     connection  one WebSocket: the inbox, the training loop, the replies
     app         the ASGI application (page, static files, WebSocket, guards)
     server      the command: bind, print the address, open the browser

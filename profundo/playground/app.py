@@ -7,7 +7,9 @@
 Guards, besides binding to 127.0.0.1 (see ``server``): requests must name an allowed host (no
 DNS rebinding), a WebSocket must come from a page of this same server (its ``Origin`` matches
 ``Host``: other web sites open in the browser cannot drive it), and at most
-``MAX_CONNECTIONS`` sessions train at once.
+``MAX_CONNECTIONS`` sessions train at once: the next page is told "too_many_pages" (and the
+socket closed with 1013, try again later), and a page silent for ``idle_timeout`` seconds is
+closed to make room.
 """
 from __future__ import annotations
 
@@ -21,10 +23,11 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
-from .connection import serve_connection
+from .connection import IDLE_TIMEOUT, error_reply, serve_connection
 
 STATIC = Path(__file__).parent / "static"
-LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"]
+LOOPBACK_ADDRESSES = ("127.0.0.1", "localhost", "::1")   #: --host values that are this computer
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]      #: the same as a Host header names them
 MAX_CONNECTIONS = 8
 CLOSE_TRY_AGAIN_LATER = 1013
 CLOSE_POLICY_VIOLATION = 1008
@@ -50,21 +53,24 @@ def _same_origin(websocket: WebSocket) -> bool:
     return origin in (f"http://{host}", f"https://{host}")
 
 
-def create_app(allowed_hosts=None) -> Starlette:
-    """The ASGI app; ``allowed_hosts``: the names the server may be reached by (loopback by default)."""
+def create_app(allowed_hosts=None, idle_timeout: float = IDLE_TIMEOUT) -> Starlette:
+    """The ASGI app; ``allowed_hosts``: the names the server may be reached by (loopback by
+    default); ``idle_timeout``: seconds a page may send nothing before its session ends."""
     active = set()
 
     async def playground_socket(websocket: WebSocket) -> None:
         if not _same_origin(websocket):
             await websocket.close(code=CLOSE_POLICY_VIOLATION)
             return
-        if len(active) >= MAX_CONNECTIONS:
+        await websocket.accept()
+        if len(active) >= MAX_CONNECTIONS:        # accepted only to say why, in the page's words
+            await websocket.send_json(error_reply(
+                "too_many_pages", f"{MAX_CONNECTIONS} pages are open on this server already"))
             await websocket.close(code=CLOSE_TRY_AGAIN_LATER)
             return
-        await websocket.accept()
         active.add(websocket)
         try:
-            await serve_connection(websocket)
+            await serve_connection(websocket, idle_timeout)
         finally:
             active.discard(websocket)
 

@@ -5,8 +5,11 @@ queues it (or the error it caused) in a small bounded inbox. The main loop owns 
 takes a message from the inbox and applies it, or, while the session is playing and the inbox is
 empty, lets it train for a moment and sends the frame. Training runs in a worker thread, so the
 server keeps answering while it computes; all sending happens in the main loop, one message at a
-time. When the socket closes the reader says so, the main loop returns, and the session (with
-its network) goes with it. No message, however bad, ends the loop: it gets an error reply.
+time. When the socket closes the reader ends, the main loop returns once the inbox is empty,
+the reader is awaited (no task is left behind, even when the page vanished mid-message), and the
+session (with its network) goes with it. No message, however bad, ends the loop: it gets an
+error reply. A page that sends nothing for ``idle_timeout`` seconds is told so and closed, so
+that forgotten tabs do not keep the server's places taken.
 """
 from __future__ import annotations
 
@@ -21,7 +24,10 @@ from .session import Session
 log = logging.getLogger("profundo.playground")
 
 INBOX_SIZE = 16        #: messages waiting to be applied; the reader waits when it is full
-_CLOSED = object()     # what the reader queues when the socket has closed
+IDLE_TIMEOUT = 30 * 60   #: seconds without a message from the page before its session ends
+CLOSE_IDLE = 4000        #: the close code for a session that timed out (4000–4999: the app's own)
+_CLOSED = object()     # the socket has closed and every message has been taken
+_IDLE = object()       # nothing came for too long
 
 
 def error_reply(code: str, detail: str) -> dict:
@@ -35,7 +41,7 @@ async def _read(websocket: WebSocket, inbox: asyncio.Queue) -> None:
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
-                break
+                return
             data = message.get("text")
             if data is None:
                 data = message.get("bytes")
@@ -44,9 +50,25 @@ async def _read(websocket: WebSocket, inbox: asyncio.Queue) -> None:
             except MessageError as error:
                 await inbox.put(error)
     except (WebSocketDisconnect, WebSocketDisconnected):
-        pass
-    finally:
-        await inbox.put(_CLOSED)
+        return
+
+
+async def _next(inbox: asyncio.Queue, reader: asyncio.Task, timeout: float):
+    """The next queued message, ``_CLOSED`` once the reader has ended and the inbox is empty,
+    or ``_IDLE`` when nothing comes within ``timeout`` seconds."""
+    if not inbox.empty():
+        return inbox.get_nowait()
+    if reader.done():
+        return _CLOSED
+    getter = asyncio.ensure_future(inbox.get())
+    await asyncio.wait({getter, reader}, timeout=max(timeout, 0),
+                       return_when=asyncio.FIRST_COMPLETED)
+    if getter.done():
+        return getter.result()
+    getter.cancel()                  # (a cancelled get takes nothing from the queue)
+    if not inbox.empty():
+        return inbox.get_nowait()
+    return _CLOSED if reader.done() else _IDLE
 
 
 async def _send(websocket: WebSocket, reply) -> None:
@@ -79,19 +101,29 @@ async def _advance(session: Session):
         return [error_reply("internal", f"{type(error).__name__}: {error}")]
 
 
-async def serve_connection(websocket: WebSocket) -> None:
-    """Run one page's playground over an accepted WebSocket until it closes."""
+async def serve_connection(websocket: WebSocket, idle_timeout: float = IDLE_TIMEOUT) -> None:
+    """Run one page's playground over an accepted WebSocket until it closes or falls idle."""
+    loop = asyncio.get_running_loop()
     session = await asyncio.to_thread(Session)
     inbox: asyncio.Queue = asyncio.Queue(maxsize=INBOX_SIZE)
     reader = asyncio.create_task(_read(websocket, inbox))
+    last_heard = loop.time()
     try:
         while True:
-            if session.playing and inbox.empty():
+            left = last_heard + idle_timeout - loop.time()
+            if session.playing and inbox.empty() and left > 0:
                 replies = await _advance(session)
             else:
-                item = await inbox.get()
+                item = await _next(inbox, reader, left)
                 if item is _CLOSED:
                     return
+                if item is _IDLE:
+                    minutes = f"{idle_timeout / 60:.3g}"
+                    await _send(websocket, error_reply(
+                        "idle", f"no message from the page for {minutes} minutes: session closed"))
+                    await websocket.close(code=CLOSE_IDLE)
+                    return
+                last_heard = loop.time()
                 replies = await _apply(session, item)
             for reply in replies:
                 await _send(websocket, reply)
@@ -99,3 +131,4 @@ async def serve_connection(websocket: WebSocket) -> None:
         return
     finally:
         reader.cancel()
+        await asyncio.wait({reader})      # ended: nothing of this connection is left pending

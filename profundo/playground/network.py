@@ -1,8 +1,10 @@
 """The networks the playground trains, built with profundo from the page's ``Config``.
 
 ``Network`` is a ``pf.Sequential`` of ``layers.Dense`` — each hidden layer optionally followed by
-batch normalization and dropout — compiled with the chosen optimizer and loss, and trained one
-epoch at a time with ``model.fit``, exactly as the exported script trains it. Beside it a
+batch normalization and dropout — compiled with the chosen optimizer and loss, and trained in
+slices of a few mini-batches (``train_batches``), so that no one waits for a whole epoch: each
+epoch shuffles its points as ``model.fit`` does and each mini-batch is ``model.train_step``, so
+the weights are exactly those the exported script's ``fit`` reaches. Beside it a
 functional ``pf.Model`` shares the same layers and returns every neuron's output at once, so all
 heat maps come from one batched forward pass.
 
@@ -16,6 +18,8 @@ neuron trained with the mean squared error on targets in [−1, 1].
 """
 from __future__ import annotations
 
+import math
+import time
 import warnings
 
 import numpy as np
@@ -23,8 +27,9 @@ import numpy as np
 import profundo as pf
 from profundo import layers, losses, optimizers, regularizers
 from profundo.models.perceptron import ConvergenceWarning
+from profundo.models.training import ArrayBatches
 
-__all__ = ["Network", "PerceptronNet", "build", "OUTPUT_ACTIVATION", "LOSS", "PERCEPTRON_EPOCHS"]
+__all__ = ["Network", "PerceptronNet", "build", "plain", "OUTPUT_ACTIVATION", "LOSS", "PERCEPTRON_EPOCHS"]
 
 OUTPUT_ACTIVATION = {"classification": "sigmoid", "regression": "linear"}
 LOSS = {"classification": "binary_crossentropy", "regression": "mse"}
@@ -77,6 +82,7 @@ class Network:
         self.model.compile(optimizer=make_optimizer(config), loss=LOSS[config.problem])
         self.loss = losses.get(LOSS[config.problem])
         self.probe = self._probe(n_features, stack[1:] + [output], neurons)
+        self._epoch = None     # the current epoch's remaining mini-batches (None: between epochs)
 
     @staticmethod
     def _probe(n_features, stack, neurons) -> pf.Model:
@@ -90,11 +96,24 @@ class Network:
         return pf.Model(inputs, outputs)
 
     # --- training -----------------------------------------------------------------------------
-    def train_epoch(self, x, y, batch_size: int) -> None:
-        """One pass over the training data in shuffled mini-batches (``model.fit``, one epoch)."""
+    def train_batches(self, x, y, batch_size: int, until: float) -> bool:
+        """Go on with this epoch's shuffled mini-batches until ``time.perf_counter()`` passes
+        ``until`` (at least one batch); True when the epoch is complete. A batch whose loss is not
+        finite ends the epoch (the weights stay as they were before it; the session reports it)."""
+        if self._epoch is None:      # the order is drawn as fit draws it, from the same generator
+            batches = ArrayBatches(x, y, None, batch_size, shuffle=True)
+            self._epoch, self._left = iter(batches), len(batches)
         with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)   # divergence is reported by the loss
-            self.model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=True)
+            while True:
+                xb, yb, _ = next(self._epoch)
+                finite = math.isfinite(self.model.train_step((xb, yb))["loss"])
+                self._left -= 1
+                if not (finite and self._left):
+                    self._epoch = None
+                    return True
+                if time.perf_counter() >= until:
+                    return False
 
     def data_loss(self, x, y) -> float:
         """The loss on (x, y) without the regularization penalty, in inference mode (inf or
@@ -123,14 +142,13 @@ class Network:
         return outputs
 
     def weights(self) -> list:
-        """Per dense layer ``{"kernel": (in, out) list, "bias": (out,) list}``."""
-        return [{"kernel": d.kernel.numpy().tolist(), "bias": d.bias.numpy().tolist()}
-                for d in self.dense]
+        """Per dense layer ``{"kernel": (in, out) list, "bias": (out,) list}`` (see ``plain``)."""
+        return [{"kernel": plain(d.kernel.numpy()), "bias": plain(d.bias.numpy())} for d in self.dense]
 
     def gradient_magnitudes(self) -> list:
         """Mean |∂L/∂W| of each dense layer's kernel in the last mini-batch (0 before training)."""
-        return [float(np.abs(d.kernel.grad).mean()) if d.kernel.grad is not None else 0.0
-                for d in self.dense]
+        return plain([np.abs(d.kernel.grad).mean() if d.kernel.grad is not None else 0.0
+                      for d in self.dense])
 
     def set_weight(self, layer: int, source, target: int, value: float) -> None:
         """Set a kernel entry (``source`` row, ``target`` column) or, with source None, a bias."""
@@ -162,15 +180,17 @@ class PerceptronNet:
                                         max_epochs=PERCEPTRON_EPOCHS)
         self.epochs, self.converged = 0, False
 
-    def train_epoch(self, x, y, batch_size: int) -> None:
-        """One more epoch of the perceptron rule (the batch size does not apply: one point at a time)."""
+    def train_batches(self, x, y, batch_size: int, until: float) -> bool:
+        """One more epoch of the perceptron rule, whole (it is short; the batch size does not apply:
+        one point at a time); always True."""
         if self.converged:
-            return
+            return True
         self.epochs += 1
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             mistakes = self.perceptron.fit(x, y.ravel(), epochs=self.epochs)
         self.converged = mistakes[-1] == 0
+        return True
 
     def data_loss(self, x, y) -> float:
         """The fraction of misclassified points (0.5 before training)."""
@@ -194,7 +214,7 @@ class PerceptronNet:
         theta = self.perceptron.theta_
         if theta is None:
             theta = np.zeros(self.n_features + 1)
-        return [{"kernel": theta[1:, None].tolist(), "bias": [float(theta[0])]}]
+        return [{"kernel": plain(theta[1:, None]), "bias": plain(theta[:1])}]
 
     def gradient_magnitudes(self) -> list:
         """None: the perceptron rule uses no gradients."""
@@ -202,6 +222,17 @@ class PerceptronNet:
 
     def set_weight(self, layer, source, target, value) -> None:
         raise IndexError("the perceptron's weights come from its rule and cannot be edited")
+
+
+def plain(values, digits: int = 5):
+    """Numbers for JSON: nested lists of floats with ``digits`` significant digits, and None for
+    NaN and infinities (JSON has no such numbers, and a browser refuses a message holding them)."""
+    def convert(v):
+        if isinstance(v, list):
+            return [convert(item) for item in v]
+        return float(f"{v:.{digits}g}") if math.isfinite(v) else None
+
+    return convert(np.asarray(values, dtype=np.float64).tolist())
 
 
 def build(config, n_features: int):

@@ -46,7 +46,7 @@ def heat_maps(columns, size: int = GRID) -> np.ndarray:
 def pack_frame(header: dict, maps: np.ndarray) -> bytes:
     """The binary frame: length of the JSON header, the header, then the heat maps' bytes."""
     header = {**header, "maps": int(len(maps)), "grid": int(maps.shape[-1]) if len(maps) else GRID}
-    text = json.dumps(header, separators=(",", ":")).encode()
+    text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()   # JSON has no NaN
     return struct.pack("<I", len(text)) + text + np.ascontiguousarray(maps, np.uint8).tobytes()
 
 

@@ -4,7 +4,7 @@ The states and what moves between them::
 
     paused ──play──▶ playing ──pause / step──▶ paused
       │  ▲             │
-      └──┘ step         ├── advance(): train epochs for a time budget, then a frame
+      └──┘ step         ├── advance(): train mini-batches for a time budget, then a frame
                         └── the run ends (status): loss not finite ("diverged"), the perceptron
                             "converged" or "not_converged" after its epochs, or "epoch_limit"
                             ──▶ paused; play and step do nothing until a reset or a new config
@@ -13,9 +13,14 @@ The states and what moves between them::
 the regularization rate changed: those apply at once and training goes on. ``reset`` rebuilds and
 pauses. A message that fails raises ``MessageError`` before anything changes.
 
+"step" trains to the end of the current epoch. Training goes in slices of at most ``SLICE``
+seconds of mini-batches, so a frame never waits for a whole epoch (5,000 points in batches of 1
+take seconds) and pause is answered within a slice.
+
 profundo keeps its random generator and learning phase in module globals, so the sessions of
-one server take turns: every entry point (``handle``, ``advance``) holds ``COMPUTE_LOCK``, and
-each session keeps its own random state (``pf.manual_seed(seed)`` at each reset) across turns.
+one server take turns: each slice of training and each message holds ``COMPUTE_LOCK`` (never a
+whole epoch: sessions wait for each other's slices only), and each session keeps its own random
+state (``pf.manual_seed(seed)`` at each reset) across turns.
 """
 from __future__ import annotations
 
@@ -24,7 +29,6 @@ import contextlib
 import math
 import os
 import tempfile
-import threading
 import time
 
 import numpy as np
@@ -34,13 +38,15 @@ from profundo import backend as B
 
 from . import datasets
 from .export import script
-from .network import PERCEPTRON_EPOCHS, build
+from .network import PERCEPTRON_EPOCHS, build, plain
 from .render import grid_features, heat_maps, pack_frame
 from .schema import Config, MessageError
+from .turns import Turns
 
-COMPUTE_LOCK = threading.Lock()
+COMPUTE_LOCK = Turns()   #: held for one slice of training or one message, first come first served
 LIVE_FIELDS = ("learning_rate", "batch_size", "regularization_rate")
 MAX_EPOCHS = 100_000   #: playing stops here: a training run is bounded
+SLICE = 0.02           #: seconds of training between two chances for other sessions to compute
 
 
 class Session:
@@ -90,6 +96,11 @@ class Session:
     # --- messages ---------------------------------------------------------------------------
     def handle(self, message) -> list:
         """Apply one checked message; returns the replies (dicts to send as JSON, frames as bytes)."""
+        if message.type == "step":
+            self.playing = False
+            self._finish_epoch()
+            with COMPUTE_LOCK:
+                return [self.frame()]
         with COMPUTE_LOCK:
             kind = message.type
             if kind == "config":
@@ -101,10 +112,6 @@ class Session:
                 return [self.frame()]
             if kind == "pause":
                 self.playing = False
-                return [self.frame()]
-            if kind == "step":
-                self.playing = False
-                self._train_epoch()
                 return [self.frame()]
             if kind == "reset":
                 self.playing = False
@@ -132,20 +139,33 @@ class Session:
 
     # --- training ---------------------------------------------------------------------------
     def advance(self, budget: float = 0.05) -> bytes:
-        """While playing: train epochs for about ``budget`` seconds (at least one), then a frame."""
+        """While playing: train for about ``budget`` seconds (at least one mini-batch), then a frame."""
+        end = time.perf_counter() + budget
+        while self.playing:
+            self._train_slice(min(end, time.perf_counter() + SLICE))
+            if time.perf_counter() >= end:
+                break
         with COMPUTE_LOCK:
-            start = time.perf_counter()
-            while self.playing:
-                self._train_epoch()
-                if time.perf_counter() - start >= budget:
-                    break
             return self.frame()
 
-    def _train_epoch(self) -> None:
-        if self.status is not None:
-            return
-        with self._own_random_state():
-            self.net.train_epoch(self.x_train, self.y_train, self.config.batch_size)
+    def _finish_epoch(self) -> None:
+        """Train to the end of the current epoch, slice by slice."""
+        while not self._train_slice(time.perf_counter() + SLICE):
+            pass
+
+    def _train_slice(self, until: float) -> bool:
+        """Mini-batches until ``until`` (at least one), holding the lock; at the end of an epoch,
+        the losses and the status. True when an epoch ended (or the run has)."""
+        with COMPUTE_LOCK:
+            if self.status is not None:
+                return True
+            with self._own_random_state():
+                if not self.net.train_batches(self.x_train, self.y_train, self.config.batch_size, until):
+                    return False
+            self._end_epoch()
+            return True
+
+    def _end_epoch(self) -> None:
         self.epoch += 1
         train_loss, test_loss = self._record()
         if not (math.isfinite(train_loss) and math.isfinite(test_loss)):
@@ -161,7 +181,7 @@ class Session:
         """Compute the train and test loss now and add them to the loss curve."""
         self.losses = (self.net.data_loss(self.x_train, self.y_train),
                        self.net.data_loss(self.x_test, self.y_test))
-        self._unsent.append([self.epoch, *(_json_number(v) for v in self.losses)])
+        self._unsent.append([self.epoch, *(plain(v) for v in self.losses)])
         return self.losses
 
     # --- what the page receives -------------------------------------------------------------
@@ -184,8 +204,8 @@ class Session:
                   "config": c.model_dump(exclude={"points"}),
                   "features": list(c.features),
                   "layout": [len(c.features)] + [o.shape[1] for o in outputs],
-                  "train_loss": _json_number(self.losses[0]),
-                  "test_loss": _json_number(self.losses[1]),
+                  "train_loss": plain(self.losses[0]),
+                  "test_loss": plain(self.losses[1]),
                   "losses": self._unsent, "weights": self.net.weights(),
                   "gradients": self.net.gradient_magnitudes()}
         self._unsent = []
@@ -209,14 +229,9 @@ class Session:
                          "application/octet-stream", body)
 
 
-def _json_number(value: float):
-    """A loss for JSON: NaN and infinities (a diverged run) become None."""
-    return float(value) if math.isfinite(value) else None
-
-
 def _download(kind: str, filename: str, mime: str, body: bytes) -> dict:
     return {"type": "export", "format": kind, "filename": filename, "mime": mime,
             "data": base64.b64encode(body).decode("ascii")}
 
 
-__all__ = ["Session", "COMPUTE_LOCK", "LIVE_FIELDS", "MAX_EPOCHS"]
+__all__ = ["Session", "COMPUTE_LOCK", "LIVE_FIELDS", "MAX_EPOCHS", "SLICE"]

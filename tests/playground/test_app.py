@@ -1,4 +1,5 @@
 """The ASGI app through Starlette's test client: the page, the guards and the WebSocket protocol."""
+import asyncio
 import json
 import time
 
@@ -13,6 +14,7 @@ except RuntimeError as error:      # it needs httpx2 (or httpx)
 from starlette.websockets import WebSocketDisconnect  # noqa: E402
 
 from profundo.playground import app as app_module  # noqa: E402
+from profundo.playground import connection  # noqa: E402
 from profundo.playground.render import unpack_frame  # noqa: E402
 from profundo.playground.schema import MAX_MESSAGE_BYTES  # noqa: E402
 
@@ -161,13 +163,15 @@ def test_closing_the_socket_ends_the_session_and_its_training(app, client):
     assert not app.state.connections
 
 
-def test_connections_beyond_the_limit_are_asked_to_come_back_later(client, monkeypatch):
+def test_connections_beyond_the_limit_are_told_too_many_pages_are_open(client, monkeypatch):
     monkeypatch.setattr(app_module, "MAX_CONNECTIONS", 1)
     with client.websocket_connect("/ws") as first:
         configure(first)
         with pytest.raises(WebSocketDisconnect) as info:
             with client.websocket_connect("/ws") as second:
-                second.receive()
+                told = receive(second)              # the page can say why, in its language
+                assert told["type"] == "error" and told["code"] == "too_many_pages"
+                second.receive_text()
         assert info.value.code == app_module.CLOSE_TRY_AGAIN_LATER
         first.send_json({"type": "step"})
         assert frame_after(first)["epoch"] == 1
@@ -187,3 +191,64 @@ def test_an_unexpected_failure_is_reported_and_the_connection_goes_on(client, mo
         assert error["code"] == "internal" and "ZeroDivisionError" in error["detail"]
         ws.send_json({"type": "step"})
         assert frame_after(ws)["epoch"] == 1
+
+
+def test_a_silent_page_is_told_and_closed_and_its_place_is_free_again():
+    app = app_module.create_app(allowed_hosts=["testserver"], idle_timeout=0.5)
+    with TestClient(app) as client:
+        with pytest.raises(WebSocketDisconnect) as info:
+            with client.websocket_connect("/ws") as ws:
+                configure(ws)
+                ws.send_json({"type": "play"})       # playing, but nothing more from the page
+                while isinstance(told := receive(ws), tuple):
+                    pass
+                assert told["code"] == "idle" and "minutes" in told["detail"]
+                ws.receive_text()
+        assert info.value.code == connection.CLOSE_IDLE
+        deadline = time.monotonic() + 5
+        while app.state.connections and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not app.state.connections
+
+
+def test_pause_is_answered_long_before_an_epoch_of_5000_points_in_batches_of_1_ends(client):
+    with client.websocket_connect("/ws") as ws:
+        configure(ws, dataset="spiral", n_points=5000, batch_size=1, hidden=[8] * 6)
+        ws.send_json({"type": "play"})
+        playing = frame_after(ws, lambda h: h["playing"])
+        ws.send_json({"type": "pause"})
+        paused = frame_after(ws, lambda h: not h["playing"])
+        assert playing["epoch"] == paused["epoch"] == 0      # frames came within the first epoch
+
+
+class _VanishingPage:
+    """A page that floods messages and is gone when the server answers (an abrupt disconnect)."""
+
+    def __init__(self):
+        self.sent = 0
+
+    async def receive(self):
+        await asyncio.sleep(0)
+        return {"type": "websocket.receive", "text": '{"type": "pause"}'}
+
+    async def send_bytes(self, data):
+        self.sent += 1
+        if self.sent > 1:
+            raise WebSocketDisconnect(1006)
+
+    async def send_json(self, data):
+        await self.send_bytes(b"")
+
+    async def close(self, code=1000):
+        pass
+
+
+def test_an_abrupt_disconnect_leaves_no_task_behind():
+    """The reader was left pending for ever: cancelled while waiting on a full inbox, it waited
+    again to queue its "closed" note."""
+    async def run():
+        await connection.serve_connection(_VanishingPage())
+        await asyncio.sleep(0.05)
+        return [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+
+    assert asyncio.run(run()) == []

@@ -4,6 +4,7 @@ Skips (saying why) without Playwright or without a Chromium executable; set
 ``PLAYGROUND_CHROMIUM`` to use another one, and ``PLAYGROUND_SCREENSHOTS`` to a folder to keep
 the screenshots (by default they go to pytest's temporary folder, printed at the end).
 """
+import contextlib
 import os
 import re
 import shutil
@@ -256,4 +257,52 @@ def test_own_points_on_the_default_page_onto_the_set_or_on_an_empty_plane(browse
     page.click("#step")
     wait_for_epoch_above(page, 0)
     assert page.inner_text("#message") == ""
+    page.context.close()
+
+
+def fresh_page(browser, url, locale="en-US"):
+    page = browser.new_context(locale=locale, viewport={"width": 1400, "height": 900},
+                               bypass_csp=True).new_page()
+    page.goto(url)
+    return page
+
+
+def test_a_diverging_run_says_so_instead_of_freezing(browser, server_url):
+    """Seen in Chromium: NaN in a frame, JSON.parse refused it, the page froze at epoch 0."""
+    page = fresh_page(browser, server_url + "#problem=regression&dataset=plane&learning_rate=10"
+                      "&activation=relu&hidden=8,8,8&batch_size=1&n_points=100")
+    page.wait_for_selector("#columns .neuron.unit")
+    page.click("#play")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('no longer a number')",
+                           timeout=60_000)
+    assert not page.locator("#play.playing").count()
+    page.context.close()
+
+
+def test_the_ninth_page_is_told_too_many_pages_are_open(browser, server_url):
+    from profundo.playground.app import MAX_CONNECTIONS
+
+    ws_client = pytest.importorskip("websockets.sync.client")
+    url = server_url.replace("http://", "ws://") + "ws"
+    with contextlib.ExitStack() as others:
+        for _ in range(MAX_CONNECTIONS):
+            others.enter_context(ws_client.connect(url, proxy=None, max_size=None))
+        page = fresh_page(browser, server_url, locale="es-ES")
+        page.wait_for_function("document.querySelector('#message').textContent.includes('demasiadas páginas')")
+        page.wait_for_timeout(300)                 # the close that follows does not hide it
+        assert "demasiadas páginas" in page.inner_text("#message")
+        page.context.close()
+
+
+def test_when_the_server_stops_the_page_stops_playing(browser, start_server):
+    process, url, _ = start_server()
+    page = fresh_page(browser, url)
+    page.wait_for_selector("#columns .neuron.unit")
+    page.click("#play")
+    page.wait_for_selector("#play.playing")
+    process.terminate()
+    process.wait(timeout=20)
+    page.wait_for_function("document.querySelector('#message').textContent.includes('connection')")
+    assert not page.locator("#play.playing").count() and page.is_disabled("#play")
+    assert page.get_attribute("#play", "title") == "Run / pause"
     page.context.close()

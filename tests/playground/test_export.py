@@ -31,7 +31,7 @@ def test_the_script_trains_the_same_network_to_the_same_loss(tmp_path):
                     regularization="l2", regularization_rate=0.001, dropout=0.1, batch_norm=True)
     session = Session(config)
     for _ in range(6):
-        session._train_epoch()
+        session._finish_epoch()
     output = run(tmp_path, script(config, epochs=session.epoch), "--save", "model.profundo")
     assert losses(output) == pytest.approx(session.losses, abs=1e-4)
     assert (tmp_path / "model.profundo").exists()
@@ -46,7 +46,7 @@ def test_the_script_for_the_learners_own_points_and_for_regression(tmp_path):
     assert "optimizers.SGD(learning_rate=0.01, momentum=0.5)" in text
     session = Session(config)
     for _ in range(3):
-        session._train_epoch()
+        session._finish_epoch()
     assert losses(run(tmp_path, text)) == pytest.approx(session.losses, abs=1e-4)
 
 

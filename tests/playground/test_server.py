@@ -69,3 +69,44 @@ def test_without_the_web_packages_it_says_what_to_install(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "uvicorn", None)         # import uvicorn now fails
     assert server.serve(open_browser=False) == 1
     assert "pip install 'profundo[playground]'" in capsys.readouterr().err
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback")
+def test_the_ipv6_loopback_serves_the_page_and_the_socket(start_server):
+    """``--host ::1`` answered every request with 400 "Invalid host header"."""
+    process, url, line = start_server("--host", "::1")
+    assert url and url.startswith("http://[::1]:"), line
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(url, timeout=10) as page:
+        assert b"profundo playground" in page.read()
+    ws_url = url.replace("http://", "ws://") + "ws"
+    with ws_client.connect(ws_url, origin=url.rstrip("/"), max_size=None, proxy=None) as ws:
+        ws.send(json.dumps({"type": "config", "config": {"n_points": 60, "hidden": [2]}}))
+        assert json.loads(ws.recv(timeout=10))["type"] == "data"
+
+
+def test_a_half_sent_request_is_not_held_open(server_url):
+    """A client that sends part of a request's head and then nothing was held open for ever."""
+    from profundo.playground.server import REQUEST_TIMEOUT
+
+    host, port = server_url[len("http://"):].rstrip("/").rsplit(":", 1)
+    page = ws_client.connect(server_url.replace("http://", "ws://") + "ws", proxy=None, max_size=None)
+    with page, socket.create_connection((host, int(port)), timeout=REQUEST_TIMEOUT + 10) as half, \
+            socket.create_connection((host, int(port)), timeout=REQUEST_TIMEOUT + 10) as silent:
+        half.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        assert half.recv(1024) == b""              # closed by the server, not by our timeout
+        assert silent.recv(1024) == b""
+        page.send(json.dumps({"type": "reset"}))     # a WebSocket is not a request: it stays
+        assert json.loads(page.recv(timeout=10))["type"] == "data"
+    with socket.create_connection((host, int(port)), timeout=10) as whole:   # the server goes on
+        whole.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        assert whole.recv(1024).startswith(b"HTTP/1.1 200")

@@ -2,6 +2,8 @@
 import base64
 import json
 import math
+import struct
+import threading
 
 import numpy as np
 import pytest
@@ -67,8 +69,11 @@ def test_the_first_config_gets_the_points_even_when_it_equals_the_default():
 def test_play_pause_step_and_reset_move_between_states(session):
     send(session, "play")
     assert session.playing
-    header, _ = unpack_frame(session.advance(budget=0.0))
-    assert header["epoch"] == 1 and header["playing"]
+    header, _ = unpack_frame(session.advance(budget=0.0))     # one mini-batch of 10: a frame
+    assert header["epoch"] == 0 and header["playing"]         # long before the epoch ends
+    for _ in range(4):                                        # 50 training points: 5 batches
+        session.advance(budget=0.0)
+    assert session.epoch == 1
     send(session, "pause")
     assert not session.playing
     session.advance(budget=0.0)                       # paused: no training
@@ -150,7 +155,7 @@ def test_a_diverging_run_stops_with_a_status_and_does_not_go_on():
     session = Session(Config(problem="regression", dataset="plane", n_points=100, hidden=[8] * 6,
                              activation="relu", learning_rate=10.0, features=["x1_sq", "x2_sq"]))
     send(session, "play")
-    for _ in range(20):
+    for _ in range(200):
         session.advance(budget=0.0)
         if session.status:
             break
@@ -245,3 +250,59 @@ def test_no_hidden_layers_is_logistic_regression_on_the_features():
     for _ in range(30):
         send(session, "step")
     assert session.losses[1] < 0.3
+
+
+def strict_header(frame: bytes) -> dict:
+    """A frame's header read as a browser's JSON.parse reads it: NaN or Infinity is an error."""
+    (length,) = struct.unpack_from("<I", frame)
+
+    def refuse(constant):
+        raise ValueError(f"{constant} in a frame: JSON.parse would refuse it")
+
+    return json.loads(frame[4:4 + length], parse_constant=refuse)
+
+
+def test_a_diverged_run_never_sends_a_number_json_has_not():
+    """Seen in Chromium: regression, plane, learning rate 10, SGD, ReLU, 8-8-8, batch 1 put NaN
+    weights in the frames, the page's JSON.parse refused them and it froze at epoch 0."""
+    session = Session(Config(problem="regression", dataset="plane", n_points=100, hidden=[8, 8, 8],
+                             activation="relu", learning_rate=10.0, batch_size=1))
+    send(session, "play")
+    headers = []
+    while session.playing and len(headers) < 500:
+        headers.append(strict_header(session.advance(budget=0.0)))
+    assert session.status == "diverged" and headers[-1]["status"] == "diverged"
+    assert headers[-1]["test_loss"] is None
+    replies, frames = send(session, "step")
+    assert frames[0][0]["status"] == "diverged"
+    dense = session.net.dense[0]                      # weights that are no longer numbers
+    dense.kernel.data[0, 0], dense.bias.data[1] = np.nan, np.inf
+    dense.kernel.grad = np.full(dense.kernel.shape, np.nan, np.float32)
+    header = strict_header(session.frame())
+    assert header["weights"][0]["kernel"][0][0] is None and header["weights"][0]["bias"][1] is None
+    assert header["gradients"][0] is None
+
+
+def test_sessions_wait_for_each_others_slices_never_for_a_whole_epoch():
+    """A heavy session (5,000 points in batches of 1: seconds an epoch) trains without pause;
+    meanwhile a small session steps three epochs, and the heavy one's first epoch is not over."""
+    heavy = Session(Config(dataset="spiral", n_points=5000, hidden=[8] * 6, batch_size=1))
+    small = Session(Config(n_points=60, hidden=[3]))
+    send(heavy, "play")
+    stop = threading.Event()
+
+    def play():
+        while not stop.is_set():
+            heavy.advance(budget=0.05)
+
+    worker = threading.Thread(target=play)
+    worker.start()
+    try:
+        for _ in range(3):
+            send(small, "step")
+        assert small.epoch == 3 and heavy.epoch == 0
+        header, _ = unpack_frame(heavy.advance(budget=0.0))   # a frame mid-epoch
+        assert header["epoch"] == 0 and header["playing"]
+    finally:
+        stop.set()
+        worker.join()

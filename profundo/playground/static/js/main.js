@@ -44,7 +44,10 @@ const view = new NetworkView($("#network"), {
 
 const socket = connect({
   open: () => sendConfig(),
-  close: () => note("disconnected"),
+  close: () => {
+    if (!FINAL_NOTES.includes(state.message?.[0])) note("disconnected");
+    stopped();
+  },
   frame: ({ header, maps }) => showFrame(header, maps),
   data: (message) => {
     state.data = message;
@@ -70,6 +73,7 @@ function change(fields, viewOnly = false) {
 }
 
 const MIN_OWN_POINTS = 4;          // the server trains on the learner's points from this many on
+const FINAL_NOTES = ["error_too_many_pages", "error_idle"]; // the server said why it closed
 
 function sendConfig() {
   const points = state.points;
@@ -108,6 +112,22 @@ function showFrame(header, maps) {
   drawFrame();
 }
 
+/** The server is gone: nothing plays any more, and the run buttons say so. */
+function stopped() {
+  if (state.frame) state.frame.header.playing = false;
+  showPlaying(false);
+  for (const id of ["#play", "#step", "#reset"]) $(id).disabled = true;
+}
+
+function showPlaying(playing) {
+  const play = $("#play");
+  play.innerHTML = playing ? "&#10074;&#10074;" : "&#9654;";
+  play.dataset.i18nTitle = playing ? "pause" : "play";
+  play.title = t(play.dataset.i18nTitle);
+  play.setAttribute("aria-label", play.title);
+  play.classList.toggle("playing", playing);
+}
+
 function drawFrame() {
   const { header, maps } = state.frame;
   $("#epoch").textContent = String(header.epoch).padStart(6, "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -116,11 +136,7 @@ function drawFrame() {
   $("#train-loss-label").textContent = t(perceptron ? "train_error" : "train_loss");
   $("#test-loss").textContent = header.test_loss === null ? "NaN" : header.test_loss.toFixed(3);
   $("#train-loss").textContent = header.train_loss === null ? "NaN" : header.train_loss.toFixed(3);
-  const play = $("#play");
-  play.innerHTML = header.playing ? "&#10074;&#10074;" : "&#9654;";
-  play.dataset.i18nTitle = header.playing ? "pause" : "play";
-  play.title = t(play.dataset.i18nTitle);
-  play.classList.toggle("playing", header.playing);
+  showPlaying(header.playing);
   $("#status").textContent = header.status ? t(`status_${header.status}`) : "";
   view.update(header, maps);
   drawOutput();

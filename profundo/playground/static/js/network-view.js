@@ -16,6 +16,7 @@ function element(tag, className, parent) {
 }
 
 function formatNumber(value) {
+  if (value === null) return "NaN"; // the server sends null for a weight that is not a number
   return Math.abs(value) >= 0.001 || value === 0 ? value.toFixed(3) : value.toExponential(2);
 }
 
@@ -174,8 +175,8 @@ export class NetworkView {
   drawLinks(weights) {
     for (const link of this.links) {
       const w = weights[link.layer].kernel[link.source][link.target];
-      link.path.setAttribute("stroke", w >= 0 ? "#0877bd" : "#f59322");
-      link.path.setAttribute("stroke-width", (0.4 + Math.min(Math.abs(w), 4) * 1.6).toFixed(2));
+      link.path.setAttribute("stroke", w === null ? "#999" : w >= 0 ? "#0877bd" : "#f59322");
+      link.path.setAttribute("stroke-width", (0.4 + Math.min(Math.abs(w ?? 0), 4) * 1.6).toFixed(2));
     }
   }
 
@@ -184,10 +185,10 @@ export class NetworkView {
       const g = gradients[layer];
       bar.hidden = g === undefined;
       if (g === undefined) return;
-      const position = g > 0 ? Math.min(Math.max((Math.log10(g) + 6) / 7, 0), 1) : 0;
+      const position = g === null ? 1 : g > 0 ? Math.min(Math.max((Math.log10(g) + 6) / 7, 0), 1) : 0;
       const fill = bar.firstChild;
       fill.style.width = `${(position * 100).toFixed(1)}%`;
-      fill.className = g > 1 ? "fill exploding" : g < 1e-4 ? "fill vanishing" : "fill";
+      fill.className = g === null || g > 1 ? "fill exploding" : g < 1e-4 ? "fill vanishing" : "fill";
       bar.title = t("gradient", { value: formatNumber(g) });
     });
   }
@@ -231,7 +232,7 @@ export class NetworkView {
     this.editing = { layer, source, target };
     this.editor.querySelector("#weight-editor-label").textContent = t(source === null ? "set_bias" : "set_weight");
     const input = this.editor.querySelector("input");
-    input.value = value.toFixed(3);
+    input.value = (value ?? 0).toFixed(3);
     this.editor.style.left = `${event.clientX + window.scrollX}px`;
     this.editor.style.top = `${event.clientY + window.scrollY}px`;
     this.editor.hidden = false;
