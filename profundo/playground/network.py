@@ -27,7 +27,7 @@ import numpy as np
 import profundo as pf
 from profundo import layers, losses, optimizers, regularizers
 from profundo.models.perceptron import ConvergenceWarning
-from profundo.models.training import ArrayBatches
+from profundo.models.data_adapters import ArrayBatches
 
 __all__ = ["Network", "PerceptronNet", "build", "plain", "OUTPUT_ACTIVATION", "LOSS", "PERCEPTRON_EPOCHS"]
 
