@@ -3,6 +3,10 @@
     x (128, 28, 28, 1) → conv 3×3×32 → (128, 26, 26, 32) → max pool 2 → conv 3×3×64
       → (128, 11, 11, 64) → max pool 2 → sum → backward (∂ kernels, ∂ biases, ∂ hidden)
 
+Then one 3×3 convolution layer, 32 → 32 channels, "same" padding, forward + backward (∂x, ∂K,
+∂b) at 28² (batch 32), 64² (batch 8) and 128² (batch 2), with profundo's default backward and
+its im2col/col2im reference (``profundo.ops._conv.backward_kernel = "reference"``).
+
 Both run in this one process with the same number of threads, float32, alternating run by run;
 the script prints the median time of each part and the ratio profundo / PyTorch.
 
@@ -16,6 +20,9 @@ import numpy as np
 from harness import add_arguments, header, interleaved, ratio, set_threads
 
 import profundo as pf
+from profundo.ops import _conv as conv_ops
+
+LAYER_SIZES = ((28, 32), (64, 8), (128, 2))   # (image side, batch): one 3×3 conv layer 32 → 32
 
 
 def profundo_parts(x, k1, b1, k2, b2):
@@ -59,6 +66,34 @@ def torch_parts(torch, x, k1, b1, k2, b2):
     return {"conv1 forward": conv1, "network forward": forward, "forward + backward": step}
 
 
+def layer_parts(torch, side, batch):
+    """One 3×3 'same' conv layer fwd+bwd: profundo (fast and reference backward) and PyTorch."""
+    rng = np.random.default_rng(0)
+    x_np = rng.standard_normal((batch, side, side, 32), dtype=np.float32)
+    k_np = rng.standard_normal((3, 3, 32, 32), dtype=np.float32) * 0.1
+    x, k, b = (pf.tensor(a, requires_grad=True) for a in (x_np, k_np, np.zeros(32, np.float32)))
+
+    def ours(kernel):
+        def step():
+            conv_ops.backward_kernel = kernel
+            for t in (x, k, b):
+                t.zero_grad()
+            pf.conv2d(x, k, b, padding="same").sum().backward()
+            conv_ops.backward_kernel = "fast"
+        return step
+
+    xt = torch.from_numpy(np.ascontiguousarray(x_np.transpose(0, 3, 1, 2))).requires_grad_()
+    wt = torch.from_numpy(np.ascontiguousarray(k_np.transpose(3, 2, 0, 1))).requires_grad_()
+    bt = torch.zeros(32, requires_grad=True)
+
+    def theirs():
+        for t in (xt, wt, bt):
+            t.grad = None
+        torch.nn.functional.conv2d(xt, wt, bt, padding=1).sum().backward()
+
+    return {"profundo": ours("fast"), "reference": ours("reference"), "torch": theirs}
+
+
 def main() -> None:
     parser = add_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     parser.add_argument("--batch", type=int, default=128)
@@ -76,6 +111,14 @@ def main() -> None:
     for name in ours:
         t = interleaved({"profundo": ours[name], "torch": theirs[name]}, args.repeats)
         print(f"{name:<20} profundo {t['profundo']}   torch {t['torch']}   ratio {ratio(t):.2f}")
+    print("\none 3×3 conv layer 32 → 32, 'same', fwd+bwd; time ratios profundo / torch "
+          "(wall, CPU)")
+    for side, batch in LAYER_SIZES:
+        t = interleaved(layer_parts(torch, side, batch), args.repeats)
+        cpu = {name: t[name].cpu_median for name in t}
+        print(f"{side}² batch {batch:<4} profundo {t['profundo']}   reference {t['reference']}   "
+              f"torch {t['torch']}   ratio {ratio(t):.2f}, CPU {cpu['profundo'] / cpu['torch']:.2f}"
+              f" (reference {cpu['reference'] / cpu['torch']:.2f})")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 
 import numpy
 
@@ -115,6 +116,30 @@ def to_numpy(array):
     if name == "cupy" and not isinstance(array, numpy.ndarray):
         return xp.asnumpy(array)
     return numpy.asarray(array)
+
+
+#: reusable buffers of ``scratch``, per thread: {(purpose, shape, dtype, backend): array}
+_scratch = threading.local()
+SCRATCH_BUFFERS = 32   #: at most this many buffers are kept per thread (the oldest go first)
+
+
+def scratch(purpose: str, shape, dtype):
+    """A reused buffer of ``shape`` and ``dtype`` for a temporary that never leaves the op that
+    asked for it (contents undefined). Large fresh arrays cost page faults on every call (the
+    kernel zeroes each new page); the same buffer, reused call after call, does not. The buffer
+    is valid until the next ``scratch`` call with the same purpose and shape in this thread.
+    """
+    buffers = getattr(_scratch, "buffers", None)
+    if buffers is None:
+        buffers = _scratch.buffers = {}
+    key = (purpose, tuple(shape), numpy.dtype(dtype).str, name)
+    buffer = buffers.pop(key, None)
+    if buffer is None:
+        buffer = xp.empty(shape, dtype)
+        while len(buffers) >= SCRATCH_BUFFERS:
+            buffers.pop(next(iter(buffers)))
+    buffers[key] = buffer            # most recently used last
+    return buffer
 
 
 def available_cores() -> int:

@@ -60,7 +60,7 @@ from ..layers.preprocessing import Rescaling
 from ..layers.recurrent import GRU, LSTM, SimpleRNN
 from ..layers.reshaping import ZeroPadding2D
 from ..ops.activation import SELU_ALPHA, SELU_SCALE
-from ..ops._conv import Windows
+from ..ops.windows import Windows
 from .onnx_layers import transposed_crop
 
 MAX_BYTES = 2 ** 31      #: the largest file read (protobuf's own limit)

@@ -14,7 +14,7 @@ import numpy
 
 from .. import activations
 from ..ops.activation import SELU_ALPHA, SELU_SCALE
-from ..ops._conv import Windows
+from ..ops.windows import Windows
 
 CONVERTERS: dict = {}
 

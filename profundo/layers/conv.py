@@ -27,7 +27,8 @@ Weights are Keras' shapes and order, so they move between the two with ``get/set
 from __future__ import annotations
 
 from .. import activations, ops
-from ..ops._conv import Windows, _transposed_length, window_ints, window_padding
+from ..ops._conv import _transposed_length
+from ..ops.windows import Windows, window_ints, window_padding
 from .base import Layer, serialize
 
 #: what one batch looks like, by the number of spatial axes

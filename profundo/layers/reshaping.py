@@ -11,7 +11,7 @@ Cropping2D (channels-last, as Keras; the ops are in ``profundo.ops.pool``).
 from __future__ import annotations
 
 from .. import ops
-from ..ops._conv import window_padding
+from ..ops.windows import window_padding
 from .conv import SpatialLayer, spatial_ints
 
 

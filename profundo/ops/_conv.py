@@ -10,6 +10,11 @@ cross-correlation: the kernel is not flipped). It runs as ONE matrix product: co
 into a row of a matrix X (im2col, shape (N·H'·W', kh·kw·C)), then y = X · K with K seen as a
 (kh·kw·C, C_out) matrix. Backward is two more products, ∂L/∂K = Xᵀ · ∂L/∂y and
 ∂L/∂X = ∂L/∂y · Kᵀ, and ∂L/∂X goes back onto the pixels the windows were read from (col2im).
+That is the reference, readable and used for every convolution when
+``backward_kernel = "reference"``. By default, stride-1 convolutions without groups take ∂L/∂X by
+one GEMM per kernel offset over shifted slices of the flattened image instead
+(``_shifted_input_grad``: no col2im), tested against the reference. Only the padded input is kept
+for backward; the kh·kw times larger window matrix is recomputed into a reused buffer.
 
 Padding follows Keras: "valid" (none; H' = ⌈(H − k_d + 1)/s⌉), "same" (H' = ⌈H/s⌉; the odd
 pixel of padding goes to the bottom/right), "causal" for conv1d (all padding on the left), or
@@ -20,152 +25,20 @@ explicit amounts. k_d = (k − 1)·d + 1 is the dilated kernel size.
 >>> pf.conv2d(x, k, padding="same").shape
 (8, 28, 28, 32)
 
-The window machinery (``Windows``) is shared with ``pool.py``; 1-D ops are 2-D ops on images of
-height 1.
+The window machinery (``windows.Windows``) is shared with ``pool.py``; 1-D ops are 2-D ops on
+images of height 1.
 """
 from __future__ import annotations
 
 from .. import backend as B
 from ..autograd import Function, Tensor
+from .windows import KERNEL_LAYOUTS, Windows, as_image, window_ints, window_padding
 
 __all__ = ["conv1d", "conv2d", "depthwise_conv2d", "conv2d_transpose"]
 
-LAYOUTS = {1: "(N, L, C)", 2: "(N, H, W, C)"}
-KERNEL_LAYOUTS = {1: "(k, C_in/groups, C_out)", 2: "(kh, kw, C_in/groups, C_out)"}
-
-
-# --- the window machinery, shared by convolution and pooling -------------------------------------
-class Windows:
-    """Where the windows of a convolution or a pooling lie on a padded (N, H, W, C) image.
-
-    Window (p, q) at kernel offset (i, j) reads padded pixel (p·s_h + i·d_h, q·s_w + j·d_w).
-    ``size`` is the unpadded (H, W); ``padding`` is "valid", "same", "causal" or one
-    (before, after) pair per axis. Sets ``pads``, ``padded`` (the padded size) and ``out``
-    (H', W'), the number of windows along each axis.
-
-    >>> w = Windows((5, 5), kernel=(3, 3), strides=(2, 2), dilation=(1, 1), padding="same")
-    >>> w.pads, w.out
-    (((1, 1), (1, 1)), (3, 3))
-    """
-
-    def __init__(self, size, kernel, strides, dilation, padding):
-        self.size, self.kernel, self.strides, self.dilation = size, kernel, strides, dilation
-        self.span = tuple((k - 1) * d + 1 for k, d in zip(kernel, dilation))  # dilated kernel
-        if isinstance(padding, str):
-            padding = tuple(_string_pads(padding, n, e, s)
-                            for n, e, s in zip(size, self.span, strides))
-        self.pads = padding
-        self.padded = tuple(n + b + a for n, (b, a) in zip(size, padding))
-        for n, p, e, k, d in zip(size, self.padded, self.span, kernel, dilation):
-            if p < e:
-                raise ValueError(
-                    f"the window (size {k}, dilation {d}: spans {e}) is larger than the input "
-                    f"(length {n}, {p} after padding); use padding='same' or a smaller window"
-                )
-        self.out = tuple((p - e) // s + 1 for p, e, s in zip(self.padded, self.span, strides))
-
-    def pad(self, x, value=0):
-        """x (N, H, W, C) with the padding around it (``value``: 0, or −∞ for max pooling)."""
-        return pad_image(x, self.pads, value)
-
-    def crop(self, image):
-        """The inverse of ``pad``: the (N, H, W, C) interior of a padded image."""
-        return crop_image(image, self.pads)
-
-    def offsets(self):
-        """For each kernel offset k = i·kw + j: k and the index of the pixels it reads in every
-        window, ``image[index]`` of shape (N, H', W', C)."""
-        (kh, kw), (sh, sw), (dh, dw), (oh, ow) = self.kernel, self.strides, self.dilation, self.out
-        for i in range(kh):
-            for j in range(kw):
-                yield i * kw + j, (slice(None), slice(i * dh, i * dh + (oh - 1) * sh + 1, sh),
-                                   slice(j * dw, j * dw + (ow - 1) * sw + 1, sw))
-
-    def gather(self, image, groups=1):
-        """im2col: each window of the padded ``image`` as one row, per channel group:
-        (G, N·H'·W', kh·kw·C/G), columns ordered (i, j, c) like a Keras kernel.
-
-        The windows are a strided view of the image (no copy); the reshape copies them once.
-        """
-        (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.strides, self.dilation
-        n, c = image.shape[0], image.shape[-1]
-        view = B.xp.lib.stride_tricks.sliding_window_view(image, self.span, axis=(1, 2))
-        view = view[:, ::sh, ::sw, :, ::dh, ::dw]              # (N, H', W', C, kh, kw)
-        view = view.reshape(n, *self.out, groups, c // groups, kh, kw)
-        return view.transpose(3, 0, 1, 2, 5, 6, 4).reshape(groups, -1, kh * kw * (c // groups))
-
-    def scatter(self, part, shape, dtype):
-        """col2im, the adjoint of reading the windows: a zero image of the padded ``shape`` with
-        ``part(k)`` (one value per window, (N, H', W', ...)) added at the pixels offset k read.
-        One strided add per kernel offset; overlapping windows accumulate."""
-        image = B.xp.zeros(shape, dtype)
-        for k, index in self.offsets():
-            image[index] += part(k)
-        return image
-
-
-def _string_pads(mode, n, span, stride):
-    """(before, after) padding of one axis of length n for "valid", "same" or "causal"."""
-    if mode == "valid":
-        return 0, 0
-    if mode == "causal":
-        return span - 1, 0
-    total = max((-(-n // stride) - 1) * stride + span - n, 0)   # "same": ⌈n/s⌉ windows
-    return total // 2, total - total // 2
-
-
-def pad_image(x, pads, value=0):
-    """x (N, H, W, ...) with pads ((top, bottom), (left, right)) of ``value`` (no copy if none)."""
-    if not any(a or b for a, b in pads):
-        return x
-    widths = ((0, 0),) + tuple(pads) + ((0, 0),) * (x.ndim - 3)
-    return B.xp.pad(x, widths, constant_values=value)
-
-
-def crop_image(x, pads):
-    """x (N, H, W, ...) without ((top, bottom), (left, right)) pixels at its borders (a view)."""
-    (t, b), (l, r) = pads
-    return x[:, t:x.shape[1] - b, l:x.shape[2] - r]
-
-
-def as_image(x, rank, what="input", layout=None, axis=1):
-    """An (N, L, C) array (rank 1) as the (N, 1, L, C) image of height 1; (N, H, W, C) as is.
-    Kernels lift with ``axis=0``: (k, C_in, C_out) becomes (1, k, C_in, C_out)."""
-    if x.ndim != rank + 2:
-        raise ValueError(f"expected the {what} of shape {layout or LAYOUTS[rank]}, got {x.ndim} "
-                         f"dimensions {tuple(x.shape)}")
-    return B.xp.expand_dims(x, axis) if rank == 1 else x
-
-
-def window_ints(value, rank, name):
-    """Kernel/pool size, strides or dilation (an int or ``rank`` ints) as 2-D (h, w) ints."""
-    values = (value,) * rank if isinstance(value, int) else tuple(value)
-    if len(values) != rank or not all(isinstance(v, int) and v >= 1 for v in values):
-        raise ValueError(f"{name} must be a positive int or {rank} positive ints, got {value!r}")
-    return (1,) * (2 - rank) + values
-
-
-def window_padding(padding, rank):
-    """Padding as Keras and PyTorch write it, as "valid"/"same"/"causal" or 2-D (before, after)
-    pairs: an int p (p on every side), per axis ints (ph, pw), or per axis pairs
-    ((top, bottom), (left, right)); for 1-D an int pair is (left, right)."""
-    if isinstance(padding, str):
-        mode = padding.lower()
-        if mode in ("valid", "same") or (mode == "causal" and rank == 1):
-            return mode
-        raise ValueError(f"padding must be 'valid', 'same'{', causal' if rank == 1 else ''}, an "
-                         f"int or pairs of ints, got {padding!r}")
-    if isinstance(padding, int):
-        padding = (padding,) * rank
-    padding = tuple(padding)
-    if rank == 1 and len(padding) == 2 and all(isinstance(p, int) for p in padding):
-        padding = (padding,)
-    pairs = tuple((p, p) if isinstance(p, int) else tuple(p) for p in padding)
-    if len(pairs) != rank or not all(len(p) == 2 and min(p) >= 0 for p in pairs):
-        raise ValueError(f"padding must be 'valid', 'same', an int or pairs of non-negative ints "
-                         f"for {rank} axes, got {padding!r}")
-    return ((0, 0),) * (2 - rank) + pairs
-
+#: "fast": stride-1 convolutions without groups take ∂L/∂x by shifted GEMMs
+#: (``_shifted_input_grad``); "reference": every convolution by col2im.
+backward_kernel = "fast"
 
 # --- convolution ---------------------------------------------------------------------------------
 def _grouped_kernel(kernel, groups):
@@ -238,24 +111,68 @@ class Conv(Function):
                              f"{tuple(bias.shape)}")
         self.win = Windows((h, w), (kh, kw), strides, dilation, padding)
         self.image_shape, self.groups = (n, h, w, c), groups
-        self.cols = self.win.gather(self.win.pad(x), groups)
+        self.image = B.xp.ascontiguousarray(self.win.pad(x))     # kept for backward (1× x)
         self.k = _grouped_kernel(kernel, groups)
-        y = _ungrouped(self.cols @ self.k, (n, *self.win.out, c_out))
+        y = _ungrouped(self._windows() @ self.k, (n, *self.win.out, c_out))
         if bias is not None:
             y += bias
         return y[:, 0] if rank == 1 else y
 
+    def _cols_shape(self):
+        """The shape of the window matrix: (G, N·H'·W', kh·kw·C/G)."""
+        return self.groups, self.image.shape[0] * self.win.out[0] * self.win.out[1], self.k.shape[1]
+
+    def _windows(self):
+        """im2col of the kept padded image into a reused workspace (recomputed for backward
+        instead of kept: it is kh·kw times the size of the input)."""
+        cols = B.scratch("conv.cols", self._cols_shape(), self.image.dtype)
+        return self.win.gather(self.image, self.groups, cols)
+
     def backward(self, grad):
-        g = _grouped_channels(grad, self.groups)                  # (G, N·H'·W', O)
+        g = _grouped_channels(grad, self.groups)                      # (G, N·H'·W', O)
         gx = gk = gb = None
         if self.needs_grad(0):
-            cols = g @ self.k.transpose(0, 2, 1)                 # (G, N·H'·W', kh·kw·C/G)
-            gx = _windows_to_image(self.win, cols, self.image_shape).reshape(self.x_shape)
+            if self.groups == 1 and self.win.strides == (1, 1) and backward_kernel == "fast":
+                gx = _shifted_input_grad(self.win, self.k[0], grad, self.image.shape)
+            else:
+                cols = B.xp.matmul(g, self.k.transpose(0, 2, 1),        # (G, N·H'·W', kh·kw·C/G)
+                                   out=B.scratch("conv.cols", self._cols_shape(), g.dtype))
+                gx = _windows_to_image(self.win, cols, self.image_shape)
+            gx = gx.reshape(self.x_shape)
         if self.needs_grad(1):
-            gk = _ungrouped(self.cols.transpose(0, 2, 1) @ g, self.kernel_shape)
+            gk = _ungrouped(self._windows().transpose(0, 2, 1) @ g, self.kernel_shape)
         if self.needs_grad(2):
             gb = _bias_grad(grad)
         return gx, gk, gb
+
+
+def _shifted_input_grad(win, kernel, grad, padded_shape):
+    """∂L/∂x of a stride-1 convolution without col2im: one GEMM per kernel offset.
+
+    With the padded input flattened to rows of pixels X (P, C) (``Windows.flat_shifts``: kernel
+    offset k of every window is the slice X[s_k : s_k + L]) and ∂L/∂y laid on the same padded grid
+    as G (L, O), zero on the rows that are not windows, y = Σ_k X[s_k : s_k + L] · K_k gives
+
+        ∂L/∂X[s_k : s_k + L] += G · K_kᵀ          (K_k: the (C, O) kernel of offset k)
+
+    each a product into contiguous rows; the padding is then cropped. ``kernel``:
+    (kh·kw·C, O); returns the (N, H, W, C) gradient.
+    """
+    xp = B.xp
+    n, hp, wp, c = padded_shape
+    (oh, ow), o = win.out, grad.shape[-1]
+    shifts, rows = win.flat_shifts(n)
+    grid = B.scratch("conv.grad", (n, hp, wp, o), grad.dtype)
+    grid[:, :oh, :ow] = grad.reshape(n, oh, ow, o)
+    grid[:, oh:] = 0
+    grid[:, :oh, ow:] = 0
+    g = grid.reshape(-1, o)[:rows]
+    k = kernel.reshape(len(shifts), c, o)
+    gx = xp.zeros((n * hp * wp, c), grad.dtype)
+    part = B.scratch("conv.part", (rows, c), grad.dtype)
+    for i, s in enumerate(shifts):
+        gx[s:s + rows] += xp.matmul(g, k[i].T, out=part)
+    return win.crop(gx.reshape(padded_shape))
 
 
 class ConvTranspose(Function):

@@ -5,7 +5,7 @@ Pooling slides a window over each channel and keeps its largest value (max) or i
 
     y[n, p, q, c] = max_{i, j} x̃[n, p·s_h + i, q·s_w + j, c]
 
-The windows are the ones convolutions use (``conv.Windows``): "valid" or "same" padding with
+The windows are the ones convolutions use (``windows.Windows``): "valid" or "same" padding with
 Keras' sizes, strides defaulting to the pool size, overlapping windows when strides are smaller.
 Both forward and backward loop over the kh·kw window offsets only, each step one array op over
 all windows at once.
@@ -19,7 +19,7 @@ from __future__ import annotations
 from .. import backend as B
 from ..autograd import Function, Tensor
 from ..autograd.tensor import is_grad_needed
-from ._conv import LAYOUTS, Windows, as_image, crop_image, pad_image, window_ints, window_padding
+from .windows import LAYOUTS, Windows, as_image, crop_image, pad_image, window_ints, window_padding
 from .reduce import max as reduce_max
 from .reduce import mean as reduce_mean
 

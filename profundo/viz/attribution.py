@@ -183,7 +183,7 @@ def feature_grid(model, layer):
     keep the size keep the map. None where a layer on the way changes the size otherwise."""
     from ..layers.conv import Conv2DTranspose, SpatialLayer
     from ..models.model import Model
-    from ..ops._conv import Windows
+    from ..ops.windows import Windows
 
     start = symbolic_input(model, "grad_cam")
     grids = {id(start): ((1.0, 1.0), (0.0, 0.0))}

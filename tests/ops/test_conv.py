@@ -297,3 +297,72 @@ def test_bad_settings():
         pf.conv2d_transpose(x, pf.randn(3, 3, 2, 1), padding=1)
     with pytest.raises(ValueError, match="output_padding must be smaller than the strides"):
         pf.conv2d_transpose(x, pf.randn(3, 3, 2, 1), strides=2, output_padding=2)
+
+
+# --- the fast stride-1 backward against the im2col/col2im reference --------------------------------
+FAST = list(itertools.product((1, 2, 3), ("valid", "same", ((2, 0), (1, 3))), (1, 2), (1, 2)))
+
+
+@pytest.mark.parametrize("k, padding, d, rank", FAST,
+                         ids=[f"k{k}-{p}-d{d}-rank{r}" for k, p, d, r in FAST])
+def test_shifted_gradients_equal_the_reference(k, padding, d, rank, monkeypatch):
+    """Both backward kernels give the same gradients for every stride-1 convolution without
+    groups (the fast one is the default; ``backward_kernel = "reference"`` selects col2im)."""
+    from profundo.ops import _conv as conv_ops
+
+    rng = np.random.default_rng(k + 10 * d + 100 * rank)
+    if rank == 1:
+        if not isinstance(padding, str):
+            padding = padding[1]
+        x_np, k_np = rng.standard_normal((3, 11, 5)), rng.standard_normal((k, 5, 4))
+        op = pf.conv1d
+    else:
+        x_np, k_np = rng.standard_normal((3, 8, 9, 5)), rng.standard_normal((k, k, 5, 4))
+        op = pf.conv2d
+    upstream = None
+    grads = {}
+    for kernel_name in ("reference", "fast"):
+        monkeypatch.setattr(conv_ops, "backward_kernel", kernel_name)
+        x = pf.tensor(x_np, "float64", requires_grad=True)
+        kernel = pf.tensor(k_np, "float64", requires_grad=True)
+        bias = pf.tensor(np.ones(4), "float64", requires_grad=True)
+        y = op(x, kernel, bias, padding=padding, dilation=d)
+        if upstream is None:
+            upstream = rng.standard_normal(y.shape)
+        y.backward(upstream)
+        grads[kernel_name] = (x.grad, kernel.grad, bias.grad)
+    for ref, fast in zip(grads["reference"], grads["fast"]):
+        np.testing.assert_allclose(fast, ref, rtol=1e-10, atol=1e-10)
+
+
+def test_shifted_input_gradient_in_float32(monkeypatch):
+    """float32 stays float32 and agrees with the reference to float32 precision."""
+    from profundo.ops import _conv as conv_ops
+
+    x_np = np.random.default_rng(0).standard_normal((4, 10, 10, 3)).astype(np.float32)
+    kernel = pf.randn(3, 3, 3, 8)
+    grads = []
+    for kernel_name in ("fast", "reference"):
+        monkeypatch.setattr(conv_ops, "backward_kernel", kernel_name)
+        x = pf.tensor(x_np, requires_grad=True)
+        (pf.conv2d(x, kernel, padding="same") ** 2).sum().backward()
+        grads.append(x.grad)
+    assert grads[0].dtype == np.float32
+    assert_close(grads[0], grads[1], rtol=1e-4, atol=1e-4)
+
+
+def test_flat_shifts_name_the_rows_each_kernel_offset_reads():
+    """Row t + s_k of the flattened padded image is pixel (p + i·d, q + j·d) of window (p, q)."""
+    from profundo.ops.windows import Windows
+
+    win = Windows((5, 6), (2, 3), (1, 1), (2, 1), "same")
+    image = np.arange(2 * win.padded[0] * win.padded[1]).reshape(2, *win.padded)
+    shifts, rows = win.flat_shifts(n=2)
+    flat = image.reshape(-1)
+    n, p, q = 1, 2, 3
+    t = (n * win.padded[0] + p) * win.padded[1] + q
+    for k, (i, j) in enumerate(itertools.product(range(2), range(3))):
+        assert flat[t + shifts[k]] == image[n, p + 2 * i, q + j]
+    assert rows + shifts[-1] == flat.size
+    with pytest.raises(ValueError, match="strides"):
+        Windows((5, 5), (3, 3), (2, 2), (1, 1), "same").flat_shifts(1)
