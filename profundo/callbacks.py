@@ -1,4 +1,4 @@
-"""Callbacks: code that ``fit`` runs at the start and end of training, of each epoch and of each batch.
+"""Callbacks: code that ``fit``, ``evaluate`` and ``predict`` run at Keras' hooks.
 
 >>> model.fit(x, y, epochs=50, validation_split=0.1, callbacks=[
 ...     callbacks.EarlyStopping(patience=3, restore_best_weights=True),
@@ -6,11 +6,22 @@
 ...     callbacks.BackupAndRestore("backup/"),      # an interrupted fit resumes where it stopped
 ... ])
 
-A callback overrides any of ``on_train_begin/end``, ``on_epoch_begin/end(epoch, logs)``,
-``on_train_batch_begin/end(batch, logs)``; ``self.model`` is the model being trained and
-``self.params`` holds ``epochs``, ``steps`` and ``verbose``. ``logs`` maps names such as
-``"loss"``, ``"accuracy"`` and ``"val_loss"`` to numbers. Setting ``self.model.stop_training = True``
-ends training after the current batch.
+A callback overrides any of the hooks, called where Keras 3 calls them:
+
+- ``fit``: ``on_train_begin``; per epoch ``on_epoch_begin(epoch)``, per batch
+  ``on_train_batch_begin/end(batch, logs)`` (``on_batch_begin/end`` are aliases for them), then the
+  validation as an ``evaluate`` with the same callbacks, then ``on_epoch_end(epoch, logs)``;
+  ``on_train_end(logs)`` with the last epoch's logs;
+- ``evaluate`` (and ``fit``'s validation): ``on_test_begin``, ``on_test_batch_begin/end(batch,
+  logs)``, ``on_test_end(logs)``;
+- ``predict``: ``on_predict_begin``, ``on_predict_batch_begin/end(batch, logs)`` — there ``logs``
+  is ``{"outputs": the batch's outputs}`` —, ``on_predict_end``.
+
+``logs`` is always a dict (empty at the ``begin`` hooks) mapping names such as ``"loss"``,
+``"accuracy"`` and ``"val_loss"`` to numbers. ``self.model`` is the model and ``self.params`` holds
+``epochs``, ``steps`` and ``verbose``. Setting ``self.model.stop_training = True`` ends training
+after the current batch (``stop_evaluating`` and ``stop_predicting`` do the same for ``evaluate``
+and ``predict``).
 """
 from __future__ import annotations
 
@@ -46,20 +57,44 @@ class Callback:
     def on_train_end(self, logs=None): ...
     def on_epoch_begin(self, epoch, logs=None): ...
     def on_epoch_end(self, epoch, logs=None): ...
-    def on_train_batch_begin(self, batch, logs=None): ...
-    def on_train_batch_end(self, batch, logs=None): ...
+    def on_batch_begin(self, batch, logs=None): ...
+    def on_batch_end(self, batch, logs=None): ...
+    def on_test_begin(self, logs=None): ...
+    def on_test_end(self, logs=None): ...
+    def on_test_batch_begin(self, batch, logs=None): ...
+    def on_test_batch_end(self, batch, logs=None): ...
+    def on_predict_begin(self, logs=None): ...
+    def on_predict_end(self, logs=None): ...
+    def on_predict_batch_begin(self, batch, logs=None): ...
+    def on_predict_batch_end(self, batch, logs=None): ...
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.on_batch_begin(batch, logs=logs)       # the older name, as Keras keeps it
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs=logs)
+
+
+#: every hook a callback may override (``on_batch_begin/end`` are reached through the train ones)
+HOOKS = tuple(name for name in vars(Callback) if name.startswith("on_"))
 
 
 class CallbackList:
-    """The callbacks of one ``fit``: the user's, then the progress bar, then the History (so that
-    what the others add to the logs is shown and recorded)."""
+    """The callbacks of one ``fit``, ``evaluate`` or ``predict``: the user's, then the progress bar
+    (``verbose`` ≠ 0), then the History of a ``fit`` (so that what the others add to the logs is
+    shown and recorded). Each hook is called on all of them with one dict of logs (``{}`` when
+    the loop has none), so that what one callback adds the next ones see."""
 
-    def __init__(self, callbacks, model, verbose: int, epochs: int, steps, history):
-        self.callbacks = [*(callbacks or [])] + ([ProgbarLogger(verbose)] if verbose else []) + [history]
+    def __init__(self, callbacks, model, verbose: int, epochs: int, steps, history=None,
+                 what: str = "fit"):
+        callbacks = [*(callbacks or [])]
+        for cb in callbacks:
+            if not isinstance(cb, Callback):
+                raise TypeError(f"{what}: callbacks must be Callback objects, got {type(cb).__name__}")
+        self.callbacks = callbacks + ([ProgbarLogger(verbose)] if verbose else []) + \
+            ([history] if history is not None else [])
         params = {"epochs": epochs, "steps": steps, "verbose": verbose}
         for cb in self.callbacks:
-            if not isinstance(cb, Callback):
-                raise TypeError(f"fit: callbacks must be Callback objects, got {type(cb).__name__}")
             cb.set_model(model)
             cb.set_params(params)
 
@@ -69,12 +104,16 @@ class CallbackList:
                                       if getattr(cb, "restored_epoch", None) is not None])
 
     def __getattr__(self, hook):
-        if not hook.startswith("on_"):
+        if hook not in HOOKS:
             raise AttributeError(hook)
 
+        indexed = "batch" in hook or "epoch" in hook          # (batch or epoch, logs) or (logs)
+
         def call_all(*args):
+            index, logs = args[:indexed], args[indexed:]
+            logs = logs[0] if logs and logs[0] is not None else {}
             for cb in self.callbacks:
-                getattr(cb, hook)(*args)
+                getattr(cb, hook)(*index, logs)
         return call_all
 
 
@@ -93,24 +132,27 @@ class History(Callback):
 
 
 def _format_logs(logs) -> str:
-    return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+    return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items() if isinstance(v, (int, float)))
 
 
 class ProgbarLogger(Callback):
-    """Keras' progress display: ``verbose=1`` a live bar per epoch (tqdm) with ETA and running
-    metrics; ``verbose=2`` one line per epoch."""
+    """Keras' progress display, for ``fit`` (one bar per epoch), ``evaluate`` and ``predict``
+    (one bar): ``verbose=1`` a live bar (tqdm) with ETA and running metrics, then every number;
+    ``verbose=2`` one line at the end of each."""
 
     def __init__(self, verbose: int = 1):
         super().__init__()
         self.verbose = verbose
         self.bar = None
+        self.in_fit = False       # fit's validation runs the test hooks: no bar of its own
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def _begin(self, title=None):
         self.start = time.perf_counter()
         if self.verbose == 1:
             from tqdm.auto import tqdm     # a widget in notebooks, text in terminals
 
-            print(f"Epoch {epoch + 1}/{self.params['epochs']}", flush=True)
+            if title:
+                print(title, flush=True)
             # a terminal that reports no size (0 × 0) would hide the bar: assume 100 × 24 there
             size = shutil.get_terminal_size((100, 24))
             self.bar = tqdm(total=self.params.get("steps"), file=sys.stdout, ascii=".=",
@@ -118,21 +160,58 @@ class ProgbarLogger(Callback):
                             bar_format="{n_fmt}/{total_fmt} [{bar:30}] {elapsed}<{remaining} "
                                        "{rate_fmt}{postfix}")
 
-    def on_train_batch_end(self, batch, logs=None):
+    def _advance(self, logs):
         if self.bar is not None:
-            self.bar.set_postfix_str(_format_logs(logs or {}), refresh=False)
+            self.bar.set_postfix_str(_format_logs(logs), refresh=False)
             self.bar.update(1)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def _end(self, logs, title):
         seconds = time.perf_counter() - self.start
+        numbers = _format_logs(logs)
         if self.bar is not None:
             self.bar.set_postfix_str("", refresh=False)
             self.bar.close()       # the bar's line keeps counts and time; then every number:
             self.bar = None
-            print(f"  {_format_logs(logs or {})}", flush=True)
+            if numbers:
+                print(f"  {numbers}", flush=True)
         elif self.verbose == 2:
-            print(f"Epoch {epoch + 1}/{self.params['epochs']} - {seconds:.1f}s - "
-                  f"{_format_logs(logs or {})}", flush=True)
+            print(" - ".join(filter(None, (title, f"{seconds:.1f}s", numbers))), flush=True)
+
+    def on_train_begin(self, logs=None):
+        self.in_fit = True
+
+    def on_train_end(self, logs=None):
+        self.in_fit = False
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._begin(f"Epoch {epoch + 1}/{self.params['epochs']}")
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._advance(logs or {})
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._end(logs or {}, f"Epoch {epoch + 1}/{self.params['epochs']}")
+
+    def on_test_begin(self, logs=None):
+        if not self.in_fit:
+            self._begin()
+
+    def on_test_batch_end(self, batch, logs=None):
+        if not self.in_fit:
+            self._advance(logs or {})
+
+    def on_test_end(self, logs=None):
+        if not self.in_fit:
+            self._end(logs or {}, f"{self.params.get('steps')} steps")
+
+    def on_predict_begin(self, logs=None):
+        self._begin()
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self._advance({})
+
+    def on_predict_end(self, logs=None):
+        self._end({}, f"{self.params.get('steps')} steps")
 
 
 class _Monitor(Callback):
@@ -205,18 +284,39 @@ class EarlyStopping(_Monitor):
 
 
 class ModelCheckpoint(_Monitor):
-    """Save the model (or only its weights) after each epoch; with ``save_best_only`` only when
-    ``monitor`` improved. ``filepath`` may contain ``{epoch}`` and log names:
-    ``"ckpt-{epoch:02d}-{val_loss:.3f}.profundo"``. Every write is atomic."""
+    """Save the model (or only its weights) after each epoch — or, with ``save_freq=N``, after
+    every N training batches (counted across epochs, as in Keras); with ``save_best_only`` only
+    when ``monitor`` improved. ``filepath`` may contain ``{epoch}``, ``{batch}`` (when saving by
+    batch) and log names: ``"ckpt-{epoch:02d}-{val_loss:.3f}.profundo"``. Every write is atomic."""
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
-                 save_weights_only=False, mode="auto", initial_value_threshold=None):
+                 save_weights_only=False, mode="auto", save_freq="epoch",
+                 initial_value_threshold=None):
         super().__init__(monitor, mode, 0.0, initial_value_threshold)
-        self.filepath, self.verbose = str(filepath), verbose
+        if save_freq != "epoch" and not (isinstance(save_freq, int) and not isinstance(
+                save_freq, bool) and save_freq > 0):
+            raise ValueError(f"ModelCheckpoint: save_freq must be 'epoch' or a positive int (a "
+                             f"number of batches), got {save_freq!r}")
+        self.filepath, self.verbose, self.save_freq = str(filepath), verbose, save_freq
         self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
+        self.epoch, self.batches_since_save = 0, 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.save_freq == "epoch":
+            return
+        self.batches_since_save += 1
+        if self.batches_since_save >= self.save_freq:
+            self.batches_since_save = 0
+            self._save(self.epoch, batch, logs or {})
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
+        if self.save_freq == "epoch":
+            self._save(epoch, None, logs or {})
+
+    def _save(self, epoch, batch, logs):
         if self.save_best_only:
             value = self.current(logs)
             if value is None or not self.improved(value):
@@ -224,7 +324,8 @@ class ModelCheckpoint(_Monitor):
             if self.verbose:
                 print(f"Epoch {epoch + 1}: {self.monitor} improved to {value:.5f}, saving")
             self.best = value
-        path = self.filepath.format(epoch=epoch + 1, **logs)
+        where = {} if batch is None else {"batch": batch + 1}
+        path = self.filepath.format(**{"epoch": epoch + 1, **where, **logs})
         if self.save_weights_only:
             self.model.save_weights(path)
         else:
@@ -333,16 +434,14 @@ class TerminateOnNaN(Callback):
 
 
 class LambdaCallback(Callback):
-    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda epoch, logs: ...)``."""
-
-    HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
-             "on_train_batch_begin", "on_train_batch_end")
+    """A callback from plain functions, for any hook: ``LambdaCallback(on_epoch_end=lambda epoch,
+    logs: ...)``."""
 
     def __init__(self, **hooks):
         super().__init__()
-        unknown = set(hooks) - set(self.HOOKS)
+        unknown = set(hooks) - set(HOOKS)
         if unknown:
-            raise TypeError(f"LambdaCallback: unknown hooks {sorted(unknown)}; known: {self.HOOKS}")
+            raise TypeError(f"LambdaCallback: unknown hooks {sorted(unknown)}; known: {HOOKS}")
         for name, fn in hooks.items():
             if fn is not None:
                 setattr(self, name, fn)

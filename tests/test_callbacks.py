@@ -66,6 +66,30 @@ def test_model_checkpoint_writes_only_improvements(tmp_path):
     assert (tmp_path / "w.safetensors").exists()
 
 
+def test_model_checkpoint_save_freq_counts_batches_across_epochs_as_keras(tmp_path):
+    """96 samples in batches of 40: 3 batches an epoch; save_freq=2 saves after the 2nd batch of
+    epoch 1 and the 1st and 3rd of epoch 2 (the names real Keras 3 writes for the same run), each
+    file holding the weights of that moment."""
+    x, y = data()
+    model = make_model()
+    seen = {}
+    snapshot = callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.setdefault(
+        len(seen) + 1, model.get_weights()))
+    model.fit(x, y, batch_size=40, epochs=2, verbose=0, shuffle=False, callbacks=[
+        callbacks.ModelCheckpoint(str(tmp_path / "c-{epoch}-{batch}.profundo"), save_freq=2),
+        snapshot])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c-1-2.profundo", "c-2-1.profundo",
+                                                          "c-2-3.profundo"]
+    for name, step in (("c-1-2", 2), ("c-2-1", 4), ("c-2-3", 6)):
+        saved = pf.models.load_model(tmp_path / f"{name}.profundo").get_weights()
+        for a, b in zip(saved, seen[step]):
+            np.testing.assert_array_equal(a, b)
+    for bad in (0, -1, 1.5, True, "batch"):
+        with pytest.raises(ValueError, match="ModelCheckpoint: save_freq must be 'epoch' or a "
+                                             "positive int"):
+            callbacks.ModelCheckpoint("x.profundo", save_freq=bad)
+
+
 def test_learning_rate_scheduler_and_reduce_on_plateau():
     x, y = data()
     model = make_model(0.1)

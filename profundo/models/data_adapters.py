@@ -113,6 +113,11 @@ class IterableBatches:
                 return
 
 
+def num_batches(batches) -> int | None:
+    """Batches per epoch, or None (a generator without ``steps``: until it ends)."""
+    return batches.length if isinstance(batches, IterableBatches) else len(batches)
+
+
 def batches(x, y, sample_weight, batch_size, shuffle, steps=None, class_weight=None):
     if x is None:
         raise ValueError("fit/evaluate: x is required")

@@ -202,9 +202,11 @@ class Model(Layer):
                                  sample_weight=sample_weight, return_dict=return_dict,
                                  callbacks=callbacks)
 
-    def predict(self, x, batch_size=32, verbose=0):
-        """Outputs for ``x`` as NumPy arrays, computed in batches, in inference mode, no graph."""
-        return trainer.predict(self, x, batch_size=batch_size, verbose=verbose)
+    def predict(self, x, batch_size=32, verbose=0, callbacks=None):
+        """Outputs for ``x`` as NumPy arrays, computed in batches, in inference mode, no graph;
+        ``verbose=1`` shows a progress bar, ``callbacks`` get the predict hooks."""
+        return trainer.predict(self, x, batch_size=batch_size, verbose=verbose,
+                               callbacks=callbacks)
 
     # --- the steps: override them to train in your own way (Keras 3's names and arguments) ----------
     def train_step(self, data) -> dict:

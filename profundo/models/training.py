@@ -343,12 +343,12 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
         train, callbacks, verbose = distributed_fit(model, train, callbacks, verbose)
     verbose = _verbosity(verbose)
     history = callbacks_mod.History()
-    steps = train.length if isinstance(train, adapters.IterableBatches) else len(train)
     cbs = callbacks_mod.CallbackList(callbacks, model=model, verbose=verbose, epochs=epochs,
-                                     steps=steps, history=history)
+                                     steps=adapters.num_batches(train), history=history)
     model.stop_training = False
     cbs.on_train_begin()
     epoch = initial_epoch = cbs.resume_epoch(initial_epoch)
+    training_logs = {}
     try:
         for epoch in range(initial_epoch, epochs):
             model.reset_metrics()
@@ -375,46 +375,68 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
             if step < 0:
                 fit_checks.no_batches(model, epoch, first=epoch == initial_epoch)
                 break
+            logs = dict(logs)
             if validation_data is not None and not model.stop_training:
                 vx, vy, vsw = adapters.unpack_batch(tuple(validation_data)) \
                     if isinstance(validation_data, (tuple, list)) else (validation_data, None, None)
-                val = _evaluate_logs(model, vx, vy, vsw, validation_batch_size or batch_size)
+                val = _test_loop(model, adapters.batches(vx, vy, vsw, validation_batch_size or
+                                                         batch_size, shuffle=False), cbs)
                 logs.update({f"val_{k}": v for k, v in val.items()})
             cbs.on_epoch_end(epoch, logs)
+            training_logs = logs
             if model.stop_training:
                 break
     finally:
         compiled.epoch_params = compiled.epoch_regularize = None
-    cbs.on_train_end()
+    cbs.on_train_end(training_logs)
     model.history = history
     return history
 
 
-def _evaluate_logs(model, x, y, sample_weight, batch_size) -> dict:
-    """Run ``test_step`` over the data with fresh metrics; the last step's logs."""
+def _test_loop(model, batches, cbs) -> dict:
+    """``test_step`` over the batches with fresh metrics, calling the test hooks of ``cbs``
+    (``evaluate``'s own callbacks, or ``fit``'s during validation); the last step's logs."""
+    model.stop_evaluating = False
+    cbs.on_test_begin()
     model.reset_metrics()
     logs = {}
-    for xb, yb, swb in adapters.batches(x, y, sample_weight, batch_size, shuffle=False):
+    for step, (xb, yb, swb) in enumerate(batches):
+        cbs.on_test_batch_begin(step)
         with no_grad(), learning_phase(False):
-            logs = model.test_step(pack_x_y_sample_weight(xb, yb, swb))
-    return _logs(logs)
+            logs = _logs(model.test_step(pack_x_y_sample_weight(xb, yb, swb)))
+        cbs.on_test_batch_end(step, logs)
+        if model.stop_evaluating:
+            break
+    logs = dict(logs)
+    cbs.on_test_end(logs)
+    return logs
 
 
 def evaluate(model, x, y, batch_size, verbose, sample_weight, return_dict, callbacks):
     _require_compiled(model, "evaluate")
-    logs = _evaluate_logs(model, x, y, sample_weight, batch_size)
-    if _verbosity(verbose):
-        print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
-    return _result(logs, return_dict)
+    batches = adapters.batches(x, y, sample_weight, batch_size, shuffle=False)
+    cbs = callbacks_mod.CallbackList(callbacks, model=model, verbose=_verbosity(verbose), epochs=1,
+                                     steps=adapters.num_batches(batches), what="evaluate")
+    return _result(_test_loop(model, batches, cbs), return_dict)
 
 
-def predict(model, x, batch_size, verbose):
+def predict(model, x, batch_size, verbose, callbacks=None):
+    batches = adapters.batches(x, None, None, batch_size, shuffle=False)
+    cbs = callbacks_mod.CallbackList(callbacks, model=model, verbose=_verbosity(verbose), epochs=1,
+                                     steps=adapters.num_batches(batches), what="predict")
+    model.stop_predicting = False
+    cbs.on_predict_begin()
     outputs = []
-    for xb, _, _ in adapters.batches(x, None, None, batch_size, shuffle=False):
+    for step, (xb, _, _) in enumerate(batches):
+        cbs.on_predict_batch_begin(step)
         with no_grad(), learning_phase(False):
             out = model.predict_step(pack_x_y_sample_weight(xb))
         outputs.append(map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else numpy.asarray(t),
                                      out))
+        cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
+        if model.stop_predicting:
+            break
+    cbs.on_predict_end()
     if not outputs:
         raise ValueError(f"{model.name}: predict got no data")
     first = outputs[0]
