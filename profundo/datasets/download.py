@@ -16,7 +16,12 @@
   whose copies differ in more than their wrapper is checked instead by a ``verifier`` that checks
   every member against the hash it was published with (SpamAssassin's messages, named by MD5);
 - a cached file that fails verification is downloaded once more; if the new copy fails too,
-  ``ChecksumError`` says so.
+  ``ChecksumError`` says so;
+- every transfer has limits, so that a misbehaving server cannot hold it or fill the disk: a
+  deadline to connect and get the headers, a longest silence while the body arrives, a minimum
+  rate (one byte a second is a stalled server, not a slow one), a total time for the file, and a
+  size cap — the file's expected size where it is known, else the ``Content-Length``, else
+  ``MAX_BYTES``. A ``Content-Length`` that is not a number of bytes is an error.
 
 Only the standard library (``urllib``) speaks HTTP; ``tqdm`` draws the progress bar when it is
 installed and stderr is a terminal.
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
 import os
 import re
 import ssl
@@ -45,7 +51,12 @@ HOME_ENV = "PROFUNDO_HOME"
 MIRROR_ENV = "PROFUNDO_DATASETS_MIRROR"
 RETRIES = 3                 #: extra attempts after a transient network error
 BACKOFF_SECONDS = 1.0       #: the first wait between attempts; it doubles each time
-TIMEOUT_SECONDS = 60.0      #: socket timeout of one request
+CONNECT_TIMEOUT_SECONDS = 30.0    #: to connect and receive the response's headers
+READ_TIMEOUT_SECONDS = 60.0       #: the longest silence while the body arrives
+MIN_BYTES_PER_SECOND = 1024.0     #: a transfer slower than this over STALL_SECONDS has stalled
+STALL_SECONDS = 60.0
+TOTAL_SECONDS = 3 * 3600.0        #: the longest one file may take to arrive, retries included
+MAX_BYTES = 2 << 30               #: the size cap when neither the file's size nor the server's is known
 CHUNK_BYTES = 1 << 20
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -73,6 +84,8 @@ class RemoteFile:
             download.
         urls: the origins, tried in order; empty for files that only mirrors hold.
         hash_of_content: the hash is of the gzip-decompressed content, not of the file.
+        size: the file's size in bytes where it is known (the same in every copy): the download
+            stops at once when a server announces or sends another size.
         verifier: instead of ``sha256`` (then ``None``), a function of the file's path that
             returns ``None`` if every part of the file is the published one, else what is wrong.
     """
@@ -83,6 +96,7 @@ class RemoteFile:
     urls: tuple[str, ...] = ()
     hash_of_content: bool = False
     verifier: Callable[[Path], str | None] | None = None
+    size: int | None = None
 
     def __post_init__(self):
         if self.verifier is not None and self.sha256 is None:
@@ -164,7 +178,7 @@ def _download(remote: RemoteFile, target: Path, progress: bool | None,
         tmp = temp_path(target)
         try:
             with open(tmp, "xb") as out:    # a new file of our own, with the usual permissions
-                _transfer_with_retries(url, out, progress, remote.name)
+                _transfer_with_retries(url, out, progress, remote.name, remote.size)
             problem = verify(tmp, remote)
             if problem is None:
                 os.replace(tmp, target)
@@ -186,13 +200,16 @@ def _download(remote: RemoteFile, target: Path, progress: bool | None,
     raise DownloadError(f"Could not download {name}: {'; '.join(failures)}. {_mirror_hint(remote)}")
 
 
-def _transfer_with_retries(url: str, out, progress: bool | None, label: str) -> None:
-    """Write the resource at ``url`` to ``out``, retrying transient errors and resuming."""
+def _transfer_with_retries(url: str, out, progress: bool | None, label: str,
+                           size: int | None) -> None:
+    """Write the resource at ``url`` to ``out``, retrying transient errors and resuming, all
+    within ``TOTAL_SECONDS``."""
     bar = _Progress(progress, label)
+    deadline = time.monotonic() + TOTAL_SECONDS
     try:
         for attempt in range(RETRIES + 1):
             try:
-                _transfer(url, out, bar)
+                _transfer(url, out, bar, size, deadline)
                 return
             except _Transient as err:
                 if attempt == RETRIES:
@@ -206,25 +223,34 @@ class _Transient(Exception):
     """A failure worth retrying: the network, a dropped connection, a server that is busy."""
 
 
-def _transfer(url: str, out, bar: "_Progress") -> None:
+def _transfer(url: str, out, bar: _Progress, size: int | None, deadline: float) -> None:
     """One request for ``url``, asking for the bytes after those ``out`` already holds."""
     offset = out.tell()
     headers = {"User-Agent": "profundo-datasets"}
     if offset:
         headers["Range"] = f"bytes={offset}-"
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
-                                    timeout=TIMEOUT_SECONDS) as response:
+        with _OPENER.open(urllib.request.Request(url, headers=headers),
+                          timeout=CONNECT_TIMEOUT_SECONDS) as response:
             if offset and not _resumes_at(response, offset):
                 out.seek(0)
                 out.truncate()
                 offset = 0
-            length = response.headers.get("Content-Length")
-            expected = offset + int(length) if length else None
+            expected = _announced_size(response, offset)
+            cap = _size_cap(size, expected)
             bar.start(expected, offset)
-            for chunk in iter(lambda: response.read(CHUNK_BYTES), b""):
+            pace = _Pace(out.tell())
+            while chunk := response.read1(min(CHUNK_BYTES, cap + 1 - out.tell())):
                 out.write(chunk)
                 bar.update(len(chunk))
+                if out.tell() > cap:
+                    raise DownloadError(f"the server sent more than the {cap:,} bytes "
+                                        f"{_cap_origin(size, expected)}; stopped there")
+                if time.monotonic() > deadline:
+                    raise DownloadError(f"the download took longer than {TOTAL_SECONDS:g} s "
+                                        f"(download.TOTAL_SECONDS); stopped after {out.tell():,} "
+                                        f"bytes")
+                pace.check(out.tell())
     except urllib.error.HTTPError as err:
         if err.code == 416:                   # our partial copy is useless: start over
             out.seek(0)
@@ -240,6 +266,93 @@ def _transfer(url: str, out, bar: "_Progress") -> None:
         raise _Transient(f"the transfer broke off ({type(err).__name__}: {err})") from err
     if expected is not None and out.tell() < expected:
         raise _Transient(f"the connection closed after {out.tell()} of {expected} bytes")
+
+
+def _announced_size(response, offset: int) -> int | None:
+    """The whole file's size by the response's ``Content-Length`` (after ``offset``), or None."""
+    length = response.headers.get("Content-Length")
+    if length is None:
+        return None
+    if not re.fullmatch(r"\s*\d{1,19}\s*", length):
+        raise DownloadError(f"the server sent 'Content-Length: {length}', which is not a number of "
+                            f"bytes")
+    return offset + int(length)
+
+
+def _size_cap(size: int | None, expected: int | None) -> int:
+    """The most bytes the file may have: its known size, else the announced one, else MAX_BYTES."""
+    if size is not None:
+        if expected is not None and expected != size:
+            raise DownloadError(f"the server announces {expected:,} bytes, but the file has "
+                                f"{size:,}")
+        return size
+    if expected is not None:
+        if expected > MAX_BYTES:
+            raise DownloadError(f"the server announces {expected:,} bytes, more than the limit of "
+                                f"{MAX_BYTES:,} (download.MAX_BYTES)")
+        return expected
+    return MAX_BYTES
+
+
+def _cap_origin(size: int | None, expected: int | None) -> str:
+    if size is not None:
+        return "that the file has"
+    if expected is not None:
+        return "that it announced (Content-Length)"
+    return "allowed without a known size (download.MAX_BYTES)"
+
+
+class _Pace:
+    """Raises ``_Transient`` when fewer than ``MIN_BYTES_PER_SECOND`` arrived over the last
+    ``STALL_SECONDS`` (a server that trickles bytes never trips the socket's timeout)."""
+
+    def __init__(self, done: int):
+        self.since, self.done = time.monotonic(), done
+
+    def check(self, done: int) -> None:
+        seconds = time.monotonic() - self.since
+        if seconds < STALL_SECONDS:
+            return
+        if done - self.done < MIN_BYTES_PER_SECOND * seconds:
+            raise _Transient(f"the transfer stalled: {done - self.done:,} bytes in {seconds:.1f} s "
+                             f"(at least {MIN_BYTES_PER_SECOND:g} bytes/s are needed, "
+                             f"download.MIN_BYTES_PER_SECOND)")
+        self.since, self.done = time.monotonic(), done
+
+
+class _ReadTimeout:
+    """An HTTP(S) connection that connects within its ``timeout`` (CONNECT_TIMEOUT_SECONDS) and
+    then waits at most ``READ_TIMEOUT_SECONDS`` for each read of the body."""
+
+    def __init__(self, *args, read_timeout: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read_timeout = read_timeout
+
+    def connect(self):
+        super().connect()
+        self.sock.settimeout(self.read_timeout)
+
+
+class _HTTPConnection(_ReadTimeout, http.client.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_ReadTimeout, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_HTTPConnection, req, read_timeout=READ_TIMEOUT_SECONDS)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_HTTPSConnection, req, context=self._context,
+                            read_timeout=READ_TIMEOUT_SECONDS)
+
+
+_OPENER = urllib.request.build_opener(_HTTPHandler, _HTTPSHandler)
 
 
 def _resumes_at(response, offset: int) -> bool:

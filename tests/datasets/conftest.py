@@ -32,7 +32,8 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv(download.HOME_ENV, str(tmp_path / "home"))
     monkeypatch.delenv(download.MIRROR_ENV, raising=False)
     monkeypatch.setattr(download, "BACKOFF_SECONDS", 0.0)
-    monkeypatch.setattr(download, "TIMEOUT_SECONDS", 10.0)
+    monkeypatch.setattr(download, "CONNECT_TIMEOUT_SECONDS", 10.0)
+    monkeypatch.setattr(download, "READ_TIMEOUT_SECONDS", 10.0)
     return tmp_path / "home"
 
 
