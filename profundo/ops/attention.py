@@ -18,6 +18,8 @@ array)::
     ∂L/∂S = P ⊙ (∂L/∂P − D),   D = rowsum(∂L/∂P ⊙ P) = rowsum(g ⊙ O)
     ∂L/∂Q = scale · ∂L/∂S K,   ∂L/∂K = scale · ∂L/∂Sᵀ Q,   ∂L/∂bias = ∂L/∂S
 
+When the weights P are an output too (``return_weights``) and receive a gradient G, ∂L/∂P gains
+G, and D gains rowsum(G ⊙ P).
 With dropout (rate p, keep mask M) the values are averaged with P' = P ⊙ M/(1 − p) instead:
 ∂L/∂V = P'ᵀ g and ∂L/∂P = (g Vᵀ) ⊙ M/(1 − p); D = rowsum(g ⊙ O) still holds.
 
@@ -60,7 +62,8 @@ def masked_softmax(scores, allowed=None):
 class ScaledDotProductAttention(Function):
     """O = softmax(scale · Q Kᵀ + bias) V; the backward is in the module docstring."""
 
-    def forward(self, q, k, v, mask=None, is_causal=False, dropout_p=0.0, scale=None):
+    def forward(self, q, k, v, mask=None, is_causal=False, dropout_p=0.0, scale=None,
+                return_weights=False):
         _check_shapes(q, k, v, mask, is_causal)
         self.scale = 1 / math.sqrt(q.shape[-1]) if scale is None else scale
         scores = (q * q.dtype.type(self.scale)) @ B.xp.swapaxes(k, -1, -2)
@@ -82,17 +85,23 @@ class ScaledDotProductAttention(Function):
         else:
             self.out = self.p @ v
         self.q, self.k, self.v = q, k, v
-        return self.out
+        return (self.out, self.p) if return_weights else self.out
 
-    def backward(self, grad):
+    def backward(self, grad, grad_p=None):
         xp, p = B.xp, self.p
+        if grad is None:                                         # only the weights P were used
+            grad = xp.zeros_like(self.out)
         weights = p if self.keep is None else p * self.keep      # P', what averaged the values
         dv = xp.swapaxes(weights, -1, -2) @ grad if self.needs_grad(2) else None
         del weights
         ds = grad @ xp.swapaxes(self.v, -1, -2)                  # ∂L/∂P' → ∂L/∂P → ∂L/∂S in place
         if self.keep is not None:
             ds *= self.keep
-        ds -= (grad * self.out).sum(axis=-1, keepdims=True)
+        row = (grad * self.out).sum(axis=-1, keepdims=True)      # D = rowsum(∂L/∂P ⊙ P)
+        if grad_p is not None:                                   # P itself was an output too
+            ds += grad_p
+            row += (grad_p * p).sum(axis=-1, keepdims=True)
+        ds -= row
         ds *= p
         dq = (ds @ self.k) * self.scale if self.needs_grad(0) else None
         dk = (xp.swapaxes(ds, -1, -2) @ self.q) * self.scale if self.needs_grad(1) else None
@@ -123,7 +132,8 @@ def _check_shapes(q, k, v, mask, is_causal):
 
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal: bool = False,
-                                 dropout_p: float = 0.0, scale: float | None = None) -> Tensor:
+                                 dropout_p: float = 0.0, scale: float | None = None,
+                                 return_weights: bool = False):
     """softmax(Q Kᵀ · scale + mask) V, fused in one op, with PyTorch's arguments and meaning.
 
     ``query`` (..., L, E), ``key`` (..., S, E), ``value`` (..., S, Ev) → (..., L, Ev); leading
@@ -131,7 +141,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal: b
     attend) or floats added to the scores. ``is_causal``: query i attends to keys 0 … i.
     ``dropout_p``: dropout on the attention weights (always applied when > 0, as in PyTorch; pass
     0 in inference). ``scale`` defaults to 1/√E. Masked keys get weight exactly 0; a query that may
-    attend to nothing outputs zeros, not NaN.
+    attend to nothing outputs zeros, not NaN. ``return_weights=True`` (not in PyTorch) also returns
+    the attention weights P (..., L, S), before dropout, to look at or to differentiate through.
 
     >>> q = pf.randn(1, 3, 4)
     >>> pf.scaled_dot_product_attention(q, q, q, attn_mask=pf.tensor([True, True, False])).shape
@@ -140,4 +151,5 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal: b
     if not 0 <= dropout_p < 1:
         raise ValueError(f"scaled_dot_product_attention: dropout_p must be in [0, 1), got {dropout_p}")
     return ScaledDotProductAttention.apply(query, key, value, attn_mask, is_causal=bool(is_causal),
-                                           dropout_p=float(dropout_p), scale=scale)
+                                           dropout_p=float(dropout_p), scale=scale,
+                                           return_weights=bool(return_weights))

@@ -146,3 +146,23 @@ def test_bad_input_is_explained(args, kw, words):
     with pytest.raises(ValueError, match="scaled_dot_product_attention") as err:
         pf.scaled_dot_product_attention(*args, **kw)
     assert words in str(err.value)
+
+
+def test_the_returned_weights_are_the_softmax_and_carry_gradients():
+    q, k, v = qkv()
+    mask = bool_mask((2, 1, 5, 6))
+    out, w = pf.scaled_dot_product_attention(q, k, v, attn_mask=mask, return_weights=True)
+    np.testing.assert_allclose(w.numpy().sum(-1), 1.0)
+    assert np.all(w.numpy()[np.broadcast_to(~mask, w.shape)] == 0)
+    np.testing.assert_allclose(out.numpy(), w.numpy() @ v)
+    c = rng.standard_normal(w.shape)
+
+    def both(q, k, v):
+        o, w = pf.scaled_dot_product_attention(q, k, v, attn_mask=mask, return_weights=True)
+        return o.sum() + (w * c).sum()
+
+    def weights_only(q, k, v):
+        return pf.scaled_dot_product_attention(q, k, v, is_causal=True, return_weights=True)[1] * c
+
+    assert pf.gradcheck(both, [q, k, v])
+    assert pf.gradcheck(weights_only, [q, k, v])
