@@ -4,6 +4,7 @@
 >>> layers.Dense(64, activation="relu")
 """
 from .activation import *  # noqa: F401,F403
+from .attention import *  # noqa: F401,F403
 from .augmentation import *  # noqa: F401,F403
 from .base import Layer, learning_phase
 from .conv import *  # noqa: F401,F403
@@ -20,4 +21,5 @@ from .registry import deserialize_layer as deserialize, serialize_layer as seria
 from .reshaping import *  # noqa: F401,F403
 from .sequence import *  # noqa: F401,F403
 from .symbolic import SymbolicTensor
+from .transformer import *  # noqa: F401,F403
 from .text_vectorization import TextVectorization  # noqa: F401,E402  (Keras: layers.TextVectorization)

@@ -9,11 +9,15 @@ tensor([[ True,  True,  True, False, False]], dtype=bool)
 """
 from __future__ import annotations
 
+import math
+
 from .. import backend as B
+from .. import ops
 from ..autograd import Tensor, as_array
 from .base import Layer, serialize
 
-__all__ = ["Embedding"]
+__all__ = ["Embedding", "PositionEmbedding", "PositionalEmbedding", "SinePositionEncoding",
+           "SinusoidalPositionEncoding", "TokenAndPositionEmbedding"]
 
 
 class Embedding(Layer):
@@ -80,3 +84,126 @@ class Embedding(Layer):
                 "embeddings_initializer": serialize(self.embeddings_initializer),
                 "embeddings_regularizer": serialize(self.embeddings_regularizer),
                 "mask_zero": self.mask_zero}
+
+
+# --- positions: attention itself is blind to order, so the position is added to each token ------
+def _positions(layer, input_shape):
+    """The sequence length and feature size of inputs (batch, steps, features), checked."""
+    if len(input_shape) < 2 or input_shape[-1] is None:
+        raise ValueError(f"{type(layer).__name__} {layer.name!r}: expected inputs (batch, steps, "
+                         f"features) with a known feature size, got shape {input_shape}")
+    return input_shape[-2], input_shape[-1]
+
+
+class PositionEmbedding(Layer):
+    """A learned vector for each position 0 … sequence_length − 1 (KerasHub's PositionEmbedding;
+    ``PositionalEmbedding`` is the same layer): called on x (batch, steps, d) it returns the
+    position vectors P[start_index : start_index + steps] broadcast to x's shape — add them to
+    the token embeddings yourself (or use ``TokenAndPositionEmbedding``).
+
+    Weight: ``embeddings`` (sequence_length, d), Glorot-uniform.
+    """
+
+    def __init__(self, sequence_length: int, initializer="glorot_uniform", **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(sequence_length, int) or sequence_length < 1:
+            raise ValueError(f"PositionEmbedding: sequence_length must be a positive int, got "
+                             f"{sequence_length!r}")
+        self.sequence_length, self.initializer = sequence_length, initializer
+
+    def build(self, input_shape):
+        _, d = _positions(self, input_shape)
+        self.position_embeddings = self.add_weight("embeddings", (self.sequence_length, d),
+                                                   self.initializer)
+
+    def call(self, inputs, training=None, start_index: int = 0):
+        steps = inputs.shape[-2]
+        if start_index + steps > self.sequence_length:
+            raise ValueError(f"PositionEmbedding {self.name!r}: positions {start_index} … "
+                             f"{start_index + steps - 1} exceed sequence_length "
+                             f"{self.sequence_length}; build the layer with a longer one")
+        return ops.broadcast_to(self.position_embeddings[start_index:start_index + steps],
+                                inputs.shape)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "sequence_length": self.sequence_length,
+                "initializer": serialize(self.initializer)}
+
+
+class SinePositionEncoding(Layer):
+    """The fixed sinusoidal position encoding of Vaswani et al. (2017) (KerasHub's
+    SinePositionEncoding; ``SinusoidalPositionEncoding`` is the same layer): for position p and
+    feature i of d,
+
+        PE[p, i] = sin(p · ω_i) for even i,  cos(p · ω_i) for odd i,   ω_i = W^(−2⌊i/2⌋/d)
+
+    with W = ``max_wavelength`` (10000). Called on x (batch, steps, d) it returns PE broadcast
+    to x's shape (add it to the embeddings). No weights.
+    """
+
+    def __init__(self, max_wavelength: float = 10000, **kwargs):
+        super().__init__(**kwargs)
+        self.max_wavelength = max_wavelength
+
+    def call(self, inputs, training=None, start_index: int = 0):
+        steps, d = _positions(self, inputs.shape)
+        xp = B.xp
+        position = xp.arange(start_index, start_index + steps, dtype="float64")[:, None]
+        pairs = 2 * (xp.arange(d) // 2)
+        angles = position * xp.exp(-math.log(self.max_wavelength) * pairs / d)
+        table = xp.where(xp.arange(d) % 2 == 0, xp.sin(angles), xp.cos(angles))
+        return Tensor._wrap(xp.broadcast_to(table.astype(self.dtype), inputs.shape))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "max_wavelength": self.max_wavelength}
+
+
+class TokenAndPositionEmbedding(Layer):
+    """Token embedding + learned position embedding (KerasHub's TokenAndPositionEmbedding):
+    ids (batch, steps) → E[ids] + P[positions] (batch, steps, embedding_dim).
+
+    ``mask_zero``: id 0 is padding, and the mask reaches the attention layers that follow as key
+    padding. Sublayers: token_embedding (Embedding), position_embedding (PositionEmbedding).
+    """
+
+    def __init__(self, vocabulary_size: int, sequence_length: int, embedding_dim: int,
+                 embeddings_initializer="random_uniform", mask_zero: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.vocabulary_size, self.sequence_length = vocabulary_size, sequence_length
+        self.embedding_dim, self.mask_zero = embedding_dim, bool(mask_zero)
+        self.embeddings_initializer = embeddings_initializer
+        self.token_embedding = Embedding(vocabulary_size, embedding_dim, mask_zero=mask_zero,
+                                         embeddings_initializer=embeddings_initializer,
+                                         name="token_embedding")
+        self.position_embedding = PositionEmbedding(sequence_length, name="position_embedding",
+                                                    initializer=embeddings_initializer)
+
+    def build(self, input_shape):
+        self.token_embedding._ensure_built(input_shape)
+        self.position_embedding._ensure_built(tuple(input_shape) + (self.embedding_dim,))
+
+    def call(self, inputs, training=None, start_index: int = 0):
+        tokens = self.token_embedding(inputs)
+        return tokens + self.position_embedding(tokens, start_index=start_index)
+
+    def compute_mask(self, inputs, mask=None):
+        return self.token_embedding.compute_mask(inputs)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape) + (self.embedding_dim,)
+
+    def get_config(self):
+        return {**super().get_config(), "vocabulary_size": self.vocabulary_size,
+                "sequence_length": self.sequence_length, "embedding_dim": self.embedding_dim,
+                "embeddings_initializer": serialize(self.embeddings_initializer),
+                "mask_zero": self.mask_zero}
+
+
+PositionalEmbedding = PositionEmbedding
+SinusoidalPositionEncoding = SinePositionEncoding

@@ -121,4 +121,70 @@ class LayerNormalization(Layer):
                 "gamma_initializer": serialize(self.gamma_initializer)}
 
 
-__all__ = ["BatchNormalization", "LayerNormalization"]
+class GroupNormalization(Layer):
+    """Normalize each sample over groups of channels (Wu & He, 2018): the C channels (``axis``,
+    default last) are split into ``groups`` groups of C/groups; μ, σ² are taken per sample and
+    group over the group's channels and every other non-batch axis; then y = γ x̂ + β per channel.
+    ``groups=1`` normalizes each sample over everything (as LayerNormalization over all axes);
+    ``groups=C`` is instance normalization. Weights: gamma, beta (C,).
+    """
+
+    def __init__(self, groups: int = 32, axis: int = -1, epsilon: float = 1e-3, center: bool = True,
+                 scale: bool = True, beta_initializer="zeros", gamma_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        self.groups, self.axis, self.epsilon, self.center, self.scale = groups, axis, epsilon, center, scale
+        self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
+
+    def build(self, input_shape):
+        self.channel_axis = self.axis % len(input_shape)
+        channels = input_shape[self.channel_axis]
+        if channels is None or channels % self.groups:
+            raise ValueError(f"GroupNormalization {self.name!r}: the {channels} channels (axis "
+                             f"{self.axis}) must be a known multiple of groups={self.groups}")
+        self.gamma = self.add_weight("gamma", (channels,), self.gamma_initializer) if self.scale else None
+        self.beta = self.add_weight("beta", (channels,), self.beta_initializer) if self.center else None
+
+    def call(self, x, training=None):
+        a, g = self.channel_axis, self.groups
+        grouped_shape = x.shape[:a] + (g, x.shape[a] // g) + x.shape[a + 1:]
+        grouped = x.reshape(grouped_shape)          # the group axis is a; its channels are a + 1
+        axes = tuple(i for i in range(1, len(grouped_shape)) if i != a)
+        param_shape = (g, x.shape[a] // g) + (1,) * (x.ndim - 1 - a)
+        gamma = self.gamma.reshape(param_shape) if self.gamma is not None else 1.0
+        beta = self.beta.reshape(param_shape) if self.beta is not None else 0.0
+        mean, var = ops.moments(grouped, axes)
+        y = ops.normalize(grouped, mean, var, gamma, beta, axes=axes, epsilon=self.epsilon,
+                          stats_from_x=True)
+        return y.reshape(x.shape)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "groups": self.groups, "axis": self.axis,
+                "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
+                "beta_initializer": serialize(self.beta_initializer),
+                "gamma_initializer": serialize(self.gamma_initializer)}
+
+
+class UnitNormalization(Layer):
+    """y = x / ‖x‖ over ``axis`` (default last), so each vector has length 1 (‖x‖² is floored
+    at 10⁻¹², so a zero vector stays zero); no weights."""
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, x, training=None):
+        axis = tuple(self.axis) if isinstance(self.axis, (list, tuple)) else self.axis
+        squared = (x * x).sum(axis=axis, keepdims=True)
+        return x / ops.sqrt(ops.maximum(squared, 1e-12))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
+
+
+__all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization", "UnitNormalization"]

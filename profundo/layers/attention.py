@@ -1,0 +1,341 @@
+"""Attention layers, with Keras 3's names, arguments and weight layouts.
+
+- ``Attention`` (Luong, dot-product scores) and ``AdditiveAttention`` (Bahdanau, tanh scores),
+  called on ``[query, value]`` or ``[query, value, key]``;
+- ``MultiHeadAttention``, called as ``mha(query, value, key=None, attention_mask=None, ...)``:
+  each head h projects the inputs (Q_h = query W_q[:, h], K_h, V_h), attends with
+  softmax(Q_h K_hᵀ/√key_dim) V_h (``pf.scaled_dot_product_attention``), and the heads are
+  projected back together: out = Σ_h O_h W_o[h] + b_o;
+- ``TransformerEncoder`` and ``TransformerDecoder`` blocks as KerasHub writes them (in
+  ``profundo.layers.transformer``).
+
+Masks: an ``Embedding(mask_zero=True)`` mask reaches these layers in a model as the padding of
+their inputs; a padded key is never attended to (its weight is exactly 0).
+
+>>> mha = layers.MultiHeadAttention(num_heads=4, key_dim=16)
+>>> x = np.random.rand(2, 10, 64)
+>>> out, scores = mha(x, x, return_attention_scores=True)
+>>> out.shape, scores.shape                    # scores: (batch, heads, queries, keys)
+((2, 10, 64), (2, 4, 10, 10))
+"""
+from __future__ import annotations
+
+import math
+
+from .. import backend as B
+from .. import ops
+from ..autograd import Tensor, as_array
+from .base import Layer, serialize
+from .symbolic import is_symbolic
+
+__all__ = ["AdditiveAttention", "Attention", "MultiHeadAttention"]
+
+
+def _bool(mask):
+    """A mask (Tensor, array, list or None) as a backend boolean array, or None."""
+    return None if mask is None else as_array(mask).astype(bool)
+
+
+def _and(*masks):
+    """The logical AND of the masks that are not None (broadcasting), or None."""
+    masks = [m for m in masks if m is not None]
+    if not masks:
+        return None
+    out = masks[0]
+    for m in masks[1:]:
+        out = out & m
+    return out
+
+
+def _causal(n_queries, n_keys):
+    return ops.attention.causal_mask(n_queries, n_keys)
+
+
+class _ScoresOutput:
+    """Mixin: ``return_attention_scores=True`` on symbolic inputs gives (output, scores) shapes."""
+
+    _scores_wanted = False
+
+    def _call_with(self, inputs, return_attention_scores, **kwargs):
+        self._scores_wanted = bool(return_attention_scores) and is_symbolic(inputs)
+        try:
+            return Layer.__call__(self, inputs, return_attention_scores=return_attention_scores,
+                                  **kwargs)
+        finally:
+            self._scores_wanted = False
+
+
+# --- Luong and Bahdanau attention ----------------------------------------------------------------
+class Attention(_ScoresOutput, Layer):
+    """Dot-product (Luong) attention over ``[query (B, Tq, d), value (B, Tv, dv), key (B, Tv, d)]``
+    (key defaults to value): scores = Q Kᵀ (times a learned scalar with ``use_scale``; with
+    ``score_mode="concat"``, c · Σ tanh(s·(q + k)) instead), weights = softmax(scores) over the
+    keys, output = weights V (B, Tq, dv).
+
+    ``mask=[query_mask, value_mask]``: padded values get weight 0, padded queries output 0.
+    ``use_causal_mask=True``: query i sees values 0 … i. ``dropout`` drops attention weights while
+    training. Unlike Keras (which subtracts 10⁹ and so spreads a fully masked row evenly), a
+    query that may see no value outputs zeros. Weights: ``scale`` (with ``use_scale``), then
+    ``concat_score_weight`` (with ``score_mode="concat"``), both scalars initialized to 1.
+    """
+
+    def __init__(self, use_scale: bool = False, score_mode: str = "dot", dropout: float = 0.0,
+                 seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if score_mode not in ("dot", "concat"):
+            raise ValueError(f"{type(self).__name__}: score_mode must be 'dot' or 'concat', got "
+                             f"{score_mode!r}")
+        if not 0 <= dropout < 1:
+            raise ValueError(f"{type(self).__name__}: dropout must be in [0, 1), got {dropout}")
+        self.use_scale, self.score_mode, self.dropout, self.seed = use_scale, score_mode, dropout, seed
+
+    def __call__(self, inputs, training=None, mask=None, return_attention_scores=False,
+                 use_causal_mask=False):
+        return self._call_with(inputs, return_attention_scores, training=training, mask=mask,
+                               use_causal_mask=use_causal_mask)
+
+    def _check(self, shapes):
+        if not isinstance(shapes, (list, tuple)) or len(shapes) not in (2, 3) or not all(
+                isinstance(s, tuple) and len(s) >= 2 for s in shapes):
+            raise ValueError(f"{type(self).__name__} {self.name!r}: call it on a list [query, value] "
+                             f"or [query, value, key] of tensors (batch, steps, features), got "
+                             f"{shapes!r}")
+        q, v = shapes[0], shapes[1]
+        k = shapes[2] if len(shapes) == 3 else v
+        if q[-1] != k[-1] and None not in (q[-1], k[-1]):
+            raise ValueError(f"{type(self).__name__} {self.name!r}: query and key need the same "
+                             f"feature size, got query {q} and key {k}")
+        if k[-2] != v[-2] and None not in (k[-2], v[-2]):
+            raise ValueError(f"{type(self).__name__} {self.name!r}: key and value need the same "
+                             f"number of steps, got key {k} and value {v}")
+
+    def build(self, input_shape):
+        self._check(input_shape)
+        self.scale = self.add_weight("scale", (), "ones") if self.use_scale else None
+        self.concat_score_weight = self.add_weight("concat_score_weight", (), "ones") \
+            if self.score_mode == "concat" else None
+
+    def scores(self, query, key):
+        """The unnormalized scores (B, Tq, Tv)."""
+        if self.score_mode == "dot":
+            scores = query @ ops.swapaxes(key, -1, -2)
+            return scores * self.scale if self.scale is not None else scores
+        q, k = ops.unsqueeze(query, -2), ops.unsqueeze(key, -3)      # (B, Tq, 1, d), (B, 1, Tv, d)
+        summed = q + k if self.scale is None else (q + k) * self.scale
+        return ops.tanh(summed).sum(axis=-1) * self.concat_score_weight
+
+    def call(self, inputs, training=None, mask=None, return_attention_scores=False,
+             use_causal_mask=False):
+        self._check([tuple(t.shape) for t in inputs])
+        query, value = inputs[0], inputs[1]
+        key = inputs[2] if len(inputs) == 3 else value
+        q_mask, v_mask = (list(mask) + [None, None])[:2] if mask is not None else (None, None)
+        allowed = _bool(v_mask)
+        allowed = None if allowed is None else allowed[..., None, :]
+        if use_causal_mask:
+            allowed = _and(allowed, _causal(query.shape[-2], key.shape[-2]))
+        # the scores enter the fused op as an additive bias on zero-width queries and keys
+        zeros_q = B.xp.zeros(query.shape[:-1] + (0,), query.dtype)
+        zeros_k = B.xp.zeros(key.shape[:-1] + (0,), key.dtype)
+        bias = self.scores(query, key)
+        if allowed is not None:
+            bias = ops.where(Tensor._wrap(B.xp.broadcast_to(allowed, bias.shape)), bias, -math.inf)
+        out, weights = ops.scaled_dot_product_attention(
+            zeros_q, zeros_k, value, attn_mask=bias, scale=1.0,
+            dropout_p=self.dropout if training else 0.0, return_weights=True)
+        if q_mask is not None:
+            out = out * Tensor._wrap(_bool(q_mask)[..., None].astype(out.dtype))
+        return (out, weights) if return_attention_scores else out
+
+    def compute_mask(self, inputs, mask=None):
+        return None if mask is None else mask[0]
+
+    def compute_output_shape(self, input_shape):
+        self._check(input_shape)
+        q, v = input_shape[0], input_shape[1]
+        out = q[:-1] + (v[-1],)
+        return (out, q[:-1] + (v[-2],)) if self._scores_wanted else out
+
+    def get_config(self):
+        return {**super().get_config(), "use_scale": self.use_scale, "score_mode": self.score_mode,
+                "dropout": self.dropout, "seed": self.seed}
+
+
+class AdditiveAttention(Attention):
+    """Additive (Bahdanau) attention over ``[query, value]`` or ``[query, value, key]``:
+    scores_ij = Σ_d s_d · tanh(q_id + k_jd), weights = softmax over j, output = weights V.
+
+    ``use_scale`` (default True): learn the vector s (dim,) (Glorot-uniform), else s = 1. Masks,
+    causal mask and dropout as ``Attention``.
+    """
+
+    def __init__(self, use_scale: bool = True, dropout: float = 0.0, **kwargs):
+        kwargs.pop("score_mode", None)
+        super().__init__(use_scale=use_scale, dropout=dropout, **kwargs)
+
+    def build(self, input_shape):
+        self._check(input_shape)
+        self.scale = self.add_weight("scale", (input_shape[0][-1],), "glorot_uniform") \
+            if self.use_scale else None
+
+    def scores(self, query, key):
+        q, k = ops.unsqueeze(query, -2), ops.unsqueeze(key, -3)      # (B, Tq, 1, d), (B, 1, Tv, d)
+        t = ops.tanh(q + k)
+        return (t * self.scale if self.scale is not None else t).sum(axis=-1)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["score_mode"]
+        return config
+
+
+# --- multi-head attention ------------------------------------------------------------------------
+
+
+class MultiHeadAttention(_ScoresOutput, Layer):
+    """Multi-head attention (Vaswani et al., 2017) with Keras' arguments and weight layout.
+
+    ``mha(query (B, T, dq), value (B, S, dv), key=None (B, S, dk), attention_mask=None (B, T, S),
+    return_attention_scores=False, use_causal_mask=False, training=None)`` → (B, T, dq) (or
+    ``output_shape``), and the weights (B, heads, T, S) when ``return_attention_scores``.
+
+    Weights, in Keras' order: query kernel (dq, heads, key_dim) and bias (heads, key_dim); key
+    kernel (dk, heads, key_dim) and bias; value kernel (dv, heads, value_dim) and bias; output
+    kernel (heads, value_dim, out) and bias (out,) (no biases with ``use_bias=False``).
+
+    Masks combine by AND, as in Keras: ``attention_mask`` (True = may attend), the padding of
+    query (rows) and value/key (columns) that a model passes along from
+    ``Embedding(mask_zero=True)`` (or ``query_mask=``/``value_mask=``/``key_mask=`` given
+    directly), and the causal mask. A query that may attend to nothing gives zero weights.
+    ``dropout`` drops attention weights while training. ``attention_axes``: only the default
+    (the steps axis of 3-D inputs) is supported.
+    """
+
+    def __init__(self, num_heads: int, key_dim: int, value_dim: int | None = None,
+                 dropout: float = 0.0, use_bias: bool = True, output_shape=None,
+                 attention_axes=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 seed=None, **kwargs):
+        super().__init__(**kwargs)
+        for arg, value in (("num_heads", num_heads), ("key_dim", key_dim),
+                           ("value_dim", key_dim if value_dim is None else value_dim)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"MultiHeadAttention: {arg} must be a positive int, got {value!r}")
+        if not 0 <= dropout < 1:
+            raise ValueError(f"MultiHeadAttention: dropout must be in [0, 1), got {dropout}")
+        axes = (attention_axes,) if isinstance(attention_axes, int) else attention_axes
+        if axes is not None and tuple(axes) not in ((1,), (-2,)):
+            raise NotImplementedError(f"MultiHeadAttention: attention_axes={attention_axes!r} is not "
+                                      f"supported; profundo attends over the steps axis of 3-D "
+                                      f"inputs (attention_axes=None or 1); reshape the inputs to "
+                                      f"(batch, steps, features)")
+        self.num_heads, self.key_dim = num_heads, key_dim
+        self.value_dim = key_dim if value_dim is None else value_dim
+        self.dropout, self.use_bias, self.attention_axes, self.seed = dropout, use_bias, attention_axes, seed
+        self.output_shape_arg = output_shape
+        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+
+    def __call__(self, query, value=None, key=None, attention_mask=None, return_attention_scores=False,
+                 training=None, use_causal_mask=False, query_mask=None, value_mask=None,
+                 key_mask=None, mask=None):
+        if isinstance(query, dict):             # a functional model calls it with the packed inputs
+            inputs = query
+        else:
+            if value is None:
+                raise ValueError(f"MultiHeadAttention {self.name!r}: call it as mha(query, value) or "
+                                 f"mha(query, value, key) (self-attention: mha(x, x))")
+            given = {"query": query, "value": value, "key": key, "attention_mask": attention_mask,
+                         "query_mask": query_mask, "value_mask": value_mask, "key_mask": key_mask}
+            inputs = {name: t for name, t in given.items() if t is not None}
+        return self._call_with(inputs, return_attention_scores, training=training, mask=mask,
+                               use_causal_mask=use_causal_mask)
+
+    def _out_dim(self, query_shape):
+        out = self.output_shape_arg
+        if out is None:
+            return query_shape[-1]
+        return out if isinstance(out, int) else int(tuple(out)[-1])
+
+    def build(self, input_shape):
+        for name in ("query", "value", "key"):
+            shape = input_shape.get(name)
+            if shape is not None and (len(shape) != 3 or shape[-1] is None):
+                raise ValueError(f"MultiHeadAttention {self.name!r}: {name} must be 3-D (batch, "
+                                 f"steps, features) with a known feature size, got {shape}")
+        dq, dv = input_shape["query"][-1], input_shape["value"][-1]
+        dk = input_shape.get("key", input_shape["value"])[-1]
+        n, h, hv = self.num_heads, self.key_dim, self.value_dim
+        for proj, d, size in (("query", dq, h), ("key", dk, h), ("value", dv, hv)):
+            setattr(self, f"{proj}_kernel", self.add_weight(
+                f"{proj}_kernel", (d, n, size), self.kernel_initializer,
+                regularizer=self.kernel_regularizer))
+            setattr(self, f"{proj}_bias", self.add_weight(
+                f"{proj}_bias", (n, size), self.bias_initializer,
+                regularizer=self.bias_regularizer) if self.use_bias else None)
+        out = self._out_dim(input_shape["query"])
+        self.output_kernel = self.add_weight("output_kernel", (n, hv, out), self.kernel_initializer,
+                                             regularizer=self.kernel_regularizer)
+        self.output_bias = self.add_weight("output_bias", (out,), self.bias_initializer,
+                                           regularizer=self.bias_regularizer) if self.use_bias else None
+
+    def _heads(self, x, kernel, bias):
+        """x (B, T, d) → (B, heads, T, size): x W (+ b) with W (d, heads, size), one matmul."""
+        d, n, size = kernel.shape
+        y = x @ kernel.reshape(d, n * size)
+        if bias is not None:
+            y = y + bias.reshape(n * size)
+        return ops.transpose(y.reshape(x.shape[:-1] + (n, size)), (0, 2, 1, 3))
+
+    def attention_mask(self, inputs, mask, use_causal_mask):
+        """The boolean (B or 1, 1, T, S) mask from every source, or None when nothing is masked."""
+        mask = mask if isinstance(mask, dict) else {}
+
+        def padding(name):      # the <name>_mask given, else the mask a model passed with <name>
+            return _bool(inputs[f"{name}_mask"] if f"{name}_mask" in inputs else mask.get(name))
+
+        q_mask, v_mask = padding("query"), padding("value")
+        k_mask = padding("key") if "key" in inputs else None
+        t, s = inputs["query"].shape[1], inputs["value"].shape[1]
+        combined = _and(None if q_mask is None else q_mask[:, :, None],
+                        None if v_mask is None else v_mask[:, None, :],
+                        None if k_mask is None else k_mask[:, None, :],
+                        _causal(t, s)[None] if use_causal_mask else None,
+                        _bool(inputs.get("attention_mask")))
+        return None if combined is None else combined[:, None]
+
+    def call(self, inputs, training=None, mask=None, return_attention_scores=False,
+             use_causal_mask=False):
+        query, value = inputs["query"], inputs["value"]
+        key = inputs.get("key", value)
+        allowed = self.attention_mask(inputs, mask, use_causal_mask)
+        q = self._heads(query, self.query_kernel, self.query_bias)
+        k = self._heads(key, self.key_kernel, self.key_bias)
+        v = self._heads(value, self.value_kernel, self.value_bias)
+        o, weights = ops.scaled_dot_product_attention(
+            q, k, v, attn_mask=allowed, scale=1 / math.sqrt(self.key_dim),
+            dropout_p=self.dropout if training else 0.0, return_weights=True)
+        n, hv, out_dim = self.output_kernel.shape
+        o = ops.transpose(o, (0, 2, 1, 3)).reshape(o.shape[0], o.shape[2], n * hv)
+        out = o @ self.output_kernel.reshape(n * hv, out_dim)
+        if self.output_bias is not None:
+            out = out + self.output_bias
+        return (out, weights) if return_attention_scores else out
+
+    def compute_mask(self, inputs, mask=None):
+        return mask.get("query") if isinstance(mask, dict) else None
+
+    def compute_output_shape(self, input_shape):
+        q, v = input_shape["query"], input_shape["value"]
+        out = q[:-1] + (self._out_dim(q),)
+        return (out, (q[0], self.num_heads, q[1], v[1])) if self._scores_wanted else out
+
+    def get_config(self):
+        return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,
+                "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
+                "output_shape": self.output_shape_arg, "attention_axes": self.attention_axes,
+                "kernel_initializer": serialize(self.kernel_initializer),
+                "bias_initializer": serialize(self.bias_initializer),
+                "kernel_regularizer": serialize(self.kernel_regularizer),
+                "bias_regularizer": serialize(self.bias_regularizer), "seed": self.seed}
+
