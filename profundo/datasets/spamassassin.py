@@ -17,8 +17,8 @@ links are never followed), and every archive has limits on its members' number a
 
 The split (``split``) is by group and by time: within each group, the most recent messages (by
 the date on their mbox ``From`` line) are held out for the test set, so that a model is judged on
-mail that arrived after the mail it learned from, and ``hard_ham`` — the hard case — always has
-its share of the test set.
+mail that arrived after the mail it learned from, and every group — ``hard_ham``, the hard case,
+included — has its share of the test set.
 """
 from __future__ import annotations
 
@@ -75,17 +75,16 @@ def _remote(group: str) -> RemoteFile:
 FILES = {group: _remote(group) for group in GROUPS}
 
 
-def load_data(test_fraction: float = 0.2, hard_ham_test_fraction: float = 0.5,
-              with_groups: bool = False, progress: bool | None = None) -> tuple:
+def load_data(test_fraction: float = 0.2, with_groups: bool = False,
+              progress: bool | None = None) -> tuple:
     """``(x_train, y_train), (x_test, y_test)``: raw messages and labels (1 = spam, 0 = ham).
 
     x are object arrays of ``bytes`` (each message exactly as published: parse it with
     ``email.message_from_bytes``), y int64. The most recent ``test_fraction`` of each group is
-    held out, and ``hard_ham_test_fraction`` of ``hard_ham`` (by default half: 125 messages, enough
-    to measure precision and recall on the hard case on their own). ``with_groups=True`` adds a
+    held out (1,209 messages by default, 50 of them ``hard_ham``). ``with_groups=True`` adds a
     third array to each pair: the group name of every message.
     """
-    train, test = split(load_messages(progress), test_fraction, hard_ham_test_fraction)
+    train, test = split(load_messages(progress), test_fraction)
 
     def arrays(messages):
         x = np.empty(len(messages), dtype=object)
@@ -106,22 +105,19 @@ def load_messages(progress: bool | None = None, groups=None) -> list[Message]:
     return messages
 
 
-def split(messages: list[Message], test_fraction: float = 0.2,
-          hard_ham_test_fraction: float = 0.5) -> tuple[list[Message], list[Message]]:
+def split(messages: list[Message], test_fraction: float = 0.2) -> tuple[list[Message], list[Message]]:
     """``(train, test)``: in each group, the latest messages by time go to the test set.
 
     Messages without a readable date sort by their number after the dated ones of their group.
     """
-    for name, value in (("test_fraction", test_fraction),
-                        ("hard_ham_test_fraction", hard_ham_test_fraction)):
-        if not 0 < value < 1:
-            raise ValueError(f"spamassassin.split: {name} must be between 0 and 1, got {value!r}")
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"spamassassin.split: test_fraction must be between 0 and 1, got "
+                         f"{test_fraction!r}")
     train, test = [], []
     for group in dict.fromkeys(m.group for m in messages):
         members = [m for m in messages if m.group == group]
         members.sort(key=lambda m: (np.isnan(m.time), 0.0 if np.isnan(m.time) else m.time, m.name))
-        fraction = hard_ham_test_fraction if group == "hard_ham" else test_fraction
-        held = max(1, round(fraction * len(members))) if len(members) > 1 else 0
+        held = max(1, round(test_fraction * len(members))) if len(members) > 1 else 0
         train += members[:len(members) - held]
         test += members[len(members) - held:]
     return train, test

@@ -104,3 +104,21 @@ def test_optimizers_race_draws_and_adam_wins_on_the_bowl(tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     results = module.race("quadratic", steps=300)
     assert results["Adam"][1] < 1e-6 < results["SGD"][1]
+
+
+def test_spam_detection_example_short_form(mirror):
+    results = example("spam_detection").main(epochs=3, limit=600, verbose=0)
+    assert set(results) == {"profundo", "baseline"}
+    assert results["profundo"]["accuracy"] > 0.9 and results["profundo"]["spam_f1"] > 0.8
+    assert 0 <= results["profundo"]["hard_ham_kept"] <= 1
+
+
+def test_spam_detection_reads_what_a_reader_sees():
+    raw = (b"From: Ann <ann@example.com>\nSubject: Cheap pills\nMIME-Version: 1.0\n"
+           b"Content-Type: multipart/alternative; boundary=B\n\n--B\nContent-Type: text/html; "
+           b"charset=x-unknown\n\n<p>Visit <a href=x>http://spam.example.com/buy</a> for 50% &amp; "
+           b"more</p>\n--B\nContent-Type: image/png\n\nAAAA\n--B--\n")
+    text = example("spam_detection").message_text(raw)
+    assert "subject Cheap pills" in text and "htmlpart" in text and "urladdress" in text
+    assert "<p>" not in text and "&amp;" not in text and "numbertoken%" in text.replace(" ", "")
+    assert "AAAA" not in text and "mailaddress" in text
