@@ -5,13 +5,15 @@ Workloads (the CNN issue's):
            dense 128 ReLU, dense 10; batch 128
     cifar  32×32×3, [conv 3×3×32 ReLU, conv 3×3×32 ReLU, max pool 2], the same with 64 filters,
            flatten, dense 256 ReLU, dense 10 ("same" padding); batch 64
+    cifar_bn  the same with BatchNormalization between every conv and its ReLU
 
 Training is one Adam step on a fixed batch: profundo ``model.train_on_batch`` (softmax output,
 sparse categorical cross-entropy, as Keras users write it) against PyTorch's
 zero_grad/forward/CrossEntropyLoss/backward/step on the same architecture (NCHW, logits).
 Inference is ``model.predict_on_batch`` against ``model(x)`` under ``torch.no_grad()`` in eval
 mode. Both use the same number of threads. Steps alternate between the two frameworks; the
-script prints median times, throughput (samples/s) and the ratio profundo / PyTorch.
+script prints median times, throughput (samples/s) and the throughput ratio profundo / PyTorch
+by wall time and by CPU time (the steadier one on a shared machine).
 
 Peak memory is measured in fresh child processes, one per framework and workload: the growth of
 the peak resident set size (VmHWM in /proc/self/status, Linux) over 3 training steps, after the
@@ -39,6 +41,7 @@ from profundo.layers.pooling import MaxPooling2D
 WORKLOADS = {  # name: (input shape, conv blocks (filters per conv), dense units, batch)
     "lenet": ((28, 28, 1), [[32], [64]], 128, 128),
     "cifar": ((32, 32, 3), [[32, 32], [64, 64]], 256, 64),
+    "cifar_bn": ((32, 32, 3), [[32, 32], [64, 64]], 256, 64),
 }
 
 
@@ -48,7 +51,12 @@ def profundo_model(name):
     model = pf.Sequential([layers.Input(shape)])
     for block in blocks:
         for filters in block:
-            model.add(Conv2D(filters, 3, padding=padding, activation="relu"))
+            if name.endswith("_bn"):
+                for layer in (Conv2D(filters, 3, padding=padding),
+                              layers.BatchNormalization(), layers.Activation("relu")):
+                    model.add(layer)
+            else:
+                model.add(Conv2D(filters, 3, padding=padding, activation="relu"))
         model.add(MaxPooling2D(2))
     for layer in (layers.Flatten(), layers.Dense(units, activation="relu"),
                   layers.Dense(10, activation="softmax")):
@@ -64,7 +72,10 @@ def torch_model(torch, name):
     modules, channels, size = [], shape[-1], shape[0]
     for block in blocks:
         for filters in block:
-            modules += [nn.Conv2d(channels, filters, 3, padding=padding), nn.ReLU()]
+            modules.append(nn.Conv2d(channels, filters, 3, padding=padding))
+            if name.endswith("_bn"):
+                modules.append(nn.BatchNorm2d(filters, eps=1e-3, momentum=0.01))
+            modules.append(nn.ReLU())
             channels, size = filters, size - 2 + 2 * padding
         modules.append(nn.MaxPool2d(2))
         size //= 2
@@ -162,7 +173,7 @@ def main() -> None:
     print(header(f"CNN throughput, float32, median of {args.repeats} interleaved steps", threads,
                  torch))
     print(f"{'workload':<16}{'profundo ms':>12}{'CPU':>8}{'torch ms':>10}{'CPU':>8}"
-          f"{'profundo/s':>12}{'torch/s':>10}{'ratio':>7}")
+          f"{'profundo/s':>12}{'torch/s':>10}{'ratio':>7}{'CPU ratio':>11}")
     for name in args.workloads:
         n = WORKLOADS[name][-1]
         ours, theirs = profundo_steps(name), torch_steps(torch, name)
@@ -172,7 +183,8 @@ def main() -> None:
             print(f"{name + ' ' + what:<16}{t['profundo'].median * 1e3:>12.1f}"
                   f"{t['profundo'].cpu_median * 1e3:>8.1f}{t['torch'].median * 1e3:>10.1f}"
                   f"{t['torch'].cpu_median * 1e3:>8.1f}{rate['profundo']:>12.0f}"
-                  f"{rate['torch']:>10.0f}{rate['profundo'] / rate['torch']:>7.2f}")
+                  f"{rate['torch']:>10.0f}{rate['profundo'] / rate['torch']:>7.2f}"
+                  f"{t['torch'].cpu_median / t['profundo'].cpu_median:>11.2f}")
     if args.no_memory:
         return
     print("\npeak memory of training (fresh process each; MB)")

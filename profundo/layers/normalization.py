@@ -59,19 +59,27 @@ class BatchNormalization(Layer):
         if x.ndim != len(self.broadcast_shape):
             raise ValueError(f"BatchNormalization {self.name!r}: built for {len(self.broadcast_shape)}-D "
                              f"inputs, got shape {x.shape}")
-        gamma = self.gamma.reshape(self.broadcast_shape) if self.gamma is not None else 1.0
-        beta = self.beta.reshape(self.broadcast_shape) if self.beta is not None else 0.0
         training = training and self.trainable
+        per_channel = (self.feature_axes == (x.ndim - 1,)
+                       and ops.normalization.channel_kernel == "fast")
         if training:
-            mean, var = ops.moments(x, self.reduce_axes)
+            if per_channel:
+                mean, var = ops.channel_moments(x)
+            else:
+                mean, var = ops.moments(x, self.reduce_axes)
             m = self.momentum
             self.moving_mean.data *= m
             self.moving_mean.data += (1 - m) * mean.reshape(self.moving_mean.shape)
             self.moving_variance.data *= m
             self.moving_variance.data += (1 - m) * var.reshape(self.moving_variance.shape)
         else:
-            mean = self.moving_mean.data.reshape(self.broadcast_shape)
-            var = self.moving_variance.data.reshape(self.broadcast_shape)
+            mean, var = self.moving_mean.data, self.moving_variance.data
+        if per_channel:
+            return ops.channel_normalize(x, mean, var, self.gamma, self.beta, self.epsilon,
+                                         stats_from_x=bool(training))
+        gamma = self.gamma.reshape(self.broadcast_shape) if self.gamma is not None else 1.0
+        beta = self.beta.reshape(self.broadcast_shape) if self.beta is not None else 0.0
+        mean, var = mean.reshape(self.broadcast_shape), var.reshape(self.broadcast_shape)
         return ops.normalize(x, mean, var, gamma, beta, axes=self.reduce_axes, epsilon=self.epsilon,
                              stats_from_x=bool(training))
 

@@ -93,3 +93,36 @@ def test_layernorm_parity_with_torch():
     assert_close(xt.grad, tx.grad, rtol=1e-4, atol=1e-5)
     assert_close(ln.gamma.grad, tln.weight.grad, rtol=1e-4, atol=1e-5)
     assert_close(ln.beta.grad, tln.bias.grad, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("scale, center", [(True, True), (False, True), (True, False)])
+@pytest.mark.parametrize("training", [True, False])
+def test_batchnorm_fast_kernel_equals_the_reference(scale, center, training, monkeypatch):
+    """BatchNormalization over the last axis runs ChannelNormalize; ``channel_kernel =
+    "reference"`` runs Normalize: same outputs, gradients and moving statistics (float64)."""
+    from profundo.ops import normalization
+
+    rng = np.random.default_rng(3)
+    x_np, w = rng.standard_normal((6, 3, 4, 5)) * 2 + 1, rng.standard_normal((6, 3, 4, 5))
+    weights = [rng.random(5) + 0.5, rng.standard_normal(5), rng.standard_normal(5),
+               rng.random(5) + 0.5]
+    results = []
+    for kernel in ("reference", "fast"):
+        monkeypatch.setattr(normalization, "channel_kernel", kernel)
+        bn = layers.BatchNormalization(scale=scale, center=center, dtype="float64")
+        bn.build((6, 3, 4, 5))
+        bn.set_weights([w_ for w_, keep in zip(weights, (scale, center, True, True)) if keep])
+        x = pf.tensor(x_np, "float64", requires_grad=True)
+        (bn(x, training=training) * pf.tensor(w, "float64")).sum().backward()
+        results.append([x.grad] + [v.grad for v in bn.trainable_weights]
+                       + [bn.moving_mean.numpy(), bn.moving_variance.numpy()])
+    for ref, fast in zip(*results):
+        np.testing.assert_allclose(fast, ref, rtol=1e-9, atol=1e-12)
+
+
+def test_channel_moments_survive_a_mean_that_dwarfs_the_spread():
+    """E[x²] − μ² would cancel every digit here; the two-pass fallback keeps the variance."""
+    x = (1e4 + np.random.default_rng(0).standard_normal((4000, 2))).astype(np.float32)
+    mean, var = pf.channel_moments(x)
+    np.testing.assert_allclose(var, x.astype(np.float64).var(axis=0), rtol=1e-3)
+    np.testing.assert_allclose(mean, x.astype(np.float64).mean(axis=0), rtol=1e-6)

@@ -111,6 +111,9 @@ CASES = {
     "Dropout": (seeded_dropout, [r(3, 4)]),
     "Normalize": (lambda x, g, b: pf.ops.normalize(x, 0.1, 0.5, g, b, stats_from_x=False),
                   [r(3, 4), positive(4, seed=1), r(4, seed=2)]),
+    "ChannelNormalize": (
+        lambda x, g, b: pf.channel_normalize(x, *pf.channel_moments(x), g, b, stats_from_x=True),
+        [r(3, 2, 4), positive(4, seed=1), r(4, seed=2)]),
     "ScaledDotProductAttention": (
         lambda q, k, v, b: pf.scaled_dot_product_attention(q, k, v, attn_mask=b),
         [r(2, 3, 4), r(2, 5, 4, seed=1), r(2, 5, 3, seed=2), r(3, 5, seed=3)]),
