@@ -2,10 +2,13 @@
 
 Every heat map samples a function over a ``GRID × GRID`` grid of the plane [−6, 6]²: row 0 is
 the top (x₂ = 6), column 0 the left (x₁ = −6). Values are clipped to [−1, 1] and stored as one
-byte each, 0 for −1 (orange), 128 for 0 (white), 255 for +1 (blue).
+byte each, 0 for −1 (orange), 128 for 0 (white), 255 for +1 (blue). The output's map keeps the
+full grid; the small pictures of the features and hidden neurons are ``SMALL × SMALL``, the mean
+of each block of the full grid (``shrink``): 16 times fewer bytes for what is drawn 40 px wide.
 
 A frame is one binary WebSocket message: a 4-byte little-endian length, that many bytes of JSON
-(the header: epoch, losses, weights, ...), then ``header["maps"]`` heat maps of GRID² bytes each.
+(the header: epoch, losses, weights, ...), then the heat maps, one after the other;
+``header["maps"]`` lists each one's side (a map of side s is s² bytes).
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import numpy as np
 from .datasets import DOMAIN, featurize
 
 GRID = 100
+SMALL = 25   #: the side of a neuron's or a feature's picture (GRID is a multiple of it)
 
 
 def grid_points(size: int = GRID) -> np.ndarray:
@@ -43,17 +47,30 @@ def heat_maps(columns, size: int = GRID) -> np.ndarray:
     return to_bytes(stacked.T).reshape(-1, size, size)
 
 
-def pack_frame(header: dict, maps: np.ndarray) -> bytes:
+def shrink(values, size: int = SMALL, grid: int = GRID) -> np.ndarray:
+    """``(grid², k)`` values over the grid as ``(size², k)``: the mean of each block of cells."""
+    k, f = np.asarray(values).shape[1], grid // size
+    blocks = np.asarray(values, np.float32).reshape(size, f, size, f, k)
+    with np.errstate(invalid="ignore", over="ignore"):    # (two sums: faster than one mean)
+        return (blocks.sum(axis=1).sum(axis=2) / (f * f)).reshape(size * size, k)
+
+
+def pack_frame(header: dict, maps) -> bytes:
     """The binary frame: length of the JSON header, the header, then the heat maps' bytes."""
-    header = {**header, "maps": int(len(maps)), "grid": int(maps.shape[-1]) if len(maps) else GRID}
+    header = {**header, "maps": [int(m.shape[-1]) for m in maps]}
     text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()   # JSON has no NaN
-    return struct.pack("<I", len(text)) + text + np.ascontiguousarray(maps, np.uint8).tobytes()
+    body = b"".join(np.ascontiguousarray(m, np.uint8).tobytes() for m in maps)
+    return struct.pack("<I", len(text)) + text + body
 
 
 def unpack_frame(frame: bytes):
-    """The header and the heat maps of a frame (the page's decoder, in Python, for tests)."""
+    """The header and the list of heat maps of a frame (the page's decoder, in Python, for tests)."""
     (length,) = struct.unpack_from("<I", frame)
     header = json.loads(frame[4:4 + length])
-    size = header["grid"]
-    maps = np.frombuffer(frame, np.uint8, offset=4 + length).reshape(header["maps"], size, size)
+    maps, offset = [], 4 + length
+    for size in header["maps"]:
+        maps.append(np.frombuffer(frame, np.uint8, size * size, offset).reshape(size, size))
+        offset += size * size
+    if offset != len(frame):
+        raise ValueError(f"a frame of {len(frame)} bytes whose header accounts for {offset}")
     return header, maps

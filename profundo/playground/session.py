@@ -39,7 +39,7 @@ from profundo import backend as B
 from . import datasets
 from .export import script
 from .network import PERCEPTRON_EPOCHS, build, plain
-from .render import grid_features, heat_maps, pack_frame
+from .render import SMALL, grid_features, heat_maps, pack_frame, shrink
 from .schema import Config, MessageError
 from .turns import Turns
 
@@ -47,6 +47,8 @@ COMPUTE_LOCK = Turns()   #: held for one slice of training or one message, first
 LIVE_FIELDS = ("learning_rate", "batch_size", "regularization_rate")
 MAX_EPOCHS = 100_000   #: playing stops here: a training run is bounded
 SLICE = 0.02           #: seconds of training between two chances for other sessions to compute
+FRAME_BUDGET = 0.02    #: seconds of training between two frames while playing (with the frame's
+                       #: own few milliseconds: 30–40 frames a second for small networks)
 
 
 class Session:
@@ -57,6 +59,7 @@ class Session:
         self.playing = False
         self.run = 0          # counts resets, so the page knows when to clear its loss curve
         self.data_sent = None  # the run whose points the page has (None: none sent yet)
+        self.feature_maps, self.features_sent = None, False
         with COMPUTE_LOCK:
             self._rebuild(config or Config())
 
@@ -70,6 +73,9 @@ class Session:
             xy, labels = datasets.make_points(c.dataset, n=c.n_points, noise=c.noise, seed=c.seed)
         (train_xy, y_train), (test_xy, y_test) = datasets.split(xy, labels, c.train_ratio, c.seed)
         grid = grid_features(c.features)
+        if self.feature_maps is None:          # the same for every run: sent once per page
+            every = grid_features(datasets.FEATURES)
+            self.feature_maps = heat_maps([shrink(every / np.abs(every).max(axis=0))], SMALL)
         pf.manual_seed(c.seed)
         net = build(c, len(c.features))
         self.rng_state = B.get_rng_state()
@@ -78,7 +84,6 @@ class Session:
                                      datasets.featurize(test_xy, c.features))
         self.y_train, self.y_test = y_train[:, None], y_test[:, None]
         self.grid, self.net = grid, net
-        self.feature_maps = heat_maps([grid / np.abs(grid).max(axis=0).clip(1e-6)])
         self.config, self.epoch, self.status = c, 0, None
         self.run += 1
         self.losses, self._unsent = (math.nan, math.nan), []
@@ -138,7 +143,7 @@ class Session:
         return False
 
     # --- training ---------------------------------------------------------------------------
-    def advance(self, budget: float = 0.05) -> bytes:
+    def advance(self, budget: float = FRAME_BUDGET) -> bytes:
         """While playing: train for about ``budget`` seconds (at least one mini-batch), then a frame."""
         end = time.perf_counter() + budget
         while self.playing:
@@ -196,20 +201,25 @@ class Session:
                 "train": rows(self.train_xy, self.y_train), "test": rows(self.test_xy, self.y_test)}
 
     def frame(self) -> bytes:
-        """The frame the page draws: numbers, weights, gradients and every heat map."""
+        """The frame the page draws: numbers, weights, gradients and the heat maps — every
+        feature's (only in the page's first frame: they never change), each hidden neuron's
+        (small) and the output's (the full grid)."""
         c = self.config
         outputs = self.net.neuron_outputs(self.grid)
         header = {"type": "frame", "run": self.run, "epoch": self.epoch, "playing": self.playing,
                   "status": self.status, "mode": c.mode, "problem": c.problem,
                   "config": c.model_dump(exclude={"points"}),
-                  "features": list(c.features),
+                  "features": list(c.features), "feature_maps": not self.features_sent,
                   "layout": [len(c.features)] + [o.shape[1] for o in outputs],
                   "train_loss": plain(self.losses[0]),
                   "test_loss": plain(self.losses[1]),
                   "losses": self._unsent, "weights": self.net.weights(),
                   "gradients": self.net.gradient_magnitudes()}
-        self._unsent = []
-        maps = np.concatenate([self.feature_maps, heat_maps(outputs)])
+        maps = [*(self.feature_maps if header["feature_maps"] else []),
+                *heat_maps([shrink(np.concatenate([np.empty((len(self.grid), 0), np.float32), *outputs[:-1]],
+                                                  axis=1))], SMALL),
+                *heat_maps(outputs[-1:])]
+        self._unsent, self.features_sent = [], True
         return pack_frame(header, maps)
 
     def export(self, kind: str) -> dict:
@@ -234,4 +244,4 @@ def _download(kind: str, filename: str, mime: str, body: bytes) -> dict:
             "data": base64.b64encode(body).decode("ascii")}
 
 
-__all__ = ["Session", "COMPUTE_LOCK", "LIVE_FIELDS", "MAX_EPOCHS", "SLICE"]
+__all__ = ["Session", "COMPUTE_LOCK", "FRAME_BUDGET", "LIVE_FIELDS", "MAX_EPOCHS", "SLICE"]

@@ -1,8 +1,10 @@
 """Heat maps over the plane and the binary frames."""
 import numpy as np
 
+import pytest
+
 from profundo.playground.render import (GRID, grid_features, grid_points, heat_maps, pack_frame,
-                                        to_bytes, unpack_frame)
+                                        shrink, to_bytes, unpack_frame)
 
 
 def test_the_grid_runs_left_to_right_and_top_to_bottom():
@@ -29,9 +31,22 @@ def test_heat_maps_take_every_column_of_every_array():
     assert (maps[1] == 128).all() and (maps[2] == 255).all()
 
 
-def test_a_frame_packs_and_unpacks():
-    maps = np.arange(2 * 5 * 5, dtype=np.uint8).reshape(2, 5, 5)
+def test_small_maps_are_the_means_of_blocks_of_the_grid():
+    values = np.arange(16, dtype=np.float32).reshape(16, 1)        # a 4 × 4 grid, row by row
+    np.testing.assert_allclose(shrink(values, size=2, grid=4)[:, 0], [2.5, 4.5, 10.5, 12.5])
+
+
+def test_a_frame_packs_and_unpacks_maps_of_several_sizes():
+    maps = [np.arange(25, dtype=np.uint8).reshape(5, 5), np.full((2, 2), 7, np.uint8)]
     frame = pack_frame({"type": "frame", "epoch": 3}, maps)
     header, back = unpack_frame(frame)
-    assert header == {"type": "frame", "epoch": 3, "maps": 2, "grid": 5}
-    np.testing.assert_array_equal(back, maps)
+    assert header == {"type": "frame", "epoch": 3, "maps": [5, 2]}
+    for a, b in zip(maps, back):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="accounts for"):
+        unpack_frame(frame + b"x")
+
+
+def test_a_frame_never_holds_a_number_json_has_not():
+    with pytest.raises(ValueError):
+        pack_frame({"loss": float("nan")}, [])

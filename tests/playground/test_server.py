@@ -27,7 +27,7 @@ def test_a_real_websocket_trains_and_answers_errors(server_url):
         ws.send(json.dumps({"type": "config", "config": {"n_points": 60, "hidden": [2]}}))
         assert json.loads(ws.recv(timeout=10))["type"] == "data"
         header, maps = unpack_frame(ws.recv(timeout=10))
-        assert header["layout"] == [2, 2, 1] and maps.shape == (5, 100, 100)
+        assert header["layout"] == [2, 2, 1] and [m.shape[0] for m in maps] == [25] * 9 + [100]
         ws.send("{oops")
         assert json.loads(ws.recv(timeout=10))["code"] == "bad_json"
         ws.send(json.dumps({"type": "step"}))

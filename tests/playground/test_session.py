@@ -37,7 +37,8 @@ def test_a_new_session_is_paused_at_epoch_zero_with_a_frame_to_show(session):
     header, maps = unpack_frame(session.frame())
     assert header["layout"] == [2, 3, 1] and header["features"] == ["x1", "x2"]
     assert header["epoch"] == 0 and header["playing"] is False
-    assert maps.shape == (2 + 3 + 1, 100, 100)
+    assert [m.shape for m in maps] == [(25, 25)] * (7 + 3) + [(100, 100)]   # all features: once
+    assert unpack_frame(session.frame())[0]["maps"] == [25] * 3 + [100]
     assert len(header["weights"]) == 2 and np.shape(header["weights"][0]["kernel"]) == (2, 3)
     assert header["losses"][0][0] == 0 and header["config"]["hidden"] == [3]
     assert "points" not in header["config"]
@@ -51,7 +52,7 @@ def test_config_rebuilds_data_and_network(session):
     assert len(data["train"]) == 30 and len(data["test"]) == 30
     assert {row[2] for row in data["train"]} <= {-1.0, 1.0}
     header, maps = frames[0]
-    assert header["layout"] == [3, 4, 4, 1] and len(maps) == 3 + 4 + 4 + 1
+    assert header["layout"] == [3, 4, 4, 1] and len(maps) == 7 + 4 + 4 + 1
 
 
 def test_the_first_config_gets_the_points_even_when_it_equals_the_default():
@@ -181,7 +182,7 @@ def test_batch_norm_and_dropout_keep_one_heat_map_per_neuron():
     names = [type(layer).__name__ for layer in session.net.model.layers]
     assert names == ["Dense", "BatchNormalization", "Activation", "Dropout"] * 2 + ["Dense"]
     header, maps = unpack_frame(session.frame())
-    assert header["layout"] == [2, 3, 2, 1] and len(maps) == 2 + 3 + 2 + 1
+    assert header["layout"] == [2, 3, 2, 1] and len(maps) == 7 + 3 + 2 + 1
     send(session, "step")
 
 
@@ -205,9 +206,14 @@ def test_the_perceptron_converges_on_separable_data_and_not_on_xor():
 def test_the_heat_maps_show_what_the_network_computes(session):
     header, maps = unpack_frame(session.frame())
     x1 = maps[0].astype(int)
-    assert (np.diff(x1, axis=1) >= 0).all() and x1[0, 0] == 0 and x1[0, -1] == 255  # x₁ grows rightwards
+    assert (np.diff(x1, axis=1) > 0).all() and x1[0, 0] < 10 and x1[0, -1] > 245  # x₁ grows rightwards
+    x1x2 = maps[4].astype(int)                                 # a feature not in use: drawn too
+    assert x1x2[0, -1] > 200 and x1x2[0, 0] < 55 and abs(x1x2[12, 12] - 128) < 5
     grid_output = session.net.model.predict_on_batch(session.grid)[:, 0]
     np.testing.assert_array_equal(maps[-1].ravel(), np.rint((2 * grid_output - 1 + 1) * 127.5).astype(np.uint8))
+    hidden = session.net.neuron_outputs(session.grid)[0]               # (100², 3)
+    small = hidden.reshape(25, 4, 25, 4, 3).mean(axis=(1, 3))[..., 0]  # its first neuron, 4 × 4 blocks
+    np.testing.assert_array_equal(maps[7], np.rint((np.clip(small, -1, 1) + 1) * 127.5).astype(np.uint8))
 
 
 def test_export_script_and_model(session, tmp_path):
@@ -246,7 +252,7 @@ def test_no_hidden_layers_is_logistic_regression_on_the_features():
     session = Session(Config(dataset="circle", n_points=100, hidden=[], features=["x1_sq", "x2_sq"],
                              learning_rate=0.3))
     header, maps = unpack_frame(session.frame())
-    assert header["layout"] == [2, 1] and len(maps) == 3 and len(header["gradients"]) == 1
+    assert header["layout"] == [2, 1] and len(maps) == 7 + 1 and len(header["gradients"]) == 1
     for _ in range(30):
         send(session, "step")
     assert session.losses[1] < 0.3

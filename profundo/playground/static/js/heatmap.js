@@ -30,8 +30,9 @@ function table(discrete) {
 const SMOOTH = table(false);
 const DISCRETE = table(true);
 
-/** Draw a size×size map of bytes on a canvas of that size; `discrete`: two colours only. */
-export function drawMap(canvas, bytes, size, discrete = false) {
+/** Draw a square map of bytes on a canvas of its size; `discrete`: two colours only. */
+export function drawMap(canvas, bytes, discrete = false) {
+  const size = Math.round(Math.sqrt(bytes.length));
   const ctx = canvas.getContext("2d");
   if (canvas.width !== size) canvas.width = canvas.height = size;
   const image = ctx.createImageData(size, size);
@@ -103,5 +104,5 @@ export function drawSketch(canvas, name) {
       bytes[row * size + col] = Math.round((SKETCHES[name](x, y) + 1) * 127.5);
     }
   }
-  drawMap(canvas, bytes, size);
+  drawMap(canvas, bytes);
 }

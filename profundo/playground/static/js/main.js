@@ -18,7 +18,8 @@ const state = {
   confirmed: null,                 // the last configuration the server accepted
   points: null,                    // the learner's own points, when the data set is "custom"
   data: { train: [], test: [] },   // the points of the current run, as the server sent them
-  frame: null,                     // the last frame: {header, maps}
+  frame: null,                     // the last frame: {header, maps} (maps: hidden neurons, output)
+  featureMaps: [],                 // every feature's picture, in FEATURES order (sent once)
   run: 0,
   message: null,                   // [key, values, detail] of the note under the output
   noteForNextRun: null,            // a note to show once the server has started the next run
@@ -100,7 +101,8 @@ function render() {
 
 // --- frames and data -------------------------------------------------------------------------
 function showFrame(header, maps) {
-  state.frame = { header, maps };
+  if (header.feature_maps) state.featureMaps = maps.slice(0, FEATURES.length);
+  state.frame = { header, maps: header.feature_maps ? maps.slice(FEATURES.length) : maps };
   state.confirmed = { ...state.config, ...header.config };
   if (header.run !== state.run) {
     state.run = header.run;
@@ -138,14 +140,14 @@ function drawFrame() {
   $("#train-loss").textContent = header.train_loss === null ? "NaN" : header.train_loss.toFixed(3);
   showPlaying(header.playing);
   $("#status").textContent = header.status ? t(`status_${header.status}`) : "";
-  view.update(header, maps);
+  view.update(header, state.featureMaps, maps);
   drawOutput();
 }
 
 function drawOutput() {
   const { header, maps } = state.frame;
   const discrete = state.config.discretize && header.problem === "classification";
-  drawMap($("#output-map"), maps[maps.length - 1], header.grid, discrete);
+  drawMap($("#output-map"), maps[maps.length - 1], discrete);
 }
 
 function drawData() {

@@ -31,23 +31,23 @@ export class NetworkView {
     this.editor = document.getElementById("weight-editor");
     this.actions = actions;
     this.structure = "";
-    this.maps = [];
     new ResizeObserver(() => this.placeLinks()).observe(container);
     this.editor.addEventListener("submit", (event) => this.submitEdit(event));
     this.editor.addEventListener("keydown", (event) => event.key === "Escape" && this.closeEditor());
     this.editor.querySelector("input").addEventListener("blur", () => this.closeEditor());
   }
 
-  /** Draw a frame: rebuild the columns if the network's shape changed, then maps, links, bars. */
-  update(header, maps) {
+  /** Draw a frame: rebuild the columns if the network's shape changed, then maps, links, bars.
+   *  `featureMaps`: every feature's picture (FEATURES order); `maps`: each neuron's, output last. */
+  update(header, featureMaps, maps) {
     const structure = JSON.stringify([header.mode, header.features, header.layout]);
     if (structure !== this.structure) {
       this.structure = structure;
       this.build(header);
     }
     this.header = header;
-    this.maps = maps;
-    this.neurons.forEach((neuron, i) => drawMap(neuron.canvas, maps[i], header.grid));
+    this.featureCells.forEach((cell, i) => featureMaps[i] && this.paint(cell, featureMaps[i]));
+    this.neurons.forEach((cell, i) => this.paint(cell, maps[i]));
     this.drawLinks(header.weights);
     this.drawGradients(header.gradients);
   }
@@ -57,24 +57,30 @@ export class NetworkView {
     this.structure = ""; // rebuilt at the next update
   }
 
+  paint(cell, bytes) {
+    cell.map = bytes;
+    drawMap(cell.canvas, bytes);
+  }
+
   // --- columns ---------------------------------------------------------------------------
   build(header) {
     this.columnsEl.replaceChildren();
-    this.neurons = []; // in the frame's map order: active features, hidden neurons, output
+    this.featureCells = []; // every feature, in FEATURES order (those not in use faded)
+    this.neurons = []; // in the frame's map order: hidden neurons, output
     this.columns = []; // per layer (features first): the neuron elements in weight order
     this.bars = [];
     const active = header.features;
     const featureColumn = this.column(t("features"));
-    const featureCells = [];
+    const activeCells = [];
     for (const name of FEATURES) {
       const on = active.includes(name);
       const cell = this.neuronCell(featureColumn, on ? "feature" : "feature off", FEATURE_LABELS[name]);
       cell.el.title = t("feature_toggle");
       cell.el.addEventListener("click", () => this.actions.toggleFeature(name));
-      if (on) featureCells[active.indexOf(name)] = cell;
+      this.featureCells.push(cell);
+      if (on) activeCells[active.indexOf(name)] = cell;
     }
-    this.neurons.push(...featureCells);
-    this.columns.push(featureCells.map((c) => c.el));
+    this.columns.push(activeCells.map((c) => c.el));
     const hidden = header.layout.slice(1, -1);
     hidden.forEach((units, layer) => this.layerColumn(layer, units, true));
     this.layerColumn(hidden.length, 1, false);
@@ -195,9 +201,8 @@ export class NetworkView {
 
   // --- hover and editing --------------------------------------------------------------------
   showZoom(cell) {
-    const index = this.neurons.indexOf(cell);
-    if (index < 0 || !this.maps[index]) return;
-    drawMap(this.zoom, this.maps[index], this.header.grid);
+    if (!cell.map) return;
+    drawMap(this.zoom, cell.map);
     const r = cell.el.getBoundingClientRect();
     this.zoom.style.left = `${r.right + window.scrollX + 8}px`;
     this.zoom.style.top = `${r.top + window.scrollY - 40}px`;

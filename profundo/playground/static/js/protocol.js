@@ -1,14 +1,17 @@
 // The WebSocket to the server. Text messages are JSON objects with a "type"; a binary message is
-// a frame: a 4-byte little-endian length, that many bytes of JSON (the header), then
-// header.maps heat maps of header.grid² bytes each.
+// a frame: a 4-byte little-endian length, that many bytes of JSON (the header), then the heat
+// maps one after the other, header.maps[i]² bytes for map i.
 
 /** The header and heat maps of a binary frame. */
 export function decodeFrame(buffer) {
   const length = new DataView(buffer).getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, length)));
-  const size = header.grid * header.grid;
   const maps = [];
-  for (let i = 0; i < header.maps; i++) maps.push(new Uint8Array(buffer, 4 + length + i * size, size));
+  let offset = 4 + length;
+  for (const side of header.maps) {
+    maps.push(new Uint8Array(buffer, offset, side * side));
+    offset += side * side;
+  }
   return { header, maps };
 }
 
