@@ -447,6 +447,65 @@ class LambdaCallback(Callback):
                 setattr(self, name, fn)
 
 
+class SwapEMAWeights(Callback):
+    """Evaluate and predict with the moving averages of the weights that an optimizer built with
+    ``use_ema=True`` keeps: before ``evaluate``/``predict`` (and ``fit``'s validation) the model's
+    trainable weights and their averages trade places, after it they trade back. With
+    ``swap_on_epoch=True`` the averages are also in the model from each epoch's end to the next
+    epoch's start, so that callbacks after this one (``ModelCheckpoint``) save them.
+
+    >>> model.compile(optimizer=optimizers.SGD(0.1, use_ema=True), loss="mse")
+    >>> model.fit(x, y, validation_data=(vx, vy), callbacks=[callbacks.SwapEMAWeights()])
+    """
+
+    def __init__(self, swap_on_epoch: bool = False):
+        super().__init__()
+        self.swap_on_epoch = swap_on_epoch
+        self.averages_in_model = False
+
+    def _pairs(self) -> list:
+        optimizer = self.model.optimizer
+        if not getattr(optimizer, "use_ema", False):
+            raise ValueError(f"SwapEMAWeights: the model's optimizer "
+                             f"({type(optimizer).__name__}) keeps no moving averages of the "
+                             f"weights; build it with use_ema=True, e.g. "
+                             f"optimizers.Adam(1e-3, use_ema=True)")
+        return optimizer.moving_averages()
+
+    def _swap(self, to_averages: bool) -> None:
+        if self.averages_in_model == to_averages:
+            return
+        for param, average in self._pairs():
+            kept = param.data.copy()
+            param.data[...] = average
+            average[...] = kept
+        self.averages_in_model = to_averages
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.swap_on_epoch:
+            self._swap(False)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.swap_on_epoch:
+            self._swap(True)
+            if epoch == self.params["epochs"] - 1:
+                # fit ends by putting the averages in the model: let them be what is there now
+                for param, average in self._pairs():
+                    average[...] = param.data
+
+    def on_test_begin(self, logs=None):
+        self._swap(True)
+
+    def on_test_end(self, logs=None):
+        self._swap(False)
+
+    def on_predict_begin(self, logs=None):
+        self._swap(True)
+
+    def on_predict_end(self, logs=None):
+        self._swap(False)
+
+
 class BackupAndRestore(Callback):
     """Survive interruptions: at each epoch's end save model, optimizer state, random generator
     state and epoch number to ``backup_dir``; a later ``fit`` with the same callback restores them
@@ -654,4 +713,4 @@ def _layer_graph(model):
 
 __all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", "EarlyStopping", "ModelCheckpoint",
            "LearningRateScheduler", "ReduceLROnPlateau", "CSVLogger", "TerminateOnNaN",
-           "LambdaCallback", "BackupAndRestore", "TensorBoard"]
+           "LambdaCallback", "BackupAndRestore", "TensorBoard", "SwapEMAWeights"]

@@ -388,6 +388,8 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
                 break
     finally:
         compiled.epoch_params = compiled.epoch_regularize = None
+    if epochs > 0:        # with use_ema the model ends with the moving averages (Keras' rule)
+        model.optimizer.finalize_variable_values(model.trainable_weights)
     cbs.on_train_end(training_logs)
     model.history = history
     return history

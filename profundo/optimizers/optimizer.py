@@ -9,7 +9,9 @@ One step of any optimizer, for the parameters θ that have a gradient g = ∂L/�
 3. decoupled weight decay, if asked: θ ← θ − η·λ·θ  (Keras' and AdamW's form: it shrinks the
    weights directly, it is not an L2 term added to the gradient);
 4. the optimizer's own rule, ``update_step``, in place on each parameter's array;
-5. ``iterations`` ← ``iterations`` + 1.
+5. with ``use_ema``, the moving average of each parameter (Keras' EMA of the weights):
+   θ̄ ← μ·θ̄ + (1 − μ)·θ, θ̄ = θ at the first step; every ``ema_overwrite_frequency`` steps θ ← θ̄;
+6. ``iterations`` ← ``iterations`` + 1.
 
 Use it Keras' way or PyTorch's way::
 
@@ -42,14 +44,20 @@ class Optimizer:
         params: the parameters (Tensors) that ``step()`` updates, as in PyTorch.
         weight_decay: λ of the decoupled weight decay θ ← θ − η·λ·θ (None: none).
         clipnorm, global_clipnorm, clipvalue: gradient clipping (at most one of them).
+        use_ema, ema_momentum, ema_overwrite_frequency: keep an exponential moving average of
+            each parameter with momentum μ (Keras' arguments); ``fit`` ends with the averages in
+            the model (``finalize_variable_values``), ``callbacks.SwapEMAWeights`` evaluates
+            with them during training.
         name: a label (the lower-case class name by default).
 
     State (``get_state``): a flat dict of arrays, ``"iterations"`` (0-d int64) and one entry
-    ``"<slot>/<i>"`` per slot of the i-th parameter (its position in ``opt.params``).
+    ``"<slot>/<i>"`` per slot of the i-th parameter (its position in ``opt.params``); the moving
+    average of ``use_ema`` is the slot ``"average"``.
     """
 
     def __init__(self, learning_rate, *, params=None, weight_decay=None, clipnorm=None,
-                 clipvalue=None, global_clipnorm=None, name=None):
+                 clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, name=None):
         clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
         given = [k for k, v in clips.items() if v is not None]
         if len(given) > 1:
@@ -60,8 +68,17 @@ class Optimizer:
                 raise ValueError(f"{type(self).__name__}: {key} must be positive, got {clips[key]}")
         if weight_decay is not None and not weight_decay >= 0:
             raise ValueError(f"{type(self).__name__}: weight_decay must be ≥ 0, got {weight_decay}")
+        if use_ema and not 0 <= ema_momentum <= 1:
+            raise ValueError(f"{type(self).__name__}: ema_momentum must be in [0, 1], got "
+                             f"{ema_momentum!r}")
+        if use_ema and ema_overwrite_frequency is not None and not (
+                isinstance(ema_overwrite_frequency, int) and ema_overwrite_frequency >= 1):
+            raise ValueError(f"{type(self).__name__}: ema_overwrite_frequency must be an int ≥ 1 "
+                             f"or None, got {ema_overwrite_frequency!r}")
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
+        self.use_ema, self.ema_momentum = bool(use_ema), ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.name = name or type(self).__name__.lower()
         self.iterations = 0     #: how many steps have been taken
@@ -161,7 +178,37 @@ class Optimizer:
             if slots is None:
                 slots = self._slots[i] = self.init_slots(p.data)
             self.update_step(p.data, g, slots, lr)
+        if self.use_ema:
+            self._update_averages(pairs)
         self.iterations += 1
+
+    def _update_averages(self, pairs) -> None:
+        """θ̄ ← μ·θ̄ + (1 − μ)·θ (θ̄ = θ at a parameter's first step); every
+        ``ema_overwrite_frequency`` steps the parameters take their averages."""
+        overwrite = self.ema_overwrite_frequency and \
+            (self.iterations + 1) % self.ema_overwrite_frequency == 0
+        for i, p, _ in pairs:
+            slots = self._slots[i]
+            if "average" not in slots:
+                slots["average"] = p.data.copy()
+            else:
+                ema_(slots["average"], p.data, self.ema_momentum)
+            if overwrite:
+                p.data[...] = slots["average"]
+
+    def moving_averages(self) -> list:
+        """``[(parameter, its moving average array)]`` for the parameters stepped with
+        ``use_ema`` (the arrays themselves: writing them changes the optimizer's state)."""
+        return [(self.params[i], slots["average"]) for i, slots in sorted(self._slots.items())
+                if "average" in slots]
+
+    def finalize_variable_values(self, params=None) -> None:
+        """At the end of ``fit`` (Keras' hook): with ``use_ema`` the parameters take their moving
+        averages; otherwise nothing."""
+        chosen = None if params is None else {id(p) for p in params}
+        for p, average in self.moving_averages():
+            if chosen is None or id(p) in chosen:
+                p.data[...] = average
 
     def _as_grad(self, grad, param, i):
         g = grad.data if isinstance(grad, Tensor) else B.xp.asarray(grad)
@@ -197,7 +244,7 @@ class Optimizer:
         if "iterations" not in state:
             raise ValueError(f"{who}: the state has no 'iterations' entry")
         iterations = int(state.pop("iterations"))
-        names, slots = set(self.slot_names()), {}
+        names, slots = set(self.slot_names()) | ({"average"} if self.use_ema else set()), {}
         for key, value in state.items():
             name, _, index = key.partition("/")
             if name not in names or not index.isdigit():
@@ -222,7 +269,9 @@ class Optimizer:
         return {"name": self.name,
                 "learning_rate": serialize(lr) if isinstance(lr, LearningRateSchedule) else lr,
                 "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
-                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm,
+                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency}
 
     @classmethod
     def from_config(cls, config: dict) -> "Optimizer":

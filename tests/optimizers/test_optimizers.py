@@ -324,7 +324,8 @@ def test_config_round_trip():
     config = opt.get_config()
     assert config == {"name": "rms", "learning_rate": 0.02, "weight_decay": None, "clipnorm": None,
                       "clipvalue": 0.5, "global_clipnorm": None, "rho": 0.8, "momentum": 0.5,
-                      "epsilon": 1e-7, "centered": True}
+                      "epsilon": 1e-7, "centered": True, "use_ema": False, "ema_momentum": 0.99,
+                      "ema_overwrite_frequency": None}
     assert optimizers.RMSprop.from_config(json.loads(json.dumps(config))).get_config() == config
 
 
