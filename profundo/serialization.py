@@ -6,7 +6,54 @@ known classes and never runs code from the file.
 """
 from __future__ import annotations
 
+import contextlib
 import difflib
+
+#: objects registered by name (``pf.saving.register_keras_serializable``), found by every lookup
+_REGISTERED: dict = {}
+#: the dicts of the ``custom_object_scope`` blocks in force, innermost last
+_SCOPES: list = []
+
+
+def active_custom_objects() -> dict:
+    """The custom objects in force: registered ones, then those of open ``custom_object_scope``
+    blocks (inner ones win)."""
+    merged = dict(_REGISTERED)
+    for scope in _SCOPES:
+        merged.update(scope)
+    return merged
+
+
+def register_keras_serializable(package: str = "Custom", name: str | None = None):
+    """Decorator (Keras' name): allow this class or function to be created from model files and
+    configs by its name (``name`` or its ``__name__``) and by Keras' ``"package>name"``.
+
+    >>> @pf.saving.register_keras_serializable(package="my_package")
+    ... class Scale(pf.layers.Layer): ...
+    """
+    def allow(obj):
+        short = name or obj.__name__
+        key = f"{package}>{short}"
+        if _REGISTERED.get(key, obj) is not obj:
+            raise ValueError(f"register_keras_serializable: {key!r} is already registered to "
+                             f"{_REGISTERED[key]!r}")
+        _REGISTERED[key] = _REGISTERED[short] = obj
+        obj._registered_name = key
+        return obj
+    return allow
+
+
+@contextlib.contextmanager
+def custom_object_scope(*scopes):
+    """Within the block, names in the given dicts resolve to their objects when configs load."""
+    merged = {}
+    for scope in scopes:
+        merged.update(scope or {})
+    _SCOPES.append(merged)
+    try:
+        yield merged
+    finally:
+        _SCOPES.remove(merged)
 
 
 def serialize(obj) -> dict:
@@ -32,6 +79,9 @@ def lookup(name: str, table: dict, kind: str, custom_objects: dict | None = None
     """
     if custom_objects and name in custom_objects:
         return custom_objects[name]
+    known = active_custom_objects() if _REGISTERED or _SCOPES else {}
+    if name in known:
+        return known[name]
     if name in table:
         return table[name]
     folded = {key.lower(): value for key, value in table.items()}

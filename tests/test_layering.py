@@ -19,7 +19,7 @@ RANKS = {
     "models": 6, "callbacks": 6,
     "data": 7, "datasets": 7,
     "io": 8, "saving": 8,
-    "viz": 9, "tune": 9, "distributed": 9, "playground": 9, "course": 9,
+    "viz": 9, "utils": 9, "tune": 9, "distributed": 9, "playground": 9, "course": 9,
     "demo": 10, "cli": 10, "__main__": 10, "__init__": 10,
 }
 

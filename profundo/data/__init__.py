@@ -8,9 +8,11 @@
 from .dataset import Dataset
 from .encoding import to_categorical
 from .loader import DataLoader
+from .pipeline import AUTOTUNE, INFINITE, UNKNOWN, Pipeline
+from .py_dataset import PyDataset, Sequence
 from .scaling import Normalizer, Standardizer
 from .split import train_test_split
 from . import text  # noqa: E402  (pad_sequences, CharVocabulary, windows, passages, ...)
 
-__all__ = ["Dataset", "DataLoader", "train_test_split", "to_categorical", "Standardizer",
-           "Normalizer"]
+__all__ = ["Dataset", "Pipeline", "AUTOTUNE", "INFINITE", "UNKNOWN", "PyDataset", "Sequence", "DataLoader",
+           "train_test_split", "to_categorical", "Standardizer", "Normalizer"]

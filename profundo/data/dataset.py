@@ -3,6 +3,7 @@
 >>> ds = Dataset((x, y))          # x: (100, 28, 28), y: (100,)
 >>> len(ds), ds[:2][0].shape
 (100, (2, 28, 28))
+>>> Dataset.from_tensor_slices((x, y)).shuffle(100).batch(32)     # a tf.data-style pipeline
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 
 from .. import backend as B
 from ..layers.nest import map_structure, named_leaves
+from .pipeline import Pipeline
 
 
 def as_numpy(array) -> np.ndarray:
@@ -35,16 +37,18 @@ def num_samples(data, who: str) -> int:
     return next(iter(lengths.values()))
 
 
-class Dataset:
+class Dataset(Pipeline):
     """Samples from one array or a tuple/list/dict of arrays that share their first axis.
 
     ``ds[i]`` is one sample and ``ds[indices]`` (a slice or an index array) a batch, both in the
-    structure the data came in.
+    structure the data came in. Iterating gives the samples one by one, and every ``Pipeline``
+    step (``map``, ``shuffle``, ``batch``, ...) applies.
     """
 
     def __init__(self, data):
         self.data = map_structure(as_numpy, data)
         self._length = num_samples(self.data, "Dataset")
+        super().__init__(lambda: (self[i] for i in range(self._length)), self._length)
 
     def __len__(self) -> int:
         return self._length

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import inspect
 
+from ..serialization import active_custom_objects, register_keras_serializable  # noqa: F401
+
 _OWN: dict[str, type] = {}          # profundo's own layer classes
-_REGISTERED: dict[str, type] = {}   # classes the user allowed with register_keras_serializable
 _DEFINED: dict[str, type] = {}      # every other Layer subclass: known, but never made from a file
 
 
@@ -27,25 +28,10 @@ def register(cls: type) -> type:
     return cls
 
 
-def register_keras_serializable(package: str = "Custom", name: str | None = None):
-    """Class decorator (Keras' name): allow this layer class to be created from model files and
-    configs by its class name (or ``name``). ``package`` is accepted for Keras programs.
-
-    >>> @pf.saving.register_keras_serializable()
-    ... class Scale(pf.layers.Layer): ...
-    """
-
-    def allow(cls: type) -> type:
-        _REGISTERED[name or cls.__name__] = cls
-        return cls
-
-    return allow
-
-
 def get_registered_object(name: str, custom_objects: dict | None = None):
     """The layer class a config may create under ``name``, or None: ``custom_objects`` first, then
-    the registered classes, then profundo's own."""
-    for table in (custom_objects or {}, _REGISTERED, _OWN):
+    the registered classes and those of open ``custom_object_scope`` blocks, then profundo's own."""
+    for table in (custom_objects or {}, active_custom_objects(), _OWN):
         if name in table:
             return table[name]
     return None

@@ -49,8 +49,10 @@ def take(x, index):
 
 
 def unpack_batch(batch):
-    """A batch from an iterable: ``(x, y)``, ``(x, y, sample_weight)`` or ``x`` alone."""
-    if isinstance(batch, tuple) and len(batch) in (2, 3):
+    """A batch from an iterable: ``(x, y)``, ``(x, y, sample_weight)`` or ``x`` alone; a list
+    counts as a tuple (PyTorch's ``DataLoader`` yields ``[x, y]``)."""
+    if isinstance(batch, (tuple, list)) and len(batch) in (2, 3):
+        batch = tuple(batch)
         return batch if len(batch) == 3 else (batch[0], batch[1], None)
     return batch, None, None
 
@@ -90,6 +92,14 @@ class ArrayBatches:
                    None if self.sw is None else self.sw[index])
 
 
+def known_length(data):
+    """``len(data)``, or None for a generator or a pipeline of unknown or infinite length."""
+    try:
+        return len(data)
+    except TypeError:
+        return None
+
+
 class IterableBatches:
     """Batches from a loader or generator; ``steps`` limits each epoch (needed for endless ones)."""
 
@@ -97,11 +107,13 @@ class IterableBatches:
         self.data, self.steps = data, steps
         self._iterator = None
         #: batches per epoch: steps, the loader's length, or None (a generator: until it ends)
-        self.length = steps if steps is not None or not hasattr(data, "__len__") else len(data)
+        self.length = steps if steps is not None else known_length(data)
 
     def __iter__(self):
         if self.steps is None:
             yield from map(unpack_batch, self.data)
+            if hasattr(self.data, "on_epoch_end"):      # a PyDataset's end-of-epoch hook
+                self.data.on_epoch_end()
             return
         for _ in range(self.steps):      # continue one iterator across epochs
             if self._iterator is None:
