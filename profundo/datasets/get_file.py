@@ -89,7 +89,7 @@ def get_file(fname=None, origin=None, untar: bool = False, md5_hash=None, file_h
         tmp = temp_path(target)
         try:
             with open(tmp, "xb") as out:
-                _transfer_with_retries(origin, out, None, fname)
+                _transfer_with_retries(origin, out, None, fname, None)   # size: the server's word, capped
             problem = _hash_problem(tmp, file_hash, hash_algorithm)
             if problem:
                 raise ChecksumError(f"get_file: {origin} arrived but {problem}")
