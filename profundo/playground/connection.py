@@ -81,11 +81,11 @@ async def _send(websocket: WebSocket, reply) -> None:
 async def _apply(session: Session, item):
     """The replies to one queued item: an error reply, or what the session answers."""
     if isinstance(item, MessageError):
-        return [error_reply(item.code, item.detail)]
+        return [item.reply()]
     try:
         return await asyncio.to_thread(session.handle, item)
     except MessageError as error:
-        return [error_reply(error.code, error.detail)]
+        return [error.reply()]
     except Exception as error:    # a bug must not end the connection or the server
         log.exception("playground: a %s message failed", item.type)
         return [error_reply("internal", f"{type(error).__name__}: {error}")]

@@ -13,7 +13,9 @@ Page → server::
     {"type": "export", "format": "script" | "model"}
 
 Server → page: ``data`` (the points), ``frame`` (binary: see ``render.pack_frame``),
-``export`` (a file to download), ``error`` (``code`` for the page to translate, ``detail``).
+``export`` (a file to download), ``error``: ``code`` (what kind), ``detail`` (in English), and
+for a refused setting ``field``, ``reason`` and ``limit``, from which the page says the same in
+the learner's language (pydantic's error types, and the model's own rules named below).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import (BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator,
                       model_validator)
+from pydantic_core import PydanticCustomError
 
 from .datasets import CLASSIFICATION, DOMAIN, FEATURES, REGRESSION
 
@@ -42,11 +45,24 @@ WeightValue = Annotated[float, Field(ge=-100.0, le=100.0, allow_inf_nan=False)]
 
 
 class MessageError(ValueError):
-    """A message that was refused; ``code`` names the kind for the page to translate."""
+    """A message that was refused; ``code`` names the kind for the page to translate, and for a
+    refused value ``field`` (dotted path), ``reason`` (a name) and ``limit`` say what was wrong."""
 
-    def __init__(self, code: str, detail: str):
+    def __init__(self, code: str, detail: str, field: str = "", reason: str = "", limit=None):
         super().__init__(detail)
         self.code, self.detail = code, detail
+        self.field, self.reason, self.limit = field, reason, limit
+
+    def reply(self) -> dict:
+        """The error message for the page."""
+        extra = {"field": self.field, "reason": self.reason, "limit": self.limit}
+        return {"type": "error", "code": self.code, "detail": self.detail,
+                **{k: v for k, v in extra.items() if v not in ("", None)}}
+
+
+def _rule(reason: str, detail: str, **values):
+    """A broken rule of the configuration, named so that the page can translate it."""
+    return PydanticCustomError(reason, detail, values)
 
 
 class _Strict(BaseModel):
@@ -86,24 +102,25 @@ class Config(_Strict):
     @classmethod
     def _unique(cls, names):
         if len(set(names)) != len(names):
-            raise ValueError("each feature may be chosen once")
+            raise _rule("repeated_feature", "each feature may be chosen once")
         return names
 
     @model_validator(mode="after")
     def _consistent(self):
         builtin = CLASSIFICATION if self.problem == "classification" else REGRESSION
         if self.dataset != "custom" and self.dataset not in builtin:
-            raise ValueError(f"dataset {self.dataset!r} is not a {self.problem} data set; "
-                             f"choose one of {list(builtin) + ['custom']}")
+            raise _rule("wrong_dataset", "dataset '{dataset}' is not a {problem} data set",
+                        dataset=self.dataset, problem=self.problem)
         if self.dataset == "custom":
             if self.points is None or len(self.points) < MIN_CUSTOM_POINTS:
-                raise ValueError(f"the custom data set needs at least {MIN_CUSTOM_POINTS} points")
+                raise _rule("too_few_points", "the custom data set needs at least {limit} points",
+                            limit=MIN_CUSTOM_POINTS)
             if self.problem == "classification" and any(p[2] not in (0.0, 1.0) for p in self.points):
-                raise ValueError("classification labels must be 0 or 1")
+                raise _rule("labels_01", "classification labels must be 0 or 1")
         elif self.points is not None:
-            raise ValueError("points are only given with dataset 'custom'")
+            raise _rule("points_not_custom", "points are only given with dataset 'custom'")
         if self.mode == "perceptron" and self.problem != "classification":
-            raise ValueError("the perceptron classifies: choose problem 'classification'")
+            raise _rule("perceptron_classifies", "the perceptron classifies: choose problem 'classification'")
         return self
 
 
@@ -143,7 +160,7 @@ def parse_message(text) -> BaseModel:
         raise MessageError("bad_message", "expected a JSON text message")
     if len(text) > MAX_MESSAGE_BYTES:
         raise MessageError("too_large", f"a message may have at most {MAX_MESSAGE_BYTES} bytes, "
-                                        f"got {len(text)}")
+                                        f"got {len(text)}", reason="too_large", limit=MAX_MESSAGE_BYTES)
     try:
         return _MESSAGE.validate_json(text)
     except ValidationError as error:
@@ -151,4 +168,8 @@ def parse_message(text) -> BaseModel:
         if first["type"] == "json_invalid":
             raise MessageError("bad_json", f"not valid JSON: {first['msg']}") from None
         where = ".".join(str(part) for part in first["loc"][1:])   # [0] is the message type
-        raise MessageError("invalid", f"{where}: {first['msg']}" if where else first["msg"]) from None
+        limits = [v for k, v in (first.get("ctx") or {}).items() if k in ("le", "ge", "lt", "gt",
+                                                                          "max_length", "min_length", "limit")]
+        raise MessageError("invalid", f"{where}: {first['msg']}" if where else first["msg"],
+                           field=where, reason=first["type"],
+                           limit=limits[0] if limits else None) from None

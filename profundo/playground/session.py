@@ -126,7 +126,7 @@ class Session:
                 try:
                     self.net.set_weight(message.layer, message.source, message.target, message.value)
                 except IndexError as error:
-                    raise MessageError("invalid", str(error)) from None
+                    raise MessageError("invalid", str(error), reason="outside_network") from None
                 self._record()
                 return [self.frame()]
             return [self.export(message.format)]

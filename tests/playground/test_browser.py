@@ -306,3 +306,50 @@ def test_when_the_server_stops_the_page_stops_playing(browser, start_server):
     assert not page.locator("#play.playing").count() and page.is_disabled("#play")
     assert page.get_attribute("#play", "title") == "Run / pause"
     page.context.close()
+
+
+def test_small_things_a_student_notices(browser, server_url):
+    """Plurals, the layer buttons at their limits, regression without "Discretize output",
+    "Clear points" back to the set before, and the colour legend's caption."""
+    page = fresh_page(browser, server_url + "#dataset=xor&hidden=4")
+    page.wait_for_selector("#columns .neuron.unit")
+    assert page.inner_text("#hidden-word") == "hidden layer" and not page.is_disabled("#remove-layer")
+    page.click("#language")
+    assert page.inner_text("#hidden-word") == "capa oculta"
+    page.click("#remove-layer")
+    assert page.inner_text("#hidden-word") == "capas ocultas" and page.is_disabled("#remove-layer")
+    for _ in range(6):
+        page.click("#add-layer")
+    assert page.inner_text("#hidden-count") == "6" and page.is_disabled("#add-layer")
+    assert "naranja" in page.inner_text("#legend-caption")
+    page.click("#points", position={"x": 40, "y": 40})            # own points from the xor set
+    page.wait_for_function("location.hash.includes('dataset=custom')")
+    page.click("#clear-points")
+    page.wait_for_function("location.hash.includes('dataset=xor')")
+    assert page.is_visible("#discretize")
+    page.select_option("[data-key=problem]", "regression")
+    page.wait_for_function("location.hash.includes('dataset=plane')")
+    assert not page.is_visible("#discretize")
+    page.context.close()
+
+
+def test_the_language_is_kept_on_reload_and_errors_are_explained_in_it(browser, server_url):
+    page = fresh_page(browser, server_url)
+    page.wait_for_selector("#columns .neuron.unit")
+    page.click("#language")
+    page.reload()
+    page.wait_for_selector("#columns .neuron.unit")
+    assert page.inner_text("#test-loss-label") == "Pérdida de prueba"
+    explained = page.evaluate("""async () => {
+        const { explain } = await import("/static/js/i18n.js");
+        return [explain({ code: "invalid", field: "config.hidden.0", reason: "less_than_equal", limit: 8,
+                          detail: "config.hidden.0: Input should be less than or equal to 8" }),
+                explain({ code: "invalid", field: "config", reason: "too_few_points", limit: 4, detail: "x" }),
+                explain({ code: "too_many_pages", detail: "8 pages are open" })];
+    }""")
+    assert explained == ["neuronas de una capa: como mucho 8", "hacen falta al menos 4 puntos", ""]
+    page.click("#language")                                       # back to English, kept too
+    page.reload()
+    page.wait_for_selector("#columns .neuron.unit")
+    assert page.inner_text("#test-loss-label") == "Test loss"
+    page.context.close()

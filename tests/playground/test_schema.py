@@ -109,3 +109,19 @@ def test_set_weight_limits_and_a_null_source_for_the_bias():
 
 def test_only_text_or_bytes_are_parsed():
     assert refused(None).code == "bad_message"
+
+
+@pytest.mark.parametrize("fields, field, reason, limit", [
+    ({"hidden": [9]}, "config.hidden.0", "less_than_equal", 8),
+    ({"hidden": [1] * 7}, "config.hidden", "too_long", 6),
+    ({"learning_rate": "fast"}, "config.learning_rate", "float_type", None),
+    ({"dataset": "custom", "points": [[0, 0, 1]]}, "config", "too_few_points", 4),
+    ({"problem": "regression"}, "config", "wrong_dataset", None),
+    ({"mode": "perceptron", "problem": "regression", "dataset": "plane"}, "config",
+     "perceptron_classifies", None),
+])
+def test_a_refused_setting_names_its_field_reason_and_limit_for_the_page_to_translate(
+        fields, field, reason, limit):
+    reply = refused(config_message(**fields)).reply()
+    assert reply["code"] == "invalid" and reply["detail"]
+    assert (reply["field"], reply["reason"], reply.get("limit")) == (field, reason, limit)

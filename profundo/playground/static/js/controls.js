@@ -2,6 +2,9 @@
 // (selects, ranges with an optional data-scale, checkboxes); the page shows only the controls
 // that apply to the chosen mode, problem and optimizer.
 
+import { MAX_LAYERS } from "./config.js";
+import { t } from "./i18n.js";
+
 /** Call `onChange(key, value)` when a control changes. */
 export function bindControls(root, onChange) {
   for (const el of root.querySelectorAll("[data-key]")) {
@@ -47,5 +50,11 @@ export function renderControls(root, config) {
   for (const button of root.querySelectorAll("[data-dataset]")) {
     button.classList.toggle("selected", button.dataset.dataset === config.dataset);
   }
-  root.querySelector("#hidden-count").textContent = String(config.hidden.length);
+  const layers = config.hidden.length;
+  root.querySelector("#hidden-count").textContent = String(layers);
+  const word = root.querySelector("#hidden-word");
+  word.dataset.i18n = layers === 1 ? "hidden_layer" : "hidden_layers";
+  word.textContent = t(word.dataset.i18n);
+  root.querySelector("#add-layer").disabled = layers >= MAX_LAYERS;
+  root.querySelector("#remove-layer").disabled = layers === 0;
 }

@@ -22,7 +22,9 @@ const STRINGS = {
     empty_plane: "Empty plane", need_points: "Click on the plane to add points: {n} so far, at least {min} to train.",
     csv_help: "CSV rows: x1, x2, label (−6 … 6; label 0 or 1, or −1 … 1 for regression)",
     add_layer: "Add a hidden layer", remove_layer: "Remove a hidden layer",
-    hidden_layers: "hidden layers", dropout: "Dropout", batch_norm: "Batch normalization",
+    hidden_layers: "hidden layers", hidden_layer: "hidden layer", dropout: "Dropout",
+    neurons_per_layer: "neurons in a layer",
+    legend_caption: "Colours show data, neuron and weight values: orange is negative (class 0), blue positive (class 1).", batch_norm: "Batch normalization",
     perceptron_help: "One neuron with a step activation, trained with the rule θ ← θ + α(y − ŷ)x. Try it on exclusive-or.",
     network_help: "Hover over a neuron to enlarge it; hover over a connection to read its weight, click to change it. Bars: mean gradient size per layer.",
     output: "Output", test_loss: "Test loss", train_loss: "Training loss",
@@ -67,7 +69,9 @@ const STRINGS = {
     empty_plane: "Plano vacío", need_points: "Haz clic en el plano para añadir puntos: llevas {n}, hacen falta al menos {min} para entrenar.",
     csv_help: "Filas del CSV: x1, x2, etiqueta (−6 … 6; etiqueta 0 o 1, o −1 … 1 en regresión)",
     add_layer: "Añadir una capa oculta", remove_layer: "Quitar una capa oculta",
-    hidden_layers: "capas ocultas", dropout: "Dropout", batch_norm: "Normalización por lotes",
+    hidden_layers: "capas ocultas", hidden_layer: "capa oculta", dropout: "Dropout",
+    neurons_per_layer: "neuronas de una capa",
+    legend_caption: "Los colores muestran los datos, las neuronas y los pesos: naranja es negativo (clase 0), azul positivo (clase 1).", batch_norm: "Normalización por lotes",
     perceptron_help: "Una neurona con activación escalón, entrenada con la regla θ ← θ + α(y − ŷ)x. Pruébala con el o exclusivo.",
     network_help: "Pasa el ratón sobre una neurona para ampliarla; sobre una conexión para leer su peso, y haz clic para cambiarlo. Barras: tamaño medio del gradiente por capa.",
     output: "Salida", test_loss: "Pérdida de prueba", train_loss: "Pérdida de entrenamiento",
@@ -95,7 +99,52 @@ const STRINGS = {
   },
 };
 
-let language = (navigator.language || "en").toLowerCase().startsWith("es") ? "es" : "en";
+// the reason a setting was refused (the server's "reason"), in each language: {field}, {limit}
+const REASONS = {
+  en: {
+    less_than_equal: "{field}: at most {limit}", greater_than_equal: "{field}: at least {limit}",
+    less_than: "{field}: less than {limit}", greater_than: "{field}: more than {limit}",
+    too_long: "{field}: at most {limit} values", too_short: "{field}: at least {limit} values",
+    literal_error: "{field}: not one of the choices", extra_forbidden: "{field}: not a setting",
+    missing: "{field}: missing", finite_number: "{field}: not a finite number",
+    float_type: "{field}: not a number", int_type: "{field}: not a whole number",
+    bool_type: "{field}: not yes or no", too_few_points: "at least {limit} points are needed",
+    labels_01: "classification labels are 0 or 1", repeated_feature: "each feature once",
+    wrong_dataset: "this data set is for the other problem type",
+    perceptron_classifies: "the perceptron only classifies",
+    points_not_custom: "points only go with your own data", outside_network: "no such weight in this network",
+    too_large: "at most {limit} bytes",
+  },
+  es: {
+    less_than_equal: "{field}: como mucho {limit}", greater_than_equal: "{field}: como mínimo {limit}",
+    less_than: "{field}: menos de {limit}", greater_than: "{field}: más de {limit}",
+    too_long: "{field}: como mucho {limit} valores", too_short: "{field}: como mínimo {limit} valores",
+    literal_error: "{field}: no es una de las opciones", extra_forbidden: "{field}: no es un ajuste",
+    missing: "{field}: falta", finite_number: "{field}: no es un número finito",
+    float_type: "{field}: no es un número", int_type: "{field}: no es un número entero",
+    bool_type: "{field}: no es sí o no", too_few_points: "hacen falta al menos {limit} puntos",
+    labels_01: "en clasificación las etiquetas son 0 o 1", repeated_feature: "cada característica una vez",
+    wrong_dataset: "este conjunto de datos es del otro tipo de problema",
+    perceptron_classifies: "el perceptrón solo clasifica",
+    points_not_custom: "los puntos solo van con tus datos", outside_network: "esa conexión no existe en esta red",
+    too_large: "como mucho {limit} bytes",
+  },
+};
+// the codes whose own text says everything: no detail after it
+const SELF_EXPLAINED = ["too_many_pages", "idle", "no_model"];
+const FIELD_NAMES = { hidden: "hidden_layers", points: "custom" };
+const SAVED = "profundo-playground-language";
+
+function savedLanguage() {
+  try {
+    return localStorage.getItem(SAVED);
+  } catch {
+    return null; // storage can be switched off
+  }
+}
+
+let language = savedLanguage() in STRINGS ? savedLanguage()
+  : (navigator.language || "en").toLowerCase().startsWith("es") ? "es" : "en";
 
 export function currentLanguage() {
   return language;
@@ -107,9 +156,30 @@ export function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
 }
 
-/** Switch the language and translate every marked element under `root`. */
-export function setLanguage(lang, root = document) {
+/** The details of a server's error message in the current language: its reason translated
+ *  when the server named one the page knows (else its English detail). */
+export function explain(error) {
+  if (SELF_EXPLAINED.includes(error.code)) return "";
+  const reason = REASONS[language][error.reason];
+  if (!reason) return error.detail ?? "";
+  const [name, index] = (error.field ?? "").split(".").filter((part) => part !== "config");
+  const key = name === "hidden" && index !== undefined ? "neurons_per_layer" : FIELD_NAMES[name] ?? name;
+  const field = name ? t(key) : "";
+  return reason.replace(/\{(\w+)\}/g, (_, key) => (key === "field" ? field : String(error.limit ?? "")))
+    .replace(/^: /, "");
+}
+
+/** Switch the language and translate every marked element under `root`; `remember`: keep the
+ *  choice for the next visit (a choice made by the learner, not the browser's language). */
+export function setLanguage(lang, root = document, remember = false) {
   language = lang in STRINGS ? lang : "en";
+  if (remember) {
+    try {
+      localStorage.setItem(SAVED, language);
+    } catch {
+      // not kept: the page still works
+    }
+  }
   document.documentElement.lang = language;
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll("[data-i18n-title]")) {

@@ -6,7 +6,7 @@ import { DATASETS, DOMAIN, FEATURES, MAX_LAYERS, MAX_NEURONS, MAX_POINTS, consis
   serverConfig, toHash } from "./config.js";
 import { bindControls, renderControls } from "./controls.js";
 import { drawAxes, drawMap, drawPoints, drawSketch } from "./heatmap.js";
-import { currentLanguage, setLanguage, t } from "./i18n.js";
+import { currentLanguage, explain, setLanguage, t } from "./i18n.js";
 import { NetworkView } from "./network-view.js";
 import { labelFor, parseCsv, planePoint, pointsFromData } from "./own-data.js";
 import { connect } from "./protocol.js";
@@ -23,6 +23,7 @@ const state = {
   run: 0,
   message: null,                   // [key, values, detail] of the note under the output
   noteForNextRun: null,            // a note to show once the server has started the next run
+  before: null,                    // the data set shown before the learner's own points
 };
 
 const chart = new LossChart($("#loss-chart"));
@@ -56,7 +57,7 @@ const socket = connect({
   },
   export: (message) => download(message),
   error: (message) => {
-    note(`error_${message.code}`, {}, message.detail);
+    note(`error_${message.code}`, {}, message);
     if (state.confirmed) {
       state.config = { ...state.confirmed, show_test: state.config.show_test, discretize: state.config.discretize };
       render();
@@ -159,8 +160,11 @@ function drawData() {
 }
 
 // --- notes and downloads ---------------------------------------------------------------------
-function note(key, values = {}, detail = "") {
-  state.message = key && [key, values, detail];
+/** Show a note under the output (`key` null: none); `error`: the server's error message, whose
+ *  details are said in the page's language where the server named its reason. */
+function note(key, values = {}, error = null) {
+  state.message = key && [key, values, error];
+  const detail = error ? explain(error) : "";
   $("#message").textContent = key ? t(key, values) + (detail ? ` (${detail})` : "") : "";
 }
 
@@ -176,8 +180,10 @@ function download({ filename, mime, data }) {
 
 // --- the learner's own points ----------------------------------------------------------------
 function setPoints(points) {
+  if (points && state.config.dataset !== "custom") state.before = state.config.dataset;
+  const back = DATASETS[state.config.problem].includes(state.before) ? state.before : DATASETS[state.config.problem][0];
   state.points = points;
-  change({ dataset: points ? "custom" : DATASETS[state.config.problem][0] });
+  change({ dataset: points ? "custom" : back });
 }
 
 function addPoint(event) {
@@ -230,11 +236,12 @@ function wire() {
   $("#empty-plane").addEventListener("click", () => setPoints([]));
   $("#export-script").addEventListener("click", () => socket.send({ type: "export", format: "script" }));
   $("#export-model").addEventListener("click", () => socket.send({ type: "export", format: "model" }));
-  $("#language").addEventListener("click", () => translate(currentLanguage() === "es" ? "en" : "es"));
+  $("#language").addEventListener("click", () => translate(currentLanguage() === "es" ? "en" : "es", true));
 }
 
-function translate(lang) {
-  setLanguage(lang);
+function translate(lang, remember = false) {
+  setLanguage(lang, document, remember);
+  renderControls(document, state.config);
   $("#language").textContent = lang === "es" ? "EN" : "ES";
   view.translate();
   if (state.frame) drawFrame();
