@@ -36,14 +36,16 @@ def pick(full, short):
 
 
 def setup(lang: str = "en", seed: int = 0) -> bool:
-    """Start a chapter: the verdicts' language (``"es"`` or ``"en"``), every random generator
-    seeded (profundo's and NumPy's global one), a line saying when the short mode is on.
+    """Start a chapter: the verdicts' language (``"es"`` or ``"en"``), figures shown inline in
+    Jupyter (also ``pf.viz``'s, which are made without pyplot), every random generator seeded
+    (profundo's and NumPy's global one), a line saying when the short mode is on.
     Returns whether the short mode is on."""
     import numpy
 
     from .. import backend
 
     set_language(lang)
+    _inline_figures()
     backend.manual_seed(seed)
     numpy.random.seed(seed)
     short = short_mode()
@@ -51,3 +53,14 @@ def setup(lang: str = "en", seed: int = 0) -> bool:
         print(say(es=f"Modo corto ({SHORT_ENV}=1): datos y épocas reducidos.",
                   en=f"Short mode ({SHORT_ENV}=1): less data, fewer epochs."))
     return short
+
+
+def _inline_figures() -> None:
+    """In IPython/Jupyter, ``%matplotlib inline``: a returned matplotlib ``Figure`` is drawn."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        shell.enable_matplotlib("inline")

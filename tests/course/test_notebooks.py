@@ -28,6 +28,8 @@ def test_committed_with_the_outputs_of_a_full_run(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(c.execution_count for c in code), "a code cell has not been run"
     assert not any(o.get("output_type") == "error" for c in code for o in c.outputs)
+    figures = [o for c in code for o in c.outputs if "<Figure" in o.get("data", {}).get("text/plain", "")]
+    assert all("image/png" in o["data"] for o in figures), "a figure was kept without its picture"
     assert re.match(r"\d\d_[a-z0-9_]+\.ipynb$", path.name)
 
 
