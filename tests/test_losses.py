@@ -613,3 +613,24 @@ def test_sample_weight_of_the_wrong_shape():
 def test_log_cosh_never_overflows():
     assert_close(losses.log_cosh([[0.0, 0.0]], pf.tensor([[1000.0, -1000.0]])),
                  [1000 - math.log(2)], rtol=1e-6)
+
+
+def test_cross_entropies_of_a_recorded_softmax_or_sigmoid_work_from_the_logits():
+    """As Keras: the loss of a softmax/sigmoid output in the graph is the fused logits op (no
+    clipping at ε: a confidently wrong prediction costs its full −log p, and ∂L/∂z = p − y)."""
+    z = pf.tensor([[40.0, 0.0, -40.0]], requires_grad=True)
+    loss = losses.categorical_crossentropy([[0.0, 0.0, 1.0]], pf.softmax(z))
+    assert float(loss.numpy()[0]) == pytest.approx(80.0, rel=1e-5)   # clipped p: 16.1
+    loss.sum().backward()
+    np.testing.assert_allclose(z.grad, [[1.0, 0.0, -1.0]], atol=1e-6)
+    s = pf.tensor([[-30.0]], requires_grad=True)
+    loss = losses.binary_crossentropy([[1.0]], pf.sigmoid(s))
+    assert float(loss.numpy()[0]) == pytest.approx(30.0, rel=1e-5)
+    loss.sum().backward()
+    np.testing.assert_allclose(s.grad, [[-1.0]], atol=1e-6)
+    with pf.no_grad():   # no graph (as in evaluate): the clipped probabilities
+        clipped = losses.categorical_crossentropy([[0.0, 0.0, 1.0]], pf.softmax(z))
+    assert float(clipped.numpy()[0]) == pytest.approx(-np.log(1e-7), rel=1e-3)
+    # a softmax along another axis than the loss's is not taken for the loss's logits
+    p = pf.softmax(pf.tensor(np.zeros((2, 3)), requires_grad=True), axis=0)
+    assert losses.probabilistic.logits_under(p, pf.ops.nn.Softmax, axis=-1) is None

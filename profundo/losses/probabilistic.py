@@ -4,7 +4,9 @@
 the scores before it. Probabilities are clipped to [ε, 1 − ε] (ε = 10⁻⁷, as Keras) before any log,
 so a confident prediction of exactly 0 or 1 gives a large but finite loss; logits go through the
 fused, stable ops (``pf.binary_cross_entropy_with_logits``, ``pf.cross_entropy``), which never
-take the log of a rounded-off 0 at all — prefer them.
+take the log of a rounded-off 0 at all — prefer them. When the probabilities are the output of a
+softmax or sigmoid in the graph being recorded (a model's output layer in ``fit``), the
+cross-entropies take the logits under them, as Keras does (``logits_under``).
 
 >>> binary_crossentropy([[1.0], [0.0]], pf.tensor([[0.9], [0.2]]))    # −log 0.9, −log 0.8
 tensor([0.1054, 0.2231])
@@ -14,6 +16,8 @@ from __future__ import annotations
 from .. import backend as B
 from .. import ops
 from ..autograd import Tensor, as_array
+from ..ops.activation import Sigmoid
+from ..ops.nn import Softmax
 from .base import (EPSILON, LossFunctionWrapper, as_prediction, clip_probabilities, prepare,
                    register, smooth_labels)
 
@@ -24,6 +28,21 @@ __all__ = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorica
 
 
 # --- binary ---------------------------------------------------------------------------------------
+def logits_under(y_pred, op, axis=None):
+    """The logits whose ``op`` (``Softmax`` along ``axis``, or ``Sigmoid``) ``y_pred`` is, when
+    that op is in the graph being recorded; else None. As Keras does, a cross-entropy given the
+    probabilities of a softmax or sigmoid output works from the logits underneath instead: one
+    fused op whose gradient is p − y, half the graph, and no clipping of confident predictions.
+    (Without a graph, as in ``evaluate``, the probabilities are used, clipped to [ε, 1 − ε].)
+    """
+    fn = getattr(y_pred, "_fn", None)
+    if not isinstance(fn, op) or fn.released or not isinstance(fn.inputs[0], Tensor):
+        return None
+    if axis is not None and fn.axis % y_pred.ndim != axis % y_pred.ndim:
+        return None
+    return fn.inputs[0]
+
+
 def _binary_ce(t: Tensor, p: Tensor, from_logits: bool) -> Tensor:
     """Elementwise −[y log p + (1 − y) log(1 − p)], p = σ(logits) or the clipped probabilities."""
     if from_logits:
@@ -43,6 +62,9 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False, label_smoothi
     >>> binary_crossentropy([[1.0]], pf.tensor([[-100.0]]), from_logits=True)   # finite
     tensor([100.])
     """
+    logits = None if from_logits else logits_under(y_pred, Sigmoid)
+    if logits is not None:
+        return binary_crossentropy(y_true, logits, True, label_smoothing, axis)
     t, p = prepare("binary_crossentropy", y_true, y_pred)
     t = smooth_labels("binary_crossentropy", t, label_smoothing, 2)
     return _binary_ce(t, p, from_logits).mean(axis=axis)
@@ -97,6 +119,9 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
     tensor([0.2231])
     """
     name = "categorical_crossentropy"
+    logits = None if from_logits else logits_under(y_pred, Softmax, axis)
+    if logits is not None:
+        return categorical_crossentropy(y_true, logits, True, label_smoothing, axis)
     t, p = prepare(name, y_true, y_pred, hint=_SPARSE_HINT)
     t = smooth_labels(name, t, label_smoothing, _n_classes(name, p.shape, axis))
     if from_logits:

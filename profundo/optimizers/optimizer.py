@@ -11,7 +11,8 @@ One step of any optimizer, for the parameters θ that have a gradient g = ∂L/�
 4. the optimizer's own rule, ``update_step``, in place on each parameter's array;
 5. with ``use_ema``, the moving average of each parameter (Keras' EMA of the weights):
    θ̄ ← μ·θ̄ + (1 − μ)·θ, θ̄ = θ at the first step; every ``ema_overwrite_frequency`` steps θ ← θ̄;
-6. ``iterations`` ← ``iterations`` + 1.
+6. ``iterations`` ← ``iterations`` + 1; every ``FLUSH_EVERY`` steps, slot entries that have
+   decayed below the smallest normal float become 0 (``flush_subnormals``).
 
 Use it Keras' way or PyTorch's way::
 
@@ -33,6 +34,9 @@ import numbers
 from .. import backend as B
 from ..autograd import Tensor
 from ..schedules import LearningRateSchedule, deserialize, serialize
+
+#: every this many steps, slot entries below the smallest normal float are set to 0
+FLUSH_EVERY = 100
 
 
 class Optimizer:
@@ -181,6 +185,22 @@ class Optimizer:
         if self.use_ema:
             self._update_averages(pairs)
         self.iterations += 1
+        if self.iterations % FLUSH_EVERY == 0:
+            self.flush_subnormals()
+
+    def flush_subnormals(self) -> None:
+        """Set the slot entries smaller than the smallest normal float (1.2e-38 in float32) to 0.
+
+        The moving average of a gradient that stays 0 (a dead unit) decays by β each step into
+        the subnormal floats and then stays at the smallest one for ever (β·1.4e-45 rounds back
+        to 1.4e-45); arithmetic on subnormals is many times slower on many CPUs. Such values move
+        no weight (the step is far below float32's resolution), so zero is the same update.
+        """
+        xp = B.xp
+        for slots in self._slots.values():
+            for array in slots.values():
+                if array.dtype.kind == "f":
+                    array[abs(array) < xp.finfo(array.dtype).tiny] = 0
 
     def _update_averages(self, pairs) -> None:
         """θ̄ ← μ·θ̄ + (1 − μ)·θ (θ̄ = θ at a parameter's first step); every

@@ -455,3 +455,30 @@ def test_linear_regression_converges(make):
     assert loss.item() < 1e-4
     assert_close(w, true_w, atol=1e-2)
     assert_close(b, [0.3], atol=1e-2)
+
+
+def test_moving_averages_of_a_dead_unit_are_flushed_from_subnormals_to_zero():
+    """Without the flush, m of a parameter whose gradient became 0 decays to 1.4e-45 and stays
+    there (0.9 × 1.4e-45 rounds back up); every FLUSH_EVERY steps such entries become 0."""
+    from profundo.optimizers.optimizer import FLUSH_EVERY
+
+    w = pf.tensor(np.ones(4, np.float32), requires_grad=True)
+    opt = optimizers.Adam(1e-3, params=[w])
+    w.grad = np.full(4, 1e-3, np.float32)
+    opt.step()
+    tiny = np.finfo(np.float32).tiny
+    steps = 0
+    while steps < 2000:           # g = 0 from now on: m ← 0.9 m
+        w.grad = np.zeros(4, np.float32)
+        opt.step()
+        steps += 1
+        m = opt._slots[0]["m"]
+        if steps > 1000 and opt.iterations % FLUSH_EVERY == 0:
+            break
+    assert np.all(m == 0)
+    assert not np.any((opt._slots[0]["v"] != 0) & (abs(opt._slots[0]["v"]) < tiny))
+    # between flushes the subnormal floor is real: this is what the flush removes
+    w.grad = np.zeros(4, np.float32)
+    opt._slots[0]["m"][:] = 1.4e-45
+    opt.step()
+    assert np.all(opt._slots[0]["m"] == np.float32(1.4e-45))
