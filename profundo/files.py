@@ -62,6 +62,8 @@ def remove_stale_temps(path) -> list[Path]:
 def atomic_write(path, mode: str = "wb"):
     """Open a temporary file next to ``path``; on success replace ``path`` with it."""
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; write to a file name inside it")
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(path)
     tmp = temp_path(path)

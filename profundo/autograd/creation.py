@@ -32,7 +32,12 @@ def _dtype(dtype):
 def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
     """A tensor from a list, array, scalar or tensor (copied). Floats become float32 by default."""
     src = data.data if isinstance(data, Tensor) else data
-    return Tensor(B.xp.array(src, dtype=dtype), dtype=dtype, requires_grad=requires_grad)
+    try:
+        array = B.xp.array(src, dtype=dtype)
+    except (ValueError, TypeError) as err:      # ragged lists, a dtype that does not fit
+        raise type(err)(f"tensor: cannot make an array from this {type(data).__name__} "
+                        f"(nested lists must be rectangular and hold numbers): {err}") from None
+    return Tensor(array, dtype=dtype, requires_grad=requires_grad)
 
 
 def as_tensor(data, dtype=None) -> Tensor:

@@ -41,8 +41,19 @@ _NUMERIC_DTYPE = re.compile(r"[<>|=]?(b1|[iu][1248]|f[248])")
 
 
 def loads(data: bytes):
-    """The plain object pickled in ``data``, with NumPy arrays for the arrays in it."""
-    return _Finisher()(_RestrictedUnpickler(io.BytesIO(data), encoding="bytes").load())
+    """The plain object pickled in ``data``, with NumPy arrays for the arrays in it.
+
+    Whatever is wrong with the data — a refused name, a limit, or bytes that are not a pickle
+    (truncated, an unknown opcode or protocol, a length larger than memory) — is an
+    ``UnpicklingError`` that says what."""
+    try:
+        obj = _RestrictedUnpickler(io.BytesIO(data), encoding="bytes").load()
+    except pickle.UnpicklingError:
+        raise
+    except Exception as err:                    # noqa: BLE001 - the pickle machine on bad bytes
+        raise pickle.UnpicklingError(f"not a readable pickle ({type(err).__name__}: "
+                                     f"{err})") from None
+    return _Finisher()(obj)
 
 
 def _refuse(why: str):

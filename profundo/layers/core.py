@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 
 from .. import activations, ops
 from .base import Layer, serialize
@@ -170,8 +171,8 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= rate < 1:
-            raise ValueError(f"Dropout: rate must be in [0, 1), got {rate}")
+        if not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
+            raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}")
         self.rate = float(rate)
 
     def call(self, x, training=None):

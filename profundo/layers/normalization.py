@@ -16,9 +16,14 @@ from .. import ops
 from .base import Layer, serialize
 
 
-def _axes(axis, ndim) -> tuple:
-    axis = (axis,) if isinstance(axis, int) else tuple(axis)
-    return tuple(sorted(a % ndim for a in axis))
+def _axes(layer, axis, ndim) -> tuple:
+    """``axis`` (an int or several) as sorted non-negative axes of an input of ``ndim`` dims."""
+    axes = (axis,) if isinstance(axis, int) else tuple(axis) if isinstance(axis, (list, tuple)) \
+        else (axis,)
+    if not all(isinstance(a, int) and not isinstance(a, bool) and -ndim <= a < ndim for a in axes):
+        raise ValueError(f"{type(layer).__name__} {layer.name!r}: axis must be integers in "
+                         f"[{-ndim}, {ndim}) for inputs of {ndim} dimensions, got {axis!r}")
+    return tuple(sorted(a % ndim for a in axes))
 
 
 class BatchNormalization(Layer):
@@ -40,7 +45,7 @@ class BatchNormalization(Layer):
 
     def build(self, input_shape):
         ndim = len(input_shape)
-        self.feature_axes = _axes(self.axis, ndim)
+        self.feature_axes = _axes(self, self.axis, ndim)
         self.reduce_axes = tuple(i for i in range(ndim) if i not in self.feature_axes)
         shape = tuple(input_shape[a] for a in self.feature_axes)
         if None in shape:
@@ -103,7 +108,7 @@ class LayerNormalization(Layer):
 
     def build(self, input_shape):
         ndim = len(input_shape)
-        self.norm_axes = _axes(self.axis, ndim)
+        self.norm_axes = _axes(self, self.axis, ndim)
         shape = tuple(input_shape[i] if i in self.norm_axes else 1 for i in range(ndim))
         self.param_shape = tuple(input_shape[a] for a in self.norm_axes)
         self.broadcast_shape = shape

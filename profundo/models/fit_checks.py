@@ -27,10 +27,14 @@ def _check_int(name: str, value, minimum: int, none_means: str | None = None) ->
 
 
 def check_arguments(x, y, batch_size, epochs, initial_epoch, steps_per_epoch, sample_weight,
-                    class_weight) -> None:
+                    class_weight, validation_data=None) -> None:
     """The counts are whole numbers in range (``None`` where fit gives it a meaning); arrays have
     samples, one weight per sample and class weights for y's classes; a loader or generator brings
-    its own weights."""
+    its own weights; validation data is (x, y), (x, y, sample_weight) or a loader."""
+    if isinstance(validation_data, (tuple, list)) and len(validation_data) not in (2, 3):
+        raise ValueError(f"fit: validation_data must be (x_val, y_val), (x_val, y_val, "
+                         f"sample_weight) or a loader, got a {type(validation_data).__name__} of "
+                         f"{len(validation_data)} items")
     _check_int("batch_size", batch_size, 1, none_means="the whole set in one batch")
     _check_int("epochs", epochs, 0)
     _check_int("initial_epoch", initial_epoch, 0)

@@ -332,7 +332,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
     compiled = _require_compiled(model, "fit")
     _warn_if_trainable_changed(model, compiled)
     fit_checks.check_arguments(x, y, batch_size, epochs, initial_epoch, steps_per_epoch,
-                               sample_weight, class_weight)
+                               sample_weight, class_weight, validation_data)
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = adapters.split_validation(
             x, y, sample_weight, validation_split)

@@ -5,61 +5,31 @@ that misbehaves on purpose, with tiny limits so that the tests take a moment. (B
 second was waited for forever; an endless body wrote 1.6 GB in 5 s; ``Content-Length: abc`` was a
 raw ``ValueError``.)"""
 import hashlib
+import importlib.util
 import socket
-import threading
+import sys
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from profundo.datasets import download
 from profundo.datasets.download import DownloadError, RemoteFile, fetch
 
-BODY = bytes(range(256)) * 4                    # 1,024 bytes
+
+def _attack_module():
+    """tests/reliability/attack.py, where the misbehaving server lives (the harness uses it too)."""
+    if "profundo_attack" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("profundo_attack",
+                                                      Path(__file__).with_name("attack.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["profundo_attack"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["profundo_attack"]
 
 
-class Misbehaving(BaseHTTPRequestHandler):
-    """Serves BODY in the way ``self.server.mode`` says."""
-
-    def do_GET(self):
-        mode, stop = self.server.mode, self.server.stop
-        if mode == "no answer":                 # accepts the connection, never answers
-            stop.wait(5)
-            return
-        self.send_response(200)
-        if mode == "bad length":
-            self.send_header("Content-Length", "abc")
-        elif mode == "huge length":
-            self.send_header("Content-Length", str(10 ** 15))
-        elif mode != "endless":
-            self.send_header("Content-Length", str(len(BODY)))
-        self.end_headers()
-        try:
-            if mode == "silent":                # headers, then nothing
-                stop.wait(5)
-            elif mode == "trickle":             # one byte at a time, slowly
-                for b in BODY:
-                    if stop.wait(0.05):
-                        return
-                    self.wfile.write(bytes([b]))
-                    self.wfile.flush()
-            elif mode == "slow but steady":     # fast enough for the rate, not for the total
-                for i in range(0, len(BODY), 64):
-                    if stop.wait(0.05):
-                        return
-                    self.wfile.write(BODY[i:i + 64])
-                    self.wfile.flush()
-            elif mode == "endless":
-                chunk = b"\0" * 65536
-                while not stop.is_set():
-                    self.wfile.write(chunk)
-            else:
-                self.wfile.write(BODY)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def log_message(self, *args):
-        pass
+attack = _attack_module()
+BODY = attack.BODY
 
 
 @pytest.fixture
@@ -68,22 +38,10 @@ def server(tmp_path, monkeypatch):
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     monkeypatch.setenv(download.HOME_ENV, str(tmp_path / "home"))
     monkeypatch.delenv(download.MIRROR_ENV, raising=False)
-    for name, value in [("RETRIES", 1), ("BACKOFF_SECONDS", 0.0), ("CONNECT_TIMEOUT_SECONDS", 0.3),
-                        ("READ_TIMEOUT_SECONDS", 0.3), ("STALL_SECONDS", 0.4),
-                        ("MIN_BYTES_PER_SECOND", 100.0), ("TOTAL_SECONDS", 30.0),
-                        ("MAX_BYTES", 1 << 20)]:
+    for name, value in attack.TEST_LIMITS.items():
         monkeypatch.setattr(download, name, value)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
-    httpd.mode, httpd.stop = "good", threading.Event()
-    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}/toy.bin"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    yield httpd
-    httpd.stop.set()
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with attack.misbehaving_server() as httpd:
+        yield httpd
 
 
 def remote(url, size=None):
