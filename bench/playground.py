@@ -12,14 +12,24 @@ activation the benchmark names. With PyTorch installed, the same network's train
 forward pass are timed in the same process afterwards, for comparison (a busy machine makes
 all these numbers vary: compare runs made side by side).
 
-Run:  .venv/bin/python bench/playground.py [--seconds 3]
+In the browser (``--browser``; needs Playwright and Debian's Chromium): the real server and page,
+with the page's frames counted as they arrive (each is drawn as it arrives) — frames a second,
+their size, and how long Pause takes to show — for the default page, the biggest network, and
+5,000 points in batches of 1 (goals: >= 30 frames/s for small networks, >= 5 updates/s with
+5,000 points at batch 1, Pause within 100 ms).
+
+Run:  .venv/bin/python bench/playground.py [--seconds 3] [--browser]
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
+import re
+import shutil
 import statistics
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -84,11 +94,83 @@ def torch_rates(torch, n_features, seconds):
     return rate(epoch, seconds) * 25, rate(forward, seconds)
 
 
+# counts the binary WebSocket messages (frames) the page receives: [arrival ms, bytes]
+COUNT_FRAMES = """
+const Native = window.WebSocket;
+window.frames_seen = [];
+window.WebSocket = class extends Native {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", (e) => {
+      if (e.data instanceof ArrayBuffer) window.frames_seen.push([performance.now(), e.data.byteLength]);
+    });
+  }
+};
+"""
+PAUSE_DELAY = """() => new Promise((done) => {
+  const play = document.querySelector("#play");
+  const start = performance.now();
+  new MutationObserver((_, observer) => {
+    if (!play.classList.contains("playing")) { observer.disconnect(); done(performance.now() - start); }
+  }).observe(play, { attributes: true });
+  play.click();
+})"""
+BROWSER_CASES = [
+    ("default page (2-4-2-1, 500 points, batch 10)", "", 30),
+    ("6 x 8 neurons, 7 features, 500 points, batch 10",
+     "#features=x1,x2,x1_sq,x2_sq,x1x2,sin_x1,sin_x2&hidden=8,8,8,8,8,8", 30),
+    ("5,000 points, batch 1 (2-4-2-1)", "#n_points=5000&batch_size=1", 5),
+]
+
+
+def browser_rates(seconds: float) -> None:
+    """Frames a second, frame size and pause delay in Chromium against a real server."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("PLAYGROUND_CHROMIUM") or shutil.which("chromium")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PROFUNDO_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "profundo.playground", "--no-browser"],
+                              stdout=subprocess.PIPE, text=True, env=env)
+    url = re.search(r"http://[\w.\[\]:]+/", server.stdout.readline()).group(0)
+    print(f"\nIn Chromium ({chromium}), server at 1 thread, {seconds:.0f} s of play each:")
+    print(f"{'case':<50} {'frames/s':>9} {'KiB/frame':>10} {'pause ms':>9}  goal")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
+            for name, address, goal in BROWSER_CASES:
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                page.add_init_script(COUNT_FRAMES)
+                page.goto(url + address)
+                page.wait_for_selector("#columns .neuron.unit")
+                page.click("#play")
+                page.wait_for_selector("#play.playing")
+                page.wait_for_timeout(500)                           # settle
+                start = page.evaluate("window.frames_seen.length")
+                page.wait_for_timeout(seconds * 1000)
+                frames = page.evaluate("window.frames_seen")[start:]
+                pause = page.evaluate(PAUSE_DELAY)
+                rate = (len(frames) - 1) / ((frames[-1][0] - frames[0][0]) / 1000) if len(frames) > 1 else 0
+                size = statistics.mean(f[1] for f in frames) / 1024 if frames else 0
+                ok = "met" if rate >= goal and pause <= 100 else "MISSED"
+                print(f"{name:<50} {rate:>9.1f} {size:>10.1f} {pause:>9.0f}  >= {goal}/s: {ok}")
+                page.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
     parser.add_argument("--activations", default="tanh,relu", help="comma-separated")
+    parser.add_argument("--browser", action="store_true",
+                        help="measure the page in Chromium instead (frames/s, frame size, pause)")
     args = parser.parse_args()
+    if args.browser:
+        print(f"load average: {os.getloadavg()[0]:.2f}")
+        browser_rates(args.seconds)
+        return
     print(f"machine: {platform.processor() or platform.machine()}, "
           f"{len(os.sched_getaffinity(0))} cores usable, numpy {np.__version__}")
     print(f"goal: >= {STEPS_GOAL} training steps/s and >= {REDRAWS_GOAL} full redraws/s\n")

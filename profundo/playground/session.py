@@ -47,8 +47,8 @@ COMPUTE_LOCK = Turns()   #: held for one slice of training or one message, first
 LIVE_FIELDS = ("learning_rate", "batch_size", "regularization_rate")
 MAX_EPOCHS = 100_000   #: playing stops here: a training run is bounded
 SLICE = 0.02           #: seconds of training between two chances for other sessions to compute
-FRAME_BUDGET = 0.02    #: seconds of training between two frames while playing (with the frame's
-                       #: own few milliseconds: 30–40 frames a second for small networks)
+FRAME_INTERVAL = 1 / 35   #: while playing, a frame this often: training fills what the last
+MIN_TRAINING = 0.005      #: frame's computing left of it, at least this many seconds
 
 
 class Session:
@@ -60,6 +60,7 @@ class Session:
         self.run = 0          # counts resets, so the page knows when to clear its loss curve
         self.data_sent = None  # the run whose points the page has (None: none sent yet)
         self.feature_maps, self.features_sent = None, False
+        self.frame_seconds = 0.0   # what the last frame took to compute
         with COMPUTE_LOCK:
             self._rebuild(config or Config())
 
@@ -143,15 +144,21 @@ class Session:
         return False
 
     # --- training ---------------------------------------------------------------------------
-    def advance(self, budget: float = FRAME_BUDGET) -> bytes:
-        """While playing: train for about ``budget`` seconds (at least one mini-batch), then a frame."""
+    def advance(self, budget: float | None = None) -> bytes:
+        """While playing: train for about ``budget`` seconds (at least one mini-batch; by default
+        what keeps a frame every ``FRAME_INTERVAL``), then a frame."""
+        if budget is None:
+            budget = max(MIN_TRAINING, FRAME_INTERVAL - self.frame_seconds)
         end = time.perf_counter() + budget
         while self.playing:
             self._train_slice(min(end, time.perf_counter() + SLICE))
             if time.perf_counter() >= end:
                 break
         with COMPUTE_LOCK:
-            return self.frame()
+            start = time.perf_counter()
+            frame = self.frame()
+            self.frame_seconds = time.perf_counter() - start
+            return frame
 
     def _finish_epoch(self) -> None:
         """Train to the end of the current epoch, slice by slice."""
@@ -244,4 +251,4 @@ def _download(kind: str, filename: str, mime: str, body: bytes) -> dict:
             "data": base64.b64encode(body).decode("ascii")}
 
 
-__all__ = ["Session", "COMPUTE_LOCK", "FRAME_BUDGET", "LIVE_FIELDS", "MAX_EPOCHS", "SLICE"]
+__all__ = ["Session", "COMPUTE_LOCK", "FRAME_INTERVAL", "LIVE_FIELDS", "MAX_EPOCHS", "SLICE"]
