@@ -35,7 +35,8 @@ def build_model(vocabulary_size, length=64, embedding_dim=64, units=64):
     return model
 
 
-def main(epochs=3, max_tokens=20_000, batch_size=64, verbose=2):
+def main(epochs=3, max_tokens=20_000, batch_size=64, verbose=2, build=build_model):
+    """Train ``build(vocabulary_size)`` on the passages; returns the test accuracy."""
     pf.manual_seed(0)
     (x_train, y_train), (x_test, y_test) = text_tasks.authorship(words=64)
     print(f"{len(x_train)} training and {len(x_test)} test passages; "
@@ -44,7 +45,7 @@ def main(epochs=3, max_tokens=20_000, batch_size=64, verbose=2):
     vectorize.adapt(x_train)
     ids_train, ids_test = vectorize(x_train).numpy(), vectorize(x_test).numpy()
 
-    model = build_model(vectorize.vocabulary_size())
+    model = build(vectorize.vocabulary_size())
     model.summary()
     model.fit(ids_train, y_train[:, None].astype("float32"), batch_size=batch_size,
               epochs=epochs, validation_data=(ids_test, y_test[:, None].astype("float32")),

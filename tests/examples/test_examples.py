@@ -122,3 +122,53 @@ def test_spam_detection_reads_what_a_reader_sees():
     assert "subject Cheap pills" in text and "htmlpart" in text and "urladdress" in text
     assert "<p>" not in text and "&amp;" not in text and "numbertoken%" in text.replace(" ", "")
     assert "AAAA" not in text and "mailaddress" in text
+
+
+# --- attention and Transformers -------------------------------------------------------------------
+def test_spanish_dates_generator_writes_every_format_readably():
+    import datetime
+    module = example("spanish_dates_seq2seq")
+    assert module.number_words(22) == "veintidós" and module.number_words(47) == "cuarenta y siete"
+    assert module.year_words(1984) == "mil novecientos ochenta y cuatro"
+    assert module.year_words(2000) == "dos mil" and module.year_words(2007) == "dos mil siete"
+    rng = np.random.default_rng(0)
+    for f in module.FORMATS:
+        for day in (datetime.date(1977, 9, 27), datetime.date(2000, 1, 1)):
+            text = f(day, rng)
+            assert len(text) <= module.SOURCE_LENGTH
+            assert module.SOURCE.decode(module.SOURCE.encode([text], 60)[0]) == text
+    train, test = module.dates()
+    assert not set(train) & set(test) and len(test) > 3000
+
+
+@pytest.mark.parametrize("model", ["additive", "transformer"])
+def test_spanish_dates_seq2seq_short_form(model, tmp_path):
+    plot = tmp_path / "attention.png" if model == "additive" else None
+    if plot is not None:
+        pytest.importorskip("matplotlib")
+    exact = example("spanish_dates_seq2seq").main(model, epochs=1, n_train=600, n_test=20,
+                                                  plot=plot, verbose=0)
+    assert 0.0 <= exact <= 1.0
+    assert plot is None or plot.stat().st_size > 10_000
+
+
+def test_authorship_transformer_short_form():
+    module = example("authorship_transformer")
+    model = module.build_model(300, length=16, d=16, heads=2)
+    x = np.random.default_rng(0).integers(0, 300, (64, 16))
+    y = (x[:, :1] > 150).astype("float32")               # learnable from the first word
+    history = model.fit(x, y, epochs=3, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+@pytest.mark.slow
+def test_authorship_transformer_reaches_98_percent(mirror):
+    assert example("authorship_transformer").main(epochs=1, verbose=0) >= 0.98
+
+
+def test_shakespeare_transformer_trains_and_generates(mirror):
+    module = example("shakespeare_char_transformer")
+    model, vocab, curve = module.train(minutes=0.01, d=16, depth=1, chunk=2, validation_windows=8)
+    assert curve and np.isfinite(curve[-1][3])
+    text = module.generate(model, vocab, length=10)
+    assert isinstance(text, str) and len(text) >= 10
