@@ -28,22 +28,22 @@ from harness import add_arguments, header, interleaved, peak_rss_mb, ratio, set_
 VOCAB, DIM, UNITS, LENGTH, BATCH = 10_000, 64, 128, 100, 64
 
 
-def batches(n=8):
+def batches(n=8, length=LENGTH):
     rng = np.random.default_rng(0)
-    return [(rng.integers(0, VOCAB, (BATCH, LENGTH)),
+    return [(rng.integers(0, VOCAB, (BATCH, length)),
              rng.integers(0, 2, (BATCH, 1)).astype(np.float32)) for _ in range(n)]
 
 
-def profundo_trainer():
+def profundo_trainer(length=LENGTH):
     """A function that runs one training step of profundo's model on the next batch."""
     import profundo as pf
     from profundo import layers, optimizers
 
-    model = pf.Sequential([layers.Input((LENGTH,)), layers.Embedding(VOCAB, DIM),
+    model = pf.Sequential([layers.Input((length,)), layers.Embedding(VOCAB, DIM),
                            layers.LSTM(UNITS),
                            layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer=optimizers.Adam(1e-3), loss="binary_crossentropy")
-    data, k = batches(), [0]
+    data, k = batches(length=length), [0]
 
     def step():
         x, y = data[k[0] % len(data)]
@@ -52,7 +52,7 @@ def profundo_trainer():
     return step
 
 
-def torch_trainer():
+def torch_trainer(length=LENGTH):
     import torch
 
     class Net(torch.nn.Module):
@@ -68,7 +68,7 @@ def torch_trainer():
 
     model = Net()
     opt = torch.optim.Adam(model.parameters(), 1e-3)
-    data = [(torch.tensor(x), torch.tensor(y)) for x, y in batches()]
+    data = [(torch.tensor(x), torch.tensor(y)) for x, y in batches(length=length)]
     k = [0]
 
     def step():
@@ -83,21 +83,24 @@ def torch_trainer():
 def main():
     parser = add_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]), repeats=7)
     parser.add_argument("--steps", type=int, default=5, help="training steps per measurement")
+    parser.add_argument("--length", type=int, default=LENGTH, help="sequence length T")
     args = parser.parse_args()
     # before this process grows: Linux keeps a parent's peak RSS in a child started from it
-    peaks = {k: peak_rss_mb(f"import lstm as m; step = m.{k}_trainer()\n"
+    peaks = {k: peak_rss_mb(f"import lstm as m; step = m.{k}_trainer({args.length})\n"
                             f"for _ in range({args.steps}): step()") for k in ("profundo", "torch")}
     import torch
 
     threads = set_threads(args.threads, torch)
     print(header(f"LSTM workload: Embedding {VOCAB}x{DIM}, LSTM {UNITS}, Dense 1 sigmoid, length "
-                 f"{LENGTH}, batch {BATCH}, Adam; median of {args.repeats} x {args.steps} steps",
+                 f"{args.length}, batch {BATCH}, Adam; median of {args.repeats} x {args.steps} steps",
                  threads, torch))
-    t = interleaved({"profundo": profundo_trainer(), "torch": torch_trainer()}, args.repeats,
+    t = interleaved({"profundo": profundo_trainer(args.length), "torch": torch_trainer(args.length)},
+                    args.repeats,
                     inner=args.steps, warmup=1)
     for k in t:
         print(f"  {k:9s} {BATCH / t[k].median:7.0f} samples/s   step {t[k]}")
-    print(f"  ratio profundo/torch throughput: {1 / ratio(t):.2f}x")
+    print(f"  ratio profundo/torch throughput: {1 / ratio(t):.2f}x (CPU time: "
+          f"{t['torch'].cpu_median / t['profundo'].cpu_median:.2f}x)")
     for k in t:
         print(f"  peak RSS of a process training {args.steps} steps with {k}: {peaks[k]:.0f} MB")
 

@@ -130,6 +130,7 @@ class _Recurrence(Function):
             s[0] = 0 if s0 is None else s0
             self.states.append(s)
         self.saved = []
+        self.prepare(steps, n, xw.dtype)
         for t in range(steps):
             new = self.step(t, xw[t], *(s[t] for s in self.states))
             for s, value in zip(self.states, new):
@@ -169,6 +170,9 @@ class _Recurrence(Function):
         dkernel = self.xs.reshape(steps * n, -1).T @ dxw if self.needs_grad(1) else None
         drec, dbias = self.recurrent_grads()
         return (dx, dkernel, drec, dbias, *d)
+
+    def prepare(self, steps, n, dtype):
+        """Before the forward loop: a cell may allocate its buffers for all steps here."""
 
     def masked(self, h):
         """h ⊙ m, what the recurrent products see of h (h itself without ``recurrent_mask``);
@@ -252,29 +256,48 @@ class LSTM(_Recurrence):
 
     gates, gate_names, state_names = 4, "i, f, c, o", ("h0", "c0")
 
+    def prepare(self, steps, n, dtype):
+        """The gates i, f, c̃, o and tanh(c_t) of every step, kept for backward (T, N, ·)."""
+        self.z = B.xp.empty((steps, n, 4 * self.units), dtype)
+        self.tanh_c = B.xp.empty((steps, n, self.units), dtype)
+
     def step(self, t, xw, h, c):
         u = self.units
-        z = self.masked(h) @ self.recurrent_kernel        # (N, 4u), becomes i, f, c̃, o in place
-        z += xw
+        z = B.xp.matmul(self.masked(h), self.recurrent_kernel, out=self.z[t])   # (N, 4u)
+        z += xw                                           # a_t, then i, f, c̃, o in place
         self.gate(z[:, :2 * u])
         self.act(z[:, 2 * u:3 * u])
         self.gate(z[:, 3 * u:])
         i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
-        c_new = f * c + i * g
-        tanh_c = self.act(c_new.copy())
-        self.saved.append((z, tanh_c))
-        return o * tanh_c, c_new
+        c_new = f * c
+        c_new += i * g
+        tanh_c = self.tanh_c[t]
+        tanh_c[...] = c_new
+        return o * self.act(tanh_c), c_new
+
+    def backward(self, grad_outputs, *grad_states):
+        """First the activations' slopes of every gate at every step, a few large array ops
+        (f′ from the outputs: σ′ = y(1 − y), tanh′ = 1 − y²), so each step back is products."""
+        u = self.units
+        self.slope = B.xp.empty_like(self.z)
+        self.slope[..., :2 * u] = self.gate_grad(self.z[..., :2 * u], 1.0)
+        self.slope[..., 2 * u:3 * u] = self.act_grad(self.z[..., 2 * u:3 * u], 1.0)
+        self.slope[..., 3 * u:] = self.gate_grad(self.z[..., 3 * u:], 1.0)
+        self.slope_c = B.xp.empty_like(self.tanh_c)
+        self.slope_c[...] = self.act_grad(self.tanh_c, 1.0)
+        return super().backward(grad_outputs, *grad_states)
 
     def step_back(self, t, dh, dc):
-        u = self.units
-        z, tanh_c = self.saved[t]
+        xp, u = B.xp, self.units
+        z = self.z[t]
         i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
-        dc = dc + self.act_grad(tanh_c, dh * o)
-        da = self.dxw[t]
-        da[:, :u] = self.gate_grad(i, dc * g)
-        da[:, u:2 * u] = self.gate_grad(f, dc * self.states[1][t])
-        da[:, 2 * u:3 * u] = self.act_grad(g, dc * i)
-        da[:, 3 * u:] = self.gate_grad(o, dh * tanh_c)
+        dc = dc + dh * o * self.slope_c[t]
+        da = self.dxw[t]                                  # ∂L/∂(i, f, c̃, o), then ∂L/∂a_t
+        xp.multiply(dc, g, out=da[:, :u])
+        xp.multiply(dc, self.states[1][t], out=da[:, u:2 * u])
+        xp.multiply(dc, i, out=da[:, 2 * u:3 * u])
+        xp.multiply(dh, self.tanh_c[t], out=da[:, 3 * u:])
+        da *= self.slope[t]
         return self.masked(da @ self.recurrent_kernel.T), dc * f
 
 
