@@ -353,3 +353,30 @@ def test_the_language_is_kept_on_reload_and_errors_are_explained_in_it(browser, 
     page.wait_for_selector("#columns .neuron.unit")
     assert page.inner_text("#test-loss-label") == "Test loss"
     page.context.close()
+
+
+def test_tf_playground_things_bias_squares_links_text_and_classroom_mode(browser, server_url):
+    page = fresh_page(browser, server_url + "#hidden=3&learning_rate_hide=1&x1x2_hide=1&hideText=1")
+    page.wait_for_selector("#columns .neuron.unit")
+    assert page.locator("#columns .neuron.unit .bias").count() == 3 + 1      # one per neuron
+    assert not page.is_visible("[data-key=learning_rate]") and page.is_visible("[data-key=activation]")
+    assert page.locator("#columns .neuron.feature:visible").count() == 7 - 1   # x₁x₂ hidden
+    assert not page.is_visible("#explainer")
+    colours = page.eval_on_selector_all("#links path:not(.hit)", "ps => ps.map(p => p.getAttribute('stroke'))")
+    assert all(c.startswith("rgb(") for c in colours) and len(set(colours)) > 3   # faded by |w|
+    page.click("#play")
+    page.wait_for_selector("#links.flowing.animate")                 # dashes move while training
+    page.uncheck("#animate")
+    assert "animate=0" in page.url and not page.locator("#links.animate").count()
+    page.click("#play")
+    page.click("#classroom summary")
+    page.check("#classroom-choices input[value=noise]")
+    assert not page.is_visible("[data-key=noise]") and "noise_hide=1" in page.url
+    assert "noise_hide=1" in page.input_value("#share-link")
+    page.uncheck("#classroom-choices input[value=learning_rate]")
+    assert page.is_visible("[data-key=learning_rate]") and "learning_rate_hide" not in page.url
+    spanish = fresh_page(browser, server_url, locale="es-ES")
+    spanish.wait_for_selector("#columns .neuron.unit")
+    assert "¿Qué significan los colores?" in spanish.inner_text("#explainer")
+    spanish.context.close()
+    page.context.close()

@@ -14,6 +14,13 @@ export const MAX_NEURONS = 8;
 export const MAX_POINTS = 5000;
 export const DOMAIN = 6;
 
+/** What a teacher can hide for a lesson: `NAME_hide=1` in the URL hides the page's parts marked
+ *  data-hide="NAME" (a feature not in use is hidden from the network's inputs). */
+export const HIDEABLE = ["mode", "learning_rate", "activation", "regularization", "regularization_rate",
+  "problem", "optimizer", "dataset", "train_ratio", "noise", "batch_size", "n_points", "regenerate",
+  "own_data", "layers", "dropout", "batch_norm", "reset", "step", "export", "language", "show_test",
+  "discretize", "animate", "text", ...FEATURES];
+
 const enumField = (values, value) => ({ kind: "enum", values, value });
 const numberField = (min, max, value, integer = false) => ({ kind: "number", min, max, value, integer });
 
@@ -42,11 +49,15 @@ const FIELDS = {
   // how the output is shown: kept in the URL, never sent to the server
   show_test: { kind: "bool", value: false, view: true },
   discretize: { kind: "bool", value: false, view: true },
+  animate: { kind: "bool", value: true, view: true },
+  hideText: { kind: "bool", value: false, view: true }, // (TensorFlow Playground's name for it)
 };
 
-/** A fresh copy of the default configuration. */
+/** A fresh copy of the default configuration (`hide`: the parts hidden for a lesson). */
 export function defaults() {
-  return Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, structuredClone(f.value)]));
+  const config = Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, structuredClone(f.value)]));
+  config.hide = [];
+  return config;
 }
 
 /** The value of `text` for field `key`, or undefined when it is not acceptable. */
@@ -86,6 +97,7 @@ export function fromHash(hash) {
     const value = parseField(key, params.get(key));
     if (value !== undefined) config[key] = value;
   }
+  config.hide = HIDEABLE.filter((name) => ["1", "true"].includes(params.get(`${name}_hide`)));
   return consistent(config);
 }
 
@@ -93,6 +105,7 @@ export function fromHash(hash) {
 export function toHash(config) {
   const params = new URLSearchParams();
   for (const key of Object.keys(FIELDS)) params.set(key, formatField(key, config[key]));
+  for (const name of config.hide) params.set(`${name}_hide`, "1");
   return "#" + params.toString();
 }
 
@@ -103,6 +116,12 @@ export function serverConfig(config, points) {
   for (const [key, field] of Object.entries(FIELDS)) if (!field.view) message[key] = config[key];
   if (config.dataset === "custom") message.points = points;
   return message;
+}
+
+/** `server`'s settings with `view`'s choices of how to show them (and what a lesson hides). */
+export function withView(server, view) {
+  const viewKeys = Object.keys(FIELDS).filter((key) => FIELDS[key].view);
+  return { ...server, ...Object.fromEntries([...viewKeys, "hide"].map((key) => [key, view[key]])) };
 }
 
 /** Fix what the fields say together: the data set fits the problem; the perceptron classifies. */

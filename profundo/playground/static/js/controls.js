@@ -8,6 +8,8 @@ import { t } from "./i18n.js";
 /** Call `onChange(key, value)` when a control changes. */
 export function bindControls(root, onChange) {
   for (const el of root.querySelectorAll("[data-key]")) {
+    const part = el.closest("label") ?? el;           // what classroom mode hides for this field
+    part.dataset.hide ??= el.dataset.key;
     const read = () => {
       if (el.type === "checkbox") return el.checked;
       if (el.type === "range") return Number(el.value) / Number(el.dataset.scale || 1);
@@ -57,4 +59,11 @@ export function renderControls(root, config) {
   word.textContent = t(word.dataset.i18n);
   root.querySelector("#add-layer").disabled = layers >= MAX_LAYERS;
   root.querySelector("#remove-layer").disabled = layers === 0;
+}
+
+/** Hide the parts of the page a lesson does not need (classroom mode: `hide`, a list of names). */
+export function applyHides(root, hide) {
+  for (const el of root.querySelectorAll("[data-hide]")) {
+    el.classList.toggle("classroom-hidden", hide.includes(el.dataset.hide));
+  }
 }

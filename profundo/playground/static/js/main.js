@@ -2,9 +2,9 @@
 // The server trains and sends frames; the page draws them and sends the learner's choices.
 
 import { LossChart } from "./chart.js";
-import { DATASETS, DOMAIN, FEATURES, MAX_LAYERS, MAX_NEURONS, MAX_POINTS, consistent, fromHash,
-  serverConfig, toHash } from "./config.js";
-import { bindControls, renderControls } from "./controls.js";
+import { DATASETS, DOMAIN, FEATURES, FEATURE_LABELS, HIDEABLE, MAX_LAYERS, MAX_NEURONS, MAX_POINTS,
+  consistent, fromHash, serverConfig, toHash, withView } from "./config.js";
+import { applyHides, bindControls, renderControls } from "./controls.js";
 import { drawAxes, drawMap, drawPoints, drawSketch } from "./heatmap.js";
 import { currentLanguage, explain, setLanguage, t } from "./i18n.js";
 import { NetworkView } from "./network-view.js";
@@ -59,7 +59,7 @@ const socket = connect({
   error: (message) => {
     note(`error_${message.code}`, {}, message);
     if (state.confirmed) {
-      state.config = { ...state.confirmed, show_test: state.config.show_test, discretize: state.config.discretize };
+      state.config = withView(state.confirmed, state.config);
       render();
     }
   },
@@ -96,6 +96,12 @@ function render() {
   history.replaceState(null, "", toHash(state.config));
   $("#show-test").checked = state.config.show_test;
   $("#discretize").checked = state.config.discretize;
+  $("#animate").checked = state.config.animate;
+  $("#links").classList.toggle("animate", state.config.animate);
+  applyHides(document, state.config.hide);
+  $("#explainer").classList.toggle("hidden-text", state.config.hideText);
+  for (const box of document.querySelectorAll("#classroom-choices input")) box.checked = state.config.hide.includes(box.value);
+  $("#share-link").value = location.href;
   drawData();
   if (state.frame) drawOutput();
 }
@@ -142,6 +148,7 @@ function drawFrame() {
   showPlaying(header.playing);
   $("#status").textContent = header.status ? t(`status_${header.status}`) : "";
   view.update(header, state.featureMaps, maps);
+  applyHides($("#network"), state.config.hide);
   drawOutput();
 }
 
@@ -230,6 +237,8 @@ function wire() {
   }
   $("#show-test").addEventListener("change", (e) => change({ show_test: e.target.checked }, true));
   $("#discretize").addEventListener("change", (e) => change({ discretize: e.target.checked }, true));
+  $("#animate").addEventListener("change", (e) => change({ animate: e.target.checked }, true));
+  $("#copy-link").addEventListener("click", copyLink);
   $("#points").addEventListener("click", addPoint);
   $("#csv").addEventListener("change", loadCsv);
   $("#clear-points").addEventListener("click", () => setPoints(null));
@@ -239,9 +248,42 @@ function wire() {
   $("#language").addEventListener("click", () => translate(currentLanguage() === "es" ? "en" : "es", true));
 }
 
+// --- classroom mode: a checkbox for every part a lesson can hide -------------------------------
+const HIDE_LABELS = { dataset: "data", layers: "hidden_layers", reset: "reset", step: "step",
+  export: "export_buttons", language: "language_button", text: "explanatory_text" };
+
+function buildClassroom() {
+  const choices = $("#classroom-choices");
+  choices.replaceChildren();
+  for (const name of HIDEABLE) {
+    const label = document.createElement("label");
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", value: name });
+    box.checked = state.config.hide.includes(name);
+    box.addEventListener("change", () => {
+      const hide = HIDEABLE.filter((n) => (n === name ? box.checked : state.config.hide.includes(n)));
+      change({ hide }, true);
+    });
+    const text = FEATURES.includes(name) ? FEATURE_LABELS[name] : t(HIDE_LABELS[name] ?? name);
+    label.append(box, " ", text);
+    choices.append(label);
+  }
+}
+
+async function copyLink() {
+  const input = $("#share-link");
+  input.select();
+  try {
+    await navigator.clipboard.writeText(input.value);
+    note("link_copied");
+  } catch {
+    note("link_select"); // selected: the learner copies it by hand
+  }
+}
+
 function translate(lang, remember = false) {
   setLanguage(lang, document, remember);
   renderControls(document, state.config);
+  buildClassroom();
   $("#language").textContent = lang === "es" ? "EN" : "ES";
   view.translate();
   if (state.frame) drawFrame();

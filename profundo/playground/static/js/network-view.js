@@ -1,9 +1,11 @@
 // The network drawing: a column of input features, one column per hidden layer and the output
-// neuron; every neuron a small heat map, every connection a curve coloured by the sign of its
-// weight and as wide as its size; under each layer a bar of its mean gradient size.
+// neuron; every neuron a small heat map with its bias as a small square at its corner, every
+// connection a curve coloured on the orange–white–blue scale by its weight (small weights fade
+// out) and as wide as its size, its dashes moving while the network trains; under each layer a
+// bar of its mean gradient size.
 
 import { FEATURES, FEATURE_LABELS, MAX_NEURONS } from "./config.js";
-import { drawMap } from "./heatmap.js";
+import { cssColour, drawMap } from "./heatmap.js";
 import { t } from "./i18n.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -49,7 +51,9 @@ export class NetworkView {
     this.featureCells.forEach((cell, i) => featureMaps[i] && this.paint(cell, featureMaps[i]));
     this.neurons.forEach((cell, i) => this.paint(cell, maps[i]));
     this.drawLinks(header.weights);
+    this.drawBiases(header.weights);
     this.drawGradients(header.gradients);
+    this.svg.classList.toggle("flowing", header.playing);
   }
 
   /** Translate the texts made here (the rest of the page has data-i18n). */
@@ -76,6 +80,7 @@ export class NetworkView {
       const on = active.includes(name);
       const cell = this.neuronCell(featureColumn, on ? "feature" : "feature off", FEATURE_LABELS[name]);
       cell.el.title = t("feature_toggle");
+      if (!on) cell.el.dataset.hide = name; // classroom mode hides features not in use
       cell.el.addEventListener("click", () => this.actions.toggleFeature(name));
       this.featureCells.push(cell);
       if (on) activeCells[active.indexOf(name)] = cell;
@@ -100,6 +105,7 @@ export class NetworkView {
     const column = neurons.parentElement;
     if (hidden) {
       const buttons = element("div", "neuron-buttons", column);
+      buttons.dataset.hide = "layers";
       column.insertBefore(buttons, neurons);
       for (const [text, delta, key] of [["+", 1, "add_neuron"], ["−", -1, "remove_neuron"]]) {
         const button = element("button", "round small", buttons);
@@ -113,6 +119,7 @@ export class NetworkView {
     for (let j = 0; j < units; j++) {
       const cell = this.neuronCell(neurons, "unit", "");
       cell.el.addEventListener("click", (event) => this.openEditor(event, layer, null, j));
+      cell.bias = element("div", "bias", cell.el);
       cell.layer = layer;
       cell.unit = j;
       cells.push(cell);
@@ -181,8 +188,15 @@ export class NetworkView {
   drawLinks(weights) {
     for (const link of this.links) {
       const w = weights[link.layer].kernel[link.source][link.target];
-      link.path.setAttribute("stroke", w === null ? "#999" : w >= 0 ? "#0877bd" : "#f59322");
-      link.path.setAttribute("stroke-width", (0.4 + Math.min(Math.abs(w ?? 0), 4) * 1.6).toFixed(2));
+      link.path.setAttribute("stroke", w === null ? "#999" : cssColour(w));
+      link.path.setAttribute("stroke-width", (0.6 + Math.min(Math.abs(w ?? 0), 4) * 1.6).toFixed(2));
+    }
+  }
+
+  drawBiases(weights) {
+    for (const cell of this.neurons) {
+      const bias = weights[cell.layer].bias[cell.unit];
+      cell.bias.style.background = bias === null ? "#999" : cssColour(bias);
     }
   }
 
