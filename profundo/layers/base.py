@@ -129,7 +129,11 @@ class Layer:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         register(cls)
-        cls._call_takes_mask = "mask" in inspect.signature(cls.call).parameters
+        params = inspect.signature(cls.call).parameters
+        cls._call_takes_mask = "mask" in params
+        # Keras passes ``training`` only to a call that takes it (``def call(self, x)`` is allowed)
+        cls._call_takes_training = "training" in params or any(
+            p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
 
     def __init__(self, name: str | None = None, trainable: bool = True, dtype=None,
                  input_shape=None):
@@ -348,7 +352,10 @@ class Layer:
             self._clear_losses()          # an outermost call: its add_loss terms start afresh
         _depth[0] += 1
         try:
-            return self.call(inputs, training=in_training(training), **kwargs)
+            if self._call_takes_training:
+                return self.call(inputs, training=in_training(training), **kwargs)
+            with learning_phase(in_training(training)):     # its sublayers still see the mode
+                return self.call(inputs, **kwargs)
         finally:
             _depth[0] -= 1
 
