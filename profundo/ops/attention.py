@@ -33,6 +33,7 @@ import math
 
 from .. import backend as B
 from ..autograd import Function, Tensor
+from .nn import masked_softmax
 
 __all__ = ["scaled_dot_product_attention"]
 
@@ -40,23 +41,6 @@ __all__ = ["scaled_dot_product_attention"]
 def causal_mask(n_queries: int, n_keys: int):
     """The boolean (L, S) mask of causal attention: query i may see keys j ≤ i (top-left aligned)."""
     return B.xp.tri(n_queries, n_keys, dtype=bool)
-
-
-def masked_softmax(scores, allowed=None):
-    """softmax over the last axis of ``scores`` in place; where ``allowed`` is False (it broadcasts
-    against ``scores``) the probability is exactly 0, and a row with nothing allowed (or all −inf)
-    is all zeros, not NaN."""
-    xp = B.xp
-    if allowed is not None:
-        xp.copyto(scores, -xp.inf, where=~allowed)
-    top = scores.max(axis=-1, keepdims=True)
-    top[~xp.isfinite(top)] = 0                 # an all-masked row: e^(−inf − 0) = 0 everywhere
-    scores -= top
-    xp.exp(scores, out=scores)
-    total = scores.sum(axis=-1, keepdims=True)
-    total[total == 0] = 1
-    scores /= total
-    return scores
 
 
 class ScaledDotProductAttention(Function):

@@ -27,18 +27,37 @@ def _log_softmax(x, axis):
 
 
 # --- softmax ------------------------------------------------------------------------------------
+def masked_softmax(scores, allowed=None, axis=-1):
+    """softmax of the array ``scores`` along ``axis``, computed in place. Where ``allowed`` (a
+    boolean array broadcasting against ``scores``) is False the probability is exactly 0, and a
+    row with nothing allowed (or only −inf scores) is all zeros, not NaN (0/0)."""
+    xp = B.xp
+    if allowed is not None:
+        xp.copyto(scores, -xp.inf, where=~allowed)
+    top = scores.max(axis=axis, keepdims=True)
+    top[~xp.isfinite(top)] = 0                 # an all-masked row: e^(−inf − 0) = 0 everywhere
+    scores -= top
+    xp.exp(scores, out=scores)
+    total = scores.sum(axis=axis, keepdims=True)
+    total[total == 0] = 1
+    scores /= total
+    return scores
+
+
 class Softmax(Function):
     """yᵢ = e^(xᵢ − m) / Σⱼ e^(xⱼ − m)  (m = maxⱼ xⱼ; the shift cancels and keeps e^… ≤ 1);
-    ∂L/∂x = y ⊙ (g − Σⱼ gⱼyⱼ),  g = ∂L/∂y  (the Jacobian diag(y) − y yᵀ times g)"""
+    ∂L/∂x = y ⊙ (g − Σⱼ gⱼyⱼ),  g = ∂L/∂y  (the Jacobian diag(y) − y yᵀ times g).
+    Masked-out entries are constants with y = 0, so the same formula gives them ∂L/∂x = 0."""
 
-    def forward(self, x, axis=-1):
-        e = B.xp.exp(x - x.max(axis=axis, keepdims=True))
-        self.y, self.axis = e / e.sum(axis=axis, keepdims=True), axis
+    def forward(self, x, mask=None, axis=-1):
+        allowed = None if mask is None else mask.astype(bool, copy=False)
+        dtype = x.dtype if x.dtype.kind == "f" else B.default_dtype
+        self.y, self.axis = masked_softmax(x.astype(dtype, copy=True), allowed, axis), axis
         return self.y
 
     def backward(self, grad):
         y = self.y
-        return y * (grad - (grad * y).sum(axis=self.axis, keepdims=True))
+        return y * (grad - (grad * y).sum(axis=self.axis, keepdims=True)), None
 
 
 class LogSoftmax(Function):
@@ -53,15 +72,17 @@ class LogSoftmax(Function):
 
 
 @tensor_method("softmax")
-def softmax(x, axis: int = -1) -> Tensor:
+def softmax(x, axis: int = -1, mask=None) -> Tensor:
     """Probabilities from scores along ``axis``: eˣⁱ / Σⱼ eˣʲ (non-negative, summing to 1).
 
-    Stable for any input: the row maximum is subtracted first.
+    Stable for any input: the row maximum is subtracted first. ``mask`` (booleans broadcasting
+    against x; False = left out) gives exactly 0 to the entries left out, and the others share
+    the whole probability; a row with every entry left out (or all −inf) is all zeros, not NaN.
 
     >>> pf.softmax(pf.tensor([1.0, 2.0, 3.0]))
     tensor([0.09  , 0.2447, 0.6652])
     """
-    return Softmax.apply(x, axis=axis)
+    return Softmax.apply(x, mask, axis=axis)
 
 
 @tensor_method("log_softmax")

@@ -221,3 +221,24 @@ def test_binary_cross_entropy_target_shape_must_match():
 def test_softmax_axis_out_of_range():
     with pytest.raises(ValueError, match="Softmax: axis 2 is out of bounds"):
         pf.softmax(pf.randn(2, 3), axis=2)
+
+
+# --- softmax with a mask ------------------------------------------------------------------------
+def test_masked_softmax_gives_exact_zeros_and_zero_rows_matching_torch():
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((3, 4, 5))
+    mask = np.random.default_rng(1).random((3, 4, 5)) > 0.4
+    mask[0, 1] = False                                   # a row with nothing allowed
+    y = pf.softmax(x, mask=mask).numpy()
+    assert np.all(y[~mask] == 0) and np.all(y[0, 1] == 0) and not np.isnan(y).any()
+    rows = mask.any(-1)
+    np.testing.assert_allclose(y.sum(-1)[rows], 1.0)
+    expected = torch.softmax(torch.tensor(np.where(mask, x, -np.inf)), -1).numpy()
+    np.testing.assert_allclose(y[rows], expected[rows], atol=1e-6)
+    pf.gradcheck(lambda t: pf.softmax(t, mask=mask), [x])
+    pf.gradcheck(lambda t: pf.softmax(t, axis=0, mask=mask[:, :1]), [x])   # broadcast, other axis
+
+
+def test_softmax_of_an_all_minus_inf_row_is_zeros_not_nan():
+    y = pf.softmax(pf.tensor([[-np.inf, -np.inf], [0.0, -np.inf]])).numpy()
+    np.testing.assert_array_equal(y, [[0.0, 0.0], [1.0, 0.0]])
