@@ -7,6 +7,7 @@ from .activation import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from .augmentation import *  # noqa: F401,F403
 from .base import Layer, learning_phase
+from .input_spec import InputSpec
 from .conv import *  # noqa: F401,F403
 from .core import *  # noqa: F401,F403
 from .embedding import *  # noqa: F401,F403

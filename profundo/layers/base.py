@@ -39,7 +39,8 @@ from .. import backend as B
 from .. import init as initializers
 from .. import regularizers as regularizers_mod
 from ..autograd import Tensor
-from .nest import is_shape, map_structure
+from .input_spec import InputSpec
+from .nest import flatten, is_shape, map_structure
 from .registry import register
 from .symbolic import SymbolicTensor, call_symbolic, is_symbolic
 
@@ -119,8 +120,8 @@ def _charge_weight_budget(layer, name: str, shape) -> None:
     need = math.prod(int(n) for n in shape) * numpy.dtype(layer.dtype).itemsize
     budget[0] -= need
     if budget[0] < 0:
-        raise WeightBudgetError(f"{layer.name}: weight {name} of shape {tuple(shape)} "
-                                f"({need} bytes) exceeds the weight memory allowed")
+        raise layer.error(f"weight {name} of shape {tuple(shape)} ({need} bytes) exceeds the "
+                          f"weight memory allowed", WeightBudgetError)
 
 
 class Layer:
@@ -251,16 +252,13 @@ class Layer:
         """Set the weights from a list of arrays in ``get_weights()`` order and shapes."""
         own = self.weights
         if len(weights) != len(own):
-            raise ValueError(
-                f"{self.name}: set_weights expected {len(own)} arrays "
-                f"({', '.join(w.name for w in own) or 'none'}), got {len(weights)}"
-            )
+            raise self.error(f"set_weights expected {len(own)} arrays "
+                             f"({', '.join(w.name for w in own) or 'none'}), got {len(weights)}")
         for w, value in zip(own, weights):
             value = numpy.asarray(value)
             if value.shape != w.shape:
-                raise ValueError(
-                    f"{self.name}: weight {w.name} has shape {w.shape}, got an array of shape {value.shape}"
-                )
+                raise self.error(f"weight {w.name} has shape {w.shape}, got an array of shape "
+                                 f"{value.shape}")
             w.data[...] = B.xp.asarray(value, dtype=w.dtype)
 
     def regularization_loss(self):
@@ -290,9 +288,9 @@ class Layer:
 
     def _first_node(self):
         if not self.inbound_nodes:
-            raise AttributeError(f"{self.name}: the layer has not been called on a symbolic input "
-                                 f"(layers.Input), so it has no symbolic input or output yet; put it "
-                                 f"in a model whose input shape is known")
+            raise self.error("the layer has not been called on a symbolic input (layers.Input), so "
+                             "it has no symbolic input or output yet; put it in a model whose "
+                             "input shape is known", AttributeError)
         return self.inbound_nodes[0]
 
     # --- extra loss terms ---------------------------------------------------------------------
@@ -300,8 +298,8 @@ class Layer:
         """Add a term to the loss that training minimizes (call it inside ``call``); a tensor with
         more than one element counts as its sum."""
         if isinstance(loss, SymbolicTensor):
-            raise TypeError(f"{self.name}: add_loss needs a computed value; call it inside call(), "
-                            f"not on the symbolic tensors of a functional model")
+            raise self.error("add_loss needs a computed value; call it inside call(), not on the "
+                             "symbolic tensors of a functional model", TypeError)
         self._losses.append(loss if isinstance(loss, Tensor) else Tensor(loss))
         _holding_losses.add(id(self))
 
@@ -330,6 +328,37 @@ class Layer:
         return self._added_losses() + ([] if reg is None else [reg])
 
     # --- running ------------------------------------------------------------------------------
+    #: what the layer accepts: an ``InputSpec``, a list of them (one per input), or None;
+    #: ``__call__`` checks every call against it (see ``layers/input_spec.py``)
+    input_spec: InputSpec | list | None = None
+
+    def error(self, message: str, kind: type = ValueError) -> Exception:
+        """The error to raise, in every layer's one voice: ``<Class> '<name>': <message>``."""
+        return kind(f"{type(self).__name__} {self.name!r}: {message}")
+
+    def _check_input_spec(self, inputs) -> None:
+        spec = self.input_spec
+        if spec is None:
+            return
+        values = flatten(inputs)
+        if not isinstance(spec, (list, tuple)):
+            if len(values) != 1:
+                raise self.error(f"expected one input, got {len(values)}")
+            spec = [spec]
+        for one, value in zip(spec, values):
+            problem = None if one is None else one.problem(value.shape, value.dtype)
+            if problem is not None:
+                raise self.error(problem)
+
+    def check_input(self, shape) -> tuple:
+        """``shape`` as a tuple if the (first) ``input_spec`` accepts it, else the layer's error:
+        for ``compute_output_shape``, which is also called without ``__call__``."""
+        spec = self.input_spec[0] if isinstance(self.input_spec, (list, tuple)) else self.input_spec
+        problem = None if spec is None else spec.problem(shape)
+        if problem is not None:
+            raise self.error(problem)
+        return tuple(shape)
+
     def build(self, input_shape) -> None:
         """Create the weights for inputs of ``input_shape`` (batch dimension first)."""
 
@@ -343,8 +372,10 @@ class Layer:
 
     def __call__(self, inputs, training=None, mask=None, **kwargs):
         if is_symbolic(inputs):
+            self._check_input_spec(inputs)
             return call_symbolic(self, inputs, kwargs)
         inputs = map_structure(to_tensor, inputs)
+        self._check_input_spec(inputs)
         self._ensure_built(map_structure(lambda t: t.shape, inputs))
         if mask is not None and self._call_takes_mask:
             kwargs["mask"] = mask

@@ -30,6 +30,7 @@ from .. import activations, ops
 from ..ops._conv import _transposed_length
 from ..ops.windows import Windows, window_ints, window_padding
 from .base import Layer, serialize
+from .input_spec import InputSpec
 
 #: what one batch looks like, by the number of spatial axes
 LAYOUTS = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)"}
@@ -37,7 +38,7 @@ LAYOUTS = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)"}
 
 class SpatialLayer(Layer):
     """Base of the layers over channels-last sequences (``rank`` 1) or images (``rank`` 2):
-    checks that inputs have that layout, and names the layer when they do not."""
+    declares that layout as its ``input_spec``."""
 
     rank = 2
 
@@ -50,15 +51,13 @@ class SpatialLayer(Layer):
             raise self.error(f"profundo's images are channels-last {LAYOUTS[self.rank]}, got "
                              f"data_format={data_format!r}; move the channels last, e.g. "
                              f"x.transpose(0, 2, 3, 1) for NCHW images")
+        self.input_spec = self.spec()
 
-    def error(self, message: str) -> ValueError:
-        return ValueError(f"{type(self).__name__} {self.name!r}: {message}")
+    def spec(self, channels=False) -> InputSpec:
+        """This layer's layout; ``channels``: a number of channels to require (None: known)."""
+        return InputSpec(ndim=self.rank + 2, layout=LAYOUTS[self.rank], units="channels",
+                         axes={} if channels is False else {-1: channels})
 
-    def check_input(self, shape) -> tuple:
-        """``shape`` as a tuple, if it is a batch of this layer's layout; else a clear error."""
-        if len(shape) != self.rank + 2:
-            raise self.error(f"expected inputs of shape {LAYOUTS[self.rank]}, got {tuple(shape)}")
-        return tuple(shape)
 
 
 def spatial_ints(layer, value, name) -> tuple:
@@ -110,24 +109,16 @@ class _BaseConv(SpatialLayer):
         self.bias_initializer, self.bias_regularizer = bias_initializer, bias_regularizer
 
     def build(self, input_shape):
+        self.input_spec = self.spec(channels=None)
         shape = self.check_input(input_shape)
-        if shape[-1] is None:
-            raise self.error(f"the number of channels (last axis) must be known, got {shape}")
         self.channels = shape[-1]
+        self.input_spec = self.spec(channels=self.channels)
         self.build_kernels(self.channels)
         self.bias = self.add_weight("bias", (self.output_channels(self.channels),),
                                     self.bias_initializer, regularizer=self.bias_regularizer) \
             if self.use_bias else None
 
-    def check_input(self, shape) -> tuple:
-        shape = super().check_input(shape)
-        if self.built and shape[-1] != self.channels:
-            raise self.error(f"built for inputs with {self.channels} channels (last axis), got "
-                             f"shape {shape}")
-        return shape
-
     def call(self, x, training=None):
-        self.check_input(x.shape)
         return self.activation(self.convolve(x))
 
     def lengths(self, spatial) -> tuple:

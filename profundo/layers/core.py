@@ -12,6 +12,7 @@ import numbers
 
 from .. import activations, ops
 from .base import Layer, serialize
+from .input_spec import InputSpec
 from .symbolic import Node, SymbolicTensor
 
 
@@ -68,24 +69,21 @@ class Dense(Layer):
         self.activation = activations.get(activation)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        self.input_spec = self._spec(None)
+
+    @staticmethod
+    def _spec(features):
+        return InputSpec(min_ndim=2, axes={-1: features}, layout="(batch, ..., features)",
+                         units="features", hint="a single sample needs a batch axis: x[None]")
 
     def build(self, input_shape):
-        if len(input_shape) < 2 or input_shape[-1] is None:
-            raise ValueError(
-                f"Dense {self.name!r}: expected inputs of shape (batch, ..., features) with a known "
-                f"feature size, got shape {input_shape}; add Flatten() before Dense for images"
-            )
+        self.input_spec = self._spec(input_shape[-1])
         self.kernel = self.add_weight("kernel", (input_shape[-1], self.units),
                                       self.kernel_initializer, regularizer=self.kernel_regularizer)
         self.bias = self.add_weight("bias", (self.units,), self.bias_initializer,
                                     regularizer=self.bias_regularizer) if self.use_bias else None
 
     def call(self, x, training=None):
-        if x.shape[-1] != self.kernel.shape[0]:
-            raise ValueError(
-                f"Dense {self.name!r}: expected {self.kernel.shape[0]} input features (last axis), "
-                f"got input of shape {x.shape}"
-            )
         y = x @ self.kernel
         if self.bias is not None:
             y = y + self.bias

@@ -15,6 +15,7 @@ from .. import backend as B
 from .. import ops
 from ..autograd import Tensor, as_array
 from .base import Layer, serialize
+from .input_spec import InputSpec
 
 __all__ = ["Embedding", "PositionEmbedding", "PositionalEmbedding", "SinePositionEncoding",
            "SinusoidalPositionEncoding", "TokenAndPositionEmbedding"]
@@ -87,12 +88,9 @@ class Embedding(Layer):
 
 
 # --- positions: attention itself is blind to order, so the position is added to each token ------
-def _positions(layer, input_shape):
-    """The sequence length and feature size of inputs (batch, steps, features), checked."""
-    if len(input_shape) < 2 or input_shape[-1] is None:
-        raise ValueError(f"{type(layer).__name__} {layer.name!r}: expected inputs (batch, steps, "
-                         f"features) with a known feature size, got shape {input_shape}")
-    return input_shape[-2], input_shape[-1]
+#: what the position layers accept
+POSITIONS = InputSpec(min_ndim=2, axes={-1: None}, layout="(batch, steps, features)",
+                      units="features")
 
 
 class PositionEmbedding(Layer):
@@ -110,10 +108,11 @@ class PositionEmbedding(Layer):
             raise ValueError(f"PositionEmbedding: sequence_length must be a positive int, got "
                              f"{sequence_length!r}")
         self.sequence_length, self.initializer = sequence_length, initializer
+        self.input_spec = POSITIONS
 
     def build(self, input_shape):
-        _, d = _positions(self, input_shape)
-        self.position_embeddings = self.add_weight("embeddings", (self.sequence_length, d),
+        self.position_embeddings = self.add_weight("embeddings",
+                                                   (self.sequence_length, input_shape[-1]),
                                                    self.initializer)
 
     def call(self, inputs, training=None, start_index: int = 0):
@@ -147,9 +146,10 @@ class SinePositionEncoding(Layer):
     def __init__(self, max_wavelength: float = 10000, **kwargs):
         super().__init__(**kwargs)
         self.max_wavelength = max_wavelength
+        self.input_spec = POSITIONS
 
     def call(self, inputs, training=None, start_index: int = 0):
-        steps, d = _positions(self, inputs.shape)
+        steps, d = inputs.shape[-2:]
         xp = B.xp
         position = xp.arange(start_index, start_index + steps, dtype="float64")[:, None]
         pairs = 2 * (xp.arange(d) // 2)

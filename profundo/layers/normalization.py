@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .. import ops
 from .base import Layer, serialize
+from .input_spec import InputSpec
 
 
 def _axes(layer, axis, ndim) -> tuple:
@@ -49,8 +50,10 @@ class BatchNormalization(Layer):
         self.reduce_axes = tuple(i for i in range(ndim) if i not in self.feature_axes)
         shape = tuple(input_shape[a] for a in self.feature_axes)
         if None in shape:
-            raise ValueError(f"BatchNormalization {self.name!r}: the normalized axis needs a known "
-                             f"size, got input shape {input_shape}")
+            raise self.error(f"expected a known size on the normalized axis {self.axis}, got "
+                             f"shape {tuple(input_shape)}")
+        self.input_spec = InputSpec(ndim=ndim, axes=dict(zip(self.feature_axes, shape)),
+                                    units="features")
         self.gamma = self.add_weight("gamma", shape, self.initializers["gamma"]) if self.scale else None
         self.beta = self.add_weight("beta", shape, self.initializers["beta"]) if self.center else None
         self.moving_mean = self.add_weight("moving_mean", shape, self.initializers["moving_mean"],
@@ -61,9 +64,6 @@ class BatchNormalization(Layer):
                                      for i in range(ndim))
 
     def call(self, x, training=None):
-        if x.ndim != len(self.broadcast_shape):
-            raise ValueError(f"BatchNormalization {self.name!r}: built for {len(self.broadcast_shape)}-D "
-                             f"inputs, got shape {x.shape}")
         training = training and self.trainable
         per_channel = (self.feature_axes == (x.ndim - 1,)
                        and ops.normalization.channel_kernel == "fast")
@@ -152,8 +152,8 @@ class GroupNormalization(Layer):
         self.channel_axis = self.axis % len(input_shape)
         channels = input_shape[self.channel_axis]
         if channels is None or channels % self.groups:
-            raise ValueError(f"GroupNormalization {self.name!r}: the {channels} channels (axis "
-                             f"{self.axis}) must be a known multiple of groups={self.groups}")
+            raise self.error(f"expected channels (axis {self.axis}) in a known multiple of "
+                             f"groups={self.groups}, got shape {tuple(input_shape)}")
         self.gamma = self.add_weight("gamma", (channels,), self.gamma_initializer) if self.scale else None
         self.beta = self.add_weight("beta", (channels,), self.beta_initializer) if self.center else None
 

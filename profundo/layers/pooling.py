@@ -35,7 +35,6 @@ class _Pooling(SpatialLayer):
         self.padding = padding.lower()
 
     def call(self, x, training=None):
-        self.check_input(x.shape)
         return self.op(x, self.pool_size, self.strides, self.padding)
 
     def compute_output_shape(self, input_shape):
@@ -90,7 +89,6 @@ class _GlobalPooling(SpatialLayer):
         self.keepdims = bool(keepdims)
 
     def call(self, x, training=None):
-        self.check_input(x.shape)
         return self.op(x, keepdims=self.keepdims)
 
     def compute_output_shape(self, input_shape):

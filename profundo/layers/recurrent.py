@@ -35,6 +35,7 @@ from .. import activations, ops
 from .. import backend as B
 from ..autograd import Tensor
 from .base import Layer, serialize
+from .input_spec import InputSpec
 from .nest import is_shape
 from .registry import deserialize_layer, serialize_layer
 
@@ -112,6 +113,15 @@ class Recurrent(Layer):
         self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
         self.go_backwards = bool(go_backwards)
+        self.input_spec = self._spec(None)
+
+    @staticmethod
+    def _spec(features) -> list:
+        """The sequence (batch, time, features); the initial states that may follow it are
+        checked by ``call``."""
+        return [InputSpec(ndim=3, axes={-1: features}, layout="(batch, time, features)",
+                          units="features", hint="for token ids put an Embedding first, for one "
+                                                 "feature per step reshape to (batch, time, 1)")]
 
     # --- what a cell adds ---------------------------------------------------------------------
     def bias_shape(self) -> tuple:
@@ -132,10 +142,7 @@ class Recurrent(Layer):
 
     def build(self, input_shape):
         shape = _split_states(input_shape)[0]
-        self._check_rank(shape)
-        if shape[-1] is None:
-            raise ValueError(f"{type(self).__name__} {self.name!r}: the number of features (last "
-                             f"axis) must be known, got input shape {tuple(shape)}")
+        self.input_spec = self._spec(shape[-1])
         columns = self.gates * self.units
         self.kernel = self.add_weight("kernel", (shape[-1], columns), self.kernel_initializer,
                                       regularizer=self.kernel_regularizer)
@@ -145,22 +152,10 @@ class Recurrent(Layer):
         self.bias = self.add_weight("bias", self.bias_shape(), self.bias_initializer,
                                     regularizer=self.bias_regularizer) if self.use_bias else None
 
-    def _check_rank(self, shape) -> None:
-        if len(shape) != 3:
-            raise ValueError(
-                f"{type(self).__name__} {self.name!r}: expected inputs of shape (batch, time, "
-                f"features), got shape {tuple(shape)}; for token ids put an Embedding first, for "
-                f"one feature per step reshape to (batch, time, 1)")
-
     def call(self, inputs, training=None, mask=None):
         x, states = _split_states(inputs)
-        self._check_rank(x.shape)
-        kind = f"{type(self).__name__} {self.name!r}"
-        if x.shape[-1] != self.kernel.shape[0]:
-            raise ValueError(f"{kind}: built for {self.kernel.shape[0]} features, got input of "
-                             f"shape {x.shape}")
         if states and len(states) != len(self.state_names):
-            raise ValueError(f"{kind}: initial_state must hold {len(self.state_names)} tensor(s) "
+            raise self.error(f"initial_state must hold {len(self.state_names)} tensor(s) "
                              f"({', '.join(self.state_names)}), each (batch, {self.units}); "
                              f"got {len(states)}")
         if x.dtype.kind != "f":
@@ -179,7 +174,6 @@ class Recurrent(Layer):
 
     def compute_output_shape(self, input_shape):
         shape = _split_states(input_shape)[0]
-        self._check_rank(shape)
         y = (shape[0], shape[1], self.units) if self.return_sequences else (shape[0], self.units)
         return [y] + [(shape[0], self.units)] * len(self.state_names) if self.return_state else y
 
@@ -353,7 +347,7 @@ class Bidirectional(Layer):
         x, states = _split_states(inputs)
         n = len(self.forward_layer.state_names)
         if states and len(states) != 2 * n:
-            raise ValueError(f"Bidirectional {self.name!r}: initial_state must hold {2 * n} "
+            raise self.error(f"initial_state must hold {2 * n} "
                              f"tensors (forward then backward states), got {len(states)}")
         mask = _sequence_mask(mask)
         forward = self.forward_layer(x, initial_state=states[:n] or None, training=training,

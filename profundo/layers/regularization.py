@@ -33,7 +33,6 @@ class _SpatialDropout(SpatialLayer):
         self.rate = float(rate)
 
     def call(self, x, training=None):
-        self.check_input(x.shape)
         if not training or self.rate == 0:
             return x
         mask_shape = (x.shape[0],) + (1,) * self.rank + (x.shape[-1],)

@@ -44,7 +44,6 @@ class UpSampling2D(SpatialLayer):
         self.interpolation = interpolation
 
     def call(self, x, training=None):
-        self.check_input(x.shape)
         return ops.upsampling2d(x, self.size, self.interpolation)
 
     def compute_output_shape(self, input_shape):
@@ -67,7 +66,6 @@ class ZeroPadding2D(SpatialLayer):
         self.padding = _frame(self, padding, "padding")
 
     def call(self, x, training=None):
-        self.check_input(x.shape)
         return ops.zero_padding2d(x, self.padding)
 
     def compute_output_shape(self, input_shape):

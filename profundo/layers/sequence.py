@@ -18,6 +18,7 @@ from .. import backend as B
 from .. import ops
 from ..autograd import Tensor, as_array
 from .base import Layer
+from .input_spec import InputSpec
 from .registry import deserialize_layer, serialize_layer
 
 __all__ = ["TimeDistributed", "RepeatVector", "Masking"]
@@ -39,24 +40,18 @@ class TimeDistributed(Layer):
             raise TypeError(f"TimeDistributed: expected a layer, got {type(layer).__name__}")
         super().__init__(**kwargs)
         self.layer = layer
-
-    def _check(self, shape):
-        if len(shape) < 3:
-            raise ValueError(f"TimeDistributed {self.name!r}: expected inputs of shape (batch, "
-                             f"time, ...), got shape {tuple(shape)}")
+        self.input_spec = InputSpec(min_ndim=3, layout="(batch, time, ...)")
 
     def build(self, input_shape):
-        self._check(input_shape)
         self.layer._ensure_built((None,) + tuple(input_shape[2:]))
 
     def call(self, x, training=None):
-        self._check(x.shape)
         n, t = x.shape[:2]
         y = self.layer(x.reshape(n * t, *x.shape[2:]), training=training)
         return y.reshape(n, t, *y.shape[1:])
 
     def compute_output_shape(self, input_shape):
-        self._check(input_shape)
+        self.check_input(input_shape)
         inner = self.layer.compute_output_shape((None,) + tuple(input_shape[2:]))
         return tuple(input_shape[:2]) + tuple(inner[1:])
 
@@ -86,14 +81,9 @@ class RepeatVector(Layer):
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise ValueError(f"RepeatVector: n must be a positive int, got {n!r}")
         self.n = n
-
-    def _check(self, shape):
-        if len(shape) != 2:
-            raise ValueError(f"RepeatVector {self.name!r}: expected inputs of shape (batch, "
-                             f"features), got shape {tuple(shape)}")
+        self.input_spec = InputSpec(ndim=2, layout="(batch, features)")
 
     def call(self, x, training=None):
-        self._check(x.shape)
         return ops.broadcast_to(x.reshape(x.shape[0], 1, x.shape[1]),
                                 (x.shape[0], self.n, x.shape[1]))
 
@@ -101,7 +91,7 @@ class RepeatVector(Layer):
         return None       # a new time axis: every step is real
 
     def compute_output_shape(self, input_shape):
-        self._check(input_shape)
+        self.check_input(input_shape)
         return (input_shape[0], self.n, input_shape[1])
 
     def get_config(self):

@@ -79,7 +79,7 @@ class Model(Layer):
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise ValueError(f"{self.name}: no layer named {name!r}; layers: "
+        raise self.error(f"no layer named {name!r}; layers: "
                          f"{', '.join(layer.name for layer in self.layers)}")
 
     @property
@@ -131,12 +131,12 @@ class Model(Layer):
         if isinstance(inputs, dict):
             missing = [t.node.layer.name for t in expected if t.node.layer.name not in inputs]
             if missing:
-                raise ValueError(f"{self.name}: no value for input(s) {missing}; got keys {list(inputs)}")
+                raise self.error(f"no value for input(s) {missing}; got keys {list(inputs)}")
             return [inputs[t.node.layer.name] for t in expected]
         if len(expected) == 1:
             return [inputs[0] if isinstance(inputs, list) and len(inputs) == 1 else inputs]
         if not isinstance(inputs, (list, tuple)) or len(inputs) != len(expected):
-            raise ValueError(f"{self.name}: expected a list of {len(expected)} inputs "
+            raise self.error(f"expected a list of {len(expected)} inputs "
                              f"({', '.join(t.node.layer.name for t in expected)})")
         return list(inputs)
 
@@ -305,7 +305,7 @@ class Model(Layer):
         """Write the model for other runtimes: ``format="onnx"`` (Keras 3's spelling), a file
         that opens in Netron and runs in ONNX Runtime (see ``profundo.io.onnx_export``)."""
         if format != "onnx":
-            raise ValueError(f"{self.name}: export supports format='onnx', got {format!r}")
+            raise self.error(f"export supports format='onnx', got {format!r}")
         from ..io.onnx_export import DEFAULT_OPSET, export_onnx
 
         export_onnx(self, filepath, opset=opset or DEFAULT_OPSET)

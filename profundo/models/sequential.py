@@ -43,11 +43,12 @@ class Sequential(Model):
             layer = layer.node.layer
         if isinstance(layer, InputLayer):
             if self._stack or self._input_layer is not None:
-                raise ValueError(f"{self.name}: an Input can only come first in a Sequential model")
+                raise self.error("an Input can only come first in a Sequential model")
             self._input_layer = layer
             return
         if not isinstance(layer, Layer):
-            raise TypeError(f"{self.name}: Sequential.add expects a layer, got {type(layer).__name__}")
+            raise self.error(f"Sequential.add expects a layer, got {type(layer).__name__}",
+                             TypeError)
         self._stack.append(layer)
         shape = self._known_input_shape()
         if shape is not None:

@@ -105,7 +105,7 @@ def test_config_round_trip(layer):
 
 def test_errors_name_the_layer_and_shapes():
     with pytest.raises(ValueError, match=r"MaxPooling2D 'pool': expected inputs of shape "
-                                         r"\(batch, height, width, channels\), got \(2, 8, 3\)"):
+                                         r"\(batch, height, width, channels\), got shape \(2, 8, 3\)"):
         MaxPooling2D(name="pool")(np.zeros((2, 8, 3), np.float32))
     with pytest.raises(ValueError, match=r"GlobalAveragePooling1D 'g': expected inputs of shape "
                                          r"\(batch, steps, channels\)"):

@@ -386,7 +386,7 @@ def test_clear_errors():
         LSTM(4, name="seq")(np.zeros((2, 5), np.float32))
     layer = GRU(4)
     layer(x)
-    with pytest.raises(ValueError, match=r"built for 3 features.*\(2, 5, 7\)"):
+    with pytest.raises(ValueError, match=r"GRU '\w+': expected 3 features \(last axis\), got shape \(2, 5, 7\)"):
         layer(np.zeros((2, 5, 7), np.float32))
     with pytest.raises(ValueError, match=r"initial_state must hold 2 tensor\(s\) \(h, c\)"):
         LSTM(4)(x, initial_state=[pf.zeros(2, 4)])

@@ -1,0 +1,72 @@
+"""``InputSpec``: what a layer accepts, declared once and checked by the base class.
+
+A layer sets ``self.input_spec`` (Keras' name) in ``__init__`` — the number of axes, the layout
+to show in the message — and narrows it in ``build`` once sizes are known (the features a
+``Dense`` was built for). ``Layer.__call__`` checks every call against it, eager or symbolic,
+before ``build`` and ``call``, and every complaint has one form::
+
+    Dense 'head': expected 4 features (last axis), got shape (3, 5)
+    LSTM 'seq': expected inputs of shape (batch, time, features), got shape (2, 5); for token ids ...
+
+``input_spec`` may be a list, one spec per input in order (``None`` skips one; inputs past the
+end of the list, such as a recurrent layer's initial states, are not checked).
+"""
+from __future__ import annotations
+
+import numpy
+
+#: dtype families a spec may ask for, by NumPy's kind letters
+KINDS = {"float": "f", "int": "iu", "bool": "b", "number": "fiub", "string": "USO"}
+
+
+class InputSpec:
+    """What one input must look like.
+
+    Args:
+        ndim, min_ndim, max_ndim: the number of axes (batch included), exactly or a range.
+        axes: {axis: size} — the input must have that size on that axis; ``None`` as the size
+            asks only that it be known (not ``None`` in a symbolic shape).
+        dtype: a family of dtypes: "float", "int", "bool", "number" or "string".
+        layout: how to show an input in messages, e.g. "(batch, time, features)".
+        units: what the sizes of ``axes`` count, e.g. "features" or "channels".
+        hint: what to do, appended to a complaint about the number of axes.
+    """
+
+    def __init__(self, ndim=None, min_ndim=None, max_ndim=None, axes=None, dtype=None,
+                 layout=None, units=None, hint=None):
+        if dtype is not None and dtype not in KINDS:
+            raise ValueError(f"InputSpec: dtype must be one of {', '.join(KINDS)}, got {dtype!r}")
+        self.ndim, self.min_ndim, self.max_ndim = ndim, min_ndim, max_ndim
+        self.axes = dict(axes or {})
+        self.dtype, self.layout, self.units, self.hint = dtype, layout, units, hint
+
+    def problem(self, shape, dtype=None) -> str | None:
+        """What is wrong with an input of ``shape`` (and ``dtype``), as "expected …, got …";
+        None when it fits."""
+        shape, n = tuple(shape), len(shape)
+        what = f"inputs of shape {self.layout}" if self.layout else "inputs"
+        hint = f"; {self.hint}" if self.hint else ""
+        if self.ndim is not None and n != self.ndim:
+            axes = "" if self.layout else f" with {self.ndim} axes"
+            return f"expected {what}{axes}, got shape {shape}{hint}"
+        if self.min_ndim is not None and n < self.min_ndim:
+            return f"expected {what} with at least {self.min_ndim} axes, got shape {shape}{hint}"
+        if self.max_ndim is not None and n > self.max_ndim:
+            return f"expected {what} with at most {self.max_ndim} axes, got shape {shape}{hint}"
+        for axis, size in self.axes.items():
+            if not -n <= axis < n:
+                continue
+            got, where = shape[axis], "last axis" if axis in (-1, n - 1) else f"axis {axis}"
+            if size is None and got is None:
+                return f"expected a known number of {self.units or 'entries'} ({where}), " \
+                       f"got shape {shape}"
+            if size is not None and got is not None and got != size:
+                return f"expected {size} {self.units or 'entries'} ({where}), got shape {shape}"
+        if self.dtype is not None and dtype is not None and \
+                numpy.dtype(dtype).kind not in KINDS[self.dtype]:
+            return f"expected {self.dtype} inputs, got dtype {numpy.dtype(dtype).name}"
+        return None
+
+    def __repr__(self) -> str:
+        fields = {k: v for k, v in vars(self).items() if v not in (None, {})}
+        return f"InputSpec({', '.join(f'{k}={v!r}' for k, v in fields.items())})"
