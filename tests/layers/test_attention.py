@@ -244,13 +244,14 @@ def seq2seq_model():
     return pf.Model([src, tgt], layers.Dense(20)(ctx))
 
 
-def test_every_attention_layer_saves_and_loads(tmp_path):
+@pytest.mark.parametrize("suffix", [".profundo", ".keras"])
+def test_every_attention_layer_saves_and_loads(tmp_path, suffix):
     model = seq2seq_model()
     src = np.array([[3, 4, 5, 0, 0, 0], [1, 2, 3, 4, 5, 6]])
     tgt = np.array([[1, 2, 0, 0, 0], [3, 3, 3, 3, 3]])
     before = model([src, tgt]).numpy()
-    model.save(tmp_path / "m.profundo")
-    loaded = pf.models.load_model(tmp_path / "m.profundo")
+    model.save(tmp_path / f"m{suffix}")
+    loaded = pf.models.load_model(tmp_path / f"m{suffix}")
     np.testing.assert_allclose(loaded([src, tgt]).numpy(), before, atol=1e-6)
     assert len(loaded.get_weights()) == len(model.get_weights())
 
