@@ -118,28 +118,25 @@ def to_numpy(array):
     return numpy.asarray(array)
 
 
-#: reusable buffers of ``scratch``, per thread: {(purpose, shape, dtype, backend): array}
+#: the buffers of ``scratch``, per thread: {(purpose, dtype, backend): flat array}
 _scratch = threading.local()
-SCRATCH_BUFFERS = 32   #: at most this many buffers are kept per thread (the oldest go first)
 
 
 def scratch(purpose: str, shape, dtype):
     """A reused buffer of ``shape`` and ``dtype`` for a temporary that never leaves the op that
     asked for it (contents undefined). Large fresh arrays cost page faults on every call (the
-    kernel zeroes each new page); the same buffer, reused call after call, does not. The buffer
-    is valid until the next ``scratch`` call with the same purpose and shape in this thread.
+    kernel zeroes each new page); one buffer per purpose, reused call after call and by every
+    layer (grown to the largest request), does not, and holds memory for one layer at a time.
+    The buffer is valid until the next ``scratch`` call with the same purpose in this thread.
     """
     buffers = getattr(_scratch, "buffers", None)
     if buffers is None:
         buffers = _scratch.buffers = {}
-    key = (purpose, tuple(shape), numpy.dtype(dtype).str, name)
-    buffer = buffers.pop(key, None)
-    if buffer is None:
-        buffer = xp.empty(shape, dtype)
-        while len(buffers) >= SCRATCH_BUFFERS:
-            buffers.pop(next(iter(buffers)))
-    buffers[key] = buffer            # most recently used last
-    return buffer
+    key, size = (purpose, numpy.dtype(dtype).str, name), math.prod(shape)
+    buffer = buffers.get(key)
+    if buffer is None or buffer.size < size:
+        buffer = buffers[key] = xp.empty(size, dtype)
+    return buffer[:size].reshape(shape)
 
 
 def available_cores() -> int:

@@ -39,6 +39,8 @@ __all__ = ["conv1d", "conv2d", "depthwise_conv2d", "conv2d_transpose"]
 #: "fast": stride-1 convolutions without groups take ∂L/∂x by shifted GEMMs
 #: (``_shifted_input_grad``); "reference": every convolution by col2im.
 backward_kernel = "fast"
+#: the window matrix (im2col) is built this many bytes at a time, a slice of the batch at once
+WINDOW_BYTES = 2 << 20
 
 # --- convolution ---------------------------------------------------------------------------------
 def _grouped_kernel(kernel, groups):
@@ -113,34 +115,45 @@ class Conv(Function):
         self.image_shape, self.groups = (n, h, w, c), groups
         self.image = B.xp.ascontiguousarray(self.win.pad(x))     # kept for backward (1× x)
         self.k = _grouped_kernel(kernel, groups)
-        y = _ungrouped(self._windows() @ self.k, (n, *self.win.out, c_out))
+        y = B.xp.empty((n, *self.win.out, c_out), B.xp.result_type(self.image, self.k))
+        for part in self._parts():
+            z = self._windows(part) @ self.k                      # (G, N_part·H'·W', O/G)
+            y[part] = _ungrouped(z, y[part].shape)
         if bias is not None:
             y += bias
         return y[:, 0] if rank == 1 else y
 
-    def _cols_shape(self):
-        """The shape of the window matrix: (G, N·H'·W', kh·kw·C/G)."""
-        return self.groups, self.image.shape[0] * self.win.out[0] * self.win.out[1], self.k.shape[1]
+    def _parts(self):
+        """Slices of the batch whose window matrix fits in ``WINDOW_BYTES`` (at least one image):
+        the windows are copied, multiplied and dropped a slice at a time, in cache and in a
+        buffer of that size, not all N·H'·W' rows at once."""
+        n, (oh, ow) = self.image.shape[0], self.win.out
+        per_image = oh * ow * self.k.shape[1] * self.groups * self.image.itemsize
+        step = max(1, WINDOW_BYTES // per_image)
+        return [slice(i, min(i + step, n)) for i in range(0, n, step)]
 
-    def _windows(self):
-        """im2col of the kept padded image into a reused workspace (recomputed for backward
-        instead of kept: it is kh·kw times the size of the input)."""
-        cols = B.scratch("conv.cols", self._cols_shape(), self.image.dtype)
-        return self.win.gather(self.image, self.groups, cols)
+    def _windows(self, part):
+        """im2col of images ``part`` of the kept padded input, into a reused buffer (recomputed
+        for backward instead of kept: it is kh·kw times the size of the input)."""
+        image = self.image[part]
+        rows = image.shape[0] * self.win.out[0] * self.win.out[1]
+        cols = B.scratch("conv.cols", (self.groups, rows, self.k.shape[1]), image.dtype)
+        return self.win.gather(image, self.groups, cols)
 
     def backward(self, grad):
-        g = _grouped_channels(grad, self.groups)                      # (G, N·H'·W', O)
         gx = gk = gb = None
         if self.needs_grad(0):
             if self.groups == 1 and self.win.strides == (1, 1) and backward_kernel == "fast":
                 gx = _shifted_input_grad(self.win, self.k[0], grad, self.image.shape)
             else:
-                cols = B.xp.matmul(g, self.k.transpose(0, 2, 1),        # (G, N·H'·W', kh·kw·C/G)
-                                   out=B.scratch("conv.cols", self._cols_shape(), g.dtype))
+                g = _grouped_channels(grad, self.groups)              # (G, N·H'·W', O)
+                cols = g @ self.k.transpose(0, 2, 1)                 # (G, N·H'·W', kh·kw·C/G)
                 gx = _windows_to_image(self.win, cols, self.image_shape)
             gx = gx.reshape(self.x_shape)
-        if self.needs_grad(1):
-            gk = _ungrouped(self._windows().transpose(0, 2, 1) @ g, self.kernel_shape)
+        if self.needs_grad(1):                       # ∂L/∂K = Σ over slices of Xᵀ · ∂L/∂y
+            gk = _ungrouped(sum(self._windows(part).transpose(0, 2, 1)
+                                @ _grouped_channels(grad[part], self.groups)
+                                for part in self._parts()), self.kernel_shape)
         if self.needs_grad(2):
             gb = _bias_grad(grad)
         return gx, gk, gb

@@ -366,3 +366,23 @@ def test_flat_shifts_name_the_rows_each_kernel_offset_reads():
     assert rows + shifts[-1] == flat.size
     with pytest.raises(ValueError, match="strides"):
         Windows((5, 5), (3, 3), (2, 2), (1, 1), "same").flat_shifts(1)
+
+
+@pytest.mark.parametrize("groups, strides", [(1, 1), (2, 2)])
+def test_windows_built_a_slice_of_the_batch_at_a_time_give_the_same_results(groups, strides,
+                                                                             monkeypatch):
+    """With WINDOW_BYTES tiny, every image is its own slice: the same outputs and gradients."""
+    from profundo.ops import _conv as conv_ops
+
+    rng = np.random.default_rng(5)
+    x_np, k_np = rng.standard_normal((5, 7, 6, 4)), rng.standard_normal((3, 3, 4 // groups, 6))
+    results = []
+    for window_bytes in (conv_ops.WINDOW_BYTES, 1):
+        monkeypatch.setattr(conv_ops, "WINDOW_BYTES", window_bytes)
+        x = pf.tensor(x_np, "float64", requires_grad=True)
+        kernel = pf.tensor(k_np, "float64", requires_grad=True)
+        y = pf.conv2d(x, kernel, strides=strides, padding="same", groups=groups)
+        (y * y).sum().backward()
+        results.append((y.numpy(), x.grad, kernel.grad))
+    for whole, sliced in zip(*results):
+        np.testing.assert_allclose(sliced, whole, rtol=1e-12, atol=1e-12)
