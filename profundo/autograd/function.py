@@ -114,10 +114,14 @@ def _operand(value, inputs):
     """A non-Tensor operand, made so that it never promotes the tensors' dtype.
 
     Python scalars stay as they are (NumPy treats them as weak); NumPy scalars become Python
-    scalars; float arrays and lists take the dtype of the first floating tensor among ``inputs``.
+    scalars; with no tensor among the inputs (``pf.sigmoid(np.float32(0.5))``), a NumPy float
+    keeps its dtype and a Python float takes the default one; float arrays and lists take the dtype of the first floating tensor among ``inputs``.
     """
+    alone = not any(isinstance(x, Tensor) for x in inputs)   # no tensor to take a dtype from
     if isinstance(value, numpy.generic):
-        return value.item()
+        return B.xp.asarray(value) if alone and value.dtype.kind == "f" else value.item()
+    if alone and isinstance(value, float):
+        return B.xp.asarray(value, dtype=B.default_dtype)
     if value is None or isinstance(value, (bool, int, float, slice)):
         return value
     if isinstance(value, (list, numpy.ndarray)) or isinstance(value, B.xp.ndarray):

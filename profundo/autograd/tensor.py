@@ -137,6 +137,19 @@ class Tensor:
         arr = self.numpy()
         return arr.astype(dtype) if dtype is not None else arr
 
+    def __array_function__(self, func, types, args, kwargs):
+        """NumPy functions on tensors (``np.mean(t)``, ``np.concatenate([t, u])``) run on their
+        values and return NumPy results, without a gradient, as Keras' tensors do."""
+        def plain(value):
+            if isinstance(value, Tensor):
+                return value.numpy()
+            if isinstance(value, (list, tuple)):
+                return type(value)(plain(v) for v in value)
+            if isinstance(value, dict):
+                return {k: plain(v) for k, v in value.items()}
+            return value
+        return func(*plain(args), **plain(kwargs))
+
     def item(self):
         """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:

@@ -71,7 +71,7 @@ class BatchNormalization(Layer):
             if per_channel:
                 mean, var = ops.channel_moments(x)
             else:
-                mean, var = ops.moments(x, self.reduce_axes)
+                mean, var = ops.normalization.moments(x, self.reduce_axes)
             m = self.momentum
             self.moving_mean.data *= m
             self.moving_mean.data += (1 - m) * mean.reshape(self.moving_mean.shape)
@@ -85,7 +85,7 @@ class BatchNormalization(Layer):
         gamma = self.gamma.reshape(self.broadcast_shape) if self.gamma is not None else 1.0
         beta = self.beta.reshape(self.broadcast_shape) if self.beta is not None else 0.0
         mean, var = mean.reshape(self.broadcast_shape), var.reshape(self.broadcast_shape)
-        return ops.normalize(x, mean, var, gamma, beta, axes=self.reduce_axes, epsilon=self.epsilon,
+        return ops.normalization.normalize(x, mean, var, gamma, beta, axes=self.reduce_axes, epsilon=self.epsilon,
                              stats_from_x=bool(training))
 
     def compute_output_shape(self, input_shape):
@@ -120,8 +120,8 @@ class LayerNormalization(Layer):
     def call(self, x, training=None):
         gamma = self.gamma.reshape(self.broadcast_shape[1:]) if self.gamma is not None else 1.0
         beta = self.beta.reshape(self.broadcast_shape[1:]) if self.beta is not None else 0.0
-        mean, var = ops.moments(x, self.norm_axes)
-        return ops.normalize(x, mean, var, gamma, beta, axes=self.norm_axes, epsilon=self.epsilon,
+        mean, var = ops.normalization.moments(x, self.norm_axes)
+        return ops.normalization.normalize(x, mean, var, gamma, beta, axes=self.norm_axes, epsilon=self.epsilon,
                              stats_from_x=True)
 
     def compute_output_shape(self, input_shape):
@@ -165,8 +165,8 @@ class GroupNormalization(Layer):
         param_shape = (g, x.shape[a] // g) + (1,) * (x.ndim - 1 - a)
         gamma = self.gamma.reshape(param_shape) if self.gamma is not None else 1.0
         beta = self.beta.reshape(param_shape) if self.beta is not None else 0.0
-        mean, var = ops.moments(grouped, axes)
-        y = ops.normalize(grouped, mean, var, gamma, beta, axes=axes, epsilon=self.epsilon,
+        mean, var = ops.normalization.moments(grouped, axes)
+        y = ops.normalization.normalize(grouped, mean, var, gamma, beta, axes=axes, epsilon=self.epsilon,
                           stats_from_x=True)
         return y.reshape(x.shape)
 

@@ -12,7 +12,7 @@ otherwise μ and σ² are constants and ∂L/∂x = g γ / √(σ² + ε).
 
 >>> x = pf.randn(32, 10)
 >>> mu, var = x.numpy().mean(0), x.numpy().var(0)
->>> y = pf.normalize(x, mu, var, pf.ones(10), pf.zeros(10), axes=(0,))   # batch-normalized
+>>> y = pf.ops.normalization.normalize(x, mu, var, pf.ones(10), pf.zeros(10), axes=(0,))   # batch-normalized
 
 ``Normalize`` is the reference, for any axes. ``ChannelNormalize`` is the same op for the usual
 BatchNormalization (statistics per channel, the last axis, over all the others) in few passes

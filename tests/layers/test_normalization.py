@@ -67,8 +67,8 @@ def test_batchnorm_weights_order_and_trainability():
 
 def test_batchnorm_gradcheck():
     def f(x, gamma, beta):
-        mean, var = pf.moments(x, (0,))
-        return pf.normalize(x, mean, var, gamma, beta, axes=(0,), epsilon=1e-3, stats_from_x=True)
+        mean, var = pf.ops.normalization.moments(x, (0,))
+        return pf.ops.normalization.normalize(x, mean, var, gamma, beta, axes=(0,), epsilon=1e-3, stats_from_x=True)
 
     pf.gradcheck(f, [pf.randn(5, 3), pf.rand(3) + 0.5, pf.randn(3)])
 

@@ -109,7 +109,7 @@ CASES = {
         lambda x: pf.binary_cross_entropy_with_logits(x, pf.tensor([[0.0, 1.0], [1.0, 0.0]])),
         [r(2, 2)]),
     "Dropout": (seeded_dropout, [r(3, 4)]),
-    "Normalize": (lambda x, g, b: pf.ops.normalize(x, 0.1, 0.5, g, b, stats_from_x=False),
+    "Normalize": (lambda x, g, b: pf.ops.normalization.normalize(x, 0.1, 0.5, g, b, stats_from_x=False),
                   [r(3, 4), positive(4, seed=1), r(4, seed=2)]),
     "ChannelNormalize": (
         lambda x, g, b: pf.channel_normalize(x, *pf.channel_moments(x), g, b, stats_from_x=True),
@@ -131,6 +131,25 @@ CASES = {
     "LSTM": rnn_case(pf.lstm, 4),
     "GRU": rnn_case(pf.gru, 3),
     "GRUResetBefore": rnn_case(pf.gru, 3, reset_after=False),
+    # more math (ops/math.py)
+    "Sin": (pf.sin, [r(3, 4)]),
+    "Cos": (pf.cos, [r(3, 4)]),
+    "Tan": (pf.tan, [r(3, 4)]),
+    "Arcsin": (pf.arcsin, [r(3, 4, low=-0.8, high=0.8)]),
+    "Arccos": (pf.arccos, [r(3, 4, low=-0.8, high=0.8)]),
+    "Arctan": (pf.arctan, [r(3, 4, low=-3, high=3)]),
+    "Sinh": (pf.sinh, [r(3, 4)]),
+    "Cosh": (pf.cosh, [r(3, 4)]),
+    "Arcsinh": (pf.arcsinh, [r(3, 4, low=-3, high=3)]),
+    "Arccosh": (pf.arccosh, [r(3, 4, low=1.5, high=3)]),
+    "Arctanh": (pf.arctanh, [r(3, 4, low=-0.8, high=0.8)]),
+    "Erf": (pf.erf, [r(3, 4, low=-2, high=2)]),
+    "Log1p": (pf.log1p, [r(3, 4, low=-0.5, high=2)]),
+    "Expm1": (pf.expm1, [r(3, 4)]),
+    "Cumsum": (lambda x: pf.cumsum(x, axis=1) * pf.cumsum(x, axis=1), [r(3, 4)]),
+    "Prod": (lambda x: pf.prod(x, axis=(0, 2)) + pf.prod(x).sum(), [r(2, 3, 2, low=0.5, high=1.5)]),
+    "Einsum": (lambda a, b: pf.einsum("bij,jk->bik", a, b) + pf.einsum("ii->i", b[:, :4])[0]
+               + pf.einsum("bij->b", a)[0], [r(2, 3, 4), r(4, 5, seed=1)]),
 }
 
 
