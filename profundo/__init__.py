@@ -21,7 +21,6 @@ from . import callbacks, models  # noqa: E402
 from .models import Model, Perceptron, Sequential  # noqa: E402
 from . import data, datasets  # noqa: E402
 from . import io  # noqa: E402
-from . import saving  # noqa: E402  (Keras' keras.saving: load_model, register_keras_serializable)
 from . import viz  # noqa: E402  (pictures; matplotlib is imported only when one is drawn)
 from . import tune  # noqa: E402  (hyperparameter search; Optuna is imported when a search runs)
 from . import distributed  # noqa: E402  (data parallel over MPI; mpi4py is imported by init())

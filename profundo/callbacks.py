@@ -149,7 +149,7 @@ class ProgbarLogger(Callback):
     def _begin(self, title=None):
         self.start = time.perf_counter()
         if self.verbose == 1:
-            from tqdm.auto import tqdm     # a widget in notebooks, text in terminals
+            from tqdm.auto import tqdm  # a widget in notebooks, text in terminals
 
             if title:
                 print(title, flush=True)

@@ -38,8 +38,7 @@ import numpy
 
 from . import backend as B
 from .serialization import deserialize as _deserialize
-from .serialization import lookup
-from .serialization import serialize
+from .serialization import lookup, serialize
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
            "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",

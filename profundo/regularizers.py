@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from .autograd import Tensor, as_tensor
 from .serialization import deserialize as _deserialize
-from .serialization import lookup
-from .serialization import serialize
+from .serialization import lookup, serialize
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "get", "serialize", "deserialize"]
 

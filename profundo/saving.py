@@ -13,8 +13,7 @@ registered ones, or those given in ``custom_objects`` are used (Keras' ``safe_mo
 """
 from __future__ import annotations
 
-from . import (activations, init, losses, metrics, optimizers, regularizers, schedules,
-               serialization)
+from . import activations, init, losses, metrics, optimizers, regularizers, schedules, serialization
 from .io import saving as _files
 from .layers.base import Layer
 from .layers.registry import deserialize_layer, serialize_layer

@@ -30,8 +30,15 @@ import numpy
 from .. import backend as B
 from .. import ops
 from ..autograd import Tensor
-from .preprocessing import (FILL_MODES, INTERPOLATIONS, ImageLayer, choice, image_size, resample,
-                            resize)
+from .preprocessing import (
+    FILL_MODES,
+    INTERPOLATIONS,
+    ImageLayer,
+    choice,
+    image_size,
+    resample,
+    resize,
+)
 
 __all__ = ["RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",
            "RandomBrightness", "GaussianNoise", "RandomCrop"]

@@ -18,8 +18,15 @@ from .. import ops
 from ..autograd import Tensor, as_array
 from ..ops.activation import Sigmoid
 from ..ops.nn import Softmax
-from .base import (EPSILON, LossFunctionWrapper, as_prediction, clip_probabilities, prepare,
-                   register, smooth_labels)
+from .base import (
+    EPSILON,
+    LossFunctionWrapper,
+    as_prediction,
+    clip_probabilities,
+    prepare,
+    register,
+    smooth_labels,
+)
 
 __all__ = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
            "binary_focal_crossentropy", "categorical_focal_crossentropy", "kl_divergence", "poisson",

@@ -28,8 +28,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (Metric, broadcast_weights, check_same_shape, safe_divide, same_rank,
-                   squeeze_labels, to_numpy)
+from .base import (
+    Metric,
+    broadcast_weights,
+    check_same_shape,
+    safe_divide,
+    same_rank,
+    squeeze_labels,
+    to_numpy,
+)
 
 
 def _as_labels(x, name: str, what: str, num_classes: int | None = None) -> np.ndarray:

@@ -13,8 +13,14 @@ import math
 
 import numpy as np
 
-from .base import (Metric, MeanMetricWrapper, broadcast_weights, check_same_shape, safe_divide,
-                   same_rank)
+from .base import (
+    MeanMetricWrapper,
+    Metric,
+    broadcast_weights,
+    check_same_shape,
+    safe_divide,
+    same_rank,
+)
 
 _EPSILON = 1e-7   # Keras' epsilon: KL divergence clips probabilities to [ε, 1]
 

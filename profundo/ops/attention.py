@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 
 from .. import backend as B
-from ..autograd import Function, Tensor
+from ..autograd import Function
 from .nn import masked_softmax
 
 __all__ = ["scaled_dot_product_attention"]

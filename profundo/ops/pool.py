@@ -19,9 +19,9 @@ from __future__ import annotations
 from .. import backend as B
 from ..autograd import Function, Tensor
 from ..autograd.tensor import is_grad_needed
-from .windows import LAYOUTS, Windows, as_image, crop_image, pad_image, window_ints, window_padding
 from .reduce import max as reduce_max
 from .reduce import mean as reduce_mean
+from .windows import LAYOUTS, Windows, as_image, crop_image, pad_image, window_ints, window_padding
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "global_max_pool1d",
            "global_max_pool2d", "global_avg_pool1d", "global_avg_pool2d", "upsampling2d",

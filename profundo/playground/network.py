@@ -26,8 +26,8 @@ import numpy as np
 
 import profundo as pf
 from profundo import layers, losses, optimizers, regularizers
-from profundo.models.perceptron import ConvergenceWarning
 from profundo.models.data_adapters import ArrayBatches
+from profundo.models.perceptron import ConvergenceWarning
 
 __all__ = ["Network", "PerceptronNet", "build", "plain", "OUTPUT_ACTIVATION", "LOSS", "PERCEPTRON_EPOCHS"]
 

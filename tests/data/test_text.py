@@ -7,13 +7,13 @@ import pytest
 
 import profundo as pf
 from profundo import layers
+from profundo.data.text import CharVocabulary, pad_sequences, passages, split_by_position, windows
 from profundo.datasets import milton, shakespeare, text_tasks
+from profundo.layers import TextVectorization
 from profundo.layers.embedding import Embedding
 from profundo.layers.recurrent import LSTM
 from profundo.layers.registry import deserialize_layer, serialize_layer
 from profundo.testing import assert_close, to_numpy
-from profundo.data.text import CharVocabulary, pad_sequences, passages, split_by_position, windows
-from profundo.layers import TextVectorization
 
 TEXTS = ["To be, or not to be: that is the question.", "Whether 'tis nobler in the mind",
          "to suffer the slings and arrows"]

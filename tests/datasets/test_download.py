@@ -6,8 +6,14 @@ import numpy as np
 import pytest
 
 from profundo.datasets import download
-from profundo.datasets.download import (ChecksumError, DatasetError, DownloadError, RemoteFile,
-                                        cache_dir, fetch)
+from profundo.datasets.download import (
+    ChecksumError,
+    DatasetError,
+    DownloadError,
+    RemoteFile,
+    cache_dir,
+    fetch,
+)
 
 DATA = bytes(range(256)) * 40          # 10,240 bytes
 

@@ -9,7 +9,6 @@ import pytest
 import profundo as pf
 from profundo import layers, optimizers
 from profundo.io import ModelFileError
-from profundo.testing import assert_close
 
 
 def data(n=128, seed=0):

@@ -9,8 +9,7 @@ import pytest
 
 import profundo as pf
 from profundo import layers, optimizers
-from profundo.layers.conv import (Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
-                                  SeparableConv2D)
+from profundo.layers.conv import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
 from profundo.layers.pooling import GlobalAveragePooling2D, MaxPooling2D
 from profundo.testing import assert_close
 

@@ -46,13 +46,16 @@ def test_batchnorm_inference_uses_moving_statistics():
     gamma, beta, mean, var = bn.get_weights()
     tbn = torch.nn.BatchNorm1d(4, eps=1e-3).eval()
     with torch.no_grad():
-        tbn.weight.copy_(torch.tensor(gamma)); tbn.bias.copy_(torch.tensor(beta))
-        tbn.running_mean.copy_(torch.tensor(mean)); tbn.running_var.copy_(torch.tensor(var))
+        tbn.weight.copy_(torch.tensor(gamma))
+        tbn.bias.copy_(torch.tensor(beta))
+        tbn.running_mean.copy_(torch.tensor(mean))
+        tbn.running_var.copy_(torch.tensor(var))
     xt = pf.tensor(x, requires_grad=True)
     tx = torch.tensor(x, requires_grad=True)
     y, ty = bn(xt), tbn(tx)
     assert_close(y, ty, atol=1e-5)
-    y.sum().backward(); ty.sum().backward()
+    y.sum().backward()
+    ty.sum().backward()
     assert_close(xt.grad, tx.grad, atol=1e-5)
     assert_close(bn.moving_mean, mean)     # inference leaves the statistics alone
 
@@ -83,7 +86,8 @@ def test_layernorm_parity_with_torch():
     y = ln(xt)
     tln = torch.nn.LayerNorm(5, eps=1e-5)
     with torch.no_grad():
-        tln.weight.copy_(torch.tensor(ln.gamma.numpy())); tln.bias.copy_(torch.tensor(ln.beta.numpy()))
+        tln.weight.copy_(torch.tensor(ln.gamma.numpy()))
+        tln.bias.copy_(torch.tensor(ln.beta.numpy()))
     tx = torch.tensor(x, requires_grad=True)
     ty = tln(tx)
     assert_close(y, ty, atol=1e-5)

@@ -8,10 +8,18 @@ import pytest
 
 import profundo as pf
 from profundo import layers
-from profundo.layers.pooling import (AveragePooling1D, AveragePooling2D, AvgPool2D,
-                                     GlobalAveragePooling1D, GlobalAveragePooling2D,
-                                     GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPool2D,
-                                     MaxPooling1D, MaxPooling2D)
+from profundo.layers.pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AvgPool2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPool2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
 from profundo.testing import assert_close
 
 

@@ -9,12 +9,25 @@ import profundo as pf
 from profundo import backend as B
 from profundo import layers
 from profundo.layers import learning_phase
-from profundo.layers.augmentation import (GaussianNoise, RandomBrightness, RandomContrast,
-                                          RandomCrop, RandomFlip, RandomRotation,
-                                          RandomTranslation, RandomZoom)
+from profundo.layers.augmentation import (
+    GaussianNoise,
+    RandomBrightness,
+    RandomContrast,
+    RandomCrop,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+)
 from profundo.layers.core import Input
-from profundo.layers.preprocessing import (CenterCrop, Normalization, Rescaling, Resizing, fold,
-                                           resample)
+from profundo.layers.preprocessing import (
+    CenterCrop,
+    Normalization,
+    Rescaling,
+    Resizing,
+    fold,
+    resample,
+)
 from profundo.testing import assert_close, to_numpy
 
 

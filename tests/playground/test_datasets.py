@@ -3,8 +3,16 @@ import numpy as np
 import pytest
 
 from profundo.playground import datasets
-from profundo.playground.datasets import (CLASSIFICATION, DOMAIN, FEATURES, REGRESSION,
-                                          custom_points, featurize, make_points, split)
+from profundo.playground.datasets import (
+    CLASSIFICATION,
+    DOMAIN,
+    FEATURES,
+    REGRESSION,
+    custom_points,
+    featurize,
+    make_points,
+    split,
+)
 
 
 @pytest.mark.parametrize("name", CLASSIFICATION + REGRESSION)

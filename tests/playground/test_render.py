@@ -1,10 +1,17 @@
 """Heat maps over the plane and the binary frames."""
 import numpy as np
-
 import pytest
 
-from profundo.playground.render import (GRID, grid_features, grid_points, heat_maps, pack_frame,
-                                        shrink, to_bytes, unpack_frame)
+from profundo.playground.render import (
+    GRID,
+    grid_features,
+    grid_points,
+    heat_maps,
+    pack_frame,
+    shrink,
+    to_bytes,
+    unpack_frame,
+)
 
 
 def test_the_grid_runs_left_to_right_and_top_to_bottom():

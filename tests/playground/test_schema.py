@@ -5,8 +5,13 @@ import pytest
 
 pytest.importorskip("pydantic")
 
-from profundo.playground.schema import (MAX_MESSAGE_BYTES, Config, ConfigMessage,  # noqa: E402
-                                        MessageError, parse_message)
+from profundo.playground.schema import (  # noqa: E402
+    MAX_MESSAGE_BYTES,
+    Config,
+    ConfigMessage,
+    MessageError,
+    parse_message,
+)
 
 
 def config_message(**fields) -> str:

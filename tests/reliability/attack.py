@@ -702,7 +702,7 @@ def _bad_api_calls(root: Path) -> list:
                     ("Conv2D", (4, 3), {"padding": "middle"}), ("MaxPooling2D", (0,)),
                     ("Dropout", (1.5,)), ("Dropout", (-0.1,)), ("Dropout", ("a",)), ("LSTM", (0,)),
                     ("Embedding", (0, 4)), ("Embedding", (10, -1)), ("Activation", ("nope",)),
-                    ("Input", ((-1,),)), ("Input", (("a",),)), 
+                    ("Input", ((-1,),)), ("Input", (("a",),)),
                     ("GRU", (-2,)), ("SimpleRNN", (1.5,))]
     for entry in constructors:
         name, args, kwargs = (entry + ({},))[:3]
