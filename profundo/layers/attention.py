@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 
-from .. import backend as B
 from .. import ops
 from ..autograd import Tensor, as_array
 from .base import Layer, serialize
@@ -134,15 +133,8 @@ class Attention(_ScoresOutput, Layer):
         allowed = None if allowed is None else allowed[..., None, :]
         if use_causal_mask:
             allowed = _and(allowed, _causal(query.shape[-2], key.shape[-2]))
-        # the scores enter the fused op as an additive bias on zero-width queries and keys
-        zeros_q = B.xp.zeros(query.shape[:-1] + (0,), query.dtype)
-        zeros_k = B.xp.zeros(key.shape[:-1] + (0,), key.dtype)
-        bias = self.scores(query, key)
-        if allowed is not None:
-            bias = ops.where(Tensor._wrap(B.xp.broadcast_to(allowed, bias.shape)), bias, -math.inf)
-        out, weights = ops.scaled_dot_product_attention(
-            zeros_q, zeros_k, value, attn_mask=bias, scale=1.0,
-            dropout_p=self.dropout if training else 0.0, return_weights=True)
+        weights = ops.softmax(self.scores(query, key), mask=allowed)     # masked keys: exactly 0
+        out = ops.dropout(weights, self.dropout, training=bool(training)) @ value
         if q_mask is not None:
             out = out * Tensor._wrap(_bool(q_mask)[..., None].astype(out.dtype))
         return (out, weights) if return_attention_scores else out
