@@ -137,6 +137,28 @@ class Tensor:
         arr = self.numpy()
         return arr.astype(dtype) if dtype is not None else arr
 
+    # --- Keras' variable methods: write new values in place (outside the graph) -------------------
+    def assign(self, value):
+        """Set the values in place (a weight or a metric's state, as Keras' ``Variable.assign``)."""
+        value = value.data if isinstance(value, Tensor) else B.xp.asarray(value)
+        self.data[...] = value
+        return self
+
+    def assign_add(self, delta):
+        """Add ``delta`` in place (``Variable.assign_add``)."""
+        self.data += delta.data if isinstance(delta, Tensor) else B.xp.asarray(delta, self.dtype)
+        return self
+
+    def assign_sub(self, delta):
+        """Subtract ``delta`` in place (``Variable.assign_sub``)."""
+        self.data -= delta.data if isinstance(delta, Tensor) else B.xp.asarray(delta, self.dtype)
+        return self
+
+    @property
+    def value(self):
+        """The tensor itself (Keras' ``Variable.value``)."""
+        return self
+
     def __array_function__(self, func, types, args, kwargs):
         """NumPy functions on tensors (``np.mean(t)``, ``np.concatenate([t, u])``) run on their
         values and return NumPy results, without a gradient, as Keras' tensors do."""

@@ -42,7 +42,7 @@ from ..autograd import Tensor
 from .input_spec import InputSpec
 from .nest import flatten, is_shape, map_structure
 from .registry import register
-from .symbolic import SymbolicTensor, call_symbolic, is_symbolic
+from .symbolic import POSITIONAL, SymbolicTensor, call_symbolic, is_symbolic
 
 #: settings that layers take by name, checked when set: attribute suffix → what resolves the name
 _NAMED_SETTINGS = {"_initializer": initializers.get, "_regularizer": regularizers_mod.get}
@@ -161,12 +161,29 @@ class Layer:
         object.__setattr__(self, name, value)
 
     # --- parameters -------------------------------------------------------------------------
-    def add_weight(self, name: str, shape, initializer="glorot_uniform", trainable: bool = True,
-                   regularizer=None) -> Tensor:
-        """Create a parameter tensor, initialized, owned by this layer."""
+    def add_weight(self, name: str | None = None, shape=None, initializer=None, trainable: bool = True,
+                   regularizer=None, dtype=None, **keras_settings) -> Tensor:
+        """Create a parameter tensor, initialized, owned by this layer.
+
+        Keras' way works too: ``add_weight(shape=(n, m), initializer="random_normal")`` (the name
+        is then ``variable``, ``variable_1``, ...; a shape given first, ``add_weight((n, m))``, is
+        taken as the shape). The initializer defaults to glorot_uniform (zeros for a scalar).
+        ``autocast``/``aggregation`` are accepted and have no effect.
+        """
+        unknown = set(keras_settings) - {"autocast", "aggregation", "overwrite_with_gradient"}
+        if unknown:
+            raise TypeError(f"{type(self).__name__}.add_weight: unknown argument(s) {sorted(unknown)}")
+        if name is not None and not isinstance(name, str):       # add_weight(shape, initializer)
+            name, shape, initializer = None, name, initializer if shape is None else shape
+        shape = () if shape is None else tuple(shape)
+        if name is None:
+            count = sum(1 for k in self._params if k == "variable" or k.startswith("variable_"))
+            name = "variable" if count == 0 else f"variable_{count}"
+        if initializer is None:
+            initializer = "glorot_uniform" if shape else "zeros"
         _charge_weight_budget(self, name, shape)
         init = initializers.get(initializer)
-        data = B.xp.asarray(init(tuple(shape), dtype=self.dtype))
+        data = B.xp.asarray(init(tuple(shape), dtype=dtype or self.dtype))
         w = Tensor._wrap(data)
         w.name = f"{self.name}/{name}"
         w.requires_grad = trainable and self._trainable
@@ -370,8 +387,18 @@ class Layer:
             self.build(input_shape)
             self.built = True
 
-    def __call__(self, inputs, training=None, mask=None, **kwargs):
-        if is_symbolic(inputs):
+    def __call__(self, inputs, *args, training=None, mask=None, **kwargs):
+        """Run the layer: ``layer(x)``, or with several tensors ``layer(targets, logits)`` as
+        Keras' custom layers take them (each passed to ``call`` in its place)."""
+        if kwargs.pop(POSITIONAL, False):         # a graph node of layer(a, b, ...): unpack it
+            inputs, *args = inputs
+        if args:
+            if is_symbolic([inputs, *args]):
+                self._check_input_spec(inputs)
+                return call_symbolic(self, [inputs, *args], {**kwargs, POSITIONAL: True})
+            args = [map_structure(to_tensor, a) if isinstance(a, (B.xp.ndarray, numpy.ndarray, list,
+                                                                  tuple, Tensor)) else a for a in args]
+        elif is_symbolic(inputs):
             self._check_input_spec(inputs)
             return call_symbolic(self, inputs, kwargs)
         inputs = map_structure(to_tensor, inputs)
@@ -384,9 +411,9 @@ class Layer:
         _depth[0] += 1
         try:
             if self._call_takes_training:
-                return self.call(inputs, training=in_training(training), **kwargs)
+                return self.call(inputs, *args, training=in_training(training), **kwargs)
             with learning_phase(in_training(training)):     # its sublayers still see the mode
-                return self.call(inputs, **kwargs)
+                return self.call(inputs, *args, **kwargs)
         finally:
             _depth[0] -= 1
 
@@ -405,13 +432,18 @@ class Layer:
         The default runs ``call`` on zeros with each unknown size set to 1, then puts the
         unknown batch size back; layers whose output shape is cheap to state override it.
         """
+        return self._shape_by_running(input_shape)
+
+    def _shape_by_running(self, input_shape, **call_kwargs):
+        """The output shape found by calling the layer on zeros of ``input_shape``."""
         from ..autograd import no_grad
 
         def zeros(shape):
             return Tensor(B.xp.zeros(tuple(1 if n is None else n for n in shape), self.dtype))
 
         with no_grad():
-            out = self(map_structure(zeros, input_shape, is_leaf=is_shape), training=False)
+            out = self(map_structure(zeros, input_shape, is_leaf=is_shape), training=False,
+                       **call_kwargs)
         return map_structure(lambda t: (None,) + t.shape[1:], out)
 
     # --- config ---------------------------------------------------------------------------------

@@ -50,11 +50,19 @@ def is_symbolic(x) -> bool:
     return any(isinstance(t, SymbolicTensor) for t in flatten(x))
 
 
+#: the node keyword that marks ``layer(a, b, ...)``: its inputs are the list of positional tensors
+POSITIONAL = "_positional_inputs"
+
+
 def call_symbolic(layer, inputs, kwargs):
     """Record ``layer(inputs)`` as a graph node; return symbolic outputs with their shapes."""
     shapes = map_structure(lambda t: t.shape, inputs)
-    layer._ensure_built(shapes)
-    out_shapes = layer.compute_output_shape(shapes)
+    if kwargs.get(POSITIONAL):                 # layer(a, b, ...): built for the first tensor
+        layer._ensure_built(shapes[0])
+        out_shapes = layer._shape_by_running(shapes, **{POSITIONAL: True})
+    else:
+        layer._ensure_built(shapes)
+        out_shapes = layer.compute_output_shape(shapes)
     node = Node(layer, inputs, kwargs)
     node.outputs = map_structure(lambda s: SymbolicTensor(s, layer.dtype, node), out_shapes,
                                  is_leaf=is_shape)

@@ -14,10 +14,18 @@ so the few numbers per batch cost little to copy from a GPU.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .. import backend as B
+from .. import init as initializers
 from ..autograd import Tensor
+
+
+def _snake_case(name: str) -> str:
+    """``BinaryTruePositives`` → ``binary_true_positives`` (a metric's default name, as Keras)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def to_numpy(x) -> np.ndarray:
@@ -86,9 +94,30 @@ class Metric:
     rebuild the metric with ``from_config``.
     """
 
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.reset_state()
+    def __init__(self, name: str | None = None, dtype=None) -> None:
+        self.name = name or _snake_case(type(self).__name__)
+        self.dtype = np.dtype(dtype or "float32").name
+        self._variables: list = []
+        try:
+            self.reset_state()
+        except AttributeError:
+            # Keras' way: the subclass makes its state with add_variable after this __init__,
+            # and its reset_state (which assigns to that state) runs from the next epoch on
+            if type(self).__init__ is Metric.__init__:
+                raise
+
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum", name=None):
+        """A state tensor of this metric (Keras' ``Metric.add_variable``), set to ``initializer``
+        now and by the default ``reset_state``."""
+        init = initializers.get(initializer)
+        variable = Tensor._wrap(B.xp.asarray(init(tuple(shape), dtype=dtype or self.dtype)))
+        variable.name = f"{self.name}/{name or f'variable_{len(self._variables)}'}"
+        self._variables.append((variable, init))
+        return variable
+
+    @property
+    def variables(self) -> list:
+        return [v for v, _ in self._variables]
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:  # pragma: no cover
         raise NotImplementedError
@@ -96,8 +125,11 @@ class Metric:
     def result(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def reset_state(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def reset_state(self) -> None:
+        """Set every ``add_variable`` state back to its initial value (subclasses that keep other
+        state override this)."""
+        for variable, init in getattr(self, "_variables", []):
+            variable.assign(init(variable.shape, dtype=variable.dtype))
 
     def __call__(self, *args, **kwargs):
         """Update with one batch and return the result so far (as a Keras metric does)."""
