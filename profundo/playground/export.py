@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from .network import LOSS, OUTPUT_ACTIVATION
+from .network import loss_of, output_activation
 
 _HEADER = '''"""A network built in the profundo playground: the same data, the same model, the same training.
 
@@ -44,14 +44,14 @@ pf.manual_seed({seed})
 {regularizer}model = pf.Sequential([
 {layers}
 ])
-model.compile(optimizer={optimizer}, loss="{loss}")
+model.compile(optimizer={optimizer}, loss="{loss}"{loss_weights})
 model.summary()
-
+{targets}
 # training: mini-batches of {batch_size}, shuffled every epoch
 model.fit(x_train, y_train, batch_size={batch_size}, epochs=args.epochs, verbose=0)
 loss = losses.get("{loss}")
-print(f"train loss: {{loss(y_train, model.predict(x_train)).item():.4f}}")
-print(f"test loss: {{loss(y_test, model.predict(x_test)).item():.4f}}")
+print(f"train loss: {{{weight}loss(y_train, model.predict(x_train)).item():.4f}}")
+print(f"test loss: {{{weight}loss(y_test, model.predict(x_test)).item():.4f}}")
 if args.save:
     model.save(args.save)
     print(f"saved to {{args.save}}")
@@ -66,8 +66,13 @@ print(f"train loss: {{1 - perceptron.score(x_train, y_train):.4f}}  (fraction mi
 print(f"test loss: {{1 - perceptron.score(x_test, y_test):.4f}}")
 '''
 
-_OUTPUTS = {"classification": "is a sigmoid, the probability of label 1",
-            "regression": "is linear, the predicted value"}
+_OUTPUTS = {"sigmoid": "is a sigmoid, the probability of label 1",
+            "tanh": "is a tanh, −1 for label 0 and 1 for label 1",
+            "linear": "is linear, the predicted value"}
+_SIGNED = """
+# TensorFlow Playground's loss, ½ (ŷ − y)² on the mean: the labels become −1 and 1 for the tanh
+y_train, y_test = 2 * y_train - 1, 2 * y_test - 1
+"""
 
 
 def _points_code(config) -> tuple:
@@ -109,17 +114,19 @@ def optimizer_code(config) -> str:
 
 def layers_code(config) -> list:
     """One line per layer of the Sequential model, as ``network.Network`` builds it."""
-    reg = ", kernel_regularizer=reg" if config.regularization != "none" else ""
+    extra = ", kernel_regularizer=reg" if config.regularization != "none" else ""
+    if config.init_zero:
+        extra += ', kernel_initializer="zeros"'
     lines = [f"layers.Input(({len(config.features)},)),"]
     for units in config.hidden:
         if config.batch_norm:
-            lines += [f"layers.Dense({units}{reg}),", "layers.BatchNormalization(),",
+            lines += [f"layers.Dense({units}{extra}),", "layers.BatchNormalization(),",
                       f'layers.Activation("{config.activation}"),']
         else:
-            lines.append(f'layers.Dense({units}, activation="{config.activation}"{reg}),')
+            lines.append(f'layers.Dense({units}, activation="{config.activation}"{extra}),')
         if config.dropout:
             lines.append(f"layers.Dropout({config.dropout!r}),")
-    lines.append(f'layers.Dense(1, activation="{OUTPUT_ACTIVATION[config.problem]}"{reg}),')
+    lines.append(f'layers.Dense(1, activation="{output_activation(config)}"{extra}),')
     return lines
 
 
@@ -137,7 +144,11 @@ def script(config, epochs: int, filename: str = "playground_model.py") -> str:
     if config.regularization != "none":
         kind = config.regularization.upper()
         regularizer = f"reg = regularizers.{kind}({config.regularization_rate!r})   # on every kernel\n"
+    loss, weight = loss_of(config)
+    signed = config.problem == "classification" and config.loss == "squared_error"
     return text + _NETWORK.format(
-        output=_OUTPUTS[config.problem], seed=config.seed, regularizer=regularizer,
+        output=_OUTPUTS[output_activation(config)], seed=config.seed, regularizer=regularizer,
         layers="\n".join("    " + line for line in layers_code(config)),
-        optimizer=optimizer_code(config), loss=LOSS[config.problem], batch_size=config.batch_size)
+        optimizer=optimizer_code(config), loss=loss, batch_size=config.batch_size,
+        loss_weights=f", loss_weights={weight!r}" if weight != 1 else "",
+        weight=f"{weight!r} * " if weight != 1 else "", targets=_SIGNED if signed else "")

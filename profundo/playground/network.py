@@ -13,6 +13,11 @@ binary cross-entropy; labels are 0 (drawn orange) and 1 (drawn blue), and the he
 output as 2p − 1, on the same −1 … 1 scale as every other neuron. Regression: a linear output
 neuron trained with the mean squared error on targets in [−1, 1].
 
+``loss="squared_error"`` is TensorFlow Playground's loss instead, so that its exercises ("get the
+test loss under 0.1") carry over: ½ (ŷ − y)² averaged over the points (``mse`` with loss weight
+½), with a tanh output and targets −1 and 1 in classification. ``init_zero`` starts every kernel
+at 0 (the biases start at 0 anyway).
+
 ``PerceptronNet`` is the perceptron mode: one ``pf.Perceptron`` (step activation, the rule
 θ ← θ + α(y − ŷ)x); its "loss" is the fraction of misclassified points.
 """
@@ -29,11 +34,23 @@ from profundo import layers, losses, optimizers, regularizers
 from profundo.models.data_adapters import ArrayBatches
 from profundo.models.perceptron import ConvergenceWarning
 
-__all__ = ["Network", "PerceptronNet", "build", "plain", "OUTPUT_ACTIVATION", "LOSS", "PERCEPTRON_EPOCHS"]
-
-OUTPUT_ACTIVATION = {"classification": "sigmoid", "regression": "linear"}
-LOSS = {"classification": "binary_crossentropy", "regression": "mse"}
+__all__ = ["Network", "PerceptronNet", "build", "plain", "output_activation", "loss_of",
+           "PERCEPTRON_EPOCHS"]
 PERCEPTRON_EPOCHS = 100   #: the perceptron mode stops after this many epochs
+
+
+def output_activation(config) -> str:
+    """The output neuron's activation."""
+    if config.problem == "regression":
+        return "linear"
+    return "tanh" if config.loss == "squared_error" else "sigmoid"
+
+
+def loss_of(config) -> tuple:
+    """The compiled loss's name and its weight (½ for TensorFlow Playground's squared error)."""
+    if config.loss == "squared_error":
+        return "mse", 0.5
+    return ("binary_crossentropy" if config.problem == "classification" else "mse"), 1.0
 
 
 def make_optimizer(config) -> optimizers.Optimizer:
@@ -62,11 +79,13 @@ class Network:
 
     def __init__(self, config, n_features: int):
         self.problem = config.problem
+        self.signed = config.problem == "classification" and config.loss == "squared_error"
         self.regularizer = make_regularizer(config)
+        init = "zeros" if config.init_zero else "glorot_uniform"
         stack, self.dense, neurons = [layers.Input((n_features,))], [], []
         for units in config.hidden:
             dense = layers.Dense(units, activation=None if config.batch_norm else config.activation,
-                                 kernel_regularizer=self.regularizer)
+                                 kernel_regularizer=self.regularizer, kernel_initializer=init)
             stack.append(dense)
             self.dense.append(dense)
             if config.batch_norm:
@@ -74,13 +93,14 @@ class Network:
             neurons.append(stack[-1])
             if config.dropout:
                 stack.append(layers.Dropout(config.dropout))
-        output = layers.Dense(1, activation=OUTPUT_ACTIVATION[config.problem],
-                              kernel_regularizer=self.regularizer)
+        output = layers.Dense(1, activation=output_activation(config),
+                              kernel_regularizer=self.regularizer, kernel_initializer=init)
         self.dense.append(output)
         neurons.append(output)
         self.model = pf.Sequential(stack + [output])
-        self.model.compile(optimizer=make_optimizer(config), loss=LOSS[config.problem])
-        self.loss = losses.get(LOSS[config.problem])
+        name, self.loss_weight = loss_of(config)
+        self.model.compile(optimizer=make_optimizer(config), loss=name, loss_weights=self.loss_weight)
+        self.loss = losses.get(name)
         self.probe = self._probe(n_features, stack[1:] + [output], neurons)
         self._epoch = None     # the current epoch's remaining mini-batches (None: between epochs)
 
@@ -101,7 +121,7 @@ class Network:
         ``until`` (at least one batch); True when the epoch is complete. A batch whose loss is not
         finite ends the epoch (the weights stay as they were before it; the session reports it)."""
         if self._epoch is None:      # the order is drawn as fit draws it, from the same generator
-            batches = ArrayBatches(x, y, None, batch_size, shuffle=True)
+            batches = ArrayBatches(x, self.targets(y), None, batch_size, shuffle=True)
             self._epoch, self._left = iter(batches), len(batches)
         with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)   # divergence is reported by the loss
@@ -119,7 +139,11 @@ class Network:
         """The loss on (x, y) without the regularization penalty, in inference mode (inf or
         NaN once training has diverged: the session reports that)."""
         with pf.no_grad(), np.errstate(over="ignore", invalid="ignore"):
-            return float(self.loss(y, self.model.predict_on_batch(x)).item())
+            return self.loss_weight * float(self.loss(self.targets(y), self.model.predict_on_batch(x)).item())
+
+    def targets(self, labels):
+        """What the output is trained towards: the labels, or 2y − 1 (−1 and 1) for a tanh output."""
+        return 2 * labels - 1 if self.signed else labels
 
     def set_learning_rate(self, value: float) -> None:
         self.model.optimizer.learning_rate = value
@@ -137,7 +161,7 @@ class Network:
         hidden layers first, the output last, on the display scale (−1 … 1 for the output)."""
         with pf.no_grad(), np.errstate(over="ignore", invalid="ignore"):
             outputs = [t.numpy() for t in self.probe(x, training=False)]
-        if self.problem == "classification":
+        if self.problem == "classification" and not self.signed:
             outputs[-1] = 2 * outputs[-1] - 1
         return outputs
 

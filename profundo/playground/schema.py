@@ -104,6 +104,8 @@ class Config(_Strict):
     rho: float = Field(0.9, ge=0.0, le=0.9999, allow_inf_nan=False)
     dropout: Fraction = 0.0
     batch_norm: bool = False
+    loss: Literal["default", "squared_error"] = "default"   #: or TF Playground's ½ (ŷ − y)²
+    init_zero: bool = False                                 #: every kernel starts at 0
 
     @field_validator("features")
     @classmethod

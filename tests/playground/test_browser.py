@@ -380,3 +380,11 @@ def test_tf_playground_things_bias_squares_links_text_and_classroom_mode(browser
     assert "¿Qué significan los colores?" in spanish.inner_text("#explainer")
     spanish.context.close()
     page.context.close()
+
+
+def test_tf_playgrounds_loss_and_zero_weights_from_the_url(browser, server_url):
+    page = fresh_page(browser, server_url + "#loss=squared_error&init_zero=1&hidden=3")
+    page.wait_for_selector("#columns .neuron.unit")
+    assert page.input_value("[data-key=loss]") == "squared_error" and page.is_checked("[data-key=init_zero]")
+    page.wait_for_function("document.querySelector('#test-loss').textContent === '0.500'")  # ½(0 − ±1)²
+    page.context.close()

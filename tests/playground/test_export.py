@@ -68,3 +68,15 @@ def test_the_perceptron_script_shows_xor_defeating_one_neuron(tmp_path):
 ])
 def test_the_script_says_what_was_chosen(fields, line):
     assert line in script(Config(**fields), epochs=5)
+
+
+def test_tf_playgrounds_squared_error_and_zero_weights_in_the_script_too(tmp_path):
+    config = Config(dataset="xor", n_points=100, hidden=[3], loss="squared_error", init_zero=True,
+                    learning_rate=0.1)
+    text = script(config, epochs=2)
+    assert 'loss="mse", loss_weights=0.5' in text and 'kernel_initializer="zeros"' in text
+    assert "2 * y_train - 1" in text and 'Dense(1, activation="tanh"' in text
+    session = Session(config)
+    for _ in range(2):
+        session._finish_epoch()
+    assert losses(run(tmp_path, text)) == pytest.approx(session.losses, abs=1e-4)

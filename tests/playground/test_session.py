@@ -312,3 +312,15 @@ def test_sessions_wait_for_each_others_slices_never_for_a_whole_epoch():
     finally:
         stop.set()
         worker.join()
+
+
+def test_tf_playgrounds_loss_is_half_the_squared_error_with_a_tanh_output_and_labels_of_minus_one_and_one():
+    session = Session(Config(n_points=100, hidden=[3], loss="squared_error"))
+    output = session.net.model.predict_on_batch(session.x_test)          # tanh: in (−1, 1)
+    target = 2 * session.y_test - 1
+    assert session.losses[1] == pytest.approx(float(np.mean(0.5 * (output - target) ** 2)), rel=1e-5)
+    header, maps = unpack_frame(session.frame())
+    np.testing.assert_array_equal(maps[-1].ravel(), np.rint(
+        (np.clip(session.net.model.predict_on_batch(session.grid)[:, 0], -1, 1) + 1) * 127.5).astype(np.uint8))
+    zero = Session(Config(n_points=100, hidden=[3], init_zero=True))
+    assert all(not np.any(d.kernel.numpy()) for d in zero.net.dense)

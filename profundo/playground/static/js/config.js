@@ -18,7 +18,7 @@ export const DOMAIN = 6;
  *  data-hide="NAME" (a feature not in use is hidden from the network's inputs). */
 export const HIDEABLE = ["mode", "learning_rate", "activation", "regularization", "regularization_rate",
   "problem", "optimizer", "dataset", "train_ratio", "noise", "batch_size", "n_points", "regenerate",
-  "own_data", "layers", "dropout", "batch_norm", "reset", "step", "export", "language", "show_test",
+  "own_data", "layers", "dropout", "batch_norm", "loss", "init_zero", "reset", "step", "export", "language", "show_test",
   "discretize", "animate", "text", ...FEATURES];
 
 const enumField = (values, value) => ({ kind: "enum", values, value });
@@ -46,6 +46,8 @@ const FIELDS = {
   rho: numberField(0, 0.9999, 0.9),
   dropout: numberField(0, 0.9, 0),
   batch_norm: { kind: "bool", value: false },
+  loss: enumField(["default", "squared_error"], "default"),
+  init_zero: { kind: "bool", value: false },
   // how the output is shown: kept in the URL, never sent to the server
   show_test: { kind: "bool", value: false, view: true },
   discretize: { kind: "bool", value: false, view: true },
