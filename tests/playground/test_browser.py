@@ -279,10 +279,11 @@ def test_a_diverging_run_says_so_instead_of_freezing(browser, server_url):
     page.context.close()
 
 
-def test_the_ninth_page_is_told_too_many_pages_are_open(browser, server_url):
+def test_the_ninth_page_is_told_too_many_pages_are_open(browser, start_server):
     from profundo.playground.app import MAX_CONNECTIONS
 
     ws_client = pytest.importorskip("websockets.sync.client")
+    _, server_url, _ = start_server()        # its own server: no other test's pages are open on it
     url = server_url.replace("http://", "ws://") + "ws"
     with contextlib.ExitStack() as others:
         for _ in range(MAX_CONNECTIONS):
