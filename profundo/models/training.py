@@ -26,6 +26,7 @@ import warnings
 
 import numpy
 
+from .. import backend
 from .. import callbacks as callbacks_mod
 from .. import losses as losses_mod
 from .. import metrics as metrics_mod
@@ -331,6 +332,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
         distributed=False):
     compiled = _require_compiled(model, "fit")
     _warn_if_trainable_changed(model, compiled)
+    backend.refresh_threads()      # the thread policy, with the load of now (backend.py)
     fit_checks.check_arguments(x, y, batch_size, epochs, initial_epoch, steps_per_epoch,
                                sample_weight, class_weight, validation_data)
     if validation_split and validation_data is None:

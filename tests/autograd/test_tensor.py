@@ -90,3 +90,29 @@ def test_blas_threads_are_capped_at_available_cores():
     assert blas and all(p["num_threads"] <= backend.available_cores() for p in blas)
     with pytest.raises(ValueError, match="positive"):
         pf.set_num_threads(0)
+
+
+def test_thread_policy_leaves_the_cores_other_processes_use(monkeypatch):
+    """As many BLAS threads as cores the load leaves free, at least one; our own busy cores are
+    not counted as others'; a count set by the user is kept (backend.threads_for_load)."""
+    from threadpoolctl import threadpool_info
+
+    from profundo import backend
+
+    assert backend.threads_for_load(cores=2, load=0.1, own=0.0) == 2
+    assert backend.threads_for_load(cores=2, load=1.2, own=0.0) == 1   # one other busy process
+    assert backend.threads_for_load(cores=2, load=9.0, own=1.0) == 1   # never fewer than one
+    assert backend.threads_for_load(cores=16, load=16.0, own=15.5) == 16
+    monkeypatch.setattr(backend, "_auto_threads", True)
+    monkeypatch.setattr(backend, "available_cores", lambda: 2)
+    monkeypatch.setattr(backend.os, "getloadavg", lambda: (7.0, 7.0, 7.0))
+    try:
+        backend.refresh_threads()
+        blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+        assert all(p["num_threads"] == 1 for p in blas)
+        pf.set_num_threads(2)                      # fixed by the user: the policy steps aside
+        assert backend._auto_threads is False
+        backend.refresh_threads()
+        assert backend._threads == 2
+    finally:
+        pf.set_num_threads(1)
