@@ -39,7 +39,12 @@ class MatMul(Function):
         g = xp.expand_dims(grad, -1) if b.ndim == 1 else grad
         g = xp.expand_dims(g, -2) if a.ndim == 1 else g
         ga = g @ xp.swapaxes(b2, -1, -2) if self.needs_grad(0) else None
-        gb = xp.swapaxes(a2, -1, -2) @ g if self.needs_grad(1) else None
+        if not self.needs_grad(1):
+            gb = None
+        elif b.ndim == 2 and a.ndim > 2:   # a (…, n, k) times one matrix: Σ over the batch in one GEMM
+            gb = a.reshape(-1, a.shape[-1]).T @ g.reshape(-1, g.shape[-1])
+        else:
+            gb = xp.swapaxes(a2, -1, -2) @ g
         if gb is not None and b.ndim == 1:
             gb = gb[..., 0]
         return ga, gb   # the engine sums over broadcast batch dimensions
