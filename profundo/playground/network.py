@@ -31,7 +31,7 @@ import numpy as np
 
 import profundo as pf
 from profundo import layers, losses, optimizers, regularizers
-from profundo.models.data_adapters import ArrayBatches
+from profundo import backend as B
 from profundo.models.perceptron import ConvergenceWarning
 
 __all__ = ["Network", "PerceptronNet", "build", "plain", "output_activation", "loss_of",
@@ -102,7 +102,8 @@ class Network:
         self.model.compile(optimizer=make_optimizer(config), loss=name, loss_weights=self.loss_weight)
         self.loss = losses.get(name)
         self.probe = self._probe(n_features, stack[1:] + [output], neurons)
-        self._epoch = None     # the current epoch's remaining mini-batches (None: between epochs)
+        self._order = None     # the current epoch's order of the points (None: between epochs)
+        self._done, self.last_batch = 0, np.arange(0)   # points trained this epoch; the last batch
 
     @staticmethod
     def _probe(n_features, stack, neurons) -> pf.Model:
@@ -119,18 +120,20 @@ class Network:
     def train_batches(self, x, y, batch_size: int, until: float) -> bool:
         """Go on with this epoch's shuffled mini-batches until ``time.perf_counter()`` passes
         ``until`` (at least one batch); True when the epoch is complete. A batch whose loss is not
-        finite ends the epoch (the weights stay as they were before it; the session reports it)."""
-        if self._epoch is None:      # the order is drawn as fit draws it, from the same generator
-            batches = ArrayBatches(x, self.targets(y), None, batch_size, shuffle=True)
-            self._epoch, self._left = iter(batches), len(batches)
+        finite ends the epoch (the weights stay as they were before it; the session reports it).
+        ``last_batch`` holds the indices of the points of the last batch."""
+        if self._order is None:      # drawn as fit draws each epoch's order, from the same generator
+            self._order, self._done = B.permutation(len(x)), 0
+        targets = self.targets(y)
         with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)   # divergence is reported by the loss
             while True:
-                xb, yb, _ = next(self._epoch)
-                finite = math.isfinite(self.model.train_step((xb, yb))["loss"])
-                self._left -= 1
-                if not (finite and self._left):
-                    self._epoch = None
+                self.last_batch = self._order[self._done:self._done + batch_size]
+                self._done += len(self.last_batch)
+                batch = (x[self.last_batch], targets[self.last_batch])
+                finite = math.isfinite(self.model.train_step(batch)["loss"])
+                if not finite or self._done >= len(x):
+                    self._order = None
                     return True
                 if time.perf_counter() >= until:
                     return False
@@ -168,6 +171,17 @@ class Network:
     def weights(self) -> list:
         """Per dense layer ``{"kernel": (in, out) list, "bias": (out,) list}`` (see ``plain``)."""
         return [{"kernel": plain(d.kernel.numpy()), "bias": plain(d.bias.numpy())} for d in self.dense]
+
+    def kernels(self) -> list:
+        """A copy of each dense layer's kernel and bias."""
+        return [(d.kernel.numpy().copy(), d.bias.numpy().copy()) for d in self.dense]
+
+    def gradients(self) -> list:
+        """Per dense layer ``{"kernel": ∂L/∂W, "bias": ∂L/∂b}`` of the last mini-batch (see ``plain``)."""
+        def grad(p):
+            return plain(p.grad if p.grad is not None else np.zeros(p.shape))
+
+        return [{"kernel": grad(d.kernel), "bias": grad(d.bias)} for d in self.dense]
 
     def gradient_magnitudes(self) -> list:
         """Mean |∂L/∂W| of each dense layer's kernel in the last mini-batch (0 before training)."""

@@ -8,7 +8,7 @@ lengths, and unknown fields are refused.
 Page → server::
 
     {"type": "config", "config": {...Config...}}     choose data, network and training settings
-    {"type": "play"} | {"type": "pause"} | {"type": "step"} | {"type": "reset"}
+    {"type": "play"} | {"type": "pause"} | {"type": "step"} | {"type": "step_batch"} | {"type": "reset"}
     {"type": "set_weight", "layer": 0, "source": 1, "target": 2, "value": 0.5}
     {"type": "export", "format": "script" | "model"}
 
@@ -139,7 +139,7 @@ class ConfigMessage(_Strict):
 
 
 class CommandMessage(_Strict):
-    type: Literal["play", "pause", "step", "reset"]
+    type: Literal["play", "pause", "step", "step_batch", "reset"]
 
 
 class SetWeightMessage(_Strict):

@@ -4,7 +4,8 @@ The states and what moves between them::
 
     paused ──play──▶ playing ──pause / step──▶ paused
       │  ▲             │
-      └──┘ step         ├── advance(): train mini-batches for a time budget, then a frame
+      └──┘ step,        ├── advance(): train mini-batches for a time budget, then a frame
+           step_batch   │
                         └── the run ends (status): loss not finite ("diverged"), the perceptron
                             "converged" or "not_converged" after its epochs, or "epoch_limit"
                             ──▶ paused; play and step do nothing until a reset or a new config
@@ -13,7 +14,9 @@ The states and what moves between them::
 the regularization rate changed: those apply at once and training goes on. ``reset`` rebuilds and
 pauses. A message that fails raises ``MessageError`` before anything changes.
 
-"step" trains to the end of the current epoch. Training goes in slices of at most ``SLICE``
+"step" trains to the end of the current epoch; "step_batch" trains one mini-batch and the frame
+then shows backpropagation at work: that batch's points, every weight's ∂L/∂w and the change
+Δw the optimizer made. Training goes in slices of at most ``SLICE``
 seconds of mini-batches, so a frame never waits for a whole epoch (5,000 points in batches of 1
 take seconds) and pause is answered within a slice.
 
@@ -86,6 +89,7 @@ class Session:
         self.y_train, self.y_test = y_train[:, None], y_test[:, None]
         self.grid, self.net = grid, net
         self.config, self.epoch, self.status = c, 0, None
+        self.batch_view = None   # after "step_batch": its points, gradients and updates
         self.run += 1
         self.losses, self._unsent = (math.nan, math.nan), []
         self._record()
@@ -106,6 +110,11 @@ class Session:
             self.playing = False
             self._finish_epoch()
             with COMPUTE_LOCK:
+                return [self.frame()]
+        if message.type == "step_batch":
+            self.playing = False
+            with COMPUTE_LOCK:
+                self._step_batch()
                 return [self.frame()]
         with COMPUTE_LOCK:
             kind = message.type
@@ -128,6 +137,7 @@ class Session:
                     self.net.set_weight(message.layer, message.source, message.target, message.value)
                 except IndexError as error:
                     raise MessageError("invalid", str(error), reason="outside_network") from None
+                self.batch_view = None
                 self._record()
                 return [self.frame()]
             return [self.export(message.format)]
@@ -160,6 +170,20 @@ class Session:
             self.frame_seconds = time.perf_counter() - start
             return frame
 
+    def _step_batch(self) -> None:
+        """One mini-batch, remembering what the page shows of it (network mode only)."""
+        if self.status is not None or self.config.mode != "network":
+            return
+        before = self.net.kernels()
+        with self._own_random_state():
+            ended = self.net.train_batches(self.x_train, self.y_train, self.config.batch_size, 0.0)
+        after = self.net.kernels()
+        self.batch_view = {"points": self.net.last_batch.tolist(), "gradients": self.net.gradients(),
+                           "deltas": [{"kernel": plain(ka - kb), "bias": plain(ba - bb)}
+                                      for (kb, bb), (ka, ba) in zip(before, after)]}
+        if ended:
+            self._end_epoch()
+
     def _finish_epoch(self) -> None:
         """Train to the end of the current epoch, slice by slice."""
         while not self._train_slice(time.perf_counter() + SLICE):
@@ -169,6 +193,7 @@ class Session:
         """Mini-batches until ``until`` (at least one), holding the lock; at the end of an epoch,
         the losses and the status. True when an epoch ended (or the run has)."""
         with COMPUTE_LOCK:
+            self.batch_view = None
             if self.status is not None:
                 return True
             with self._own_random_state():
@@ -221,7 +246,7 @@ class Session:
                   "train_loss": plain(self.losses[0]),
                   "test_loss": plain(self.losses[1]),
                   "losses": self._unsent, "weights": self.net.weights(),
-                  "gradients": self.net.gradient_magnitudes()}
+                  "gradients": self.net.gradient_magnitudes(), "batch": self.batch_view}
         maps = [*(self.feature_maps if header["feature_maps"] else []),
                 *heat_maps([shrink(np.concatenate([np.empty((len(self.grid), 0), np.float32), *outputs[:-1]],
                                                   axis=1))], SMALL),

@@ -389,3 +389,20 @@ def test_tf_playgrounds_loss_and_zero_weights_from_the_url(browser, server_url):
     assert page.input_value("[data-key=loss]") == "squared_error" and page.is_checked("[data-key=init_zero]")
     page.wait_for_function("document.querySelector('#test-loss').textContent === '0.500'")  # ½(0 − ±1)²
     page.context.close()
+
+
+def test_one_mini_batch_makes_backpropagation_visible(browser, server_url):
+    page = fresh_page(browser, server_url + "#hidden=3&n_points=100&batch_size=5")
+    page.wait_for_selector("#columns .neuron.unit")
+    page.wait_for_function(f"({COLORED_PIXELS})(document.querySelector('#points')) > 100")
+    points = canvas_pixels(page, "#points")
+    page.click("#step-batch")
+    page.wait_for_selector("#links.backprop")
+    assert page.is_visible("#backprop-help") and canvas_pixels(page, "#points") != points   # ringed
+    link = page.locator("#links path.hit").first
+    link.hover()
+    assert re.fullmatch(r"Weight -?[\d.e-]+ · ∂L/∂w -?[\d.e-]+ · Δw -?[\d.e-]+", page.inner_text("#tooltip"))
+    page.click("#step")                                  # training again: the weights come back
+    page.wait_for_function("!document.querySelector('#links').classList.contains('backprop')")
+    assert not page.is_visible("#backprop-help")
+    page.context.close()

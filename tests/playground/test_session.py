@@ -324,3 +324,22 @@ def test_tf_playgrounds_loss_is_half_the_squared_error_with_a_tanh_output_and_la
         (np.clip(session.net.model.predict_on_batch(session.grid)[:, 0], -1, 1) + 1) * 127.5).astype(np.uint8))
     zero = Session(Config(n_points=100, hidden=[3], init_zero=True))
     assert all(not np.any(d.kernel.numpy()) for d in zero.net.dense)
+
+
+def test_one_batch_shows_its_points_gradients_and_the_updates_the_optimizer_made():
+    session = Session(Config(n_points=100, hidden=[3], batch_size=10, learning_rate=0.1))
+    before = [w.copy() for w, _ in session.net.kernels()]
+    _, frames = send(session, "step_batch")
+    batch = frames[0][0]["batch"]
+    assert len(batch["points"]) == 10 and len(set(batch["points"])) == 10 and session.epoch == 0
+    for layer, (grad, delta) in enumerate(zip(batch["gradients"], batch["deltas"])):
+        kernel = session.net.dense[layer].kernel.numpy()
+        np.testing.assert_allclose(delta["kernel"], kernel - before[layer], rtol=1e-4, atol=1e-7)
+        # plain SGD: Δw = −η ∂L/∂w
+        np.testing.assert_allclose(delta["kernel"], -0.1 * np.array(grad["kernel"]), rtol=1e-3, atol=1e-6)
+    seen = list(batch["points"])
+    for _ in range(4):
+        seen += send(session, "step_batch")[1][0][0]["batch"]["points"]
+    assert session.epoch == 1 and sorted(seen) == list(range(50))   # an epoch: every point once
+    send(session, "play")
+    assert unpack_frame(session.advance(budget=0.0))[0]["batch"] is None   # training: gone

@@ -65,6 +65,19 @@ export function drawPoints(canvas, points, domain, isTest) {
   }
 }
 
+/** Ring the points of the mini-batch just trained on. */
+export function drawBatch(canvas, points, domain) {
+  const ctx = canvas.getContext("2d");
+  const scale = canvas.width / (2 * domain);
+  ctx.lineWidth = 2.5;
+  ctx.strokeStyle = "#111";
+  for (const [x1, x2] of points) {
+    ctx.beginPath();
+    ctx.arc((x1 + domain) * scale, (domain - x2) * scale, Math.max(6, canvas.width / 55), 0, 2 * Math.PI);
+    ctx.stroke();
+  }
+}
+
 /** Light axis ticks at every unit of the plane. */
 export function drawAxes(canvas, domain) {
   const ctx = canvas.getContext("2d");

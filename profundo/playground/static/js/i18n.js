@@ -6,6 +6,8 @@ const STRINGS = {
   en: {
     title: "playground",
     reset: "Reset the network", play: "Run / pause", pause: "Pause", step: "One epoch",
+    step_batch: "One mini-batch: see backpropagation", one_batch: "1 batch",
+    backprop_help: "One mini-batch: its points are ringed in the output; each connection is as wide as its gradient ∂L/∂w, blue where the update raised the weight, orange where it lowered it. Hover over a connection for w, ∂L/∂w and Δw.",
     epoch: "Epoch", mode: "Mode", mode_network: "Neural network", mode_perceptron: "Perceptron",
     learning_rate: "Learning rate", activation: "Activation", linear: "Linear",
     regularization: "Regularization", none: "None", regularization_rate: "Regularization rate",
@@ -67,6 +69,8 @@ const STRINGS = {
   es: {
     title: "laboratorio",
     reset: "Reiniciar la red", play: "Entrenar / pausar", pause: "Pausar", step: "Una época",
+    step_batch: "Un minilote: ver la retropropagación", one_batch: "1 lote",
+    backprop_help: "Un minilote: sus puntos aparecen rodeados en la salida; cada conexión es tan ancha como su gradiente ∂L/∂w, azul donde la actualización subió el peso y naranja donde lo bajó. Pasa el ratón sobre una conexión para ver w, ∂L/∂w y Δw.",
     epoch: "Época", mode: "Modo", mode_network: "Red neuronal", mode_perceptron: "Perceptrón",
     learning_rate: "Tasa de aprendizaje", activation: "Activación", linear: "Lineal",
     regularization: "Regularización", none: "Ninguna", regularization_rate: "Tasa de regularización",

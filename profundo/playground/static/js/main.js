@@ -5,7 +5,7 @@ import { LossChart } from "./chart.js";
 import { DATASETS, DOMAIN, FEATURES, FEATURE_LABELS, HIDEABLE, MAX_LAYERS, MAX_NEURONS, MAX_POINTS,
   consistent, fromHash, serverConfig, toHash, withView } from "./config.js";
 import { applyHides, bindControls, renderControls } from "./controls.js";
-import { drawAxes, drawMap, drawPoints, drawSketch } from "./heatmap.js";
+import { drawAxes, drawBatch, drawMap, drawPoints, drawSketch } from "./heatmap.js";
 import { currentLanguage, explain, setLanguage, t } from "./i18n.js";
 import { NetworkView } from "./network-view.js";
 import { labelFor, parseCsv, planePoint, pointsFromData } from "./own-data.js";
@@ -148,6 +148,9 @@ function drawFrame() {
   showPlaying(header.playing);
   $("#status").textContent = header.status ? t(`status_${header.status}`) : "";
   view.update(header, state.featureMaps, maps);
+  $("#backprop-help").hidden = !header.batch;
+  if (header.batch || state.batchShown) drawData();   // its points ringed, or the rings gone
+  state.batchShown = Boolean(header.batch);
   applyHides($("#network"), state.config.hide);
   drawOutput();
 }
@@ -164,6 +167,8 @@ function drawData() {
   drawAxes(canvas, DOMAIN);
   drawPoints(canvas, state.data.train, DOMAIN, false);
   if (state.config.show_test) drawPoints(canvas, state.data.test, DOMAIN, true);
+  const batch = state.frame?.header.batch;
+  if (batch) drawBatch(canvas, batch.points.map((i) => state.data.train[i]).filter(Boolean), DOMAIN);
 }
 
 // --- notes and downloads ---------------------------------------------------------------------
@@ -221,6 +226,7 @@ function wire() {
   bindControls(document, (key, value) => change({ [key]: value }));
   $("#play").addEventListener("click", () => socket.send({ type: state.frame?.header.playing ? "pause" : "play" }));
   $("#step").addEventListener("click", () => socket.send({ type: "step" }));
+  $("#step-batch").addEventListener("click", () => socket.send({ type: "step_batch" }));
   $("#reset").addEventListener("click", () => socket.send({ type: "reset" }));
   $("#add-layer").addEventListener("click", () => {
     if (state.config.hidden.length < MAX_LAYERS) change({ hidden: [...state.config.hidden, 2] });

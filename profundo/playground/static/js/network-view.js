@@ -50,7 +50,7 @@ export class NetworkView {
     this.header = header;
     this.featureCells.forEach((cell, i) => featureMaps[i] && this.paint(cell, featureMaps[i]));
     this.neurons.forEach((cell, i) => this.paint(cell, maps[i]));
-    this.drawLinks(header.weights);
+    this.drawLinks(header.weights, header.batch);
     this.drawBiases(header.weights);
     this.drawGradients(header.gradients);
     this.svg.classList.toggle("flowing", header.playing);
@@ -185,9 +185,22 @@ export class NetworkView {
     }
   }
 
-  drawLinks(weights) {
+  /** Links show the weights; after one mini-batch (`batch`), its backpropagation instead: each
+   *  link as wide as its |∂L/∂w| (relative to the largest), blue where the update raised the
+   *  weight and orange where it lowered it. */
+  drawLinks(weights, batch = null) {
+    const largest = batch ? Math.max(1e-12, ...batch.gradients.flatMap((g) => g.kernel.flat().map((v) => Math.abs(v ?? 0)))) : 1;
+    this.svg.classList.toggle("backprop", Boolean(batch));
     for (const link of this.links) {
-      const w = weights[link.layer].kernel[link.source][link.target];
+      const { layer, source, target } = link;
+      if (batch) {
+        const g = Math.abs(batch.gradients[layer].kernel[source][target] ?? 0) / largest;
+        const delta = batch.deltas[layer].kernel[source][target] ?? 0;
+        link.path.setAttribute("stroke", cssColour(Math.sign(delta) * (0.35 + 0.65 * g)));
+        link.path.setAttribute("stroke-width", (0.6 + 6 * g).toFixed(2));
+        continue;
+      }
+      const w = weights[layer].kernel[source][target];
       link.path.setAttribute("stroke", w === null ? "#999" : cssColour(w));
       link.path.setAttribute("stroke-width", (0.6 + Math.min(Math.abs(w ?? 0), 4) * 1.6).toFixed(2));
     }
@@ -228,8 +241,15 @@ export class NetworkView {
   }
 
   showWeight(event, link) {
-    const w = this.header.weights[link.layer].kernel[link.source][link.target];
-    this.showTooltip(event.clientX + 12, event.clientY + 12, t("weight", { value: formatNumber(w) }));
+    const { layer, source, target } = link;
+    const w = this.header.weights[layer].kernel[source][target];
+    let text = t("weight", { value: formatNumber(w) });
+    const batch = this.header.batch;
+    if (batch) {
+      text += ` · ∂L/∂w ${formatNumber(batch.gradients[layer].kernel[source][target])}` +
+        ` · Δw ${formatNumber(batch.deltas[layer].kernel[source][target])}`;
+    }
+    this.showTooltip(event.clientX + 12, event.clientY + 12, text);
   }
 
   showTooltip(x, y, text) {
