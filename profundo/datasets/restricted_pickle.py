@@ -31,6 +31,7 @@ from __future__ import annotations
 import io
 import math
 import pickle
+import pickletools
 import re
 
 import numpy as np
@@ -44,9 +45,10 @@ def loads(data: bytes):
     """The plain object pickled in ``data``, with NumPy arrays for the arrays in it.
 
     Whatever is wrong with the data — a refused name, a limit, or bytes that are not a pickle
-    (truncated, an unknown opcode or protocol, a length larger than memory) — is an
+    (truncated, an unknown opcode or protocol, a length beyond the data) — is an
     ``UnpicklingError`` that says what."""
     try:
+        _walk_opcodes(data)
         obj = _RestrictedUnpickler(io.BytesIO(data), encoding="bytes").load()
     except pickle.UnpicklingError:
         raise
@@ -54,6 +56,13 @@ def loads(data: bytes):
         raise pickle.UnpicklingError(f"not a readable pickle ({type(err).__name__}: "
                                      f"{err})") from None
     return _Finisher()(obj)
+
+
+def _walk_opcodes(data: bytes) -> None:
+    """Read every opcode and its argument without running any (``pickletools``): a length that the
+    data does not hold fails here, before the unpickler would allocate what it declares."""
+    for _ in pickletools.genops(data):
+        pass
 
 
 def _refuse(why: str):

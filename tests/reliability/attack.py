@@ -8,8 +8,9 @@ It re-runs the same kinds of attacks as the issue's report and counts, per kind,
 - **pickles** — crafted pickles, many trying to run code (``os.system``, ``eval``, ``open``,
   ``subprocess``, ``numpy.save``, by every protocol and by INST/OBJ/EXT opcodes), resource bombs,
   and random and bit-flipped ones: the restricted pickle reader;
-- **kills during saves** — a process that saves a model over and over is killed (SIGKILL) at a
-  random moment: the file must still load, and the next save leaves no litter;
+- **kills during saves and downloads** — a process that saves a model over and over, or that is
+  downloading, is killed (SIGKILL) at a random moment: the file must still load, the next
+  download must get the right file, and no litter may stay;
 - **HTTP** — a server that trickles, stalls, never answers, sends forever, lies about or garbles
   its ``Content-Length``, breaks off, errs, or sends the wrong bytes: the data set downloader;
 - **API calls** — bad arguments to layers, ``compile``, ``fit``, ops, saving.
@@ -57,6 +58,7 @@ import numpy as np
 import profundo as pf
 from profundo import layers
 from profundo.datasets import download, restricted_pickle
+from profundo.files import TEMP_SUFFIX
 from profundo.io.saving import ModelFileError
 
 OUTCOMES = ("ok", "accepted", "clear error", "crashed", "hung", "lost", "executed")
@@ -71,6 +73,7 @@ class Tally:
     def __init__(self):
         self.counts = collections.defaultdict(collections.Counter)
         self.examples = collections.defaultdict(list)       # (kind, outcome) → descriptions
+        self.notes = collections.Counter()                  # "kind: what" → how many times
 
     def add(self, kind: str, outcome: str, what: str, detail: str = "") -> None:
         self.counts[kind][outcome] += 1
@@ -92,7 +95,7 @@ class Tally:
     def as_dict(self) -> dict:
         return {"counts": {k: {"tried": sum(c.values()), **{o: c[o] for o in OUTCOMES}}
                            for k, c in self.counts.items()},
-                "failures": dict(self.failures)}
+                "failures": dict(self.failures), "notes": dict(self.notes)}
 
     def table(self) -> str:
         rows = ["| attack | tried | " + " | ".join(OUTCOMES) + " |",
@@ -509,6 +512,8 @@ def attack_kills(tally: Tally, root: Path, rng: random.Random, long: bool) -> No
         time.sleep(rng.uniform(0, 0.2))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
+        partial = any(p.name.endswith(TEMP_SUFFIX) for p in folder.iterdir())
+        tally.notes["SIGKILL during saves: killed with a partial file written"] += partial
         outcome, err = attempt(lambda: pf.models.load_model(target), 20, (ModelFileError,))
         if outcome != "ok":
             outcome = "lost"                         # the last complete save must always load
@@ -516,7 +521,8 @@ def attack_kills(tally: Tally, root: Path, rng: random.Random, long: bool) -> No
         if litter:
             outcome = worst(outcome, "lost")
             err = RuntimeError(f"left behind after the next load: {litter}")
-        tally.add("SIGKILL during saves", outcome, f"kill {kill + 1}", _describe(err))
+        tally.add("SIGKILL during saves", outcome,
+                  f"kill {kill + 1} ({'a' if partial else 'no'} partial file left)", _describe(err))
 
 
 # --- a misbehaving HTTP server, and the downloader against it -------------------------------------
@@ -642,9 +648,8 @@ def attack_http(tally: Tally, root: Path, rng: random.Random, long: bool) -> Non
                     download.TOTAL_SECONDS = 0.3 if mode == _SHORT_TOTAL else TEST_LIMITS[
                         "TOTAL_SECONDS"]
                     remote = download.RemoteFile("toy", "toy.bin", sha, (server.url,), size=size)
-                    outcome, err = attempt(lambda remote=remote: download.fetch(remote, progress=False),
-                                           20,
-                                           (download.DatasetError,))
+                    outcome, err = attempt(lambda remote=remote: download.fetch(
+                        remote, progress=False), 20, (download.DatasetError,))
                     cached = home / "datasets" / "toy" / "toy.bin"
                     files = sorted(p.name for p in home.rglob("*") if p.is_file())
                     if cached.exists() and cached.read_bytes() != BODY or \
@@ -656,6 +661,39 @@ def attack_http(tally: Tally, root: Path, rng: random.Random, long: bool) -> Non
                     cached.unlink(missing_ok=True)
                     tally.add("misbehaving HTTP server", outcome,
                               f"{mode} (known size: {size is not None})", _describe(err))
+        if hasattr(os, "fork"):
+            _kill_downloads(tally, server, home, sha, rng, 20 if long else 2)
+
+
+def _kill_downloads(tally: Tally, server, home: Path, sha: str, rng: random.Random,
+                    count: int) -> None:
+    """SIGKILL a process in the middle of a download; the next fetch gets the right file and
+    removes what the killed one left."""
+    download.TOTAL_SECONDS = TEST_LIMITS["TOTAL_SECONDS"]
+    remote = download.RemoteFile("toy", "toy.bin", sha, (server.url,))
+    cached = home / "datasets" / "toy" / "toy.bin"
+    for kill in range(count):
+        server.mode = "trickle"
+        pid = os.fork()
+        if pid == 0:                                 # the child: a download that takes a while
+            try:
+                download.fetch(remote, progress=False)
+            finally:
+                os._exit(0)
+        time.sleep(rng.uniform(0.05, 0.3))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        partial = any(p.name.endswith(TEMP_SUFFIX) for p in home.rglob("*"))
+        tally.notes["SIGKILL during downloads: killed with a partial file written"] += partial
+        server.mode = "good"
+        outcome, err = attempt(lambda: download.fetch(remote, progress=False), 20,
+                               (download.DatasetError,))
+        files = sorted(p.name for p in home.rglob("*") if p.is_file())
+        if outcome != "ok" or files != ["toy.bin"] or cached.read_bytes() != BODY:
+            outcome, err = worst(outcome, "lost"), RuntimeError(f"the cache holds {files}")
+        cached.unlink(missing_ok=True)
+        tally.add("SIGKILL during downloads", outcome,
+                  f"kill {kill + 1} ({'a' if partial else 'no'} partial file left)", _describe(err))
 
 
 # --- bad API calls -------------------------------------------------------------------------------
@@ -826,6 +864,8 @@ def main(argv=None) -> int:
         print(json.dumps({**tally.as_dict(), "seconds": round(time.monotonic() - start, 1)}))
     else:
         print(tally.table())
+        for note, count in tally.notes.items():
+            print(f"  {note}: {count}")
         for kind, failures in tally.failures.items():
             for failure in failures:
                 print(f"  {kind}: {failure}")

@@ -2,6 +2,7 @@
 bytes, Dropout and normalization arguments, ragged tensors, saving onto a folder, fit's
 validation_data."""
 import pickle
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -12,12 +13,23 @@ from profundo.datasets import restricted_pickle
 
 
 @pytest.mark.parametrize("data, why", [
-    (b"", "EOFError"), (b"\x80\x63.", "unsupported pickle protocol"),
+    (b"", "STOP"), (b"\x80\x63.", "unsupported pickle protocol"),
     (b"\x80\x02\x82\x01.", "extension code"), (b"\x80\x02X\x02\x00\x00\x00\xe5\x00.", "Unicode"),
 ])
 def test_bytes_that_are_not_a_pickle_are_an_unpickling_error(data, why):
     with pytest.raises(pickle.UnpicklingError, match=f"not a readable pickle.*{why}"):
         restricted_pickle.loads(data)
+
+
+@pytest.mark.parametrize("opcode", [b"\x96", b"\x8e"])        # BYTEARRAY8, BINBYTES8
+def test_a_declared_length_beyond_the_data_is_refused_before_allocating(opcode):
+    data = b"\x80\x05" + opcode + (2 ** 40).to_bytes(8, "little") + b"x" * 100 + b"."
+    tracemalloc.start()
+    with pytest.raises(pickle.UnpicklingError, match="not a readable pickle.*expected 1099511627776"):
+        restricted_pickle.loads(data)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1_000_000
 
 
 def test_dropout_rate_must_be_a_number():
