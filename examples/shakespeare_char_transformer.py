@@ -59,14 +59,20 @@ def train(minutes=30.0, context=128, d=128, depth=4, batch_size=32, chunk=50,
                   loss=pf.losses.SparseCategoricalCrossentropy(from_logits=True))
     rng, curve, seen = np.random.default_rng(0), [], 0
     start, cpu = time.perf_counter(), time.process_time()
-    while (time.perf_counter() - start if clock == "wall" else time.process_time() - cpu) < 60 * minutes:
-        pick = rng.choice(len(x), chunk * batch_size)
-        model.fit(x[pick], y[pick], batch_size=batch_size, epochs=1, verbose=verbose)
-        seen += chunk
-        loss = model.evaluate(x_val, y_val, batch_size=128, verbose=0)
-        curve.append((time.perf_counter() - start, time.process_time() - cpu, seen, loss))
-        print(f"{curve[-1][0] / 60:5.1f} min (CPU {curve[-1][1] / 60:5.1f} min)  {seen:6d} batches  "
-              f"validation loss {loss:.3f} nats/char", flush=True)
+    def elapsed():
+        return time.perf_counter() - start if clock == "wall" else time.process_time() - cpu
+
+    try:
+        while elapsed() < 60 * minutes:
+            pick = rng.choice(len(x), chunk * batch_size)
+            model.fit(x[pick], y[pick], batch_size=batch_size, epochs=1, verbose=verbose)
+            seen += chunk
+            loss = model.evaluate(x_val, y_val, batch_size=128, verbose=0)
+            curve.append((time.perf_counter() - start, time.process_time() - cpu, seen, loss))
+            print(f"{curve[-1][0] / 60:5.1f} min (CPU {curve[-1][1] / 60:5.1f} min)  {seen:6d} "
+                  f"batches  validation loss {loss:.3f} nats/char", flush=True)
+    except KeyboardInterrupt:                  # Ctrl-C: stop training, still write the samples
+        print("training interrupted", flush=True)
     return model, vocab, curve
 
 
