@@ -37,11 +37,12 @@ def chain_torch(torch, n):
     y.sum().backward()
 
 
-def mlp_data(batch=128):
+def mlp_data(batch=128, widths=(784, 256, 128, 10)):
+    """Inputs, labels and the weights of a 3-layer ReLU MLP of ``widths`` (in, h1, h2, classes)."""
     rng = np.random.default_rng(0)
-    x = rng.random((batch, 784), dtype=np.float32)
-    y = rng.integers(0, 10, batch)
-    shapes = [(784, 256), (256,), (256, 128), (128,), (128, 10), (10,)]
+    x = rng.random((batch, widths[0]), dtype=np.float32)
+    y = rng.integers(0, widths[-1], batch)
+    shapes = [s for a, b in zip(widths, widths[1:]) for s in ((a, b), (b,))]
     weights = [(rng.standard_normal(s) * 0.05).astype(np.float32) for s in shapes]
     return x, y, weights
 
