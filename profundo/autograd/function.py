@@ -59,7 +59,10 @@ class Function:
         Returns a Tensor, or a tuple of Tensors when ``forward`` returns a tuple of arrays.
         """
         fn = cls()
-        arrays = [x.data if isinstance(x, Tensor) else _operand(x, inputs) for x in inputs]
+        try:
+            arrays = [x.data if isinstance(x, Tensor) else _operand(x, inputs) for x in inputs]
+        except _SymbolicInput:          # called on a functional model's symbolic tensors
+            return symbolic_hook(cls, inputs, kwargs)
         try:
             out = fn.forward(*arrays, **kwargs)
         except (ValueError, TypeError) as err:   # name the op; keep the frames inside forward
@@ -110,6 +113,20 @@ def unbroadcast(grad, shape):
     return grad
 
 
+def _alone(inputs) -> bool:
+    """No tensor among the inputs to take a dtype from."""
+    return not any(isinstance(x, Tensor) for x in inputs)
+
+
+#: what an op called on symbolic tensors (``pf.relu(inputs)`` in a functional model) returns:
+#: set by ``profundo.layers`` to record the op as a layer of the graph
+symbolic_hook = None
+
+
+class _SymbolicInput(Exception):
+    """An op's input is a symbolic tensor (it has ``is_symbolic``), not data."""
+
+
 def _operand(value, inputs):
     """A non-Tensor operand, made so that it never promotes the tensors' dtype.
 
@@ -117,13 +134,14 @@ def _operand(value, inputs):
     scalars; with no tensor among the inputs (``pf.sigmoid(np.float32(0.5))``), a NumPy float
     keeps its dtype and a Python float takes the default one; float arrays and lists take the dtype of the first floating tensor among ``inputs``.
     """
-    alone = not any(isinstance(x, Tensor) for x in inputs)   # no tensor to take a dtype from
     if isinstance(value, numpy.generic):
-        return B.xp.asarray(value) if alone and value.dtype.kind == "f" else value.item()
-    if alone and isinstance(value, float):
+        return B.xp.asarray(value) if value.dtype.kind == "f" and _alone(inputs) else value.item()
+    if isinstance(value, float) and _alone(inputs):
         return B.xp.asarray(value, dtype=B.default_dtype)
     if value is None or isinstance(value, (bool, int, float, slice)):
         return value
+    if getattr(value, "is_symbolic", False) and symbolic_hook is not None:
+        raise _SymbolicInput
     if isinstance(value, (list, numpy.ndarray)) or isinstance(value, B.xp.ndarray):
         arr = B.xp.asarray(value)
         if arr.dtype.kind == "f":

@@ -22,5 +22,6 @@ from .registry import deserialize_layer as deserialize, serialize_layer as seria
 from .reshaping import *  # noqa: F401,F403
 from .sequence import *  # noqa: F401,F403
 from .symbolic import SymbolicTensor
+from .op_layer import OpLayer  # noqa: F401  (ops on symbolic tensors become layers)
 from .transformer import *  # noqa: F401,F403
 from .text_vectorization import TextVectorization  # noqa: F401,E402  (Keras: layers.TextVectorization)

@@ -29,7 +29,13 @@ class Node:
 
 
 class SymbolicTensor:
-    """A placeholder for a tensor in a functional model: shape and producing node, no data."""
+    """A placeholder for a tensor in a functional model: shape and producing node, no data.
+
+    Operators, slicing and profundo's ops on it (``x * 2``, ``x[:, :2]``, ``pf.relu(x)``) are
+    recorded as layers of the graph (``layers/op_layer.py``)."""
+
+    is_symbolic = True          # what ops look for to record the call instead of computing
+    __array_ufunc__ = None      # ``array + x`` asks x (``__radd__``), as for Tensors
 
     def __init__(self, shape, dtype="float32", node=None, name=None):
         self.shape = tuple(shape)
@@ -68,3 +74,33 @@ def call_symbolic(layer, inputs, kwargs):
                                  is_leaf=is_shape)
     layer.inbound_nodes.append(node)
     return node.outputs
+
+
+def _operator(name, swap=False):
+    def method(self, other=None):
+        from .. import ops
+        fn = getattr(ops, name)
+        if other is None and name in ("neg", "abs"):
+            return fn(self)
+        return fn(other, self) if swap else fn(self, other)
+    method.__name__ = name
+    return method
+
+
+for _name, _op in (("__add__", "add"), ("__sub__", "sub"), ("__mul__", "mul"),
+                   ("__truediv__", "div"), ("__pow__", "pow"), ("__matmul__", "matmul"),
+                   ("__lt__", "lt"), ("__le__", "le"), ("__gt__", "gt"), ("__ge__", "ge")):
+    setattr(SymbolicTensor, _name, _operator(_op))
+for _name, _op in (("__radd__", "add"), ("__rsub__", "sub"), ("__rmul__", "mul"),
+                   ("__rtruediv__", "div"), ("__rpow__", "pow"), ("__rmatmul__", "matmul")):
+    setattr(SymbolicTensor, _name, _operator(_op, swap=True))
+SymbolicTensor.__neg__ = _operator("neg")
+SymbolicTensor.__abs__ = _operator("abs")
+
+
+def _getitem(self, index):
+    from ..ops._shape import _getitem as getitem
+    return getitem(self, index)
+
+
+SymbolicTensor.__getitem__ = _getitem

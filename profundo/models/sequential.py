@@ -54,6 +54,17 @@ class Sequential(Model):
         if shape is not None:
             self._ensure_built(shape) if not self.built else self._build_from(len(self._stack) - 1)
 
+    def pop(self):
+        """Remove and return the last layer (Keras' ``Sequential.pop``)."""
+        if not self._stack:
+            raise self.error("pop: the model has no layers to remove", TypeError)
+        layer = self._stack.pop()
+        if self._graph_nodes:
+            node = self._graph_nodes.pop()
+            node.layer.inbound_nodes.remove(node)
+            del self.output_shapes[len(self._stack):]
+        return layer
+
     def _known_input_shape(self):
         if self._input_layer is not None:
             return (self._input_layer.batch_size,) + self._input_layer.shape
