@@ -117,10 +117,13 @@ class Conv(Function):
         self.k = _grouped_kernel(kernel, groups)
         y = B.xp.empty((n, *self.win.out, c_out), B.xp.result_type(self.image, self.k))
         for part in self._parts():
-            z = self._windows(part) @ self.k                      # (G, N_part·H'·W', O/G)
-            y[part] = _ungrouped(z, y[part].shape)
-        if bias is not None:
-            y += bias
+            if groups == 1:                                       # the product straight into y
+                B.xp.matmul(self._windows(part), self.k, out=y[part].reshape(self.k.shape[:1]
+                                                                             + (-1, c_out)))
+            else:                                                 # (G, N_part·H'·W', O/G)
+                y[part] = _ungrouped(self._windows(part) @ self.k, y[part].shape)
+            if bias is not None:
+                y[part] += bias                                   # while the slice is in cache
         return y[:, 0] if rank == 1 else y
 
     def _parts(self):
