@@ -144,6 +144,14 @@ class Network:
         with pf.no_grad(), np.errstate(over="ignore", invalid="ignore"):
             return self.loss_weight * float(self.loss(self.targets(y), self.model.predict_on_batch(x)).item())
 
+    def accuracy(self, x, y):
+        """The fraction of points classified right (None in regression)."""
+        if self.problem != "classification":
+            return None
+        with pf.no_grad(), np.errstate(over="ignore", invalid="ignore"):
+            output = self.model.predict_on_batch(x)
+        return float(np.mean((output > (0.0 if self.signed else 0.5)) == (y > 0.5)))
+
     def targets(self, labels):
         """What the output is trained towards: the labels, or 2y − 1 (−1 and 1) for a tanh output."""
         return 2 * labels - 1 if self.signed else labels
@@ -235,6 +243,9 @@ class PerceptronNet:
         if self.perceptron.theta_ is None:
             return 0.5
         return float(np.mean(self.perceptron.predict(x) != y.ravel()))
+
+    def accuracy(self, x, y) -> float:
+        return 1.0 - self.data_loss(x, y)
 
     def set_learning_rate(self, value: float) -> None:
         self.learning_rate = self.perceptron.learning_rate = value

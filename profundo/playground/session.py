@@ -215,10 +215,15 @@ class Session:
             self.playing, self.status = False, "epoch_limit"
 
     def _record(self) -> tuple:
-        """Compute the train and test loss now and add them to the loss curve."""
+        """Compute the train and test loss now and add them to the curves: entries
+        ``[epoch, train loss, test loss, train accuracy, test accuracy]`` (accuracies None in
+        regression)."""
         self.losses = (self.net.data_loss(self.x_train, self.y_train),
                        self.net.data_loss(self.x_test, self.y_test))
-        self._unsent.append([self.epoch, *(plain(v) for v in self.losses)])
+        accuracies = [self.net.accuracy(self.x_train, self.y_train),
+                      self.net.accuracy(self.x_test, self.y_test)]
+        self._unsent.append([self.epoch, *(plain(v) for v in self.losses),
+                             *(None if a is None else plain(a) for a in accuracies)])
         return self.losses
 
     # --- what the page receives -------------------------------------------------------------
@@ -246,7 +251,8 @@ class Session:
                   "train_loss": plain(self.losses[0]),
                   "test_loss": plain(self.losses[1]),
                   "losses": self._unsent, "weights": self.net.weights(),
-                  "gradients": self.net.gradient_magnitudes(), "batch": self.batch_view}
+                  "gradients": self.net.gradient_magnitudes(), "batch": self.batch_view,
+                  "dead": [int(np.sum(np.all(o == 0, axis=0))) for o in outputs[:-1]]}
         maps = [*(self.feature_maps if header["feature_maps"] else []),
                 *heat_maps([shrink(np.concatenate([np.empty((len(self.grid), 0), np.float32), *outputs[:-1]],
                                                   axis=1))], SMALL),

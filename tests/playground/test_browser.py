@@ -406,3 +406,25 @@ def test_one_mini_batch_makes_backpropagation_visible(browser, server_url):
     page.wait_for_function("!document.querySelector('#links').classList.contains('backprop')")
     assert not page.is_visible("#backprop-help")
     page.context.close()
+
+
+def test_the_chart_is_readable_and_warns_when_the_loss_misbehaves(browser, server_url):
+    page = fresh_page(browser, server_url + "#hidden=3&n_points=100&learning_rate=0.3")
+    page.wait_for_selector("#columns .neuron.unit")
+    for _ in range(3):
+        page.click("#step")
+    page.wait_for_function("document.querySelector('#chart-note').textContent.includes('test accuracy')")
+    assert "lowest test loss" in page.inner_text("#chart-note") and page.is_visible("#chart-legend")
+    notes = page.evaluate("""async () => {
+        const { LossChart } = await import("/static/js/chart.js");
+        const note = (rows) => {
+            const el = document.createElement("p");
+            new LossChart(document.createElement("canvas"), el).add(rows);
+            return el.textContent;
+        };
+        const zigzag = Array.from({ length: 30 }, (_, i) => [i, 0.5, i % 2 ? 0.2 : 0.6, null, null]);
+        const rising = Array.from({ length: 30 }, (_, i) => [i, 0.5, 0.1 + i * 0.02, null, null]);
+        return [note(zigzag), note(rising)];
+    }""")
+    assert "jumps up and down" in notes[0] and "climbing" in notes[1]
+    page.context.close()

@@ -343,3 +343,18 @@ def test_one_batch_shows_its_points_gradients_and_the_updates_the_optimizer_made
     assert session.epoch == 1 and sorted(seen) == list(range(50))   # an epoch: every point once
     send(session, "play")
     assert unpack_frame(session.advance(budget=0.0))[0]["batch"] is None   # training: gone
+
+
+def test_the_curves_carry_accuracy_and_the_frame_counts_dead_neurons():
+    from sklearn.metrics import accuracy_score
+
+    session = Session(Config(n_points=100, hidden=[3], activation="relu"))
+    header = send(session, "step")[1][0][0]
+    epoch, train_loss, test_loss, train_acc, test_acc = header["losses"][-1]
+    predicted = session.net.model.predict_on_batch(session.x_test)[:, 0] > 0.5
+    assert test_acc == pytest.approx(accuracy_score(session.y_test[:, 0] > 0.5, predicted), abs=1e-4)
+    dense = session.net.dense[0]                      # kill neuron 1: no input can wake it
+    dense.kernel.data[:, 1], dense.bias.data[1] = 0.0, -1.0
+    assert unpack_frame(session.frame())[0]["dead"] == [1]
+    regression = Session(Config(problem="regression", dataset="plane", n_points=60))
+    assert unpack_frame(regression.frame())[0]["losses"][0][3:] == [None, None]

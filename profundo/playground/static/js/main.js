@@ -26,7 +26,7 @@ const state = {
   before: null,                    // the data set shown before the learner's own points
 };
 
-const chart = new LossChart($("#loss-chart"));
+const chart = new LossChart($("#loss-chart"), $("#chart-note"));
 const view = new NetworkView($("#network"), {
   toggleFeature(name) {
     const chosen = state.config.features;
@@ -149,6 +149,9 @@ function drawFrame() {
   $("#status").textContent = header.status ? t(`status_${header.status}`) : "";
   view.update(header, state.featureMaps, maps);
   $("#backprop-help").hidden = !header.batch;
+  const dead = (header.dead ?? []).reduce((a, b) => a + b, 0);
+  $("#dead-note").hidden = dead === 0;
+  $("#dead-note").textContent = dead ? t(dead === 1 ? "dead_one" : "dead_many", { n: dead }) : "";
   if (header.batch || state.batchShown) drawData();   // its points ringed, or the rings gone
   state.batchShown = Boolean(header.batch);
   applyHides($("#network"), state.config.hide);
@@ -293,6 +296,7 @@ function translate(lang, remember = false) {
   $("#language").textContent = lang === "es" ? "EN" : "ES";
   view.translate();
   if (state.frame) drawFrame();
+  chart.draw();
   if (state.message) note(...state.message);
 }
 
