@@ -3,6 +3,7 @@ in a kernel of the interpreter running the tests; its solution cells end in ✅;
 files carry the outputs of a full run; both languages have the same chapters."""
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,11 @@ def _uses_downloaded_data(path) -> bool:
     return any(re.search(rf"\b{name}\b", text) for name in DOWNLOADED)
 
 
+def _draws_graphs(path) -> bool:
+    """pf.viz's Graphviz drawings need the graphviz package and Graphviz's dot program."""
+    return bool(re.search(r"\b(draw_graph|plot_model)\(", path.read_text(encoding="utf-8")))
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_runs_top_to_bottom_in_short_mode(path, monkeypatch):
     for module in ("nbformat", "nbclient", "ipykernel", "matplotlib"):
@@ -51,6 +57,10 @@ def test_runs_top_to_bottom_in_short_mode(path, monkeypatch):
     from profundo.course import notebooks
     from profundo.datasets.download import MIRROR_ENV
 
+    if _draws_graphs(path):
+        pytest.importorskip("graphviz")
+        if shutil.which("dot") is None:
+            pytest.skip(f"{path.name} draws graphs: Graphviz's dot program is not installed")
     if _uses_downloaded_data(path) and not os.environ.get(MIRROR_ENV):
         if not MIRROR.is_dir():
             pytest.skip(f"{path.name} needs a downloaded data set and there is no mirror at {MIRROR}")
