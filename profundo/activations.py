@@ -1,8 +1,11 @@
 """Activation functions by name, as Keras layers take them: ``Dense(64, activation="relu")``.
 
 >>> activations.get("relu")            # the function pf.relu
+<function relu at ...>
 >>> activations.get(None)              # linear (identity)
->>> activations.serialize(pf.tanh)     # "tanh"
+<function linear at ...>
+>>> activations.serialize(pf.tanh)
+'tanh'
 """
 from __future__ import annotations
 

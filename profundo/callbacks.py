@@ -5,6 +5,7 @@
 ...     callbacks.ModelCheckpoint("best.profundo", save_best_only=True),
 ...     callbacks.BackupAndRestore("backup/"),      # an interrupted fit resumes where it stopped
 ... ])
+... # doctest: +SKIP
 
 A callback overrides any of the hooks, called where Keras 3 calls them:
 
@@ -454,8 +455,9 @@ class SwapEMAWeights(Callback):
     ``swap_on_epoch=True`` the averages are also in the model from each epoch's end to the next
     epoch's start, so that callbacks after this one (``ModelCheckpoint``) save them.
 
-    >>> model.compile(optimizer=optimizers.SGD(0.1, use_ema=True), loss="mse")
+    >>> model.compile(optimizer=optimizers.SGD(0.1, use_ema=True), loss="mse")  # doctest: +SKIP
     >>> model.fit(x, y, validation_data=(vx, vy), callbacks=[callbacks.SwapEMAWeights()])
+    ... # doctest: +SKIP
     """
 
     def __init__(self, swap_on_epoch: bool = False):
@@ -582,6 +584,7 @@ class TensorBoard(Callback):
 
     >>> model.fit(x, y, epochs=10, validation_split=0.1,
     ...           callbacks=[callbacks.TensorBoard("logs/run1", histogram_freq=1)])
+    ... # doctest: +SKIP
 
     Written by tensorboardX (``pip install 'profundo[viz]'``).
     """

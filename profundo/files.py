@@ -6,6 +6,7 @@ atomic: readers see the old file or the new one, never half of one).
 
 >>> with atomic_write("model.profundo") as f:
 ...     f.write(data)
+... # doctest: +SKIP
 
 The temporary file is named ``.<name>.<pid>.<hex>.profundo-tmp`` (``temp_path``): a process killed
 mid-write (SIGKILL, power loss) leaves one behind, and the next write or read of the same target

@@ -199,6 +199,7 @@ class VarianceScaling(RandomInitializer):
     is σ²).
 
     >>> VarianceScaling(2.0, "fan_in", "truncated_normal")   # = HeNormal()
+    VarianceScaling(scale=2.0, mode='fan_in', distribution='truncated_normal', seed=None)
     """
 
     MODES = ("fan_in", "fan_out", "fan_avg")
@@ -285,7 +286,8 @@ class Orthogonal(RandomInitializer):
     sign of R's diagonal makes Q uniformly distributed over orthogonal matrices. An orthogonal W
     keeps the length of every vector it multiplies, which is why recurrent kernels start so.
 
-    >>> q = Orthogonal()((4, 4)); q @ q.T      # the identity
+    >>> q = Orthogonal()((4, 4)); np.allclose(q @ q.T, np.eye(4), atol=1e-6)  # the identity
+    True
     """
 
     def __init__(self, gain: float = 1.0, seed: int | None = None) -> None:

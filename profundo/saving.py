@@ -4,8 +4,10 @@
 ... def scaled_relu(x):
 ...     return pf.relu(x) * 2
 >>> model = pf.saving.load_model("model.profundo")       # finds scaled_relu by its name
+... # doctest: +SKIP
 >>> with pf.saving.custom_object_scope({"MyLayer": MyLayer}):
 ...     model = pf.saving.load_model("model.profundo")
+... # doctest: +SKIP
 
 Loading never runs code from a file: a config names a class or function, and only profundo's own,
 registered ones, or those given in ``custom_objects`` are used (Keras' ``safe_mode`` rule; see

@@ -76,6 +76,7 @@ def lookup(name: str, table: dict, kind: str, custom_objects: dict | None = None
     ``"Adam"`` finds ``"adam"``). An unknown name fails naming the closest known ones.
 
     >>> lookup("ReLU", {"relu": pf.relu}, "activation")        # pf.relu
+    <function relu at ...>
     """
     if custom_objects and name in custom_objects:
         return custom_objects[name]

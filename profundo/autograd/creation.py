@@ -6,6 +6,7 @@ come from profundo's generator, so ``pf.manual_seed(n)`` makes them reproducible
 >>> pf.zeros(2, 3).shape
 (2, 3)
 >>> pf.randn(4, requires_grad=True)   # standard normal, float32
+tensor([...], requires_grad=True)
 """
 from __future__ import annotations
 

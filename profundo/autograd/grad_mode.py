@@ -45,6 +45,7 @@ class no_grad(set_grad_enabled):
 
     >>> with pf.no_grad():
     ...     y = model(x)          # y.requires_grad is False, no memory kept for backward
+    ... # doctest: +SKIP
     """
 
     def __init__(self) -> None:

@@ -1,9 +1,10 @@
 """``Dataset``: samples held in NumPy arrays, indexed along their first axis.
 
->>> ds = Dataset((x, y))          # x: (100, 28, 28), y: (100,)
->>> len(ds), ds[:2][0].shape
+>>> ds = Dataset((x, y))          # x: (100, 28, 28), y: (100,)  # doctest: +SKIP
+>>> len(ds), ds[:2][0].shape  # doctest: +SKIP
 (100, (2, 28, 28))
 >>> Dataset.from_tensor_slices((x, y)).shuffle(100).batch(32)     # a tf.data-style pipeline
+... # doctest: +SKIP
 """
 from __future__ import annotations
 

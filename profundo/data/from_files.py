@@ -7,6 +7,7 @@ alphabetical order (``labels="inferred"``), or a list given in the files' sorted
 
 >>> train, val = image_dataset_from_directory("flowers", image_size=(180, 180), batch_size=32,
 ...                                           validation_split=0.2, subset="both", seed=1337)
+... # doctest: +SKIP
 """
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """``DataLoader``: a data set in mini-batches, optionally shuffled, with transforms.
 
->>> loader = DataLoader((x_train, y_train), batch_size=128, shuffle=True, seed=0)
+>>> loader = DataLoader((x_train, y_train), batch_size=128, shuffle=True, seed=0)  # doctest: +SKIP
 >>> for xb, yb in loader.map(lambda b: (b[0] / 255, b[1])):
 ...     ...
+... # doctest: +SKIP
 """
 from __future__ import annotations
 

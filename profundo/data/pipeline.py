@@ -2,8 +2,10 @@
 (one array or a tuple/dict of them), and every step returns a new, lazy pipeline.
 
 >>> ds = pf.data.Dataset.from_tensor_slices((x, y))          # one element per sample
+... # doctest: +SKIP
 >>> ds = ds.map(lambda x, y: (x / 255, y)).shuffle(1000, seed=0).batch(32).prefetch(pf.data.AUTOTUNE)
->>> model.fit(ds, epochs=3)
+... # doctest: +SKIP
+>>> model.fit(ds, epochs=3)  # doctest: +SKIP
 
 ``map`` and ``filter`` unpack tuple elements into arguments (``lambda x, y: ...``) as ``tf.data``
 does. ``cardinality()`` is the number of elements, ``INFINITE`` (−1) after ``repeat()``, or

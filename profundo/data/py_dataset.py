@@ -10,7 +10,7 @@ batches by index (``keras.utils.PyDataset``; ``Sequence`` is its older name).
 ...     def __getitem__(self, i):
 ...         s = slice(i * self.batch_size, (i + 1) * self.batch_size)
 ...         return self.x[s], self.y[s]
->>> model.fit(Batches(x, y, 32), epochs=2)
+>>> model.fit(Batches(x, y, 32), epochs=2)  # doctest: +SKIP
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """``train_test_split``: hold out part of a data set for testing, optionally stratified by class.
 
 >>> x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, seed=0, stratify=y)
+... # doctest: +SKIP
 """
 from __future__ import annotations
 

@@ -49,8 +49,10 @@ class CharVocabulary:
     """The characters of a text, numbered 0, 1, ... in sorted order, for character-level models.
 
     >>> vocab = CharVocabulary(text)             # len(vocab): how many different characters
+    ... # doctest: +SKIP
     >>> ids = vocab.encode("To be")              # int32 array, one id per character
-    >>> vocab.decode(ids)
+    ... # doctest: +SKIP
+    >>> vocab.decode(ids)  # doctest: +SKIP
     'To be'
     """
 

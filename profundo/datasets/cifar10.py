@@ -1,8 +1,8 @@
 """CIFAR-10: 60,000 32×32 colour images in 10 classes (Krizhevsky, "Learning Multiple Layers of
 Features from Tiny Images", 2009; https://www.cs.toronto.edu/~kriz/cifar.html).
 
->>> (x_train, y_train), (x_test, y_test) = profundo.datasets.cifar10.load_data()
->>> x_train.shape, y_train.shape
+>>> (x_train, y_train), (x_test, y_test) = profundo.datasets.cifar10.load_data()  # doctest: +SKIP
+>>> x_train.shape, y_train.shape  # doctest: +SKIP
 ((50000, 32, 32, 3), (50000, 1))
 
 The archive is the "CIFAR-10 python version": five training batches and a test batch, each a

@@ -2,6 +2,7 @@
 2017, https://github.com/zalandoresearch/fashion-mnist, MIT license), a drop-in for MNIST.
 
 >>> (x_train, y_train), (x_test, y_test) = profundo.datasets.fashion_mnist.load_data()
+... # doctest: +SKIP
 
 The hashes are the sha256 of the gzip files as the origin serves them. The project itself
 publishes MD5 sums only; these sha256 values are the ones registered for the same files in

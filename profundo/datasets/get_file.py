@@ -2,6 +2,7 @@
 retries, resume, atomic writes into the cache — for any URL a program names.
 
 >>> path = get_file("flower_photos.tgz", origin="https://.../flower_photos.tgz", extract=True)
+... # doctest: +SKIP
 
 With ``file_hash`` (sha256 or md5, told apart by length unless ``hash_algorithm`` says) a cached
 or downloaded file is verified; without it, the file is accepted as it arrives, as in Keras.

@@ -74,6 +74,7 @@ class DistributedOptimizer:
 
     >>> opt = pf.distributed.DistributedOptimizer(optimizers.SGD(0.01 * pf.distributed.size()))
     >>> loss.backward(); opt.apply([p.grad for p in params], params, weight=len(x_batch))
+    ... # doctest: +SKIP
 
     ``weight`` is the number of samples behind this rank's gradients (it matters when the ranks'
     batches differ in size). Everything else is the wrapped optimizer's.

@@ -1,8 +1,8 @@
 """Building an ONNX graph node by node: what the layer converters of ``onnx_layers`` write into.
 
 >>> g = OnnxGraph(opset=17)
->>> y = g.op("MatMul", [x, g.const(kernel, "dense/kernel")], "dense")
->>> y = g.op("Add", [y, g.const(bias, "dense/bias")], "dense")
+>>> y = g.op("MatMul", [x, g.const(kernel, "dense/kernel")], "dense")  # doctest: +SKIP
+>>> y = g.op("Add", [y, g.const(bias, "dense/bias")], "dense")  # doctest: +SKIP
 
 Names are made unique (``dense``, ``dense_1``...). Constants become initializers: float arrays in
 float32, integer arrays in int64. The graph is assembled with the ``onnx`` package's helpers.

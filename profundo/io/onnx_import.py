@@ -1,7 +1,9 @@
 """ONNX import: an ``.onnx`` file as a profundo functional model of ordinary layers.
 
 >>> model = pf.io.import_onnx("model.onnx")       # exported by profundo, or by torch.onnx.export
+... # doctest: +SKIP
 >>> model.predict(x)                               # the same outputs as ONNX Runtime's
+... # doctest: +SKIP
 
 Each ONNX node becomes the layer that computes it: Gemm, or MatMul (+ Add of a vector), a
 Dense; Conv a Conv2D/Conv1D (DepthwiseConv2D for one group per channel); ConvTranspose a

@@ -16,8 +16,8 @@ depth of JSON, and the weights a config may create (no more than the weights fil
 refusal naming the file and the limit. Every write goes to a temporary file that replaces the
 target only when complete.
 
->>> model.save("mnist.profundo")
->>> model = pf.models.load_model("mnist.profundo")
+>>> model.save("mnist.profundo")  # doctest: +SKIP
+>>> model = pf.models.load_model("mnist.profundo")  # doctest: +SKIP
 """
 from __future__ import annotations
 

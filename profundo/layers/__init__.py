@@ -2,6 +2,7 @@
 
 >>> from profundo import layers
 >>> layers.Dense(64, activation="relu")
+<Dense name='dense...', built=False>
 """
 from .activation import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403

@@ -172,7 +172,7 @@ class RandomFlip(RandomLayer):
 
     Differentiable (a flip only moves pixels, and the gradient moves back).
 
-    >>> layers.RandomFlip("horizontal")(images, training=True)
+    >>> layers.RandomFlip("horizontal")(images, training=True)  # doctest: +SKIP
     """
 
     def __init__(self, mode="horizontal_and_vertical", seed=None, **kwargs):
@@ -200,6 +200,7 @@ class RandomRotation(AffineAugmentation):
     in (row, col) coordinates, R = [[cos θ, sin θ], [−sin θ, cos θ]].
 
     >>> layers.RandomRotation((0.25, 0.25))(images, training=True)    # np.rot90 of each image
+    ... # doctest: +SKIP
     """
 
     def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None,
@@ -225,6 +226,7 @@ class RandomTranslation(AffineAugmentation):
     p − (u·H, v·W).
 
     >>> layers.RandomTranslation(0.1, 0.1)(images, training=True)     # up to ±10 % each way
+    ... # doctest: +SKIP
     """
 
     def __init__(self, height_factor, width_factor, fill_mode="reflect", interpolation="bilinear",
@@ -251,6 +253,7 @@ class RandomZoom(AffineAugmentation):
     means [−f, f]; a pair (lower, upper), each ≥ −1.
 
     >>> layers.RandomZoom((-0.3, -0.1))(images, training=True)    # zoom in by 10–30 %
+    ... # doctest: +SKIP
     """
 
     def __init__(self, height_factor, width_factor=None, fill_mode="reflect",
@@ -282,7 +285,7 @@ class RandomContrast(RandomLayer):
 
     Differentiable (through m too).
 
-    >>> layers.RandomContrast(0.2)(images, training=True)     # k in [0.8, 1.2]
+    >>> layers.RandomContrast(0.2)(images, training=True)     # k in [0.8, 1.2]  # doctest: +SKIP
     """
 
     def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
@@ -312,7 +315,7 @@ class RandomBrightness(RandomLayer):
 
     ``factor``: a number f means [−f, f]; a pair (lower, upper) within [−1, 1]. Differentiable.
 
-    >>> layers.RandomBrightness(0.2, value_range=(0, 1))(images, training=True)
+    >>> layers.RandomBrightness(0.2, value_range=(0, 1))(images, training=True)  # doctest: +SKIP
     """
 
     def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
@@ -334,7 +337,7 @@ class GaussianNoise(RandomLayer):
     """Add zero-mean Gaussian noise while training: y = x + ε, ε ~ N(0, stddev²) for every
     element. Works on inputs of any shape (not only images). Differentiable: ∂y/∂x = 1.
 
-    >>> layers.GaussianNoise(0.1)(x, training=True)
+    >>> layers.GaussianNoise(0.1)(x, training=True)  # doctest: +SKIP
     """
 
     ranks = None
@@ -364,6 +367,7 @@ class RandomCrop(RandomLayer):
 
     >>> model = pf.Sequential([layers.Input((32, 32, 3)), layers.ZeroPadding2D(4),
     ...                        layers.RandomCrop(32, 32), ...])
+    ... # doctest: +SKIP
     """
 
     def __init__(self, height, width, seed=None, **kwargs):

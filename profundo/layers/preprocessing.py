@@ -66,6 +66,7 @@ def resample(images, rows, cols, interpolation="bilinear", fill_mode="nearest", 
     (see ``fold``); with "constant", every neighbour outside reads ``fill_value``.
 
     >>> resample(x, rows=[[[0.5]]], cols=[[[2.0]]])     # halfway between x[:, 0, 2] and x[:, 1, 2]
+    ... # doctest: +SKIP
     """
     xp = B.xp
     _, h, w, _ = images.shape
@@ -201,8 +202,8 @@ class Rescaling(Layer):
 
     ``scale`` and ``offset``: numbers, or one per channel (last axis).
 
-    >>> layers.Rescaling(1 / 255)(pixels)                  # 0..255 → [0, 1]
-    >>> layers.Rescaling(1 / 127.5, offset=-1)(pixels)     # 0..255 → [−1, 1]
+    >>> layers.Rescaling(1 / 255)(pixels)                  # 0..255 → [0, 1]  # doctest: +SKIP
+    >>> layers.Rescaling(1 / 127.5, offset=-1)(pixels)     # 0..255 → [−1, 1]  # doctest: +SKIP
     """
 
     def __init__(self, scale, offset=0.0, **kwargs):
@@ -233,7 +234,9 @@ class Normalization(Layer):
 
     >>> norm = layers.Normalization()
     >>> norm.adapt(x_train)            # x_train (N, 28, 28, 3): one mean/variance per channel
+    ... # doctest: +SKIP
     >>> norm(x_train).numpy().mean(axis=(0, 1, 2))     # ≈ 0 for each of the 3 channels
+    ... # doctest: +SKIP
     """
 
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):

@@ -18,7 +18,10 @@ requires grad (two embeddings compared by ``cosine_similarity``): then its gradi
 >>> bce = losses.BinaryCrossentropy()
 >>> loss = bce([[1.0], [0.0]], p)            # (−log 0.9 − log 0.8) / 2
 >>> loss.backward()
->>> losses.get("mse"), losses.serialize(bce)  # by name, to and from JSON-ready configs
+>>> losses.get("mse")                          # by name
+<MeanSquaredError name='mean_squared_error'>
+>>> losses.serialize(bce)["class_name"]       # to JSON-ready configs (and back: deserialize)
+'BinaryCrossentropy'
 
 Losses combine by arithmetic, e.g. the course's loss for segmentation masks::
 

@@ -204,7 +204,7 @@ class CombinedLoss(Loss):
     pixelwise BCE and a per-image IoU, still add up) and the results are summed:
 
     >>> loss = 0.5 * losses.BinaryCrossentropy() + losses.IoU()    # the course's BCE + IoU
-    >>> loss(masks, probabilities)                # 0.5·BCE + 1·IoU, a scalar
+    >>> loss(masks, probabilities)                # 0.5·BCE + 1·IoU, a scalar  # doctest: +SKIP
     """
 
     def __init__(self, terms, name: str | None = None) -> None:

@@ -157,6 +157,7 @@ class Mean(Metric):
     >>> m = Mean(name="loss")
     >>> m.update_state(0.5, sample_weight=32); m.update_state(0.2, sample_weight=8)
     >>> m.result()    # (32·0.5 + 8·0.2) / 40 = 0.44
+    0.44...
     """
 
     def __init__(self, name: str = "mean") -> None:

@@ -49,7 +49,7 @@ def kl_divergence(y_true, y_pred) -> np.ndarray:
     """KL(y ‖ ŷ) = Σⱼ yⱼ log(yⱼ / ŷⱼ) over the last axis (a 1-D input is one distribution), with
     y and ŷ clipped to [1e-7, 1] so that zeros give no log 0.
 
-    >>> kl_divergence([0.5, 0.5], [0.9, 0.1])   # 0.5 log(0.5/0.9) + 0.5 log(0.5/0.1)
+    >>> float(kl_divergence([0.5, 0.5], [0.9, 0.1]))   # 0.5 log(0.5/0.9) + 0.5 log(0.5/0.1)
     0.5108...
     """
     t, p = same_rank(y_true, y_pred)

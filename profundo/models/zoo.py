@@ -8,6 +8,7 @@ a new, uncompiled model.
 >>> model = zoo.lenet5()
 >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 >>> model.fit(x_train, y_train, epochs=5)           # x_train (N, 28, 28, 1), y_train (N,) ints
+... # doctest: +SKIP
 
 Read each function top to bottom: it is the architecture.
 """

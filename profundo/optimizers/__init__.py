@@ -1,9 +1,9 @@
 """Optimizers: the rules that turn gradients into parameter updates, with Keras' names and defaults.
 
 >>> opt = optimizers.get("adam")                     # Adam(learning_rate=0.001)
->>> opt = optimizers.SGD(0.1, momentum=0.9, params=[w, b])
->>> loss.backward(); opt.step(); opt.zero_grad()      # PyTorch style
->>> opt.apply_gradients(zip(grads, [w, b]))          # Keras style
+>>> opt = optimizers.SGD(0.1, momentum=0.9, params=[w, b])  # doctest: +SKIP
+>>> loss.backward(); opt.step(); opt.zero_grad()      # PyTorch style  # doctest: +SKIP
+>>> opt.apply_gradients(zip(grads, [w, b]))          # Keras style  # doctest: +SKIP
 
 ``Optimizer`` (in ``optimizer.py``) does what all share: learning rate and schedules, clipping,
 weight decay, the step count and the state; each optimizer writes only its update rule:

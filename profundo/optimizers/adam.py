@@ -41,8 +41,8 @@ class Adam(_AdamLike):
     Args: learning_rate η, beta_1 β₁, beta_2 β₂, epsilon ε, amsgrad; common options: see
     ``Optimizer``. Slots: ``"m"``, ``"v"``, ``"v_max"`` (amsgrad).
 
-    >>> opt = Adam(1e-3, params=[w, b])
-    >>> loss.backward(); opt.step(); opt.zero_grad()
+    >>> opt = Adam(1e-3, params=[w, b])  # doctest: +SKIP
+    >>> loss.backward(); opt.step(); opt.zero_grad()  # doctest: +SKIP
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
@@ -81,7 +81,7 @@ class AdamW(Adam):
 
     Args: learning_rate η, weight_decay λ, then as ``Adam``.
 
-    >>> opt = AdamW(1e-3, weight_decay=0.01, params=[w])
+    >>> opt = AdamW(1e-3, weight_decay=0.01, params=[w])  # doctest: +SKIP
     """
 
     def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
@@ -103,7 +103,7 @@ class Adamax(_AdamLike):
     Args: learning_rate η, beta_1 β₁, beta_2 β₂, epsilon ε; common options: see ``Optimizer``.
     Slots: ``"m"``, ``"u"``.
 
-    >>> opt = Adamax(2e-3, params=[w])
+    >>> opt = Adamax(2e-3, params=[w])  # doctest: +SKIP
     """
 
     def slot_names(self):
@@ -136,7 +136,7 @@ class Nadam(_AdamLike):
     Args: learning_rate η, beta_1 β₁, beta_2 β₂, epsilon ε; common options: see ``Optimizer``.
     Slots: ``"m"``, ``"v"``; state adds ``"mu_product"`` (Πₜ, 0-d float64), shared by all parameters.
 
-    >>> opt = Nadam(2e-3, params=[w])
+    >>> opt = Nadam(2e-3, params=[w])  # doctest: +SKIP
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):

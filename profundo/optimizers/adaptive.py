@@ -22,7 +22,7 @@ class Adagrad(Optimizer):
     options: see ``Optimizer``. Slots: ``"v"``. PyTorch: ``torch.optim.Adagrad`` with
     ``initial_accumulator_value=0.1`` is the same method, with ε outside the root.
 
-    >>> opt = Adagrad(learning_rate=0.01, params=[w])
+    >>> opt = Adagrad(learning_rate=0.01, params=[w])  # doctest: +SKIP
     """
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
@@ -61,7 +61,7 @@ class RMSprop(Optimizer):
     PyTorch: ``torch.optim.RMSprop(alpha=ρ)``, with ε outside the root and a momentum buffer
     without η (the same parameters while η is constant).
 
-    >>> opt = RMSprop(learning_rate=0.001, rho=0.9, params=[w])
+    >>> opt = RMSprop(learning_rate=0.001, rho=0.9, params=[w])  # doctest: +SKIP
     """
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
@@ -109,7 +109,7 @@ class Adadelta(Optimizer):
     Args: learning_rate η, rho ρ, epsilon ε; common options: see ``Optimizer``.
     Slots: ``"v"`` (average g²), ``"d"`` (average Δ²). PyTorch: ``torch.optim.Adadelta`` is the same.
 
-    >>> opt = Adadelta(learning_rate=1.0, rho=0.95, params=[w])
+    >>> opt = Adadelta(learning_rate=1.0, rho=0.95, params=[w])  # doctest: +SKIP
     """
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):

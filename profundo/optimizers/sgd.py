@@ -23,8 +23,8 @@ class SGD(Optimizer):
 
     Slots: ``"m"`` (only when momentum > 0).
 
-    >>> opt = SGD(learning_rate=0.1, momentum=0.9, params=[w])
-    >>> loss.backward(); opt.step(); opt.zero_grad()
+    >>> opt = SGD(learning_rate=0.1, momentum=0.9, params=[w])  # doctest: +SKIP
+    >>> loss.backward(); opt.step(); opt.zero_grad()  # doctest: +SKIP
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):

@@ -6,7 +6,9 @@ trains it with ``model.fit`` as the page does, epoch for epoch, then prints the 
 loss. Weights edited by hand in the page are not in it: the saved model file keeps those.
 
 >>> from profundo.playground.schema import Config
->>> print(script(Config(dataset="spiral", hidden=[8, 8]), epochs=200))
+>>> code = script(Config(dataset="spiral", hidden=[8, 8]), epochs=200)
+>>> print(code.splitlines()[2])
+Run it:  python playground_model.py [--epochs N] [--save model.profundo]
 """
 from __future__ import annotations
 

@@ -8,8 +8,8 @@
 ...                   "sparse_categorical_crossentropy", metrics=["accuracy"])
 ...     return model
 >>> tuner = pf.tune.Tuner(build, objective="val_accuracy", strategy="bayesian", max_trials=20)
->>> tuner.search(x, y, validation_split=0.1, epochs=5)
->>> best = tuner.best_model()
+>>> tuner.search(x, y, validation_split=0.1, epochs=5)  # doctest: +SKIP
+>>> best = tuner.best_model()  # doctest: +SKIP
 
 Strategies: ``"random"`` (independent draws), ``"grid"`` (every combination once), ``"bayesian"``
 (TPE). Pruners: ``"median"``, ``"hyperband"`` or ``None``, fed with each epoch's objective.

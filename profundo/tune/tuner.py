@@ -2,10 +2,12 @@
 
 >>> tuner = pf.tune.Tuner(build, objective="val_accuracy", strategy="bayesian", max_trials=20,
 ...                       pruner="median", directory="tuning", project_name="mnist_mlp")
->>> tuner.search(x_train, y_train, validation_split=0.1, epochs=5, batch_size=128)
->>> print(tuner.results())                 # one row per trial, best first
+... # doctest: +SKIP
+>>> tuner.search(x_train, y_train, validation_split=0.1, epochs=5, batch_size=128)  # doctest: +SKIP
+>>> print(tuner.results())                 # one row per trial, best first  # doctest: +SKIP
 >>> model = tuner.best_model()             # the best trial's model, reloaded from its file
->>> tuner.best_hyperparameters().values    # {"units": 192, "lr": 0.0021, ...}
+... # doctest: +SKIP
+>>> tuner.best_hyperparameters().values    # {"units": 192, "lr": 0.0021, ...}  # doctest: +SKIP
 
 Everything lives in ``directory/project_name``: the Optuna study (``study.db``, SQLite) and one
 ``trial_NNNN.profundo`` per finished trial. Run the same code again and the search resumes: the

@@ -3,6 +3,7 @@
 >>> bar = Progbar(target=100)
 >>> for step in range(100):
 ...     bar.update(step + 1, values=[("loss", loss)])
+... # doctest: +SKIP
 """
 from __future__ import annotations
 

@@ -5,9 +5,9 @@ Every plotting function returns a matplotlib ``Figure`` (shown inline in Jupyter
 ``fig.savefig("x.png")``) and takes ``ax=`` to draw into an axes of your own figure instead.
 matplotlib is imported only when a picture is drawn, never by ``import profundo``.
 
->>> pf.viz.plot_history(model.fit(x, y, epochs=10, validation_split=0.2))
->>> pf.viz.plot_decision_boundary(model, x, y)
->>> pf.viz.plot_heatmap(image, pf.viz.grad_cam(model, image, class_index=3))
+>>> pf.viz.plot_history(model.fit(x, y, epochs=10, validation_split=0.2))  # doctest: +SKIP
+>>> pf.viz.plot_decision_boundary(model, x, y)  # doctest: +SKIP
+>>> pf.viz.plot_heatmap(image, pf.viz.grad_cam(model, image, class_index=3))  # doctest: +SKIP
 """
 from .attribution import grad_cam, integrated_gradients, plot_heatmap, saliency
 from .boundary import plot_decision_boundary

@@ -57,8 +57,8 @@ def saliency(model, x, class_index: int) -> numpy.ndarray:
     """|∂y_c/∂x| for one input ``x``: for an image (H, W, C) the maximum over channels, (H, W);
     otherwise of ``x``'s shape. Bright where a small change of the input moves the score most.
 
-    >>> heat = pf.viz.saliency(model, x_test[0], class_index=7)
-    >>> pf.viz.plot_heatmap(x_test[0], heat)
+    >>> heat = pf.viz.saliency(model, x_test[0], class_index=7)  # doctest: +SKIP
+    >>> pf.viz.plot_heatmap(x_test[0], heat)  # doctest: +SKIP
     """
     grad = numpy.abs(input_gradients(model, one_input(model, x, "saliency"), class_index)[0])
     return grad.max(-1) if grad.ndim == 3 else grad
@@ -68,8 +68,8 @@ def integrated_gradients(model, x, class_index: int, baseline=None, steps: int =
     """(x − x′) ⊙ (1/m) Σ_{k=1..m} ∂y_c/∂x at x′ + (k − ½)/m (x − x′), for one input ``x`` and a
     baseline x′ (zeros: a black image), of ``x``'s shape; Σ of it ≈ y_c(x) − y_c(x′).
 
-    >>> attribution = pf.viz.integrated_gradients(model, x_test[0], 7)
-    >>> pf.viz.plot_heatmap(x_test[0], numpy.abs(attribution).sum(-1))
+    >>> attribution = pf.viz.integrated_gradients(model, x_test[0], 7)  # doctest: +SKIP
+    >>> pf.viz.plot_heatmap(x_test[0], numpy.abs(attribution).sum(-1))  # doctest: +SKIP
     """
     x = one_input(model, x, "integrated_gradients")[0]
     baseline = numpy.zeros_like(x) if baseline is None else numpy.asarray(baseline, x.dtype)
@@ -122,7 +122,8 @@ def grad_cam(model, x, class_index: int, layer=None, upsample: bool = True) -> n
     fading to 0 one unit beyond the outermost ones.
 
     >>> heat = pf.viz.grad_cam(model, x_test[0], class_index=int(model.predict(x_test[:1]).argmax()))
-    >>> pf.viz.plot_heatmap(x_test[0], heat)
+    ... # doctest: +SKIP
+    >>> pf.viz.plot_heatmap(x_test[0], heat)  # doctest: +SKIP
     """
     from ..models.model import Model
 
@@ -214,7 +215,7 @@ def plot_heatmap(x, heat, alpha: float = 0.5, title=None, ax=None):
     """The image ``x`` (H, W) or (H, W, C) with the heat map (H, W) over it, warm colours where
     the heat is high.
 
-    >>> pf.viz.plot_heatmap(x_test[0], pf.viz.grad_cam(model, x_test[0], 3))
+    >>> pf.viz.plot_heatmap(x_test[0], pf.viz.grad_cam(model, x_test[0], 3))  # doctest: +SKIP
     """
     x = numpy.asarray(x, dtype=numpy.float64)
     heat = numpy.asarray(heat, dtype=numpy.float64)

@@ -33,8 +33,8 @@ def plot_decision_boundary(model, x, y, resolution: int = 200, margin: float = 0
     drawn. Regression: the predicted value as filled contours with a colour bar. A straight
     boundary is all a perceptron can learn; hidden layers bend it.
 
-    >>> model.fit(x, y, epochs=200)                       # x of shape (n, 2)
-    >>> pf.viz.plot_decision_boundary(model, x, y)
+    >>> model.fit(x, y, epochs=200)                       # x of shape (n, 2)  # doctest: +SKIP
+    >>> pf.viz.plot_decision_boundary(model, x, y)  # doctest: +SKIP
 
     ``model``: anything with ``predict`` (a profundo or Keras model) or a function of a tensor.
     """

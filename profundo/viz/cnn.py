@@ -18,7 +18,7 @@ def plot_filters(layer, channel: int | None = None, ax=None):
     bright = large). On RGB input with ``channel=None`` each filter is shown in colour: the
     first layer of an image network learns edge and colour detectors.
 
-    >>> pf.viz.plot_filters(model.layers[0])
+    >>> pf.viz.plot_filters(model.layers[0])  # doctest: +SKIP
 
     The images show ``kernel[:, :, channel, k]`` (Keras' layout (kh, kw, in, out)) scaled to the
     range of all the filters together.
@@ -68,7 +68,7 @@ def plot_feature_maps(model, x, layers=None, max_maps: int = 8, ax=None):
     ``max_maps``) for convolutional outputs (H, W, C), the vector as a strip for dense ones.
     Early layers respond to edges and strokes; deeper, smaller maps to larger parts.
 
-    >>> pf.viz.plot_feature_maps(model, x_test[0], layers=["conv2d", "conv2d_1"])
+    >>> pf.viz.plot_feature_maps(model, x_test[0], layers=["conv2d", "conv2d_1"])  # doctest: +SKIP
     """
     maps = feature_maps(model, x, layers)
     fig, axes = axes_grid(len(maps) * max_maps, ax=ax, ncols=max_maps, cell=(1.3, 1.3))

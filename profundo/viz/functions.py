@@ -35,6 +35,7 @@ def plot_activations(activations=DEFAULT_ACTIVATIONS, x_range=(-4.0, 4.0), point
     tanh far from 0, ReLU for x < 0) the gradient vanishes.
 
     >>> pf.viz.plot_activations(["sigmoid", "tanh", "relu", "elu"])
+    <Figure size 1120x240 with 4 Axes>
 
     ``activations``: names (as ``Dense(activation=...)`` takes them) or elementwise functions of
     a tensor.
@@ -121,6 +122,7 @@ def plot_optimizer_paths(function="rosenbrock", optimizers=None, start=None, ste
     >>> from profundo import optimizers as O
     >>> pf.viz.plot_optimizer_paths("rosenbrock", {"SGD": O.SGD(1e-3),
     ...     "momentum": O.SGD(1e-3, momentum=0.9), "Adam": O.Adam(0.05)}, steps=300)
+    <Figure size 650x500 with 1 Axes>
 
     ``function``: "rosenbrock", "beale", "saddle", "quadratic", or any f(x, y) of two tensors
     (then give ``start`` and ``bounds``). ``optimizers``: a dict label → optimizer, or a list.

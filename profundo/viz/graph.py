@@ -54,6 +54,7 @@ def draw_graph(tensor, names=None, max_values: int = 6, to_file=None):
     >>> y = (x @ w).relu().sum()
     >>> y.backward(retain_graph=True)          # keep the graph to draw it
     >>> pf.viz.draw_graph(y, names={"x": x, "w": w, "y": y})     # x's box shows x.grad
+    <graphviz.graphs.Digraph object at ...>
 
     ``names``: labels for tensors (a dict label → tensor); others are named by their ``name``
     or by the op that made them. Intermediate tensors show a gradient only if ``retain_grad()``
@@ -108,6 +109,7 @@ def plot_model(model, show_shapes: bool = True, show_params: bool = True, to_fil
     functional model (residual connections, several inputs or outputs) are visible.
 
     >>> pf.viz.plot_model(model, to_file="model.png")     # as keras.utils.plot_model
+    ... # doctest: +SKIP
     """
     from ..layers.nest import flatten
     from ._model import symbolic_input

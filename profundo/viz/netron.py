@@ -2,7 +2,9 @@
 (``pip install 'profundo[onnx]'``: the ``netron`` package serves it locally).
 
 >>> url = pf.viz.view(model)                 # a model, a .profundo file or an .onnx file
+... # doctest: +SKIP
 >>> url                                      # the browser opens it; 127.0.0.1 only
+... # doctest: +SKIP
 'http://127.0.0.1:8080'
 
 A profundo model is exported to ONNX in memory (nothing is written); an ``.onnx`` file is served

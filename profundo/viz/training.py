@@ -15,8 +15,8 @@ def plot_history(history, ax=None):
     loss rises — overfitting (stop earlier, regularize, get more data); both flat and high —
     underfitting (a bigger model, a higher learning rate, more epochs).
 
-    >>> history = model.fit(x, y, epochs=20, validation_split=0.2)
-    >>> pf.viz.plot_history(history).savefig("history.png")
+    >>> history = model.fit(x, y, epochs=20, validation_split=0.2)  # doctest: +SKIP
+    >>> pf.viz.plot_history(history).savefig("history.png")  # doctest: +SKIP
 
     ``history``: what ``fit`` returns, or its ``.history`` dict (e.g. loaded from a CSVLogger file).
     """
@@ -41,7 +41,7 @@ def plot_confusion_matrix(y_true, y_pred, labels=None, normalize: bool = False, 
     (or, with ``normalize``, the fraction of its row). The diagonal holds the correct answers;
     a bright cell off it names two classes the model confuses.
 
-    >>> pf.viz.plot_confusion_matrix(y_test, model.predict(x_test).argmax(-1))
+    >>> pf.viz.plot_confusion_matrix(y_test, model.predict(x_test).argmax(-1))  # doctest: +SKIP
 
     ``y_pred`` may also be scores or probabilities of shape (n, classes): the argmax is taken.
     """
@@ -96,8 +96,8 @@ def plot_embedding(vectors, labels=None, ax=None):
     vary most (PCA), one dot per vector, coloured by label: points of one class that gather show
     what the representation has learned to separate.
 
-    >>> probe = pf.Model(model.inputs, model.layers[-2].output)
-    >>> pf.viz.plot_embedding(probe.predict(x_test), y_test)
+    >>> probe = pf.Model(model.inputs, model.layers[-2].output)  # doctest: +SKIP
+    >>> pf.viz.plot_embedding(probe.predict(x_test), y_test)  # doctest: +SKIP
     """
     points = pca_2d(vectors)
     fig, ax = single_axes(ax, figsize=(5.0, 4.5))
@@ -131,7 +131,7 @@ def plot_weights(model, ax=None):
     Reading it: kernels start spread as their initializer sets them (Glorot, He); weights that
     grow ever wider or collapse to zero across training show an unstable or dying layer.
 
-    >>> pf.viz.plot_weights(model)
+    >>> pf.viz.plot_weights(model)  # doctest: +SKIP
     """
     return _histograms([(w.name, w.numpy()) for w in model.weights], "plot_weights", ax)
 
@@ -143,8 +143,8 @@ def plot_gradients(model, x, y, ax=None):
     Reading it: gradients whose spread shrinks by orders of magnitude towards the first layers
     are *vanishing* (sigmoid/tanh stacks); spreads that grow are *exploding*.
 
-    >>> model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
-    >>> pf.viz.plot_gradients(model, x[:256], y[:256])
+    >>> model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")  # doctest: +SKIP
+    >>> pf.viz.plot_gradients(model, x[:256], y[:256])  # doctest: +SKIP
     """
     return _histograms(list(weight_gradients(model, x, y).items()), "plot_gradients", ax)
 

@@ -1,0 +1,69 @@
+"""The examples in profundo's docstrings run as written (doctest), one test per module.
+
+An example that needs the reader's own objects (their model, their data, a file or a download)
+is marked ``# doctest: +SKIP`` where it stands; every other example runs, and its output must
+be the one shown (``...`` matches any text; whitespace is normalized). The names the docstrings
+take for granted, as the README does, are given: ``np``, ``pf`` and profundo's modules.
+"""
+import doctest
+import importlib
+import pkgutil
+
+import numpy as np
+import pytest
+
+import profundo as pf
+
+MODULES = sorted(m.name for m in pkgutil.walk_packages(pf.__path__, "profundo.")
+                 if not m.name.endswith("__main__"))
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+def names() -> dict:
+    """What a docstring example may use without importing it."""
+    from profundo import (
+        activations,
+        callbacks,
+        datasets,
+        layers,
+        losses,
+        metrics,
+        models,
+        ops,
+        optimizers,
+    )
+    from profundo.datasets import text_tasks
+    from profundo.models import zoo
+    return dict(np=np, numpy=np, pf=pf, profundo=pf, activations=activations,
+                callbacks=callbacks, datasets=datasets, layers=layers, losses=losses,
+                metrics=metrics, models=models, ops=ops, optimizers=optimizers,
+                text_tasks=text_tasks, zoo=zoo)
+
+
+def test_every_module_is_listed():
+    assert len(MODULES) > 100 and "profundo.layers.core" in MODULES
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run_as_written(name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                    # examples that write files write them here
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as err:             # an optional extra that is not installed
+        if err.name and err.name.split(".")[0] == "profundo":
+            raise
+        pytest.skip(f"{name} needs {err.name}")
+    tests = [t for t in doctest.DocTestFinder(exclude_empty=True).find(module, extraglobs=names())
+             if t.examples]
+    if not tests:
+        pytest.skip(f"{name} has no examples")
+    report = []
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    for test in tests:
+        runner.run(test, out=report.append)
+    try:
+        import matplotlib.pyplot as plt
+        plt.close("all")
+    except ImportError:
+        pass
+    assert runner.failures == 0, "".join(report)
