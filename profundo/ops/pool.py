@@ -58,7 +58,13 @@ class MaxPool(Function):
 
     def backward(self, grad):
         grad = grad.reshape(self.winner.shape)
-        image = self.win.scatter(lambda k: grad * (self.winner == k), self.padded_shape, grad.dtype)
+        if self.win.strides != self.win.kernel:       # overlapping windows: their shares add up
+            image = self.win.scatter(lambda k: grad * (self.winner == k), self.padded_shape,
+                                     grad.dtype)
+        else:            # each pixel is in one window at most: its share is written in place
+            image = B.xp.zeros(self.padded_shape, grad.dtype)
+            for k, index in self.win.offsets():
+                B.xp.multiply(grad, self.winner == k, out=image[index])
         return self.win.crop(image).reshape(self.x_shape)
 
 
