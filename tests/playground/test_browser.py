@@ -428,3 +428,44 @@ def test_the_chart_is_readable_and_warns_when_the_loss_misbehaves(browser, serve
     }""")
     assert "jumps up and down" in notes[0] and "climbing" in notes[1]
     page.context.close()
+
+
+def test_on_a_phone_nothing_overflows_the_output_is_near_play_and_controls_are_big(browser, server_url):
+    page = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                               bypass_csp=True).new_page()
+    page.goto(server_url)
+    page.wait_for_selector("#columns .neuron.unit")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    play = page.locator("#play").bounding_box()
+    output = page.locator("#points").bounding_box()
+    assert output["y"] - (play["y"] + play["height"]) < 600 and output["x"] + output["width"] <= 390
+    small = page.evaluate("""() => [...document.querySelectorAll('button, select')]
+        .filter((el) => el.offsetParent && el.getBoundingClientRect().height < 40).map((el) => el.id || el.textContent)""")
+    assert small == []
+    page.tap("#play")
+    page.wait_for_selector("#play.playing")
+    page.context.close()
+
+
+def test_features_weights_and_points_are_reachable_by_keyboard_and_counters_stay_quiet(browser, server_url):
+    page = fresh_page(browser, server_url + "#hidden=2")
+    page.wait_for_selector("#columns .neuron.unit")
+    assert page.get_attribute("#epoch", "aria-live") == "off"
+    assert page.get_attribute("[data-key=noise]", "aria-label") == "Noise"
+    feature = page.locator("#columns .neuron.feature").nth(2)                # x₁², not in use
+    assert "not in use" in feature.get_attribute("aria-label")
+    feature.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash.includes('features=x1%2Cx2%2Cx1_sq')")
+    link = page.locator("#links path.hit").first
+    assert link.get_attribute("tabindex") == "0" and "Weight from" in link.get_attribute("aria-label")
+    link.focus()
+    page.keyboard.press("Enter")
+    assert page.is_visible("#weight-editor")
+    page.keyboard.press("Escape")
+    page.fill("#add-point [name=x1]", "2.5")
+    page.fill("#add-point [name=x2]", "-1")
+    page.click("#add-point button")
+    page.wait_for_function("location.hash.includes('dataset=custom')")
+    assert page.locator("#csv").evaluate("el => getComputedStyle(el).display") != "none"   # tabbable
+    page.context.close()

@@ -91,7 +91,7 @@ export class LossChart {
     ctx.fillText("0", PAD.left - 3, PAD.top + h);
     ctx.textAlign = "center";
     ctx.fillText(String(first), PAD.left, canvas.height - 3);
-    ctx.fillText(`${first + span} ${t("chart_epochs")}`, PAD.left + w - 20, canvas.height - 3);
+    ctx.fillText(t("chart_epoch", { n: first + span }), PAD.left + w - 20, canvas.height - 3);
     const accuracy = points.some((p) => finite(p[4]));
     if (accuracy) {
       ctx.textAlign = "left";

@@ -202,13 +202,19 @@ function setPoints(points) {
 }
 
 function addPoint(event) {
+  addPointAt(planePoint(event.currentTarget, event));
+}
+
+/** Add a point of the chosen class at [x1, x2], onto the current set. */
+function addPointAt(xy) {
   const base = state.config.dataset === "custom" ? state.points : pointsFromData(state.data, state.config.problem);
   if (base.length >= MAX_POINTS) {
     note("error_too_many_points", { n: MAX_POINTS });
     return;
   }
+  if (!xy.every((v) => Number.isFinite(v) && Math.abs(v) <= DOMAIN)) return;
   const pointClass = document.querySelector("input[name=point-class]:checked").value;
-  setPoints([...base, [...planePoint(event.currentTarget, event), labelFor(pointClass, state.config.problem)]]);
+  setPoints([...base, [...xy, labelFor(pointClass, state.config.problem)]]);
 }
 
 async function loadCsv(event) {
@@ -248,6 +254,11 @@ function wire() {
   $("#discretize").addEventListener("change", (e) => change({ discretize: e.target.checked }, true));
   $("#animate").addEventListener("change", (e) => change({ animate: e.target.checked }, true));
   $("#copy-link").addEventListener("click", copyLink);
+  $("#add-point").addEventListener("submit", (event) => {   // the keyboard's way to add a point
+    event.preventDefault();
+    const form = event.target;
+    addPointAt([Number(form.x1.value), Number(form.x2.value)]);
+  });
   $("#points").addEventListener("click", addPoint);
   $("#csv").addEventListener("change", loadCsv);
   $("#clear-points").addEventListener("click", () => setPoints(null));

@@ -52,6 +52,7 @@ export class NetworkView {
     this.neurons.forEach((cell, i) => this.paint(cell, maps[i]));
     this.drawLinks(header.weights, header.batch);
     this.drawBiases(header.weights);
+    if (!header.playing) this.nameLinks(header.weights);
     this.drawGradients(header.gradients);
     this.svg.classList.toggle("flowing", header.playing);
   }
@@ -81,6 +82,8 @@ export class NetworkView {
       const cell = this.neuronCell(featureColumn, on ? "feature" : "feature off", FEATURE_LABELS[name]);
       cell.el.title = t("feature_toggle");
       if (!on) cell.el.dataset.hide = name; // classroom mode hides features not in use
+      this.focusable(cell.el, t("feature_state", { name: FEATURE_LABELS[name], state: t(on ? "in_use" : "not_in_use") }));
+      cell.el.setAttribute("aria-pressed", String(on));
       cell.el.addEventListener("click", () => this.actions.toggleFeature(name));
       this.featureCells.push(cell);
       if (on) activeCells[active.indexOf(name)] = cell;
@@ -119,6 +122,7 @@ export class NetworkView {
     for (let j = 0; j < units; j++) {
       const cell = this.neuronCell(neurons, "unit", "");
       cell.el.addEventListener("click", (event) => this.openEditor(event, layer, null, j));
+      this.focusable(cell.el, "");
       cell.bias = element("div", "bias", cell.el);
       cell.layer = layer;
       cell.unit = j;
@@ -129,6 +133,19 @@ export class NetworkView {
     const bar = element("div", "gradient-bar", column);
     element("div", "fill", bar);
     this.bars.push(bar);
+  }
+
+  /** Reachable by Tab, named for screen readers, and Enter or space does what a click does. */
+  focusable(el, name) {
+    el.tabIndex = 0;
+    el.setAttribute("role", "button");
+    if (name) el.setAttribute("aria-label", name);
+    el.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      const r = el.getBoundingClientRect();
+      el.dispatchEvent(new MouseEvent("click", { clientX: r.right, clientY: r.top, bubbles: true }));
+    });
   }
 
   neuronCell(parent, className, label) {
@@ -152,6 +169,7 @@ export class NetworkView {
           const path = document.createElementNS(SVG, "path");
           const hit = document.createElementNS(SVG, "path");
           hit.classList.add("hit");
+          this.focusable(hit, "");
           const link = { path, hit, layer, source, target };
           hit.addEventListener("mousemove", (event) => this.showWeight(event, link));
           hit.addEventListener("mouseleave", () => this.hideHover());
@@ -210,6 +228,16 @@ export class NetworkView {
     for (const cell of this.neurons) {
       const bias = weights[cell.layer].bias[cell.unit];
       cell.bias.style.background = bias === null ? "#999" : cssColour(bias);
+      cell.el.setAttribute("aria-label", t("neuron_name", { layer: cell.layer + 1, unit: cell.unit + 1, bias: formatNumber(bias) }));
+    }
+  }
+
+  /** Name every link for screen readers (when the page is not playing: names change each frame). */
+  nameLinks(weights) {
+    const sources = (layer, i) => (layer === 0 ? FEATURE_LABELS[this.header.features[i]] : `${layer}.${i + 1}`);
+    for (const { hit, layer, source, target } of this.links) {
+      hit.setAttribute("aria-label", t("link_name", { source: sources(layer, source), layer: layer + 1,
+        unit: target + 1, value: formatNumber(weights[layer].kernel[source][target]) }));
     }
   }
 
