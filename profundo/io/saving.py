@@ -88,9 +88,29 @@ def _optimizer_state(model) -> dict | None:
     return {k: numpy.asarray(B.to_numpy(v), order="C") for k, v in opt.get_state().items()}
 
 
+def _keras_kind(filepath) -> str | None:
+    """The extension decides the format: "keras" (``.keras``), "weights" (``.weights.h5``),
+    "h5" (another ``.h5``/``.hdf5``), or None (profundo's own)."""
+    name = str(filepath).lower()
+    if name.endswith(".keras"):
+        return "keras"
+    if name.endswith(".weights.h5"):
+        return "weights"
+    return "h5" if name.endswith((".h5", ".hdf5")) else None
+
+
 def save_model(model, filepath, include_optimizer: bool = True, training_state=None) -> None:
-    """Write ``model`` to ``filepath`` as a ``.profundo`` archive (atomically)."""
+    """Write ``model`` to ``filepath`` (atomically): Keras 3's archive for a ``.keras`` name,
+    else a ``.profundo`` archive."""
     from ..layers.registry import serialize_layer
+
+    kind = _keras_kind(filepath)
+    if kind == "keras":
+        from .keras_files import save_keras
+        return save_keras(model, filepath)
+    if kind is not None:
+        raise ModelFileError(f"{filepath}: model.save writes '.profundo' or Keras' '.keras' files; "
+                             f"for weights in Keras' HDF5 layout use save_weights('….weights.h5')")
 
     members = {
         "metadata.json": json.dumps({"format": FORMAT, "version": VERSION,
@@ -112,7 +132,14 @@ def save_model(model, filepath, include_optimizer: bool = True, training_state=N
 
 
 def save_weights(model, filepath) -> None:
-    """Write only the weights, as one safetensors file (readable by PyTorch's safetensors too)."""
+    """Write only the weights: Keras 3's HDF5 layout for a ``.weights.h5`` name, else one
+    safetensors file (readable by PyTorch's safetensors too)."""
+    kind = _keras_kind(filepath)
+    if kind == "weights":
+        from .keras_files import save_keras_weights
+        return save_keras_weights(model, filepath)
+    if kind is not None:
+        raise ModelFileError(f"{filepath}: Keras' weights files end in '.weights.h5'")
     with atomic_write(filepath) as f:
         f.write(_weights_bytes(model))
 
@@ -324,7 +351,11 @@ def _restore_optimizer(model, archive) -> None:
 
 def load_model(filepath, custom_objects=None, compile: bool = True):
     """Rebuild the model saved at ``filepath``: architecture, weights, compile settings and
-    optimizer state, so that predictions are identical and training resumes exactly."""
+    optimizer state, so that predictions are identical and training resumes exactly. A ``.keras``
+    file is read as Keras 3's archive (architecture and weights)."""
+    if _keras_kind(filepath) == "keras":
+        from .keras_files import load_keras
+        return load_keras(filepath, custom_objects)
     archive = _Archive(filepath)
     tensors = archive.tensors("weights.safetensors")
     try:
@@ -361,7 +392,11 @@ def _compile_from(model, archive) -> None:
 
 
 def load_weights(model, filepath) -> None:
-    """Read weights into ``model`` from a safetensors file or a ``.profundo`` archive."""
+    """Read weights into ``model`` from a safetensors file or a ``.profundo`` archive, or from
+    Keras' files (``.weights.h5``, ``.keras``, older ``.h5``)."""
+    if _keras_kind(filepath) is not None:
+        from .keras_weights import load_keras_weights
+        return load_keras_weights(model, filepath)
     path = Path(filepath)
     _regular_file(path, MAX_TENSOR_BYTES)
     if zipfile.is_zipfile(path):
