@@ -162,14 +162,18 @@ def hard_sigmoid(x) -> Tensor:
 
 # --- rectifiers ---------------------------------------------------------------------------------
 class Relu(Function):
-    """y = max(x, 0);  ∂L/∂x = ∂L/∂y where x > 0, else 0 (0 at the kink x = 0, as PyTorch)"""
+    """y = max(x, 0);  ∂L/∂x = ∂L/∂y where x > 0, else 0 (0 at the kink x = 0, as PyTorch).
+
+    x > 0 exactly where y > 0, so backward reads the mask off the output (which the graph holds
+    anyway): the forward is one pass, and no mask is kept.
+    """
 
     def forward(self, x):
-        self.positive = x > 0
-        return B.xp.maximum(x, 0)
+        self.y = B.xp.maximum(x, 0)
+        return self.y
 
     def backward(self, grad):
-        return grad * self.positive
+        return grad * (self.y > 0)
 
 
 class Relu6(Function):
