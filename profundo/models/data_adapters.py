@@ -9,6 +9,7 @@ mini-batches of ``(x, y, sample_weight)``, reshuffled each epoch. Anything else 
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy
 
@@ -75,9 +76,11 @@ class ArrayBatches:
     def __init__(self, x, y, sample_weight, batch_size, shuffle):
         self.x, self.y, self.sw = x, y, sample_weight
         self.n = num_samples([x] + ([y] if y is not None else []))
-        self.batch_size = self.n if batch_size is None else int(batch_size)
-        if self.batch_size < 1:
-            raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size}")
+        if batch_size is not None and (isinstance(batch_size, bool) or
+                                       not isinstance(batch_size, numbers.Integral) or batch_size < 1):
+            raise ValueError(f"fit/evaluate/predict: batch_size must be an integer ≥ 1 or None "
+                             f"(the whole set in one batch), got {batch_size!r}")
+        self.batch_size = max(self.n, 1) if batch_size is None else int(batch_size)
         self.shuffle = shuffle
 
     def __len__(self) -> int:

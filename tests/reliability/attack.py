@@ -732,7 +732,11 @@ def _bad_api_calls(root: Path) -> list:
               ("predict a 1-d array", lambda: model().predict(np.ones(3, "float32"))),
               ("predict no samples", lambda: model().predict(np.ones((0, 3), "float32"))),
               ("predict None", lambda: model().predict(None)),
-              ("predict strings", lambda: model().predict(np.array([["a", "b", "c"]])))]
+              ("predict strings", lambda: model().predict(np.array([["a", "b", "c"]]))),
+              ("predict(batch_size=2.5)", lambda: model().predict(x, batch_size=2.5)),
+              ("evaluate(batch_size=0)", lambda: model().evaluate(x, y, batch_size=0, verbose=0)),
+              ("evaluate(batch_size='8')",
+               lambda: model().evaluate(x, y, batch_size="8", verbose=0))]
     constructors = [("Dense", (0,)), ("Dense", (-3,)), ("Dense", (2.5,)), ("Dense", ("8",)),
                     ("Dense", (None,)), ("Dense", (4,), {"activation": "nope"}),
                     ("Dense", (4,), {"kernel_initializer": "nope"}), ("Conv2D", (0, 3)),

@@ -69,3 +69,15 @@ def test_validation_data_of_four_items_is_a_clear_fit_error():
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
     with pytest.raises(ValueError, match="fit: validation_data must be .* got a tuple of 4 items"):
         model.fit(x, y, validation_data=(x, y, y, y), verbose=0)
+
+
+@pytest.mark.parametrize("call", ["predict", "evaluate"])
+@pytest.mark.parametrize("batch_size", [2.5, 0, "8", True])
+def test_evaluate_and_predict_refuse_a_batch_size_that_is_not_a_count(call, batch_size):
+    x, y = np.ones((4, 3), "float32"), np.zeros(4, "int64")
+    model = pf.Sequential([layers.Input((3,)), layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    args = (x,) if call == "predict" else (x, y)
+    with pytest.raises(ValueError, match=rf"batch_size must be an integer ≥ 1 or None .*"
+                                         rf"got {batch_size!r}"):
+        getattr(model, call)(*args, batch_size=batch_size, verbose=0)
