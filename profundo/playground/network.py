@@ -176,6 +176,19 @@ class Network:
             outputs[-1] = 2 * outputs[-1] - 1
         return outputs
 
+    def inspect(self, features) -> dict:
+        """What each neuron computes for one point (``features``: its feature values): per layer
+        the weighted sums z = Σ w·x + b and the outputs f(z), and the network's output."""
+        x = np.asarray(features, np.float32)[None, :]
+        with pf.no_grad(), np.errstate(over="ignore", invalid="ignore"):
+            outputs = [t.numpy()[0] for t in self.probe(x, training=False)]
+        inputs, layers_seen = x[0], []
+        for dense, output in zip(self.dense, outputs):
+            z = inputs @ dense.kernel.numpy() + dense.bias.numpy()
+            layers_seen.append({"z": plain(z), "a": plain(output)})
+            inputs = output
+        return {"layers": layers_seen, "output": plain(outputs[-1][0])}
+
     def weights(self) -> list:
         """Per dense layer ``{"kernel": (in, out) list, "bias": (out,) list}`` (see ``plain``)."""
         return [{"kernel": plain(d.kernel.numpy()), "bias": plain(d.bias.numpy())} for d in self.dense]

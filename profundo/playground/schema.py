@@ -10,9 +10,11 @@ Page → server::
     {"type": "config", "config": {...Config...}}     choose data, network and training settings
     {"type": "play"} | {"type": "pause"} | {"type": "step"} | {"type": "step_batch"} | {"type": "reset"}
     {"type": "set_weight", "layer": 0, "source": 1, "target": 2, "value": 0.5}
+    {"type": "inspect", "x1": 1.5, "x2": -2}         what each neuron computes for that point
     {"type": "export", "format": "script" | "model"}
 
 Server → page: ``data`` (the points), ``frame`` (binary: see ``render.pack_frame``),
+``inspection`` (the answer to ``inspect``),
 ``export`` (a file to download), ``error``: ``code`` (what kind), ``detail`` (in English), and
 for a refused setting ``field``, ``reason`` and ``limit``, from which the page says the same in
 the learner's language (pydantic's error types, and the model's own rules named below).
@@ -153,12 +155,20 @@ class SetWeightMessage(_Strict):
     value: WeightValue
 
 
+class InspectMessage(_Strict):
+    """What each neuron computes for the point (x1, x2) of the plane."""
+
+    type: Literal["inspect"]
+    x1: Coordinate
+    x2: Coordinate
+
+
 class ExportMessage(_Strict):
     type: Literal["export"]
     format: Literal["script", "model"]
 
 
-Message = Annotated[Union[ConfigMessage, CommandMessage, SetWeightMessage, ExportMessage],
+Message = Annotated[Union[ConfigMessage, CommandMessage, SetWeightMessage, InspectMessage, ExportMessage],
                     Field(discriminator="type")]
 _MESSAGE = TypeAdapter(Message)
 

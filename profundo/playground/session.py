@@ -37,6 +37,7 @@ import time
 import numpy as np
 
 import profundo as pf
+from profundo import activations
 from profundo import backend as B
 
 from . import datasets
@@ -140,6 +141,8 @@ class Session:
                 self.batch_view = None
                 self._record()
                 return [self.frame()]
+            if kind == "inspect":
+                return [self.inspect(message.x1, message.x2)]
             return [self.export(message.format)]
 
     def _configure(self, config: Config) -> bool:
@@ -259,6 +262,19 @@ class Session:
                 *heat_maps(outputs[-1:])]
         self._unsent, self.features_sent = [], True
         return pack_frame(header, maps)
+
+    def inspect(self, x1: float, x2: float) -> dict:
+        """Each neuron's z and f(z) for the point (x1, x2) (network mode)."""
+        if self.config.mode != "network":
+            raise MessageError("no_inspect", "the perceptron's one neuron is its output")
+        features = datasets.featurize(np.array([[x1, x2]], np.float32), self.config.features)[0]
+        z = np.linspace(-5, 5, 81, dtype=np.float32)          # the activation's curve, to draw
+        with pf.no_grad():
+            curve = activations.get(self.config.activation)(pf.tensor(z)).numpy()
+        return {"type": "inspection", "point": [x1, x2], "features": plain(features),
+                "activation": self.config.activation, "curve": [plain(z), plain(curve)],
+                "problem": self.config.problem, "signed": getattr(self.net, "signed", False),
+                "batch_norm": self.config.batch_norm, **self.net.inspect(features)}
 
     def export(self, kind: str) -> dict:
         """The network as a script or as a saved ``.profundo`` model, base64-encoded."""

@@ -469,3 +469,15 @@ def test_features_weights_and_points_are_reachable_by_keyboard_and_counters_stay
     page.wait_for_function("location.hash.includes('dataset=custom')")
     assert page.locator("#csv").evaluate("el => getComputedStyle(el).display") != "none"   # tabbable
     page.context.close()
+
+
+def test_the_point_inspector_shows_what_each_neuron_computes(browser, server_url):
+    page = fresh_page(browser, server_url + "#hidden=3,2&activation=relu")
+    page.wait_for_selector("#columns .neuron.unit")
+    page.check("#inspect-mode")
+    page.click("#points", position={"x": 60, "y": 60})
+    page.wait_for_selector("#inspector:not([hidden])")
+    text = page.inner_text("#inspector")
+    assert "The point (" in text and "layer 1" in text and "layer 2" in text and "probability of blue" in text
+    assert text.count("f(z)=") == 3 + 2 and "dataset=circle" in page.url    # no point was added
+    page.context.close()

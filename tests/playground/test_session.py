@@ -358,3 +358,20 @@ def test_the_curves_carry_accuracy_and_the_frame_counts_dead_neurons():
     assert unpack_frame(session.frame())[0]["dead"] == [1]
     regression = Session(Config(problem="regression", dataset="plane", n_points=60))
     assert unpack_frame(regression.frame())[0]["losses"][0][3:] == [None, None]
+
+
+def test_the_point_inspector_gives_each_neurons_weighted_sum_and_output():
+    session = Session(Config(n_points=100, hidden=[3, 2], activation="relu", features=["x1", "x2", "x1x2"]))
+    send(session, "step")
+    (answer,), _ = send(session, "inspect", x1=1.5, x2=-2.0)
+    assert answer["type"] == "inspection" and answer["features"] == [1.5, -2.0, -3.0]
+    x = np.array(answer["features"], np.float32)
+    for dense, layer in zip(session.net.dense, answer["layers"]):
+        z = x @ dense.kernel.numpy() + dense.bias.numpy()
+        np.testing.assert_allclose(layer["z"], z, rtol=1e-4, atol=1e-5)
+        x = np.maximum(z, 0) if dense is not session.net.dense[-1] else 1 / (1 + np.exp(-z))
+        np.testing.assert_allclose(layer["a"], x, rtol=1e-4, atol=1e-5)
+    probability = session.net.model.predict_on_batch(np.array([answer["features"]], np.float32))[0, 0]
+    assert answer["output"] == pytest.approx(float(probability), rel=1e-4)
+    with pytest.raises(MessageError):
+        send(session, "inspect", x1=7.0, x2=0.0)

@@ -28,6 +28,9 @@ const STRINGS = {
     neurons_per_layer: "neurons in a layer", animate: "Animate links",
     loss: "Loss", loss_default: "Cross-entropy (MSE in regression)", loss_squared: "½ (ŷ − y)², as TF Playground",
     init_zero: "Start from zero weights", add_point: "Add point",
+    inspect_mode: "Inspect a point: click on the output", inspect_title: "The point ({x1}, {x2})",
+    inspect_layer: "layer {n}", inspect_probability: "output: probability of blue {value}",
+    inspect_value: "output: {value}", error_no_inspect: "The perceptron has only its output neuron.",
     feature_state: "{name}: {state}. Enter or space to switch", in_use: "in use", not_in_use: "not in use",
     neuron_name: "Layer {layer}, neuron {unit}: bias {bias}. Enter to change it",
     link_name: "Weight from {source} to layer {layer}, neuron {unit}: {value}. Enter to change it",
@@ -101,6 +104,9 @@ const STRINGS = {
     neurons_per_layer: "neuronas de una capa", animate: "Animar conexiones",
     loss: "Pérdida", loss_default: "Entropía cruzada (ECM en regresión)", loss_squared: "½ (ŷ − y)², como TF Playground",
     init_zero: "Empezar con pesos cero", add_point: "Añadir punto",
+    inspect_mode: "Inspeccionar un punto: haz clic en la salida", inspect_title: "El punto ({x1}, {x2})",
+    inspect_layer: "capa {n}", inspect_probability: "salida: probabilidad de azul {value}",
+    inspect_value: "salida: {value}", error_no_inspect: "El perceptrón solo tiene su neurona de salida.",
     feature_state: "{name}: {state}. Intro o espacio para cambiar", in_use: "en uso", not_in_use: "sin usar",
     neuron_name: "Capa {layer}, neurona {unit}: sesgo {bias}. Intro para cambiarlo",
     link_name: "Peso de {source} a la capa {layer}, neurona {unit}: {value}. Intro para cambiarlo",
@@ -183,7 +189,7 @@ const REASONS = {
   },
 };
 // the codes whose own text says everything: no detail after it
-const SELF_EXPLAINED = ["too_many_pages", "idle", "no_model"];
+const SELF_EXPLAINED = ["too_many_pages", "idle", "no_model", "no_inspect"];
 const FIELD_NAMES = { hidden: "hidden_layers", points: "custom" };
 const SAVED = "profundo-playground-language";
 

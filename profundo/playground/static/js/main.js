@@ -7,6 +7,7 @@ import { DATASETS, DOMAIN, FEATURES, FEATURE_LABELS, HIDEABLE, MAX_LAYERS, MAX_N
 import { applyHides, bindControls, renderControls } from "./controls.js";
 import { drawAxes, drawBatch, drawMap, drawPoints, drawSketch } from "./heatmap.js";
 import { currentLanguage, explain, setLanguage, t } from "./i18n.js";
+import { showInspection } from "./inspector.js";
 import { NetworkView } from "./network-view.js";
 import { labelFor, parseCsv, planePoint, pointsFromData } from "./own-data.js";
 import { connect } from "./protocol.js";
@@ -56,6 +57,7 @@ const socket = connect({
     drawData();
   },
   export: (message) => download(message),
+  inspection: (message) => showInspection($("#inspector"), message),
   error: (message) => {
     note(`error_${message.code}`, {}, message);
     if (state.confirmed) {
@@ -202,7 +204,9 @@ function setPoints(points) {
 }
 
 function addPoint(event) {
-  addPointAt(planePoint(event.currentTarget, event));
+  const [x1, x2] = planePoint(event.currentTarget, event);
+  if ($("#inspect-mode").checked) socket.send({ type: "inspect", x1, x2 });
+  else addPointAt([x1, x2]);
 }
 
 /** Add a point of the chosen class at [x1, x2], onto the current set. */
@@ -254,6 +258,7 @@ function wire() {
   $("#discretize").addEventListener("change", (e) => change({ discretize: e.target.checked }, true));
   $("#animate").addEventListener("change", (e) => change({ animate: e.target.checked }, true));
   $("#copy-link").addEventListener("click", copyLink);
+  $("#inspect-mode").addEventListener("change", (e) => { if (!e.target.checked) $("#inspector").hidden = true; });
   $("#add-point").addEventListener("submit", (event) => {   // the keyboard's way to add a point
     event.preventDefault();
     const form = event.target;
