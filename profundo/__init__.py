@@ -25,6 +25,7 @@ from . import viz  # noqa: E402  (pictures; matplotlib is imported only when one
 from . import tune  # noqa: E402  (hyperparameter search; Optuna is imported when a search runs)
 from . import distributed  # noqa: E402  (data parallel over MPI; mpi4py is imported by init())
 from . import random  # noqa: E402  (Keras' keras.random)
+from . import constraints  # noqa: E402  (Keras' keras.constraints)
 from . import saving, utils  # noqa: E402  (Keras' keras.saving and keras.utils)
 # Keras' top-level names: `import profundo as keras` finds keras.Input, keras.Layer, ...
 from .init import Initializer  # noqa: E402

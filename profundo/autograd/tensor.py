@@ -25,7 +25,7 @@ class Tensor:
     ``backward()`` for leaves that require it), ``requires_grad``.
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "_fn", "_retain", "name", "__weakref__")
+    __slots__ = ("data", "grad", "_requires_grad", "_fn", "_retain", "name", "constraint", "__weakref__")   # constraint: set by Layer.add_weight
     __array_priority__ = 1000   # NumPy defers ``array + tensor`` to Tensor.__radd__
     __array_ufunc__ = None
     __hash__ = object.__hash__   # ``==`` is elementwise; tensors hash by identity

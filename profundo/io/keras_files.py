@@ -240,6 +240,8 @@ def _from_keras_config(config, custom_objects):
             return flatten(outputs[(name, node)])[index]
         if isinstance(value, list):
             return [tensor(v) for v in value]
+        if isinstance(value, dict):                 # a layer called on a dict of tensors
+            return {k: tensor(v) for k, v in value.items()}
         return value
     for entry in body.get("layers", []):
         name = entry.get("name") or entry["config"]["name"]

@@ -37,6 +37,7 @@ import numpy
 from .. import activations
 from .. import backend as B
 from .. import init as initializers
+from .. import constraints as constraints_mod
 from .. import regularizers as regularizers_mod
 from ..autograd import Tensor
 from .input_spec import InputSpec
@@ -162,12 +163,13 @@ class Layer:
 
     # --- parameters -------------------------------------------------------------------------
     def add_weight(self, name: str | None = None, shape=None, initializer=None, trainable: bool = True,
-                   regularizer=None, dtype=None, **keras_settings) -> Tensor:
+                   regularizer=None, dtype=None, constraint=None, **keras_settings) -> Tensor:
         """Create a parameter tensor, initialized, owned by this layer.
 
         Keras' way works too: ``add_weight(shape=(n, m), initializer="random_normal")`` (the name
         is then ``variable``, ``variable_1``, ...; a shape given first, ``add_weight((n, m))``, is
         taken as the shape). The initializer defaults to glorot_uniform (zeros for a scalar).
+        ``constraint`` (``pf.constraints``) projects w after every optimizer step.
         ``autocast``/``aggregation`` are accepted and have no effect.
         """
         unknown = set(keras_settings) - {"autocast", "aggregation", "overwrite_with_gradient"}
@@ -192,6 +194,8 @@ class Layer:
         self._params[name] = w
         if regularizer is not None:
             self._regularizers[name] = regularizers_mod.get(regularizer)
+        if constraint is not None:      # applied by the optimizer after each update of w
+            w.constraint = constraints_mod.get(constraint)
         return w
 
     def _sublayers(self) -> list:

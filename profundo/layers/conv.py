@@ -26,7 +26,7 @@ Weights are Keras' shapes and order, so they move between the two with ``get/set
 """
 from __future__ import annotations
 
-from .. import activations, ops
+from .. import activations, constraints, ops
 from ..ops._conv import _transposed_length
 from ..ops.windows import Windows, window_ints, window_padding
 from .base import Layer, serialize
@@ -93,7 +93,7 @@ class _BaseConv(SpatialLayer):
 
     def __init__(self, kernel_size, strides=1, padding="valid", dilation_rate=1, activation=None,
                  use_bias: bool = True, bias_initializer="zeros", bias_regularizer=None,
-                 **kwargs):
+                 bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
         self.kernel_size = spatial_ints(self, kernel_size, "kernel_size")
         self.strides = spatial_ints(self, strides, "strides")
@@ -107,6 +107,7 @@ class _BaseConv(SpatialLayer):
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.bias_initializer, self.bias_regularizer = bias_initializer, bias_regularizer
+        self.bias_constraint = constraints.get(bias_constraint)
 
     def build(self, input_shape):
         self.input_spec = self.spec(channels=None)
@@ -115,8 +116,8 @@ class _BaseConv(SpatialLayer):
         self.input_spec = self.spec(channels=self.channels)
         self.build_kernels(self.channels)
         self.bias = self.add_weight("bias", (self.output_channels(self.channels),),
-                                    self.bias_initializer, regularizer=self.bias_regularizer) \
-            if self.use_bias else None
+                                    self.bias_initializer, regularizer=self.bias_regularizer,
+                                    constraint=self.bias_constraint) if self.use_bias else None
 
     def call(self, x, training=None):
         return self.activation(self.convolve(x))
@@ -136,7 +137,8 @@ class _BaseConv(SpatialLayer):
                 "dilation_rate": list(self.dilation_rate),
                 "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
                 "bias_initializer": serialize(self.bias_initializer),
-                "bias_regularizer": serialize(self.bias_regularizer)}
+                "bias_regularizer": serialize(self.bias_regularizer),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
 
 
 def _positive(layer, name, value):
@@ -154,9 +156,10 @@ class _Conv(_BaseConv):
     def __init__(self, filters: int, kernel_size, strides=1, padding="valid", dilation_rate=1,
                  groups: int = 1, activation=None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None, **kwargs):
         super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias,
                          bias_initializer, bias_regularizer, **kwargs)
+        self.kernel_constraint = constraints.get(kernel_constraint)
         self.filters = _positive(self, "filters", filters)
         self.groups = _positive(self, "groups", groups)
         if filters % groups:
@@ -168,7 +171,8 @@ class _Conv(_BaseConv):
             raise self.error(f"groups={self.groups} must divide the input's {channels} channels")
         self.kernel = self.add_weight("kernel", (*self.kernel_size, channels // self.groups,
                                                  self.filters),
-                                      self.kernel_initializer, regularizer=self.kernel_regularizer)
+                                      self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
 
     def output_channels(self, channels):
         return self.filters
@@ -180,7 +184,8 @@ class _Conv(_BaseConv):
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "groups": self.groups,
                 "kernel_initializer": serialize(self.kernel_initializer),
-                "kernel_regularizer": serialize(self.kernel_regularizer)}
+                "kernel_regularizer": serialize(self.kernel_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint)}
 
 
 class Conv1D(_Conv):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from .. import activations, ops
+from .. import activations, constraints, ops
 from .base import Layer, serialize
 from .input_spec import InputSpec
 from .symbolic import Node, SymbolicTensor
@@ -61,7 +61,10 @@ class Dense(Layer):
 
     def __init__(self, units: int, activation=None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, input_dim=None, **kwargs):
+        if input_dim is not None and "input_shape" not in kwargs:    # Keras' older spelling
+            kwargs["input_shape"] = (input_dim,)
         super().__init__(**kwargs)
         if not isinstance(units, int) or units < 1:
             raise ValueError(f"Dense: units must be a positive int, got {units!r}")
@@ -69,6 +72,8 @@ class Dense(Layer):
         self.activation = activations.get(activation)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = self._spec(None)
 
     @staticmethod
@@ -79,9 +84,11 @@ class Dense(Layer):
     def build(self, input_shape):
         self.input_spec = self._spec(input_shape[-1])
         self.kernel = self.add_weight("kernel", (input_shape[-1], self.units),
-                                      self.kernel_initializer, regularizer=self.kernel_regularizer)
+                                      self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         self.bias = self.add_weight("bias", (self.units,), self.bias_initializer,
-                                    regularizer=self.bias_regularizer) if self.use_bias else None
+                                    regularizer=self.bias_regularizer,
+                                    constraint=self.bias_constraint) if self.use_bias else None
 
     def call(self, x, training=None):
         y = x @ self.kernel
@@ -98,7 +105,9 @@ class Dense(Layer):
                 "kernel_initializer": serialize(self.kernel_initializer),
                 "bias_initializer": serialize(self.bias_initializer),
                 "kernel_regularizer": serialize(self.kernel_regularizer),
-                "bias_regularizer": serialize(self.bias_regularizer)}
+                "bias_regularizer": serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
 
 
 class Activation(Layer):

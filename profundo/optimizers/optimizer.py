@@ -182,6 +182,8 @@ class Optimizer:
             if slots is None:
                 slots = self._slots[i] = self.init_slots(p.data)
             self.update_step(p.data, g, slots, lr)
+            if getattr(p, "constraint", None) is not None:      # w ← c(w), Keras' constraints
+                p.data[...] = p.constraint(p.data)
         if self.use_ema:
             self._update_averages(pairs)
         self.iterations += 1
