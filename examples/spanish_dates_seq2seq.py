@@ -166,18 +166,18 @@ def translate(model, source):
     return np.concatenate([decoder_in[:, 1:], logits[:, -1:].argmax(-1)], axis=1), decoder_in
 
 
-def plot_attention(scores_model, source, decoder_in, texts, path):
+def plot_attention(scores_model, source, decoder_in, predicted, texts, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     scores = scores_model.predict([source, decoder_in])
     fig, axes = plt.subplots(1, len(texts), figsize=(5.5 * len(texts), 3.2))
-    for ax, a, ids, text, out in zip(axes, scores, source, texts, decoder_in):
+    for ax, a, text, out in zip(axes, scores, texts, predicted):
         n = len(text)
         ax.imshow(a[:, :n], cmap="viridis", aspect="auto")
         ax.set_xticks(range(n), list(text), fontsize=7)
-        written = TARGET.decode(np.append(out[1:], 0))
+        written = TARGET.decode(out)
         ax.set_yticks(range(len(written)), list(written), fontsize=8)
         ax.set_title(text, fontsize=8)
     fig.suptitle("AdditiveAttention: which input characters each output character reads")
@@ -201,7 +201,7 @@ def main(model_name="additive", epochs=8, n_train=None, n_test=None, plot=None, 
     for k in range(3):
         print(f"  {test_texts[k]!r:60} -> {TARGET.decode(predicted[k])}")
     if plot and scores_model is not None:
-        plot_attention(scores_model, xt[:3], decoder_in[:3], test_texts[:3], plot)
+        plot_attention(scores_model, xt[:3], decoder_in[:3], predicted[:3], test_texts[:3], plot)
     return exact
 
 
