@@ -381,9 +381,12 @@ def load_model(filepath, custom_objects=None, compile: bool = True):
 def _compile_from(model, archive) -> None:
     c = archive.json("compile.json")
     try:
-        model.compile(optimizer=c["optimizer"], loss=[losses.get(x) for x in c["loss"]],
+        weighted = c.get("weighted_metrics")
+        model.compile(optimizer=c["optimizer"],
+                      loss=[None if x is None else losses.get(x) for x in c["loss"]],
                       metrics=c["metrics"] if len(c["metrics"]) > 1 else c["metrics"][0],
-                      loss_weights=c["loss_weights"])
+                      loss_weights=c["loss_weights"],
+                      weighted_metrics=weighted if not weighted or len(weighted) > 1 else weighted[0])
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
         raise ModelFileError(f"{archive.path}: compile.json does not describe compile's "
                              f"arguments ({type(err).__name__}: {err}); load with compile=False "

@@ -178,9 +178,15 @@ class Model(Layer):
         return f"<{type(self).__name__} name={self.name!r}, {len(self.layers)} layers>"
 
     # --- training, evaluation, prediction (see profundo.models.training) ---------------------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None):
-        """Choose the optimizer, the loss (one per output, or a list/dict) and the metrics."""
-        trainer.compile(self, optimizer, loss, metrics, loss_weights)
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                weighted_metrics=None, run_eagerly=None, steps_per_execution=1, jit_compile="auto",
+                auto_scale_loss=True):
+        """Choose the optimizer, the loss (one per output, or a list/dict; None for an output
+        that is not trained on) and the metrics. As in Keras, ``metrics`` ignore the sample
+        weights and ``weighted_metrics`` use them. ``run_eagerly``, ``steps_per_execution``,
+        ``jit_compile`` and ``auto_scale_loss`` are accepted for Keras programs and change
+        nothing: profundo always runs eagerly, one step at a time, without a compiler."""
+        trainer.compile(self, optimizer, loss, metrics, loss_weights, weighted_metrics)
 
     def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
@@ -235,6 +241,11 @@ class Model(Layer):
     def get_metrics_result(self) -> dict:
         """The current results of ``self.metrics`` as {name: value}."""
         return trainer.metrics_result(self)
+
+    @property
+    def metrics_names(self) -> list:
+        """The names of ``self.metrics`` (Keras' ``model.metrics_names``)."""
+        return [m.name for m in self.metrics]
 
     @property
     def metrics(self) -> list:

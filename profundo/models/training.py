@@ -44,9 +44,11 @@ class CompileMetrics(metrics_mod.Metric):
     its metrics, made on the first batch (they need to see y), updated together; ``result`` is a
     dict {name: value}."""
 
-    def __init__(self, output_names, metric_specs, losses):
+    def __init__(self, output_names, metric_specs, losses, weighted_specs=None):
         self.output_names, self.metric_specs, self.losses = output_names, metric_specs, losses
+        self.weighted_specs = weighted_specs or [[] for _ in output_names]
         self.metrics = None
+        self.weighted: set = set()      # ids of the metrics that take the sample weights
         super().__init__("compile_metrics")
 
     def reset_state(self) -> None:
@@ -58,20 +60,25 @@ class CompileMetrics(metrics_mod.Metric):
             _per_output_values(y_pred, self.output_names)
         if self.metrics is None:
             self.metrics = self._build(ys, preds)
-        for k, m in self.metrics:
+        for k, m in self.metrics:     # Keras' rule: only weighted_metrics see sample_weight
             m.update_state(ys[k], preds[k].numpy() if isinstance(preds[k], Tensor) else preds[k],
-                           sample_weight=sample_weight)
+                           sample_weight=sample_weight if id(m) in self.weighted else None)
 
     def _build(self, ys, preds) -> list:
         multi = len(self.output_names) > 1
         built = []
-        for k, (specs, yt, yp) in enumerate(zip(self.metric_specs, ys, preds)):
-            for spec in specs:
-                m = metrics_mod.get(spec, loss=self.losses[k] if self.losses else None,
-                                    y_true=yt, y_pred=yp)
-                if multi:
-                    m.name = f"{self.output_names[k]}_{m.name}"
-                built.append((k, m))
+        for weighted, all_specs in ((False, self.metric_specs), (True, self.weighted_specs)):
+            for k, (specs, yt, yp) in enumerate(zip(all_specs, ys, preds)):
+                for spec in specs:
+                    m = metrics_mod.get(spec, loss=self.losses[k] if self.losses else None,
+                                        y_true=yt, y_pred=yp)
+                    if weighted:
+                        self.weighted.add(id(m))
+                        if any(m.name == other.name for _, other in built):
+                            m.name = f"weighted_{m.name}"
+                    if multi:
+                        m.name = f"{self.output_names[k]}_{m.name}"
+                    built.append((k, m))
         return built
 
     def result(self) -> dict:
@@ -82,12 +89,13 @@ class Compiled:
     """What ``compile`` chose: per output a loss and its weight (no losses: ``loss=None``, for
     models whose loss comes from ``add_loss`` or a custom ``train_step``), and the metrics."""
 
-    def __init__(self, output_names, losses, loss_weights, metrics, config):
+    def __init__(self, output_names, losses, loss_weights, metrics, config, weighted_metrics=None):
         self.output_names = output_names
         self.losses, self.loss_weights, self.metric_specs = losses, loss_weights, metrics
+        self.weighted_specs = weighted_metrics or [[] for _ in output_names]
         self.config = config            # the arguments as JSON data, for saving
         self.loss_tracker = metrics_mod.Mean(name="loss")
-        self.compile_metrics = CompileMetrics(output_names, metrics, losses)
+        self.compile_metrics = CompileMetrics(output_names, metrics, losses, self.weighted_specs)
         self.trainable_flags = {}       # each layer's trainable flag at compile time (fit warns)
         # looked up once an epoch by fit, not once a batch: the trainable weights, and whether
         # any weight has a regularization penalty (None outside fit: look them up each step)
@@ -117,26 +125,39 @@ def _output_names(model) -> list:
     return [t.node.layer.name for t in flatten(outputs)]
 
 
-def compile(model, optimizer, loss, metrics, loss_weights) -> None:
+def _metric_specs(metrics, names, what) -> list:
+    """Per output, the list of metrics (a list for all outputs, a list of lists, or a dict)."""
+    if isinstance(metrics, dict):
+        return [list(m) if isinstance(m, (list, tuple)) else ([m] if m else [])
+                for m in _per_output(metrics, names, what)]
+    if metrics and len(names) > 1 and all(isinstance(m, (list, tuple)) for m in metrics):
+        return [list(m) for m in _per_output(metrics, names, what)]
+    return [list(metrics or [])] * len(names)
+
+
+def compile(model, optimizer, loss, metrics, loss_weights, weighted_metrics=None) -> None:
     names = _output_names(model)
-    losses = [] if loss is None else [losses_mod.get(spec) for spec in _per_output(loss, names, "loss")]
+    if isinstance(loss, (list, tuple)) and len(names) > 1:        # loss=[None, "mse"]: no loss
+        loss = list(loss)                                           # for the first output
+    losses = [] if loss is None else [None if spec is None else losses_mod.get(spec)
+                                      for spec in _per_output(loss, names, "loss")]
     weights = [1.0 if w is None else float(w)
                for w in _per_output(loss_weights if loss_weights is not None else 1.0, names,
                                     "loss_weights")]
-    if isinstance(metrics, dict):
-        metric_specs = [list(m) if isinstance(m, (list, tuple)) else ([m] if m else [])
-                        for m in _per_output(metrics, names, "metrics")]
-    elif metrics and len(names) > 1 and all(isinstance(m, (list, tuple)) for m in metrics):
-        metric_specs = [list(m) for m in _per_output(metrics, names, "metrics")]
-    else:
-        metric_specs = [list(metrics or [])] * len(names)
+    metric_specs = _metric_specs(metrics, names, "metrics")
+    weighted_specs = _metric_specs(weighted_metrics, names, "weighted_metrics")
     model.optimizer = optimizers_mod.get(optimizer)
+
+    def specs_config(all_specs):
+        return [[m if isinstance(m, str) else metrics_mod.serialize(m) for m in specs]
+                for specs in all_specs]
     config = {"optimizer": optimizers_mod.serialize(model.optimizer),
-              "loss": [losses_mod.serialize(f) for f in losses],
+              "loss": [None if f is None else losses_mod.serialize(f) for f in losses],
               "loss_weights": weights,
-              "metrics": [[m if isinstance(m, str) else metrics_mod.serialize(m) for m in specs]
-                          for specs in metric_specs]}
-    model.compiled = Compiled(names, losses, weights, metric_specs, config)
+              "metrics": specs_config(metric_specs)}
+    if weighted_metrics:
+        config["weighted_metrics"] = specs_config(weighted_specs)
+    model.compiled = Compiled(names, losses, weights, metric_specs, config, weighted_specs)
     model.compiled.trainable_flags = _trainable_flags(model)
 
 
@@ -180,6 +201,8 @@ def _compiled_loss(compiled, y, y_pred, sample_weight):
     names, total = compiled.output_names, None
     ys, preds = _per_output_values(y, names), _per_output_values(y_pred, names)
     for loss_fn, weight, yt, yp in zip(compiled.losses, compiled.loss_weights, ys, preds):
+        if loss_fn is None:                 # loss=[None, ...]: this output is not trained on
+            continue
         term = loss_fn(yt, yp, sample_weight=sample_weight) if sample_weight is not None \
             else loss_fn(yt, yp)
         term = term * weight if weight != 1.0 else term

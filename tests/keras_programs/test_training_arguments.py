@@ -1,0 +1,48 @@
+"""Item 7 of issue 15: compile's Keras arguments — ``weighted_metrics`` (only those see
+``sample_weight``, Keras' rule), ``loss=[None, ...]``, the accepted no-ops — and
+``model.metrics_names``, compared with real Keras 3 where it matters."""
+import numpy as np
+import pytest
+
+import profundo as keras
+from profundo import layers
+
+from .conftest import copy_weights
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(40, 3)).astype("float32")
+Y = (X[:, :1] > 0).astype("float32")
+W = RNG.uniform(0, 3, size=40).astype("float32")
+
+
+def build(k):
+    model = k.Sequential([k.Input((3,)), k.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"],
+                  weighted_metrics=["accuracy"], run_eagerly=True, steps_per_execution=1,
+                  jit_compile=False)
+    return model
+
+
+def test_only_weighted_metrics_use_sample_weights_as_in_keras(real_keras):
+    ours, theirs = build(keras), build(real_keras)
+    copy_weights(ours, theirs)
+    got = ours.evaluate(X, Y, sample_weight=W, return_dict=True, verbose=0)
+    expected = theirs.evaluate(X, Y, sample_weight=W, return_dict=True, verbose=0)
+    assert set(got) == set(expected) == {"loss", "accuracy", "weighted_accuracy"}
+    for name in expected:
+        assert got[name] == pytest.approx(expected[name], rel=1e-5), name
+    assert got["accuracy"] != pytest.approx(got["weighted_accuracy"])
+    assert ours.metrics_names[0] == "loss"
+
+
+def test_loss_none_for_an_output_trains_on_the_other(tmp_path):
+    inputs = keras.Input((3,))
+    aux = layers.Dense(2, name="aux")(inputs)
+    main = layers.Dense(1, name="main")(inputs)
+    model = keras.Model(inputs, [aux, main])
+    model.compile("sgd", loss=[None, "mse"], weighted_metrics=[[], ["mae"]])
+    before = model.get_layer("aux").get_weights()[0].copy()
+    model.fit(X, [np.zeros((40, 2)), Y], epochs=1, verbose=0)
+    np.testing.assert_array_equal(model.get_layer("aux").get_weights()[0], before)
+    model.save(tmp_path / "m.profundo")
+    assert keras.saving.load_model(tmp_path / "m.profundo").compiled.config["weighted_metrics"]
