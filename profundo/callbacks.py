@@ -610,7 +610,7 @@ class TensorBoard(Callback):
         self.hparams = dict(hparams or {})
         self.write_steps_per_second = write_steps_per_second
         self.step = 0
-        self.writers = {}
+        self.writers: dict = {}
 
     def writer(self, run: str):
         if run not in self.writers:

@@ -45,7 +45,7 @@ def remove_stale_temps(path) -> list[Path]:
     process no longer exists); returns what was removed. Files of live processes are kept."""
     path = Path(path)
     pattern = re.compile(re.escape(f".{path.name}.") + r"(\d+)\.[0-9a-f]{12}" + re.escape(TEMP_SUFFIX))
-    removed = []
+    removed: list = []
     try:
         entries = list(path.parent.iterdir())
     except OSError:

@@ -95,10 +95,10 @@ def unknown_name(name, known, kind: str) -> str:
     """"unknown <kind> 'name'; did you mean ...? known: ..." — the closest names first."""
     by_lower = {key.lower(): key for key in known}
     close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=5, cutoff=0.6)
-    spellings = {}                                # "glorot_uniform" and "GlorotUniform": once
+    spellings: dict = {}                          # "glorot_uniform" and "GlorotUniform": once
     for c in close:
         spellings.setdefault(c.replace("_", ""), by_lower[c])
-    guess = list(spellings.values())[:3]
-    guess = f"; did you mean {' or '.join(map(repr, guess))}?" if guess else ""
+    closest = list(spellings.values())[:3]
+    guess = f"; did you mean {' or '.join(map(repr, closest))}?" if closest else ""
     listed = sorted(key for key in known if not key[:1].isupper()) or sorted(known)
     return f"unknown {kind} {name!r}{guess} (known: {', '.join(listed)})"

@@ -71,7 +71,7 @@ def backward(root: Tensor, gradient=None, retain_graph: bool = False) -> None:
     check = debug_enabled()
     grads = {id(root): gradient}
     stored = {id(gradient)}   # arrays not to hand out as a leaf's .grad: the caller's, and given ones
-    pending = {}              # an op with several outputs → the gradients of its outputs so far
+    pending: dict = {}        # an op with several outputs → the gradients of its outputs so far
     for node in reversed(topological_order([root], _parents)):
         if isinstance(node, Function):           # all its outputs are done: one backward for all
             out_grads = pending.pop(id(node), None)

@@ -38,6 +38,7 @@ class Function:
     """Base of every differentiable op. Subclasses define ``forward`` and ``backward``."""
 
     __slots__ = ("inputs", "__dict__")
+    inputs: tuple          # what apply() was called with: tensors and constants, in order
 
     #: Set False for ops whose output never carries a gradient (comparisons, argmax, step).
     differentiable = True

@@ -95,7 +95,8 @@ def to_tensor(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-_weight_budget = contextvars.ContextVar("weight_budget", default=None)
+_weight_budget: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "weight_budget", default=None)
 
 
 class WeightBudgetError(ValueError):
