@@ -166,11 +166,14 @@ class TextVectorization(Layer):
 
 
 def _strings(data) -> list:
-    """Texts as a list of str from a str, a list, an array (batch,) or (batch, 1), or a Tensor."""
+    """Texts as a list of str from a str, a list, an array (batch,) or (batch, 1), a Tensor, or
+    an iterable of those (a ``pf.data`` pipeline, batched or not)."""
     if isinstance(data, str):
         return [data]
     if isinstance(data, Tensor):
         data = data.data
+    elif not isinstance(data, (list, tuple, numpy.ndarray, B.xp.ndarray)) and hasattr(data, "__iter__"):
+        return [text for batch in data for text in _strings(batch)]
     array = numpy.asarray(data)
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]

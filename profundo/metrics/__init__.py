@@ -35,6 +35,12 @@ from .accuracy import (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCate
                        sparse_top_k_categorical_accuracy, top_k_categorical_accuracy)
 from .auc import AUC, average_precision_score, roc_auc_score
 from .base import Mean, MeanMetricWrapper, Metric
+from .from_losses import (BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge,
+                          CosineSimilarity, FalseNegatives, FalsePositives, Hinge, LogCoshError,
+                          MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson,
+                          SparseCategoricalCrossentropy, SquaredHinge, Sum, TrueNegatives,
+                          TruePositives)
+from . import from_losses as _from_losses
 from .classification import (F1Score, FBetaScore, IoU, MeanIoU, ConfusionMatrix, Precision, Recall,
                              confusion_matrix)
 from ..serialization import deserialize as _deserialize
@@ -54,7 +60,7 @@ __all__ = [
     "confusion_matrix", "AUC", "roc_auc_score", "average_precision_score",
     "MeanSquaredError", "RootMeanSquaredError", "MeanAbsoluteError", "R2Score", "KLDivergence",
     "mean_squared_error", "mean_absolute_error", "kl_divergence", "mse", "mae", "kld",
-    "get", "serialize", "deserialize", "resolve_accuracy",
+    "get", "serialize", "deserialize", "resolve_accuracy", *_from_losses.__all__,
 ]
 
 #: The names ``get`` knows (lower case); the metric is named by the string given.
@@ -73,9 +79,19 @@ ALIASES = {
     "auc": AUC, "precision": Precision, "recall": Recall,
     "f1": F1Score, "f1_score": F1Score, "fbeta_score": FBetaScore,
     "mean": Mean,
+    "binary_crossentropy": BinaryCrossentropy, "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy, "hinge": Hinge,
+    "squared_hinge": SquaredHinge, "categorical_hinge": CategoricalHinge, "logcosh": LogCoshError,
+    "log_cosh": LogCoshError, "poisson": Poisson, "mape": MeanAbsolutePercentageError,
+    "mean_absolute_percentage_error": MeanAbsolutePercentageError,
+    "msle": MeanSquaredLogarithmicError,
+    "mean_squared_logarithmic_error": MeanSquaredLogarithmicError,
+    "cosine_similarity": CosineSimilarity, "true_positives": TruePositives,
+    "false_positives": FalsePositives, "true_negatives": TrueNegatives,
+    "false_negatives": FalseNegatives,
 }
 _CLASSES = {cls.__name__: cls for cls in (
-    *ALIASES.values(), MeanMetricWrapper, ConfusionMatrix, IoU, MeanIoU)}
+    *ALIASES.values(), MeanMetricWrapper, ConfusionMatrix, IoU, MeanIoU, Sum)}
 
 
 def get(identifier, loss=None, y_true=None, y_pred=None) -> Metric:

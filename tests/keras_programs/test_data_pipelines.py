@@ -67,3 +67,16 @@ def test_fit_on_a_pytorch_dataloader_of_lists():
     history = model.fit(loader, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2
     assert np.isfinite(model.evaluate(loader, verbose=0)[0])
+
+
+def test_adapt_takes_a_pipeline():
+    texts = keras.data.Dataset.from_tensor_slices(np.array(["the cat sat", "a dog ran", "the dog sat"]))
+    vectorize = layers.TextVectorization(max_tokens=10, output_sequence_length=4)
+    vectorize.adapt(texts.batch(2))
+    assert vectorize.get_vocabulary() == ["", "[UNK]", "the", "sat", "dog", "cat", "a", "ran"]
+    unbatched = layers.TextVectorization(max_tokens=10)
+    unbatched.adapt(texts)
+    assert unbatched.get_vocabulary() == vectorize.get_vocabulary()
+    norm = layers.Normalization()
+    norm.adapt(keras.data.Dataset.from_tensor_slices((X, Y)).batch(16).map(lambda x, y: x))
+    np.testing.assert_allclose(norm(X).numpy().mean(axis=0), 0, atol=1e-5)
