@@ -171,23 +171,29 @@ def _shifted_input_grad(win, kernel, grad, padded_shape):
 
         ∂L/∂X[s_k : s_k + L] += G · K_kᵀ          (K_k: the (C, O) kernel of offset k)
 
-    each a product into contiguous rows; the padding is then cropped. ``kernel``:
-    (kh·kw·C, O); returns the (N, H, W, C) gradient.
+    each a product into contiguous rows; the padding is then cropped. The windows of one image
+    never reach into the next, so this runs ``WINDOW_BYTES`` of images at a time (bounded
+    buffers, in cache). ``kernel``: (kh·kw·C, O); returns the (N, H, W, C) gradient.
     """
     xp = B.xp
     n, hp, wp, c = padded_shape
     (oh, ow), o = win.out, grad.shape[-1]
-    shifts, rows = win.flat_shifts(n)
-    grid = B.scratch("conv.grad", (n, hp, wp, o), grad.dtype)
-    grid[:, :oh, :ow] = grad.reshape(n, oh, ow, o)
-    grid[:, oh:] = 0
-    grid[:, :oh, ow:] = 0
-    g = grid.reshape(-1, o)[:rows]
-    k = kernel.reshape(len(shifts), c, o)
-    gx = xp.zeros((n * hp * wp, c), grad.dtype)
-    part = B.scratch("conv.part", (rows, c), grad.dtype)
-    for i, s in enumerate(shifts):
-        gx[s:s + rows] += xp.matmul(g, k[i].T, out=part)
+    k = kernel.reshape(-1, c, o)
+    gx = xp.zeros((n, hp * wp, c), grad.dtype)
+    step = max(1, WINDOW_BYTES // (hp * wp * max(o, c) * grad.itemsize))
+    for start in range(0, n, step):
+        images = slice(start, min(start + step, n))
+        m = images.stop - start
+        shifts, rows = win.flat_shifts(m)
+        grid = B.scratch("conv.grad", (m, hp, wp, o), grad.dtype)
+        grid[:, :oh, :ow] = grad[images].reshape(m, oh, ow, o)
+        grid[:, oh:] = 0
+        grid[:, :oh, ow:] = 0
+        g = grid.reshape(-1, o)[:rows]
+        part = B.scratch("conv.part", (rows, c), grad.dtype)
+        out = gx[images].reshape(-1, c)
+        for i, s in enumerate(shifts):
+            out[s:s + rows] += xp.matmul(g, k[i].T, out=part)
     return win.crop(gx.reshape(padded_shape))
 
 
