@@ -481,3 +481,18 @@ def test_the_point_inspector_shows_what_each_neuron_computes(browser, server_url
     assert "The point (" in text and "layer 1" in text and "layer 2" in text and "probability of blue" in text
     assert text.count("f(z)=") == 3 + 2 and "dataset=circle" in page.url    # no point was added
     page.context.close()
+
+
+def test_a_lesson_from_the_url_sets_up_the_page_and_says_what_to_try(browser, server_url):
+    page = fresh_page(browser, server_url + "#tutorial=one_neuron&learning_rate=0.3")
+    page.wait_for_selector("#columns .neuron.feature")
+    assert page.is_visible("#lesson") and page.inner_text("#lesson-title") == "One neuron draws a line"
+    assert page.inner_text("#hidden-count") == "0" and "dataset=gauss" in page.url
+    assert page.input_value("[data-key=learning_rate]") == "0.3"             # the URL's own wins
+    page.click("#classroom summary")
+    page.click("#lesson-links a[href='#tutorial=hidden_layer']")
+    page.wait_for_function("location.hash.includes('dataset=xor')")
+    assert page.inner_text("#lesson-title") == "A hidden layer combines lines"
+    page.click("#close-lesson")
+    assert not page.is_visible("#lesson") and "tutorial" not in page.url
+    page.context.close()

@@ -1,6 +1,8 @@
 // The learner's configuration: its fields, defaults and limits (the same as the server's schema,
 // which checks every message again), and its form in the URL: #dataset=spiral&hidden=8,8&...
 
+import { LESSONS } from "./lessons.js";
+
 export const FEATURES = ["x1", "x2", "x1_sq", "x2_sq", "x1x2", "sin_x1", "sin_x2"];
 export const FEATURE_LABELS = {
   x1: "x₁", x2: "x₂", x1_sq: "x₁²", x2_sq: "x₂²", x1x2: "x₁x₂", sin_x1: "sin(x₁)", sin_x2: "sin(x₂)",
@@ -53,6 +55,7 @@ const FIELDS = {
   discretize: { kind: "bool", value: false, view: true },
   animate: { kind: "bool", value: true, view: true },
   hideText: { kind: "bool", value: false, view: true }, // (TensorFlow Playground's name for it)
+  tutorial: { kind: "enum", values: ["", ...Object.keys(LESSONS)], value: "", view: true },
 };
 
 /** A fresh copy of the default configuration (`hide`: the parts hidden for a lesson). */
@@ -94,10 +97,13 @@ function formatField(key, value) {
 export function fromHash(hash) {
   const config = defaults();
   const params = new URLSearchParams(hash.replace(/^#/, ""));
-  for (const key of Object.keys(FIELDS)) {
-    if (!params.has(key)) continue;
-    const value = parseField(key, params.get(key));
-    if (value !== undefined) config[key] = value;
+  const lesson = LESSONS[params.get("tutorial")];
+  for (const source of [new URLSearchParams(lesson ?? ""), params]) { // the lesson's, then the URL's
+    for (const key of Object.keys(FIELDS)) {
+      if (!source.has(key)) continue;
+      const value = parseField(key, source.get(key));
+      if (value !== undefined) config[key] = value;
+    }
   }
   config.hide = HIDEABLE.filter((name) => ["1", "true"].includes(params.get(`${name}_hide`)));
   return consistent(config);
@@ -107,6 +113,7 @@ export function fromHash(hash) {
 export function toHash(config) {
   const params = new URLSearchParams();
   for (const key of Object.keys(FIELDS)) params.set(key, formatField(key, config[key]));
+  if (!config.tutorial) params.delete("tutorial");
   for (const name of config.hide) params.set(`${name}_hide`, "1");
   return "#" + params.toString();
 }

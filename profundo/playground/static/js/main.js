@@ -8,6 +8,7 @@ import { applyHides, bindControls, renderControls } from "./controls.js";
 import { drawAxes, drawBatch, drawMap, drawPoints, drawSketch } from "./heatmap.js";
 import { currentLanguage, explain, setLanguage, t } from "./i18n.js";
 import { showInspection } from "./inspector.js";
+import { LESSONS } from "./lessons.js";
 import { NetworkView } from "./network-view.js";
 import { labelFor, parseCsv, planePoint, pointsFromData } from "./own-data.js";
 import { connect } from "./protocol.js";
@@ -101,6 +102,7 @@ function render() {
   $("#animate").checked = state.config.animate;
   $("#links").classList.toggle("animate", state.config.animate);
   applyHides(document, state.config.hide);
+  showLesson(state.config.tutorial);
   $("#explainer").classList.toggle("hidden-text", state.config.hideText);
   for (const box of document.querySelectorAll("#classroom-choices input")) box.checked = state.config.hide.includes(box.value);
   $("#share-link").value = location.href;
@@ -258,6 +260,7 @@ function wire() {
   $("#discretize").addEventListener("change", (e) => change({ discretize: e.target.checked }, true));
   $("#animate").addEventListener("change", (e) => change({ animate: e.target.checked }, true));
   $("#copy-link").addEventListener("click", copyLink);
+  $("#close-lesson").addEventListener("click", () => change({ tutorial: "" }, true));
   $("#inspect-mode").addEventListener("change", (e) => { if (!e.target.checked) $("#inspector").hidden = true; });
   $("#add-point").addEventListener("submit", (event) => {   // the keyboard's way to add a point
     event.preventDefault();
@@ -271,6 +274,30 @@ function wire() {
   $("#export-script").addEventListener("click", () => socket.send({ type: "export", format: "script" }));
   $("#export-model").addEventListener("click", () => socket.send({ type: "export", format: "model" }));
   $("#language").addEventListener("click", () => translate(currentLanguage() === "es" ? "en" : "es", true));
+}
+
+// --- lessons ---------------------------------------------------------------------------------
+function showLesson(name) {
+  $("#lesson").hidden = !name;
+  if (!name) return;
+  $("#lesson-title").textContent = t(`lesson_${name}_title`);
+  $("#lesson-text").textContent = t(`lesson_${name}`);
+}
+
+function buildLessonLinks() {
+  const links = Object.keys(LESSONS).map((name) => {
+    const link = Object.assign(document.createElement("a"), { href: `#tutorial=${name}` });
+    link.textContent = t(`lesson_${name}_title`);
+    link.addEventListener("click", (event) => {     // a new lesson: its own settings, from scratch
+      event.preventDefault();
+      state.points = null;
+      state.config = fromHash(`#tutorial=${name}`);
+      render();
+      sendConfig();
+    });
+    return link;
+  });
+  $("#lesson-links").replaceChildren(...links);
 }
 
 // --- classroom mode: a checkbox for every part a lesson can hide -------------------------------
@@ -309,6 +336,8 @@ function translate(lang, remember = false) {
   setLanguage(lang, document, remember);
   renderControls(document, state.config);
   buildClassroom();
+  buildLessonLinks();
+  showLesson(state.config.tutorial);
   $("#language").textContent = lang === "es" ? "EN" : "ES";
   view.translate();
   if (state.frame) drawFrame();
