@@ -23,6 +23,7 @@ class Tensor:
     _fn: Any
     _requires_grad: bool
     _retain: bool
+    constraint: Any
     __array_priority__: int
     __array_ufunc__: None
     def __init__(self, data: TensorLike, requires_grad: bool = ..., dtype: DTypeLike = ...,

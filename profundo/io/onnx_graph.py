@@ -20,7 +20,8 @@ class OnnxGraph:
 
         self.helper, self.numpy_helper = helper, numpy_helper
         self.opset = opset
-        self.nodes, self.initializers = [], []
+        self.nodes: list = []
+        self.initializers: list = []
         self._used: set[str] = set()
 
     def name(self, base: str) -> str:

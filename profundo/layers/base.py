@@ -36,8 +36,8 @@ import numpy
 
 from .. import activations
 from .. import backend as B
-from .. import init as initializers
 from .. import constraints as constraints_mod
+from .. import init as initializers
 from .. import regularizers as regularizers_mod
 from ..autograd import Tensor
 from .input_spec import InputSpec

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy
 
 from .. import backend as B
-from ..autograd import Function, function as _function
+from ..autograd import Function
+from ..autograd import function as _function
 from .base import Layer, snake_case, unique_name
 
 

@@ -96,7 +96,7 @@ class TextVectorization(Layer):
     def adapt(self, data) -> None:
         """Build the vocabulary from texts: their tokens, most frequent first (ties in order of
         first appearance), at most ``max_tokens`` ids in all."""
-        counts = collections.Counter()
+        counts: collections.Counter = collections.Counter()
         for text in _strings(data):
             counts.update(self.tokens(text))
         for special in self.specials:

@@ -91,7 +91,9 @@ class AUC(Metric):
         super().__init__(name)
 
     def reset_state(self) -> None:
-        self.labels, self.scores, self.weights = [], [], []
+        self.labels: list = []
+        self.scores: list = []
+        self.weights: list = []
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         t, s, w = _flat(y_true, y_pred, sample_weight, self.name)

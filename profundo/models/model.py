@@ -144,7 +144,7 @@ class Model(Layer):
         """Walk the graph: feed ``inputs`` to the Input nodes, then ``run`` each layer's node;
         with ``masks``, also pass each layer the mask of its inputs (``Layer.compute_mask``)."""
         values = {id(sym): v for sym, v in zip(flatten(self._inputs), self._input_list(inputs))}
-        mask_of = {}
+        mask_of: dict = {}
         for node in self._nodes:
             if node.inputs is None:
                 continue

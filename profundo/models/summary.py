@@ -26,7 +26,7 @@ def _size(n_params: int, weights) -> str:
 def _output_shapes(model) -> dict:
     """Output shape of each layer by id, where the model knows it."""
     if getattr(model, "is_functional", False):
-        shapes = {}
+        shapes: dict = {}
         for node in model._nodes:
             out = node.outputs
             shape = out.shape if hasattr(out, "shape") else [t.shape for t in out]

@@ -66,7 +66,7 @@ class CompileMetrics(metrics_mod.Metric):
 
     def _build(self, ys, preds) -> list:
         multi = len(self.output_names) > 1
-        built = []
+        built: list = []
         for weighted, all_specs in ((False, self.metric_specs), (True, self.weighted_specs)):
             for k, (specs, yt, yp) in enumerate(zip(all_specs, ys, preds)):
                 for spec in specs:

@@ -12,7 +12,11 @@ import numpy as np
 
 from .. import backend as B
 from ..autograd import Tensor
-from . import _conv, _shape, activation as A, elementwise as E, math as M, nn, pool, reduce as R
+from . import _conv, _shape, nn, pool
+from . import activation as A
+from . import elementwise as E
+from . import math as M
+from . import reduce as R
 from .attention import scaled_dot_product_attention
 from .numpy import _plain, take_along_axis
 

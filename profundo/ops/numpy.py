@@ -14,7 +14,10 @@ import numpy as np
 
 from .. import backend as B
 from ..autograd import Tensor
-from . import _shape, elementwise as E, linalg, math as M, reduce as R
+from . import _shape, linalg
+from . import elementwise as E
+from . import math as M
+from . import reduce as R
 
 __all__ = [
     "absolute", "subtract", "multiply", "divide", "true_divide", "negative", "power", "square",

@@ -30,8 +30,8 @@ import warnings
 import numpy as np
 
 import profundo as pf
-from profundo import layers, losses, optimizers, regularizers
 from profundo import backend as B
+from profundo import layers, losses, optimizers, regularizers
 from profundo.models.perceptron import ConvergenceWarning
 
 __all__ = ["Network", "PerceptronNet", "build", "plain", "output_activation", "loss_of",

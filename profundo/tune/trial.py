@@ -25,7 +25,8 @@ class TrialReporter(callbacks_mod._Monitor):
     def __init__(self, trial, objective: str, direction: str, report: bool):
         super().__init__(objective, "min" if direction == "minimize" else "max", 0.0)
         self.trial, self.report = trial, report
-        self.curve, self.best_weights, self.pruned_at, self.diverged_at = [], None, None, None
+        self.curve: list = []
+        self.best_weights, self.pruned_at, self.diverged_at = None, None, None
         self.best_epoch = None
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -64,7 +65,8 @@ def run_trial(trial, tuner, fit_args: dict, callbacks) -> float:
     mark_owner(trial)
     start = time.perf_counter()
     hp = HyperParameters(trial=trial, grid=tuner.strategy == "grid")
-    values, best_value = [], None
+    values: list = []
+    best_value = None
     try:
         for execution in range(tuner.executions_per_trial):
             model = tuner.build(hp)
