@@ -26,3 +26,8 @@ from .symbolic import SymbolicTensor
 from .op_layer import OpLayer  # noqa: F401  (ops on symbolic tensors become layers)
 from .transformer import *  # noqa: F401,F403
 from .text_vectorization import TextVectorization  # noqa: F401,E402  (Keras: layers.TextVectorization)
+from .keras_extras import *  # noqa: F401,F403,E402  (Lambda, Identity, CategoryEncoding, ...)
+
+# Keras' long names of the convolutions
+Convolution1D, Convolution2D = Conv1D, Conv2D  # noqa: F405
+Convolution2DTranspose, SeparableConvolution2D = Conv2DTranspose, SeparableConv2D  # noqa: F405

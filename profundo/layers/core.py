@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from .. import activations, constraints, ops
+from .. import activations, constraints, ops, random
 from .base import Layer, serialize
 from .input_spec import InputSpec
 from .symbolic import Node, SymbolicTensor
@@ -176,20 +176,28 @@ class Dropout(Layer):
     """Inverted dropout: while training, zero each input with probability ``rate`` and scale the
     rest by 1/(1 − rate); in inference the identity."""
 
-    def __init__(self, rate: float, **kwargs):
+    def __init__(self, rate: float, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
             raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}")
-        self.rate = float(rate)
+        self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
+        # a seed (or a noise_shape) gives the layer draws of its own, as Keras' seeded Dropout
+        self._seeds = None if seed is None and noise_shape is None else random.SeedGenerator(seed)
 
     def call(self, x, training=None):
+        if self._seeds is not None:
+            return random.dropout(x, self.rate, self.noise_shape, seed=self._seeds) \
+                if training and self.rate else x
         return ops.dropout(x, self.rate, training=bool(training))
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate}
+        config = {**super().get_config(), "rate": self.rate}
+        if self._seeds is not None:
+            config.update(noise_shape=self.noise_shape, seed=self.seed)
+        return config
 
 
 class Permute(Layer):

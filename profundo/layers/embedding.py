@@ -9,6 +9,8 @@ tensor([[ True,  True,  True, False, False]], dtype=bool)
 """
 from __future__ import annotations
 
+import warnings
+
 import math
 
 from .. import backend as B
@@ -35,7 +37,11 @@ class Embedding(Layer):
     """
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer="random_uniform",
-                 embeddings_regularizer=None, mask_zero: bool = False, **kwargs):
+                 embeddings_regularizer=None, mask_zero: bool = False, input_length=None, **kwargs):
+        if input_length is not None:        # Keras 3 accepts it with a deprecation warning
+            warnings.warn("Embedding: input_length is deprecated (as in Keras 3) and ignored; "
+                          "give the sequence length with Input((length,))", DeprecationWarning,
+                          stacklevel=2)
         super().__init__(**kwargs)
         for arg, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

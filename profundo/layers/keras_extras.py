@@ -1,0 +1,212 @@
+"""Layers Keras programs use that the families above do not hold: ``Lambda``, ``Identity``,
+``ActivityRegularization``, ``GaussianDropout``, ``AlphaDropout``, ``CategoryEncoding`` and
+``Discretization``, and Keras' long names (``Convolution2D`` ...).
+
+``Lambda`` saves its function by name: loading finds it only among functions registered with
+``pf.saving.register_keras_serializable`` or given in ``custom_objects`` — never code from the file.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy
+
+from .. import backend as B
+from .. import ops
+from .. import regularizers as regularizers_mod
+from ..autograd import Tensor
+from ..serialization import active_custom_objects
+from .base import Layer
+
+
+class Lambda(Layer):
+    """``function(inputs, **arguments)`` as a layer (no weights)."""
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(function, str):
+            found = active_custom_objects().get(function)
+            if found is None:
+                raise self.error(f"the function {function!r} is not registered: decorate it with "
+                                 f"@pf.saving.register_keras_serializable() or pass "
+                                 f"custom_objects={{{function!r}: {function.split('>')[-1]}}}")
+            function = found
+        if not callable(function):
+            raise self.error(f"expected a function, got {type(function).__name__}", TypeError)
+        self.function, self.arguments = function, dict(arguments or {})
+        self.output_shape_hint = None if output_shape is None else tuple(output_shape)
+
+    def call(self, inputs):
+        return self.function(inputs, **self.arguments)
+
+    def compute_output_shape(self, input_shape):
+        if self.output_shape_hint is not None:
+            return (input_shape[0] if isinstance(input_shape, tuple) else None,) + self.output_shape_hint
+        return super().compute_output_shape(input_shape)
+
+    def get_config(self):
+        name = getattr(self.function, "_registered_name", None) or self.function.__name__
+        if name == "<lambda>":
+            raise self.error("a lambda cannot be saved: name the function (def ...) and register "
+                             "it with @pf.saving.register_keras_serializable()")
+        config = {**super().get_config(), "function": name, "arguments": self.arguments}
+        if self.output_shape_hint is not None:
+            config["output_shape"] = list(self.output_shape_hint)
+        return config
+
+
+class Identity(Layer):
+    """Returns its input unchanged."""
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+class ActivityRegularization(Layer):
+    """Adds l1·Σ|x| + l2·Σx² of its input to the loss (``add_loss``) and returns the input."""
+
+    def __init__(self, l1=0.0, l2=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.l1, self.l2 = float(l1), float(l2)
+        self.penalty = regularizers_mod.L1L2(l1=self.l1, l2=self.l2)
+
+    def call(self, inputs):
+        self.add_loss(self.penalty(inputs))
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "l1": self.l1, "l2": self.l2}
+
+
+def _generator(seed):
+    return B.rng() if seed is None else B.xp.random.default_rng(seed)
+
+
+class GaussianDropout(Layer):
+    """While training, x · n with n ~ N(1, rate/(1 − rate)) per entry; in inference the identity."""
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= rate < 1:
+            raise self.error(f"rate must be in [0, 1), got {rate!r}")
+        self.rate, self.seed, self._rng = float(rate), seed, _generator(seed)
+
+    def call(self, inputs, training=None):
+        if not training or self.rate == 0:
+            return inputs
+        std = math.sqrt(self.rate / (1 - self.rate))
+        noise = self._rng.normal(1.0, std, inputs.shape).astype(inputs.dtype)
+        return inputs * Tensor._wrap(noise)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+class AlphaDropout(Layer):
+    """Dropout that keeps SELU's mean and variance: dropped entries become α' = −λα, then
+    a·x + b with a = ((1 − p)(1 + p α'²))^(−1/2), b = −a α' p (Klambauer et al., 2017)."""
+
+    _ALPHA_PRIME = -1.7580993408473766      # −λα of SELU
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= rate < 1:
+            raise self.error(f"rate must be in [0, 1), got {rate!r}")
+        self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
+        self._rng = _generator(seed)
+
+    def call(self, inputs, training=None):
+        if not training or self.rate == 0:
+            return inputs
+        p, alpha = self.rate, self._ALPHA_PRIME
+        shape = inputs.shape if self.noise_shape is None else tuple(
+            n if n is not None else inputs.shape[i] for i, n in enumerate(self.noise_shape))
+        keep = (self._rng.random(shape) >= p).astype(inputs.dtype)
+        a = ((1 - p) * (1 + p * alpha ** 2)) ** -0.5
+        b = -a * alpha * p
+        kept = Tensor._wrap(keep)
+        return (inputs * kept + alpha * (1 - kept)) * a + b
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape,
+                "seed": self.seed}
+
+
+class CategoryEncoding(Layer):
+    """Integer ids (batch,) or (batch, k) → (batch, num_tokens): "one_hot" (one id per sample),
+    "multi_hot" (1 for every id a sample holds) or "count" (how often)."""
+
+    def __init__(self, num_tokens, output_mode="multi_hot", sparse=False, **kwargs):
+        super().__init__(**kwargs)
+        if output_mode not in ("one_hot", "multi_hot", "count"):
+            raise self.error(f"output_mode must be 'one_hot', 'multi_hot' or 'count', got {output_mode!r}")
+        self.num_tokens, self.output_mode = int(num_tokens), output_mode
+
+    def call(self, inputs):
+        ids = numpy.asarray(inputs.numpy()).astype("int64")
+        if ids.size and (ids.min() < 0 or ids.max() >= self.num_tokens):
+            raise self.error(f"ids must be in [0, {self.num_tokens}), got values from {ids.min()} "
+                             f"to {ids.max()}")
+        if self.output_mode == "one_hot":
+            if ids.ndim == 2 and ids.shape[1] == 1:
+                ids = ids[:, 0]
+            return ops.one_hot(ids, self.num_tokens)
+        rows = ids.reshape(len(ids), -1)
+        counts = numpy.zeros((len(rows), self.num_tokens), B.default_dtype)
+        numpy.add.at(counts, (numpy.arange(len(rows))[:, None], rows), 1)
+        return Tensor(counts if self.output_mode == "count" else numpy.minimum(counts, 1))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.num_tokens)
+
+    def get_config(self):
+        return {**super().get_config(), "num_tokens": self.num_tokens, "output_mode": self.output_mode}
+
+
+class Discretization(Layer):
+    """Values → the index of their bin: i where boundaries[i−1] ≤ x < boundaries[i]. The
+    boundaries are given, or ``adapt`` sets ``num_bins`` − 1 quantiles of the data."""
+
+    def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int", **kwargs):
+        super().__init__(**kwargs)
+        if bin_boundaries is None and num_bins is None:
+            raise self.error("give bin_boundaries, or num_bins and then adapt(data)")
+        if output_mode != "int":
+            raise self.error(f"output_mode {output_mode!r} is not implemented; only 'int'")
+        self.bin_boundaries = None if bin_boundaries is None else [float(b) for b in bin_boundaries]
+        self.num_bins, self.epsilon = num_bins, epsilon
+
+    def adapt(self, data) -> None:
+        values = numpy.concatenate([numpy.asarray(b).reshape(-1) for b in
+                                    ([data] if hasattr(data, "shape") else data)])
+        quantiles = numpy.linspace(0, 1, self.num_bins + 1)[1:-1]
+        self.bin_boundaries = numpy.quantile(values, quantiles).tolist()
+
+    def call(self, inputs):
+        if self.bin_boundaries is None:
+            raise self.error("no bin boundaries yet: call adapt(data) first")
+        x = inputs.numpy() if isinstance(inputs, Tensor) else numpy.asarray(inputs)
+        return Tensor._wrap(B.xp.asarray(numpy.digitize(x, self.bin_boundaries).astype("int64")))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "bin_boundaries": self.bin_boundaries,
+                "num_bins": self.num_bins, "epsilon": self.epsilon}
+
+
+__all__ = ["Lambda", "Identity", "ActivityRegularization", "GaussianDropout", "AlphaDropout",
+           "CategoryEncoding", "Discretization"]

@@ -1,0 +1,66 @@
+"""Item 9 of issue 15 (layers): Lambda (saved by registered name only), Identity,
+ActivityRegularization, GaussianDropout, AlphaDropout, CategoryEncoding, Discretization,
+Dropout(seed=), Embedding(input_length=) and Keras' long names, compared with Keras 3."""
+import numpy as np
+import pytest
+
+import profundo as keras
+from profundo import layers, ops
+
+X = np.random.default_rng(0).normal(size=(6, 4)).astype("float32")
+
+
+@keras.saving.register_keras_serializable(package="tests")
+def halve(x, factor=2.0):
+    return x / factor
+
+
+def test_lambda_saves_by_registered_name_only(tmp_path):
+    model = keras.Sequential([keras.Input((4,)), layers.Lambda(halve, arguments={"factor": 4.0}),
+                              layers.Dense(2)])
+    model.save(tmp_path / "l.profundo")
+    loaded = keras.saving.load_model(tmp_path / "l.profundo")
+    np.testing.assert_allclose(loaded.predict(X, verbose=0), model.predict(X, verbose=0), rtol=1e-6)
+    bad = keras.Sequential([keras.Input((4,)), layers.Lambda(lambda x: x * 2)])
+    np.testing.assert_allclose(bad.predict(X, verbose=0), X * 2)
+    with pytest.raises(ValueError, match="lambda cannot be saved"):
+        bad.save(tmp_path / "bad.profundo")
+    with pytest.raises(ValueError, match="not registered"):
+        layers.Lambda("os>system")
+
+
+def test_layers_match_keras_in_inference_and_statistics(real_keras):
+    for name, kwargs, x in [("CategoryEncoding", {"num_tokens": 5, "output_mode": "multi_hot"},
+                             np.array([[0, 1], [4, 4], [2, 0]])),
+                            ("CategoryEncoding", {"num_tokens": 5, "output_mode": "count"},
+                             np.array([[0, 1], [4, 4], [2, 0]])),
+                            ("CategoryEncoding", {"num_tokens": 5, "output_mode": "one_hot"},
+                             np.array([3, 1, 0])),
+                            ("Discretization", {"bin_boundaries": [-0.5, 0.0, 0.5]}, X),
+                            ("Identity", {}, X), ("ActivityRegularization", {"l1": 0.1}, X),
+                            ("GaussianDropout", {"rate": 0.3}, X), ("AlphaDropout", {"rate": 0.3}, X)]:
+        ours = getattr(layers, name)(**kwargs)(x)
+        theirs = real_keras.ops.convert_to_numpy(getattr(real_keras.layers, name)(**kwargs)(x))
+        np.testing.assert_allclose(np.asarray(ours.numpy(), "float64"), np.asarray(theirs, "float64"),
+                                   err_msg=name)
+    normal = np.random.default_rng(1).normal(size=(400, 500)).astype("float32")
+    out = layers.AlphaDropout(0.2, seed=1)(normal, training=True).numpy()   # keeps mean 0, var 1
+    assert abs(out.mean()) < 0.02 and abs(out.std() - 1) < 0.02
+    big = np.ones((400, 500), "float32")
+    out = layers.GaussianDropout(0.2, seed=1)(big, training=True).numpy()
+    assert abs(out.mean() - 1) < 0.01 and abs(out.std() - 0.5) < 0.01
+
+
+def test_activity_regularization_adds_its_loss_and_arguments_keras_accepts():
+    reg = layers.ActivityRegularization(l1=0.1, l2=0.01)
+    reg(X)
+    assert float(reg.losses[0]) == pytest.approx(0.1 * np.abs(X).sum() + 0.01 * (X ** 2).sum(), rel=1e-5)
+    first = layers.Dropout(0.5, seed=3)(np.ones((4, 8)), training=True).numpy()
+    second = layers.Dropout(0.5, seed=3)(np.ones((4, 8)), training=True).numpy()
+    np.testing.assert_array_equal(first, second)
+    with pytest.warns(DeprecationWarning, match="input_length"):
+        layers.Embedding(10, 3, input_length=5)
+    assert layers.Convolution2D is layers.Conv2D
+    d = layers.Discretization(num_bins=4)
+    d.adapt(np.arange(100.0))
+    assert ops.convert_to_numpy(d(np.array([0.0, 30.0, 60.0, 99.0]))).tolist() == [0, 1, 2, 3]
