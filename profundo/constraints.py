@@ -3,7 +3,9 @@ weight is projected back onto its set, ``w ← c(w)``. Norms are taken along ``a
 output unit's incoming weights of a Dense kernel (in, out)), with ε = 1e-7 as Keras.
 
 >>> layers.Dense(64, kernel_constraint=constraints.MaxNorm(3))
+<Dense name='dense...', built=False>
 >>> layers.Dense(8, kernel_constraint="non_neg")
+<Dense name='dense...', built=False>
 """
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ def names() -> dict:
     from profundo import (
         activations,
         callbacks,
+        constraints,
         datasets,
         layers,
         losses,
@@ -35,8 +36,8 @@ def names() -> dict:
     from profundo.datasets import text_tasks
     from profundo.models import zoo
     return dict(np=np, numpy=np, pf=pf, profundo=pf, activations=activations,
-                callbacks=callbacks, datasets=datasets, layers=layers, losses=losses,
-                metrics=metrics, models=models, ops=ops, optimizers=optimizers,
+                callbacks=callbacks, constraints=constraints, datasets=datasets, layers=layers,
+                losses=losses, metrics=metrics, models=models, ops=ops, optimizers=optimizers,
                 text_tasks=text_tasks, zoo=zoo)
 
 
