@@ -114,6 +114,7 @@ class Conv(Function):
         self.win = Windows((h, w), (kh, kw), strides, dilation, padding)
         self.image_shape, self.groups = (n, h, w, c), groups
         self.image = B.xp.ascontiguousarray(self.win.pad(x))     # kept for backward (1× x)
+        self.windows = self.win.view(self.image, groups)          # strided, no copy
         self.k = _grouped_kernel(kernel, groups)
         y = B.xp.empty((n, *self.win.out, c_out), B.xp.result_type(self.image, self.k))
         for part in self._parts():
@@ -138,10 +139,11 @@ class Conv(Function):
     def _windows(self, part):
         """im2col of images ``part`` of the kept padded input, into a reused buffer (recomputed
         for backward instead of kept: it is kh·kw times the size of the input)."""
-        image = self.image[part]
-        rows = image.shape[0] * self.win.out[0] * self.win.out[1]
-        cols = B.scratch("conv.cols", (self.groups, rows, self.k.shape[1]), image.dtype)
-        return self.win.gather(image, self.groups, cols)
+        view = self.windows[:, part]                # (G, N_part, H', W', kh, kw, C/G), a view
+        rows = view.shape[1] * self.win.out[0] * self.win.out[1]
+        cols = B.scratch("conv.cols", (self.groups, rows, self.k.shape[1]), view.dtype)
+        B.xp.copyto(cols.reshape(view.shape), view)
+        return cols
 
     def backward(self, grad):
         gx = gk = gb = None

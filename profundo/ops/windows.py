@@ -70,21 +70,26 @@ class Windows:
                 yield i * kw + j, (slice(None), slice(i * dh, i * dh + (oh - 1) * sh + 1, sh),
                                    slice(j * dw, j * dw + (ow - 1) * sw + 1, sw))
 
-    def gather(self, image, groups=1, out=None):
-        """im2col: each window of the padded ``image`` as one row, per channel group:
-        (G, N·H'·W', kh·kw·C/G), columns ordered (i, j, c) like a Keras kernel.
-
-        The windows are a strided view of the image (no copy); they are copied once, into ``out``
-        when given (a reused workspace of that shape) or into a new array.
-        """
+    def view(self, image, groups=1):
+        """The windows of the padded ``image`` as a strided view, no copy:
+        (G, N, H', W', kh, kw, C/G), window (n, p, q) of group g at [g, n, p, q]."""
         (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.strides, self.dilation
         n, c = image.shape[0], image.shape[-1]
         view = B.xp.lib.stride_tricks.sliding_window_view(image, self.span, axis=(1, 2))
         view = view[:, ::sh, ::sw, :, ::dh, ::dw]              # (N, H', W', C, kh, kw)
         view = view.reshape(n, *self.out, groups, c // groups, kh, kw)
-        view = view.transpose(3, 0, 1, 2, 5, 6, 4)              # (G, N, H', W', kh, kw, C/G)
+        return view.transpose(3, 0, 1, 2, 5, 6, 4)
+
+    def gather(self, image, groups=1, out=None):
+        """im2col: each window of the padded ``image`` as one row, per channel group:
+        (G, N·H'·W', kh·kw·C/G), columns ordered (i, j, c) like a Keras kernel.
+
+        The windows (``view``) are copied once, into ``out`` when given (a reused workspace of
+        that shape) or into a new array.
+        """
+        view = self.view(image, groups)
         if out is None:
-            return view.reshape(groups, -1, kh * kw * (c // groups))
+            return view.reshape(groups, -1, view.shape[-3] * view.shape[-2] * view.shape[-1])
         B.xp.copyto(out.reshape(view.shape), view)
         return out
 
