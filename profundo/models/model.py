@@ -191,7 +191,7 @@ class Model(Layer):
     def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_batch_size=None,
-            distributed=False):
+            distributed=False, validation_steps=None, validation_freq=1):
         """Train for ``epochs`` passes over the data; returns the ``History``. ``distributed=True``:
         data-parallel over the MPI ranks of ``profundo.distributed``."""
         return trainer.fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
@@ -199,7 +199,8 @@ class Model(Layer):
                             validation_data=validation_data, shuffle=shuffle,
                             class_weight=class_weight, sample_weight=sample_weight,
                             initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
-                            validation_batch_size=validation_batch_size, distributed=distributed)
+                            validation_batch_size=validation_batch_size, distributed=distributed,
+                            validation_steps=validation_steps, validation_freq=validation_freq)
 
     def evaluate(self, x=None, y=None, batch_size=32, verbose="auto", sample_weight=None,
                  return_dict=False, callbacks=None):
@@ -208,11 +209,12 @@ class Model(Layer):
                                  sample_weight=sample_weight, return_dict=return_dict,
                                  callbacks=callbacks)
 
-    def predict(self, x, batch_size=32, verbose=0, callbacks=None):
+    def predict(self, x, batch_size=32, verbose=0, steps=None, callbacks=None):
         """Outputs for ``x`` as NumPy arrays, computed in batches, in inference mode, no graph;
-        ``verbose=1`` shows a progress bar, ``callbacks`` get the predict hooks."""
+        ``verbose=1`` shows a progress bar, ``callbacks`` get the predict hooks; ``steps`` limits
+        the batches drawn from a generator or pipeline."""
         return trainer.predict(self, x, batch_size=batch_size, verbose=verbose,
-                               callbacks=callbacks)
+                               callbacks=callbacks, steps=steps)
 
     # --- the steps: override them to train in your own way (Keras 3's names and arguments) ----------
     def train_step(self, data) -> dict:
@@ -320,6 +322,13 @@ class Model(Layer):
         from ..io.onnx_export import DEFAULT_OPSET, export_onnx
 
         export_onnx(self, filepath, opset=opset or DEFAULT_OPSET)
+
+    def to_json(self, **json_kwargs) -> str:
+        """The architecture (no weights) as a JSON string; ``models.model_from_json`` reads it."""
+        import json
+
+        from ..layers.registry import serialize_layer
+        return json.dumps(serialize_layer(self), **json_kwargs)
 
     def get_config(self) -> dict:
         if not self.is_functional:

@@ -352,7 +352,7 @@ def _warn_if_trainable_changed(model, compiled) -> None:
 
 def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data,
         shuffle, class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_batch_size,
-        distributed=False):
+        distributed=False, validation_steps=None, validation_freq=1):
     compiled = _require_compiled(model, "fit")
     _warn_if_trainable_changed(model, compiled)
     backend.refresh_threads()      # the thread policy, with the load of now (backend.py)
@@ -401,11 +401,13 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
                 fit_checks.no_batches(model, epoch, first=epoch == initial_epoch)
                 break
             logs = dict(logs)
-            if validation_data is not None and not model.stop_training:
+            if validation_data is not None and not model.stop_training and _validates(
+                    validation_freq, epoch):
                 vx, vy, vsw = adapters.unpack_batch(tuple(validation_data)) \
                     if isinstance(validation_data, (tuple, list)) else (validation_data, None, None)
                 val = _test_loop(model, adapters.batches(vx, vy, vsw, validation_batch_size or
-                                                         batch_size, shuffle=False), cbs)
+                                                         batch_size, shuffle=False,
+                                                         steps=validation_steps), cbs)
                 logs.update({f"val_{k}": v for k, v in val.items()})
             cbs.on_epoch_end(epoch, logs)
             training_logs = logs
@@ -418,6 +420,13 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
     cbs.on_train_end(training_logs)
     model.history = history
     return history
+
+
+def _validates(validation_freq, epoch) -> bool:
+    """Keras' ``validation_freq``: every n-th epoch (an int), or the epochs listed (1-based)."""
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return epoch + 1 in validation_freq
 
 
 def _test_loop(model, batches, cbs) -> dict:
@@ -447,8 +456,8 @@ def evaluate(model, x, y, batch_size, verbose, sample_weight, return_dict, callb
     return _result(_test_loop(model, batches, cbs), return_dict)
 
 
-def predict(model, x, batch_size, verbose, callbacks=None):
-    batches = adapters.batches(x, None, None, batch_size, shuffle=False)
+def predict(model, x, batch_size, verbose, callbacks=None, steps=None):
+    batches = adapters.batches(x, None, None, batch_size, shuffle=False, steps=steps)
     cbs = callbacks_mod.CallbackList(callbacks, model=model, verbose=_verbosity(verbose), epochs=1,
                                      steps=adapters.num_batches(batches), what="predict")
     model.stop_predicting = False

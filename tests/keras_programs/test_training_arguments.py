@@ -46,3 +46,23 @@ def test_loss_none_for_an_output_trains_on_the_other(tmp_path):
     np.testing.assert_array_equal(model.get_layer("aux").get_weights()[0], before)
     model.save(tmp_path / "m.profundo")
     assert keras.saving.load_model(tmp_path / "m.profundo").compiled.config["weighted_metrics"]
+
+
+def test_validation_steps_and_freq_and_predict_steps():
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    val = keras.data.Dataset.from_tensor_slices((X, Y)).batch(4).repeat()
+    history = model.fit(X, Y, epochs=4, validation_data=val, validation_steps=2,
+                        validation_freq=2, verbose=0)
+    assert len(history.history["loss"]) == 4 and len(history.history["val_loss"]) == 2
+    history = model.fit(X, Y, epochs=3, validation_data=(X, Y), validation_freq=[1, 3], verbose=0)
+    assert len(history.history["val_loss"]) == 2
+
+    def endless():
+        while True:
+            yield X[:5]
+    assert model.predict(endless(), steps=3, verbose=0).shape == (15, 1)
+    clone = keras.models.clone_model(model)
+    assert clone.count_params() == model.count_params() and clone.layers[0] is not model.layers[0]
+    rebuilt = keras.models.model_from_json(model.to_json())
+    assert [w.shape for w in rebuilt.weights] == [w.shape for w in model.weights]
