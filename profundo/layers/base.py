@@ -362,7 +362,7 @@ class Layer:
         spec = self.input_spec
         if spec is None:
             return
-        values = flatten(inputs)
+        values = [inputs] if isinstance(inputs, (Tensor, SymbolicTensor)) else flatten(inputs)
         if not isinstance(spec, (list, tuple)):
             if len(values) != 1:
                 raise self.error(f"expected one input, got {len(values)}")

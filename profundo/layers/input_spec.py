@@ -42,30 +42,36 @@ class InputSpec:
 
     def problem(self, shape, dtype=None) -> str | None:
         """What is wrong with an input of ``shape`` (and ``dtype``), as "expected …, got …";
-        None when it fits."""
+        None when it fits. (Checked on every call: the words are made only for a complaint.)"""
         shape, n = tuple(shape), len(shape)
-        what = f"inputs of shape {self.layout}" if self.layout else "inputs"
-        hint = f"; {self.hint}" if self.hint else ""
         if self.ndim is not None and n != self.ndim:
             axes = "" if self.layout else f" with {self.ndim} axes"
-            return f"expected {what}{axes}, got shape {shape}{hint}"
+            return self._axes_problem(axes, shape)
         if self.min_ndim is not None and n < self.min_ndim:
-            return f"expected {what} with at least {self.min_ndim} axes, got shape {shape}{hint}"
+            return self._axes_problem(f" with at least {self.min_ndim} axes", shape)
         if self.max_ndim is not None and n > self.max_ndim:
-            return f"expected {what} with at most {self.max_ndim} axes, got shape {shape}{hint}"
+            return self._axes_problem(f" with at most {self.max_ndim} axes", shape)
         for axis, size in self.axes.items():
             if not -n <= axis < n:
                 continue
-            got, where = shape[axis], "last axis" if axis in (-1, n - 1) else f"axis {axis}"
-            if size is None and got is None:
-                return f"expected a known number of {self.units or 'entries'} ({where}), " \
-                       f"got shape {shape}"
-            if size is not None and got is not None and got != size:
-                return f"expected {size} {self.units or 'entries'} ({where}), got shape {shape}"
+            got = shape[axis]
+            if got is None and size is None:
+                return f"expected a known number of {self._where(axis, n)}, got shape {shape}"
+            if got != size and got is not None and size is not None:
+                return f"expected {size} {self._where(axis, n)}, got shape {shape}"
         if self.dtype is not None and dtype is not None and \
                 numpy.dtype(dtype).kind not in KINDS[self.dtype]:
             return f"expected {self.dtype} inputs, got dtype {numpy.dtype(dtype).name}"
         return None
+
+    def _axes_problem(self, axes: str, shape: tuple) -> str:
+        what = f"inputs of shape {self.layout}" if self.layout else "inputs"
+        hint = f"; {self.hint}" if self.hint else ""
+        return f"expected {what}{axes}, got shape {shape}{hint}"
+
+    def _where(self, axis: int, n: int) -> str:
+        where = "last axis" if axis in (-1, n - 1) else f"axis {axis}"
+        return f"{self.units or 'entries'} ({where})"
 
     def __repr__(self) -> str:
         fields = {k: v for k, v in vars(self).items() if v not in (None, {})}
