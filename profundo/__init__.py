@@ -26,10 +26,11 @@ from . import tune  # noqa: E402  (hyperparameter search; Optuna is imported whe
 from . import distributed  # noqa: E402  (data parallel over MPI; mpi4py is imported by init())
 from . import random  # noqa: E402  (Keras' keras.random)
 from . import constraints  # noqa: E402  (Keras' keras.constraints)
+from . import config  # noqa: E402  (Keras' keras.config)
 from . import saving, utils  # noqa: E402  (Keras' keras.saving and keras.utils)
 # Keras' top-level names: `import profundo as keras` finds keras.Input, keras.Layer, ...
 from .init import Initializer  # noqa: E402
-from .layers import Input, Layer  # noqa: E402
+from .layers import Input, InputSpec, Layer  # noqa: E402
 from .layers.symbolic import SymbolicTensor as KerasTensor  # noqa: E402
 from .losses import Loss  # noqa: E402
 from .metrics import Metric  # noqa: E402

@@ -10,7 +10,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "profundo"
 
 #: rank of each top-level module or package of profundo; a module may import equal or lower ranks
 RANKS = {
-    "backend": 1, "files": 1, "serialization": 1, "_version": 1,
+    "backend": 1, "config": 1, "files": 1, "serialization": 1, "_version": 1,
     "autograd": 2, "testing": 2,
     "ops": 3, "random": 3,
     "init": 4, "activations": 4, "losses": 4, "metrics": 4, "optimizers": 4, "schedules": 4,

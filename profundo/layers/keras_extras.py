@@ -208,5 +208,110 @@ class Discretization(Layer):
                 "num_bins": self.num_bins, "epsilon": self.epsilon}
 
 
+class _Lookup(Layer):
+    """Tokens → integer ids by a vocabulary (Keras' StringLookup/IntegerLookup): ids are the mask
+    token (0, when there is one), then ``num_oov_indices`` ids for unknown tokens, then the
+    vocabulary — given, or made by ``adapt`` (most frequent first, ties in order of first
+    appearance, at most ``max_tokens`` ids in all). ``output_mode`` "one_hot", "multi_hot" or
+    "count" encodes the ids; ``invert=True`` maps ids back to tokens."""
+
+    kind = None           # str or int
+
+    def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=None,
+                 vocabulary=None, output_mode="int", invert=False, **kwargs):
+        super().__init__(**kwargs)
+        if output_mode not in ("int", "one_hot", "multi_hot", "count"):
+            raise self.error(f"output_mode must be 'int', 'one_hot', 'multi_hot' or 'count', "
+                             f"got {output_mode!r}")
+        self.max_tokens, self.num_oov_indices = max_tokens, int(num_oov_indices)
+        self.mask_token, self.oov_token = mask_token, oov_token
+        self.output_mode, self.invert = output_mode, invert
+        self.vocabulary = None
+        if vocabulary is not None:
+            self.set_vocabulary(vocabulary)
+
+    def _specials(self) -> list:
+        return ([] if self.mask_token is None else [self.mask_token]) + \
+            [self.oov_token] * self.num_oov_indices
+
+    def set_vocabulary(self, vocabulary) -> None:
+        self.vocabulary = [self.kind(t) for t in vocabulary]
+        self._index = {t: i + len(self._specials()) for i, t in enumerate(self.vocabulary)}
+
+    def get_vocabulary(self) -> list:
+        return self._specials() + list(self.vocabulary or [])
+
+    def vocabulary_size(self) -> int:
+        return len(self.get_vocabulary())
+
+    def adapt(self, data) -> None:
+        counts: dict = {}
+        for batch in ([data] if hasattr(data, "shape") or isinstance(data, list) else data):
+            for token in numpy.asarray(batch.numpy() if isinstance(batch, Tensor) else batch).reshape(-1):
+                token = self.kind(token)
+                if token != self.mask_token:
+                    counts[token] = counts.get(token, 0) + 1
+        ranked = sorted(counts, key=lambda t: -counts[t])         # stable: ties keep first seen
+        keep = None if self.max_tokens is None else self.max_tokens - len(self._specials())
+        self.set_vocabulary(ranked[:keep])
+
+    def call(self, inputs):
+        if self.vocabulary is None:
+            raise self.error("no vocabulary yet: give vocabulary= or call adapt(data) first")
+        values = numpy.asarray(inputs.numpy() if isinstance(inputs, Tensor) else inputs)
+        if self.invert:
+            table = numpy.asarray(self.get_vocabulary(), dtype=object)
+            ids = values.astype("int64")
+            if ids.size and (ids.min() < 0 or ids.max() >= len(table)):
+                raise self.error(f"invert: ids must be in [0, {len(table)}), got {ids.min()} to "
+                                 f"{ids.max()}")
+            return table[values.astype("int64")].astype(str if self.kind is str else "int64")
+        first_oov = 0 if self.mask_token is None else 1
+
+        def index(token):
+            token = self.kind(token)
+            if self.mask_token is not None and token == self.mask_token:
+                return 0
+            return self._index.get(token, first_oov if self.num_oov_indices else -1)
+        ids = numpy.vectorize(index, otypes=["int64"])(values) if values.size else values.astype("int64")
+        if self.output_mode == "int":
+            return Tensor._wrap(B.xp.asarray(ids))
+        encode = CategoryEncoding(self.vocabulary_size(), self.output_mode)
+        return encode(ids)
+
+    def compute_output_shape(self, input_shape):
+        if self.output_mode == "int" or self.invert:
+            return input_shape
+        return (input_shape[0], self.vocabulary_size())
+
+    def get_config(self):
+        return {**super().get_config(), "max_tokens": self.max_tokens,
+                "num_oov_indices": self.num_oov_indices, "mask_token": self.mask_token,
+                "oov_token": self.oov_token, "vocabulary": self.vocabulary,
+                "output_mode": self.output_mode, "invert": self.invert}
+
+
+class StringLookup(_Lookup):
+    """Strings → ids (unknown ones: "[UNK]" at id 1 after the mask, or 0 without one)."""
+
+    kind = str
+
+    def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]",
+                 vocabulary=None, output_mode="int", invert=False, **kwargs):
+        super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
+                         output_mode, invert, **kwargs)
+
+
+class IntegerLookup(_Lookup):
+    """Integers → ids (unknown ones: the OOV id, token −1)."""
+
+    kind = int
+
+    def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1,
+                 vocabulary=None, output_mode="int", invert=False, **kwargs):
+        super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
+                         output_mode, invert, **kwargs)
+
+
 __all__ = ["Lambda", "Identity", "ActivityRegularization", "GaussianDropout", "AlphaDropout",
-           "CategoryEncoding", "Discretization"]
+           "CategoryEncoding", "Discretization", "StringLookup", "IntegerLookup"]

@@ -64,3 +64,27 @@ def test_activity_regularization_adds_its_loss_and_arguments_keras_accepts():
     d = layers.Discretization(num_bins=4)
     d.adapt(np.arange(100.0))
     assert ops.convert_to_numpy(d(np.array([0.0, 30.0, 60.0, 99.0]))).tolist() == [0, 1, 2, 3]
+
+
+def test_string_and_integer_lookup_as_keras_numbers_them(tmp_path):
+    lookup = layers.StringLookup()
+    lookup.adapt(np.array(["b", "a", "b", "c", "b", "a"]))
+    assert lookup.get_vocabulary() == ["[UNK]", "b", "a", "c"]
+    np.testing.assert_array_equal(lookup(np.array([["a", "z"], ["b", "c"]])).numpy(), [[2, 0], [1, 3]])
+    masked = layers.StringLookup(vocabulary=["a", "b"], mask_token="")
+    np.testing.assert_array_equal(masked(np.array(["", "a", "q"])).numpy(), [0, 2, 1])
+    hot = layers.StringLookup(vocabulary=["a", "b"], output_mode="one_hot")(np.array(["a", "q"]))
+    np.testing.assert_array_equal(hot.numpy(), [[0, 1, 0], [1, 0, 0]])
+    ints = layers.IntegerLookup(vocabulary=[10, 20, 30])
+    np.testing.assert_array_equal(ints(np.array([10, 30, 99])).numpy(), [1, 3, 0])
+    inverse = layers.StringLookup(vocabulary=["a", "b"], invert=True)
+    assert list(inverse(np.array([2, 0]))) == ["b", "[UNK]"]
+    with pytest.raises(ValueError, match="invert"):
+        inverse(np.array([5]))
+    inputs = keras.Input((1,), dtype="int64")
+    model = keras.Model(inputs, layers.Dense(2)(layers.IntegerLookup(vocabulary=[3, 5],
+                                                                     output_mode="multi_hot")(inputs)))
+    model.save(tmp_path / "lookup.profundo")
+    loaded = keras.saving.load_model(tmp_path / "lookup.profundo")
+    x = np.array([[3], [5], [7]])
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)

@@ -41,3 +41,12 @@ def test_a_schedule_from_keras_optimizers_schedules():
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
     history = model.fit(np.ones((8, 3)), np.ones((8, 1)), epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2
+
+
+def test_keras_config():
+    assert keras.config.floatx() == "float32" and keras.config.epsilon() == 1e-7
+    assert keras.config.image_data_format() == "channels_last"
+    import pytest
+    with pytest.raises(ValueError, match="channels_last"):
+        keras.config.set_image_data_format("channels_first")
+    assert keras.InputSpec is layers.InputSpec
