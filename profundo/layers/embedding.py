@@ -9,9 +9,8 @@ tensor([[ True,  True,  True, False, False]], dtype=bool)
 """
 from __future__ import annotations
 
-import warnings
-
 import math
+import warnings
 
 from .. import backend as B
 from .. import ops

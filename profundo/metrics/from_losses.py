@@ -77,7 +77,7 @@ class _Confusion(Metric):
     """A count of one cell of the binary confusion matrix, predictions thresholded at
     ``thresholds`` (one value, or a list: one count per threshold)."""
 
-    cell = None     # (predicted positive, actually positive)
+    cell: tuple[bool, bool] | None = None     # (predicted positive, actually positive)
 
     def __init__(self, thresholds=None, name=None, dtype=None):
         self.thresholds = 0.5 if thresholds is None else thresholds
