@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import json
 import math
 import shutil
 import sys
@@ -508,6 +509,43 @@ class SwapEMAWeights(Callback):
         self._swap(False)
 
 
+class RemoteMonitor(Callback):
+    """Send each epoch's logs to a server, as Keras does: an HTTP POST to ``root + path`` of
+    ``{"epoch": epoch, **logs}`` as JSON — in the form field ``field`` (``data=<json>``), or as
+    the request body with ``send_as_json=True``. A server that cannot be reached gets a warning,
+    never a failed fit; each POST waits at most ``timeout`` seconds (profundo's addition).
+    Standard library only (``urllib``)."""
+
+    def __init__(self, root="http://localhost:9000", path="/publish/epoch/end/", field="data",
+                 headers=None, send_as_json=False, timeout: float = 5.0):
+        super().__init__()
+        if not str(root).startswith(("http://", "https://")):
+            raise ValueError(f"RemoteMonitor: root must be an http:// or https:// URL, got {root!r}")
+        self.root, self.path, self.field = str(root), path, field
+        self.headers, self.send_as_json, self.timeout = dict(headers or {}), send_as_json, timeout
+
+    def on_epoch_end(self, epoch, logs=None):
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        send = {"epoch": epoch, **{k: v.item() if isinstance(v, (numpy.ndarray, numpy.generic))
+                                   else v for k, v in (logs or {}).items()}}
+        if self.send_as_json:
+            body, kind = json.dumps(send).encode(), "application/json"
+        else:
+            body = urllib.parse.urlencode({self.field: json.dumps(send)}).encode()
+            kind = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(self.root + self.path, data=body, method="POST",
+                                         headers={"Content-Type": kind, **self.headers})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout):
+                pass
+        except (urllib.error.URLError, OSError) as err:
+            warnings.warn(f"RemoteMonitor: could not reach the server at {self.root} ({err})",
+                          RuntimeWarning, stacklevel=2)
+
+
 class BackupAndRestore(Callback):
     """Survive interruptions: at each epoch's end save model, optimizer state, random generator
     state and epoch number to ``backup_dir``; a later ``fit`` with the same callback restores them
@@ -716,4 +754,4 @@ def _layer_graph(model):
 
 __all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", "EarlyStopping", "ModelCheckpoint",
            "LearningRateScheduler", "ReduceLROnPlateau", "CSVLogger", "TerminateOnNaN",
-           "LambdaCallback", "BackupAndRestore", "TensorBoard", "SwapEMAWeights"]
+           "LambdaCallback", "BackupAndRestore", "TensorBoard", "SwapEMAWeights", "RemoteMonitor"]

@@ -183,3 +183,55 @@ def test_backup_and_restore_resumes_to_the_same_weights(tmp_path):
     for a, b in zip(reference.get_weights(), resumed.get_weights()):
         assert np.array_equal(a, b)
     assert not backup.exists()
+
+
+@pytest.mark.parametrize("send_as_json", [False, True])
+def test_remote_monitor_posts_each_epoch_as_keras_does(send_as_json):
+    import http.server
+    import json
+    import threading
+    import urllib.parse
+
+    received = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            received.append((self.path, self.headers["Content-Type"], self.headers.get("X-Run"),
+                             body))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        x, y = data()
+        monitor = callbacks.RemoteMonitor(f"http://127.0.0.1:{server.server_port}",
+                                          headers={"X-Run": "r1"}, send_as_json=send_as_json)
+        history = make_model().fit(x, y, epochs=2, verbose=0, callbacks=[monitor])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [r[0] for r in received] == ["/publish/epoch/end/"] * 2
+    assert {r[2] for r in received} == {"r1"}
+    for epoch, (_, kind, _, body) in enumerate(received):
+        if send_as_json:
+            assert kind == "application/json"
+            sent = json.loads(body)
+        else:
+            assert kind == "application/x-www-form-urlencoded"
+            sent = json.loads(urllib.parse.parse_qs(body)["data"][0])
+        assert sent["epoch"] == epoch
+        assert sent["loss"] == pytest.approx(history.history["loss"][epoch])
+
+
+def test_remote_monitor_warns_when_the_server_is_away():
+    x, y = data()
+    monitor = callbacks.RemoteMonitor("http://127.0.0.1:9", timeout=2)   # the discard port: closed
+    with pytest.warns(RuntimeWarning, match="RemoteMonitor: could not reach the server"):
+        make_model().fit(x, y, epochs=1, verbose=0, callbacks=[monitor])
+    with pytest.raises(ValueError, match="RemoteMonitor: root must be an http"):
+        callbacks.RemoteMonitor("localhost:9000")
