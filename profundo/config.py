@@ -1,8 +1,9 @@
 """Keras' ``keras.config``: the global settings Keras programs read and set — the float type,
 epsilon, the image layout — on profundo's backend.
 
->>> pf.config.floatx()                 # "float32"
->>> pf.config.set_floatx("float64")    # new weights and tensors in float64
+>>> pf.config.floatx()
+'float32'
+>>> pf.config.set_floatx("float64")    # new weights and tensors in float64  # doctest: +SKIP
 """
 from __future__ import annotations
 
