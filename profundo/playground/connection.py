@@ -10,6 +10,11 @@ the reader is awaited (no task is left behind, even when the page vanished mid-m
 session (with its network) goes with it. No message, however bad, ends the loop: it gets an
 error reply. A page that sends nothing for ``idle_timeout`` seconds is told so and closed, so
 that forgotten tabs do not keep the server's places taken.
+
+Flow control: a page that says ``{"type": "drawn"}`` after drawing each frame gets at most
+``FRAMES_IN_FLIGHT`` frames ahead of its drawing, so that a slow browser never has a queue of old
+frames to work through (Pause would wait behind them). A client that never says it (a script, a
+test) gets frames as fast as they are made. "drawn" does not count as the page being in use.
 """
 from __future__ import annotations
 
@@ -26,8 +31,10 @@ log = logging.getLogger("profundo.playground")
 INBOX_SIZE = 16        #: messages waiting to be applied; the reader waits when it is full
 IDLE_TIMEOUT = 30 * 60   #: seconds without a message from the page before its session ends
 CLOSE_IDLE = 4000        #: the close code for a session that timed out (4000–4999: the app's own)
+FRAMES_IN_FLIGHT = 2     #: frames sent but not yet drawn, at most, for a page that says "drawn"
 _CLOSED = object()     # the socket has closed and every message has been taken
 _IDLE = object()       # nothing came for too long
+_WOKEN = object()      # the page drew a frame: more may be sent
 
 
 def error_reply(code: str, detail: str) -> dict:
@@ -35,8 +42,23 @@ def error_reply(code: str, detail: str) -> dict:
     return {"type": "error", "code": code, "detail": detail}
 
 
-async def _read(websocket: WebSocket, inbox: asyncio.Queue) -> None:
-    """Receive, check and queue messages until the socket closes."""
+class _Flow:
+    """Frames sent and not yet drawn, for a page that says "drawn" (see the module's note)."""
+
+    def __init__(self):
+        self.in_flight, self.acknowledging = 0, False
+        self.drawn_event = asyncio.Event()     # set when a "drawn" came
+
+    def ahead(self) -> bool:
+        return self.acknowledging and self.in_flight >= FRAMES_IN_FLIGHT
+
+    def drawn(self) -> None:
+        self.in_flight, self.acknowledging = max(self.in_flight - 1, 0), True
+        self.drawn_event.set()
+
+
+async def _read(websocket: WebSocket, inbox: asyncio.Queue, flow: _Flow) -> None:
+    """Receive, check and queue messages until the socket closes ("drawn" goes to ``flow``)."""
     try:
         while True:
             message = await websocket.receive()
@@ -46,29 +68,44 @@ async def _read(websocket: WebSocket, inbox: asyncio.Queue) -> None:
             if data is None:
                 data = message.get("bytes")
             try:
-                await inbox.put(parse_message(data))
+                message = parse_message(data)
             except MessageError as error:
-                await inbox.put(error)
+                message = error
+            if getattr(message, "type", None) == "drawn":
+                flow.drawn()
+            else:
+                await inbox.put(message)
     except (WebSocketDisconnect, WebSocketDisconnected):
         return
 
 
-async def _next(inbox: asyncio.Queue, reader: asyncio.Task, timeout: float):
+async def _next(inbox: asyncio.Queue, reader: asyncio.Task, timeout: float, wake=None):
     """The next queued message, ``_CLOSED`` once the reader has ended and the inbox is empty,
-    or ``_IDLE`` when nothing comes within ``timeout`` seconds."""
+    ``_IDLE`` when nothing comes within ``timeout`` seconds, or ``_WOKEN`` when the event
+    ``wake`` is set first (it is cleared)."""
     if not inbox.empty():
         return inbox.get_nowait()
     if reader.done():
         return _CLOSED
     getter = asyncio.ensure_future(inbox.get())
-    await asyncio.wait({getter, reader}, timeout=max(timeout, 0),
-                       return_when=asyncio.FIRST_COMPLETED)
+    waiters = {getter, reader}
+    woken = asyncio.ensure_future(wake.wait()) if wake is not None else None
+    if woken is not None:
+        waiters.add(woken)
+    await asyncio.wait(waiters, timeout=max(timeout, 0), return_when=asyncio.FIRST_COMPLETED)
+    if woken is not None:
+        woken.cancel()
     if getter.done():
         return getter.result()
     getter.cancel()                  # (a cancelled get takes nothing from the queue)
     if not inbox.empty():
         return inbox.get_nowait()
-    return _CLOSED if reader.done() else _IDLE
+    if reader.done():
+        return _CLOSED
+    if wake is not None and wake.is_set():
+        wake.clear()
+        return _WOKEN
+    return _IDLE
 
 
 async def _send(websocket: WebSocket, reply) -> None:
@@ -91,10 +128,12 @@ async def _apply(session: Session, item):
         return [error_reply("internal", f"{type(error).__name__}: {error}")]
 
 
-async def _advance(session: Session):
-    """A frame after a moment of training; an unexpected failure pauses the session instead."""
+async def _advance(session: Session, inbox: asyncio.Queue):
+    """A frame after a moment of training (none when a message came meanwhile: it goes first);
+    an unexpected failure pauses the session instead."""
     try:
-        return [await asyncio.to_thread(session.advance)]
+        frame = await asyncio.to_thread(session.advance, None, lambda: not inbox.empty())
+        return [] if frame is None else [frame]
     except Exception as error:
         log.exception("playground: training failed")
         session.playing = False
@@ -106,15 +145,19 @@ async def serve_connection(websocket: WebSocket, idle_timeout: float = IDLE_TIME
     loop = asyncio.get_running_loop()
     session = await asyncio.to_thread(Session)
     inbox: asyncio.Queue = asyncio.Queue(maxsize=INBOX_SIZE)
-    reader = asyncio.create_task(_read(websocket, inbox))
+    flow = _Flow()
+    reader = asyncio.create_task(_read(websocket, inbox, flow))
     last_heard = loop.time()
     try:
         while True:
             left = last_heard + idle_timeout - loop.time()
-            if session.playing and inbox.empty() and left > 0:
-                replies = await _advance(session)
+            if session.playing and inbox.empty() and left > 0 and not flow.ahead():
+                replies = await _advance(session, inbox)
             else:
-                item = await _next(inbox, reader, left)
+                flow.drawn_event.clear()
+                item = await _next(inbox, reader, left, flow.drawn_event if session.playing else None)
+                if item is _WOKEN:
+                    continue
                 if item is _CLOSED:
                     return
                 if item is _IDLE:
@@ -127,6 +170,7 @@ async def serve_connection(websocket: WebSocket, idle_timeout: float = IDLE_TIME
                 replies = await _apply(session, item)
             for reply in replies:
                 await _send(websocket, reply)
+                flow.in_flight += isinstance(reply, bytes)
     except (WebSocketDisconnect, WebSocketDisconnected):   # the page left while we were sending
         return
     finally:

@@ -157,14 +157,18 @@ class Session:
         return False
 
     # --- training ---------------------------------------------------------------------------
-    def advance(self, budget: float | None = None) -> bytes:
+    def advance(self, budget: float | None = None, interrupted=lambda: False) -> bytes | None:
         """While playing: train for about ``budget`` seconds (at least one mini-batch; by default
-        what keeps a frame every ``FRAME_INTERVAL``), then a frame."""
+        what keeps a frame every ``FRAME_INTERVAL``), then a frame. When ``interrupted()`` says
+        so (a message from the page is waiting), stop after the current slice, without a frame:
+        the message's answer will carry one."""
         if budget is None:
             budget = max(MIN_TRAINING, FRAME_INTERVAL - self.frame_seconds)
         end = time.perf_counter() + budget
         while self.playing:
             self._train_slice(min(end, time.perf_counter() + SLICE))
+            if interrupted():
+                return None
             if time.perf_counter() >= end:
                 break
         with COMPUTE_LOCK:

@@ -252,3 +252,23 @@ def test_an_abrupt_disconnect_leaves_no_task_behind():
         return [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
 
     assert asyncio.run(run()) == []
+
+
+def test_a_page_that_says_drawn_is_never_more_than_a_few_frames_ahead(client):
+    with client.websocket_connect("/ws") as ws:
+        configure(ws)
+        ws.send_json({"type": "drawn"})                # this page acknowledges its frames
+        ws.send_json({"type": "play"})
+        frame_after(ws, lambda h: h["playing"])        # the answer to play: one in flight
+        for _ in range(connection.FRAMES_IN_FLIGHT - 1):
+            frame_after(ws)                            # as many more as may be ahead, then none
+        time.sleep(0.5)
+        ws.send_json({"type": "pause"})
+        # had frames kept coming, several would be queued before the pause's answer
+        paused = receive(ws)
+        assert isinstance(paused, tuple) and not paused[0]["playing"]
+        for _ in range(connection.FRAMES_IN_FLIGHT + 1):
+            ws.send_json({"type": "drawn"})            # all drawn: frames come again
+        ws.send_json({"type": "play"})
+        frame_after(ws, lambda h: h["playing"])
+        frame_after(ws, lambda h: h["playing"])

@@ -375,3 +375,11 @@ def test_the_point_inspector_gives_each_neurons_weighted_sum_and_output():
     assert answer["output"] == pytest.approx(float(probability), rel=1e-4)
     with pytest.raises(MessageError):
         send(session, "inspect", x1=7.0, x2=0.0)
+
+
+def test_a_waiting_message_interrupts_training_after_one_slice_without_a_frame():
+    heavy = Session(Config(dataset="spiral", n_points=5000, hidden=[8] * 6, batch_size=1))
+    send(heavy, "play")
+    asked = []
+    frame = heavy.advance(budget=1000.0, interrupted=lambda: asked.append(1) or True)
+    assert frame is None and asked == [1] and heavy.epoch == 0 and heavy.net._done > 0

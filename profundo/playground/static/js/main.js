@@ -52,7 +52,10 @@ const socket = connect({
     if (!FINAL_NOTES.includes(state.message?.[0])) note("disconnected");
     stopped();
   },
-  frame: ({ header, maps }) => showFrame(header, maps),
+  frame: ({ header, maps }) => {
+    showFrame(header, maps);
+    socket.send({ type: "drawn" }); // the server sends the next frames only as we keep up
+  },
   data: (message) => {
     state.data = message;
     drawData();
