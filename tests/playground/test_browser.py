@@ -457,6 +457,7 @@ def test_features_weights_and_points_are_reachable_by_keyboard_and_counters_stay
     feature.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("location.hash.includes('features=x1%2Cx2%2Cx1_sq')")
+    page.wait_for_function("document.querySelectorAll('#links path.hit').length === 3 * 2 + 2")  # redrawn
     link = page.locator("#links path.hit").first
     assert link.get_attribute("tabindex") == "0" and "Weight from" in link.get_attribute("aria-label")
     link.focus()
