@@ -204,9 +204,9 @@ def refresh_threads() -> None:
     elapsed = wall - _clock[0]
     own = (cpu - _clock[1]) / elapsed if elapsed >= 1 else 0.0   # our busy cores lately
     _clock = wall, cpu
-    n = threads_for_load(available_cores(), os.getloadavg()[0], own)
-    if n != _threads:
-        _limit_threads(n)
+    # applied even when the count is unchanged: a BLAS library loaded since (PyTorch's, say)
+    # starts with its own count
+    _limit_threads(threads_for_load(available_cores(), os.getloadavg()[0], own))
 
 
 def _init_threads() -> None:

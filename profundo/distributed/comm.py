@@ -36,10 +36,11 @@ def init(timeout=None) -> None:
     """Join the job's ranks (MPI's COMM_WORLD). ``timeout``: seconds any collective may wait for
     the other ranks (default 300, or ``PROFUNDO_DISTRIBUTED_TIMEOUT``)."""
     global _comm, _timeout
-    _timeout = float(timeout if timeout is not None else
-                     os.environ.get("PROFUNDO_DISTRIBUTED_TIMEOUT", _timeout))
-    if _timeout <= 0:
-        raise ValueError(f"distributed.init: timeout must be positive, got {timeout}")
+    seconds = float(timeout if timeout is not None else
+                    os.environ.get("PROFUNDO_DISTRIBUTED_TIMEOUT", _timeout))
+    if not seconds > 0:                    # refused before anything is changed
+        raise ValueError(f"distributed.init: timeout must be positive, got {seconds}")
+    _timeout = seconds
     if _comm is None:
         _comm = _mpi().COMM_WORLD
         if _comm.Get_size() > 1:

@@ -147,3 +147,5 @@ def test_one_rank_fit_and_optimizer_are_plain_training():
     assert "apply" not in vars(a.optimizer)          # the averaging hook is gone after fit
     with pytest.raises(ValueError, match="timeout must be positive"):
         pf.distributed.init(timeout=0)
+    pf.distributed.init()                            # the refused timeout changed nothing
+
