@@ -13,6 +13,9 @@ It re-runs the same kinds of attacks as the issue's report and counts, per kind,
   download must get the right file, and no litter may stay;
 - **HTTP** — a server that trickles, stalls, never answers, sends forever, lies about or garbles
   its ``Content-Length``, breaks off, errs, or sends the wrong bytes: the data set downloader;
+- **the playground's server** — fuzzed messages (random bytes, random JSON, valid messages with a
+  field spoilt, cut or garbled), floods of unread messages, more pages than it takes: each refused
+  with an error reply and the server still answering;
 - **API calls** — bad arguments to layers, ``compile``, ``fit``, ops, saving.
 
 Outcomes (the worst one counts): *ok* (worked; for an API call that should fail: *accepted*, a
@@ -696,6 +699,141 @@ def _kill_downloads(tally: Tally, server, home: Path, sha: str, rng: random.Rand
                   f"kill {kill + 1} ({'a' if partial else 'no'} partial file left)", _describe(err))
 
 
+# --- the playground's server: fuzzed messages, floods, too many pages ------------------------------
+_VALID = [{"type": "config", "config": {"n_points": 60, "hidden": [3]}}, {"type": "step"},
+          {"type": "step_batch"}, {"type": "reset"}, {"type": "pause"}, {"type": "drawn"},
+          {"type": "inspect", "x1": 0.5, "x2": -1.0}, {"type": "export", "format": "script"},
+          {"type": "set_weight", "layer": 0, "source": 0, "target": 0, "value": 0.5}]
+_ODD = [None, True, -1, 0, 2**63, -(2**70), 1e308, 0.5, "NaN", "Infinity", "", "x" * 5000,
+        [], [1, 2], {}, {"a": [None]}, [[[[[[[[0]]]]]]]]]
+
+
+def _random_json(rng: random.Random, depth: int = 0):
+    kind = rng.randrange(6 if depth < 4 else 3)
+    if kind == 0:
+        return rng.choice(_ODD)
+    if kind == 1:
+        return rng.uniform(-1e6, 1e6)
+    if kind == 2:
+        return "".join(chr(rng.randrange(1, 0x2FF)) for _ in range(rng.randrange(12)))
+    if kind == 3:
+        return [_random_json(rng, depth + 1) for _ in range(rng.randrange(5))]
+    return {rng.choice(["type", "config", "layer", "value", "x1", rng.choice(_ODD[10:12])]):
+            _random_json(rng, depth + 1) for _ in range(rng.randrange(5))}
+
+
+def _fuzzed_message(rng: random.Random):
+    """(what, text or bytes): random bytes, random JSON, or a valid message with one field spoilt."""
+    kind = rng.randrange(4)
+    if kind == 0:
+        return "random bytes", bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300)))
+    if kind == 1:
+        return "random JSON", json.dumps(_random_json(rng))
+    message = json.loads(json.dumps(rng.choice(_VALID)))
+    target = message["config"] if message["type"] == "config" and rng.random() < 0.8 else message
+    fields = ["n_points", "hidden", "learning_rate", "batch_size", "dataset", "features", "noise",
+              "points", "activation", "seed", "momentum", "problem", "mode", "init_zero"]
+    key = rng.choice(fields if target is not message else list(message) + ["extra"])
+    target[key] = rng.choice(_ODD) if rng.random() < 0.7 else _random_json(rng)
+    text = json.dumps(message)
+    if kind == 3:                                   # also cut or garble it
+        cut = rng.randrange(len(text) + 1)
+        text = text[:cut] + (rng.choice(["", "\x00", "}", "\ud800".encode("utf-8", "surrogatepass")
+                                        .decode("latin-1")]))
+    return f"{message['type']} with {key} spoilt", text
+
+
+def _answered(fn, seconds: float):
+    """``attempt`` for a call that returns its own outcome."""
+    said = []
+    outcome, err = attempt(lambda: said.append(fn()), seconds)
+    return (worst(outcome, said[0]) if said else outcome), err
+
+
+class _Page:
+    """One page's socket to the playground app (Starlette's in-process client)."""
+
+    probes = 0
+
+    def __init__(self, client):
+        self._context = client.websocket_connect("/ws")
+        self.socket = self._context.__enter__()
+
+    def close(self):
+        with contextlib.suppress(BaseException):
+            self._context.__exit__(None, None, None)
+
+    def answer_to(self, message) -> str:
+        """Send ``message``, then a probe (what the network computes at a point no other message
+        names); read until the probe's answer: 'clear error' if the server refused the message,
+        'ok' if it took it, 'crashed' on an internal error or a dropped socket."""
+        if message is not None:
+            send = self.socket.send_bytes if isinstance(message, bytes) else self.socket.send_text
+            send(message)
+        _Page.probes += 1
+        x1 = (_Page.probes % 4000) / 1000               # a point no other message asks about
+        self.socket.send_text(json.dumps({"type": "inspect", "x1": x1, "x2": 0.125}))
+        outcome = "ok"
+        while True:
+            reply = self.socket.receive()
+            if reply.get("type") == "websocket.close":
+                return "crashed" if reply.get("code") not in (1000, 1008, 1009, 1013) else \
+                    worst(outcome, "clear error")
+            if reply.get("bytes") is not None:         # a frame
+                continue
+            data = json.loads(reply["text"])
+            if data.get("type") == "inspection" and data.get("point") == [x1, 0.125]:
+                return outcome                          # the probe's answer: the server is alive
+            if data.get("type") == "error":
+                if data.get("code") == "internal" or not data.get("detail"):
+                    return "crashed"
+                outcome = "clear error"
+
+
+def attack_playground(tally: Tally, root: Path, rng: random.Random, long: bool) -> None:
+    try:
+        from starlette.testclient import TestClient
+
+        from profundo.playground import app as app_module
+    except (ImportError, RuntimeError):             # the playground extra is not installed
+        tally.notes["playground: not attacked (the playground extra is missing)"] += 1
+        return
+    app = app_module.create_app(allowed_hosts=["testserver"])
+    with TestClient(app) as client:
+        page = _Page(client)
+        page.answer_to(json.dumps(_VALID[0]))
+        for _ in range(3000 if long else 60):
+            what, message = _fuzzed_message(rng)
+            outcome, err = _answered(lambda: page.answer_to(message), 20)
+            tally.add("playground messages", outcome, what, _describe(err))
+            if outcome != "ok":                     # a refused or dropped page starts again
+                page.close()
+                page = _Page(client)
+                page.answer_to(json.dumps(_VALID[0]))
+        for _ in range(20 if long else 2):          # a flood: hundreds of messages unread
+            def flood():
+                for i in range(300):
+                    page.socket.send_text(json.dumps(_VALID[1 + i % 3]))
+                return page.answer_to(None)
+            outcome, err = _answered(flood, 60)
+            tally.add("playground floods", outcome, "300 messages at once", _describe(err))
+        page.close()
+        pages, told = [], 0
+        for _ in range(50 if long else 12):         # more pages than the server takes
+            def open_page():
+                opened = _Page(client)
+                pages.append(opened)
+                return opened.answer_to(json.dumps(_VALID[0]))
+            outcome, err = _answered(open_page, 20)
+            if outcome == "clear error":
+                told += 1
+            tally.add("too many pages", outcome, "a page opened", _describe(err))
+        for opened in pages:
+            opened.close()
+        if told != max(0, (50 if long else 12) - app_module.MAX_CONNECTIONS):
+            tally.add("too many pages", "crashed", f"{told} pages told 'too many pages open'")
+
+
 # --- bad API calls -------------------------------------------------------------------------------
 def _bad_api_calls(root: Path) -> list:
     """(what, call) for calls that must fail with a clear error; files only under ``root``."""
@@ -831,7 +969,8 @@ def attack_api(tally: Tally, root: Path, rng: random.Random, long: bool) -> None
         tally.add("bad API calls", outcome, what, _describe(err))
 
 
-ATTACKS = (attack_model_files, attack_pickles, attack_kills, attack_http, attack_api)
+ATTACKS = (attack_model_files, attack_pickles, attack_kills, attack_http, attack_playground,
+           attack_api)
 
 
 def run(long: bool = False, seed: int = 0) -> Tally:
