@@ -10,6 +10,7 @@
     .venv/bin/python bench/attention.py                    # 1 thread, the headline
     .venv/bin/python bench/attention.py --threads 2 --repeats 11
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,10 +77,12 @@ def report(title, t, threads, profundo_step, items, unit):
     print(header(title, threads, torch))
     print(f"  profundo {t['profundo']}   (peak NumPy memory {peak / 2**20:.1f} MiB)")
     print(f"  torch    {t['torch']}")
-    print(f"  ratio profundo / torch: {ratio(t):.2f} wall, "
-          f"{t['profundo'].cpu_median / t['torch'].cpu_median:.2f} CPU; throughput "
-          f"{items / t['profundo'].median:.0f} vs {items / t['torch'].median:.0f} {unit}/s "
-          f"({t['torch'].median / t['profundo'].median:.2f}x PyTorch's)")
+    print(
+        f"  ratio profundo / torch: {ratio(t):.2f} wall, "
+        f"{t['profundo'].cpu_median / t['torch'].cpu_median:.2f} CPU; throughput "
+        f"{items / t['profundo'].median:.0f} vs {items / t['torch'].median:.0f} {unit}/s "
+        f"({t['torch'].median / t['profundo'].median:.2f}x PyTorch's)"
+    )
 
 
 def main() -> None:
@@ -93,15 +96,27 @@ def main() -> None:
     for causal in (False, True):
         ours, theirs = op_workloads(b, 4, n, 32, causal)
         t = interleaved({"profundo": ours, "torch": theirs}, args.repeats)
-        report(f"scaled_dot_product_attention forward+backward{' (causal)' if causal else ''}: "
-               f"batch {b}, 4 heads, length {n}, head dim 32, float32, median of {args.repeats}",
-               t, threads, ours, b, "sequences")
+        report(
+            f"scaled_dot_product_attention forward+backward{' (causal)' if causal else ''}: "
+            f"batch {b}, 4 heads, length {n}, head dim 32, float32, median of {args.repeats}",
+            t,
+            threads,
+            ours,
+            b,
+            "sequences",
+        )
 
     ours, theirs = encoder_workloads(b, n, 128, 4, 512)
     t = interleaved({"profundo": ours, "torch": theirs}, args.repeats)
-    report(f"Transformer encoder block training step (Adam): d 128, 4 heads, feed-forward 512, "
-           f"batch {b}, length {n}, float32, median of {args.repeats}", t, threads, ours, b * n,
-           "tokens")
+    report(
+        f"Transformer encoder block training step (Adam): d 128, 4 heads, feed-forward 512, "
+        f"batch {b}, length {n}, float32, median of {args.repeats}",
+        t,
+        threads,
+        ours,
+        b * n,
+        "tokens",
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ profundo trains with one BLAS thread by default (``--threads``): see bench/shake
 
 Run:  PROFUNDO_DATASETS_MIRROR=../shared/data .venv/bin/python bench/authorship.py [--epochs 4]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,16 +44,22 @@ def main():
     pf.set_num_threads(args.threads)
     pf.manual_seed(0)
     (x_train, y_train), (x_test, y_test) = text_tasks.authorship(words=64)
-    print(f"{len(x_train)} training passages, {len(x_test)} test passages "
-          f"({np.mean(y_test):.1%} of the test ones Milton's: a constant guess scores "
-          f"{max(np.mean(y_test), 1 - np.mean(y_test)):.1%})", flush=True)
+    print(
+        f"{len(x_train)} training passages, {len(x_test)} test passages "
+        f"({np.mean(y_test):.1%} of the test ones Milton's: a constant guess scores "
+        f"{max(np.mean(y_test), 1 - np.mean(y_test)):.1%})",
+        flush=True,
+    )
 
     start = time.perf_counter()
     counts = CountVectorizer(max_features=args.max_tokens)
     baseline = LogisticRegression(max_iter=2000).fit(counts.fit_transform(x_train), y_train)
     base_acc = baseline.score(counts.transform(x_test), y_test)
-    print(f"bag-of-words logistic regression: test accuracy {base_acc:.2%} "
-          f"({time.perf_counter() - start:.0f} s)", flush=True)
+    print(
+        f"bag-of-words logistic regression: test accuracy {base_acc:.2%} "
+        f"({time.perf_counter() - start:.0f} s)",
+        flush=True,
+    )
 
     vectorize = TextVectorization(max_tokens=args.max_tokens, output_sequence_length=64)
     vectorize.adapt(x_train)
@@ -63,8 +70,11 @@ def main():
         model.fit(ids_train, y_train[:, None].astype("float32"), batch_size=64, epochs=1, verbose=0)
         p = model.predict(ids_test, batch_size=256)[:, 0]
         acc = float(np.mean((p > 0.5) == y_test))
-        print(f"Embedding + LSTM, epoch {epoch + 1}: test accuracy {acc:.2%} "
-              f"({(time.perf_counter() - start) / 60:.1f} min)", flush=True)
+        print(
+            f"Embedding + LSTM, epoch {epoch + 1}: test accuracy {acc:.2%} "
+            f"({(time.perf_counter() - start) / 60:.1f} min)",
+            flush=True,
+        )
     print(f"result: LSTM {acc:.2%} (goal 97%), bag-of-words logistic regression {base_acc:.2%}")
 
 

@@ -7,6 +7,7 @@ and its reference (``Normalize``, ``pf.ops.normalization.channel_kernel = "refer
 
     .venv/bin/python bench/batchnorm.py [--repeats 20] [--threads 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,6 +37,7 @@ def parts(torch, shape):
                 t.zero_grad()
             (bn(x, training=True) * w).sum().backward()
             normalization.channel_kernel = "fast"
+
         return step
 
     tbn = torch.nn.BatchNorm2d(shape[-1], eps=1e-3).train()
@@ -59,11 +61,13 @@ def main() -> None:
     for shape in SHAPES:
         t = interleaved(parts(torch, shape), args.repeats)
         cpu = {name: t[name].cpu_median for name in t}
-        print(f"{str(shape):<18} profundo {t['profundo']}   reference {t['reference']}   "
-              f"torch {t['torch']}   time ratio profundo/torch: wall "
-              f"{t['profundo'].median / t['torch'].median:.2f}, CPU "
-              f"{cpu['profundo'] / cpu['torch']:.2f} (reference CPU "
-              f"{cpu['reference'] / cpu['torch']:.2f})")
+        print(
+            f"{str(shape):<18} profundo {t['profundo']}   reference {t['reference']}   "
+            f"torch {t['torch']}   time ratio profundo/torch: wall "
+            f"{t['profundo'].median / t['torch'].median:.2f}, CPU "
+            f"{cpu['profundo'] / cpu['torch']:.2f} (reference CPU "
+            f"{cpu['reference'] / cpu['torch']:.2f})"
+        )
 
 
 if __name__ == "__main__":

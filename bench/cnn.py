@@ -22,6 +22,7 @@ model and the data exist; for profundo also the peak of NumPy's allocations duri
 
     .venv/bin/python bench/cnn.py [--repeats 20] [--workloads lenet cifar] [--no-memory]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,14 +53,20 @@ def profundo_model(name):
     for block in blocks:
         for filters in block:
             if name.endswith("_bn"):
-                for layer in (Conv2D(filters, 3, padding=padding),
-                              layers.BatchNormalization(), layers.Activation("relu")):
+                for layer in (
+                    Conv2D(filters, 3, padding=padding),
+                    layers.BatchNormalization(),
+                    layers.Activation("relu"),
+                ):
                     model.add(layer)
             else:
                 model.add(Conv2D(filters, 3, padding=padding, activation="relu"))
         model.add(MaxPooling2D(2))
-    for layer in (layers.Flatten(), layers.Dense(units, activation="relu"),
-                  layers.Dense(10, activation="softmax")):
+    for layer in (
+        layers.Flatten(),
+        layers.Dense(units, activation="relu"),
+        layers.Dense(10, activation="softmax"),
+    ):
         model.add(layer)
     model.compile(optimizer=optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
     return model
@@ -79,8 +86,12 @@ def torch_model(torch, name):
             channels, size = filters, size - 2 + 2 * padding
         modules.append(nn.MaxPool2d(2))
         size //= 2
-    modules += [nn.Flatten(), nn.Linear(channels * size * size, units), nn.ReLU(),
-                nn.Linear(units, 10)]
+    modules += [
+        nn.Flatten(),
+        nn.Linear(channels * size * size, units),
+        nn.ReLU(),
+        nn.Linear(units, 10),
+    ]
     return nn.Sequential(*modules)
 
 
@@ -144,14 +155,18 @@ def peak_memory(framework, name):
     if framework == "profundo":
         tracemalloc.start()
         train()
-        result["traced_mb"] = tracemalloc.get_traced_memory()[1] / 2 ** 20
+        result["traced_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
     return result
 
 
 def memory_in_child(framework, name):
-    out = subprocess.run([sys.executable, __file__, "--memory-of", framework, name],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory-of", framework, name],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -159,8 +174,9 @@ def main() -> None:
     parser = add_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=list(WORKLOADS))
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
-    parser.add_argument("--memory-of", nargs=2, metavar=("FRAMEWORK", "WORKLOAD"),
-                        help=argparse.SUPPRESS)   # internal: measure in a child process
+    parser.add_argument(
+        "--memory-of", nargs=2, metavar=("FRAMEWORK", "WORKLOAD"), help=argparse.SUPPRESS
+    )  # internal: measure in a child process
     args = parser.parse_args()
     if args.memory_of:
         print(json.dumps(peak_memory(*args.memory_of)))
@@ -170,28 +186,37 @@ def main() -> None:
     threads = set_threads(args.threads, torch)
     pf.manual_seed(0)
     torch.manual_seed(0)
-    print(header(f"CNN throughput, float32, median of {args.repeats} interleaved steps", threads,
-                 torch))
-    print(f"{'workload':<16}{'profundo ms':>12}{'CPU':>8}{'torch ms':>10}{'CPU':>8}"
-          f"{'profundo/s':>12}{'torch/s':>10}{'ratio':>7}{'CPU ratio':>11}")
+    print(
+        header(
+            f"CNN throughput, float32, median of {args.repeats} interleaved steps", threads, torch
+        )
+    )
+    print(
+        f"{'workload':<16}{'profundo ms':>12}{'CPU':>8}{'torch ms':>10}{'CPU':>8}"
+        f"{'profundo/s':>12}{'torch/s':>10}{'ratio':>7}{'CPU ratio':>11}"
+    )
     for name in args.workloads:
         n = WORKLOADS[name][-1]
         ours, theirs = profundo_steps(name), torch_steps(torch, name)
         for k, what in enumerate(("train", "inference")):
             t = interleaved({"profundo": ours[k], "torch": theirs[k]}, args.repeats)
             rate = {who: n / s.median for who, s in t.items()}
-            print(f"{name + ' ' + what:<16}{t['profundo'].median * 1e3:>12.1f}"
-                  f"{t['profundo'].cpu_median * 1e3:>8.1f}{t['torch'].median * 1e3:>10.1f}"
-                  f"{t['torch'].cpu_median * 1e3:>8.1f}{rate['profundo']:>12.0f}"
-                  f"{rate['torch']:>10.0f}{rate['profundo'] / rate['torch']:>7.2f}"
-                  f"{t['torch'].cpu_median / t['profundo'].cpu_median:>11.2f}")
+            print(
+                f"{name + ' ' + what:<16}{t['profundo'].median * 1e3:>12.1f}"
+                f"{t['profundo'].cpu_median * 1e3:>8.1f}{t['torch'].median * 1e3:>10.1f}"
+                f"{t['torch'].cpu_median * 1e3:>8.1f}{rate['profundo']:>12.0f}"
+                f"{rate['torch']:>10.0f}{rate['profundo'] / rate['torch']:>7.2f}"
+                f"{t['torch'].cpu_median / t['profundo'].cpu_median:>11.2f}"
+            )
     if args.no_memory:
         return
     print("\npeak memory of training (fresh process each; MB)")
     for name in args.workloads:
         ours, theirs = memory_in_child("profundo", name), memory_in_child("torch", name)
-        print(f"{name:<8} profundo: RSS +{ours['rss_mb']:.0f}, NumPy peak {ours['traced_mb']:.0f}"
-              f"   torch: RSS +{theirs['rss_mb']:.0f}")
+        print(
+            f"{name:<8} profundo: RSS +{ours['rss_mb']:.0f}, NumPy peak {ours['traced_mb']:.0f}"
+            f"   torch: RSS +{theirs['rss_mb']:.0f}"
+        )
 
 
 if __name__ == "__main__":

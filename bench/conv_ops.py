@@ -12,6 +12,7 @@ the script prints the median time of each part and the ratio profundo / PyTorch.
 
     .venv/bin/python bench/conv_ops.py [--repeats 20] [--batch 128] [--threads 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,7 @@ from harness import add_arguments, header, interleaved, ratio, set_threads
 import profundo as pf
 from profundo.ops import _conv as conv_ops
 
-LAYER_SIZES = ((28, 32), (64, 8), (128, 2))   # (image side, batch): one 3×3 conv layer 32 → 32
+LAYER_SIZES = ((28, 32), (64, 8), (128, 2))  # (image side, batch): one 3×3 conv layer 32 → 32
 
 
 def profundo_parts(x, k1, b1, k2, b2):
@@ -44,9 +45,15 @@ def profundo_parts(x, k1, b1, k2, b2):
 def torch_parts(torch, x, k1, b1, k2, b2):
     F = torch.nn.functional
     xt = torch.from_numpy(np.ascontiguousarray(x.numpy().transpose(0, 3, 1, 2)))
-    w1, c1, w2, c2 = (torch.from_numpy(np.ascontiguousarray(a)).requires_grad_() for a in
-                      (k1.numpy().transpose(3, 2, 0, 1), b1.numpy(),      # Keras → (O, I, kh, kw)
-                       k2.numpy().transpose(3, 2, 0, 1), b2.numpy()))
+    w1, c1, w2, c2 = (
+        torch.from_numpy(np.ascontiguousarray(a)).requires_grad_()
+        for a in (
+            k1.numpy().transpose(3, 2, 0, 1),
+            b1.numpy(),  # Keras → (O, I, kh, kw)
+            k2.numpy().transpose(3, 2, 0, 1),
+            b2.numpy(),
+        )
+    )
 
     def conv1():
         with torch.no_grad():
@@ -80,6 +87,7 @@ def layer_parts(torch, side, batch):
                 t.zero_grad()
             pf.conv2d(x, k, b, padding="same").sum().backward()
             conv_ops.backward_kernel = "fast"
+
         return step
 
     xt = torch.from_numpy(np.ascontiguousarray(x_np.transpose(0, 3, 1, 2))).requires_grad_()
@@ -111,14 +119,15 @@ def main() -> None:
     for name in ours:
         t = interleaved({"profundo": ours[name], "torch": theirs[name]}, args.repeats)
         print(f"{name:<20} profundo {t['profundo']}   torch {t['torch']}   ratio {ratio(t):.2f}")
-    print("\none 3×3 conv layer 32 → 32, 'same', fwd+bwd; time ratios profundo / torch "
-          "(wall, CPU)")
+    print("\none 3×3 conv layer 32 → 32, 'same', fwd+bwd; time ratios profundo / torch (wall, CPU)")
     for side, batch in LAYER_SIZES:
         t = interleaved(layer_parts(torch, side, batch), args.repeats)
         cpu = {name: t[name].cpu_median for name in t}
-        print(f"{side}² batch {batch:<4} profundo {t['profundo']}   reference {t['reference']}   "
-              f"torch {t['torch']}   ratio {ratio(t):.2f}, CPU {cpu['profundo'] / cpu['torch']:.2f}"
-              f" (reference {cpu['reference'] / cpu['torch']:.2f})")
+        print(
+            f"{side}² batch {batch:<4} profundo {t['profundo']}   reference {t['reference']}   "
+            f"torch {t['torch']}   ratio {ratio(t):.2f}, CPU {cpu['profundo'] / cpu['torch']:.2f}"
+            f" (reference {cpu['reference'] / cpu['torch']:.2f})"
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ average of the machine printed with the results (a busy machine slows both, not 
     t = interleaved({"profundo": ours, "torch": theirs}, repeats=args.repeats)
     print(t["profundo"], t["torch"], ratio(t))
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,9 +29,13 @@ import profundo as pf
 def add_arguments(parser, repeats: int = 20):
     """``--repeats`` and ``--threads`` (1 unless told: both frameworks get the same count)."""
     parser.add_argument("--repeats", type=int, default=repeats, help="timed calls of each")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="threads for both frameworks (default 1; on a shared 2-core machine "
-                             "2-thread figures swing 3-4x with any other process)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads for both frameworks (default 1; on a shared 2-core machine "
+        "2-thread figures swing 3-4x with any other process)",
+    )
     return parser
 
 
@@ -49,14 +54,17 @@ def load_average() -> str:
 def header(title: str, threads: int, torch=None) -> str:
     """One line saying what ran, where, with which versions, at which load."""
     versions = f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else "")
-    return (f"{title} — {threads} thread(s), {platform.machine()} with "
-            f"{pf.backend.available_cores()} usable cores, {versions}, load average "
-            f"{load_average()}")
+    return (
+        f"{title} — {threads} thread(s), {platform.machine()} with "
+        f"{pf.backend.available_cores()} usable cores, {versions}, load average "
+        f"{load_average()}"
+    )
 
 
 @dataclasses.dataclass
 class Timing:
     """Seconds per call of one workload: the median (and range) of wall and CPU time."""
+
     wall: list
     cpu: list
 
@@ -69,8 +77,10 @@ class Timing:
         return statistics.median(self.cpu)
 
     def __str__(self) -> str:
-        return (f"{self.median * 1e3:.2f} ms (range {min(self.wall) * 1e3:.2f}-"
-                f"{max(self.wall) * 1e3:.2f}, CPU {self.cpu_median * 1e3:.2f} ms)")
+        return (
+            f"{self.median * 1e3:.2f} ms (range {min(self.wall) * 1e3:.2f}-"
+            f"{max(self.wall) * 1e3:.2f}, CPU {self.cpu_median * 1e3:.2f} ms)"
+        )
 
 
 def interleaved(workloads: dict, repeats: int, inner: int = 1, warmup: int = 2) -> dict:
@@ -100,7 +110,9 @@ def peak_rss_mb(code: str) -> float:
     """Peak resident set size (MB) of a fresh Python process running ``code`` (with this folder
     importable): the whole process, interpreter and libraries included."""
     here = os.path.dirname(os.path.abspath(__file__))
-    script = (f"import sys; sys.path.insert(0, {here!r})\n{code}\n"
-              f"print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")
+    script = (
+        f"import sys; sys.path.insert(0, {here!r})\n{code}\n"
+        f"print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])"
+    )
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
     return int(out.stdout.split()[-1]) / 1024

@@ -5,6 +5,7 @@
 A name counts as present when ``profundo.<namespace>`` has an attribute of that name (its
 behaviour is what tests/keras_programs/ checks against Keras). Needs Keras 3 installed.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,11 +19,37 @@ import keras  # noqa: E402
 import profundo as pf  # noqa: E402
 from profundo.files import atomic_write  # noqa: E402
 
-NAMESPACES = ["", "layers", "ops", "activations", "losses", "metrics", "optimizers",
-              "optimizers.schedules", "callbacks", "initializers", "regularizers", "constraints",
-              "models", "utils", "saving", "random", "datasets", "mixed_precision", "applications",
-              "preprocessing", "tree", "config", "export", "distribution", "quantizers",
-              "dtype_policies", "visualization", "wrappers", "legacy"]
+NAMESPACES = [
+    "",
+    "layers",
+    "ops",
+    "activations",
+    "losses",
+    "metrics",
+    "optimizers",
+    "optimizers.schedules",
+    "callbacks",
+    "initializers",
+    "regularizers",
+    "constraints",
+    "models",
+    "utils",
+    "saving",
+    "random",
+    "datasets",
+    "mixed_precision",
+    "applications",
+    "preprocessing",
+    "tree",
+    "config",
+    "export",
+    "distribution",
+    "quantizers",
+    "dtype_policies",
+    "visualization",
+    "wrappers",
+    "legacy",
+]
 
 
 def resolve(root, dotted):
@@ -52,25 +79,30 @@ def main(out=Path(__file__).resolve().parents[1] / "docs" / "KERAS.md") -> None:
         label = f"keras.{ns}" if ns else "keras"
         rows.append(f"| `{label}` | {len(names)} | {len(have)} | {len(missing)} |")
         if missing:
-            absent_lists.append(f"### `{label}` — {len(missing)} absent\n\n"
-                                + ", ".join(f"`{n}`" for n in missing) + "\n")
-    text = "\n".join([
-        "# Keras 3 API coverage",
-        "",
-        f"Made by `bench/keras_coverage.py` against Keras {keras.__version__}: which of Keras' public "
-        "names `import profundo as keras` has, per namespace (a name is present when profundo has "
-        "it; `tests/keras_programs/` checks behaviour against real Keras). Submodule names count "
-        "as names.",
-        "",
-        "| namespace | Keras names | in profundo | absent |",
-        "|---|---:|---:|---:|",
-        *rows,
-        f"| **all** | **{total}** | **{total_have}** | **{total - total_have}** |",
-        "",
-        "## Absent names, by namespace",
-        "",
-        *absent_lists,
-    ])
+            absent_lists.append(
+                f"### `{label}` — {len(missing)} absent\n\n"
+                + ", ".join(f"`{n}`" for n in missing)
+                + "\n"
+            )
+    text = "\n".join(
+        [
+            "# Keras 3 API coverage",
+            "",
+            f"Made by `bench/keras_coverage.py` against Keras {keras.__version__}: which of Keras' public "
+            "names `import profundo as keras` has, per namespace (a name is present when profundo has "
+            "it; `tests/keras_programs/` checks behaviour against real Keras). Submodule names count "
+            "as names.",
+            "",
+            "| namespace | Keras names | in profundo | absent |",
+            "|---|---:|---:|---:|",
+            *rows,
+            f"| **all** | **{total}** | **{total_have}** | **{total - total_have}** |",
+            "",
+            "## Absent names, by namespace",
+            "",
+            *absent_lists,
+        ]
+    )
     with atomic_write(out, "w") as f:
         f.write(text)
     print(f"{total_have}/{total} Keras names present; written to {out}", file=sys.stderr)

@@ -18,6 +18,7 @@ Peak memory: each framework also trains in a fresh subprocess whose peak residen
 
 Run:  .venv/bin/python bench/lstm.py [--repeats 7 --steps 5 --threads 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,10 @@ VOCAB, DIM, UNITS, LENGTH, BATCH = 10_000, 64, 128, 100, 64
 
 def batches(n=8, length=LENGTH):
     rng = np.random.default_rng(0)
-    return [(rng.integers(0, VOCAB, (BATCH, length)),
-             rng.integers(0, 2, (BATCH, 1)).astype(np.float32)) for _ in range(n)]
+    return [
+        (rng.integers(0, VOCAB, (BATCH, length)), rng.integers(0, 2, (BATCH, 1)).astype(np.float32))
+        for _ in range(n)
+    ]
 
 
 def profundo_trainer(length=LENGTH):
@@ -39,9 +42,14 @@ def profundo_trainer(length=LENGTH):
     import profundo as pf
     from profundo import layers, optimizers
 
-    model = pf.Sequential([layers.Input((length,)), layers.Embedding(VOCAB, DIM),
-                           layers.LSTM(UNITS),
-                           layers.Dense(1, activation="sigmoid")])
+    model = pf.Sequential(
+        [
+            layers.Input((length,)),
+            layers.Embedding(VOCAB, DIM),
+            layers.LSTM(UNITS),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer=optimizers.Adam(1e-3), loss="binary_crossentropy")
     data, k = batches(length=length), [0]
 
@@ -49,6 +57,7 @@ def profundo_trainer(length=LENGTH):
         x, y = data[k[0] % len(data)]
         k[0] += 1
         model.train_on_batch(x, y)
+
     return step
 
 
@@ -77,6 +86,7 @@ def torch_trainer(length=LENGTH):
         opt.zero_grad()
         torch.nn.functional.binary_cross_entropy(model(x), y).backward()
         opt.step()
+
     return step
 
 
@@ -86,21 +96,36 @@ def main():
     parser.add_argument("--length", type=int, default=LENGTH, help="sequence length T")
     args = parser.parse_args()
     # before this process grows: Linux keeps a parent's peak RSS in a child started from it
-    peaks = {k: peak_rss_mb(f"import lstm as m; step = m.{k}_trainer({args.length})\n"
-                            f"for _ in range({args.steps}): step()") for k in ("profundo", "torch")}
+    peaks = {
+        k: peak_rss_mb(
+            f"import lstm as m; step = m.{k}_trainer({args.length})\n"
+            f"for _ in range({args.steps}): step()"
+        )
+        for k in ("profundo", "torch")
+    }
     import torch
 
     threads = set_threads(args.threads, torch)
-    print(header(f"LSTM workload: Embedding {VOCAB}x{DIM}, LSTM {UNITS}, Dense 1 sigmoid, length "
-                 f"{args.length}, batch {BATCH}, Adam; median of {args.repeats} x {args.steps} steps",
-                 threads, torch))
-    t = interleaved({"profundo": profundo_trainer(args.length), "torch": torch_trainer(args.length)},
-                    args.repeats,
-                    inner=args.steps, warmup=1)
+    print(
+        header(
+            f"LSTM workload: Embedding {VOCAB}x{DIM}, LSTM {UNITS}, Dense 1 sigmoid, length "
+            f"{args.length}, batch {BATCH}, Adam; median of {args.repeats} x {args.steps} steps",
+            threads,
+            torch,
+        )
+    )
+    t = interleaved(
+        {"profundo": profundo_trainer(args.length), "torch": torch_trainer(args.length)},
+        args.repeats,
+        inner=args.steps,
+        warmup=1,
+    )
     for k in t:
         print(f"  {k:9s} {BATCH / t[k].median:7.0f} samples/s   step {t[k]}")
-    print(f"  ratio profundo/torch throughput: {1 / ratio(t):.2f}x (CPU time: "
-          f"{t['torch'].cpu_median / t['profundo'].cpu_median:.2f}x)")
+    print(
+        f"  ratio profundo/torch throughput: {1 / ratio(t):.2f}x (CPU time: "
+        f"{t['torch'].cpu_median / t['profundo'].cpu_median:.2f}x)"
+    )
     for k in t:
         print(f"  peak RSS of a process training {args.steps} steps with {k}: {peaks[k]:.0f} MB")
 

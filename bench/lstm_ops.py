@@ -7,6 +7,7 @@ reported, and profundo's peak memory (NumPy's allocations, traced by tracemalloc
     .venv/bin/python bench/lstm_ops.py                 # batch 64, length 100, input 64, units 128
     .venv/bin/python bench/lstm_ops.py --repeats 21 --batch 32
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,22 +48,32 @@ def main() -> None:
     x_np = rng.standard_normal((n, steps, features), dtype=np.float32)
 
     module = torch.nn.LSTM(features, units, batch_first=True)
-    with torch.no_grad():   # the same weights in Keras' layout (torch keeps W transposed)
-        weights = [pf.tensor(module.weight_ih_l0.numpy().T, requires_grad=True),
-                   pf.tensor(module.weight_hh_l0.numpy().T, requires_grad=True),
-                   pf.tensor((module.bias_ih_l0 + module.bias_hh_l0).numpy(), requires_grad=True)]
+    with torch.no_grad():  # the same weights in Keras' layout (torch keeps W transposed)
+        weights = [
+            pf.tensor(module.weight_ih_l0.numpy().T, requires_grad=True),
+            pf.tensor(module.weight_hh_l0.numpy().T, requires_grad=True),
+            pf.tensor((module.bias_ih_l0 + module.bias_hh_l0).numpy(), requires_grad=True),
+        ]
     x, tx = pf.tensor(x_np), torch.tensor(x_np)
 
-    t = interleaved({"profundo": lambda: profundo_step(x, weights),
-                     "torch": lambda: torch_step(tx, module)}, args.repeats)
+    t = interleaved(
+        {"profundo": lambda: profundo_step(x, weights), "torch": lambda: torch_step(tx, module)},
+        args.repeats,
+    )
 
     tracemalloc.start()
     profundo_step(x, weights)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
 
-    print(header(f"LSTM forward+backward: batch {n}, length {steps}, input {features}, units "
-                 f"{units}, float32, median of {args.repeats}", threads, torch))
+    print(
+        header(
+            f"LSTM forward+backward: batch {n}, length {steps}, input {features}, units "
+            f"{units}, float32, median of {args.repeats}",
+            threads,
+            torch,
+        )
+    )
     print(f"  profundo {t['profundo']}   (peak NumPy memory {peak / 2**20:.1f} MiB)")
     print(f"  torch    {t['torch']}")
     print(f"  ratio profundo / torch: {ratio(t):.2f}")

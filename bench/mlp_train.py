@@ -9,6 +9,7 @@ size (VmHWM) is reported — the whole process, interpreter, libraries and data 
 
 Run:  .venv/bin/python bench/mlp_train.py
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,14 @@ def profundo_epoch():
     import profundo as pf
     from profundo import layers, optimizers
 
-    model = pf.Sequential([layers.Input((784,)), layers.Dense(256, activation="relu"),
-                           layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
+    model = pf.Sequential(
+        [
+            layers.Input((784,)),
+            layers.Dense(256, activation="relu"),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile(optimizer=optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
     x, y = data()
     return lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
@@ -38,8 +45,13 @@ def profundo_epoch():
 def torch_epoch():
     import torch
 
-    model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128),
-                                torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 256),
+        torch.nn.ReLU(),
+        torch.nn.Linear(256, 128),
+        torch.nn.ReLU(),
+        torch.nn.Linear(128, 10),
+    )
     opt = torch.optim.Adam(model.parameters(), 1e-3)
     x, y = data()
     tx, ty = torch.tensor(x), torch.tensor(y)
@@ -47,21 +59,25 @@ def torch_epoch():
     def epoch():
         order = torch.randperm(N)
         for start in range(0, N, BATCH):
-            idx = order[start:start + BATCH]
+            idx = order[start : start + BATCH]
             opt.zero_grad()
             loss = torch.nn.functional.cross_entropy(model(tx[idx]), ty[idx])
             loss.backward()
             opt.step()
+
     return epoch
 
 
 def main():
     import torch
 
-    args = add_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]),
-                         repeats=3).parse_args()
+    args = add_arguments(
+        argparse.ArgumentParser(description=__doc__.splitlines()[0]), repeats=3
+    ).parse_args()
     threads = set_threads(args.threads, torch)
-    print(header(f"MLP 784-256-128-10, one epoch of {N} samples, batch {BATCH}, Adam", threads, torch))
+    print(
+        header(f"MLP 784-256-128-10, one epoch of {N} samples, batch {BATCH}, Adam", threads, torch)
+    )
     t = interleaved({"profundo": profundo_epoch(), "torch": torch_epoch()}, args.repeats, warmup=1)
     for k in t:
         print(f"  {k:9s} {N / t[k].median:9.0f} samples/s   epoch {t[k]}")

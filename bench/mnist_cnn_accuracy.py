@@ -13,6 +13,7 @@ Data: the real MNIST files, from ``PROFUNDO_DATASETS_MIRROR`` (this repository's
 
     .venv/bin/python bench/mnist_cnn_accuracy.py [--epochs 12]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,17 +37,20 @@ TARGET = 0.992
 
 
 def lenet_style():
-    return pf.Sequential([
-        layers.Input((28, 28, 1)),
-        Conv2D(32, 3, activation="relu"),
-        MaxPooling2D(2),
-        Conv2D(64, 3, activation="relu"),
-        MaxPooling2D(2),
-        layers.Flatten(),
-        layers.Dense(128, activation="relu"),
-        layers.Dropout(0.5),
-        layers.Dense(10, activation="softmax"),
-    ], name="lenet_style")
+    return pf.Sequential(
+        [
+            layers.Input((28, 28, 1)),
+            Conv2D(32, 3, activation="relu"),
+            MaxPooling2D(2),
+            Conv2D(64, 3, activation="relu"),
+            MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ],
+        name="lenet_style",
+    )
 
 
 def shift(batch, rng, max_shift=2):
@@ -56,8 +60,8 @@ def shift(batch, rng, max_shift=2):
     n, h, w, _ = x.shape
     padded = np.pad(x, ((0, 0), (max_shift,) * 2, (max_shift,) * 2, (0, 0)))
     dy, dx = rng.integers(0, 2 * max_shift + 1, (2, n))
-    rows = (dy[:, None] + np.arange(h))[:, :, None]               # (n, h, 1)
-    cols = (dx[:, None] + np.arange(w))[:, None, :]               # (n, 1, w)
+    rows = (dy[:, None] + np.arange(h))[:, :, None]  # (n, h, 1)
+    cols = (dx[:, None] + np.arange(w))[:, None, :]  # (n, 1, w)
     return padded[np.arange(n)[:, None, None], rows, cols], y
 
 
@@ -76,16 +80,23 @@ def main() -> None:
     train = train.map(lambda batch: shift(batch, rng))
     model = lenet_style()
     learning_rate = schedules.ExponentialDecay(1e-3, decay_steps=len(train), decay_rate=0.75)
-    model.compile(optimizer=optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    print(f"MNIST, {len(x_train)} training and {len(x_test)} test images; "
-          f"{model.count_params():,} parameters; {pf.backend.available_cores()} cores")
+    model.compile(
+        optimizer=optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    print(
+        f"MNIST, {len(x_train)} training and {len(x_test)} test images; "
+        f"{model.count_params():,} parameters; {pf.backend.available_cores()} cores"
+    )
     start = time.perf_counter()
     history = model.fit(train, epochs=args.epochs, validation_data=(x_test, y_test), verbose=2)
     minutes = (time.perf_counter() - start) / 60
     accuracy = history.history["val_accuracy"][-1]
-    print(f"final test accuracy after {args.epochs} epochs: {accuracy:.2%} ({minutes:.1f} min, "
-          f"target {TARGET:.1%}): {'OK' if accuracy >= TARGET else 'BELOW TARGET'}")
+    print(
+        f"final test accuracy after {args.epochs} epochs: {accuracy:.2%} ({minutes:.1f} min, "
+        f"target {TARGET:.1%}): {'OK' if accuracy >= TARGET else 'BELOW TARGET'}"
+    )
 
 
 if __name__ == "__main__":

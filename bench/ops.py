@@ -9,6 +9,7 @@ ratio (profundo time / PyTorch time: below 1 means profundo is faster).
 
 Run:  .venv/bin/python bench/ops.py
 """
+
 from __future__ import annotations
 
 import argparse
@@ -71,26 +72,37 @@ def mlp_torch(torch, x, y, weights):
 def main():
     import torch
 
-    args = add_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]),
-                         repeats=15).parse_args()
+    args = add_arguments(
+        argparse.ArgumentParser(description=__doc__.splitlines()[0]), repeats=15
+    ).parse_args()
     threads = set_threads(args.threads, torch)
     print(header("per-op overhead and a small MLP step", threads, torch))
 
     n = 1000
-    t = interleaved({"profundo": lambda: chain_profundo(n), "torch": lambda: chain_torch(torch, n)},
-                    args.repeats, inner=3)
-    print(f"overhead per op (fwd+bwd, 1000-op chain): profundo {t['profundo'].median / n * 1e6:.2f} µs "
-          f"(CPU {t['profundo'].cpu_median / n * 1e6:.2f}), torch {t['torch'].median / n * 1e6:.2f} µs "
-          f"(CPU {t['torch'].cpu_median / n * 1e6:.2f}), ratio {ratio(t):.2f}")
+    t = interleaved(
+        {"profundo": lambda: chain_profundo(n), "torch": lambda: chain_torch(torch, n)},
+        args.repeats,
+        inner=3,
+    )
+    print(
+        f"overhead per op (fwd+bwd, 1000-op chain): profundo {t['profundo'].median / n * 1e6:.2f} µs "
+        f"(CPU {t['profundo'].cpu_median / n * 1e6:.2f}), torch {t['torch'].median / n * 1e6:.2f} µs "
+        f"(CPU {t['torch'].cpu_median / n * 1e6:.2f}), ratio {ratio(t):.2f}"
+    )
 
     x, y, w = mlp_data()
     pw = [pf.tensor(a, requires_grad=True) for a in w]
     tw = [torch.tensor(a, requires_grad=True) for a in w]
     tx, ty = torch.tensor(x), torch.tensor(y)
-    t = interleaved({"profundo": lambda: mlp_profundo(x, y, pw),
-                     "torch": lambda: mlp_torch(torch, tx, ty, tw)}, args.repeats, inner=20)
-    print(f"MLP 784-256-128-10 fwd+bwd, batch 128: profundo {t['profundo']}, torch {t['torch']}, "
-          f"ratio {ratio(t):.2f}")
+    t = interleaved(
+        {"profundo": lambda: mlp_profundo(x, y, pw), "torch": lambda: mlp_torch(torch, tx, ty, tw)},
+        args.repeats,
+        inner=20,
+    )
+    print(
+        f"MLP 784-256-128-10 fwd+bwd, batch 128: profundo {t['profundo']}, torch {t['torch']}, "
+        f"ratio {ratio(t):.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ their size, and how long Pause takes to show — for the default page, the bigge
 
 Run:  .venv/bin/python bench/playground.py [--seconds 3] [--browser]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,7 +44,7 @@ STEPS_GOAL, REDRAWS_GOAL = 30, 10
 
 def rate(work, seconds: float, repeats: int = 3) -> float:
     """Median calls per second of ``work()`` over ``repeats`` rounds of about ``seconds`` each."""
-    work()                                             # warm up
+    work()  # warm up
     rates = []
     for _ in range(repeats):
         calls, start = 0, time.perf_counter()
@@ -55,8 +56,15 @@ def rate(work, seconds: float, repeats: int = 3) -> float:
 
 
 def playground_rates(features, activation, seconds):
-    config = Config(dataset="spiral", n_points=500, hidden=[8] * 6, features=features,
-                    activation=activation, batch_size=10, learning_rate=0.01)
+    config = Config(
+        dataset="spiral",
+        n_points=500,
+        hidden=[8] * 6,
+        features=features,
+        activation=activation,
+        batch_size=10,
+        learning_rate=0.01,
+    )
     session = Session(config)
     steps_per_epoch = -(-len(session.x_train) // config.batch_size)
     epochs = rate(session._finish_epoch, seconds)
@@ -117,8 +125,11 @@ PAUSE_DELAY = """() => new Promise((done) => {
 })"""
 BROWSER_CASES = [
     ("default page (2-4-2-1, 500 points, batch 10)", "", 30),
-    ("6 x 8 neurons, 7 features, 500 points, batch 10",
-     "#features=x1,x2,x1_sq,x2_sq,x1x2,sin_x1,sin_x2&hidden=8,8,8,8,8,8", 30),
+    (
+        "6 x 8 neurons, 7 features, 500 points, batch 10",
+        "#features=x1,x2,x1_sq,x2_sq,x1x2,sin_x1,sin_x2&hidden=8,8,8,8,8,8",
+        30,
+    ),
     ("5,000 points, batch 1 (2-4-2-1)", "#n_points=5000&batch_size=1", 5),
 ]
 
@@ -128,15 +139,26 @@ def browser_rates(seconds: float) -> None:
     from playwright.sync_api import sync_playwright
 
     chromium = os.environ.get("PLAYGROUND_CHROMIUM") or shutil.which("chromium")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PROFUNDO_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "profundo.playground", "--no-browser"],
-                              stdout=subprocess.PIPE, text=True, env=env)
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "PROFUNDO_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "profundo.playground", "--no-browser"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     url = re.search(r"http://[\w.\[\]:]+/", server.stdout.readline()).group(0)
     print(f"\nIn Chromium ({chromium}), server at 1 thread, {seconds:.0f} s of play each:")
     print(f"{'case':<50} {'frames/s':>9} {'KiB/frame':>10} {'pause ms':>9}  goal")
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
+            browser = p.chromium.launch(
+                executable_path=chromium, args=["--headless", "--no-sandbox"]
+            )
             for name, address, goal in BROWSER_CASES:
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
                 page.add_init_script(COUNT_FRAMES)
@@ -144,12 +166,16 @@ def browser_rates(seconds: float) -> None:
                 page.wait_for_selector("#columns .neuron.unit")
                 page.click("#play")
                 page.wait_for_selector("#play.playing")
-                page.wait_for_timeout(500)                           # settle
+                page.wait_for_timeout(500)  # settle
                 start = page.evaluate("window.frames_seen.length")
                 page.wait_for_timeout(seconds * 1000)
                 frames = page.evaluate("window.frames_seen")[start:]
                 pause = page.evaluate(PAUSE_DELAY)
-                rate = (len(frames) - 1) / ((frames[-1][0] - frames[0][0]) / 1000) if len(frames) > 1 else 0
+                rate = (
+                    (len(frames) - 1) / ((frames[-1][0] - frames[0][0]) / 1000)
+                    if len(frames) > 1
+                    else 0
+                )
                 size = statistics.mean(f[1] for f in frames) / 1024 if frames else 0
                 ok = "met" if rate >= goal and pause <= 100 else "MISSED"
                 print(f"{name:<50} {rate:>9.1f} {size:>10.1f} {pause:>9.0f}  >= {goal}/s: {ok}")
@@ -164,34 +190,47 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
     parser.add_argument("--activations", default="tanh,relu", help="comma-separated")
-    parser.add_argument("--browser", action="store_true",
-                        help="measure the page in Chromium instead (frames/s, frame size, pause)")
+    parser.add_argument(
+        "--browser",
+        action="store_true",
+        help="measure the page in Chromium instead (frames/s, frame size, pause)",
+    )
     args = parser.parse_args()
     if args.browser:
         print(f"load average: {os.getloadavg()[0]:.2f}")
         browser_rates(args.seconds)
         return
-    print(f"machine: {platform.processor() or platform.machine()}, "
-          f"{len(os.sched_getaffinity(0))} cores usable, numpy {np.__version__}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, "
+        f"{len(os.sched_getaffinity(0))} cores usable, numpy {np.__version__}"
+    )
     print(f"goal: >= {STEPS_GOAL} training steps/s and >= {REDRAWS_GOAL} full redraws/s\n")
-    print(f"{'features':<10} {'activation':<10} {'steps/s':>9} {'epochs/s':>9} {'redraws/s':>10} "
-          f"{'frame KiB':>10}  goal")
+    print(
+        f"{'features':<10} {'activation':<10} {'steps/s':>9} {'epochs/s':>9} {'redraws/s':>10} "
+        f"{'frame KiB':>10}  goal"
+    )
     for features in (["x1", "x2"], list(FEATURES)):
         for activation in args.activations.split(","):
             steps, epochs, redraws, size = playground_rates(features, activation, args.seconds)
             ok = "met" if steps >= STEPS_GOAL and redraws >= REDRAWS_GOAL else "MISSED"
-            print(f"{len(features):<10} {activation:<10} {steps:>9.0f} {epochs:>9.1f} {redraws:>10.1f} "
-                  f"{size / 1024:>10.0f}  {ok}")
+            print(
+                f"{len(features):<10} {activation:<10} {steps:>9.0f} {epochs:>9.1f} {redraws:>10.1f} "
+                f"{size / 1024:>10.0f}  {ok}"
+            )
     try:
         import torch
     except ImportError:
         print("\n(PyTorch is not installed: no comparison)")
         return
-    print("\nPyTorch, the same tanh network (training step at batch 10; forward pass over the grid only):")
+    print(
+        "\nPyTorch, the same tanh network (training step at batch 10; forward pass over the grid only):"
+    )
     for features in (["x1", "x2"], list(FEATURES)):
         steps, forwards = torch_rates(torch, len(features), args.seconds)
-        print(f"{len(features):<10} {'tanh':<10} {steps:>9.0f} {steps / 25:>9.1f} {forwards:>10.1f} "
-              f"(forward passes only)")
+        print(
+            f"{len(features):<10} {'tanh':<10} {steps:>9.0f} {steps / 25:>9.1f} {forwards:>10.1f} "
+            f"(forward passes only)"
+        )
 
 
 if __name__ == "__main__":

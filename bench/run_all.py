@@ -11,6 +11,7 @@ without it the table is printed only.
 
     .venv/bin/python bench/run_all.py [--repeats 7] [--threads 1] [--only cnn lstm] [--write]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,14 +32,20 @@ def ops_rows(torch):
     import ops
 
     n = 1000
-    yield "ops.py", "per-op overhead, 1,000-op chain fwd+bwd", (
-        lambda: ops.chain_profundo(n), lambda: ops.chain_torch(torch, n))
+    yield (
+        "ops.py",
+        "per-op overhead, 1,000-op chain fwd+bwd",
+        (lambda: ops.chain_profundo(n), lambda: ops.chain_torch(torch, n)),
+    )
     x, y, w = ops.mlp_data()
     pw = [pf.tensor(a, requires_grad=True) for a in w]
     tw = [torch.tensor(a, requires_grad=True) for a in w]
     tx, ty = torch.tensor(x), torch.tensor(y)
-    yield "ops.py", "MLP 784-256-128-10 fwd+bwd, batch 128", (
-        lambda: ops.mlp_profundo(x, y, pw), lambda: ops.mlp_torch(torch, tx, ty, tw))
+    yield (
+        "ops.py",
+        "MLP 784-256-128-10 fwd+bwd, batch 128",
+        (lambda: ops.mlp_profundo(x, y, pw), lambda: ops.mlp_torch(torch, tx, ty, tw)),
+    )
 
 
 def mlp_grid_rows(torch):
@@ -51,23 +58,34 @@ def mlp_grid_rows(torch):
             pw = [pf.tensor(a, requires_grad=True) for a in w]
             tw = [torch.tensor(a, requires_grad=True) for a in w]
             tx, ty = torch.tensor(x), torch.tensor(y)
-            yield "ops.py", f"MLP {width}-{width}-{width}-10 fwd+bwd, batch {batch}", (
-                lambda x=x, y=y, pw=pw: ops.mlp_profundo(x, y, pw),
-                lambda tx=tx, ty=ty, tw=tw: ops.mlp_torch(torch, tx, ty, tw))
+            yield (
+                "ops.py",
+                f"MLP {width}-{width}-{width}-10 fwd+bwd, batch {batch}",
+                (
+                    lambda x=x, y=y, pw=pw: ops.mlp_profundo(x, y, pw),
+                    lambda tx=tx, ty=ty, tw=tw: ops.mlp_torch(torch, tx, ty, tw),
+                ),
+            )
 
 
 def mlp_rows(torch):
     import mlp_train
 
-    yield "mlp_train.py", "MLP 784-256-128-10, one `fit` epoch of 60,000, batch 128, Adam", (
-        mlp_train.profundo_epoch(), mlp_train.torch_epoch())
+    yield (
+        "mlp_train.py",
+        "MLP 784-256-128-10, one `fit` epoch of 60,000, batch 128, Adam",
+        (mlp_train.profundo_epoch(), mlp_train.torch_epoch()),
+    )
 
 
 def tiny_rows(torch):
     import tiny_fit
 
-    yield "tiny_fit.py", "MLP 2-16-16-1 through `fit`, 25 steps of 10", (
-        tiny_fit.profundo_fit(), tiny_fit.torch_loop(torch))
+    yield (
+        "tiny_fit.py",
+        "MLP 2-16-16-1 through `fit`, 25 steps of 10",
+        (tiny_fit.profundo_fit(), tiny_fit.torch_loop(torch)),
+    )
 
 
 def cnn_rows(torch):
@@ -85,8 +103,11 @@ def conv_rows(torch):
 
     for side, batch in conv_ops.LAYER_SIZES:
         parts = conv_ops.layer_parts(torch, side, batch)
-        yield "conv_ops.py", f"one 3×3 conv 32→32 fwd+bwd, {side}², batch {batch}", (
-            parts["profundo"], parts["torch"])
+        yield (
+            "conv_ops.py",
+            f"one 3×3 conv 32→32 fwd+bwd, {side}², batch {batch}",
+            (parts["profundo"], parts["torch"]),
+        )
 
 
 def batchnorm_rows(torch):
@@ -94,20 +115,34 @@ def batchnorm_rows(torch):
 
     for shape in batchnorm.SHAPES:
         parts = batchnorm.parts(torch, shape)
-        yield "batchnorm.py", f"BatchNormalization fwd+bwd {shape}", (
-            parts["profundo"], parts["torch"])
+        yield (
+            "batchnorm.py",
+            f"BatchNormalization fwd+bwd {shape}",
+            (parts["profundo"], parts["torch"]),
+        )
 
 
 def lstm_rows(torch):
     import lstm
 
     for length in (25, 100):
-        yield "lstm.py", f"Embedding + LSTM(128) + Dense training step, T = {length}, batch 64", (
-            lstm.profundo_trainer(length), lstm.torch_trainer(length))
+        yield (
+            "lstm.py",
+            f"Embedding + LSTM(128) + Dense training step, T = {length}, batch 64",
+            (lstm.profundo_trainer(length), lstm.torch_trainer(length)),
+        )
 
 
-GROUPS = {"ops": ops_rows, "mlp_grid": mlp_grid_rows, "mlp": mlp_rows, "tiny": tiny_rows, "cnn": cnn_rows,
-          "conv": conv_rows, "batchnorm": batchnorm_rows, "lstm": lstm_rows}
+GROUPS = {
+    "ops": ops_rows,
+    "mlp_grid": mlp_grid_rows,
+    "mlp": mlp_rows,
+    "tiny": tiny_rows,
+    "cnn": cnn_rows,
+    "conv": conv_rows,
+    "batchnorm": batchnorm_rows,
+    "lstm": lstm_rows,
+}
 
 
 def measure(rows, repeats):
@@ -116,25 +151,37 @@ def measure(rows, repeats):
         t = interleaved({"profundo": ours, "torch": theirs}, repeats)
         p, q = t["profundo"], t["torch"]
         per_round = sorted(b / a for a, b in zip(p.wall, q.wall))
-        yield {"script": script, "what": what, "load": f"{before}–{load_average().split()[0]}",
-               "ours": p, "theirs": q, "wall": q.median / p.median,
-               "cpu": q.cpu_median / p.cpu_median, "range": (per_round[0], per_round[-1])}
+        yield {
+            "script": script,
+            "what": what,
+            "load": f"{before}–{load_average().split()[0]}",
+            "ours": p,
+            "theirs": q,
+            "wall": q.median / p.median,
+            "cpu": q.cpu_median / p.cpu_median,
+            "range": (per_round[0], per_round[-1]),
+        }
 
 
 def table(results, threads, repeats) -> str:
-    lines = [f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC by "
-             f"`bench/run_all.py`: {threads} thread(s) for both frameworks, median of {repeats} "
-             f"interleaved rounds, on {os.cpu_count()} cores (shared); load average (1 min) "
-             f"before–after each row. Throughput ratio profundo / PyTorch: above 1 is profundo "
-             f"faster; the CPU-time ratio is the figure to trust on a loaded machine.", "",
-             "| benchmark (script) | profundo: wall, CPU | PyTorch: wall, CPU | ratio (wall) "
-             "| ratio (CPU) | range of the round ratios (wall) | load |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC by "
+        f"`bench/run_all.py`: {threads} thread(s) for both frameworks, median of {repeats} "
+        f"interleaved rounds, on {os.cpu_count()} cores (shared); load average (1 min) "
+        f"before–after each row. Throughput ratio profundo / PyTorch: above 1 is profundo "
+        f"faster; the CPU-time ratio is the figure to trust on a loaded machine.",
+        "",
+        "| benchmark (script) | profundo: wall, CPU | PyTorch: wall, CPU | ratio (wall) "
+        "| ratio (CPU) | range of the round ratios (wall) | load |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
-        ms = lambda s: f"{s.median * 1e3:.2f} ms, {s.cpu_median * 1e3:.2f} ms"   # noqa: E731
-        lines.append(f"| {r['what']} (`{r['script']}`) | {ms(r['ours'])} | {ms(r['theirs'])} | "
-                     f"{r['wall']:.2f} | **{r['cpu']:.2f}** | {r['range'][0]:.2f}–"
-                     f"{r['range'][1]:.2f} | {r['load']} |")
+        ms = lambda s: f"{s.median * 1e3:.2f} ms, {s.cpu_median * 1e3:.2f} ms"  # noqa: E731
+        lines.append(
+            f"| {r['what']} (`{r['script']}`) | {ms(r['ours'])} | {ms(r['theirs'])} | "
+            f"{r['wall']:.2f} | **{r['cpu']:.2f}** | {r['range'][0]:.2f}–"
+            f"{r['range'][1]:.2f} | {r['load']} |"
+        )
     return "\n".join(lines)
 
 
@@ -164,8 +211,11 @@ def main() -> None:
     results = []
     for group in args.only:
         for result in measure(GROUPS[group](torch), args.repeats):
-            print(f"{result['what']:<70} wall {result['wall']:.2f}  CPU {result['cpu']:.2f}  "
-                  f"load {result['load']}", flush=True)
+            print(
+                f"{result['what']:<70} wall {result['wall']:.2f}  CPU {result['cpu']:.2f}  "
+                f"load {result['load']}",
+                flush=True,
+            )
             results.append(result)
     text = table(results, threads, args.repeats)
     print(text)

@@ -12,6 +12,7 @@ for the 128-unit model under a load average of 8).
 Run:  PROFUNDO_DATASETS_MIRROR=../shared/data .venv/bin/python bench/shakespeare_char.py
       [--minutes 30 --units 128 --threads 1 --out /tmp/shakespeare_char.json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,13 +44,19 @@ def main():
     model, vocab, curve = char_lstm.train(args.minutes, args.units)
     best = min(loss for _, _, loss in curve)
     reached = next((seconds for seconds, _, loss in curve if loss <= 1.8), None)
-    print(f"best validation loss {best:.3f} nats/char; "
-          + (f"1.8 reached after {reached / 60:.1f} min" if reached else "1.8 not reached"))
+    print(
+        f"best validation loss {best:.3f} nats/char; "
+        + (f"1.8 reached after {reached / 60:.1f} min" if reached else "1.8 not reached")
+    )
     samples = {t: char_lstm.generate(model, vocab, temperature=t) for t in (0.5, 0.8, 1.0)}
     for t, text in samples.items():
         print(f"\n--- temperature {t} ---\n{text}")
-    Path(args.out).write_text(json.dumps({"units": args.units, "minutes": args.minutes,
-                                          "curve": curve, "samples": samples}, indent=1))
+    Path(args.out).write_text(
+        json.dumps(
+            {"units": args.units, "minutes": args.minutes, "curve": curve, "samples": samples},
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ loop (``train_on_batch``-free: forward, loss, backward, step). Interleaved, medi
 
     .venv/bin/python bench/tiny_fit.py [--repeats 20] [--threads 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,14 @@ def data():
 
 
 def profundo_model():
-    model = pf.Sequential([layers.Input((2,)), layers.Dense(16, activation="tanh"),
-                           layers.Dense(16, activation="tanh"), layers.Dense(1, activation="sigmoid")])
+    model = pf.Sequential(
+        [
+            layers.Input((2,)),
+            layers.Dense(16, activation="tanh"),
+            layers.Dense(16, activation="tanh"),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer=optimizers.Adam(1e-2), loss="binary_crossentropy")
     return model
 
@@ -42,25 +49,30 @@ def profundo_loop():
 
     def epoch():
         for start in range(0, N, BATCH):
-            loss = losses.binary_crossentropy(y[start:start + BATCH],
-                                              model(x[start:start + BATCH], training=True)).mean()
+            loss = losses.binary_crossentropy(
+                y[start : start + BATCH], model(x[start : start + BATCH], training=True)
+            ).mean()
             opt.zero_grad(params)
             loss.backward()
             opt.step(params)
+
     return epoch
 
 
 def torch_loop(torch):
     nn = torch.nn
-    model = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1))
+    model = nn.Sequential(
+        nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1)
+    )
     opt, loss_fn = torch.optim.Adam(model.parameters(), 1e-2), nn.BCEWithLogitsLoss()
     x, y = (torch.from_numpy(a) for a in data())
 
     def epoch():
         for start in range(0, N, BATCH):
             opt.zero_grad()
-            loss_fn(model(x[start:start + BATCH]), y[start:start + BATCH]).backward()
+            loss_fn(model(x[start : start + BATCH]), y[start : start + BATCH]).backward()
             opt.step()
+
     return epoch
 
 
@@ -70,12 +82,15 @@ def main() -> None:
 
     threads = set_threads(args.threads, torch)
     print(header(f"MLP 2-16-16-1, one epoch of {N} points in batches of {BATCH}", threads, torch))
-    t = interleaved({"fit": profundo_fit(), "loop": profundo_loop(), "torch": torch_loop(torch)},
-                    args.repeats)
+    t = interleaved(
+        {"fit": profundo_fit(), "loop": profundo_loop(), "torch": torch_loop(torch)}, args.repeats
+    )
     for name in t:
-        print(f"  {name:<6} {t[name]}   throughput ratio to torch: wall "
-              f"{t['torch'].median / t[name].median:.2f}, CPU "
-              f"{t['torch'].cpu_median / t[name].cpu_median:.2f}")
+        print(
+            f"  {name:<6} {t[name]}   throughput ratio to torch: wall "
+            f"{t['torch'].median / t[name].median:.2f}, CPU "
+            f"{t['torch'].cpu_median / t[name].cpu_median:.2f}"
+        )
 
 
 if __name__ == "__main__":

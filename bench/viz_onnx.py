@@ -8,6 +8,7 @@ For each zoo model (random weights: the times do not depend on training):
 
 Run:  .venv/bin/python bench/viz_onnx.py [--repeats 5] [--threads 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,28 +31,38 @@ def main():
     options.intra_op_num_threads = options.inter_op_num_threads = threads
     rng = np.random.default_rng(0)
     print("median wall ms (CPU ms) per call")
-    print(f"{'model':<14}{'export':>16}{'Grad-CAM':>16}{'saliency':>16}"
-          f"{'predict 64':>16}{'ONNX Runtime 64':>18}")
+    print(
+        f"{'model':<14}{'export':>16}{'Grad-CAM':>16}{'saliency':>16}"
+        f"{'predict 64':>16}{'ONNX Runtime 64':>18}"
+    )
     for build in (zoo.lenet5, zoo.vgg_small, zoo.resnet_small):
         pf.manual_seed(0)
         model = build()
         shape = flatten(model.inputs)[0].shape[1:]
         image = rng.random(shape, dtype=np.float32)
         batch = rng.random((64, *shape), dtype=np.float32)
-        session = ort.InferenceSession(to_onnx(model).SerializeToString(), options,
-                                       providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(
+            to_onnx(model).SerializeToString(), options, providers=["CPUExecutionProvider"]
+        )
         feed = {session.get_inputs()[0].name: batch}
-        np.testing.assert_allclose(session.run(None, feed)[0], model.predict(batch, batch_size=64),
-                                   rtol=1e-4, atol=1e-5)
-        t = interleaved({
-            "export": lambda: to_onnx(model).SerializeToString(),
-            "grad_cam": lambda: pf.viz.grad_cam(model, image, 0),
-            "saliency": lambda: pf.viz.saliency(model, image, 0),
-            "predict": lambda: model.predict(batch, batch_size=64),
-            "onnxruntime": lambda: session.run(None, feed),
-        }, repeats=args.repeats, warmup=1)
-        cells = [f"{t[k].median * 1e3:.1f} ({t[k].cpu_median * 1e3:.1f})"
-                 for k in ("export", "grad_cam", "saliency", "predict", "onnxruntime")]
+        np.testing.assert_allclose(
+            session.run(None, feed)[0], model.predict(batch, batch_size=64), rtol=1e-4, atol=1e-5
+        )
+        t = interleaved(
+            {
+                "export": lambda: to_onnx(model).SerializeToString(),
+                "grad_cam": lambda: pf.viz.grad_cam(model, image, 0),
+                "saliency": lambda: pf.viz.saliency(model, image, 0),
+                "predict": lambda: model.predict(batch, batch_size=64),
+                "onnxruntime": lambda: session.run(None, feed),
+            },
+            repeats=args.repeats,
+            warmup=1,
+        )
+        cells = [
+            f"{t[k].median * 1e3:.1f} ({t[k].cpu_median * 1e3:.1f})"
+            for k in ("export", "grad_cam", "saliency", "predict", "onnxruntime")
+        ]
         print(f"{model.name:<14}" + "".join(f"{c:>16}" for c in cells[:4]) + f"{cells[4]:>18}")
 
 

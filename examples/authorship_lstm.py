@@ -13,6 +13,7 @@ the texts, are held out for the test (``datasets.text_tasks.authorship``).
 Run:  PROFUNDO_DATASETS_MIRROR=../shared/data python examples/authorship_lstm.py [--epochs 3]
       (a few minutes per epoch on two cores)
 """
+
 import argparse
 
 import numpy as np
@@ -24,14 +25,15 @@ from profundo.layers import TextVectorization
 
 
 def build_model(vocabulary_size, length=64, embedding_dim=64, units=64):
-    model = pf.Sequential([
-        layers.Input((length,)),
-        layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True),
-        layers.LSTM(units),
-        layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer=optimizers.Adam(1e-3), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model = pf.Sequential(
+        [
+            layers.Input((length,)),
+            layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True),
+            layers.LSTM(units),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer=optimizers.Adam(1e-3), loss="binary_crossentropy", metrics=["accuracy"])
     return model
 
 
@@ -39,24 +41,33 @@ def main(epochs=3, max_tokens=20_000, batch_size=64, verbose=2, build=build_mode
     """Train ``build(vocabulary_size)`` on the passages; returns the test accuracy."""
     pf.manual_seed(0)
     (x_train, y_train), (x_test, y_test) = text_tasks.authorship(words=64)
-    print(f"{len(x_train)} training and {len(x_test)} test passages; "
-          f"{y_train.mean():.1%} of the training ones are Milton's")
+    print(
+        f"{len(x_train)} training and {len(x_test)} test passages; "
+        f"{y_train.mean():.1%} of the training ones are Milton's"
+    )
     vectorize = TextVectorization(max_tokens=max_tokens, output_sequence_length=64)
     vectorize.adapt(x_train)
     ids_train, ids_test = vectorize(x_train).numpy(), vectorize(x_test).numpy()
 
     model = build(vectorize.vocabulary_size())
     model.summary()
-    model.fit(ids_train, y_train[:, None].astype("float32"), batch_size=batch_size,
-              epochs=epochs, validation_data=(ids_test, y_test[:, None].astype("float32")),
-              verbose=verbose)
+    model.fit(
+        ids_train,
+        y_train[:, None].astype("float32"),
+        batch_size=batch_size,
+        epochs=epochs,
+        validation_data=(ids_test, y_test[:, None].astype("float32")),
+        verbose=verbose,
+    )
     p = model.predict(ids_test, batch_size=256)[:, 0]
     accuracy = float(np.mean((p > 0.5) == y_test))
     print(f"test accuracy: {accuracy:.2%}")
     for k in np.random.default_rng(1).choice(len(x_test), 3, replace=False):
         author = text_tasks.AUTHORS[int(p[k] > 0.5)]
-        print(f"\n{x_test[k][:160]}...\n  -> {author} (P(Milton) = {p[k]:.3f}; "
-              f"truly {text_tasks.AUTHORS[y_test[k]]})")
+        print(
+            f"\n{x_test[k][:160]}...\n  -> {author} (P(Milton) = {p[k]:.3f}; "
+            f"truly {text_tasks.AUTHORS[y_test[k]]})"
+        )
     return accuracy
 
 

@@ -10,6 +10,7 @@ Attention sees the whole passage at once: no recurrence, so all 64 positions tra
 
 Run:  PROFUNDO_DATASETS_MIRROR=../shared/data python examples/authorship_transformer.py [--epochs 3]
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -22,16 +23,17 @@ from profundo import layers, optimizers
 
 
 def build_model(vocabulary_size, length=64, d=64, heads=4):
-    model = pf.Sequential([
-        layers.Input((length,)),
-        layers.TokenAndPositionEmbedding(vocabulary_size, length, d, mask_zero=True),
-        layers.TransformerEncoder(2 * d, heads, dropout=0.1),
-        layers.GlobalAveragePooling1D(),
-        layers.Dropout(0.2),
-        layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer=optimizers.Adam(1e-3), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model = pf.Sequential(
+        [
+            layers.Input((length,)),
+            layers.TokenAndPositionEmbedding(vocabulary_size, length, d, mask_zero=True),
+            layers.TransformerEncoder(2 * d, heads, dropout=0.1),
+            layers.GlobalAveragePooling1D(),
+            layers.Dropout(0.2),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer=optimizers.Adam(1e-3), loss="binary_crossentropy", metrics=["accuracy"])
     return model
 
 

@@ -15,6 +15,7 @@ Data:  Fashion-MNIST is downloaded on first use (30 MB) from Zalando's server. O
        https://github.com/zalandoresearch/fashion-mnist) in a folder <data>/fashion_mnist/ and
        set PROFUNDO_DATASETS_MIRROR=<data>.
 """
+
 import sys
 
 import profundo as pf
@@ -31,35 +32,46 @@ def load_fashion_mnist():
     try:
         (x_train, y_train), (x_test, y_test) = datasets.fashion_mnist.load_data()
     except datasets.DatasetError as err:
-        sys.exit(f"Fashion-MNIST is not available here: {err}\n\nDownload it on a machine with "
-                 f"internet access (https://github.com/zalandoresearch/fashion-mnist), put the "
-                 f"four *-ubyte.gz files in <data>/fashion_mnist/ and set "
-                 f"PROFUNDO_DATASETS_MIRROR=<data>.")
-    return ((x_train[..., None] / 255).astype("float32"), y_train), \
-        ((x_test[..., None] / 255).astype("float32"), y_test)
+        sys.exit(
+            f"Fashion-MNIST is not available here: {err}\n\nDownload it on a machine with "
+            f"internet access (https://github.com/zalandoresearch/fashion-mnist), put the "
+            f"four *-ubyte.gz files in <data>/fashion_mnist/ and set "
+            f"PROFUNDO_DATASETS_MIRROR=<data>."
+        )
+    return ((x_train[..., None] / 255).astype("float32"), y_train), (
+        (x_test[..., None] / 255).astype("float32"),
+        y_test,
+    )
 
 
 def conv_block(filters):
     """conv 3×3 → batch norm → ReLU, twice, then 2×2 max pooling and dropout."""
-    return [Conv2D(filters, 3, padding="same", use_bias=False), layers.BatchNormalization(),
-            layers.Activation("relu"),
-            Conv2D(filters, 3, padding="same", use_bias=False), layers.BatchNormalization(),
-            layers.Activation("relu"),
-            MaxPooling2D(2), layers.Dropout(0.25)]
+    return [
+        Conv2D(filters, 3, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.Activation("relu"),
+        Conv2D(filters, 3, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.Activation("relu"),
+        MaxPooling2D(2),
+        layers.Dropout(0.25),
+    ]
 
 
 def build_model():
-    return pf.Sequential([
-        layers.Input((28, 28, 1)),
-        layers.RandomFlip("horizontal"),                          # augmentation (training only)
-        layers.RandomTranslation(0.1, 0.1, fill_mode="constant"),
-        *conv_block(32),                                          # → (14, 14, 32)
-        *conv_block(64),                                          # → (7, 7, 64)
-        layers.Flatten(),
-        layers.Dense(256, activation="relu"),
-        layers.Dropout(0.5),
-        layers.Dense(10, activation="softmax"),
-    ])
+    return pf.Sequential(
+        [
+            layers.Input((28, 28, 1)),
+            layers.RandomFlip("horizontal"),  # augmentation (training only)
+            layers.RandomTranslation(0.1, 0.1, fill_mode="constant"),
+            *conv_block(32),  # → (14, 14, 32)
+            *conv_block(64),  # → (7, 7, 64)
+            layers.Flatten(),
+            layers.Dense(256, activation="relu"),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def main(epochs=EPOCHS):
@@ -67,10 +79,19 @@ def main(epochs=EPOCHS):
     (x_train, y_train), (x_test, y_test) = load_fashion_mnist()
     model = build_model()
     model.summary()
-    model.compile(optimizer=optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    model.fit(x_train, y_train, batch_size=128, epochs=epochs, validation_split=0.1,
-              callbacks=[callbacks.ReduceLROnPlateau(factor=0.5, patience=2)])
+    model.compile(
+        optimizer=optimizers.Adam(1e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    model.fit(
+        x_train,
+        y_train,
+        batch_size=128,
+        epochs=epochs,
+        validation_split=0.1,
+        callbacks=[callbacks.ReduceLROnPlateau(factor=0.5, patience=2)],
+    )
 
     loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
     print(f"test accuracy: {accuracy:.2%} (loss {loss:.4f})")

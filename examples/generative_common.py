@@ -3,6 +3,7 @@
 Not an example itself: ``mnist_autoencoder``, ``mnist_vae``, ``mnist_gan`` and
 ``mnist_transfer`` import it (run them from this folder, or with it on ``sys.path``).
 """
+
 import sys
 
 import numpy as np
@@ -16,21 +17,28 @@ def load_mnist(n_train=None, n_test=None):
     try:
         (x_train, y_train), (x_test, y_test) = datasets.mnist.load_data()
     except datasets.DatasetError as err:
-        sys.exit(f"MNIST is not available here: {err}\n\nConnect to the internet, or set "
-                 f"PROFUNDO_DATASETS_MIRROR to a folder holding mnist/*-ubyte.gz.")
+        sys.exit(
+            f"MNIST is not available here: {err}\n\nConnect to the internet, or set "
+            f"PROFUNDO_DATASETS_MIRROR to a folder holding mnist/*-ubyte.gz."
+        )
     scale = lambda x: (x[..., None] / 255).astype("float32")
     return (scale(x_train[:n_train]), y_train[:n_train]), (scale(x_test[:n_test]), y_test[:n_test])
 
 
 def image_grid(images, ncols=10, pad=1) -> np.ndarray:
     """Tile images (N, H, W) or (N, H, W, 1) in [0, 1] into one uint8 picture, ``ncols`` a row."""
-    images = np.clip(np.asarray(images, dtype=np.float32).reshape(len(images), *np.shape(images)[1:3]), 0, 1)
+    images = np.clip(
+        np.asarray(images, dtype=np.float32).reshape(len(images), *np.shape(images)[1:3]), 0, 1
+    )
     n, h, w = images.shape
     rows = -(-n // ncols)
     grid = np.ones((rows * (h + pad) + pad, ncols * (w + pad) + pad), np.float32)
     for i, img in enumerate(images):
         r, c = divmod(i, ncols)
-        grid[pad + r * (h + pad):pad + r * (h + pad) + h, pad + c * (w + pad):pad + c * (w + pad) + w] = img
+        grid[
+            pad + r * (h + pad) : pad + r * (h + pad) + h,
+            pad + c * (w + pad) : pad + c * (w + pad) + w,
+        ] = img
     return (grid * 255).round().astype(np.uint8)
 
 

@@ -18,6 +18,7 @@ Run:   python examples/mnist_autoencoder.py [dense|conv]     (dense: about 2 min
 Data:  MNIST, downloaded on first use or from PROFUNDO_DATASETS_MIRROR (see mnist_cnn.py).
 Writes pictures/autoencoder_<kind>.png: rows of noisy inputs, denoised outputs, clean digits.
 """
+
 import sys
 from pathlib import Path
 
@@ -39,20 +40,31 @@ def add_noise(x, seed):
 
 def build(kind="dense", code=32):
     if kind == "dense":
-        return pf.Sequential([
-            layers.Input((28, 28, 1)), layers.Flatten(),
-            layers.Dense(128, activation="relu"), layers.Dense(code, activation="relu"),   # encoder
-            layers.Dense(128, activation="relu"), layers.Dense(784, activation="sigmoid"),  # decoder
-            layers.Reshape((28, 28, 1)),
-        ], name="dense_autoencoder")
-    return pf.Sequential([
-        layers.Input((28, 28, 1)),
-        layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(2),   # 14×14
-        layers.Conv2D(16, 3, padding="same", activation="relu"), layers.MaxPooling2D(2),   # 7×7×16
-        layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu"),       # 14×14
-        layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu"),       # 28×28
-        layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
-    ], name="conv_autoencoder")
+        return pf.Sequential(
+            [
+                layers.Input((28, 28, 1)),
+                layers.Flatten(),
+                layers.Dense(128, activation="relu"),
+                layers.Dense(code, activation="relu"),  # encoder
+                layers.Dense(128, activation="relu"),
+                layers.Dense(784, activation="sigmoid"),  # decoder
+                layers.Reshape((28, 28, 1)),
+            ],
+            name="dense_autoencoder",
+        )
+    return pf.Sequential(
+        [
+            layers.Input((28, 28, 1)),
+            layers.Conv2D(32, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),  # 14×14
+            layers.Conv2D(16, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),  # 7×7×16
+            layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu"),  # 14×14
+            layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu"),  # 28×28
+            layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
+        ],
+        name="conv_autoencoder",
+    )
 
 
 def main(kind="dense", epochs=10, n_train=None, n_test=None, out="pictures", verbose="auto"):
@@ -61,15 +73,25 @@ def main(kind="dense", epochs=10, n_train=None, n_test=None, out="pictures", ver
     noisy_train, noisy_test = add_noise(x_train, 1), add_noise(x_test, 2)
     model = build(kind)
     model.compile(optimizer=optimizers.Adam(1e-3), loss="binary_crossentropy")
-    model.fit(noisy_train, x_train, batch_size=128, epochs=epochs, verbose=verbose,
-              validation_data=(noisy_test, x_test))
+    model.fit(
+        noisy_train,
+        x_train,
+        batch_size=128,
+        epochs=epochs,
+        verbose=verbose,
+        validation_data=(noisy_test, x_test),
+    )
     denoised = model.predict(noisy_test, batch_size=500)
     before, after = psnr(x_test, noisy_test), psnr(x_test, denoised)
-    print(f"{kind} denoising autoencoder, noise σ={NOISE}: test PSNR noisy {before:.2f} dB → "
-          f"denoised {after:.2f} dB (+{after - before:.2f} dB; goal ≥ +6 dB)")
+    print(
+        f"{kind} denoising autoencoder, noise σ={NOISE}: test PSNR noisy {before:.2f} dB → "
+        f"denoised {after:.2f} dB (+{after - before:.2f} dB; goal ≥ +6 dB)"
+    )
     if out:
-        save_grid(Path(out) / f"autoencoder_{kind}.png",
-                  np.concatenate([noisy_test[:10], denoised[:10], x_test[:10]]))
+        save_grid(
+            Path(out) / f"autoencoder_{kind}.png",
+            np.concatenate([noisy_test[:10], denoised[:10], x_test[:10]]),
+        )
     return before, after
 
 

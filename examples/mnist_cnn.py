@@ -16,6 +16,7 @@ Data:  MNIST is downloaded on first use (11 MB). Offline, point PROFUNDO_DATASET
        folder holding mnist/train-images-idx3-ubyte.gz and the three other files (in this
        project's checkouts: PROFUNDO_DATASETS_MIRROR=../shared/data).
 """
+
 import sys
 
 import profundo as pf
@@ -32,26 +33,32 @@ def load_mnist():
     try:
         (x_train, y_train), (x_test, y_test) = datasets.mnist.load_data()
     except datasets.DatasetError as err:
-        sys.exit(f"MNIST is not available here: {err}\n\nConnect to the internet, or set "
-                 f"PROFUNDO_DATASETS_MIRROR to a folder holding mnist/*-ubyte.gz.")
-    return ((x_train[..., None] / 255).astype("float32"), y_train), \
-        ((x_test[..., None] / 255).astype("float32"), y_test)
+        sys.exit(
+            f"MNIST is not available here: {err}\n\nConnect to the internet, or set "
+            f"PROFUNDO_DATASETS_MIRROR to a folder holding mnist/*-ubyte.gz."
+        )
+    return ((x_train[..., None] / 255).astype("float32"), y_train), (
+        (x_test[..., None] / 255).astype("float32"),
+        y_test,
+    )
 
 
 def build_model():
-    return pf.Sequential([
-        layers.Input((28, 28, 1)),
-        # augmentation: active only while training (fit), the identity in evaluate/predict
-        layers.RandomTranslation(2 / 28, 2 / 28, fill_mode="constant", interpolation="nearest"),
-        Conv2D(32, 3, activation="relu"),
-        MaxPooling2D(2),
-        Conv2D(64, 3, activation="relu"),
-        MaxPooling2D(2),
-        layers.Flatten(),
-        layers.Dense(128, activation="relu"),
-        layers.Dropout(0.5),
-        layers.Dense(10, activation="softmax"),
-    ])
+    return pf.Sequential(
+        [
+            layers.Input((28, 28, 1)),
+            # augmentation: active only while training (fit), the identity in evaluate/predict
+            layers.RandomTranslation(2 / 28, 2 / 28, fill_mode="constant", interpolation="nearest"),
+            Conv2D(32, 3, activation="relu"),
+            MaxPooling2D(2),
+            Conv2D(64, 3, activation="relu"),
+            MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def main(epochs=EPOCHS):
@@ -62,11 +69,15 @@ def main(epochs=EPOCHS):
 
     steps_per_epoch = -(-len(x_train) // BATCH_SIZE)
     learning_rate = schedules.ExponentialDecay(1e-3, decay_steps=steps_per_epoch, decay_rate=0.75)
-    model.compile(optimizer=optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     # the test set is only watched after each epoch, never used to choose anything
-    model.fit(x_train, y_train, batch_size=BATCH_SIZE, epochs=epochs,
-              validation_data=(x_test, y_test))
+    model.fit(
+        x_train, y_train, batch_size=BATCH_SIZE, epochs=epochs, validation_data=(x_test, y_test)
+    )
 
     loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
     print(f"test accuracy: {accuracy:.2%} (loss {loss:.4f})")

@@ -22,6 +22,7 @@ labels with confidence ≥ 0.9, and how evenly the ten digits occur (a collapsed
 Run:   python examples/mnist_gan.py [dcgan|cgan]   (long on a CPU: ~1 min per 1,000 images/epoch)
 Writes pictures/<kind>_epoch_<n>.png.
 """
+
 import sys
 from pathlib import Path
 
@@ -83,8 +84,10 @@ class GAN(pf.Model):
         return self.generator(z, training=training)
 
     def judge(self, images, labels=None, training=True):
-        return self.discriminator([images, np.eye(10, dtype="float32")[labels]] if self.conditional
-                                  else images, training=training)
+        return self.discriminator(
+            [images, np.eye(10, dtype="float32")[labels]] if self.conditional else images,
+            training=training,
+        )
 
     def call(self, z, training=None):
         return self.generator(z, training=training)
@@ -96,7 +99,9 @@ class GAN(pf.Model):
         # D step: real → 1, fake → 0; the fakes are detached, so no gradient reaches G
         fake = self.generate(n, labels, training=True).detach()
         self.zero_grad()
-        d_loss = self.bce(ones, self.judge(real, labels)) + self.bce(zeros, self.judge(fake, labels))
+        d_loss = self.bce(ones, self.judge(real, labels)) + self.bce(
+            zeros, self.judge(fake, labels)
+        )
         d_loss.backward()
         d_weights = self.discriminator.trainable_weights
         self.d_optimizer.apply([w.grad for w in d_weights], d_weights)
@@ -128,14 +133,24 @@ class SampleGrid(callbacks.Callback):
 
 def judge_classifier(x, y, x_test, y_test, epochs, verbose):
     """A CNN that labels the samples (its test accuracy is reported with the scores)."""
-    model = pf.Sequential([
-        layers.Input((28, 28, 1)),
-        layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
-        layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
-        layers.Flatten(), layers.Dropout(0.3), layers.Dense(128, activation="relu"),
-        layers.Dense(10, activation="softmax")])
-    model.compile(optimizer=optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model = pf.Sequential(
+        [
+            layers.Input((28, 28, 1)),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dropout(0.3),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=optimizers.Adam(1e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     model.fit(x, y, batch_size=128, epochs=epochs, verbose=verbose)
     return model, float(np.mean(model.predict(x_test, batch_size=1000).argmax(-1) == y_test))
 
@@ -144,8 +159,9 @@ def score(gan, classifier, n=10000):
     """Share of n samples labelled with confidence ≥ 0.9, and the share of each digit."""
     labels = np.arange(n) % 10
     with pf.no_grad():
-        images = np.concatenate([gan.generate(500, labels[i:i + 500]).numpy()
-                                 for i in range(0, n, 500)])
+        images = np.concatenate(
+            [gan.generate(500, labels[i : i + 500]).numpy() for i in range(0, n, 500)]
+        )
     p = classifier.predict(images, batch_size=1000)
     confident = float(np.mean(p.max(-1) >= 0.9))
     shares = np.bincount(p.argmax(-1), minlength=10) / n
@@ -153,21 +169,37 @@ def score(gan, classifier, n=10000):
     return confident, shares, asked
 
 
-def main(kind="dcgan", epochs=5, judge_epochs=3, n_train=None, n_test=None, out="pictures",
-         verbose="auto"):
+def main(
+    kind="dcgan",
+    epochs=5,
+    judge_epochs=3,
+    n_train=None,
+    n_test=None,
+    out="pictures",
+    verbose="auto",
+):
     pf.manual_seed(0)
     (x_train, y_train), (x_test, y_test) = load_mnist(n_train, n_test)
     gan = GAN(conditional=kind == "cgan", name=kind)
-    gan.compile(d_optimizer=optimizers.Adam(2e-4, beta_1=0.5),
-                g_optimizer=optimizers.Adam(2e-4, beta_1=0.5))
-    history = gan.fit(x_train, y_train if gan.conditional else None, batch_size=64, epochs=epochs,
-                      verbose=verbose, callbacks=[SampleGrid(out, kind)] if out else None)
+    gan.compile(
+        d_optimizer=optimizers.Adam(2e-4, beta_1=0.5), g_optimizer=optimizers.Adam(2e-4, beta_1=0.5)
+    )
+    history = gan.fit(
+        x_train,
+        y_train if gan.conditional else None,
+        batch_size=64,
+        epochs=epochs,
+        verbose=verbose,
+        callbacks=[SampleGrid(out, kind)] if out else None,
+    )
     classifier, acc = judge_classifier(x_train, y_train, x_test, y_test, judge_epochs, verbose)
     confident, shares, asked = score(gan, classifier)
-    print(f"{kind}, {epochs} epochs on {len(x_train)} images: the judge (test accuracy {acc:.2%}) "
-          f"labels {confident:.1%} of 10,000 samples with confidence ≥ 0.9; digit shares "
-          f"{np.round(shares, 3).tolist()} (max {shares.max():.1%})"
-          + (f"; drawn as asked {asked:.1%}" if asked is not None else ""))
+    print(
+        f"{kind}, {epochs} epochs on {len(x_train)} images: the judge (test accuracy {acc:.2%}) "
+        f"labels {confident:.1%} of 10,000 samples with confidence ≥ 0.9; digit shares "
+        f"{np.round(shares, 3).tolist()} (max {shares.max():.1%})"
+        + (f"; drawn as asked {asked:.1%}" if asked is not None else "")
+    )
     return history, acc, confident, shares, asked
 
 

@@ -21,6 +21,7 @@ draws the latent map: digits decoded from a grid of codes, showing how the VAE a
 Run:   python examples/mnist_vae.py           (about 5 minutes on 1 core)
 Writes pictures/vae_samples.png (new digits from z ~ N(0, I)) and pictures/vae_latent_map.png.
 """
+
 import sys
 from pathlib import Path
 
@@ -43,8 +44,13 @@ class VAE(pf.Model):
         self.hidden = layers.Dense(hidden, activation="relu")
         self.z_mean, self.z_log_var = layers.Dense(latent_dim), layers.Dense(latent_dim)
         self.sampling = layers.Sampling()
-        self.decoder = pf.Sequential([layers.Input((latent_dim,)),
-                                      layers.Dense(hidden, activation="relu"), layers.Dense(784)])
+        self.decoder = pf.Sequential(
+            [
+                layers.Input((latent_dim,)),
+                layers.Dense(hidden, activation="relu"),
+                layers.Dense(784),
+            ]
+        )
 
     def encode(self, x):
         h = self.hidden(x)
@@ -52,8 +58,8 @@ class VAE(pf.Model):
 
     def call(self, x, training=None):
         z_mean, z_log_var = self.encode(x)
-        self.add_loss(kl_divergence(z_mean, z_log_var).mean())       # KL, nats per image
-        return self.decoder(self.sampling([z_mean, z_log_var]))        # pixel logits
+        self.add_loss(kl_divergence(z_mean, z_log_var).mean())  # KL, nats per image
+        return self.decoder(self.sampling([z_mean, z_log_var]))  # pixel logits
 
 
 def binarized(x):
@@ -68,8 +74,11 @@ def decode(vae, z):
 
 def train(latent_dim, x_train, x_test, epochs, verbose):
     vae = VAE(latent_dim)
-    vae.compile(optimizer=optimizers.Adam(1e-3), loss=losses.BinaryCrossentropy(from_logits=True),
-                loss_weights=784)
+    vae.compile(
+        optimizer=optimizers.Adam(1e-3),
+        loss=losses.BinaryCrossentropy(from_logits=True),
+        loss_weights=784,
+    )
     vae.fit(x_train, x_train, batch_size=128, epochs=epochs, verbose=verbose)
     return vae, vae.evaluate(x_test, x_test, batch_size=1000, verbose=0)
 
@@ -79,8 +88,10 @@ def main(epochs=30, map_epochs=10, n_train=None, n_test=None, out="pictures", ve
     (x_train, _), (x_test, _) = load_mnist(n_train, n_test)
     x_train, x_test = binarized(x_train), binarized(x_test)
     vae, nelbo = train(20, x_train, x_test, epochs, verbose)
-    print(f"VAE, 20-d latent, {epochs} epochs: test -ELBO {nelbo:.2f} nats on fixed-binarized "
-          f"MNIST (goal ≤ 105)")
+    print(
+        f"VAE, 20-d latent, {epochs} epochs: test -ELBO {nelbo:.2f} nats on fixed-binarized "
+        f"MNIST (goal ≤ 105)"
+    )
     vae2, nelbo2 = train(2, x_train, x_test, map_epochs, verbose)
     print(f"VAE, 2-d latent, {map_epochs} epochs: test -ELBO {nelbo2:.2f} nats")
     if out:

@@ -8,6 +8,7 @@ optimizer on the exact gradient.
 
 Run:   python examples/optimizers_race.py [OUT.png]       (seconds; needs 'profundo[viz]')
 """
+
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from matplotlib.figure import Figure
 import profundo as pf
 from profundo import optimizers
 
-RACERS = {   # label → a new optimizer (each surface gets fresh ones)
+RACERS = {  # label → a new optimizer (each surface gets fresh ones)
     "SGD": lambda: optimizers.SGD(1e-3),
     "momentum 0.9": lambda: optimizers.SGD(1e-3, momentum=0.9),
     "RMSprop": lambda: optimizers.RMSprop(1e-2),
@@ -37,11 +38,16 @@ def race(surface, steps=300):
 def main(out="optimizers_race.png", steps=300):
     out = Path(out)
     fig = Figure(figsize=(13, 10), layout="constrained")
-    for ax, surface in zip(fig.subplots(2, 2).ravel(), ["rosenbrock", "beale", "quadratic", "saddle"]):
-        pf.viz.plot_optimizer_paths(surface, {k: make() for k, make in RACERS.items()}, steps=steps,
-                                    ax=ax)
+    for ax, surface in zip(
+        fig.subplots(2, 2).ravel(), ["rosenbrock", "beale", "quadratic", "saddle"]
+    ):
+        pf.viz.plot_optimizer_paths(
+            surface, {k: make() for k, make in RACERS.items()}, steps=steps, ax=ax
+        )
         for label, (end, loss) in race(surface, steps).items():
-            print(f"{surface:>10} {label:>13}: ends at ({end[0]: .3f}, {end[1]: .3f}), loss {loss:.4g}")
+            print(
+                f"{surface:>10} {label:>13}: ends at ({end[0]: .3f}, {end[1]: .3f}), loss {loss:.4g}"
+            )
     fig.savefig(out, dpi=80)
     print(f"wrote {out}")
     return out

@@ -14,6 +14,7 @@ Run:   python examples/seeing_inside.py [OUT_DIR]     (about 2 minutes on 2 core
 Needs: pip install 'profundo[viz]'; MNIST is downloaded on first use (or taken from
        PROFUNDO_DATASETS_MIRROR, see examples/mnist_cnn.py).
 """
+
 import sys
 from pathlib import Path
 
@@ -27,23 +28,30 @@ def load_mnist(n_train):
     try:
         (x_train, y_train), (x_test, y_test) = datasets.mnist.load_data()
     except datasets.DatasetError as err:
-        sys.exit(f"MNIST is not available here: {err}\n\nConnect to the internet, or set "
-                 f"PROFUNDO_DATASETS_MIRROR to a folder holding mnist/*-ubyte.gz.")
+        sys.exit(
+            f"MNIST is not available here: {err}\n\nConnect to the internet, or set "
+            f"PROFUNDO_DATASETS_MIRROR to a folder holding mnist/*-ubyte.gz."
+        )
     scale = np.float32(1 / 255)
-    return (x_train[:n_train, ..., None] * scale, y_train[:n_train]), \
-        (x_test[..., None] * scale, y_test)
+    return (x_train[:n_train, ..., None] * scale, y_train[:n_train]), (
+        x_test[..., None] * scale,
+        y_test,
+    )
 
 
 def build_model():
-    return pf.Sequential([
-        layers.Input((28, 28, 1)),
-        layers.Conv2D(16, 3, activation="relu", name="conv1"),
-        layers.MaxPooling2D(2, name="pool1"),
-        layers.Conv2D(32, 3, activation="relu", name="conv2"),
-        layers.MaxPooling2D(2, name="pool2"),
-        layers.Flatten(),
-        layers.Dense(10, activation="softmax"),
-    ], name="small_cnn")
+    return pf.Sequential(
+        [
+            layers.Input((28, 28, 1)),
+            layers.Conv2D(16, 3, activation="relu", name="conv1"),
+            layers.MaxPooling2D(2, name="pool1"),
+            layers.Conv2D(32, 3, activation="relu", name="conv2"),
+            layers.MaxPooling2D(2, name="pool2"),
+            layers.Flatten(),
+            layers.Dense(10, activation="softmax"),
+        ],
+        name="small_cnn",
+    )
 
 
 def heat_grid(model, images, labels, method):
@@ -63,8 +71,9 @@ def main(out_dir="seeing_inside", epochs=3, n_train=20000, verbose="auto"):
     (x_train, y_train), (x_test, y_test) = load_mnist(n_train)
     model = build_model()
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
-    history = model.fit(x_train, y_train, batch_size=64, epochs=epochs, validation_split=0.1,
-                        verbose=verbose)
+    history = model.fit(
+        x_train, y_train, batch_size=64, epochs=epochs, validation_split=0.1, verbose=verbose
+    )
     loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
     print(f"test accuracy: {accuracy:.2%}")
 
@@ -74,8 +83,9 @@ def main(out_dir="seeing_inside", epochs=3, n_train=20000, verbose="auto"):
         "history": pf.viz.plot_history(history),
         "confusion_matrix": pf.viz.plot_confusion_matrix(y_test, model.predict(x_test)),
         "filters": pf.viz.plot_filters(model.get_layer("conv1")),
-        "feature_maps": pf.viz.plot_feature_maps(model, x_test[0],
-                                                 layers=["conv1", "pool1", "conv2", "pool2"]),
+        "feature_maps": pf.viz.plot_feature_maps(
+            model, x_test[0], layers=["conv1", "pool1", "conv2", "pool2"]
+        ),
         "grad_cam": heat_grid(model, x_test[:8], y_test[:8], pf.viz.grad_cam),
         "saliency": heat_grid(model, x_test[:8], y_test[:8], pf.viz.saliency),
     }

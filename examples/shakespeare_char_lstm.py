@@ -12,6 +12,7 @@ step. Low temperatures pick the likeliest characters (safe, repetitive), high on
 Run:  PROFUNDO_DATASETS_MIRROR=../shared/data python examples/shakespeare_char_lstm.py
       [--minutes 10 --units 256]
 """
+
 import argparse
 import time
 
@@ -28,8 +29,9 @@ class CharLSTM(pf.Model):
     def __init__(self, vocabulary_size, embedding_dim=32, units=256, depth=2, **kwargs):
         super().__init__(**kwargs)
         self.embedding = layers.Embedding(vocabulary_size, embedding_dim)
-        self.lstms = [layers.LSTM(units, return_sequences=True, return_state=True)
-                      for _ in range(depth)]
+        self.lstms = [
+            layers.LSTM(units, return_sequences=True, return_state=True) for _ in range(depth)
+        ]
         self.head = layers.Dense(vocabulary_size)
 
     def call(self, ids, training=None):
@@ -39,8 +41,9 @@ class CharLSTM(pf.Model):
         """(logits, the LSTMs' final states [[h, c], ...]), starting from ``states``."""
         x, new_states = self.embedding(ids), []
         for k, lstm in enumerate(self.lstms):
-            x, h, c = lstm(x, initial_state=None if states is None else states[k],
-                           training=training)
+            x, h, c = lstm(
+                x, initial_state=None if states is None else states[k], training=training
+            )
             new_states.append([h, c])
         return self.head(x), new_states
 
@@ -65,24 +68,30 @@ def validation_loss(model, x_val, y_val, batch_size=256):
     return model.evaluate(x_val, y_val, batch_size=batch_size, verbose=0)
 
 
-def train(minutes=10.0, units=256, length=100, batch_size=64, chunk=50, learning_rate=2e-3,
-          verbose=0):
+def train(
+    minutes=10.0, units=256, length=100, batch_size=64, chunk=50, learning_rate=2e-3, verbose=0
+):
     """Train for about ``minutes``; returns the model, the vocabulary and the curve
     [(seconds, training batches, validation loss), ...] measured every ``chunk`` batches."""
     pf.manual_seed(0)
     vocab, (x, y), (x_val, y_val) = text_tasks.shakespeare_chars(length=length)
     x_val, y_val = x_val[:1024], y_val[:1024]
     model = CharLSTM(len(vocab), units=units)
-    model.compile(optimizer=optimizers.Adam(learning_rate, clipnorm=1.0),
-                  loss=pf.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=optimizers.Adam(learning_rate, clipnorm=1.0),
+        loss=pf.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     rng, curve, start, seen = np.random.default_rng(0), [], time.perf_counter(), 0
     while time.perf_counter() - start < 60 * minutes:
         pick = rng.choice(len(x), chunk * batch_size, replace=False)
         model.fit(x[pick], y[pick], batch_size=batch_size, epochs=1, verbose=verbose)
         seen += chunk
         curve.append((time.perf_counter() - start, seen, validation_loss(model, x_val, y_val)))
-        print(f"{curve[-1][0] / 60:5.1f} min  {seen:6d} batches  validation loss "
-              f"{curve[-1][2]:.3f} nats/char", flush=True)
+        print(
+            f"{curve[-1][0] / 60:5.1f} min  {seen:6d} batches  validation loss "
+            f"{curve[-1][2]:.3f} nats/char",
+            flush=True,
+        )
     return model, vocab, curve
 
 

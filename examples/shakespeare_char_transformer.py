@@ -14,6 +14,7 @@ feeds back the sampled character and reruns the window of the last ``context`` c
 Run:  PROFUNDO_DATASETS_MIRROR=../shared/data python examples/shakespeare_char_transformer.py
       [--minutes 30]
 """
+
 import argparse
 import time
 
@@ -46,8 +47,18 @@ def generate(model, vocab, prompt="ROMEO.\n", length=400, temperature=0.8, conte
     return "".join(vocab.chars[i] for i in ids)
 
 
-def train(minutes=30.0, context=128, d=128, depth=4, batch_size=32, chunk=50,
-          learning_rate=1e-3, validation_windows=512, clock="wall", verbose=0):
+def train(
+    minutes=30.0,
+    context=128,
+    d=128,
+    depth=4,
+    batch_size=32,
+    chunk=50,
+    learning_rate=1e-3,
+    validation_windows=512,
+    clock="wall",
+    verbose=0,
+):
     """Train for about ``minutes`` of the ``clock`` ("wall", or "cpu": this process's CPU time,
     fairer on a shared machine); returns the model, the vocabulary and the curve
     [(seconds, CPU seconds, training batches, validation loss), ...] every ``chunk`` batches."""
@@ -55,10 +66,13 @@ def train(minutes=30.0, context=128, d=128, depth=4, batch_size=32, chunk=50,
     vocab, (x, y), (x_val, y_val) = text_tasks.shakespeare_chars(length=context)
     x_val, y_val = x_val[:validation_windows], y_val[:validation_windows]
     model = build_model(len(vocab), context, d, depth)
-    model.compile(optimizer=optimizers.Adam(learning_rate, clipnorm=1.0),
-                  loss=pf.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=optimizers.Adam(learning_rate, clipnorm=1.0),
+        loss=pf.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     rng, curve, seen = np.random.default_rng(0), [], 0
     start, cpu = time.perf_counter(), time.process_time()
+
     def elapsed():
         return time.perf_counter() - start if clock == "wall" else time.process_time() - cpu
 
@@ -69,9 +83,12 @@ def train(minutes=30.0, context=128, d=128, depth=4, batch_size=32, chunk=50,
             seen += chunk
             loss = model.evaluate(x_val, y_val, batch_size=128, verbose=0)
             curve.append((time.perf_counter() - start, time.process_time() - cpu, seen, loss))
-            print(f"{curve[-1][0] / 60:5.1f} min (CPU {curve[-1][1] / 60:5.1f} min)  {seen:6d} "
-                  f"batches  validation loss {loss:.3f} nats/char", flush=True)
-    except KeyboardInterrupt:                  # Ctrl-C: stop training, still write the samples
+            print(
+                f"{curve[-1][0] / 60:5.1f} min (CPU {curve[-1][1] / 60:5.1f} min)  {seen:6d} "
+                f"batches  validation loss {loss:.3f} nats/char",
+                flush=True,
+            )
+    except KeyboardInterrupt:  # Ctrl-C: stop training, still write the samples
         print("training interrupted", flush=True)
     return model, vocab, curve
 
@@ -85,4 +102,6 @@ if __name__ == "__main__":
     args = parser.parse_args()
     model, vocab, _ = train(args.minutes, d=args.d, depth=args.depth, clock=args.clock)
     for temperature in (0.5, 0.8):
-        print(f"\n--- temperature {temperature} ---\n{generate(model, vocab, temperature=temperature)}")
+        print(
+            f"\n--- temperature {temperature} ---\n{generate(model, vocab, temperature=temperature)}"
+        )

@@ -13,6 +13,7 @@ the spam precision and recall on ``hard_ham`` + spam.
 Run:  PROFUNDO_DATASETS_MIRROR=../shared/data python examples/spam_detection.py [--epochs 8]
       (about a minute on one core; add --no-baseline without scikit-learn)
 """
+
 import argparse
 import email
 import email.policy
@@ -26,7 +27,7 @@ from profundo import layers, optimizers
 from profundo.datasets import spamassassin
 from profundo.layers import TextVectorization
 
-MAX_CHARS = 20_000          # of each message's text: enough to tell, bounded for the odd huge one
+MAX_CHARS = 20_000  # of each message's text: enough to tell, bounded for the odd huge one
 _TAG = re.compile(r"<[^>]*>")
 _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _ADDRESS = re.compile(r"\S+@\S+\.\w+")
@@ -44,7 +45,7 @@ def message_text(raw: bytes) -> str:
         payload = part.get_payload(decode=True) or b""
         try:
             text = payload.decode(part.get_content_charset() or "latin-1", errors="replace")
-        except LookupError:                   # a charset Python does not know
+        except LookupError:  # a charset Python does not know
             text = payload.decode("latin-1")
         if part.get_content_subtype() == "html":
             text = "htmlpart " + html.unescape(_TAG.sub(" ", text))
@@ -56,15 +57,16 @@ def message_text(raw: bytes) -> str:
 
 
 def build_model(vocabulary_size: int, units: int = 32, dropout: float = 0.5):
-    model = pf.Sequential([
-        layers.Input((vocabulary_size,)),
-        layers.Dropout(dropout),
-        layers.Dense(units, activation="relu"),
-        layers.Dropout(dropout),
-        layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer=optimizers.Adam(1e-3), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model = pf.Sequential(
+        [
+            layers.Input((vocabulary_size,)),
+            layers.Dropout(dropout),
+            layers.Dense(units, activation="relu"),
+            layers.Dropout(dropout),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer=optimizers.Adam(1e-3), loss="binary_crossentropy", metrics=["accuracy"])
     return model
 
 
@@ -82,24 +84,31 @@ def scores(y_true, y_pred, groups) -> dict:
     hard_or_spam = hard | y_true
     precision, recall, f1 = precision_recall_f1(y_true, y_pred)
     hard_precision, hard_recall, _ = precision_recall_f1(y_true[hard_or_spam], y_pred[hard_or_spam])
-    return {"accuracy": float(np.mean(y_true == y_pred)), "spam_precision": float(precision),
-            "spam_recall": float(recall), "spam_f1": float(f1),
-            "hard_ham_kept": float(np.mean(~y_pred[hard])),
-            "hard_spam_precision": float(hard_precision), "hard_spam_recall": float(hard_recall)}
+    return {
+        "accuracy": float(np.mean(y_true == y_pred)),
+        "spam_precision": float(precision),
+        "spam_recall": float(recall),
+        "spam_f1": float(f1),
+        "hard_ham_kept": float(np.mean(~y_pred[hard])),
+        "hard_spam_precision": float(hard_precision),
+        "hard_spam_recall": float(hard_recall),
+    }
 
 
 def baseline(text_train, y_train, text_test):
     """scikit-learn: TF-IDF of words (and word pairs) + logistic regression."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+
     tfidf = TfidfVectorizer(max_features=20_000, ngram_range=(1, 2), sublinear_tf=True)
     classifier = LogisticRegression(C=10.0, max_iter=2000)
     classifier.fit(tfidf.fit_transform(text_train), y_train)
     return classifier.predict(tfidf.transform(text_test))
 
 
-def main(epochs=8, max_tokens=20_000, batch_size=64, limit=None, with_baseline=True, verbose=2,
-         seed=0):
+def main(
+    epochs=8, max_tokens=20_000, batch_size=64, limit=None, with_baseline=True, verbose=2, seed=0
+):
     """Train and report; ``limit`` keeps that many training and test messages (the short form).
     Returns ``{"profundo": scores, "baseline": scores}``."""
     pf.manual_seed(seed)
@@ -112,24 +121,34 @@ def main(epochs=8, max_tokens=20_000, batch_size=64, limit=None, with_baseline=T
         x_test, y_test, g_test = x_test[keep_test], y_test[keep_test], g_test[keep_test]
     text_train = [message_text(m) for m in x_train]
     text_test = [message_text(m) for m in x_test]
-    print(f"{len(x_train)} training messages ({y_train.mean():.1%} spam), {len(x_test)} held out "
-          f"({np.sum(g_test == 'hard_ham')} of them hard_ham)")
+    print(
+        f"{len(x_train)} training messages ({y_train.mean():.1%} spam), {len(x_test)} held out "
+        f"({np.sum(g_test == 'hard_ham')} of them hard_ham)"
+    )
 
     vectorize = TextVectorization(max_tokens=max_tokens, output_mode="multi_hot")
     vectorize.adapt(text_train)
     h_train, h_test = vectorize(text_train).numpy(), vectorize(text_test).numpy()
     model = build_model(vectorize.vocabulary_size())
-    model.fit(h_train, y_train[:, None].astype("float32"), batch_size=batch_size, epochs=epochs,
-              verbose=verbose)
-    results = {"profundo": scores(y_test, model.predict(h_test, batch_size=256)[:, 0] > 0.5,
-                                  g_test)}
+    model.fit(
+        h_train,
+        y_train[:, None].astype("float32"),
+        batch_size=batch_size,
+        epochs=epochs,
+        verbose=verbose,
+    )
+    results = {
+        "profundo": scores(y_test, model.predict(h_test, batch_size=256)[:, 0] > 0.5, g_test)
+    }
     if with_baseline:
         results["baseline"] = scores(y_test, baseline(text_train, y_train, text_test), g_test)
     for name, s in results.items():
-        print(f"{name:>9}: accuracy {s['accuracy']:.2%}, spam F1 {s['spam_f1']:.3f} "
-              f"(precision {s['spam_precision']:.3f}, recall {s['spam_recall']:.3f}); hard_ham "
-              f"kept as ham {s['hard_ham_kept']:.1%}, spam precision/recall on hard_ham + spam "
-              f"{s['hard_spam_precision']:.3f}/{s['hard_spam_recall']:.3f}")
+        print(
+            f"{name:>9}: accuracy {s['accuracy']:.2%}, spam F1 {s['spam_f1']:.3f} "
+            f"(precision {s['spam_precision']:.3f}, recall {s['spam_recall']:.3f}); hard_ham "
+            f"kept as ham {s['hard_ham_kept']:.1%}, spam precision/recall on hard_ham + spam "
+            f"{s['hard_spam_precision']:.3f}/{s['hard_spam_recall']:.3f}"
+        )
     return results
 
 

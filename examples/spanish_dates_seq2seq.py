@@ -22,6 +22,7 @@ matrices for three dates: which characters it read while writing each output cha
 Run:  python examples/spanish_dates_seq2seq.py [--model additive|transformer] [--epochs 8]
       [--plot docs/attention_dates.png]
 """
+
 import argparse
 import datetime
 
@@ -30,15 +31,62 @@ import numpy as np
 import profundo as pf
 from profundo import layers, optimizers
 
-MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-          "octubre", "noviembre", "diciembre"]
+MONTHS = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
 WEEKDAYS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
-UNITS = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez",
-         "once", "doce", "trece", "catorce", "quince", "dieciséis", "diecisiete", "dieciocho",
-         "diecinueve", "veinte", "veintiuno", "veintidós", "veintitrés", "veinticuatro",
-         "veinticinco", "veintiséis", "veintisiete", "veintiocho", "veintinueve"]
-TENS = {3: "treinta", 4: "cuarenta", 5: "cincuenta", 6: "sesenta", 7: "setenta", 8: "ochenta",
-        9: "noventa"}
+UNITS = [
+    "cero",
+    "uno",
+    "dos",
+    "tres",
+    "cuatro",
+    "cinco",
+    "seis",
+    "siete",
+    "ocho",
+    "nueve",
+    "diez",
+    "once",
+    "doce",
+    "trece",
+    "catorce",
+    "quince",
+    "dieciséis",
+    "diecisiete",
+    "dieciocho",
+    "diecinueve",
+    "veinte",
+    "veintiuno",
+    "veintidós",
+    "veintitrés",
+    "veinticuatro",
+    "veinticinco",
+    "veintiséis",
+    "veintisiete",
+    "veintiocho",
+    "veintinueve",
+]
+TENS = {
+    3: "treinta",
+    4: "cuarenta",
+    5: "cincuenta",
+    6: "sesenta",
+    7: "setenta",
+    8: "ochenta",
+    9: "noventa",
+}
 FIRST, LAST = datetime.date(1950, 1, 1), datetime.date(2049, 12, 31)
 SOURCE_LENGTH, TARGET_LENGTH = 60, 10
 START = "^"
@@ -110,7 +158,7 @@ class Chars:
         out = np.zeros((len(texts), length), "int32")
         for i, text in enumerate(texts):
             ids = [self.index[c] for c in text[:length]]
-            out[i, :len(ids)] = ids
+            out[i, : len(ids)] = ids
         return out
 
     def decode(self, ids):
@@ -136,9 +184,9 @@ def additive_model(units=64):
     """Bidirectional-GRU encoder, GRU decoder, AdditiveAttention; also returns the scores."""
     source, decoder_in = layers.Input((SOURCE_LENGTH,)), layers.Input((TARGET_LENGTH,))
     h = layers.Embedding(len(SOURCE.chars), 32, mask_zero=True)(source)
-    h = layers.Bidirectional(layers.GRU(units, return_sequences=True))(h)         # (B, S, 2u)
+    h = layers.Bidirectional(layers.GRU(units, return_sequences=True))(h)  # (B, S, 2u)
     s = layers.Embedding(len(TARGET.chars), 32)(decoder_in)
-    s = layers.GRU(2 * units, return_sequences=True)(s)                            # (B, T, 2u)
+    s = layers.GRU(2 * units, return_sequences=True)(s)  # (B, T, 2u)
     context, scores = layers.AdditiveAttention()([s, h], return_attention_scores=True)
     logits = layers.Dense(len(TARGET.chars))(layers.Concatenate()([s, context]))
     return pf.Model([source, decoder_in], logits), pf.Model([source, decoder_in], scores)
@@ -146,7 +194,9 @@ def additive_model(units=64):
 
 def transformer_model(d=64, depth=2, heads=4):
     source, decoder_in = layers.Input((SOURCE_LENGTH,)), layers.Input((TARGET_LENGTH,))
-    h = layers.TokenAndPositionEmbedding(len(SOURCE.chars), SOURCE_LENGTH, d, mask_zero=True)(source)
+    h = layers.TokenAndPositionEmbedding(len(SOURCE.chars), SOURCE_LENGTH, d, mask_zero=True)(
+        source
+    )
     for _ in range(depth):
         h = layers.TransformerEncoder(2 * d, heads)(h)
     s = layers.TokenAndPositionEmbedding(len(TARGET.chars), TARGET_LENGTH, d)(decoder_in)
@@ -168,6 +218,7 @@ def translate(model, source):
 
 def plot_attention(scores_model, source, decoder_in, predicted, texts, path):
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -192,8 +243,10 @@ def main(model_name="additive", epochs=8, n_train=None, n_test=None, plot=None, 
     x, x_dec, y, _ = examples(train_days[:n_train], seed=1)
     xt, _, yt, test_texts = examples(test_days[:n_test], seed=2)
     model, scores_model = (additive_model if model_name == "additive" else transformer_model)()
-    model.compile(optimizer=optimizers.Adam(2e-3, clipnorm=1.0),
-                  loss=pf.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=optimizers.Adam(2e-3, clipnorm=1.0),
+        loss=pf.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     model.fit([x, x_dec], y, batch_size=64, epochs=epochs, verbose=verbose)
     predicted, decoder_in = translate(model, xt)
     exact = float(np.mean(np.all(predicted == yt, axis=1)))

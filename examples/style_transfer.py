@@ -23,6 +23,7 @@ Images: scikit-image's bundled photos and textures (``chelsea``, ``astronaut``, 
 Run:   python examples/style_transfer.py [content] [style] [--vgg16 path/to/vgg16.pth]
 Writes pictures/style_<content>_<style>.png (content, style, result side by side).
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -53,29 +54,34 @@ def image(name, size):
 def random_features(seed=0):
     """Three scales of fixed random 3×3 filters (He-initialized), ReLU, average pooling between."""
     pf.manual_seed(seed)
-    net = pf.Sequential([
-        layers.Input((None, None, 3)),
-        layers.Conv2D(32, 3, padding="same", activation="relu", kernel_initializer="he_normal"),
-        layers.AveragePooling2D(2),
-        layers.Conv2D(64, 3, padding="same", activation="relu", kernel_initializer="he_normal"),
-        layers.AveragePooling2D(2),
-        layers.Conv2D(128, 3, padding="same", activation="relu", kernel_initializer="he_normal"),
-    ])
+    net = pf.Sequential(
+        [
+            layers.Input((None, None, 3)),
+            layers.Conv2D(32, 3, padding="same", activation="relu", kernel_initializer="he_normal"),
+            layers.AveragePooling2D(2),
+            layers.Conv2D(64, 3, padding="same", activation="relu", kernel_initializer="he_normal"),
+            layers.AveragePooling2D(2),
+            layers.Conv2D(
+                128, 3, padding="same", activation="relu", kernel_initializer="he_normal"
+            ),
+        ]
+    )
     net.trainable = False
-    return net, [0, 2, 4], [2]          # style: every conv; content: the middle one
+    return net, [0, 2, 4], [2]  # style: every conv; content: the middle one
 
 
 def vgg16_features(path):
     """VGG16's convolutional part with torchvision's weights; style from conv1_1, 2_1, 3_1, 4_1,
     5_1 and content from conv4_2, as Gatys et al. chose."""
     stack, mapping, index = [layers.Input((None, None, 3))], {}, 0
-    for v in VGG16:                # torchvision's features: conv, ReLU, ..., MaxPool — one index each
+    for v in VGG16:  # torchvision's features: conv, ReLU, ..., MaxPool — one index each
         if v == "M":
-            stack.append(layers.AveragePooling2D(2))   # Gatys et al. replace max by average pooling
+            stack.append(layers.AveragePooling2D(2))  # Gatys et al. replace max by average pooling
             index += 1
         else:
-            stack.append(layers.Conv2D(v, 3, padding="same", activation="relu",
-                                       name=f"vgg_features_{index}"))
+            stack.append(
+                layers.Conv2D(v, 3, padding="same", activation="relu", name=f"vgg_features_{index}")
+            )
             mapping[f"features.{index}"] = f"vgg_features_{index}"
             index += 2
     net = pf.Sequential(stack)
@@ -110,12 +116,25 @@ def gram(f):
 
 
 def total_variation(x):
-    return (x[:, 1:, :, :] - x[:, :-1, :, :]).abs().mean() + (x[:, :, 1:, :] - x[:, :, :-1, :]).abs().mean()
+    return (x[:, 1:, :, :] - x[:, :-1, :, :]).abs().mean() + (
+        x[:, :, 1:, :] - x[:, :, :-1, :]
+    ).abs().mean()
 
 
-def transfer(content, style, net, style_layers, content_layers, steps=300, lr=0.02,
-             content_weight=1.0, style_weight=1e3, tv_weight=0.05, normalize=(0.0, 1.0),
-             report=None):
+def transfer(
+    content,
+    style,
+    net,
+    style_layers,
+    content_layers,
+    steps=300,
+    lr=0.02,
+    content_weight=1.0,
+    style_weight=1e3,
+    tv_weight=0.05,
+    normalize=(0.0, 1.0),
+    report=None,
+):
     """Optimize the image from the content photo; returns the image and the (style loss,
     content loss) of every step. ``normalize``: (mean, std) the network expects its input in."""
     mean, std = normalize
@@ -146,14 +165,22 @@ def transfer(content, style, net, style_layers, content_layers, steps=300, lr=0.
 
 def save_side_by_side(path, *images):
     from PIL import Image
+
     h = min(img.shape[0] for img in images)
     row = np.concatenate([img[:h] for img in images], axis=1)
     with atomic_write(path) as f:
         Image.fromarray((row.clip(0, 1) * 255).round().astype(np.uint8)).save(f, format="PNG")
 
 
-def main(content_name="chelsea", style_name="brick", size=128, steps=300, vgg16=None,
-         out="pictures", report=50):
+def main(
+    content_name="chelsea",
+    style_name="brick",
+    size=128,
+    steps=300,
+    vgg16=None,
+    out="pictures",
+    report=50,
+):
     content, style = image(content_name, size), image(style_name, size)
     if vgg16:
         net, style_layers, content_layers = vgg16_features(vgg16)
@@ -161,17 +188,28 @@ def main(content_name="chelsea", style_name="brick", size=128, steps=300, vgg16=
     else:
         net, style_layers, content_layers = random_features()
         normalize = (0.0, 1.0)
-    result, history = transfer(content, style, net, style_layers, content_layers, steps=steps,
-                               normalize=normalize, report=report)
+    result, history = transfer(
+        content,
+        style,
+        net,
+        style_layers,
+        content_layers,
+        steps=steps,
+        normalize=normalize,
+        report=report,
+    )
     style_drop = history[0][0] / max(history[-1][0], 1e-12)
     mse = float(np.mean((result - content) ** 2))
-    print(f"{content_name} in the style of {style_name} ({'VGG16' if vgg16 else 'random CNN'}, "
-          f"{steps} steps): style loss ÷{style_drop:.1f}; pixels vs the photo: PSNR "
-          f"{10 * np.log10(1 / mse):.1f} dB")
+    print(
+        f"{content_name} in the style of {style_name} ({'VGG16' if vgg16 else 'random CNN'}, "
+        f"{steps} steps): style loss ÷{style_drop:.1f}; pixels vs the photo: PSNR "
+        f"{10 * np.log10(1 / mse):.1f} dB"
+    )
     if out:
         Path(out).mkdir(parents=True, exist_ok=True)
-        save_side_by_side(Path(out) / f"style_{content_name}_{style_name}.png", content, style,
-                          result)
+        save_side_by_side(
+            Path(out) / f"style_{content_name}_{style_name}.png", content, style, result
+        )
     return history, result, content
 
 

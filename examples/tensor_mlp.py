@@ -10,6 +10,7 @@ hidden layer has to bend the decision boundary. No layers, no optimizer objects:
 
 Run:  python examples/tensor_mlp.py   (about two seconds)
 """
+
 import numpy as np
 
 import profundo as pf
@@ -19,8 +20,12 @@ def spirals(n_per_class=200, noise=0.2, seed=0):
     """Two spirals of points (x₁, x₂) with labels 0 and 1."""
     rng = np.random.default_rng(seed)
     t = np.sqrt(rng.random(n_per_class)) * 3 * np.pi
-    arms = [np.stack([t * np.cos(t + k * np.pi), t * np.sin(t + k * np.pi)], axis=1) for k in (0, 1)]
-    x = np.concatenate(arms) / (3 * np.pi) + rng.normal(0, noise / (3 * np.pi), (2 * n_per_class, 2))
+    arms = [
+        np.stack([t * np.cos(t + k * np.pi), t * np.sin(t + k * np.pi)], axis=1) for k in (0, 1)
+    ]
+    x = np.concatenate(arms) / (3 * np.pi) + rng.normal(
+        0, noise / (3 * np.pi), (2 * n_per_class, 2)
+    )
     y = np.repeat([0, 1], n_per_class)
     return x.astype(np.float32), y
 
@@ -34,13 +39,13 @@ def train(steps=1500, hidden=32, learning_rate=0.5, report_every=150, seed=0):
     w2 = pf.tensor(rng.normal(0, 1 / np.sqrt(hidden), (hidden, 2)), requires_grad=True)
     b2 = pf.zeros(2, requires_grad=True)
     params = [w1, b1, w2, b2]
-    x_t = pf.tensor(x * 3)      # scale the inputs to about [-3, 3]
+    x_t = pf.tensor(x * 3)  # scale the inputs to about [-3, 3]
     for step in range(steps + 1):
-        h = pf.tanh(x_t @ w1 + b1)                  # forward pass
+        h = pf.tanh(x_t @ w1 + b1)  # forward pass
         logits = h @ w2 + b2
         loss = pf.cross_entropy(logits, y)
-        loss.backward()                              # backward pass: the chain rule
-        with pf.no_grad():                           # gradient descent step
+        loss.backward()  # backward pass: the chain rule
+        with pf.no_grad():  # gradient descent step
             for p in params:
                 p.data -= learning_rate * p.grad
                 p.zero_grad()

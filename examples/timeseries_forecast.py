@@ -11,6 +11,7 @@ feeding its own predictions back in.
 
 Run:  python examples/timeseries_forecast.py [--epochs 10]      (about a minute)
 """
+
 import argparse
 
 import numpy as np
@@ -25,7 +26,8 @@ def signal(n=6000, seed=0):
     t = np.arange(n)
     noise = np.random.default_rng(seed).normal(0, 0.1, n)
     return (np.sin(2 * np.pi * t / 50) + 0.5 * np.sin(2 * np.pi * t / 12) + noise).astype(
-        np.float32)
+        np.float32
+    )
 
 
 def windows(series):
@@ -37,27 +39,28 @@ def windows(series):
 def main(epochs=10, verbose=2):
     pf.manual_seed(0)
     series = signal()
-    cut = int(len(series) * 0.8)                   # the past to train on, the future to test on
+    cut = int(len(series) * 0.8)  # the past to train on, the future to test on
     x_train, y_train = windows(series[:cut])
     x_test, y_test = windows(series[cut:])
     model = pf.Sequential([layers.Input((WINDOW, 1)), layers.GRU(32), layers.Dense(1)])
     model.compile(optimizer=optimizers.Adam(3e-3), loss="mse", metrics=["mae"])
-    model.fit(x_train, y_train, batch_size=64, epochs=epochs, validation_split=0.1,
-              verbose=verbose)
+    model.fit(x_train, y_train, batch_size=64, epochs=epochs, validation_split=0.1, verbose=verbose)
 
     mae = float(np.mean(np.abs(model.predict(x_test, batch_size=256) - y_test)))
     last = float(np.mean(np.abs(x_test[:, -1] - y_test)))
     mean = float(np.mean(np.abs(x_test.mean(axis=1) - y_test)))
-    print(f"test MAE: GRU {mae:.3f}   last value {last:.3f}   window mean {mean:.3f}   "
-          f"(noise alone: {0.1 * np.sqrt(2 / np.pi):.3f})")
+    print(
+        f"test MAE: GRU {mae:.3f}   last value {last:.3f}   window mean {mean:.3f}   "
+        f"(noise alone: {0.1 * np.sqrt(2 / np.pi):.3f})"
+    )
 
-    window = x_test[:1].copy()                     # forecast 50 steps, feeding predictions back
+    window = x_test[:1].copy()  # forecast 50 steps, feeding predictions back
     forecast = []
     for _ in range(50):
         nxt = model.predict(window)[0, 0]
         forecast.append(nxt)
         window = np.concatenate([window[:, 1:], [[[nxt]]]], axis=1)
-    truth = series[cut + WINDOW:cut + WINDOW + 50]
+    truth = series[cut + WINDOW : cut + WINDOW + 50]
     print("50 steps ahead, every 10th:  forecast " + " ".join(f"{v:6.2f}" for v in forecast[::10]))
     print("                             truth    " + " ".join(f"{v:6.2f}" for v in truth[::10]))
     return mae, last

@@ -16,6 +16,7 @@ Data:  MNIST, downloaded on first use; offline, PROFUNDO_DATASETS_MIRROR=../shar
 The searches live in tuning/mnist_mlp_random and tuning/mnist_mlp_bayesian: run the script again
 and they resume (nothing is repeated); delete the folder to start afresh.
 """
+
 import sys
 
 import numpy as np
@@ -30,8 +31,10 @@ def load_mnist(n_train, n_val):
     try:
         (x, y), (x_test, y_test) = datasets.mnist.load_data()
     except datasets.DatasetError as err:
-        sys.exit(f"MNIST is not available here: {err}\n\nConnect to the internet, or set "
-                 f"PROFUNDO_DATASETS_MIRROR to a folder holding mnist/*-ubyte.gz.")
+        sys.exit(
+            f"MNIST is not available here: {err}\n\nConnect to the internet, or set "
+            f"PROFUNDO_DATASETS_MIRROR to a folder holding mnist/*-ubyte.gz."
+        )
     x = (x.reshape(len(x), -1) / 255).astype("float32")
     x_test = (x_test.reshape(len(x_test), -1) / 255).astype("float32")
     return (x[:n_train], y[:n_train]), (x[-n_val:], y[-n_val:]), (x_test, y_test)
@@ -44,16 +47,27 @@ def build(hp):
         model.add(layers.Dense(units, activation="relu"))
     model.add(layers.Dropout(hp.Float("dropout", 0.0, 0.5)))
     model.add(layers.Dense(10, activation="softmax"))
-    model.compile(optimizers.Adam(hp.Float("lr", 1e-4, 1e-1, log=True)),
-                  "sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizers.Adam(hp.Float("lr", 1e-4, 1e-1, log=True)),
+        "sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
 def search(strategy, train, val, trials, epochs, directory):
-    tuner = pf.tune.Tuner(build, objective="val_accuracy", strategy=strategy, max_trials=trials,
-                          directory=directory, project_name=f"mnist_mlp_{strategy}", seed=0)
-    tuner.search(*train, validation_data=val, epochs=epochs, batch_size=128,
-                 verbose=1 if trials > 5 else 0)
+    tuner = pf.tune.Tuner(
+        build,
+        objective="val_accuracy",
+        strategy=strategy,
+        max_trials=trials,
+        directory=directory,
+        project_name=f"mnist_mlp_{strategy}",
+        seed=0,
+    )
+    tuner.search(
+        *train, validation_data=val, epochs=epochs, batch_size=128, verbose=1 if trials > 5 else 0
+    )
     return tuner
 
 
@@ -71,8 +85,10 @@ def main(trials=20, epochs=3, n_train=10_000, n_val=5_000, directory="tuning", p
         print(f"{k + 1:5d}   {r:.4f}    {b:.4f}")
     for strategy, tuner in tuners.items():
         test = tuner.best_model().evaluate(x_test, y_test, verbose=0, return_dict=True)
-        print(f"{strategy}: best {tuner.best_hyperparameters().values} -> "
-              f"test accuracy {test['accuracy']:.4f}")
+        print(
+            f"{strategy}: best {tuner.best_hyperparameters().values} -> "
+            f"test accuracy {test['accuracy']:.4f}"
+        )
     if plot:
         _plot(curves)
     return curves
@@ -84,8 +100,11 @@ def _plot(curves, path="tune_mnist_mlp.png"):
     fig, ax = plt.subplots(figsize=(6, 4))
     for strategy, curve in curves.items():
         ax.plot(np.arange(1, len(curve) + 1), curve, marker="o", label=strategy)
-    ax.set(xlabel="trial", ylabel="best validation accuracy so far",
-           title="MNIST MLP: random vs Bayesian (TPE) search")
+    ax.set(
+        xlabel="trial",
+        ylabel="best validation accuracy so far",
+        title="MNIST MLP: random vs Bayesian (TPE) search",
+    )
     ax.legend()
     fig.tight_layout()
     fig.savefig(path)

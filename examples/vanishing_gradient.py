@@ -20,6 +20,7 @@ Where the gradient reaches x_1, the model learns the task; where it vanishes, it
 
 Run:  python examples/vanishing_gradient.py [--epochs 6]      (five to ten minutes on two cores)
 """
+
 import argparse
 
 import numpy as np
@@ -38,18 +39,24 @@ def task(n, seed):
 
 def forget_bias(value):
     """An LSTM bias initializer: ``value`` for the forget gate (gates i, f, c, o), 0 elsewhere."""
+
     def init(shape, dtype=None):
         bias = np.zeros(shape, dtype)
-        bias[UNITS:2 * UNITS] = value
+        bias[UNITS : 2 * UNITS] = value
         return bias
+
     return init
 
 
 def build(recurrent_layer):
-    model = pf.Sequential([layers.Input((STEPS, 1)), recurrent_layer,
-                           layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=optimizers.Adam(3e-3, clipnorm=1.0), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model = pf.Sequential(
+        [layers.Input((STEPS, 1)), recurrent_layer, layers.Dense(1, activation="sigmoid")]
+    )
+    model.compile(
+        optimizer=optimizers.Adam(3e-3, clipnorm=1.0),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -63,10 +70,13 @@ def gradient_per_step(model, x, y):
 
 def main(epochs=6, verbose=0):
     pf.manual_seed(0)
-    models = {"SimpleRNN": build(layers.SimpleRNN(UNITS)),
-              "LSTM, f bias 1": build(layers.LSTM(UNITS)),
-              "LSTM, f bias 3": build(layers.LSTM(UNITS, unit_forget_bias=False,
-                                           bias_initializer=forget_bias(3.0)))}
+    models = {
+        "SimpleRNN": build(layers.SimpleRNN(UNITS)),
+        "LSTM, f bias 1": build(layers.LSTM(UNITS)),
+        "LSTM, f bias 3": build(
+            layers.LSTM(UNITS, unit_forget_bias=False, bias_initializer=forget_bias(3.0))
+        ),
+    }
     x, y = task(256, seed=0)
     norms = {name: gradient_per_step(m, x, y) for name, m in models.items()}
     print("‖∂L/∂x_t‖ at initialization (the label depends on x_1 only)")
@@ -80,8 +90,10 @@ def main(epochs=6, verbose=0):
     for name, model in models.items():
         model.fit(x_train, y_train, batch_size=64, epochs=epochs, verbose=verbose)
         accuracy[name] = model.evaluate(x_test, y_test, verbose=0)[1]
-        print(f"{name:15s} ‖∂L/∂x_1‖ / ‖∂L/∂x_50‖ = {norms[name][0] / norms[name][-1]:.0e} at "
-              f"the start; after {epochs} epochs test accuracy {accuracy[name]:.1%} (chance: 50%)")
+        print(
+            f"{name:15s} ‖∂L/∂x_1‖ / ‖∂L/∂x_50‖ = {norms[name][0] / norms[name][-1]:.0e} at "
+            f"the start; after {epochs} epochs test accuracy {accuracy[name]:.1%} (chance: 50%)"
+        )
     return norms, accuracy
 
 

@@ -6,15 +6,29 @@ the layers, losses and optimizers of modern deep learning, and Keras-style model
 >>> x = pf.tensor([[1.0, 2.0]], requires_grad=True)
 >>> (x * x).sum().backward()
 """
+
 from ._version import __version__  # noqa: F401
 
 from . import backend
-from .backend import (get_backend, get_default_dtype, manual_seed, set_backend, set_default_dtype,
-                      set_num_threads)
+from .backend import (
+    get_backend,
+    get_default_dtype,
+    manual_seed,
+    set_backend,
+    set_default_dtype,
+    set_num_threads,
+)
 from .autograd import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
-from . import (activations, init, losses, metrics, optimizers, regularizers,  # noqa: E402
-               schedules)
+from . import (
+    activations,
+    init,
+    losses,
+    metrics,
+    optimizers,
+    regularizers,  # noqa: E402
+    schedules,
+)
 from . import init as initializers  # noqa: E402  (Keras' name for the module)
 from . import layers  # noqa: E402
 from . import callbacks, models  # noqa: E402
@@ -28,6 +42,7 @@ from . import random  # noqa: E402  (Keras' keras.random)
 from . import constraints  # noqa: E402  (Keras' keras.constraints)
 from . import config  # noqa: E402  (Keras' keras.config)
 from . import saving, utils  # noqa: E402  (Keras' keras.saving and keras.utils)
+
 # Keras' top-level names: `import profundo as keras` finds keras.Input, keras.Layer, ...
 from .init import Initializer  # noqa: E402
 from .layers import Input, InputSpec, Layer  # noqa: E402

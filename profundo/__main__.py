@@ -1,4 +1,5 @@
 """``python -m profundo``: the same as the ``profundo`` command."""
+
 import sys
 
 from .cli import main

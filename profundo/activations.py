@@ -7,17 +7,31 @@
 >>> activations.serialize(pf.tanh)
 'tanh'
 """
+
 from __future__ import annotations
 
 from . import ops
 from .serialization import lookup
 
 _BY_NAME = {
-    "linear": ops.linear, "step": ops.step, "sigmoid": ops.sigmoid, "tanh": ops.tanh,
-    "relu": ops.relu, "relu6": ops.relu6, "leaky_relu": ops.leaky_relu, "elu": ops.elu,
-    "selu": ops.selu, "gelu": ops.gelu, "softplus": ops.softplus, "softsign": ops.softsign,
-    "silu": ops.silu, "swish": ops.silu, "hard_sigmoid": ops.hard_sigmoid,
-    "exponential": ops.exponential, "softmax": ops.softmax, "log_softmax": ops.log_softmax,
+    "linear": ops.linear,
+    "step": ops.step,
+    "sigmoid": ops.sigmoid,
+    "tanh": ops.tanh,
+    "relu": ops.relu,
+    "relu6": ops.relu6,
+    "leaky_relu": ops.leaky_relu,
+    "elu": ops.elu,
+    "selu": ops.selu,
+    "gelu": ops.gelu,
+    "softplus": ops.softplus,
+    "softsign": ops.softsign,
+    "silu": ops.silu,
+    "swish": ops.silu,
+    "hard_sigmoid": ops.hard_sigmoid,
+    "exponential": ops.exponential,
+    "softmax": ops.softmax,
+    "log_softmax": ops.log_softmax,
 }
 globals().update({name: fn for name, fn in _BY_NAME.items()})
 
@@ -30,8 +44,9 @@ def get(identifier):
         return identifier
     if isinstance(identifier, str):
         return lookup(identifier, _BY_NAME, "activation")
-    raise TypeError(f"an activation must be a name, a function or None, got "
-                    f"{type(identifier).__name__}")
+    raise TypeError(
+        f"an activation must be a name, a function or None, got {type(identifier).__name__}"
+    )
 
 
 def serialize(fn) -> str:

@@ -18,6 +18,7 @@ cores other processes keep busy (the load average; at least one: ``threads_for_l
 is imported and whenever ``fit`` starts. ``pf.set_num_threads(n)`` fixes the count;
 ``PROFUNDO_NUM_THREADS`` (or ``OMP_NUM_THREADS``) set before import wins.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,14 +28,14 @@ import time
 
 import numpy
 
-xp = numpy                      #: the array module of the active backend (numpy or cupy)
-name = "numpy"                  #: "numpy" or "cupy"
-default_dtype = numpy.float32   #: dtype of new floating tensors and parameters
+xp = numpy  #: the array module of the active backend (numpy or cupy)
+name = "numpy"  #: "numpy" or "cupy"
+default_dtype = numpy.float32  #: dtype of new floating tensors and parameters
 _rng = numpy.random.default_rng()
 _thread_limiter = None
-_threads = None                 #: BLAS threads in use
-_auto_threads = True            #: False once threads were fixed by the user
-_clock = (time.monotonic(), time.process_time())   # (wall, CPU) at the last look at the load
+_threads = None  #: BLAS threads in use
+_auto_threads = True  #: False once threads were fixed by the user
+_clock = (time.monotonic(), time.process_time())  # (wall, CPU) at the last look at the load
 
 
 def set_backend(backend: str) -> None:
@@ -202,7 +203,7 @@ def refresh_threads() -> None:
         return
     wall, cpu = time.monotonic(), time.process_time()
     elapsed = wall - _clock[0]
-    own = (cpu - _clock[1]) / elapsed if elapsed >= 1 else 0.0   # our busy cores lately
+    own = (cpu - _clock[1]) / elapsed if elapsed >= 1 else 0.0  # our busy cores lately
     _clock = wall, cpu
     # applied even when the count is unchanged: a BLAS library loaded since (PyTorch's, say)
     # starts with its own count

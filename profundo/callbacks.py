@@ -24,6 +24,7 @@ A callback overrides any of the hooks, called where Keras 3 calls them:
 after the current batch (``stop_evaluating`` and ``stop_predicting`` do the same for ``evaluate``
 and ``predict``).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -71,7 +72,7 @@ class Callback:
     def on_predict_batch_end(self, batch, logs=None): ...
 
     def on_train_batch_begin(self, batch, logs=None):
-        self.on_batch_begin(batch, logs=logs)       # the older name, as Keras keeps it
+        self.on_batch_begin(batch, logs=logs)  # the older name, as Keras keeps it
 
     def on_train_batch_end(self, batch, logs=None):
         self.on_batch_end(batch, logs=logs)
@@ -87,14 +88,20 @@ class CallbackList:
     shown and recorded). Each hook is called on all of them with one dict of logs (``{}`` when
     the loop has none), so that what one callback adds the next ones see."""
 
-    def __init__(self, callbacks, model, verbose: int, epochs: int, steps, history=None,
-                 what: str = "fit"):
+    def __init__(
+        self, callbacks, model, verbose: int, epochs: int, steps, history=None, what: str = "fit"
+    ):
         callbacks = [*(callbacks or [])]
         for cb in callbacks:
             if not isinstance(cb, Callback):
-                raise TypeError(f"{what}: callbacks must be Callback objects, got {type(cb).__name__}")
-        self.callbacks = callbacks + ([ProgbarLogger(verbose)] if verbose else []) + \
-            ([history] if history is not None else [])
+                raise TypeError(
+                    f"{what}: callbacks must be Callback objects, got {type(cb).__name__}"
+                )
+        self.callbacks = (
+            callbacks
+            + ([ProgbarLogger(verbose)] if verbose else [])
+            + ([history] if history is not None else [])
+        )
         params = {"epochs": epochs, "steps": steps, "verbose": verbose}
         for cb in self.callbacks:
             cb.set_model(model)
@@ -102,20 +109,27 @@ class CallbackList:
 
     def resume_epoch(self, initial_epoch: int) -> int:
         """The epoch to start from: later than ``initial_epoch`` when a backup was restored."""
-        return max([initial_epoch] + [cb.restored_epoch for cb in self.callbacks
-                                      if getattr(cb, "restored_epoch", None) is not None])
+        return max(
+            [initial_epoch]
+            + [
+                cb.restored_epoch
+                for cb in self.callbacks
+                if getattr(cb, "restored_epoch", None) is not None
+            ]
+        )
 
     def __getattr__(self, hook):
         if hook not in HOOKS:
             raise AttributeError(hook)
 
-        indexed = "batch" in hook or "epoch" in hook          # (batch or epoch, logs) or (logs)
+        indexed = "batch" in hook or "epoch" in hook  # (batch or epoch, logs) or (logs)
 
         def call_all(*args):
             index, logs = args[:indexed], args[indexed:]
             logs = logs[0] if logs and logs[0] is not None else {}
             for cb in self.callbacks:
                 getattr(cb, hook)(*index, logs)
+
         return call_all
 
 
@@ -146,7 +160,7 @@ class ProgbarLogger(Callback):
         super().__init__()
         self.verbose = verbose
         self.bar = None
-        self.in_fit = False       # fit's validation runs the test hooks: no bar of its own
+        self.in_fit = False  # fit's validation runs the test hooks: no bar of its own
 
     def _begin(self, title=None):
         self.start = time.perf_counter()
@@ -157,10 +171,17 @@ class ProgbarLogger(Callback):
                 print(title, flush=True)
             # a terminal that reports no size (0 × 0) would hide the bar: assume 100 × 24 there
             size = shutil.get_terminal_size((100, 24))
-            self.bar = tqdm(total=self.params.get("steps"), file=sys.stdout, ascii=".=",
-                            unit="step", ncols=size.columns, nrows=size.lines, mininterval=0.2,
-                            bar_format="{n_fmt}/{total_fmt} [{bar:30}] {elapsed}<{remaining} "
-                                       "{rate_fmt}{postfix}")
+            self.bar = tqdm(
+                total=self.params.get("steps"),
+                file=sys.stdout,
+                ascii=".=",
+                unit="step",
+                ncols=size.columns,
+                nrows=size.lines,
+                mininterval=0.2,
+                bar_format="{n_fmt}/{total_fmt} [{bar:30}] {elapsed}<{remaining} "
+                "{rate_fmt}{postfix}",
+            )
 
     def _advance(self, logs):
         if self.bar is not None:
@@ -172,7 +193,7 @@ class ProgbarLogger(Callback):
         numbers = _format_logs(logs)
         if self.bar is not None:
             self.bar.set_postfix_str("", refresh=False)
-            self.bar.close()       # the bar's line keeps counts and time; then every number:
+            self.bar.close()  # the bar's line keeps counts and time; then every number:
             self.bar = None
             if numbers:
                 print(f"  {numbers}", flush=True)
@@ -222,7 +243,9 @@ class _Monitor(Callback):
     def __init__(self, monitor: str, mode: str, min_delta: float, baseline=None):
         super().__init__()
         if mode not in ("auto", "min", "max"):
-            raise ValueError(f"{type(self).__name__}: mode must be 'auto', 'min' or 'max', got {mode!r}")
+            raise ValueError(
+                f"{type(self).__name__}: mode must be 'auto', 'min' or 'max', got {mode!r}"
+            )
         if mode == "auto":
             higher = ("acc", "auc", "precision", "recall", "f1", "iou", "r2")
             mode = "max" if any(h in monitor.lower() for h in higher) else "min"
@@ -233,8 +256,11 @@ class _Monitor(Callback):
     def current(self, logs):
         value = (logs or {}).get(self.monitor)
         if value is None:
-            warnings.warn(f"{type(self).__name__}: '{self.monitor}' is not in the logs "
-                          f"(available: {', '.join(logs or {})}); skipping", RuntimeWarning)
+            warnings.warn(
+                f"{type(self).__name__}: '{self.monitor}' is not in the logs "
+                f"(available: {', '.join(logs or {})}); skipping",
+                RuntimeWarning,
+            )
         return value
 
     def improved(self, value) -> bool:
@@ -253,14 +279,29 @@ class EarlyStopping(_Monitor):
     """Stop when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs; with
     ``restore_best_weights`` the model ends with the weights of its best epoch."""
 
-    def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, verbose=0, mode="auto",
-                 baseline=None, restore_best_weights=False, start_from_epoch=0):
+    def __init__(
+        self,
+        monitor="val_loss",
+        min_delta=0.0,
+        patience=0,
+        verbose=0,
+        mode="auto",
+        baseline=None,
+        restore_best_weights=False,
+        start_from_epoch=0,
+    ):
         super().__init__(monitor, mode, min_delta, baseline)
         self.patience, self.verbose = patience, verbose
         self.restore_best_weights, self.start_from_epoch = restore_best_weights, start_from_epoch
 
     def on_train_begin(self, logs=None):
-        self.wait, self.stopped_epoch, self.best, self.best_weights, self.best_epoch = 0, None, None, None, None
+        self.wait, self.stopped_epoch, self.best, self.best_weights, self.best_epoch = (
+            0,
+            None,
+            None,
+            None,
+            None,
+        )
 
     def on_epoch_end(self, epoch, logs=None):
         value = self.current(logs)
@@ -281,7 +322,9 @@ class EarlyStopping(_Monitor):
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose:
-                print(f"Restoring the weights from the end of the best epoch: {self.best_epoch + 1}")
+                print(
+                    f"Restoring the weights from the end of the best epoch: {self.best_epoch + 1}"
+                )
             self.model.set_weights(self.best_weights)
 
 
@@ -291,14 +334,25 @@ class ModelCheckpoint(_Monitor):
     when ``monitor`` improved. ``filepath`` may contain ``{epoch}``, ``{batch}`` (when saving by
     batch) and log names: ``"ckpt-{epoch:02d}-{val_loss:.3f}.profundo"``. Every write is atomic."""
 
-    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
-                 save_weights_only=False, mode="auto", save_freq="epoch",
-                 initial_value_threshold=None):
+    def __init__(
+        self,
+        filepath,
+        monitor="val_loss",
+        verbose=0,
+        save_best_only=False,
+        save_weights_only=False,
+        mode="auto",
+        save_freq="epoch",
+        initial_value_threshold=None,
+    ):
         super().__init__(monitor, mode, 0.0, initial_value_threshold)
-        if save_freq != "epoch" and not (isinstance(save_freq, int) and not isinstance(
-                save_freq, bool) and save_freq > 0):
-            raise ValueError(f"ModelCheckpoint: save_freq must be 'epoch' or a positive int (a "
-                             f"number of batches), got {save_freq!r}")
+        if save_freq != "epoch" and not (
+            isinstance(save_freq, int) and not isinstance(save_freq, bool) and save_freq > 0
+        ):
+            raise ValueError(
+                f"ModelCheckpoint: save_freq must be 'epoch' or a positive int (a "
+                f"number of batches), got {save_freq!r}"
+            )
         self.filepath, self.verbose, self.save_freq = str(filepath), verbose, save_freq
         self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
         self.epoch, self.batches_since_save = 0, 0
@@ -357,8 +411,17 @@ class LearningRateScheduler(Callback):
 class ReduceLROnPlateau(_Monitor):
     """Multiply the learning rate by ``factor`` when ``monitor`` stalls for ``patience`` epochs."""
 
-    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
-                 min_delta=1e-4, cooldown=0, min_lr=0.0):
+    def __init__(
+        self,
+        monitor="val_loss",
+        factor=0.1,
+        patience=10,
+        verbose=0,
+        mode="auto",
+        min_delta=1e-4,
+        cooldown=0,
+        min_lr=0.0,
+    ):
         super().__init__(monitor, mode, min_delta)
         if not 0 < factor < 1:
             raise ValueError(f"ReduceLROnPlateau: factor must be in (0, 1), got {factor}")
@@ -385,7 +448,9 @@ class ReduceLROnPlateau(_Monitor):
             if new < old:
                 self.model.optimizer.learning_rate = new
                 if self.verbose:
-                    print(f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new:.6g}")
+                    print(
+                        f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new:.6g}"
+                    )
             self.cooldown_left, self.wait = self.cooldown, 0
 
 
@@ -430,8 +495,10 @@ class TerminateOnNaN(Callback):
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(loss):
-            print(f"TerminateOnNaN: invalid loss {loss} at epoch {self.epoch + 1}, batch {batch + 1}; "
-                  "terminating training")
+            print(
+                f"TerminateOnNaN: invalid loss {loss} at epoch {self.epoch + 1}, batch {batch + 1}; "
+                "terminating training"
+            )
             self.model.stop_training = True
 
 
@@ -469,10 +536,12 @@ class SwapEMAWeights(Callback):
     def _pairs(self) -> list:
         optimizer = self.model.optimizer
         if not getattr(optimizer, "use_ema", False):
-            raise ValueError(f"SwapEMAWeights: the model's optimizer "
-                             f"({type(optimizer).__name__}) keeps no moving averages of the "
-                             f"weights; build it with use_ema=True, e.g. "
-                             f"optimizers.Adam(1e-3, use_ema=True)")
+            raise ValueError(
+                f"SwapEMAWeights: the model's optimizer "
+                f"({type(optimizer).__name__}) keeps no moving averages of the "
+                f"weights; build it with use_ema=True, e.g. "
+                f"optimizers.Adam(1e-3, use_ema=True)"
+            )
         return optimizer.moving_averages()
 
     def _swap(self, to_averages: bool) -> None:
@@ -516,11 +585,20 @@ class RemoteMonitor(Callback):
     never a failed fit; each POST waits at most ``timeout`` seconds (profundo's addition).
     Standard library only (``urllib``)."""
 
-    def __init__(self, root="http://localhost:9000", path="/publish/epoch/end/", field="data",
-                 headers=None, send_as_json=False, timeout: float = 5.0):
+    def __init__(
+        self,
+        root="http://localhost:9000",
+        path="/publish/epoch/end/",
+        field="data",
+        headers=None,
+        send_as_json=False,
+        timeout: float = 5.0,
+    ):
         super().__init__()
         if not str(root).startswith(("http://", "https://")):
-            raise ValueError(f"RemoteMonitor: root must be an http:// or https:// URL, got {root!r}")
+            raise ValueError(
+                f"RemoteMonitor: root must be an http:// or https:// URL, got {root!r}"
+            )
         self.root, self.path, self.field = str(root), path, field
         self.headers, self.send_as_json, self.timeout = dict(headers or {}), send_as_json, timeout
 
@@ -529,21 +607,33 @@ class RemoteMonitor(Callback):
         import urllib.parse
         import urllib.request
 
-        send = {"epoch": epoch, **{k: v.item() if isinstance(v, (numpy.ndarray, numpy.generic))
-                                   else v for k, v in (logs or {}).items()}}
+        send = {
+            "epoch": epoch,
+            **{
+                k: v.item() if isinstance(v, (numpy.ndarray, numpy.generic)) else v
+                for k, v in (logs or {}).items()
+            },
+        }
         if self.send_as_json:
             body, kind = json.dumps(send).encode(), "application/json"
         else:
             body = urllib.parse.urlencode({self.field: json.dumps(send)}).encode()
             kind = "application/x-www-form-urlencoded"
-        request = urllib.request.Request(self.root + self.path, data=body, method="POST",
-                                         headers={"Content-Type": kind, **self.headers})
+        request = urllib.request.Request(
+            self.root + self.path,
+            data=body,
+            method="POST",
+            headers={"Content-Type": kind, **self.headers},
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout):
                 pass
         except (urllib.error.URLError, OSError) as err:
-            warnings.warn(f"RemoteMonitor: could not reach the server at {self.root} ({err})",
-                          RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"RemoteMonitor: could not reach the server at {self.root} ({err})",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
 
 class BackupAndRestore(Callback):
@@ -556,8 +646,8 @@ class BackupAndRestore(Callback):
     records that) and nothing else is left in it. A folder that already holds other files is
     refused unless ``allow_other_files=True`` — those files are never touched."""
 
-    ARCHIVE = "latest.profundo"        # one atomic file holds everything
-    MARKER = ".profundo-backup"        # present when this callback created the folder
+    ARCHIVE = "latest.profundo"  # one atomic file holds everything
+    MARKER = ".profundo-backup"  # present when this callback created the folder
 
     def __init__(self, backup_dir, delete_checkpoint=True, allow_other_files=False):
         super().__init__()
@@ -571,14 +661,21 @@ class BackupAndRestore(Callback):
         if self.allow_other_files or not self.backup_dir.is_dir():
             return
         ours = (self.ARCHIVE, self.MARKER)
-        others = sorted(p.name for p in self.backup_dir.iterdir()
-                        if p.name not in ours and not p.name.startswith(f".{self.ARCHIVE}."))
+        others = sorted(
+            p.name
+            for p in self.backup_dir.iterdir()
+            if p.name not in ours and not p.name.startswith(f".{self.ARCHIVE}.")
+        )
         if others:
-            listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
-            raise ValueError(f"BackupAndRestore: the folder {self.backup_dir} already holds files "
-                             f"it did not write ({listed}); give it a folder of its own, e.g. "
-                             f"'{self.backup_dir / 'backup'}', or pass allow_other_files=True "
-                             f"(they are never deleted)")
+            listed = ", ".join(others[:5]) + (
+                f" and {len(others) - 5} more" if len(others) > 5 else ""
+            )
+            raise ValueError(
+                f"BackupAndRestore: the folder {self.backup_dir} already holds files "
+                f"it did not write ({listed}); give it a folder of its own, e.g. "
+                f"'{self.backup_dir / 'backup'}', or pass allow_other_files=True "
+                f"(they are never deleted)"
+            )
 
     def set_model(self, model) -> None:
         super().set_model(model)
@@ -593,8 +690,9 @@ class BackupAndRestore(Callback):
         if not self.backup_dir.exists():
             self.backup_dir.mkdir(parents=True)
             self.marker.touch()
-        self.model.save(self.archive,
-                        training_state={"epoch": epoch, "rng_state": B.get_rng_state()})
+        self.model.save(
+            self.archive, training_state={"epoch": epoch, "rng_state": B.get_rng_state()}
+        )
 
     def on_train_end(self, logs=None):
         if not self.delete_checkpoint:
@@ -603,7 +701,7 @@ class BackupAndRestore(Callback):
         remove_stale_temps(self.archive)
         if self.marker.is_file():
             self.marker.unlink()
-            with contextlib.suppress(OSError):     # not empty: someone else's files stay
+            with contextlib.suppress(OSError):  # not empty: someone else's files stay
                 self.backup_dir.rmdir()
 
 
@@ -627,23 +725,43 @@ class TensorBoard(Callback):
     Written by tensorboardX (``pip install 'profundo[viz]'``).
     """
 
-    def __init__(self, log_dir="logs", histogram_freq: int = 0, write_graph: bool = True,
-                 write_images: bool = False, write_steps_per_second: bool = False,
-                 update_freq="epoch", profile_batch=0, embeddings_freq: int = 0,
-                 embeddings_metadata=None, hparams=None):
+    def __init__(
+        self,
+        log_dir="logs",
+        histogram_freq: int = 0,
+        write_graph: bool = True,
+        write_images: bool = False,
+        write_steps_per_second: bool = False,
+        update_freq="epoch",
+        profile_batch=0,
+        embeddings_freq: int = 0,
+        embeddings_metadata=None,
+        hparams=None,
+    ):
         super().__init__()
         if profile_batch or embeddings_freq:
-            raise NotImplementedError("TensorBoard: profile_batch and embeddings_freq are not "
-                                      "supported; leave them at 0 (profile with py-spy or "
-                                      "pyinstrument; see pf.viz.plot_embedding for embeddings)")
-        if update_freq not in ("epoch", "batch") and not (isinstance(update_freq, int)
-                                                           and update_freq > 0):
-            raise ValueError(f"TensorBoard: update_freq must be 'epoch', 'batch' or a positive int, "
-                             f"got {update_freq!r}")
+            raise NotImplementedError(
+                "TensorBoard: profile_batch and embeddings_freq are not "
+                "supported; leave them at 0 (profile with py-spy or "
+                "pyinstrument; see pf.viz.plot_embedding for embeddings)"
+            )
+        if update_freq not in ("epoch", "batch") and not (
+            isinstance(update_freq, int) and update_freq > 0
+        ):
+            raise ValueError(
+                f"TensorBoard: update_freq must be 'epoch', 'batch' or a positive int, "
+                f"got {update_freq!r}"
+            )
         if not isinstance(histogram_freq, int) or histogram_freq < 0:
-            raise ValueError(f"TensorBoard: histogram_freq must be an int ≥ 0, got {histogram_freq!r}")
+            raise ValueError(
+                f"TensorBoard: histogram_freq must be an int ≥ 0, got {histogram_freq!r}"
+            )
         self.log_dir = Path(log_dir)
-        self.histogram_freq, self.write_graph, self.write_images = histogram_freq, write_graph, write_images
+        self.histogram_freq, self.write_graph, self.write_images = (
+            histogram_freq,
+            write_graph,
+            write_images,
+        )
         self.update_freq = 1 if update_freq == "batch" else update_freq
         self.hparams = dict(hparams or {})
         self.write_steps_per_second = write_steps_per_second
@@ -655,8 +773,9 @@ class TensorBoard(Callback):
             try:
                 from tensorboardX import SummaryWriter
             except ImportError:  # pragma: no cover - depends on the installation
-                raise ImportError("TensorBoard writes with tensorboardX: pip install "
-                                  "'profundo[viz]'") from None
+                raise ImportError(
+                    "TensorBoard writes with tensorboardX: pip install 'profundo[viz]'"
+                ) from None
             self.writers[run] = SummaryWriter(str(self.log_dir / run))
         return self.writers[run]
 
@@ -695,8 +814,9 @@ class TensorBoard(Callback):
             values = w.numpy()
             train.add_histogram(f"{w.name}/histogram", values, epoch)
             if self.write_images and values.ndim in (2, 4):
-                train.add_images(f"{w.name}/image", _weight_images(values), epoch,
-                                 dataformats="NHWC")
+                train.add_images(
+                    f"{w.name}/image", _weight_images(values), epoch, dataformats="NHWC"
+                )
 
     def on_train_end(self, logs=None):
         if self.hparams:
@@ -732,26 +852,55 @@ def _layer_graph(model):
     from .models.model import Model
 
     def shape_attr(outputs):
-        shapes = [TensorShapeProto(dim=[TensorShapeProto.Dim(size=-1 if n is None else n)
-                                        for n in t.shape]) for t in flatten(outputs)]
+        shapes = [
+            TensorShapeProto(
+                dim=[TensorShapeProto.Dim(size=-1 if n is None else n) for n in t.shape]
+            )
+            for t in flatten(outputs)
+        ]
         return {"_output_shapes": AttrValue(list=AttrValue.ListValue(shape=shapes))}
 
     inputs = getattr(model, "inputs", None)
-    if not inputs:      # a subclassed model: its layers, unconnected
+    if not inputs:  # a subclassed model: its layers, unconnected
         nodes = [NodeDef(name=layer.name, op=type(layer).__name__) for layer in model.layers]
     else:
         names, nodes = {}, []
         for node in Model(inputs, model.outputs)._nodes:
-            name = node.layer.name if node.layer.name not in {n.name for n in nodes} \
+            name = (
+                node.layer.name
+                if node.layer.name not in {n.name for n in nodes}
                 else f"{node.layer.name}_{len(nodes)}"
+            )
             for t in flatten(node.outputs):
                 names[id(t)] = name
-            parents = [names[id(t)] for t in flatten(node.inputs)] if node.inputs is not None else []
-            nodes.append(NodeDef(name=name, op=type(node.layer).__name__, input=parents,
-                                 attr=shape_attr(node.outputs)))
+            parents = (
+                [names[id(t)] for t in flatten(node.inputs)] if node.inputs is not None else []
+            )
+            nodes.append(
+                NodeDef(
+                    name=name,
+                    op=type(node.layer).__name__,
+                    input=parents,
+                    attr=shape_attr(node.outputs),
+                )
+            )
     return GraphDef(node=nodes, versions=VersionDef(producer=22))
 
 
-__all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", "EarlyStopping", "ModelCheckpoint",
-           "LearningRateScheduler", "ReduceLROnPlateau", "CSVLogger", "TerminateOnNaN",
-           "LambdaCallback", "BackupAndRestore", "TensorBoard", "SwapEMAWeights", "RemoteMonitor"]
+__all__ = [
+    "Callback",
+    "CallbackList",
+    "History",
+    "ProgbarLogger",
+    "EarlyStopping",
+    "ModelCheckpoint",
+    "LearningRateScheduler",
+    "ReduceLROnPlateau",
+    "CSVLogger",
+    "TerminateOnNaN",
+    "LambdaCallback",
+    "BackupAndRestore",
+    "TensorBoard",
+    "SwapEMAWeights",
+    "RemoteMonitor",
+]

@@ -5,14 +5,22 @@ epsilon, the image layout — on profundo's backend.
 'float32'
 >>> pf.config.set_floatx("float64")    # new weights and tensors in float64  # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 import numpy
 
 from . import backend as B
 
-__all__ = ["backend", "floatx", "set_floatx", "epsilon", "set_epsilon", "image_data_format",
-           "set_image_data_format"]
+__all__ = [
+    "backend",
+    "floatx",
+    "set_floatx",
+    "epsilon",
+    "set_epsilon",
+    "image_data_format",
+    "set_image_data_format",
+]
 
 _epsilon = [1e-7]
 
@@ -47,6 +55,8 @@ def image_data_format() -> str:
 
 def set_image_data_format(data_format: str) -> None:
     if data_format != "channels_last":
-        raise ValueError(f"set_image_data_format: profundo's images are channels_last (NHWC); "
-                         f"got {data_format!r} — transpose channels-first data with "
-                         f"x.transpose(0, 2, 3, 1)")
+        raise ValueError(
+            f"set_image_data_format: profundo's images are channels_last (NHWC); "
+            f"got {data_format!r} — transpose channels-first data with "
+            f"x.transpose(0, 2, 3, 1)"
+        )

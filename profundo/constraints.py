@@ -7,13 +7,26 @@ output unit's incoming weights of a Dense kernel (in, out)), with ε = 1e-7 as K
 >>> layers.Dense(8, kernel_constraint="non_neg")
 <Dense name='dense...', built=False>
 """
+
 from __future__ import annotations
 
 from . import backend as B
 from .serialization import lookup
 
-__all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "max_norm", "min_max_norm",
-           "non_neg", "unit_norm", "get", "serialize", "deserialize"]
+__all__ = [
+    "Constraint",
+    "MaxNorm",
+    "MinMaxNorm",
+    "NonNeg",
+    "UnitNorm",
+    "max_norm",
+    "min_max_norm",
+    "non_neg",
+    "unit_norm",
+    "get",
+    "serialize",
+    "deserialize",
+]
 
 _EPSILON = 1e-7
 
@@ -59,12 +72,18 @@ class MinMaxNorm(Constraint):
 
     def __call__(self, w):
         norms = _norms(w, self.axis)
-        desired = self.rate * B.xp.clip(norms, self.min_value, self.max_value) + (1 - self.rate) * norms
+        desired = (
+            self.rate * B.xp.clip(norms, self.min_value, self.max_value) + (1 - self.rate) * norms
+        )
         return w * (desired / (_EPSILON + norms))
 
     def get_config(self):
-        return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate,
-                "axis": self.axis}
+        return {
+            "min_value": self.min_value,
+            "max_value": self.max_value,
+            "rate": self.rate,
+            "axis": self.axis,
+        }
 
 
 class NonNeg(Constraint):
@@ -88,9 +107,16 @@ class UnitNorm(Constraint):
 
 
 max_norm, min_max_norm, non_neg, unit_norm = MaxNorm, MinMaxNorm, NonNeg, UnitNorm
-_BY_NAME = {"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg,
-            "unit_norm": UnitNorm, "MaxNorm": MaxNorm, "MinMaxNorm": MinMaxNorm,
-            "NonNeg": NonNeg, "UnitNorm": UnitNorm}
+_BY_NAME = {
+    "max_norm": MaxNorm,
+    "min_max_norm": MinMaxNorm,
+    "non_neg": NonNeg,
+    "unit_norm": UnitNorm,
+    "MaxNorm": MaxNorm,
+    "MinMaxNorm": MinMaxNorm,
+    "NonNeg": NonNeg,
+    "UnitNorm": UnitNorm,
+}
 
 
 def get(identifier):
@@ -101,8 +127,10 @@ def get(identifier):
         return lookup(identifier, _BY_NAME, "constraint")()
     if isinstance(identifier, dict):
         return deserialize(identifier)
-    raise TypeError(f"a constraint must be a name, a Constraint, a function or None, got "
-                    f"{type(identifier).__name__}")
+    raise TypeError(
+        f"a constraint must be a name, a Constraint, a function or None, got "
+        f"{type(identifier).__name__}"
+    )
 
 
 def serialize(constraint) -> dict | None:

@@ -13,6 +13,7 @@ mid-write (SIGKILL, power loss) leaves one behind, and the next write or read of
 removes those whose process is gone (``remove_stale_temps``). It is created with mode 0666 less the
 umask, as any other file writer does.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -36,7 +37,7 @@ def _pid_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except (PermissionError, OverflowError):
-        return True          # another user's process: alive; or a pid too large: leave it alone
+        return True  # another user's process: alive; or a pid too large: leave it alone
     return True
 
 
@@ -44,7 +45,9 @@ def remove_stale_temps(path) -> list[Path]:
     """Remove the temporary files that writers of ``path`` left when they were killed (their
     process no longer exists); returns what was removed. Files of live processes are kept."""
     path = Path(path)
-    pattern = re.compile(re.escape(f".{path.name}.") + r"(\d+)\.[0-9a-f]{12}" + re.escape(TEMP_SUFFIX))
+    pattern = re.compile(
+        re.escape(f".{path.name}.") + r"(\d+)\.[0-9a-f]{12}" + re.escape(TEMP_SUFFIX)
+    )
     removed: list = []
     try:
         entries = list(path.parent.iterdir())
@@ -52,7 +55,12 @@ def remove_stale_temps(path) -> list[Path]:
         return removed
     for entry in entries:
         match = pattern.fullmatch(entry.name)
-        if match and not _pid_alive(int(match.group(1))) and entry.is_file() and not entry.is_symlink():
+        if (
+            match
+            and not _pid_alive(int(match.group(1)))
+            and entry.is_file()
+            and not entry.is_symlink()
+        ):
             with contextlib.suppress(FileNotFoundError):
                 entry.unlink()
                 removed.append(entry)

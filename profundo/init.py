@@ -30,6 +30,7 @@ Random initializers draw from profundo's generator, so ``pf.manual_seed(n)`` rep
 Given ``seed=n``, an initializer uses a generator of its own seeded with n at every call, and so
 returns the same values every time it is called (as Keras' seeded initializers do).
 """
+
 from __future__ import annotations
 
 import math
@@ -40,10 +41,27 @@ from . import backend as B
 from .serialization import deserialize as _deserialize
 from .serialization import lookup, serialize
 
-__all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
-           "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",
-           "HeNormal", "LecunUniform", "LecunNormal", "Orthogonal", "compute_fans", "get",
-           "serialize", "deserialize"]
+__all__ = [
+    "Initializer",
+    "Zeros",
+    "Ones",
+    "Constant",
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
+    "VarianceScaling",
+    "GlorotUniform",
+    "GlorotNormal",
+    "HeUniform",
+    "HeNormal",
+    "LecunUniform",
+    "LecunNormal",
+    "Orthogonal",
+    "compute_fans",
+    "get",
+    "serialize",
+    "deserialize",
+]
 
 
 def _shape(shape) -> tuple:
@@ -93,7 +111,9 @@ class Constant(Initializer):
         self.value = value
 
     def __call__(self, shape, dtype=None):
-        return B.xp.full(_shape(shape), self.value, dtype=B.default_dtype if dtype is None else dtype)
+        return B.xp.full(
+            _shape(shape), self.value, dtype=B.default_dtype if dtype is None else dtype
+        )
 
     def get_config(self) -> dict:
         return {"value": self.value}
@@ -133,7 +153,7 @@ class RandomInitializer(Initializer):
                 f"{type(self).__name__}: random initial values need a floating dtype, got {dtype}"
             )
         rng = B.rng() if self.seed is None else B.xp.random.default_rng(self.seed)
-        drawn = numpy.promote_types(dtype, numpy.float32)   # the generators draw float32/64
+        drawn = numpy.promote_types(dtype, numpy.float32)  # the generators draw float32/64
         return self.sample(rng, _shape(shape), drawn).astype(dtype, copy=False)
 
     def sample(self, rng, shape, dtype):  # pragma: no cover - abstract
@@ -205,8 +225,13 @@ class VarianceScaling(RandomInitializer):
     MODES = ("fan_in", "fan_out", "fan_avg")
     DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
 
-    def __init__(self, scale: float = 1.0, mode: str = "fan_in",
-                 distribution: str = "truncated_normal", seed: int | None = None) -> None:
+    def __init__(
+        self,
+        scale: float = 1.0,
+        mode: str = "fan_in",
+        distribution: str = "truncated_normal",
+        seed: int | None = None,
+    ) -> None:
         if scale <= 0:
             raise ValueError(f"VarianceScaling: scale must be positive, got {scale}")
         if mode not in self.MODES:
@@ -231,8 +256,12 @@ class VarianceScaling(RandomInitializer):
         return limit * (2 * rng.random(shape, dtype=dtype) - 1)
 
     def get_config(self) -> dict:
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                **super().get_config()}
+        return {
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            **super().get_config(),
+        }
 
 
 class _Preset(VarianceScaling):
@@ -250,31 +279,37 @@ class _Preset(VarianceScaling):
 
 class GlorotUniform(_Preset):
     """Glorot (Xavier) uniform: U(−limit, limit), limit = √(6 / (fan_in + fan_out))."""
+
     settings = (1.0, "fan_avg", "uniform")
 
 
 class GlorotNormal(_Preset):
     """Glorot (Xavier) normal: truncated normal of variance 2 / (fan_in + fan_out)."""
+
     settings = (1.0, "fan_avg", "truncated_normal")
 
 
 class HeUniform(_Preset):
     """He uniform: U(−limit, limit), limit = √(6 / fan_in); for ReLU layers."""
+
     settings = (2.0, "fan_in", "uniform")
 
 
 class HeNormal(_Preset):
     """He normal: truncated normal of variance 2 / fan_in; for ReLU layers."""
+
     settings = (2.0, "fan_in", "truncated_normal")
 
 
 class LecunUniform(_Preset):
     """LeCun uniform: U(−limit, limit), limit = √(3 / fan_in); for SELU layers."""
+
     settings = (1.0, "fan_in", "uniform")
 
 
 class LecunNormal(_Preset):
     """LeCun normal: truncated normal of variance 1 / fan_in; for SELU layers."""
+
     settings = (1.0, "fan_in", "truncated_normal")
 
 
@@ -296,9 +331,7 @@ class Orthogonal(RandomInitializer):
 
     def sample(self, rng, shape, dtype):
         if len(shape) < 2:
-            raise ValueError(
-                f"Orthogonal: needs a shape of at least two dimensions, got {shape}"
-            )
+            raise ValueError(f"Orthogonal: needs a shape of at least two dimensions, got {shape}")
         rows, cols = math.prod(shape[:-1]), shape[-1]
         a = rng.standard_normal((max(rows, cols), min(rows, cols)), dtype=dtype)
         q, r = B.xp.linalg.qr(a)
@@ -311,18 +344,45 @@ class Orthogonal(RandomInitializer):
         return {"gain": self.gain, **super().get_config()}
 
 
-_CLASSES = {cls.__name__: cls for cls in (
-    Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
-    GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal)}
+_CLASSES = {
+    cls.__name__: cls
+    for cls in (
+        Zeros,
+        Ones,
+        Constant,
+        RandomNormal,
+        RandomUniform,
+        TruncatedNormal,
+        VarianceScaling,
+        GlorotUniform,
+        GlorotNormal,
+        HeUniform,
+        HeNormal,
+        LecunUniform,
+        LecunNormal,
+        Orthogonal,
+    )
+}
 #: Keras' snake-case names of the initializers ("glorot_uniform", "he_normal", "zeros", ...).
 ALIASES = {
-    "zeros": Zeros, "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
-    "random_normal": RandomNormal, "random_uniform": RandomUniform,
-    "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
-    "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
-    "xavier_uniform": GlorotUniform, "xavier_normal": GlorotNormal,
-    "he_uniform": HeUniform, "he_normal": HeNormal,
-    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal, "orthogonal": Orthogonal,
+    "zeros": Zeros,
+    "zero": Zeros,
+    "ones": Ones,
+    "one": Ones,
+    "constant": Constant,
+    "random_normal": RandomNormal,
+    "random_uniform": RandomUniform,
+    "truncated_normal": TruncatedNormal,
+    "variance_scaling": VarianceScaling,
+    "glorot_uniform": GlorotUniform,
+    "glorot_normal": GlorotNormal,
+    "xavier_uniform": GlorotUniform,
+    "xavier_normal": GlorotNormal,
+    "he_uniform": HeUniform,
+    "he_normal": HeNormal,
+    "lecun_uniform": LecunUniform,
+    "lecun_normal": LecunNormal,
+    "orthogonal": Orthogonal,
 }
 
 

@@ -10,6 +10,7 @@ tensor([[ 0.2739, -0.4604],
 >>> gen = pf.random.SeedGenerator(42); pf.random.normal((3,), seed=gen)
 tensor([ 0.3047, -1.04  ,  0.7505])
 """
+
 from __future__ import annotations
 
 import numpy
@@ -18,8 +19,19 @@ from . import backend as B
 from .autograd import Tensor, as_tensor
 from .ops import mul
 
-__all__ = ["SeedGenerator", "normal", "uniform", "randint", "truncated_normal", "dropout", "shuffle",
-           "categorical", "gamma", "beta", "binomial"]
+__all__ = [
+    "SeedGenerator",
+    "normal",
+    "uniform",
+    "randint",
+    "truncated_normal",
+    "dropout",
+    "shuffle",
+    "categorical",
+    "gamma",
+    "beta",
+    "binomial",
+]
 
 
 class SeedGenerator:
@@ -45,7 +57,9 @@ def _float(array, dtype) -> Tensor:
 
 
 def _shape(shape) -> tuple:
-    return (int(shape),) if isinstance(shape, (int, numpy.integer)) else tuple(int(n) for n in shape)
+    return (
+        (int(shape),) if isinstance(shape, (int, numpy.integer)) else tuple(int(n) for n in shape)
+    )
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None) -> Tensor:
@@ -80,8 +94,11 @@ def dropout(inputs, rate, noise_shape=None, seed=None) -> Tensor:
     if not 0 <= rate < 1:
         raise ValueError(f"random.dropout: rate must be in [0, 1), got {rate}")
     x = as_tensor(inputs)
-    shape = x.shape if noise_shape is None else tuple(x.shape[i] if n is None else n
-                                                       for i, n in enumerate(noise_shape))
+    shape = (
+        x.shape
+        if noise_shape is None
+        else tuple(x.shape[i] if n is None else n for i, n in enumerate(noise_shape))
+    )
     keep = _generator(seed).random(shape) >= rate
     return mul(x, Tensor._wrap((keep / (1 - rate)).astype(x.dtype)))
 
@@ -98,7 +115,9 @@ def categorical(logits, num_samples, dtype="int32", seed=None) -> Tensor:
     probabilities softmax(logits)."""
     z = as_tensor(logits).data.astype("float64")
     if z.ndim != 2:
-        raise ValueError(f"random.categorical: logits must be (batch, classes), got shape {z.shape}")
+        raise ValueError(
+            f"random.categorical: logits must be (batch, classes), got shape {z.shape}"
+        )
     p = B.xp.exp(z - z.max(axis=1, keepdims=True))
     cdf = B.xp.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
     u = _generator(seed).random((z.shape[0], int(num_samples)))

@@ -10,6 +10,7 @@ differentiable ops, so ``backward()`` carries its gradient into the weight::
     layers.Dense(64, kernel_regularizer=regularizers.L2(1e-4))     # or "l2"
     penalty = regularizers.L2(0.01)(w)                              # 0.01 · Σ w²
 """
+
 from __future__ import annotations
 
 from .autograd import Tensor, as_tensor

@@ -13,6 +13,7 @@ Loading never runs code from a file: a config names a class or function, and onl
 registered ones, or those given in ``custom_objects`` are used (Keras' ``safe_mode`` rule; see
 ``profundo.layers.registry``).
 """
+
 from __future__ import annotations
 
 from . import activations, init, losses, metrics, optimizers, regularizers, schedules, serialization
@@ -21,9 +22,20 @@ from .layers.base import Layer
 from .layers.registry import deserialize_layer, serialize_layer
 from .serialization import active_custom_objects, custom_object_scope, register_keras_serializable
 
-__all__ = ["load_model", "save_model", "load_weights", "save_weights", "register_keras_serializable",
-           "custom_object_scope", "CustomObjectScope", "get_custom_objects", "get_registered_name",
-           "get_registered_object", "serialize_keras_object", "deserialize_keras_object"]
+__all__ = [
+    "load_model",
+    "save_model",
+    "load_weights",
+    "save_weights",
+    "register_keras_serializable",
+    "custom_object_scope",
+    "CustomObjectScope",
+    "get_custom_objects",
+    "get_registered_name",
+    "get_registered_object",
+    "serialize_keras_object",
+    "deserialize_keras_object",
+]
 
 CustomObjectScope = custom_object_scope
 
@@ -86,8 +98,15 @@ def serialize_keras_object(obj):
     raise TypeError(f"serialize_keras_object: cannot serialize {type(obj).__name__} {obj!r}")
 
 
-_KINDS = (deserialize_layer, optimizers.deserialize, losses.deserialize, metrics.deserialize,
-          init.deserialize, regularizers.deserialize, schedules.deserialize)
+_KINDS = (
+    deserialize_layer,
+    optimizers.deserialize,
+    losses.deserialize,
+    metrics.deserialize,
+    init.deserialize,
+    regularizers.deserialize,
+    schedules.deserialize,
+)
 
 
 def deserialize_keras_object(config, custom_objects=None):
@@ -100,15 +119,19 @@ def deserialize_keras_object(config, custom_objects=None):
             found = get_registered_object(config)
             return found if found is not None else activations.get(config)
         if not isinstance(config, dict) or "class_name" not in config:
-            raise ValueError(f"deserialize_keras_object: expected a name or {{'class_name': ..., "
-                             f"'config': {{...}}}}, got {config!r}")
+            raise ValueError(
+                f"deserialize_keras_object: expected a name or {{'class_name': ..., "
+                f"'config': {{...}}}}, got {config!r}"
+            )
         cls = get_registered_object(config["class_name"])
         if cls is not None:
             return cls.from_config(dict(config.get("config", {})))
-        for rebuild in _KINDS:          # the first kind that knows the class name
+        for rebuild in _KINDS:  # the first kind that knows the class name
             try:
                 return rebuild(config)
             except (ValueError, KeyError, TypeError):
                 continue
-        raise ValueError(f"deserialize_keras_object: unknown class {config['class_name']!r} "
-                         f"(register it with register_keras_serializable or pass custom_objects)")
+        raise ValueError(
+            f"deserialize_keras_object: unknown class {config['class_name']!r} "
+            f"(register it with register_keras_serializable or pass custom_objects)"
+        )

@@ -12,6 +12,7 @@ moves between the two unchanged. Each schedule is a dataclass: its fields are it
 ``get_config()`` returns them as a JSON-ready dict; ``serialize``/``deserialize`` add and read the
 class name.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,8 +21,17 @@ import math
 from .serialization import deserialize as _deserialize
 from .serialization import serialize
 
-__all__ = ["LearningRateSchedule", "ExponentialDecay", "PiecewiseConstantDecay", "InverseTimeDecay",
-           "PolynomialDecay", "CosineDecay", "CosineDecayRestarts", "serialize", "deserialize"]
+__all__ = [
+    "LearningRateSchedule",
+    "ExponentialDecay",
+    "PiecewiseConstantDecay",
+    "InverseTimeDecay",
+    "PolynomialDecay",
+    "CosineDecay",
+    "CosineDecayRestarts",
+    "serialize",
+    "deserialize",
+]
 
 
 class LearningRateSchedule:
@@ -55,6 +65,7 @@ class LearningRateSchedule:
 @dataclasses.dataclass
 class _DecayOverSteps(LearningRateSchedule):
     """What ExponentialDecay and InverseTimeDecay share: progress p = t / decay_steps."""
+
     initial_learning_rate: float
     decay_steps: int
     decay_rate: float
@@ -89,19 +100,24 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     >>> lr(100), lr(101), lr(111)
     (1.0, 0.5, 0.1)
     """
+
     boundaries: list
     values: list
 
     def __post_init__(self):
         self.boundaries, self.values = list(self.boundaries), list(self.values)
-        self._require(len(self.values) == len(self.boundaries) + 1,
-                      f"needs one more value than boundaries, got {len(self.values)} values for "
-                      f"{len(self.boundaries)} boundaries")
-        self._require(all(a < b for a, b in zip(self.boundaries, self.boundaries[1:])),
-                      f"boundaries must increase, got {self.boundaries}")
+        self._require(
+            len(self.values) == len(self.boundaries) + 1,
+            f"needs one more value than boundaries, got {len(self.values)} values for "
+            f"{len(self.boundaries)} boundaries",
+        )
+        self._require(
+            all(a < b for a, b in zip(self.boundaries, self.boundaries[1:])),
+            f"boundaries must increase, got {self.boundaries}",
+        )
 
     def __call__(self, step) -> float:
-        passed = sum(float(step) > b for b in self.boundaries)   # boundaries already left behind
+        passed = sum(float(step) > b for b in self.boundaries)  # boundaries already left behind
         return self.values[passed]
 
 
@@ -127,6 +143,7 @@ class PolynomialDecay(LearningRateSchedule):
     >>> PolynomialDecay(1.0, decay_steps=10, end_learning_rate=0.0, power=2.0)(5)
     0.25
     """
+
     initial_learning_rate: float
     decay_steps: int
     end_learning_rate: float = 0.0001
@@ -158,6 +175,7 @@ class CosineDecay(LearningRateSchedule):
     >>> CosineDecay(1.0, decay_steps=100, alpha=0.0)(50)
     0.5
     """
+
     initial_learning_rate: float
     decay_steps: int
     alpha: float = 0.0
@@ -166,8 +184,10 @@ class CosineDecay(LearningRateSchedule):
 
     def __post_init__(self):
         self._require(self.decay_steps > 0, f"decay_steps must be positive, got {self.decay_steps}")
-        self._require(self.warmup_target is None or self.warmup_steps > 0,
-                      f"warmup_target needs warmup_steps > 0, got {self.warmup_steps}")
+        self._require(
+            self.warmup_target is None or self.warmup_steps > 0,
+            f"warmup_target needs warmup_steps > 0, got {self.warmup_steps}",
+        )
 
     def __call__(self, step) -> float:
         t = float(step)
@@ -198,6 +218,7 @@ class CosineDecayRestarts(LearningRateSchedule):
     >>> lr(5), lr(10), lr(20)      # half-way, first restart, half-way through the 20-step period
     (0.5, 1.0, 0.5)
     """
+
     initial_learning_rate: float
     first_decay_steps: int
     t_mul: float = 2.0
@@ -205,8 +226,10 @@ class CosineDecayRestarts(LearningRateSchedule):
     alpha: float = 0.0
 
     def __post_init__(self):
-        self._require(self.first_decay_steps > 0,
-                      f"first_decay_steps must be positive, got {self.first_decay_steps}")
+        self._require(
+            self.first_decay_steps > 0,
+            f"first_decay_steps must be positive, got {self.first_decay_steps}",
+        )
         self._require(self.t_mul > 0, f"t_mul must be positive, got {self.t_mul}")
 
     def __call__(self, step) -> float:
@@ -216,14 +239,25 @@ class CosineDecayRestarts(LearningRateSchedule):
             r = f - i
         else:
             i = math.floor(math.log(1 - f * (1 - self.t_mul)) / math.log(self.t_mul))
-            done = (1 - self.t_mul ** i) / (1 - self.t_mul)     # periods before this one, in units of the first
-            r = (f - done) / self.t_mul ** i
-        cosine = 0.5 * self.m_mul ** i * (1 + math.cos(math.pi * r))
+            done = (1 - self.t_mul**i) / (
+                1 - self.t_mul
+            )  # periods before this one, in units of the first
+            r = (f - done) / self.t_mul**i
+        cosine = 0.5 * self.m_mul**i * (1 + math.cos(math.pi * r))
         return self.initial_learning_rate * ((1 - self.alpha) * cosine + self.alpha)
 
 
-_SCHEDULES = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantDecay, InverseTimeDecay,
-                                            PolynomialDecay, CosineDecay, CosineDecayRestarts)}
+_SCHEDULES = {
+    cls.__name__: cls
+    for cls in (
+        ExponentialDecay,
+        PiecewiseConstantDecay,
+        InverseTimeDecay,
+        PolynomialDecay,
+        CosineDecay,
+        CosineDecayRestarts,
+    )
+}
 
 
 def deserialize(config: dict) -> LearningRateSchedule:

@@ -4,6 +4,7 @@ Initializers, regularizers, schedules, optimizers, losses and metrics all save t
 way, so that a model's file holds only data: loading looks the class name up in a fixed table of
 known classes and never runs code from the file.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -31,15 +32,19 @@ def register_keras_serializable(package: str = "Custom", name: str | None = None
     >>> @pf.saving.register_keras_serializable(package="my_package")
     ... class Scale(pf.layers.Layer): ...
     """
+
     def allow(obj):
         short = name or obj.__name__
         key = f"{package}>{short}"
         if _REGISTERED.get(key, obj) is not obj:
-            raise ValueError(f"register_keras_serializable: {key!r} is already registered to "
-                             f"{_REGISTERED[key]!r}")
+            raise ValueError(
+                f"register_keras_serializable: {key!r} is already registered to "
+                f"{_REGISTERED[key]!r}"
+            )
         _REGISTERED[key] = _REGISTERED[short] = obj
         obj._registered_name = key
         return obj
+
     return allow
 
 
@@ -65,8 +70,10 @@ def deserialize(config, classes: dict, kind: str):
     """A new object from ``serialize``'s data, its class looked up in ``classes`` by name."""
     name = config.get("class_name") if isinstance(config, dict) else None
     if name not in classes:
-        raise ValueError(f"unknown {kind} class {name!r}; expected {{'class_name': one of "
-                         f"{', '.join(sorted(classes))}, 'config': {{...}}}}, got {config!r}")
+        raise ValueError(
+            f"unknown {kind} class {name!r}; expected {{'class_name': one of "
+            f"{', '.join(sorted(classes))}, 'config': {{...}}}}, got {config!r}"
+        )
     return classes[name].from_config(dict(config.get("config", {})))
 
 
@@ -92,10 +99,10 @@ def lookup(name: str, table: dict, kind: str, custom_objects: dict | None = None
 
 
 def unknown_name(name, known, kind: str) -> str:
-    """"unknown <kind> 'name'; did you mean ...? known: ..." — the closest names first."""
+    """ "unknown <kind> 'name'; did you mean ...? known: ..." — the closest names first."""
     by_lower = {key.lower(): key for key in known}
     close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=5, cutoff=0.6)
-    spellings: dict = {}                          # "glorot_uniform" and "GlorotUniform": once
+    spellings: dict = {}  # "glorot_uniform" and "GlorotUniform": once
     for c in close:
         spellings.setdefault(c.replace("_", ""), by_lower[c])
     closest = list(spellings.values())[:3]

@@ -3,6 +3,7 @@
 >>> from profundo.testing import assert_close
 >>> assert_close(pf.tensor([1.0]), [1.0 + 1e-7])
 """
+
 from __future__ import annotations
 
 import numpy

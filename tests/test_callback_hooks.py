@@ -1,30 +1,47 @@
 """Callbacks see the hooks Keras 3 calls, in Keras' order, with a dict of logs at every hook: the
 same recorder runs through ``fit`` (with validation), ``evaluate`` and ``predict`` in real Keras
 (torch backend) and in profundo, and the two call sequences must be equal."""
+
 import numpy as np
 import pytest
 
 import profundo as pf
 from profundo import callbacks, layers
 
-INDEXED = ("on_epoch_begin", "on_epoch_end", "on_train_batch_begin", "on_train_batch_end",
-           "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
-           "on_predict_batch_end")
-PLAIN = ("on_train_begin", "on_train_end", "on_test_begin", "on_test_end", "on_predict_begin",
-         "on_predict_end")
+INDEXED = (
+    "on_epoch_begin",
+    "on_epoch_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+    "on_predict_batch_begin",
+    "on_predict_batch_end",
+)
+PLAIN = (
+    "on_train_begin",
+    "on_train_end",
+    "on_test_begin",
+    "on_test_end",
+    "on_predict_begin",
+    "on_predict_end",
+)
 
 
 def recorders(base):
     """A callback class recording every hook (name, index, sorted log keys), and one that
     overrides only the ``on_batch_begin/end`` aliases."""
+
     def indexed(name):
         def hook(self, index, logs=None):
             self.calls.append((name, index, sorted(logs) if isinstance(logs, dict) else logs))
+
         return hook
 
     def plain(name):
         def hook(self, logs=None):
             self.calls.append((name, sorted(logs) if isinstance(logs, dict) else logs))
+
         return hook
 
     body = {name: indexed(name) for name in INDEXED} | {name: plain(name) for name in PLAIN}
@@ -40,8 +57,15 @@ def run(lib, x, y, build):
         cb.calls = []
     model = build()
     model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
-    model.fit(x, y, batch_size=4, epochs=2, validation_data=(x[:6], y[:6]), callbacks=[rec, alias],
-              verbose=0)
+    model.fit(
+        x,
+        y,
+        batch_size=4,
+        epochs=2,
+        validation_data=(x[:6], y[:6]),
+        callbacks=[rec, alias],
+        verbose=0,
+    )
     model.evaluate(x, y, batch_size=4, callbacks=[rec, alias], verbose=0)
     model.predict(x, batch_size=4, callbacks=[rec, alias], verbose=0)
     return rec.calls, alias.calls
@@ -55,10 +79,15 @@ def data():
 def test_hook_sequence_and_logs_equal_keras():
     keras = pytest.importorskip("keras")
     x, y = data()
-    ours = run(pf, x, y, lambda: pf.Sequential([layers.Input((3,)),
-                                                layers.Dense(1, activation="sigmoid")]))
-    theirs = run(keras, x, y, lambda: keras.Sequential([keras.Input((3,)),
-                                                        keras.layers.Dense(1, activation="sigmoid")]))
+    ours = run(
+        pf, x, y, lambda: pf.Sequential([layers.Input((3,)), layers.Dense(1, activation="sigmoid")])
+    )
+    theirs = run(
+        keras,
+        x,
+        y,
+        lambda: keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")]),
+    )
     assert ours[0] == theirs[0]
     assert ours[1] == theirs[1]
 
@@ -68,19 +97,54 @@ def test_hook_sequence_without_keras():
     x, y = data()
     calls, aliases = run(pf, x, y, lambda: pf.Sequential([layers.Input((3,)), layers.Dense(1)]))
     keys = ["accuracy", "loss"]
-    train = [c for b in range(3) for c in (("on_train_batch_begin", b, []),
-                                           ("on_train_batch_end", b, keys))]
-    test = lambda n: [("on_test_begin", [])] + [c for b in range(n) for c in (  # noqa: E731
-        ("on_test_batch_begin", b, []), ("on_test_batch_end", b, keys))] + [("on_test_end", keys)]
-    epoch = lambda e: [("on_epoch_begin", e, [])] + train + test(2) + [  # noqa: E731
-        ("on_epoch_end", e, keys + ["val_accuracy", "val_loss"])]
-    predict = [("on_predict_begin", [])] + [c for b in range(3) for c in (
-        ("on_predict_batch_begin", b, []), ("on_predict_batch_end", b, ["outputs"]))] + \
-        [("on_predict_end", [])]
-    assert calls == ([("on_train_begin", [])] + epoch(0) + epoch(1) +
-                     [("on_train_end", keys + ["val_accuracy", "val_loss"])] + test(3) + predict)
-    assert aliases == [c for _ in range(2) for b in range(3)
-                       for c in (("on_batch_begin", b, []), ("on_batch_end", b, keys))]
+    train = [
+        c
+        for b in range(3)
+        for c in (("on_train_batch_begin", b, []), ("on_train_batch_end", b, keys))
+    ]
+    test = lambda n: (
+        [("on_test_begin", [])]
+        + [
+            c
+            for b in range(n)
+            for c in (  # noqa: E731
+                ("on_test_batch_begin", b, []),
+                ("on_test_batch_end", b, keys),
+            )
+        ]
+        + [("on_test_end", keys)]
+    )
+    epoch = lambda e: (
+        [("on_epoch_begin", e, [])]
+        + train
+        + test(2)
+        + [  # noqa: E731
+            ("on_epoch_end", e, keys + ["val_accuracy", "val_loss"])
+        ]
+    )
+    predict = (
+        [("on_predict_begin", [])]
+        + [
+            c
+            for b in range(3)
+            for c in (("on_predict_batch_begin", b, []), ("on_predict_batch_end", b, ["outputs"]))
+        ]
+        + [("on_predict_end", [])]
+    )
+    assert calls == (
+        [("on_train_begin", [])]
+        + epoch(0)
+        + epoch(1)
+        + [("on_train_end", keys + ["val_accuracy", "val_loss"])]
+        + test(3)
+        + predict
+    )
+    assert aliases == [
+        c
+        for _ in range(2)
+        for b in range(3)
+        for c in (("on_batch_begin", b, []), ("on_batch_end", b, keys))
+    ]
 
 
 def test_predict_batch_end_gets_the_outputs_and_stop_predicting_stops():

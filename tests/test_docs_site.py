@@ -1,6 +1,7 @@
 """The documentation site's sources: every page the navigation names exists, every guide page has
 its Spanish twin, and README.es.md gives the README's two commands. (CI builds the site itself
 with `mkdocs build --strict`.)"""
+
 import re
 from pathlib import Path
 
@@ -31,8 +32,9 @@ def test_every_page_in_the_navigation_exists():
 
 def test_every_guide_page_is_in_english_and_spanish():
     english = sorted(p.name for p in (ROOT / "docs" / "guide").glob("*.md") if ".es." not in p.name)
-    spanish = sorted(p.name.replace(".es.md", ".md")
-                     for p in (ROOT / "docs" / "guide").glob("*.es.md"))
+    spanish = sorted(
+        p.name.replace(".es.md", ".md") for p in (ROOT / "docs" / "guide").glob("*.es.md")
+    )
     assert english and english == spanish
     assert (ROOT / "docs" / "index.es.md").is_file()
 

@@ -5,6 +5,7 @@ is marked ``# doctest: +SKIP`` where it stands; every other example runs, and it
 be the one shown (``...`` matches any text; whitespace is normalized). The names the docstrings
 take for granted, as the README does, are given: ``np``, ``pf`` and profundo's modules.
 """
+
 import doctest
 import importlib
 import pkgutil
@@ -14,8 +15,11 @@ import pytest
 
 import profundo as pf
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(pf.__path__, "profundo.")
-                 if not m.name.endswith("__main__"))
+MODULES = sorted(
+    m.name
+    for m in pkgutil.walk_packages(pf.__path__, "profundo.")
+    if not m.name.endswith("__main__")
+)
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
@@ -35,10 +39,25 @@ def names() -> dict:
     )
     from profundo.datasets import text_tasks
     from profundo.models import zoo
-    return dict(np=np, numpy=np, pf=pf, profundo=pf, activations=activations,
-                callbacks=callbacks, constraints=constraints, datasets=datasets, layers=layers,
-                losses=losses, metrics=metrics, models=models, ops=ops, optimizers=optimizers,
-                text_tasks=text_tasks, zoo=zoo)
+
+    return dict(
+        np=np,
+        numpy=np,
+        pf=pf,
+        profundo=pf,
+        activations=activations,
+        callbacks=callbacks,
+        constraints=constraints,
+        datasets=datasets,
+        layers=layers,
+        losses=losses,
+        metrics=metrics,
+        models=models,
+        ops=ops,
+        optimizers=optimizers,
+        text_tasks=text_tasks,
+        zoo=zoo,
+    )
 
 
 def test_every_module_is_listed():
@@ -55,8 +74,11 @@ class _Runner(doctest.DocTestRunner):
 
     def report_unexpected_exception(self, out, test, example, exc_info):
         err = exc_info[1]
-        if isinstance(err, ModuleNotFoundError) and err.name and \
-                err.name.split(".")[0] != "profundo":
+        if (
+            isinstance(err, ModuleNotFoundError)
+            and err.name
+            and err.name.split(".")[0] != "profundo"
+        ):
             self.missing.add(err.name)
         elif isinstance(err, ImportError) and "pip install 'profundo[" in str(err):
             self.missing.add(str(err).split("pip install ")[-1])
@@ -65,25 +87,29 @@ class _Runner(doctest.DocTestRunner):
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run_as_written(name, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)                    # examples that write files write them here
+    monkeypatch.chdir(tmp_path)  # examples that write files write them here
     try:
         module = importlib.import_module(name)
-    except ModuleNotFoundError as err:             # an optional extra that is not installed
+    except ModuleNotFoundError as err:  # an optional extra that is not installed
         if err.name and err.name.split(".")[0] == "profundo":
             raise
         pytest.skip(f"{name} needs {err.name}")
-    tests = [t for t in doctest.DocTestFinder(exclude_empty=True).find(module, extraglobs=names())
-             if t.examples]
+    tests = [
+        t
+        for t in doctest.DocTestFinder(exclude_empty=True).find(module, extraglobs=names())
+        if t.examples
+    ]
     if not tests:
         pytest.skip(f"{name} has no examples")
     report = []
     runner = _Runner(optionflags=FLAGS)
     for test in tests:
         runner.run(test, out=report.append)
-    if runner.failures and runner.missing:         # an example of an optional extra's feature
+    if runner.failures and runner.missing:  # an example of an optional extra's feature
         pytest.skip(f"{name}'s examples need {', '.join(sorted(runner.missing))}")
     try:
         import matplotlib.pyplot as plt
+
         plt.close("all")
     except ImportError:
         pass

@@ -1,6 +1,7 @@
 """The optimizers' moving average of the weights (``use_ema``) and ``callbacks.SwapEMAWeights``:
 the same runs as real Keras 3 (torch backend), weights copied, give the same histories and final
 weights; and the rule θ̄ ← μθ̄ + (1 − μ)θ written out by hand."""
+
 import numpy as np
 import pytest
 
@@ -26,11 +27,13 @@ def test_moving_average_follows_the_rule_and_fit_ends_with_it():
             nonlocal expected
             now = [w.copy() for w in self.model.get_weights()]
             raw.append(now)
-            expected = now if expected is None else [0.8 * a + 0.2 * w for a, w in zip(expected, now)]
+            expected = (
+                now if expected is None else [0.8 * a + 0.2 * w for a, w in zip(expected, now)]
+            )
 
     model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0, callbacks=[Follow()])
     assert len(raw) == 6
-    for got, want in zip(model.get_weights(), expected):   # fit ends with the averages
+    for got, want in zip(model.get_weights(), expected):  # fit ends with the averages
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
     state = model.optimizer.get_state()
     assert {"average/0", "average/1"} <= set(state)
@@ -45,7 +48,7 @@ def test_overwrite_frequency_puts_the_averages_in_the_weights():
     opt = optimizers.SGD(0.5, use_ema=True, ema_momentum=0.5, ema_overwrite_frequency=2)
     for step in range(4):
         opt.apply([np.ones(3, "float32")], [w])
-        (_, average), = opt.moving_averages()
+        ((_, average),) = opt.moving_averages()
         if step % 2 == 1:
             np.testing.assert_array_equal(w.numpy(), average)
     # by hand: θ 0.5 (θ̄ 0.5); θ 0, θ̄ 0.25, overwrite θ = 0.25; θ −0.25, θ̄ 0; θ −0.75,
@@ -53,8 +56,13 @@ def test_overwrite_frequency_puts_the_averages_in_the_weights():
     np.testing.assert_allclose(w.numpy(), -0.375)
 
 
-@pytest.mark.parametrize("bad, match", [({"ema_momentum": 1.5}, "ema_momentum must be in"),
-                                        ({"ema_overwrite_frequency": 0}, "ema_overwrite_frequency")])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        ({"ema_momentum": 1.5}, "ema_momentum must be in"),
+        ({"ema_overwrite_frequency": 0}, "ema_overwrite_frequency"),
+    ],
+)
 def test_bad_ema_settings_are_refused(bad, match):
     with pytest.raises(ValueError, match=f"SGD: {match}"):
         optimizers.SGD(0.1, use_ema=True, **bad)
@@ -64,8 +72,10 @@ def test_swap_needs_an_optimizer_with_ema():
     x, y = data()
     model = pf.Sequential([layers.Input((3,)), layers.Dense(2)])
     model.compile(optimizer="sgd", loss="mse")
-    with pytest.raises(ValueError, match="SwapEMAWeights: the model's optimizer .SGD. keeps no "
-                                         "moving averages.*use_ema=True"):
+    with pytest.raises(
+        ValueError,
+        match="SwapEMAWeights: the model's optimizer .SGD. keeps no moving averages.*use_ema=True",
+    ):
         model.fit(x, y, validation_data=(x, y), verbose=0, callbacks=[callbacks.SwapEMAWeights()])
 
 
@@ -73,16 +83,23 @@ def run(lib, swap_on_epoch, weights):
     x, y = data()
     seen = []
 
-    class Look(lib.callbacks.Callback):     # after SwapEMAWeights: what a checkpoint would save
+    class Look(lib.callbacks.Callback):  # after SwapEMAWeights: what a checkpoint would save
         def on_epoch_end(self, epoch, logs=None):
             seen.append([np.array(w) for w in self.model.get_weights()])
 
     model = lib.Sequential([lib.layers.Input((3,)), lib.layers.Dense(2)])
     model.set_weights(weights)
     model.compile(optimizer=lib.optimizers.SGD(0.05, use_ema=True, ema_momentum=0.7), loss="mse")
-    history = model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0,
-                        validation_data=(x[:6], y[:6]),
-                        callbacks=[lib.callbacks.SwapEMAWeights(swap_on_epoch), Look()])
+    history = model.fit(
+        x,
+        y,
+        batch_size=4,
+        epochs=3,
+        shuffle=False,
+        verbose=0,
+        validation_data=(x[:6], y[:6]),
+        callbacks=[lib.callbacks.SwapEMAWeights(swap_on_epoch), Look()],
+    )
     return history.history, seen, model.get_weights(), model.predict(x, verbose=0)
 
 

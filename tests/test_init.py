@@ -1,4 +1,5 @@
 """Initializers: shapes, dtypes, the statistics of large draws, fans, orthogonality, seeding."""
+
 import math
 
 import numpy as np
@@ -8,25 +9,44 @@ import profundo as pf
 from profundo import backend as B
 from profundo import init
 
-TRUNCATION = 0.87962566103423978   # std of a standard normal cut at ±2
+TRUNCATION = 0.87962566103423978  # std of a standard normal cut at ±2
 
 
 def draw(initializer, shape, dtype=None):
     return B.to_numpy(initializer(shape, dtype=dtype))
 
 
-@pytest.mark.parametrize("shape, fans", [
-    ((), (1, 1)), ((7,), (7, 7)), ((784, 256), (784, 256)), ((3, 32, 64), (96, 192)),
-    ((3, 3, 16, 32), (144, 288)), ((2, 3, 3, 4, 8), (72, 144)),
-])
+@pytest.mark.parametrize(
+    "shape, fans",
+    [
+        ((), (1, 1)),
+        ((7,), (7, 7)),
+        ((784, 256), (784, 256)),
+        ((3, 32, 64), (96, 192)),
+        ((3, 3, 16, 32), (144, 288)),
+        ((2, 3, 3, 4, 8), (72, 144)),
+    ],
+)
 def test_fans_follow_keras(shape, fans):
     assert init.compute_fans(shape) == fans
 
 
-EVERY_INIT = [init.Zeros(), init.Ones(), init.Constant(0.3), init.RandomNormal(),
-              init.RandomUniform(), init.TruncatedNormal(), init.VarianceScaling(),
-              init.GlorotUniform(), init.GlorotNormal(), init.HeUniform(), init.HeNormal(),
-              init.LecunUniform(), init.LecunNormal(), init.Orthogonal()]
+EVERY_INIT = [
+    init.Zeros(),
+    init.Ones(),
+    init.Constant(0.3),
+    init.RandomNormal(),
+    init.RandomUniform(),
+    init.TruncatedNormal(),
+    init.VarianceScaling(),
+    init.GlorotUniform(),
+    init.GlorotNormal(),
+    init.HeUniform(),
+    init.HeNormal(),
+    init.LecunUniform(),
+    init.LecunNormal(),
+    init.Orthogonal(),
+]
 
 
 @pytest.mark.parametrize("initializer", EVERY_INIT, ids=lambda i: type(i).__name__)
@@ -51,7 +71,7 @@ def test_constants():
     assert init.Zeros()((2,), dtype="int64").dtype == np.int64
 
 
-SHAPE = (400, 500)          # 200 000 draws: means and stds within ~1%
+SHAPE = (400, 500)  # 200 000 draws: means and stds within ~1%
 FAN_IN, FAN_OUT = SHAPE
 
 
@@ -64,7 +84,9 @@ def test_random_normal_and_uniform_statistics():
     mean, std, _, _ = stats(init.RandomNormal(mean=1.0, stddev=2.0))
     assert mean == pytest.approx(1.0, abs=0.02) and std == pytest.approx(2.0, rel=0.01)
     mean, std, lo, hi = stats(init.RandomUniform(minval=-1.0, maxval=3.0))
-    assert mean == pytest.approx(1.0, abs=0.02) and std == pytest.approx(4 / math.sqrt(12), rel=0.01)
+    assert mean == pytest.approx(1.0, abs=0.02) and std == pytest.approx(
+        4 / math.sqrt(12), rel=0.01
+    )
     assert -1.0 <= lo < -0.99 and 2.99 < hi < 3.0
 
 
@@ -74,15 +96,18 @@ def test_truncated_normal_stays_within_two_stddevs():
     assert lo >= 0.3 and hi <= 0.7
 
 
-@pytest.mark.parametrize("initializer, variance, uniform", [
-    (init.GlorotUniform(), 2 / (FAN_IN + FAN_OUT), True),
-    (init.GlorotNormal(), 2 / (FAN_IN + FAN_OUT), False),
-    (init.HeUniform(), 2 / FAN_IN, True),
-    (init.HeNormal(), 2 / FAN_IN, False),
-    (init.LecunUniform(), 1 / FAN_IN, True),
-    (init.LecunNormal(), 1 / FAN_IN, False),
-    (init.VarianceScaling(3.0, "fan_out", "untruncated_normal"), 3 / FAN_OUT, False),
-])
+@pytest.mark.parametrize(
+    "initializer, variance, uniform",
+    [
+        (init.GlorotUniform(), 2 / (FAN_IN + FAN_OUT), True),
+        (init.GlorotNormal(), 2 / (FAN_IN + FAN_OUT), False),
+        (init.HeUniform(), 2 / FAN_IN, True),
+        (init.HeNormal(), 2 / FAN_IN, False),
+        (init.LecunUniform(), 1 / FAN_IN, True),
+        (init.LecunNormal(), 1 / FAN_IN, False),
+        (init.VarianceScaling(3.0, "fan_out", "untruncated_normal"), 3 / FAN_OUT, False),
+    ],
+)
 def test_variance_scaling_family(initializer, variance, uniform):
     mean, std, lo, hi = stats(initializer)
     assert abs(mean) < 0.01 * math.sqrt(variance)
@@ -96,7 +121,7 @@ def test_variance_scaling_family(initializer, variance, uniform):
 
 
 def test_conv_kernels_use_the_receptive_field():
-    w = draw(init.HeNormal(), (3, 3, 64, 128))            # fan_in = 3·3·64
+    w = draw(init.HeNormal(), (3, 3, 64, 128))  # fan_in = 3·3·64
     assert w.std() == pytest.approx(math.sqrt(2 / 576), rel=0.01)
     limit = math.sqrt(6 / (9 * 64 + 9 * 128))
     w = draw(init.GlorotUniform(), (3, 3, 64, 128))
@@ -128,10 +153,17 @@ def test_seeding_reproduces_the_draws():
 
 
 def test_get():
-    for name, cls in [("glorot_uniform", init.GlorotUniform), ("he_normal", init.HeNormal),
-                      ("zeros", init.Zeros), ("ones", init.Ones), ("orthogonal", init.Orthogonal),
-                      ("lecun_normal", init.LecunNormal), ("truncated_normal", init.TruncatedNormal),
-                      ("HeUniform", init.HeUniform), ("RandomNormal", init.RandomNormal)]:
+    for name, cls in [
+        ("glorot_uniform", init.GlorotUniform),
+        ("he_normal", init.HeNormal),
+        ("zeros", init.Zeros),
+        ("ones", init.Ones),
+        ("orthogonal", init.Orthogonal),
+        ("lecun_normal", init.LecunNormal),
+        ("truncated_normal", init.TruncatedNormal),
+        ("HeUniform", init.HeUniform),
+        ("RandomNormal", init.RandomNormal),
+    ]:
         assert type(init.get(name)) is cls
     he = init.HeNormal(seed=1)
     assert init.get(he) is he and init.get(None) is None
@@ -145,7 +177,9 @@ def test_errors_say_what_to_do():
         init.get("glorot")
     with pytest.raises(TypeError, match="got int"):
         init.get(3)
-    with pytest.raises(TypeError, match="RandomNormal: random initial values need a floating dtype, got int32"):
+    with pytest.raises(
+        TypeError, match="RandomNormal: random initial values need a floating dtype, got int32"
+    ):
         init.RandomNormal()((2, 2), dtype="int32")
     with pytest.raises(ValueError, match="mode must be one of"):
         init.VarianceScaling(mode="fan_mean")

@@ -1,4 +1,5 @@
 """pf.random: Keras' keras.random names, signatures and seeding."""
+
 import numpy as np
 import pytest
 
@@ -18,7 +19,9 @@ def test_a_seed_generator_moves_on_between_draws():
     gen = pf.random.SeedGenerator(3)
     first, second = pf.random.uniform((5,), seed=gen), pf.random.uniform((5,), seed=gen)
     assert not np.array_equal(first.numpy(), second.numpy())
-    np.testing.assert_array_equal(first.numpy(), pf.random.uniform((5,), seed=pf.random.SeedGenerator(3)).numpy())
+    np.testing.assert_array_equal(
+        first.numpy(), pf.random.uniform((5,), seed=pf.random.SeedGenerator(3)).numpy()
+    )
 
 
 def test_ranges_of_the_draws():

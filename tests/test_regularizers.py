@@ -1,4 +1,5 @@
 """Regularizers: penalty values, gradients (finite differences), configs and names."""
+
 import numpy as np
 import pytest
 
@@ -12,22 +13,28 @@ def w():
     return np.random.default_rng(0).normal(size=(4, 3))
 
 
-@pytest.mark.parametrize("reg, expected", [
-    (regularizers.L1(0.1), lambda w: 0.1 * np.abs(w).sum()),
-    (regularizers.L2(0.2), lambda w: 0.2 * (w ** 2).sum()),
-    (regularizers.L1L2(l1=0.1, l2=0.2), lambda w: 0.1 * np.abs(w).sum() + 0.2 * (w ** 2).sum()),
-    (regularizers.L1L2(), lambda w: 0.0),
-])
+@pytest.mark.parametrize(
+    "reg, expected",
+    [
+        (regularizers.L1(0.1), lambda w: 0.1 * np.abs(w).sum()),
+        (regularizers.L2(0.2), lambda w: 0.2 * (w**2).sum()),
+        (regularizers.L1L2(l1=0.1, l2=0.2), lambda w: 0.1 * np.abs(w).sum() + 0.2 * (w**2).sum()),
+        (regularizers.L1L2(), lambda w: 0.0),
+    ],
+)
 def test_values(reg, w, expected):
     penalty = reg(pf.tensor(w, dtype="float64"))
     assert penalty.shape == () and penalty.dtype == np.float64
     assert penalty.item() == pytest.approx(expected(w))
-    assert reg(pf.tensor(w)).dtype == np.float32          # float32 weights: a float32 penalty
+    assert reg(pf.tensor(w)).dtype == np.float32  # float32 weights: a float32 penalty
     assert reg(w).item() == pytest.approx(expected(w), rel=1e-6)
 
 
-@pytest.mark.parametrize("reg", [regularizers.L1(0.1), regularizers.L2(0.2),
-                                 regularizers.L1L2(l1=0.3, l2=0.05)], ids=repr)
+@pytest.mark.parametrize(
+    "reg",
+    [regularizers.L1(0.1), regularizers.L2(0.2), regularizers.L1L2(l1=0.3, l2=0.05)],
+    ids=repr,
+)
 def test_gradients(reg, w):
     assert pf.gradcheck(reg, [pf.tensor(w, dtype="float64")])
     x = pf.tensor(w, dtype="float64", requires_grad=True)

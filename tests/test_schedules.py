@@ -19,7 +19,14 @@ def test_exponential_decay():
 def test_piecewise_constant_decay_keras_example():
     # Keras: 1.0 for the first 100001 steps, 0.5 for the next 10000 steps, and 0.1 for the rest
     lr = S.PiecewiseConstantDecay(boundaries=[100000, 110000], values=[1.0, 0.5, 0.1])
-    assert [lr(t) for t in (0, 100000, 100001, 110000, 110001, 10 ** 7)] == [1.0, 1.0, 0.5, 0.5, 0.1, 0.1]
+    assert [lr(t) for t in (0, 100000, 100001, 110000, 110001, 10**7)] == [
+        1.0,
+        1.0,
+        0.5,
+        0.5,
+        0.1,
+        0.1,
+    ]
 
 
 def test_inverse_time_decay():
@@ -38,9 +45,9 @@ def test_polynomial_decay():
     assert lr(2500) == pytest.approx(0.09 * math.sqrt(0.75) + 0.01)
     assert lr(10000) == pytest.approx(0.01) and lr(50000) == pytest.approx(0.01)
     cyc = S.PolynomialDecay(0.1, 10000, end_learning_rate=0.01, power=0.5, cycle=True)
-    assert cyc(0) == pytest.approx(0.1)                                  # multiplier 1 at step 0
+    assert cyc(0) == pytest.approx(0.1)  # multiplier 1 at step 0
     assert cyc(10000) == pytest.approx(0.01)
-    assert cyc(15000) == pytest.approx(0.09 * math.sqrt(1 - 15000 / 20000) + 0.01)   # T = 20000
+    assert cyc(15000) == pytest.approx(0.09 * math.sqrt(1 - 15000 / 20000) + 0.01)  # T = 20000
 
 
 def test_cosine_decay():
@@ -64,17 +71,25 @@ def test_cosine_decay_with_warmup_keras_example():
 def test_cosine_decay_restarts():
     lr = S.CosineDecayRestarts(1.0, first_decay_steps=10, t_mul=2.0, m_mul=0.5, alpha=0.0)
     # periods: [0, 10) of 10 steps, [10, 30) of 20 steps at half height, [30, 70) at a quarter
-    assert [lr(t) for t in (0, 5, 10, 20, 30, 50)] == pytest.approx([1.0, 0.5, 0.5, 0.25, 0.25, 0.125])
+    assert [lr(t) for t in (0, 5, 10, 20, 30, 50)] == pytest.approx(
+        [1.0, 0.5, 0.5, 0.25, 0.25, 0.125]
+    )
     assert lr(29) == pytest.approx(0.5 * 0.5 * (1 + math.cos(math.pi * 19 / 20)))
     same = S.CosineDecayRestarts(2.0, first_decay_steps=10, t_mul=1.0, alpha=0.1)
     for t in (0, 4, 10, 17, 30):
-        assert same(t) == pytest.approx(2.0 * (0.9 * 0.5 * (1 + math.cos(math.pi * (t % 10) / 10)) + 0.1))
+        assert same(t) == pytest.approx(
+            2.0 * (0.9 * 0.5 * (1 + math.cos(math.pi * (t % 10) / 10)) + 0.1)
+        )
 
 
-ALL = [S.ExponentialDecay(0.1, 10, 0.5, staircase=True), S.PiecewiseConstantDecay((5, 9), (1.0, 0.5, 0.1)),
-       S.InverseTimeDecay(0.1, 10, 0.5), S.PolynomialDecay(0.1, 10, power=2.0, cycle=True),
-       S.CosineDecay(0.1, 10, alpha=0.1, warmup_target=0.2, warmup_steps=5),
-       S.CosineDecayRestarts(0.1, 10, t_mul=1.5, m_mul=0.9, alpha=0.01)]
+ALL = [
+    S.ExponentialDecay(0.1, 10, 0.5, staircase=True),
+    S.PiecewiseConstantDecay((5, 9), (1.0, 0.5, 0.1)),
+    S.InverseTimeDecay(0.1, 10, 0.5),
+    S.PolynomialDecay(0.1, 10, power=2.0, cycle=True),
+    S.CosineDecay(0.1, 10, alpha=0.1, warmup_target=0.2, warmup_steps=5),
+    S.CosineDecayRestarts(0.1, 10, t_mul=1.5, m_mul=0.9, alpha=0.01),
+]
 
 
 @pytest.mark.parametrize("schedule", ALL, ids=lambda s: type(s).__name__)
@@ -88,7 +103,9 @@ def test_config_round_trip(schedule):
 def test_errors():
     with pytest.raises(ValueError, match="ExponentialDecay: decay_steps must be positive, got 0"):
         S.ExponentialDecay(0.1, 0, 0.5)
-    with pytest.raises(ValueError, match="one more value than boundaries, got 2 values for 2 boundaries"):
+    with pytest.raises(
+        ValueError, match="one more value than boundaries, got 2 values for 2 boundaries"
+    ):
         S.PiecewiseConstantDecay([1, 2], [1.0, 0.5])
     with pytest.raises(ValueError, match="boundaries must increase"):
         S.PiecewiseConstantDecay([5, 2], [1.0, 0.5, 0.1])

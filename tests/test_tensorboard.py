@@ -1,4 +1,5 @@
 """The TensorBoard callback: its event files, read back with TensorBoard's own reader."""
+
 import numpy as np
 import pytest
 
@@ -10,8 +11,9 @@ from profundo import callbacks, layers
 
 
 def _read(run_dir):
-    acc = event_accumulator.EventAccumulator(str(run_dir), size_guidance={"images": 0,
-                                                                          "histograms": 0})
+    acc = event_accumulator.EventAccumulator(
+        str(run_dir), size_guidance={"images": 0, "histograms": 0}
+    )
     acc.Reload()
     return acc
 
@@ -23,8 +25,14 @@ def _data(n=64):
 
 
 def _model():
-    model = pf.Sequential([layers.Input((6, 6, 1)), layers.Conv2D(3, 3, activation="relu"),
-                           layers.Flatten(), layers.Dense(2, activation="softmax")])
+    model = pf.Sequential(
+        [
+            layers.Input((6, 6, 1)),
+            layers.Conv2D(3, 3, activation="relu"),
+            layers.Flatten(),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
     model.compile(pf.optimizers.Adam(0.01), "sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
@@ -32,17 +40,25 @@ def _model():
 def test_epoch_scalars_histograms_images_graph_and_hparams(tmp_path):
     x, y = _data()
     model = _model()
-    tb = callbacks.TensorBoard(tmp_path, histogram_freq=1, write_images=True,
-                               hparams={"optimizer": "adam", "learning_rate": 0.01})
-    history = model.fit(x, y, epochs=3, batch_size=16, validation_split=0.25, verbose=0,
-                        callbacks=[tb])
+    tb = callbacks.TensorBoard(
+        tmp_path,
+        histogram_freq=1,
+        write_images=True,
+        hparams={"optimizer": "adam", "learning_rate": 0.01},
+    )
+    history = model.fit(
+        x, y, epochs=3, batch_size=16, validation_split=0.25, verbose=0, callbacks=[tb]
+    )
     train, val = _read(tmp_path / "train"), _read(tmp_path / "validation")
     for name in ("loss", "accuracy"):
         events = train.Scalars(f"epoch_{name}")
         assert [e.step for e in events] == [0, 1, 2]
         np.testing.assert_allclose([e.value for e in events], history.history[name], rtol=1e-6)
-        np.testing.assert_allclose([e.value for e in val.Scalars(f"epoch_{name}")],
-                                   history.history[f"val_{name}"], rtol=1e-6)
+        np.testing.assert_allclose(
+            [e.value for e in val.Scalars(f"epoch_{name}")],
+            history.history[f"val_{name}"],
+            rtol=1e-6,
+        )
     np.testing.assert_allclose([e.value for e in train.Scalars("epoch_learning_rate")], 0.01)
 
     tags = train.Tags()
@@ -50,10 +66,11 @@ def test_epoch_scalars_histograms_images_graph_and_hparams(tmp_path):
     assert f"{model.layers[-1].name}/kernel/histogram" in tags["histograms"]
     last = train.Histograms(f"{model.layers[-1].name}/kernel/histogram")[-1].histogram_value
     assert last.num == kernel.size
-    np.testing.assert_allclose([last.min, last.max, last.sum], [kernel.min(), kernel.max(), kernel.sum()],
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        [last.min, last.max, last.sum], [kernel.min(), kernel.max(), kernel.sum()], rtol=1e-5
+    )
     conv_images = train.Images(f"{model.layers[0].name}/kernel/image")
-    assert len(conv_images) == 3                            # one per epoch: the 3 filters in a row
+    assert len(conv_images) == 3  # one per epoch: the 3 filters in a row
     assert (conv_images[0].width, conv_images[0].height) == (3 * 3, 3)
 
     graph = train.Graph()
@@ -73,9 +90,10 @@ def test_epoch_scalars_histograms_images_graph_and_hparams(tmp_path):
 
 def test_batch_scalars_every_n_batches(tmp_path):
     x, y = _data()
-    tb = callbacks.TensorBoard(tmp_path, update_freq=2, write_graph=False,
-                               write_steps_per_second=True)
-    _model().fit(x, y, epochs=2, batch_size=16, verbose=0, callbacks=[tb])   # 4 batches an epoch
+    tb = callbacks.TensorBoard(
+        tmp_path, update_freq=2, write_graph=False, write_steps_per_second=True
+    )
+    _model().fit(x, y, epochs=2, batch_size=16, verbose=0, callbacks=[tb])  # 4 batches an epoch
     train = _read(tmp_path / "train")
     assert [e.step for e in train.Scalars("batch_loss")] == [2, 4, 6, 8]
     assert all(e.value > 0 for e in train.Scalars("epoch_steps_per_second"))

@@ -2,6 +2,7 @@
 that ``profundo.ops`` attaches to ``Tensor``, with its op's parameters, and everything
 ``autograd/tensor.py`` defines — so type checkers and editors see what runs. (mypy itself runs in
 CI, ``.ci/run``, with the configuration in pyproject.toml.)"""
+
 import ast
 import inspect
 from pathlib import Path
@@ -21,8 +22,11 @@ def stub_methods() -> dict:
     for node in cls.body:
         if isinstance(node, ast.FunctionDef):
             args = node.args
-            names = [a.arg for a in args.posonlyargs + args.args][1:] + \
-                ([args.vararg.arg] if args.vararg else []) + [a.arg for a in args.kwonlyargs]
+            names = (
+                [a.arg for a in args.posonlyargs + args.args][1:]
+                + ([args.vararg.arg] if args.vararg else [])
+                + [a.arg for a in args.kwonlyargs]
+            )
             found[node.name] = names
     return found
 
@@ -60,6 +64,7 @@ def test_the_stub_lists_what_tensor_py_defines():
     own = {n.name for n in cls.body if isinstance(n, ast.FunctionDef)}
     assert own <= set(stub_methods())
     module_level = {n.name for n in source.body if isinstance(n, ast.FunctionDef)}
-    stub_level = {n.name for n in ast.parse(STUB.read_text()).body
-                  if isinstance(n, ast.FunctionDef)}
+    stub_level = {
+        n.name for n in ast.parse(STUB.read_text()).body if isinstance(n, ast.FunctionDef)
+    }
     assert module_level <= stub_level

@@ -8,6 +8,7 @@ come from profundo's generator, so ``pf.manual_seed(n)`` makes them reproducible
 >>> pf.randn(4, requires_grad=True)   # standard normal, float32
 tensor([...], requires_grad=True)
 """
+
 from __future__ import annotations
 
 from .. import backend as B
@@ -35,9 +36,11 @@ def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
     src = data.data if isinstance(data, Tensor) else data
     try:
         array = B.xp.array(src, dtype=dtype)
-    except (ValueError, TypeError) as err:      # ragged lists, a dtype that does not fit
-        raise type(err)(f"tensor: cannot make an array from this {type(data).__name__} "
-                        f"(nested lists must be rectangular and hold numbers): {err}") from None
+    except (ValueError, TypeError) as err:  # ragged lists, a dtype that does not fit
+        raise type(err)(
+            f"tensor: cannot make an array from this {type(data).__name__} "
+            f"(nested lists must be rectangular and hold numbers): {err}"
+        ) from None
     return Tensor(array, dtype=dtype, requires_grad=requires_grad)
 
 
@@ -64,7 +67,11 @@ def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
 def arange(start, stop=None, step=1, dtype=None, requires_grad=False) -> Tensor:
     """``[start, stop)`` by ``step``; integer arguments give an integer tensor, as in NumPy,
     floating ones a tensor of the default dtype."""
-    arr = B.xp.arange(start, stop, step, dtype=dtype) if stop is not None else B.xp.arange(start, dtype=dtype)
+    arr = (
+        B.xp.arange(start, stop, step, dtype=dtype)
+        if stop is not None
+        else B.xp.arange(start, dtype=dtype)
+    )
     if dtype is None and arr.dtype.kind == "f":
         arr = arr.astype(B.default_dtype)
     return _make(arr, requires_grad)

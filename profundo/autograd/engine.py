@@ -8,6 +8,7 @@
 An op with several outputs is a node of its own in the walk, after all its outputs: its
 ``backward`` runs once, with the gradients that reached each output.
 """
+
 from __future__ import annotations
 
 from .. import backend as B
@@ -63,17 +64,21 @@ def backward(root: Tensor, gradient=None, retain_graph: bool = False) -> None:
             )
         gradient = xp.ones_like(root.data)
     else:
-        gradient = gradient.data if isinstance(gradient, Tensor) else xp.asarray(gradient, root.dtype)
+        gradient = (
+            gradient.data if isinstance(gradient, Tensor) else xp.asarray(gradient, root.dtype)
+        )
         if gradient.shape != root.shape:
             raise ValueError(
                 f"backward(): gradient has shape {gradient.shape}, expected the output's shape {root.shape}"
             )
     check = debug_enabled()
     grads = {id(root): gradient}
-    stored = {id(gradient)}   # arrays not to hand out as a leaf's .grad: the caller's, and given ones
-    pending: dict = {}        # an op with several outputs → the gradients of its outputs so far
+    stored = {
+        id(gradient)
+    }  # arrays not to hand out as a leaf's .grad: the caller's, and given ones
+    pending: dict = {}  # an op with several outputs → the gradients of its outputs so far
     for node in reversed(topological_order([root], _parents)):
-        if isinstance(node, Function):           # all its outputs are done: one backward for all
+        if isinstance(node, Function):  # all its outputs are done: one backward for all
             out_grads = pending.pop(id(node), None)
             if out_grads is not None:
                 _run_backward(node, out_grads, grads, check, retain_graph)
@@ -83,7 +88,7 @@ def backward(root: Tensor, gradient=None, retain_graph: bool = False) -> None:
         if g is None:
             continue
         fn = t._fn
-        if fn is None or t._retain:   # a private array: copy g if it is a view or already given
+        if fn is None or t._retain:  # a private array: copy g if it is a view or already given
             if t.grad is not None:
                 t.grad = t.grad + g
             else:

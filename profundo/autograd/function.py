@@ -25,6 +25,7 @@ tuple of arrays, ``apply`` returns one Tensor per output, and the engine calls
 ``backward(grad_1, grad_2, ...)`` once, with one gradient per output (``None`` for an output no
 gradient reached).
 """
+
 from __future__ import annotations
 
 import numpy
@@ -38,7 +39,7 @@ class Function:
     """Base of every differentiable op. Subclasses define ``forward`` and ``backward``."""
 
     __slots__ = ("inputs", "__dict__")
-    inputs: tuple          # what apply() was called with: tensors and constants, in order
+    inputs: tuple  # what apply() was called with: tensors and constants, in order
 
     #: Set False for ops whose output never carries a gradient (comparisons, argmax, step).
     differentiable = True
@@ -62,24 +63,26 @@ class Function:
         fn = cls()
         try:
             arrays = [x.data if isinstance(x, Tensor) else _operand(x, inputs) for x in inputs]
-        except _SymbolicInput:          # called on a functional model's symbolic tensors
+        except _SymbolicInput:  # called on a functional model's symbolic tensors
             return symbolic_hook(cls, inputs, kwargs)
         try:
             out = fn.forward(*arrays, **kwargs)
-        except (ValueError, TypeError) as err:   # name the op; keep the frames inside forward
+        except (ValueError, TypeError) as err:  # name the op; keep the frames inside forward
             shapes = ", ".join(str(getattr(a, "shape", type(a).__name__)) for a in arrays)
             kind = ValueError if isinstance(err, ValueError) else TypeError
             message = f"{cls.__name__}: {err} (input shapes: {shapes})"
             raise kind(message).with_traceback(err.__traceback__) from None
         several = isinstance(out, tuple)
         results = tuple(map(Tensor._wrap, out)) if several else (Tensor._wrap(out),)
-        if cls.differentiable and grad_enabled() and any(
-            isinstance(x, Tensor) and x.requires_grad for x in inputs
+        if (
+            cls.differentiable
+            and grad_enabled()
+            and any(isinstance(x, Tensor) and x.requires_grad for x in inputs)
         ):
             fn.inputs = inputs
             if several:
                 fn.n_outputs = len(results)
-                fn.output_ids = tuple(map(id, results))   # which output a gradient belongs to
+                fn.output_ids = tuple(map(id, results))  # which output a gradient belongs to
             for result in results:
                 result.requires_grad = True
                 result._fn = fn

@@ -1,4 +1,5 @@
 """Whether operations record the graph (``no_grad``), and anomaly mode (``set_debug``)."""
+
 from __future__ import annotations
 
 import functools

@@ -11,6 +11,7 @@ random v, which checks every output's gradient at once.
 >>> pf.gradcheck(lambda a, b: (a @ b).tanh().sum(), [a, b])
 True
 """
+
 from __future__ import annotations
 
 import numpy
@@ -24,8 +25,9 @@ class GradcheckError(AssertionError):
     """The analytic gradient disagrees with the numerical one."""
 
 
-def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              seed: int = 0) -> bool:
+def gradcheck(
+    fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3, seed: int = 0
+) -> bool:
     """Check ``fn``'s gradients with respect to every floating input of ``inputs``.
 
     Returns True, or raises ``GradcheckError`` naming the input, the worst element's index, and
@@ -33,9 +35,13 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
     """
     xp = B.xp
     leaves = [
-        Tensor(xp.array(x.data if isinstance(x, Tensor) else x, dtype=numpy.float64),
-               dtype=numpy.float64, requires_grad=True)
-        if _is_float(x) else x
+        Tensor(
+            xp.array(x.data if isinstance(x, Tensor) else x, dtype=numpy.float64),
+            dtype=numpy.float64,
+            requires_grad=True,
+        )
+        if _is_float(x)
+        else x
         for x in inputs
     ]
     projection = {}
@@ -52,7 +58,9 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
     with enable_grad():
         out = scalar(leaves)
         if not out.requires_grad:
-            raise GradcheckError("gradcheck: the output does not depend on any input with a gradient")
+            raise GradcheckError(
+                "gradcheck: the output does not depend on any input with a gradient"
+            )
         out.backward()
     for k, leaf in enumerate(leaves):
         if not isinstance(leaf, Tensor):

@@ -10,6 +10,7 @@ The math methods (``t.exp()``, ``t.sum(axis=0)``, ``t @ w``, ...) are defined wi
 ``profundo.ops`` and attached to this class there (``tensor_method``), so that each op's forward,
 backward and method live in one place.
 """
+
 from __future__ import annotations
 
 import numpy
@@ -25,10 +26,19 @@ class Tensor:
     ``backward()`` for leaves that require it), ``requires_grad``.
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "_fn", "_retain", "name", "constraint", "__weakref__")   # constraint: set by Layer.add_weight
-    __array_priority__ = 1000   # NumPy defers ``array + tensor`` to Tensor.__radd__
+    __slots__ = (
+        "data",
+        "grad",
+        "_requires_grad",
+        "_fn",
+        "_retain",
+        "name",
+        "constraint",
+        "__weakref__",
+    )  # constraint: set by Layer.add_weight
+    __array_priority__ = 1000  # NumPy defers ``array + tensor`` to Tensor.__radd__
     __array_ufunc__ = None
-    __hash__ = object.__hash__   # ``==`` is elementwise; tensors hash by identity
+    __hash__ = object.__hash__  # ``==`` is elementwise; tensors hash by identity
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None):
         if isinstance(data, Tensor):
@@ -162,6 +172,7 @@ class Tensor:
     def __array_function__(self, func, types, args, kwargs):
         """NumPy functions on tensors (``np.mean(t)``, ``np.concatenate([t, u])``) run on their
         values and return NumPy results, without a gradient, as Keras' tensors do."""
+
         def plain(value):
             if isinstance(value, Tensor):
                 return value.numpy()
@@ -170,12 +181,15 @@ class Tensor:
             if isinstance(value, dict):
                 return {k: plain(v) for k, v in value.items()}
             return value
+
         return func(*plain(args), **plain(kwargs))
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:
-            raise ValueError(f"item(): only one-element tensors can be converted, got shape {self.shape}")
+            raise ValueError(
+                f"item(): only one-element tensors can be converted, got shape {self.shape}"
+            )
         return self.data.item()
 
     def tolist(self):

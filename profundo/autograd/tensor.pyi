@@ -3,6 +3,7 @@ attaches to it (``tensor_method``), so that type checkers and "go to definition"
 
 Kept in step with the code by ``tests/test_typing.py`` (every attached method is listed here,
 with the parameters of its op)."""
+
 from __future__ import annotations
 
 import builtins
@@ -26,8 +27,13 @@ class Tensor:
     constraint: Any
     __array_priority__: int
     __array_ufunc__: None
-    def __init__(self, data: TensorLike, requires_grad: bool = ..., dtype: DTypeLike = ...,
-                 name: str | None = ...) -> None: ...
+    def __init__(
+        self,
+        data: TensorLike,
+        requires_grad: bool = ...,
+        dtype: DTypeLike = ...,
+        name: str | None = ...,
+    ) -> None: ...
     def __hash__(self) -> int: ...
     @classmethod
     def _wrap(cls, array: Any) -> Tensor: ...

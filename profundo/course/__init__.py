@@ -13,6 +13,7 @@ tests) shrinks data and epochs so that every notebook runs in seconds. Each chap
 return a ``Verdict`` — ✅ or ❌ with an explanation in the notebook's language — never raise.
 ``python -m profundo.course.notebooks`` runs notebooks top to bottom (``notebooks.py``).
 """
+
 from __future__ import annotations
 
 import os
@@ -50,8 +51,12 @@ def setup(lang: str = "en", seed: int = 0) -> bool:
     numpy.random.seed(seed)
     short = short_mode()
     if short:
-        print(say(es=f"Modo corto ({SHORT_ENV}=1): datos y épocas reducidos.",
-                  en=f"Short mode ({SHORT_ENV}=1): less data, fewer epochs."))
+        print(
+            say(
+                es=f"Modo corto ({SHORT_ENV}=1): datos y épocas reducidos.",
+                en=f"Short mode ({SHORT_ENV}=1): less data, fewer epochs.",
+            )
+        )
     return short
 
 

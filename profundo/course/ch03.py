@@ -3,6 +3,7 @@
 The running problem is a line through noisy points, ŷ = w·x + b with the mean squared error
 L(w, b) = mean((ŷ − y)²), whose gradient is ∂L/∂w = 2·mean((ŷ − y)·x), ∂L/∂b = 2·mean(ŷ − y).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,8 +26,11 @@ def descend(learning_rate: float, steps: int, x, y) -> np.ndarray:
     with np.errstate(all="ignore"):
         for _ in range(steps + 1):
             error = w * x + b - y
-            losses.append(float(np.mean(error ** 2)))
-            w, b = w - learning_rate * 2 * np.mean(error * x), b - learning_rate * 2 * np.mean(error)
+            losses.append(float(np.mean(error**2)))
+            w, b = (
+                w - learning_rate * 2 * np.mean(error * x),
+                b - learning_rate * 2 * np.mean(error),
+            )
     return np.array(losses)
 
 
@@ -39,18 +43,26 @@ def _scalar(value, name):
     return float(out)
 
 
-_NONE = dict(es="tu función devuelve None: escribe su fórmula tras return.",
-             en="your function returns None: write its formula after return.")
+_NONE = dict(
+    es="tu función devuelve None: escribe su fórmula tras return.",
+    en="your function returns None: write its formula after return.",
+)
 
 
 def _compare(got, want, what_es, what_en):
     if got is None:
         return verdict(False, **_NONE)
     if np.isclose(got, want, rtol=1e-5, atol=1e-8):
-        return verdict(True, es=f"{what_es} da {got:.6g}, igual que profundo.",
-                       en=f"{what_en} gives {got:.6g}, as profundo does.")
-    return verdict(False, es=f"{what_es} da {got:.6g}; profundo da {want:.6g} con los mismos datos.",
-                   en=f"{what_en} gives {got:.6g}; profundo gives {want:.6g} on the same data.")
+        return verdict(
+            True,
+            es=f"{what_es} da {got:.6g}, igual que profundo.",
+            en=f"{what_en} gives {got:.6g}, as profundo does.",
+        )
+    return verdict(
+        False,
+        es=f"{what_es} da {got:.6g}; profundo da {want:.6g} con los mismos datos.",
+        en=f"{what_en} gives {got:.6g}; profundo gives {want:.6g} on the same data.",
+    )
 
 
 @checker
@@ -88,16 +100,25 @@ def check_gradient_step(fn):
     want = (w0 - lr * float(w.grad), b0 - lr * float(b.grad))
     got = fn(w0, b0, x, y, lr)
     if got is None or any(g is None for g in got):
-        return verdict(False, es="devuelve None: calcula los gradientes y devuelve (w, b) nuevos.",
-                       en="it returns None: compute the gradients and return the new (w, b).")
+        return verdict(
+            False,
+            es="devuelve None: calcula los gradientes y devuelve (w, b) nuevos.",
+            en="it returns None: compute the gradients and return the new (w, b).",
+        )
     got = tuple(float(np.asarray(g)) for g in got)
     if np.allclose(got, want, rtol=1e-6, atol=1e-9):
-        return verdict(True, es=f"tu paso lleva (w, b) de ({w0}, {b0}) a ({got[0]:.5f}, {got[1]:.5f}), como autodiff.",
-                       en=f"your step takes (w, b) from ({w0}, {b0}) to ({got[0]:.5f}, {got[1]:.5f}), as autodiff does.")
-    return verdict(False, es=f"tu paso da (w, b) = ({got[0]:.5f}, {got[1]:.5f}); se esperaba "
-                             f"({want[0]:.5f}, {want[1]:.5f}). ¿Está el 2 de la derivada de (ŷ − y)²?",
-                   en=f"your step gives (w, b) = ({got[0]:.5f}, {got[1]:.5f}); expected "
-                      f"({want[0]:.5f}, {want[1]:.5f}). Is the 2 from the derivative of (ŷ − y)² there?")
+        return verdict(
+            True,
+            es=f"tu paso lleva (w, b) de ({w0}, {b0}) a ({got[0]:.5f}, {got[1]:.5f}), como autodiff.",
+            en=f"your step takes (w, b) from ({w0}, {b0}) to ({got[0]:.5f}, {got[1]:.5f}), as autodiff does.",
+        )
+    return verdict(
+        False,
+        es=f"tu paso da (w, b) = ({got[0]:.5f}, {got[1]:.5f}); se esperaba "
+        f"({want[0]:.5f}, {want[1]:.5f}). ¿Está el 2 de la derivada de (ŷ − y)²?",
+        en=f"your step gives (w, b) = ({got[0]:.5f}, {got[1]:.5f}); expected "
+        f"({want[0]:.5f}, {want[1]:.5f}). Is the 2 from the derivative of (ŷ − y)² there?",
+    )
 
 
 @checker
@@ -112,26 +133,38 @@ def check_learning_rate(learning_rate, steps: int = 50):
     losses = descend(lr, steps, x, y)
     final = losses[-1]
     if not np.isfinite(final) or final > losses[0]:
-        return verdict(False, es=f"con η = {lr} la pérdida crece ({losses[0]:.3g} → {final:.3g}): es "
-                                 f"demasiado grande, cada paso salta al otro lado del valle y más lejos.",
-                       en=f"with η = {lr} the loss grows ({losses[0]:.3g} → {final:.3g}): it is too "
-                          f"large, each step jumps across the valley and further out.")
+        return verdict(
+            False,
+            es=f"con η = {lr} la pérdida crece ({losses[0]:.3g} → {final:.3g}): es "
+            f"demasiado grande, cada paso salta al otro lado del valle y más lejos.",
+            en=f"with η = {lr} the loss grows ({losses[0]:.3g} → {final:.3g}): it is too "
+            f"large, each step jumps across the valley and further out.",
+        )
     if final - best > 1e-3:
         # the curvature along the steepest direction: the largest eigenvalue of L's Hessian
         hessian = 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
         lam = float(np.linalg.eigvalsh(hessian).max())
         if lr > 1 / lam:
-            return verdict(False, es=f"con η = {lr}, tras {steps} pasos la pérdida es {final:.4f} y "
-                                     f"el mínimo {best:.4f}: algo grande, zigzaguea de un lado al "
-                                     f"otro del valle en vez de bajar por él.",
-                           en=f"with η = {lr}, after {steps} steps the loss is {final:.4f} and the "
-                              f"minimum {best:.4f}: rather large, it zigzags across the valley "
-                              f"instead of going down it.")
-        return verdict(False, es=f"con η = {lr}, tras {steps} pasos la pérdida es {final:.4f} y el "
-                                 f"mínimo {best:.4f}: demasiado pequeña, aún no ha llegado.",
-                       en=f"with η = {lr}, after {steps} steps the loss is {final:.4f} and the "
-                          f"minimum {best:.4f}: too small, it has not arrived yet.")
-    return verdict(True, es=f"con η = {lr}, {steps} pasos llevan la pérdida de {losses[0]:.3f} a "
-                            f"{final:.4f} (mínimo {best:.4f}).",
-                   en=f"with η = {lr}, {steps} steps bring the loss from {losses[0]:.3f} to "
-                      f"{final:.4f} (minimum {best:.4f}).")
+            return verdict(
+                False,
+                es=f"con η = {lr}, tras {steps} pasos la pérdida es {final:.4f} y "
+                f"el mínimo {best:.4f}: algo grande, zigzaguea de un lado al "
+                f"otro del valle en vez de bajar por él.",
+                en=f"with η = {lr}, after {steps} steps the loss is {final:.4f} and the "
+                f"minimum {best:.4f}: rather large, it zigzags across the valley "
+                f"instead of going down it.",
+            )
+        return verdict(
+            False,
+            es=f"con η = {lr}, tras {steps} pasos la pérdida es {final:.4f} y el "
+            f"mínimo {best:.4f}: demasiado pequeña, aún no ha llegado.",
+            en=f"with η = {lr}, after {steps} steps the loss is {final:.4f} and the "
+            f"minimum {best:.4f}: too small, it has not arrived yet.",
+        )
+    return verdict(
+        True,
+        es=f"con η = {lr}, {steps} pasos llevan la pérdida de {losses[0]:.3f} a "
+        f"{final:.4f} (mínimo {best:.4f}).",
+        en=f"with η = {lr}, {steps} steps bring the loss from {losses[0]:.3f} to "
+        f"{final:.4f} (minimum {best:.4f}).",
+    )

@@ -5,6 +5,7 @@ By the chain rule, from L back to each parameter:
 ∂L/∂ŷ = 2(ŷ − y); ∂L/∂w₂ = ∂L/∂ŷ·h; ∂L/∂b₂ = ∂L/∂ŷ; ∂L/∂h = ∂L/∂ŷ·w₂; ∂L/∂z = ∂L/∂h·(1 − h²);
 ∂L/∂w₁ = ∂L/∂z·x; ∂L/∂b₁ = ∂L/∂z.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,8 +28,10 @@ def tiny_gradients() -> dict:
     """∂L/∂w₁, ∂L/∂b₁, ∂L/∂w₂, ∂L/∂b₂ of the tiny network, by profundo's ``backward()`` in float64."""
     from ..autograd import Tensor
 
-    p = {k: Tensor(np.array(v), dtype="float64", requires_grad=k in PARAMETERS)
-         for k, v in TINY.items()}
+    p = {
+        k: Tensor(np.array(v), dtype="float64", requires_grad=k in PARAMETERS)
+        for k, v in TINY.items()
+    }
     y_hat = p["w2"] * (p["w1"] * p["x"] + p["b1"]).tanh() + p["b2"]
     ((y_hat - p["y"]) ** 2).backward()
     return {k: float(p[k].grad) for k in PARAMETERS}
@@ -39,16 +42,28 @@ def check_hand_gradients(grads: dict):
     """Exercise 1: ``grads`` = {"w1": …, "b1": …, "w2": …, "b2": …}, worked out by hand with the
     chain rule for ``TINY``; compared with ``backward()``."""
     if not isinstance(grads, dict) or any(grads.get(k) is None for k in PARAMETERS):
-        return verdict(False, es=f"escribe un diccionario con las cuatro derivadas {PARAMETERS}.",
-                       en=f"write a dict with the four derivatives {PARAMETERS}.")
+        return verdict(
+            False,
+            es=f"escribe un diccionario con las cuatro derivadas {PARAMETERS}.",
+            en=f"write a dict with the four derivatives {PARAMETERS}.",
+        )
     want = tiny_gradients()
-    wrong = [f"∂L/∂{k}: {float(grads[k]):.5f} ≠ {want[k]:.5f}" for k in PARAMETERS
-             if not np.isclose(float(grads[k]), want[k], rtol=1e-4, atol=1e-6)]
+    wrong = [
+        f"∂L/∂{k}: {float(grads[k]):.5f} ≠ {want[k]:.5f}"
+        for k in PARAMETERS
+        if not np.isclose(float(grads[k]), want[k], rtol=1e-4, atol=1e-6)
+    ]
     if not wrong:
-        return verdict(True, es="tus cuatro derivadas coinciden con las de backward().",
-                       en="your four derivatives match backward()'s.")
-    return verdict(False, es="no coinciden con backward() (tuyo ≠ backward): " + "; ".join(wrong),
-                   en="they differ from backward() (yours ≠ backward): " + "; ".join(wrong))
+        return verdict(
+            True,
+            es="tus cuatro derivadas coinciden con las de backward().",
+            en="your four derivatives match backward()'s.",
+        )
+    return verdict(
+        False,
+        es="no coinciden con backward() (tuyo ≠ backward): " + "; ".join(wrong),
+        en="they differ from backward() (yours ≠ backward): " + "; ".join(wrong),
+    )
 
 
 @checker
@@ -58,21 +73,32 @@ def check_function(op, name: str = "tanh"):
     from ..autograd import Function, GradcheckError, Tensor, gradcheck
 
     if not (isinstance(op, type) and issubclass(op, Function)):
-        return verdict(False, es="pasa la clase de tu op, una subclase de pf.Function.",
-                       en="pass your op's class, a subclass of pf.Function.")
+        return verdict(
+            False,
+            es="pasa la clase de tu op, una subclase de pf.Function.",
+            en="pass your op's class, a subclass of pf.Function.",
+        )
     reference, (low, high) = REFERENCE[name]
     x = np.random.default_rng(4).uniform(low, high, (3, 5))
     out = op.apply(Tensor(x, dtype="float64"))
     got = out.numpy() if isinstance(out, Tensor) else np.asarray(out)
     if got.shape != x.shape or not np.allclose(got, reference(x), rtol=1e-6, atol=1e-9):
-        return verdict(False, es=f"el forward no calcula {name}: compáralo con NumPy en unos puntos.",
-                       en=f"the forward does not compute {name}: compare it with NumPy on a few points.")
+        return verdict(
+            False,
+            es=f"el forward no calcula {name}: compáralo con NumPy en unos puntos.",
+            en=f"the forward does not compute {name}: compare it with NumPy on a few points.",
+        )
     try:
         gradcheck(lambda t: op.apply(t), [x])
     except GradcheckError as err:
-        return verdict(False, es=f"el forward está bien, pero el backward no coincide con las "
-                                 f"diferencias finitas: {err}",
-                       en=f"the forward is right, but the backward disagrees with finite "
-                          f"differences: {err}")
-    return verdict(True, es=f"tu op {op.__name__} calcula {name} y su backward pasa gradcheck.",
-                   en=f"your op {op.__name__} computes {name} and its backward passes gradcheck.")
+        return verdict(
+            False,
+            es=f"el forward está bien, pero el backward no coincide con las "
+            f"diferencias finitas: {err}",
+            en=f"the forward is right, but the backward disagrees with finite differences: {err}",
+        )
+    return verdict(
+        True,
+        es=f"tu op {op.__name__} calcula {name} y su backward pasa gradcheck.",
+        en=f"your op {op.__name__} computes {name} and its backward passes gradcheck.",
+    )

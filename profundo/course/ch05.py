@@ -4,6 +4,7 @@ The learner's update rules run on the elongated bowl L(x, y) = (x² + 10y²)/2 (
 "quadratic" surface) and are compared, step by step, with profundo's optimizers on the same
 exact gradients.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -32,16 +33,25 @@ def _compare_paths(update, optimizer, what_es, what_en):
     for t in range(1, STEPS + 1):
         theta, state = update(theta, gradient("quadratic", theta), state, t)
         if theta is None:
-            return verdict(False, es="tu función devuelve None: escribe la regla de actualización.",
-                           en="your function returns None: write the update rule.")
+            return verdict(
+                False,
+                es="tu función devuelve None: escribe la regla de actualización.",
+                en="your function returns None: write the update rule.",
+            )
         theta = np.asarray(theta, dtype=np.float64).reshape(-1)
         if not np.allclose(theta, want[t], rtol=1e-5, atol=1e-8):
-            return verdict(False, es=f"en el paso {t} tu {what_es} está en {theta.round(5).tolist()}, "
-                                     f"y profundo en {want[t].round(5).tolist()}.",
-                           en=f"at step {t} your {what_en} is at {theta.round(5).tolist()}, "
-                              f"and profundo's at {want[t].round(5).tolist()}.")
-    return verdict(True, es=f"tu {what_es} sigue el mismo camino que el de profundo durante {STEPS} pasos.",
-                   en=f"your {what_en} follows the same path as profundo's for {STEPS} steps.")
+            return verdict(
+                False,
+                es=f"en el paso {t} tu {what_es} está en {theta.round(5).tolist()}, "
+                f"y profundo en {want[t].round(5).tolist()}.",
+                en=f"at step {t} your {what_en} is at {theta.round(5).tolist()}, "
+                f"and profundo's at {want[t].round(5).tolist()}.",
+            )
+    return verdict(
+        True,
+        es=f"tu {what_es} sigue el mismo camino que el de profundo durante {STEPS} pasos.",
+        en=f"your {what_en} follows the same path as profundo's for {STEPS} steps.",
+    )
 
 
 @checker
@@ -57,13 +67,19 @@ def check_momentum(fn, learning_rate: float = 0.05, beta: float = 0.9):
         m = np.zeros_like(theta) if m is None else m
         return fn(theta, m, grad, learning_rate, beta)
 
-    return _compare_paths(update, SGD(learning_rate, momentum=beta),
-                          "descenso con momento", "momentum descent")
+    return _compare_paths(
+        update, SGD(learning_rate, momentum=beta), "descenso con momento", "momentum descent"
+    )
 
 
 @checker
-def check_adam(fn, learning_rate: float = 0.1, beta_1: float = 0.9, beta_2: float = 0.999,
-               epsilon: float = 1e-8):
+def check_adam(
+    fn,
+    learning_rate: float = 0.1,
+    beta_1: float = 0.9,
+    beta_2: float = 0.999,
+    epsilon: float = 1e-8,
+):
     """Exercise 2: ``fn(theta, m, v, grad, t, lr, beta_1, beta_2, eps) -> (theta, m, v)``, one
     step of Adam at step t = 1, 2, …"""
     from ..optimizers import Adam
@@ -76,8 +92,9 @@ def check_adam(fn, learning_rate: float = 0.1, beta_1: float = 0.9, beta_2: floa
         out = fn(theta, m, v, grad, t, learning_rate, beta_1, beta_2, epsilon)
         return (None, None) if out is None or out[0] is None else (out[0], out[1:])
 
-    return _compare_paths(update, Adam(learning_rate, beta_1, beta_2, epsilon=epsilon),
-                          "Adam", "Adam")
+    return _compare_paths(
+        update, Adam(learning_rate, beta_1, beta_2, epsilon=epsilon), "Adam", "Adam"
+    )
 
 
 @checker
@@ -87,22 +104,33 @@ def check_rosenbrock(optimizer, steps: int = 500, goal: float = 0.01):
     from ..optimizers import Optimizer
 
     if not isinstance(optimizer, Optimizer):
-        return verdict(False, es="pasa un optimizador de profundo, p. ej. optimizers.SGD(1e-3).",
-                       en="pass a profundo optimizer, e.g. optimizers.SGD(1e-3).")
+        return verdict(
+            False,
+            es="pasa un optimizador de profundo, p. ej. optimizers.SGD(1e-3).",
+            en="pass a profundo optimizer, e.g. optimizers.SGD(1e-3).",
+        )
     with np.errstate(all="ignore"):
         end = optimizer_path("rosenbrock", optimizer, SURFACES["rosenbrock"][1], steps)[-1]
     distance = float(np.linalg.norm(end - 1))
     if not np.isfinite(distance):
-        return verdict(False, es="el punto salió disparado al infinito: la tasa de aprendizaje es "
-                                 "demasiado grande para este valle.",
-                       en="the point flew off to infinity: the learning rate is too large for "
-                          "this valley.")
+        return verdict(
+            False,
+            es="el punto salió disparado al infinito: la tasa de aprendizaje es "
+            "demasiado grande para este valle.",
+            en="the point flew off to infinity: the learning rate is too large for this valley.",
+        )
     if distance <= goal:
-        return verdict(True, es=f"tras {steps} pasos el punto está en {end.round(4).tolist()}, a "
-                                f"{distance:.4f} del mínimo.",
-                       en=f"after {steps} steps the point is at {end.round(4).tolist()}, "
-                          f"{distance:.4f} from the minimum.")
-    return verdict(False, es=f"tras {steps} pasos el punto está en {end.round(4).tolist()}, a "
-                             f"{distance:.3f} del mínimo (hace falta ≤ {goal}).",
-                   en=f"after {steps} steps the point is at {end.round(4).tolist()}, {distance:.3f} "
-                      f"from the minimum (≤ {goal} is needed).")
+        return verdict(
+            True,
+            es=f"tras {steps} pasos el punto está en {end.round(4).tolist()}, a "
+            f"{distance:.4f} del mínimo.",
+            en=f"after {steps} steps the point is at {end.round(4).tolist()}, "
+            f"{distance:.4f} from the minimum.",
+        )
+    return verdict(
+        False,
+        es=f"tras {steps} pasos el punto está en {end.round(4).tolist()}, a "
+        f"{distance:.3f} del mínimo (hace falta ≤ {goal}).",
+        en=f"after {steps} steps the point is at {end.round(4).tolist()}, {distance:.3f} "
+        f"from the minimum (≤ {goal} is needed).",
+    )

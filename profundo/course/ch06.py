@@ -5,6 +5,7 @@ fraction, the scale 1/(1 − rate), the mean preserved, nothing changed at infer
 stopping against the rule of ``pf.callbacks.EarlyStopping`` (stop after ``patience`` epochs without
 a lower validation loss; keep the best epoch's weights).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,16 +23,25 @@ def check_l2_penalty(fn, l2: float = 0.01):
     want = sum(float(L2(l2)(w).numpy()) for w in weights)
     got = fn(weights, l2)
     if got is None:
-        return verdict(False, es="tu función devuelve None: escribe la penalización.",
-                       en="your function returns None: write the penalty.")
+        return verdict(
+            False,
+            es="tu función devuelve None: escribe la penalización.",
+            en="your function returns None: write the penalty.",
+        )
     got = float(np.asarray(got))
     if np.isclose(got, want, rtol=1e-6):
-        return verdict(True, es=f"penalización {got:.5f}, igual que regularizers.L2.",
-                       en=f"penalty {got:.5f}, as regularizers.L2 gives.")
-    return verdict(False, es=f"da {got:.5f}; regularizers.L2 da {want:.5f} (λ·Σw² sobre todas las "
-                             f"matrices, sin raíz ni media).",
-                   en=f"it gives {got:.5f}; regularizers.L2 gives {want:.5f} (λ·Σw² over every "
-                      f"array, no root, no mean).")
+        return verdict(
+            True,
+            es=f"penalización {got:.5f}, igual que regularizers.L2.",
+            en=f"penalty {got:.5f}, as regularizers.L2 gives.",
+        )
+    return verdict(
+        False,
+        es=f"da {got:.5f}; regularizers.L2 da {want:.5f} (λ·Σw² sobre todas las "
+        f"matrices, sin raíz ni media).",
+        en=f"it gives {got:.5f}; regularizers.L2 gives {want:.5f} (λ·Σw² over every "
+        f"array, no root, no mean).",
+    )
 
 
 @checker
@@ -43,24 +53,36 @@ def check_dropout(fn, rate: float = 0.25):
     if out is None:
         return verdict(False, es="tu función devuelve None.", en="your function returns None.")
     if not np.array_equal(np.asarray(out), x):
-        return verdict(False, es="con training=False (inferencia) debe devolver x sin tocar.",
-                       en="with training=False (inference) it must return x untouched.")
+        return verdict(
+            False,
+            es="con training=False (inferencia) debe devolver x sin tocar.",
+            en="with training=False (inference) it must return x untouched.",
+        )
     out = np.asarray(fn(x.copy(), rate, True), dtype=float)
     zeros = float(np.mean(out == 0))
     kept = np.unique(out[out != 0].round(6))
     if abs(zeros - rate) > 0.01:
-        return verdict(False, es=f"apaga el {zeros:.1%} de los valores; con rate={rate} debería "
-                                 f"apagar el {rate:.0%}.",
-                       en=f"it zeroes {zeros:.1%} of the values; with rate={rate} it should zero {rate:.0%}.")
+        return verdict(
+            False,
+            es=f"apaga el {zeros:.1%} de los valores; con rate={rate} debería "
+            f"apagar el {rate:.0%}.",
+            en=f"it zeroes {zeros:.1%} of the values; with rate={rate} it should zero {rate:.0%}.",
+        )
     if len(kept) != 1 or not np.isclose(kept[0], 1 / (1 - rate)):
-        return verdict(False, es=f"los valores que quedan valen {kept[:3].tolist()}; deberían valer "
-                                 f"1/(1 − rate) = {1 / (1 - rate):.4f}, para que la media no cambie.",
-                       en=f"the values kept are {kept[:3].tolist()}; they should be 1/(1 − rate) = "
-                          f"{1 / (1 - rate):.4f}, so that the mean stays the same.")
-    return verdict(True, es=f"apaga el {zeros:.1%}, escala el resto por {kept[0]:.4f} y la media "
-                            f"queda en {out.mean():.3f}.",
-                   en=f"it zeroes {zeros:.1%}, scales the rest by {kept[0]:.4f}, and the mean "
-                      f"stays at {out.mean():.3f}.")
+        return verdict(
+            False,
+            es=f"los valores que quedan valen {kept[:3].tolist()}; deberían valer "
+            f"1/(1 − rate) = {1 / (1 - rate):.4f}, para que la media no cambie.",
+            en=f"the values kept are {kept[:3].tolist()}; they should be 1/(1 − rate) = "
+            f"{1 / (1 - rate):.4f}, so that the mean stays the same.",
+        )
+    return verdict(
+        True,
+        es=f"apaga el {zeros:.1%}, escala el resto por {kept[0]:.4f} y la media "
+        f"queda en {out.mean():.3f}.",
+        en=f"it zeroes {zeros:.1%}, scales the rest by {kept[0]:.4f}, and the mean "
+        f"stays at {out.mean():.3f}.",
+    )
 
 
 def early_stopping(val_losses, patience: int):
@@ -92,9 +114,15 @@ def check_early_stopping(fn):
     for losses, patience in CURVES:
         want, got = early_stopping(losses, patience), fn(list(losses), patience)
         if got is None or tuple(got) != want:
-            return verdict(False, es=f"con val_loss = {losses} y patience = {patience} da {got}; se "
-                                     f"esperaba (parar tras la época {want[0]}, mejor época {want[1]}).",
-                           en=f"with val_loss = {losses} and patience = {patience} it gives {got}; "
-                              f"expected (stop after epoch {want[0]}, best epoch {want[1]}).")
-    return verdict(True, es=f"tu regla para y elige la mejor época como EarlyStopping en {len(CURVES)} curvas.",
-                   en=f"your rule stops and picks the best epoch as EarlyStopping does on {len(CURVES)} curves.")
+            return verdict(
+                False,
+                es=f"con val_loss = {losses} y patience = {patience} da {got}; se "
+                f"esperaba (parar tras la época {want[0]}, mejor época {want[1]}).",
+                en=f"with val_loss = {losses} and patience = {patience} it gives {got}; "
+                f"expected (stop after epoch {want[0]}, best epoch {want[1]}).",
+            )
+    return verdict(
+        True,
+        es=f"tu regla para y elige la mejor época como EarlyStopping en {len(CURVES)} curvas.",
+        en=f"your rule stops and picks the best epoch as EarlyStopping does on {len(CURVES)} curves.",
+    )

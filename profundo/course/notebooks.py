@@ -8,6 +8,7 @@ The full mode writes each notebook back (atomically) with its outputs, and recor
 of a full run. The short mode (``PROFUNDO_COURSE_SHORT=1``) leaves the files as they are. Needs
 the ``course`` extra (nbformat, nbclient, ipykernel): ``pip install 'profundo[course]'``.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,11 +33,19 @@ def _kernel_manager(kernel_dir: Path):
 
     spec_dir = kernel_dir / "python3"
     spec_dir.mkdir(parents=True)
-    (spec_dir / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3", "language": "python"}), encoding="utf-8")
-    return KernelManager(kernel_name="python3",
-                         kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernel_dir)]))
+    (spec_dir / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python 3",
+                "language": "python",
+            }
+        ),
+        encoding="utf-8",
+    )
+    return KernelManager(
+        kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernel_dir)])
+    )
 
 
 def kernel_env(short: bool) -> dict:
@@ -61,12 +70,15 @@ def execute(path, short: bool = True, cwd=None, cell_timeout: int = 600):
     nb = nbformat.read(str(path), as_version=4)
     with tempfile.TemporaryDirectory(prefix="profundo-course-") as tmp:
         km = _kernel_manager(Path(tmp) / "kernels")
-        client = NotebookClient(nb, km=km, timeout=cell_timeout,
-                                resources={"metadata": {"path": str(cwd or tmp)}})
+        client = NotebookClient(
+            nb, km=km, timeout=cell_timeout, resources={"metadata": {"path": str(cwd or tmp)}}
+        )
         start = time.perf_counter()
         client.execute(env=kernel_env(short))
-        nb.metadata["profundo_course"] = {"mode": "short" if short else "full",
-                                          "seconds": round(time.perf_counter() - start, 1)}
+        nb.metadata["profundo_course"] = {
+            "mode": "short" if short else "full",
+            "seconds": round(time.perf_counter() - start, 1),
+        }
     return nb
 
 
@@ -83,9 +95,13 @@ def cell_text(cell) -> str:
 
 def failed_solutions(nb) -> list:
     """The ``solution``-tagged cells whose output lacks a ✅ or holds a ❌ (their source)."""
-    return [cell.source for cell in nb.cells
-            if cell.cell_type == "code" and SOLUTION_TAG in cell.metadata.get("tags", [])
-            and ("✅" not in cell_text(cell) or "❌" in cell_text(cell))]
+    return [
+        cell.source
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        and SOLUTION_TAG in cell.metadata.get("tags", [])
+        and ("✅" not in cell_text(cell) or "❌" in cell_text(cell))
+    ]
 
 
 def main(argv=None) -> int:
@@ -93,11 +109,16 @@ def main(argv=None) -> int:
 
     import nbformat
 
-    parser = argparse.ArgumentParser(prog="python -m profundo.course.notebooks",
-                                     description="Run course notebooks top to bottom.")
+    parser = argparse.ArgumentParser(
+        prog="python -m profundo.course.notebooks",
+        description="Run course notebooks top to bottom.",
+    )
     parser.add_argument("paths", nargs="+", type=Path)
-    parser.add_argument("--short", action="store_true",
-                        help=f"short mode ({SHORT_ENV}=1); the files are not written")
+    parser.add_argument(
+        "--short",
+        action="store_true",
+        help=f"short mode ({SHORT_ENV}=1); the files are not written",
+    )
     args = parser.parse_args(argv)
     status = 0
     for path in args.paths:

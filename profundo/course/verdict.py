@@ -7,6 +7,7 @@
 A checker never raises at the student: ``checker`` turns an exception from the student's code
 into a ❌ verdict that names it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,8 +15,12 @@ import functools
 LANGUAGES = ("es", "en")
 _state = {"lang": "en"}
 
-_PREFIX = {("es", True): "✅ Correcto", ("es", False): "❌ Todavía no",
-           ("en", True): "✅ Correct", ("en", False): "❌ Not yet"}
+_PREFIX = {
+    ("es", True): "✅ Correcto",
+    ("es", False): "❌ Todavía no",
+    ("en", True): "✅ Correct",
+    ("en", False): "❌ Not yet",
+}
 
 
 def set_language(lang: str) -> None:
@@ -59,12 +64,17 @@ def verdict(passed: bool, es: str, en: str) -> Verdict:
 def checker(fn):
     """Decorate a checker: an exception raised while checking (the student's function failed,
     an answer of the wrong kind) becomes a ❌ verdict naming it, instead of a traceback."""
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except Exception as err:  # noqa: BLE001 - the student's code may raise anything
             name = type(err).__name__
-            return verdict(False, es=f"al comprobar tu respuesta saltó {name}: {err}",
-                           en=f"checking your answer raised {name}: {err}")
+            return verdict(
+                False,
+                es=f"al comprobar tu respuesta saltó {name}: {err}",
+                en=f"checking your answer raised {name}: {err}",
+            )
+
     return wrapper

@@ -7,6 +7,7 @@
 >>> loader = DataLoader((scaler.fit_transform(x_train), y_train), batch_size=64, shuffle=True)
 ... # doctest: +SKIP
 """
+
 from .dataset import Dataset
 from .encoding import to_categorical
 from .loader import DataLoader
@@ -16,5 +17,17 @@ from .scaling import Normalizer, Standardizer
 from .split import train_test_split
 from . import text  # noqa: E402  (pad_sequences, CharVocabulary, windows, passages, ...)
 
-__all__ = ["Dataset", "Pipeline", "AUTOTUNE", "INFINITE", "UNKNOWN", "PyDataset", "Sequence", "DataLoader",
-           "train_test_split", "to_categorical", "Standardizer", "Normalizer"]
+__all__ = [
+    "Dataset",
+    "Pipeline",
+    "AUTOTUNE",
+    "INFINITE",
+    "UNKNOWN",
+    "PyDataset",
+    "Sequence",
+    "DataLoader",
+    "train_test_split",
+    "to_categorical",
+    "Standardizer",
+    "Normalizer",
+]

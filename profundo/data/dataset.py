@@ -6,6 +6,7 @@
 >>> Dataset.from_tensor_slices((x, y)).shuffle(100).batch(32)     # a tf.data-style pipeline
 ... # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,8 +34,9 @@ def num_samples(data, who: str) -> int:
     lengths = {name: len(array) for name, array in leaves}
     if len(set(lengths.values())) > 1:
         listing = ", ".join(f"{name}: {n}" for name, n in lengths.items())
-        raise ValueError(f"{who}: every array needs the same number of samples (first axis); "
-                         f"got {listing}")
+        raise ValueError(
+            f"{who}: every array needs the same number of samples (first axis); got {listing}"
+        )
     return next(iter(lengths.values()))
 
 

@@ -1,4 +1,5 @@
 """``to_categorical``: integer class labels as one-hot rows."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,8 +26,10 @@ def to_categorical(y, num_classes: int | None = None, dtype="float32") -> np.nda
     if num_classes is None:
         num_classes = largest + 1
     elif largest >= num_classes:
-        raise ValueError(f"to_categorical: label {largest} does not fit num_classes={num_classes} "
-                         f"(labels run from 0 to num_classes - 1)")
+        raise ValueError(
+            f"to_categorical: label {largest} does not fit num_classes={num_classes} "
+            f"(labels run from 0 to num_classes - 1)"
+        )
     out = np.zeros((y.size, num_classes), dtype=dtype)
     out[np.arange(y.size), y.reshape(-1)] = 1
     return out.reshape(y.shape + (num_classes,))

@@ -4,6 +4,7 @@
 >>> img = load_img("cat.jpg", target_size=(180, 180))  # doctest: +SKIP
 >>> x = img_to_array(img)[None]           # (1, 180, 180, 3), float32 in [0, 255]  # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +14,7 @@ import numpy as np
 from ..files import atomic_write
 
 _MODES = {"rgb": "RGB", "rgba": "RGBA", "grayscale": "L"}
-_LIMIT_PIXELS = 1 << 28       # a larger image is refused (a tiny hostile file must not take GBs)
+_LIMIT_PIXELS = 1 << 28  # a larger image is refused (a tiny hostile file must not take GBs)
 
 
 def _pil():
@@ -26,20 +27,35 @@ def _pil():
 
 
 def _resample(Image, interpolation: str):
-    methods = {"nearest": Image.NEAREST, "bilinear": Image.BILINEAR, "bicubic": Image.BICUBIC,
-               "lanczos": Image.LANCZOS, "box": Image.BOX, "hamming": Image.HAMMING}
+    methods = {
+        "nearest": Image.NEAREST,
+        "bilinear": Image.BILINEAR,
+        "bicubic": Image.BICUBIC,
+        "lanczos": Image.LANCZOS,
+        "box": Image.BOX,
+        "hamming": Image.HAMMING,
+    }
     if interpolation not in methods:
-        raise ValueError(f"interpolation must be one of {', '.join(methods)}, got {interpolation!r}")
+        raise ValueError(
+            f"interpolation must be one of {', '.join(methods)}, got {interpolation!r}"
+        )
     return methods[interpolation]
 
 
-def load_img(path, color_mode: str = "rgb", target_size=None, interpolation: str = "nearest",
-             keep_aspect_ratio: bool = False):
+def load_img(
+    path,
+    color_mode: str = "rgb",
+    target_size=None,
+    interpolation: str = "nearest",
+    keep_aspect_ratio: bool = False,
+):
     """The image file at ``path`` as a PIL image in ``color_mode`` ("rgb", "rgba", "grayscale"),
     resized to ``target_size`` (height, width) when given (centre-cropped to that aspect ratio
     first with ``keep_aspect_ratio``)."""
     if color_mode not in _MODES:
-        raise ValueError(f"load_img: color_mode must be one of {', '.join(_MODES)}, got {color_mode!r}")
+        raise ValueError(
+            f"load_img: color_mode must be one of {', '.join(_MODES)}, got {color_mode!r}"
+        )
     Image = _pil()
     with Image.open(path) as opened:
         img = opened.convert(_MODES[color_mode])
@@ -82,8 +98,9 @@ def array_to_img(x, data_format=None, scale: bool = True, dtype=None):
     if channels not in (1, 3, 4):
         raise ValueError(f"array_to_img: expected 1, 3 or 4 channels, got {channels}")
     pixels = np.clip(np.rint(x), 0, 255).astype("uint8")
-    return Image.fromarray(pixels[:, :, 0] if channels == 1 else pixels,
-                           {1: "L", 3: "RGB", 4: "RGBA"}[channels])
+    return Image.fromarray(
+        pixels[:, :, 0] if channels == 1 else pixels, {1: "L", 3: "RGB", 4: "RGBA"}[channels]
+    )
 
 
 def save_img(path, x, data_format=None, file_format=None, scale: bool = True, **kwargs) -> None:

@@ -5,6 +5,7 @@
 ...     ...
 ... # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 import copy
@@ -28,11 +29,18 @@ class DataLoader:
         drop_last: leave out the last batch when it is smaller than ``batch_size``.
     """
 
-    def __init__(self, data, batch_size: int = 32, shuffle: bool = False, seed: int | None = None,
-                 drop_last: bool = False):
+    def __init__(
+        self,
+        data,
+        batch_size: int = 32,
+        shuffle: bool = False,
+        seed: int | None = None,
+        drop_last: bool = False,
+    ):
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be a positive integer, "
-                             f"got {batch_size!r}")
+            raise ValueError(
+                f"DataLoader: batch_size must be a positive integer, got {batch_size!r}"
+            )
         self.dataset = data if isinstance(data, Dataset) else Dataset(data)
         self.batch_size = batch_size
         self.shuffle = shuffle
@@ -67,5 +75,7 @@ class DataLoader:
         return mapped
 
     def __repr__(self) -> str:
-        return (f"DataLoader({len(self.dataset)} samples, batch_size={self.batch_size}, "
-                f"shuffle={self.shuffle}, drop_last={self.drop_last}, {len(self)} batches)")
+        return (
+            f"DataLoader({len(self.dataset)} samples, batch_size={self.batch_size}, "
+            f"shuffle={self.shuffle}, drop_last={self.drop_last}, {len(self)} batches)"
+        )

@@ -11,6 +11,7 @@
 does. ``cardinality()`` is the number of elements, ``INFINITE`` (−1) after ``repeat()``, or
 ``UNKNOWN`` (−2) after ``filter``.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -22,9 +23,9 @@ import numpy as np
 from .. import backend as B
 from ..layers.nest import flatten, map_structure
 
-INFINITE = -1      #: ``cardinality()`` of an endless pipeline (``tf.data.INFINITE_CARDINALITY``)
-UNKNOWN = -2       #: ``cardinality()`` when it cannot be known without running (after ``filter``)
-AUTOTUNE = -1      #: ``prefetch(AUTOTUNE)``: profundo prefetches two elements
+INFINITE = -1  #: ``cardinality()`` of an endless pipeline (``tf.data.INFINITE_CARDINALITY``)
+UNKNOWN = -2  #: ``cardinality()`` when it cannot be known without running (after ``filter``)
+AUTOTUNE = -1  #: ``prefetch(AUTOTUNE)``: profundo prefetches two elements
 
 
 def _to_numpy(value):
@@ -49,6 +50,7 @@ class Pipeline:
     def from_tensor_slices(tensors) -> Pipeline:
         """One element per entry along the first axis of every array in ``tensors``."""
         from .dataset import Dataset
+
         return Dataset(tensors)
 
     @staticmethod
@@ -58,13 +60,16 @@ class Pipeline:
         return Pipeline(lambda: iter([element]), 1)
 
     @staticmethod
-    def from_generator(generator, output_signature=None, output_types=None, output_shapes=None,
-                       args=()) -> Pipeline:
+    def from_generator(
+        generator, output_signature=None, output_types=None, output_shapes=None, args=()
+    ) -> Pipeline:
         """The elements that ``generator(*args)`` yields, called anew for every pass (the
         signature arguments are accepted; profundo takes shapes and dtypes from the data)."""
         if not callable(generator):
-            raise TypeError(f"Dataset.from_generator: expected a function that returns an iterator, "
-                            f"got {type(generator).__name__}")
+            raise TypeError(
+                f"Dataset.from_generator: expected a function that returns an iterator, "
+                f"got {type(generator).__name__}"
+            )
         return Pipeline(lambda: iter(generator(*args)), UNKNOWN)
 
     @staticmethod
@@ -93,11 +98,18 @@ class Pipeline:
         count = INFINITE if self._cardinality == INFINITE else UNKNOWN
         return Pipeline(lambda: (e for e in self if bool(_to_numpy(_call(predicate, e)))), count)
 
-    def batch(self, batch_size: int, drop_remainder: bool = False, num_parallel_calls=None,
-              deterministic=None) -> Pipeline:
+    def batch(
+        self,
+        batch_size: int,
+        drop_remainder: bool = False,
+        num_parallel_calls=None,
+        deterministic=None,
+    ) -> Pipeline:
         """Consecutive elements stacked along a new first axis, ``batch_size`` at a time."""
         if isinstance(batch_size, bool) or int(batch_size) < 1:
-            raise ValueError(f"Dataset.batch: batch_size must be a positive integer, got {batch_size!r}")
+            raise ValueError(
+                f"Dataset.batch: batch_size must be a positive integer, got {batch_size!r}"
+            )
         size = int(batch_size)
 
         def batches():
@@ -114,18 +126,24 @@ class Pipeline:
 
     def unbatch(self) -> Pipeline:
         """The inverse of ``batch``: each entry along the first axis becomes an element."""
+
         def elements():
             for batch in self:
                 leaves = [_to_numpy(v) for v in flatten(batch)]
                 for i in range(len(leaves[0])):
                     yield _rebuild(batch, [leaf[i] for leaf in leaves])
+
         return Pipeline(elements, UNKNOWN if self._cardinality >= 0 else self._cardinality)
 
-    def shuffle(self, buffer_size: int, seed=None, reshuffle_each_iteration: bool = True) -> Pipeline:
+    def shuffle(
+        self, buffer_size: int, seed=None, reshuffle_each_iteration: bool = True
+    ) -> Pipeline:
         """Elements in a random order, drawn from a buffer of ``buffer_size`` (the whole data set
         when the buffer holds it all, as ``tf.data``)."""
         if int(buffer_size) < 1:
-            raise ValueError(f"Dataset.shuffle: buffer_size must be at least 1, got {buffer_size!r}")
+            raise ValueError(
+                f"Dataset.shuffle: buffer_size must be at least 1, got {buffer_size!r}"
+            )
         size = int(buffer_size)
         seeds = np.random.SeedSequence(seed) if seed is not None else None
 
@@ -133,8 +151,9 @@ class Pipeline:
             if seeds is None:
                 rng = B.rng() if B.name == "numpy" else np.random.default_rng()
             else:
-                rng = np.random.default_rng(seeds.spawn(1)[0] if reshuffle_each_iteration
-                                            else seeds)
+                rng = np.random.default_rng(
+                    seeds.spawn(1)[0] if reshuffle_each_iteration else seeds
+                )
             buffer = []
             for element in self:
                 buffer.append(element)
@@ -146,6 +165,7 @@ class Pipeline:
                 i = int(rng.integers(len(buffer)))
                 buffer[i], buffer[-1] = buffer[-1], buffer[i]
                 yield buffer.pop()
+
         return Pipeline(shuffled, self._cardinality)
 
     def take(self, count: int) -> Pipeline:
@@ -154,14 +174,18 @@ class Pipeline:
         if count < 0:
             return self
         n = self._cardinality
-        return Pipeline(lambda: itertools.islice(self, count),
-                        count if n == INFINITE else (min(n, count) if n >= 0 else UNKNOWN))
+        return Pipeline(
+            lambda: itertools.islice(self, count),
+            count if n == INFINITE else (min(n, count) if n >= 0 else UNKNOWN),
+        )
 
     def skip(self, count: int) -> Pipeline:
         """All but the first ``count`` elements."""
         count = int(count)
         n = self._cardinality
-        return Pipeline(lambda: itertools.islice(self, count, None), max(n - count, 0) if n >= 0 else n)
+        return Pipeline(
+            lambda: itertools.islice(self, count, None), max(n - count, 0) if n >= 0 else n
+        )
 
     def repeat(self, count=None) -> Pipeline:
         """The elements ``count`` times over (for ever when ``count`` is None or −1)."""
@@ -169,8 +193,9 @@ class Pipeline:
         n = self._cardinality
 
         def repeated():
-            for _ in (itertools.count() if endless else range(int(count))):
+            for _ in itertools.count() if endless else range(int(count)):
                 yield from self
+
         return Pipeline(repeated, INFINITE if endless else (n * int(count) if n >= 0 else n))
 
     def cache(self, filename: str = "") -> Pipeline:
@@ -188,6 +213,7 @@ class Pipeline:
                 store.append(element)
                 yield element
             complete[0] = True
+
         return Pipeline(cached, self._cardinality)
 
     def prefetch(self, buffer_size=AUTOTUNE) -> Pipeline:
@@ -198,8 +224,9 @@ class Pipeline:
 
     def enumerate(self, start: int = 0) -> Pipeline:
         """``(index, element)`` pairs."""
-        return Pipeline(lambda: ((np.int64(i), e) for i, e in enumerate(self, start)),
-                        self._cardinality)
+        return Pipeline(
+            lambda: ((np.int64(i), e) for i, e in enumerate(self, start)), self._cardinality
+        )
 
     def concatenate(self, dataset) -> Pipeline:
         """This pipeline's elements, then ``dataset``'s."""
@@ -217,9 +244,11 @@ class Pipeline:
 
     def __len__(self) -> int:
         if self._cardinality < 0:
-            raise TypeError("the length of this pipeline is " +
-                            ("infinite" if self._cardinality == INFINITE else "unknown") +
-                            " (see cardinality())")
+            raise TypeError(
+                "the length of this pipeline is "
+                + ("infinite" if self._cardinality == INFINITE else "unknown")
+                + " (see cardinality())"
+            )
         return self._cardinality
 
     def as_numpy_iterator(self):
@@ -270,7 +299,7 @@ def _background(source, size: int):
                 if stop.is_set():
                     return
             buffer.put(_DONE)
-        except BaseException as err:       # handed to the consumer, raised there
+        except BaseException as err:  # handed to the consumer, raised there
             buffer.put(err)
 
     thread = threading.Thread(target=work, daemon=True, name="profundo-prefetch")

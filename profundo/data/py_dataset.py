@@ -12,6 +12,7 @@ batches by index (``keras.utils.PyDataset``; ``Sequence`` is its older name).
 ...         return self.x[s], self.y[s]
 >>> model.fit(Batches(x, y, 32), epochs=2)  # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 
@@ -25,14 +26,17 @@ class PyDataset:
     profundo reads the batches in the training thread.
     """
 
-    def __init__(self, workers: int = 1, use_multiprocessing: bool = False, max_queue_size: int = 10):
+    def __init__(
+        self, workers: int = 1, use_multiprocessing: bool = False, max_queue_size: int = 10
+    ):
         self.workers = workers
         self.use_multiprocessing = use_multiprocessing
         self.max_queue_size = max_queue_size
 
     def __getitem__(self, index):
-        raise NotImplementedError(f"{type(self).__name__} must define __getitem__(index) returning "
-                                  f"one batch, e.g. (x, y)")
+        raise NotImplementedError(
+            f"{type(self).__name__} must define __getitem__(index) returning one batch, e.g. (x, y)"
+        )
 
     @property
     def num_batches(self):
@@ -40,8 +44,10 @@ class PyDataset:
         return len(self) if type(self).__len__ is not PyDataset.__len__ else None
 
     def __len__(self):
-        raise TypeError(f"{type(self).__name__} has no __len__: its epochs end at the first "
-                        f"IndexError of __getitem__")
+        raise TypeError(
+            f"{type(self).__name__} has no __len__: its epochs end at the first "
+            f"IndexError of __getitem__"
+        )
 
     def __iter__(self):
         count = self.num_batches

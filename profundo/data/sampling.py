@@ -4,6 +4,7 @@ An explicit ``seed`` gives a generator of its own, so the result never depends o
 Without one, draws come from profundo's generator (``backend.rng()``), so ``pf.manual_seed(n)``
 makes shuffling reproducible together with initializers and dropout.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -12,6 +12,7 @@ Fit on the training set only, then apply the same statistics to validation and t
 ``-1`` gives one per feature of ``(N, F)`` data or one per channel of ``(N, H, W, C)`` images,
 ``(1, 2)`` one per pixel of ``(N, H, W)`` images, and ``None`` a single one for everything.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -61,8 +62,10 @@ class _Scaler:
     def get_config(self) -> dict:
         """Settings and fitted statistics as plain Python values (JSON-ready); None before fit."""
         axis = list(self.axis) if isinstance(self.axis, tuple) else self.axis
-        stats = {name: None if getattr(self, name) is None else getattr(self, name).tolist()
-                 for name in self._stat_names}
+        stats = {
+            name: None if getattr(self, name) is None else getattr(self, name).tolist()
+            for name in self._stat_names
+        }
         return {"axis": axis, **self._settings(), **stats}
 
     @classmethod
@@ -85,8 +88,10 @@ class _Scaler:
         axes = self.axis if isinstance(self.axis, tuple) else (self.axis,)
         for a in axes:
             if not -ndim <= a < ndim:
-                raise ValueError(f"{type(self).__name__}: axis {a} is out of range for data "
-                                 f"with {ndim} dimensions")
+                raise ValueError(
+                    f"{type(self).__name__}: axis {a} is out of range for data "
+                    f"with {ndim} dimensions"
+                )
         return tuple(sorted(a % ndim for a in axes))
 
     def _prepare(self, x):
@@ -99,10 +104,13 @@ class _Scaler:
         dtype = x.dtype if x.dtype.kind == "f" else np.dtype(B.default_dtype)
         x = x.astype(dtype, copy=False)
         shape = stats[0].shape
-        if shape and (x.ndim != len(shape) or
-                      any(s != 1 and s != d for s, d in zip(shape, x.shape))):
-            raise ValueError(f"{name}: fitted with statistics of shape {shape} (axis={self.axis}); "
-                             f"data of shape {x.shape} does not match them")
+        if shape and (
+            x.ndim != len(shape) or any(s != 1 and s != d for s, d in zip(shape, x.shape))
+        ):
+            raise ValueError(
+                f"{name}: fitted with statistics of shape {shape} (axis={self.axis}); "
+                f"data of shape {x.shape} does not match them"
+            )
         return x, [s.astype(dtype) for s in stats]
 
     def _compute(self, x, axes):
@@ -150,8 +158,10 @@ class Normalizer(_Scaler):
     def __init__(self, feature_range=(0.0, 1.0), axis: int | tuple[int, ...] | None = -1):
         lo, hi = (float(v) for v in feature_range)
         if not lo < hi:
-            raise ValueError(f"Normalizer: feature_range must be (lo, hi) with lo < hi, "
-                             f"got {tuple(feature_range)}")
+            raise ValueError(
+                f"Normalizer: feature_range must be (lo, hi) with lo < hi, "
+                f"got {tuple(feature_range)}"
+            )
         self.feature_range = (lo, hi)
         super().__init__(axis)
 

@@ -3,6 +3,7 @@
 >>> x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, seed=0, stratify=y)
 ... # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 import math
@@ -13,8 +14,13 @@ from .dataset import as_numpy, num_samples
 from .sampling import generator, permutation
 
 
-def train_test_split(*arrays, test_size: float | int = 0.25, shuffle: bool = True,
-                     seed: int | None = None, stratify=None) -> list[np.ndarray]:
+def train_test_split(
+    *arrays,
+    test_size: float | int = 0.25,
+    shuffle: bool = True,
+    seed: int | None = None,
+    stratify=None,
+) -> list[np.ndarray]:
     """Split arrays that share their first axis into train and test parts.
 
     Returns ``[a_train, a_test, b_train, b_test, ...]``, as scikit-learn does.
@@ -33,8 +39,10 @@ def train_test_split(*arrays, test_size: float | int = 0.25, shuffle: bool = Tru
     n = num_samples(arrays, "train_test_split")
     n_test = _test_count(test_size, n)
     if stratify is not None and not shuffle:
-        raise ValueError("train_test_split: stratify needs shuffle=True (a stratified split "
-                         "picks samples from every class, not the last ones)")
+        raise ValueError(
+            "train_test_split: stratify needs shuffle=True (a stratified split "
+            "picks samples from every class, not the last ones)"
+        )
     if not shuffle:
         train, test = np.arange(n - n_test), np.arange(n - n_test, n)
     else:
@@ -53,11 +61,15 @@ def _test_count(test_size, n: int) -> int:
     elif isinstance(test_size, (float, np.floating)) and 0.0 < test_size < 1.0:
         count = math.ceil(test_size * n)
     else:
-        raise ValueError(f"train_test_split: test_size must be a fraction in (0, 1) or a number "
-                         f"of samples, got {test_size!r}")
+        raise ValueError(
+            f"train_test_split: test_size must be a fraction in (0, 1) or a number "
+            f"of samples, got {test_size!r}"
+        )
     if not 0 < count < n:
-        raise ValueError(f"train_test_split: test_size={test_size!r} leaves {count} of {n} "
-                         f"samples for testing; both parts need at least one sample")
+        raise ValueError(
+            f"train_test_split: test_size={test_size!r} leaves {count} of {n} "
+            f"samples for testing; both parts need at least one sample"
+        )
     return count
 
 

@@ -10,6 +10,7 @@ Character level — the input of a language model:
 >>> vocab.decode(x[0]), vocab.decode(y[0])
 ('hell', 'ello')
 """
+
 from __future__ import annotations
 
 import numpy
@@ -17,8 +18,14 @@ import numpy
 __all__ = ["pad_sequences", "CharVocabulary", "windows", "passages", "split_by_position"]
 
 
-def pad_sequences(sequences, maxlen: int | None = None, dtype="int32", padding: str = "pre",
-                  truncating: str = "pre", value=0) -> numpy.ndarray:
+def pad_sequences(
+    sequences,
+    maxlen: int | None = None,
+    dtype="int32",
+    padding: str = "pre",
+    truncating: str = "pre",
+    value=0,
+) -> numpy.ndarray:
     """Lists of ids of different lengths → one array (n, maxlen), as Keras' pad_sequences.
 
     Shorter sequences are filled with ``value`` before ("pre", the default) or after ("post")
@@ -39,9 +46,9 @@ def pad_sequences(sequences, maxlen: int | None = None, dtype="int32", padding: 
         seq = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
         if maxlen and seq:
             if padding == "pre":
-                row[maxlen - len(seq):] = seq
+                row[maxlen - len(seq) :] = seq
             else:
-                row[:len(seq)] = seq
+                row[: len(seq)] = seq
     return out
 
 
@@ -72,8 +79,9 @@ class CharVocabulary:
         unknown = self.codes[ids] != codes
         if unknown.any():
             missing = "".join(sorted({chr(c) for c in codes[unknown]}))
-            raise ValueError(f"CharVocabulary.encode: characters not in the vocabulary: "
-                             f"{missing!r}")
+            raise ValueError(
+                f"CharVocabulary.encode: characters not in the vocabulary: {missing!r}"
+            )
         return ids.astype(numpy.int32)
 
     def decode(self, ids) -> str:
@@ -92,8 +100,10 @@ def windows(ids, length: int, step: int | None = None) -> tuple:
     ids = numpy.asarray(ids)
     step = length if step is None else step
     if length < 1 or step < 1 or len(ids) < length + 1:
-        raise ValueError(f"windows: need length ≥ 1, step ≥ 1 and more than length ids; got "
-                         f"length={length}, step={step} and {len(ids)} ids")
+        raise ValueError(
+            f"windows: need length ≥ 1, step ≥ 1 and more than length ids; got "
+            f"length={length}, step={step} and {len(ids)} ids"
+        )
     view = numpy.lib.stride_tricks.sliding_window_view(ids, length + 1)[::step]
     return numpy.ascontiguousarray(view[:, :-1]), numpy.ascontiguousarray(view[:, 1:])
 
@@ -106,7 +116,7 @@ def passages(text: str, words: int = 64) -> list:
     ['a b', 'c d']
     """
     tokens = text.split()
-    return [" ".join(tokens[k:k + words]) for k in range(0, len(tokens) - words + 1, words)]
+    return [" ".join(tokens[k : k + words]) for k in range(0, len(tokens) - words + 1, words)]
 
 
 def split_by_position(n: int, test_fraction: float = 0.2, block: int = 50) -> numpy.ndarray:

@@ -12,10 +12,38 @@ Environment: ``PROFUNDO_HOME`` moves the cache (``$PROFUNDO_HOME/datasets``, by 
 ``~/.cache/profundo/datasets``); ``PROFUNDO_DATASETS_MIRROR`` (a folder or URL holding
 ``<dataset>/<file>``) replaces the origins on machines without internet.
 """
-from . import (breast_cancer, cifar10, diabetes, digits, fashion_mnist, iris, milton, mnist,
-               shakespeare, spamassassin, text_tasks)
+
+from . import (
+    breast_cancer,
+    cifar10,
+    diabetes,
+    digits,
+    fashion_mnist,
+    iris,
+    milton,
+    mnist,
+    shakespeare,
+    spamassassin,
+    text_tasks,
+)
 from .download import ChecksumError, DatasetError, DownloadError, RemoteFile, cache_dir, fetch
 
-__all__ = ["mnist", "fashion_mnist", "cifar10", "shakespeare", "milton", "spamassassin", "digits", "iris",
-           "breast_cancer", "diabetes", "text_tasks", "DatasetError", "DownloadError", "ChecksumError",
-           "RemoteFile", "cache_dir", "fetch"]
+__all__ = [
+    "mnist",
+    "fashion_mnist",
+    "cifar10",
+    "shakespeare",
+    "milton",
+    "spamassassin",
+    "digits",
+    "iris",
+    "breast_cancer",
+    "diabetes",
+    "text_tasks",
+    "DatasetError",
+    "DownloadError",
+    "ChecksumError",
+    "RemoteFile",
+    "cache_dir",
+    "fetch",
+]

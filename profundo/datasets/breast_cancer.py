@@ -9,14 +9,28 @@ A binary classification task; the features span very different scales, so standa
 (``profundo.data.Standardizer``) fitted on the training part. The split is a fixed, stratified
 80/20 one.
 """
+
 from __future__ import annotations
 
 from .packaged import load_packaged
 
-_MEASURES = ("radius", "texture", "perimeter", "area", "smoothness", "compactness", "concavity",
-             "concave points", "symmetry", "fractal dimension")
-FEATURE_NAMES = tuple(f"{kind} {measure}" if kind != "error" else f"{measure} error"
-                      for kind in ("mean", "error", "worst") for measure in _MEASURES)
+_MEASURES = (
+    "radius",
+    "texture",
+    "perimeter",
+    "area",
+    "smoothness",
+    "compactness",
+    "concavity",
+    "concave points",
+    "symmetry",
+    "fractal dimension",
+)
+FEATURE_NAMES = tuple(
+    f"{kind} {measure}" if kind != "error" else f"{measure} error"
+    for kind in ("mean", "error", "worst")
+    for measure in _MEASURES
+)
 CLASS_NAMES = ("malignant", "benign")
 
 

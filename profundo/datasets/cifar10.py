@@ -11,6 +11,7 @@ values; ``b"labels"``: a list of ints). They are read with ``restricted_pickle``
 ``pickle.load``, and straight from the archive (nothing is extracted to disk). The sha256 is the
 one registered for this archive in PyTorch's torchvision (its MD5 is the one torchvision checks).
 """
+
 from __future__ import annotations
 
 import tarfile
@@ -20,11 +21,25 @@ import numpy as np
 from . import restricted_pickle
 from .download import RemoteFile, fetch
 
-CLASS_NAMES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
-               "truck")
-FILE = RemoteFile("cifar10", "cifar-10-python.tar.gz",
-                  "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
-                  ("https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",), size=170_498_071)
+CLASS_NAMES = (
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+)
+FILE = RemoteFile(
+    "cifar10",
+    "cifar-10-python.tar.gz",
+    "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
+    ("https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",),
+    size=170_498_071,
+)
 FOLDER = "cifar-10-batches-py"
 TRAIN_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6))
 TEST_BATCH = "test_batch"
@@ -45,15 +60,17 @@ def read_batches(path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Every batch of the archive at ``path``: name → (images NHWC, labels (N, 1))."""
     wanted = {f"{FOLDER}/{name}": name for name in TRAIN_BATCHES + (TEST_BATCH,)}
     found = {}
-    with tarfile.open(path, "r|gz") as archive:   # one pass over the stream, nothing extracted
+    with tarfile.open(path, "r|gz") as archive:  # one pass over the stream, nothing extracted
         for member in archive:
             name = wanted.get(member.name)
             if name is not None and member.isfile():
                 found[name] = parse_batch(archive.extractfile(member).read(), name)
     missing = sorted(set(wanted.values()) - set(found))
     if missing:
-        raise ValueError(f"{path} is not the CIFAR-10 python archive: it lacks "
-                         f"{', '.join(f'{FOLDER}/{m}' for m in missing)}")
+        raise ValueError(
+            f"{path} is not the CIFAR-10 python archive: it lacks "
+            f"{', '.join(f'{FOLDER}/{m}' for m in missing)}"
+        )
     return found
 
 
@@ -63,12 +80,21 @@ def parse_batch(data: bytes, name: str = "batch") -> tuple[np.ndarray, np.ndarra
     if not isinstance(batch, dict) or b"data" not in batch or b"labels" not in batch:
         raise ValueError(f"CIFAR-10 {name}: expected a dict with b'data' and b'labels'")
     images, labels = batch[b"data"], np.asarray(batch[b"labels"])
-    if not (isinstance(images, np.ndarray) and images.dtype == np.uint8 and images.ndim == 2
-            and images.shape[1] == 3 * 32 * 32):
-        raise ValueError(f"CIFAR-10 {name}: b'data' must be uint8 rows of 3072 values, got "
-                         f"{getattr(images, 'dtype', type(images))} {getattr(images, 'shape', '')}")
-    if labels.dtype.kind not in "iu" or labels.shape != (len(images),) or (
-            labels.size and not 0 <= labels.min() <= labels.max() < len(CLASS_NAMES)):
+    if not (
+        isinstance(images, np.ndarray)
+        and images.dtype == np.uint8
+        and images.ndim == 2
+        and images.shape[1] == 3 * 32 * 32
+    ):
+        raise ValueError(
+            f"CIFAR-10 {name}: b'data' must be uint8 rows of 3072 values, got "
+            f"{getattr(images, 'dtype', type(images))} {getattr(images, 'shape', '')}"
+        )
+    if (
+        labels.dtype.kind not in "iu"
+        or labels.shape != (len(images),)
+        or (labels.size and not 0 <= labels.min() <= labels.max() < len(CLASS_NAMES))
+    ):
         raise ValueError(f"CIFAR-10 {name}: b'labels' must be {len(images)} integers in 0..9")
     x = np.ascontiguousarray(images.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1))
     return x, labels.astype(np.uint8).reshape(-1, 1)

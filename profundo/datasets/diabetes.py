@@ -10,6 +10,7 @@ A regression task. The features are the original, unscaled values (age in years,
 1/2, body mass index, blood pressure, six blood serum measurements); standardize them fitted on
 the training part. The split is a fixed, seeded 80/20 one.
 """
+
 from __future__ import annotations
 
 from .packaged import load_packaged

@@ -8,6 +8,7 @@ Handwritten Digits", Alpaydin and Kaynak, 1998). Shipped with profundo: no downl
 Small enough to train a network in seconds on any laptop. The split is a fixed, stratified
 80/20 one (see ``data/README.md``).
 """
+
 from __future__ import annotations
 
 from .packaged import load_packaged

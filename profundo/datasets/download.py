@@ -26,6 +26,7 @@
 Only the standard library (``urllib``) speaks HTTP; ``tqdm`` draws the progress bar when it is
 installed and stderr is a terminal.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -49,14 +50,14 @@ from ..files import remove_stale_temps, temp_path
 
 HOME_ENV = "PROFUNDO_HOME"
 MIRROR_ENV = "PROFUNDO_DATASETS_MIRROR"
-RETRIES = 3                 #: extra attempts after a transient network error
-BACKOFF_SECONDS = 1.0       #: the first wait between attempts; it doubles each time
-CONNECT_TIMEOUT_SECONDS = 30.0    #: to connect and receive the response's headers
-READ_TIMEOUT_SECONDS = 60.0       #: the longest silence while the body arrives
-MIN_BYTES_PER_SECOND = 1024.0     #: a transfer slower than this over STALL_SECONDS has stalled
+RETRIES = 3  #: extra attempts after a transient network error
+BACKOFF_SECONDS = 1.0  #: the first wait between attempts; it doubles each time
+CONNECT_TIMEOUT_SECONDS = 30.0  #: to connect and receive the response's headers
+READ_TIMEOUT_SECONDS = 60.0  #: the longest silence while the body arrives
+MIN_BYTES_PER_SECOND = 1024.0  #: a transfer slower than this over STALL_SECONDS has stalled
 STALL_SECONDS = 60.0
-TOTAL_SECONDS = 3 * 3600.0        #: the longest one file may take to arrive, retries included
-MAX_BYTES = 2 << 30               #: the size cap when neither the file's size nor the server's is known
+TOTAL_SECONDS = 3 * 3600.0  #: the longest one file may take to arrive, retries included
+MAX_BYTES = 2 << 30  #: the size cap when neither the file's size nor the server's is known
 CHUNK_BYTES = 1 << 20
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -102,8 +103,10 @@ class RemoteFile:
         if self.verifier is not None and self.sha256 is None:
             return
         if not isinstance(self.sha256, str) or not _SHA256.fullmatch(self.sha256):
-            raise ValueError(f"RemoteFile {self.dataset}/{self.name}: a published sha256 "
-                             f"(64 lowercase hex digits) is required, got {self.sha256!r}")
+            raise ValueError(
+                f"RemoteFile {self.dataset}/{self.name}: a published sha256 "
+                f"(64 lowercase hex digits) is required, got {self.sha256!r}"
+            )
 
 
 def cache_dir(dataset: str) -> Path:
@@ -143,8 +146,10 @@ def verify(path: Path, remote: RemoteFile) -> str | None:
         return f"it is not a complete gzip file ({err})"
     kind = "decompressed content" if remote.hash_of_content else "file"
     if digest.hexdigest() != remote.sha256:
-        return (f"the sha256 of its {kind} is {digest.hexdigest()}, "
-                f"but the published one is {remote.sha256}")
+        return (
+            f"the sha256 of its {kind} is {digest.hexdigest()}, "
+            f"but the published one is {remote.sha256}"
+        )
     return None
 
 
@@ -159,25 +164,29 @@ def sources(remote: RemoteFile) -> list[str]:
     if not remote.urls:
         raise DownloadError(
             f"{remote.dataset}/{remote.name} has no public download address; it is read from a "
-            f"data set mirror. {_mirror_hint(remote)}")
+            f"data set mirror. {_mirror_hint(remote)}"
+        )
     return list(remote.urls)
 
 
 def _mirror_hint(remote: RemoteFile) -> str:
-    return (f"To use a copy on this machine or your network, set {MIRROR_ENV} to a folder or "
-            f"URL that holds {remote.dataset}/{remote.name}, e.g. "
-            f"`export {MIRROR_ENV}=/path/to/data` (in this project's checkouts: ../shared/data).")
+    return (
+        f"To use a copy on this machine or your network, set {MIRROR_ENV} to a folder or "
+        f"URL that holds {remote.dataset}/{remote.name}, e.g. "
+        f"`export {MIRROR_ENV}=/path/to/data` (in this project's checkouts: ../shared/data)."
+    )
 
 
-def _download(remote: RemoteFile, target: Path, progress: bool | None,
-              cached_was_corrupt: bool) -> None:
+def _download(
+    remote: RemoteFile, target: Path, progress: bool | None, cached_was_corrupt: bool
+) -> None:
     """Download ``remote`` from its first working source onto ``target``, verified, atomically."""
     failures, mismatches = [], []
     for url in sources(remote):
-        remove_stale_temps(target)          # partial downloads of processes that were killed
+        remove_stale_temps(target)  # partial downloads of processes that were killed
         tmp = temp_path(target)
         try:
-            with open(tmp, "xb") as out:    # a new file of our own, with the usual permissions
+            with open(tmp, "xb") as out:  # a new file of our own, with the usual permissions
                 _transfer_with_retries(url, out, progress, remote.name, remote.size)
             problem = verify(tmp, remote)
             if problem is None:
@@ -190,18 +199,24 @@ def _download(remote: RemoteFile, target: Path, progress: bool | None,
             tmp.unlink(missing_ok=True)
     name = f"{remote.dataset}/{remote.name}"
     if mismatches:
-        again = (" The cached copy failed verification and was downloaded again; the new copy "
-                 "is not the published file either." if cached_was_corrupt else "")
+        again = (
+            " The cached copy failed verification and was downloaded again; the new copy "
+            "is not the published file either."
+            if cached_was_corrupt
+            else ""
+        )
         others = f" Other sources failed: {'; '.join(failures)}." if failures else ""
         raise ChecksumError(
             f"{name} failed verification: {'; '.join(mismatches)}.{again} The source holds a "
             f"corrupted or different file; if a mirror is set ({MIRROR_ENV}), replace its "
-            f"copy.{others}")
+            f"copy.{others}"
+        )
     raise DownloadError(f"Could not download {name}: {'; '.join(failures)}. {_mirror_hint(remote)}")
 
 
-def _transfer_with_retries(url: str, out, progress: bool | None, label: str,
-                           size: int | None) -> None:
+def _transfer_with_retries(
+    url: str, out, progress: bool | None, label: str, size: int | None
+) -> None:
     """Write the resource at ``url`` to ``out``, retrying transient errors and resuming, all
     within ``TOTAL_SECONDS``."""
     bar = _Progress(progress, label)
@@ -214,7 +229,7 @@ def _transfer_with_retries(url: str, out, progress: bool | None, label: str,
             except _Transient as err:
                 if attempt == RETRIES:
                     raise DownloadError(f"{err} (after {RETRIES + 1} attempts)") from err
-                time.sleep(BACKOFF_SECONDS * 2 ** attempt)
+                time.sleep(BACKOFF_SECONDS * 2**attempt)
     finally:
         bar.close()
 
@@ -230,8 +245,9 @@ def _transfer(url: str, out, bar: _Progress, size: int | None, deadline: float) 
     if offset:
         headers["Range"] = f"bytes={offset}-"
     try:
-        with _OPENER.open(urllib.request.Request(url, headers=headers),
-                          timeout=CONNECT_TIMEOUT_SECONDS) as response:
+        with _OPENER.open(
+            urllib.request.Request(url, headers=headers), timeout=CONNECT_TIMEOUT_SECONDS
+        ) as response:
             if offset and not _resumes_at(response, offset):
                 out.seek(0)
                 out.truncate()
@@ -244,15 +260,19 @@ def _transfer(url: str, out, bar: _Progress, size: int | None, deadline: float) 
                 out.write(chunk)
                 bar.update(len(chunk))
                 if out.tell() > cap:
-                    raise DownloadError(f"the server sent more than the {cap:,} bytes "
-                                        f"{_cap_origin(size, expected)}; stopped there")
+                    raise DownloadError(
+                        f"the server sent more than the {cap:,} bytes "
+                        f"{_cap_origin(size, expected)}; stopped there"
+                    )
                 if time.monotonic() > deadline:
-                    raise DownloadError(f"the download took longer than {TOTAL_SECONDS:g} s "
-                                        f"(download.TOTAL_SECONDS); stopped after {out.tell():,} "
-                                        f"bytes")
+                    raise DownloadError(
+                        f"the download took longer than {TOTAL_SECONDS:g} s "
+                        f"(download.TOTAL_SECONDS); stopped after {out.tell():,} "
+                        f"bytes"
+                    )
                 pace.check(out.tell())
     except urllib.error.HTTPError as err:
-        if err.code == 416:                   # our partial copy is useless: start over
+        if err.code == 416:  # our partial copy is useless: start over
             out.seek(0)
             out.truncate()
         if err.code in (408, 416, 425, 429) or err.code >= 500:
@@ -274,8 +294,9 @@ def _announced_size(response, offset: int) -> int | None:
     if length is None:
         return None
     if not re.fullmatch(r"\s*\d{1,19}\s*", length):
-        raise DownloadError(f"the server sent 'Content-Length: {length}', which is not a number of "
-                            f"bytes")
+        raise DownloadError(
+            f"the server sent 'Content-Length: {length}', which is not a number of bytes"
+        )
     return offset + int(length)
 
 
@@ -283,13 +304,16 @@ def _size_cap(size: int | None, expected: int | None) -> int:
     """The most bytes the file may have: its known size, else the announced one, else MAX_BYTES."""
     if size is not None:
         if expected is not None and expected != size:
-            raise DownloadError(f"the server announces {expected:,} bytes, but the file has "
-                                f"{size:,}")
+            raise DownloadError(
+                f"the server announces {expected:,} bytes, but the file has {size:,}"
+            )
         return size
     if expected is not None:
         if expected > MAX_BYTES:
-            raise DownloadError(f"the server announces {expected:,} bytes, more than the limit of "
-                                f"{MAX_BYTES:,} (download.MAX_BYTES)")
+            raise DownloadError(
+                f"the server announces {expected:,} bytes, more than the limit of "
+                f"{MAX_BYTES:,} (download.MAX_BYTES)"
+            )
         return expected
     return MAX_BYTES
 
@@ -314,9 +338,11 @@ class _Pace:
         if seconds < STALL_SECONDS:
             return
         if done - self.done < MIN_BYTES_PER_SECOND * seconds:
-            raise _Transient(f"the transfer stalled: {done - self.done:,} bytes in {seconds:.1f} s "
-                             f"(at least {MIN_BYTES_PER_SECOND:g} bytes/s are needed, "
-                             f"download.MIN_BYTES_PER_SECOND)")
+            raise _Transient(
+                f"the transfer stalled: {done - self.done:,} bytes in {seconds:.1f} s "
+                f"(at least {MIN_BYTES_PER_SECOND:g} bytes/s are needed, "
+                f"download.MIN_BYTES_PER_SECOND)"
+            )
         self.since, self.done = time.monotonic(), done
 
 
@@ -348,8 +374,9 @@ class _HTTPHandler(urllib.request.HTTPHandler):
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req):
-        return self.do_open(_HTTPSConnection, req, context=self._context,
-                            read_timeout=READ_TIMEOUT_SECONDS)
+        return self.do_open(
+            _HTTPSConnection, req, context=self._context, read_timeout=READ_TIMEOUT_SECONDS
+        )
 
 
 _OPENER = urllib.request.build_opener(_HTTPHandler, _HTTPSHandler)
@@ -373,10 +400,11 @@ class _Progress:
         if enabled:
             try:
                 from tqdm import tqdm
-            except ImportError:               # tqdm is optional: no bar without it
+            except ImportError:  # tqdm is optional: no bar without it
                 return
-            self._bar = tqdm(desc=label, unit="B", unit_scale=True, unit_divisor=1024,
-                             file=sys.stderr)
+            self._bar = tqdm(
+                desc=label, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr
+            )
 
     def start(self, total: int | None, done: int) -> None:
         if self._bar is not None:

@@ -8,6 +8,7 @@ With ``file_hash`` (sha256 or md5, told apart by length unless ``hash_algorithm`
 or downloaded file is verified; without it, the file is accepted as it arrives, as in Keras.
 Archives are extracted next to the file, refusing members that would land outside that folder.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,12 +52,15 @@ def _hash_problem(path: Path, file_hash: str | None, algorithm: str) -> str | No
 
 
 def _extract(archive: Path, into: Path, archive_format) -> Path:
-    formats = ["tar", "zip"] if archive_format == "auto" else (
-        [archive_format] if isinstance(archive_format, str) else list(archive_format or []))
+    formats = (
+        ["tar", "zip"]
+        if archive_format == "auto"
+        else ([archive_format] if isinstance(archive_format, str) else list(archive_format or []))
+    )
     into.mkdir(parents=True, exist_ok=True)
     if "tar" in formats and tarfile.is_tarfile(archive):
         with tarfile.open(archive) as tar:
-            tar.extractall(into, filter="data")   # no links out, no absolute paths, no devices
+            tar.extractall(into, filter="data")  # no links out, no absolute paths, no devices
         return into
     if "zip" in formats and zipfile.is_zipfile(archive):
         with zipfile.ZipFile(archive) as z:
@@ -69,9 +73,19 @@ def _extract(archive: Path, into: Path, archive_format) -> Path:
     raise ValueError(f"get_file: {archive} is not a {' or '.join(formats)} archive")
 
 
-def get_file(fname=None, origin=None, untar: bool = False, md5_hash=None, file_hash=None,
-             cache_subdir: str = "datasets", hash_algorithm: str = "auto", extract: bool = False,
-             archive_format="auto", cache_dir=None, force_download: bool = False) -> str:
+def get_file(
+    fname=None,
+    origin=None,
+    untar: bool = False,
+    md5_hash=None,
+    file_hash=None,
+    cache_subdir: str = "datasets",
+    hash_algorithm: str = "auto",
+    extract: bool = False,
+    archive_format="auto",
+    cache_dir=None,
+    force_download: bool = False,
+) -> str:
     """The path of ``origin``'s file in the cache (``<cache_dir>/<cache_subdir>/<fname>``),
     downloading it when it is missing, fails its hash, or ``force_download``. With ``extract``
     (or ``untar``) the path of the folder the archive was extracted into."""
@@ -80,8 +94,11 @@ def get_file(fname=None, origin=None, untar: bool = False, md5_hash=None, file_h
     fname = fname or Path(urllib.parse.urlsplit(origin).path).name
     if not fname:
         raise ValueError(f"get_file: cannot tell a file name from {origin!r}; pass fname")
-    folder = Path(cache_subdir) if Path(cache_subdir).is_absolute() else (
-        _cache_root(cache_dir) / cache_subdir)
+    folder = (
+        Path(cache_subdir)
+        if Path(cache_subdir).is_absolute()
+        else (_cache_root(cache_dir) / cache_subdir)
+    )
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / fname
     file_hash = file_hash or md5_hash
@@ -90,7 +107,9 @@ def get_file(fname=None, origin=None, untar: bool = False, md5_hash=None, file_h
         tmp = temp_path(target)
         try:
             with open(tmp, "xb") as out:
-                _transfer_with_retries(origin, out, None, fname, None)   # size: the server's word, capped
+                _transfer_with_retries(
+                    origin, out, None, fname, None
+                )  # size: the server's word, capped
             problem = _hash_problem(tmp, file_hash, hash_algorithm)
             if problem:
                 raise ChecksumError(f"get_file: {origin} arrived but {problem}")
@@ -100,8 +119,10 @@ def get_file(fname=None, origin=None, untar: bool = False, md5_hash=None, file_h
         finally:
             tmp.unlink(missing_ok=True)
     if untar or extract:
-        stem = next((fname[: -len(suffix)] for suffix in _ARCHIVE_SUFFIXES if fname.endswith(suffix)),
-                    f"{fname}_extracted")
+        stem = next(
+            (fname[: -len(suffix)] for suffix in _ARCHIVE_SUFFIXES if fname.endswith(suffix)),
+            f"{fname}_extracted",
+        )
         into = folder / stem
         if force_download or not into.exists():
             _extract(target, into, "tar" if untar else archive_format)

@@ -3,6 +3,7 @@
 An IDX file is a header — two zero bytes, a type code, the number of dimensions, then each
 dimension as a big-endian uint32 — followed by the values in row-major order.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -28,8 +29,10 @@ def parse_idx(data: bytes, what: str = "IDX data") -> np.ndarray:
     dtype = np.dtype(_TYPES[data[2]])
     expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if len(data) - header != expected:
-        raise ValueError(f"{what}: the IDX header announces shape {shape} ({expected} bytes of "
-                         f"values), but the file holds {len(data) - header}")
+        raise ValueError(
+            f"{what}: the IDX header announces shape {shape} ({expected} bytes of "
+            f"values), but the file holds {len(data) - header}"
+        )
     values = np.frombuffer(data, dtype=dtype, offset=header).reshape(shape)
     return values.astype(dtype.newbyteorder("="))
 
@@ -46,17 +49,34 @@ def load_idx_dataset(files: dict[str, RemoteFile], progress: bool | None = None)
     for split in ("train", "test"):
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
         if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
-            raise ValueError(f"{files[f'{split}_images'].dataset}: {split} images {images.shape} "
-                             f"and labels {labels.shape} do not pair up")
-    return ((arrays["train_images"], arrays["train_labels"]),
-            (arrays["test_images"], arrays["test_labels"]))
+            raise ValueError(
+                f"{files[f'{split}_images'].dataset}: {split} images {images.shape} "
+                f"and labels {labels.shape} do not pair up"
+            )
+    return (
+        (arrays["train_images"], arrays["train_labels"]),
+        (arrays["test_images"], arrays["test_labels"]),
+    )
 
 
-def idx_files(dataset: str, bases: tuple[str, ...], hashes: dict[str, str],
-              hash_of_content: bool) -> dict[str, RemoteFile]:
+def idx_files(
+    dataset: str, bases: tuple[str, ...], hashes: dict[str, str], hash_of_content: bool
+) -> dict[str, RemoteFile]:
     """The registry of the four IDX files of ``dataset``: ``hashes`` maps file names to sha256."""
-    names = dict(zip(SPLIT_FILES, ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-                                   "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")))
-    return {key: RemoteFile(dataset, name, hashes[name], tuple(base + name for base in bases),
-                            hash_of_content)
-            for key, name in names.items()}
+    names = dict(
+        zip(
+            SPLIT_FILES,
+            (
+                "train-images-idx3-ubyte.gz",
+                "train-labels-idx1-ubyte.gz",
+                "t10k-images-idx3-ubyte.gz",
+                "t10k-labels-idx1-ubyte.gz",
+            ),
+        )
+    )
+    return {
+        key: RemoteFile(
+            dataset, name, hashes[name], tuple(base + name for base in bases), hash_of_content
+        )
+        for key, name in names.items()
+    }

@@ -7,12 +7,12 @@
 The values are those of Fisher's paper (the UCI copy has two wrong points). The split is a
 fixed, stratified 80/20 one: 40 training and 10 test flowers per species.
 """
+
 from __future__ import annotations
 
 from .packaged import load_packaged
 
-FEATURE_NAMES = ("sepal length (cm)", "sepal width (cm)", "petal length (cm)",
-                 "petal width (cm)")
+FEATURE_NAMES = ("sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)")
 CLASS_NAMES = ("setosa", "versicolor", "virginica")
 
 

@@ -6,6 +6,7 @@ a fixed train/test split â€” ``x_train``, ``y_train``, ``x_test``, ``y_test`` â€
 provenance, ``index_train`` / ``index_test``: the row of each sample in the source file.
 ``data/README.md`` says where the data come from and how the split was made.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

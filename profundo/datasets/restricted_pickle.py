@@ -26,6 +26,7 @@ only ``find_class`` could hand out, and persistent ids are refused by the base `
 So the data can reach no code but the checks below. Python 2 strings are read as ``bytes``
 (``encoding="bytes"``), which keeps CIFAR-10's keys as ``b"data"`` and ``b"labels"``.
 """
+
 from __future__ import annotations
 
 import io
@@ -36,8 +37,8 @@ import re
 
 import numpy as np
 
-MAX_DEPTH = 100             #: deepest nesting of containers accepted
-MAX_ITEMS = 10_000_000      #: items of all containers together
+MAX_DEPTH = 100  #: deepest nesting of containers accepted
+MAX_ITEMS = 10_000_000  #: items of all containers together
 _NUMERIC_DTYPE = re.compile(r"[<>|=]?(b1|[iu][1248]|f[248])")
 
 
@@ -52,9 +53,10 @@ def loads(data: bytes):
         obj = _RestrictedUnpickler(io.BytesIO(data), encoding="bytes").load()
     except pickle.UnpicklingError:
         raise
-    except Exception as err:                    # noqa: BLE001 - the pickle machine on bad bytes
-        raise pickle.UnpicklingError(f"not a readable pickle ({type(err).__name__}: "
-                                     f"{err})") from None
+    except Exception as err:  # noqa: BLE001 - the pickle machine on bad bytes
+        raise pickle.UnpicklingError(
+            f"not a readable pickle ({type(err).__name__}: {err})"
+        ) from None
     return _Finisher()(obj)
 
 
@@ -85,8 +87,10 @@ class _ArrayBuilder:
             _refuse("an array without a numeric dtype and raw bytes")
         size = math.prod(shape) * dtype.dtype.itemsize
         if len(raw) != size:
-            _refuse(f"an array of shape {shape} and dtype {dtype.dtype} with {len(raw)} bytes "
-                    f"instead of {size}")
+            _refuse(
+                f"an array of shape {shape} and dtype {dtype.dtype} with {len(raw)} bytes "
+                f"instead of {size}"
+            )
         order = "F" if fortran else "C"
         self.array = np.frombuffer(raw, dtype=dtype.dtype).reshape(shape, order=order).copy()
 
@@ -102,8 +106,9 @@ class _DtypeBuilder:
         self.dtype = np.dtype(code)
 
     def __setstate__(self, state):
-        if not (isinstance(state, tuple) and len(state) >= 4 and state[2] is None
-                and state[3] is None):
+        if not (
+            isinstance(state, tuple) and len(state) >= 4 and state[2] is None and state[3] is None
+        ):
             _refuse("a dtype state with fields (only plain numeric dtypes are read)")
         order = state[1].decode("ascii", "replace") if isinstance(state[1], bytes) else state[1]
         if order not in ("<", ">", "|", "="):
@@ -133,7 +138,7 @@ class _Allowed:
         _refuse("a BUILD on a constructor")
 
 
-_NDARRAY = _Allowed()       # what ``numpy.ndarray`` stands for: a token, not the class
+_NDARRAY = _Allowed()  # what ``numpy.ndarray`` stands for: a token, not the class
 
 
 def _reconstruct(cls, shape, typecode):
@@ -177,8 +182,10 @@ class _RestrictedUnpickler(pickle.Unpickler):
         try:
             return _ALLOWED[(module, name)]
         except KeyError:
-            _refuse(f"the pickle names {module}.{name}; only NumPy arrays of numbers, bytes, "
-                    f"lists and dicts are read")
+            _refuse(
+                f"the pickle names {module}.{name}; only NumPy arrays of numbers, bytes, "
+                f"lists and dicts are read"
+            )
 
 
 class _Finisher:
@@ -190,7 +197,7 @@ class _Finisher:
 
     def __init__(self):
         self.done: dict[int, object] = {}
-        self.keep = []              # the originals, so that their ids stay unique while we walk
+        self.keep = []  # the originals, so that their ids stay unique while we walk
         self.items = 0
 
     def count(self, n: int) -> None:
@@ -213,7 +220,7 @@ class _Finisher:
             return self.done[id(obj)]
         self.keep.append(obj)
         self.count(len(obj))
-        if isinstance(obj, list):               # memoised before its items: it may contain itself
+        if isinstance(obj, list):  # memoised before its items: it may contain itself
             out = self.done[id(obj)] = []
             out.extend(self(v, depth + 1) for v in obj)
         elif isinstance(obj, dict):
@@ -223,7 +230,7 @@ class _Finisher:
             items = [self(v, depth + 1) for v in obj]
             try:
                 out = type(obj)(items)
-            except TypeError:                   # an array in a set: unhashable
+            except TypeError:  # an array in a set: unhashable
                 _refuse(f"a {type(obj).__name__} holding an array")
             self.done[id(obj)] = out
         return out

@@ -8,14 +8,18 @@ Shakespeare package's Gutenberg files, one blank line between works. It has no p
 of its own: it comes from a data set mirror (``PROFUNDO_DATASETS_MIRROR``, e.g.
 ``../shared/data`` in this project's checkouts). The hash is of the decompressed text.
 """
+
 from __future__ import annotations
 
 from .download import RemoteFile
 from .text import load_text
 
-FILE = RemoteFile("shakespeare", "shakespeare_gut.txt.gz",
-                  "3237e33221e73615c677bd59fd69a76da38f9a2eb51d6efb7191f32f8cb9fa4c",
-                  hash_of_content=True)
+FILE = RemoteFile(
+    "shakespeare",
+    "shakespeare_gut.txt.gz",
+    "3237e33221e73615c677bd59fd69a76da38f9a2eb51d6efb7191f32f8cb9fa4c",
+    hash_of_content=True,
+)
 
 
 def load_data(progress: bool | None = None) -> str:

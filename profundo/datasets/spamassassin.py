@@ -20,6 +20,7 @@ the date on their mbox ``From`` line) are held out for the test set, so that a m
 mail that arrived after the mail it learned from, and every group — ``hard_ham``, the hard case,
 included — has its share of the test set.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -40,11 +41,12 @@ GROUPS = {"easy_ham": 2500, "easy_ham_2": 1400, "hard_ham": 250, "spam": 500, "s
 SPAM_GROUPS = ("spam", "spam_2")
 #: The one message whose bytes, in every copy we could check, are not those its name's MD5 was
 #: taken of: it is verified by the sha256 of the bytes the corpus has.
-KNOWN_RENAMED = {"hard_ham/00230.244a63cd74c81123ef26129453e32c95":
-                 "6959c8a5762801f2ac923192c773f5d56e6e08e9377e5cb3a9ae6ff98cea6651"}
-MAX_MESSAGE_BYTES = 4 << 20         #: a larger member is not a message of this corpus
-MAX_ARCHIVE_BYTES = 256 << 20       #: the most that is read from one archive
-MAX_MEMBERS = 10_000                #: the most members one archive may have
+KNOWN_RENAMED = {
+    "hard_ham/00230.244a63cd74c81123ef26129453e32c95": "6959c8a5762801f2ac923192c773f5d56e6e08e9377e5cb3a9ae6ff98cea6651"
+}
+MAX_MESSAGE_BYTES = 4 << 20  #: a larger member is not a message of this corpus
+MAX_ARCHIVE_BYTES = 256 << 20  #: the most that is read from one archive
+MAX_MEMBERS = 10_000  #: the most members one archive may have
 _MESSAGE = re.compile(r"(?P<number>\d{5})\.(?P<md5>[0-9a-f]{32})")
 
 
@@ -59,7 +61,7 @@ class Message:
     group: str
     name: str
     raw: bytes
-    time: float          # seconds since the epoch (from the mbox From line or Date:), or nan
+    time: float  # seconds since the epoch (from the mbox From line or Date:), or nan
 
     @property
     def is_spam(self) -> bool:
@@ -68,15 +70,17 @@ class Message:
 
 def _remote(group: str) -> RemoteFile:
     name = f"20030228_{group}.tar.bz2"
-    return RemoteFile("spamassassin", name, None, (ORIGIN + name,),
-                      verifier=lambda path: _problem(path, group))
+    return RemoteFile(
+        "spamassassin", name, None, (ORIGIN + name,), verifier=lambda path: _problem(path, group)
+    )
 
 
 FILES = {group: _remote(group) for group in GROUPS}
 
 
-def load_data(test_fraction: float = 0.2, with_groups: bool = False,
-              progress: bool | None = None) -> tuple:
+def load_data(
+    test_fraction: float = 0.2, with_groups: bool = False, progress: bool | None = None
+) -> tuple:
     """``(x_train, y_train), (x_test, y_test)``: raw messages and labels (1 = spam, 0 = ham).
 
     x are object arrays of ``bytes`` (each message exactly as published: parse it with
@@ -100,26 +104,29 @@ def load_messages(progress: bool | None = None, groups=None) -> list[Message]:
     verified."""
     messages = []
     for group in GROUPS if groups is None else groups:
-        path = fetch(FILES[group], progress)        # verified: its messages were just read
+        path = fetch(FILES[group], progress)  # verified: its messages were just read
         messages += _just_verified.pop(_identity(path), None) or read_group(path, group)
     return messages
 
 
-def split(messages: list[Message], test_fraction: float = 0.2) -> tuple[list[Message], list[Message]]:
+def split(
+    messages: list[Message], test_fraction: float = 0.2
+) -> tuple[list[Message], list[Message]]:
     """``(train, test)``: in each group, the latest messages by time go to the test set.
 
     Messages without a readable date sort by their number after the dated ones of their group.
     """
     if not 0 < test_fraction < 1:
-        raise ValueError(f"spamassassin.split: test_fraction must be between 0 and 1, got "
-                         f"{test_fraction!r}")
+        raise ValueError(
+            f"spamassassin.split: test_fraction must be between 0 and 1, got {test_fraction!r}"
+        )
     train, test = [], []
     for group in dict.fromkeys(m.group for m in messages):
         members = [m for m in messages if m.group == group]
         members.sort(key=lambda m: (np.isnan(m.time), 0.0 if np.isnan(m.time) else m.time, m.name))
         held = max(1, round(test_fraction * len(members))) if len(members) > 1 else 0
-        train += members[:len(members) - held]
-        test += members[len(members) - held:]
+        train += members[: len(members) - held]
+        test += members[len(members) - held :]
     return train, test
 
 
@@ -127,17 +134,19 @@ def read_group(path, group: str) -> list[Message]:
     """The verified messages of one group's archive at ``path``; ``CorpusError`` if it is not the
     published group (a message whose bytes do not match its name, a message missing, too large)."""
     messages, total = [], 0
-    with tarfile.open(path, "r|bz2") as archive:           # one pass over the stream
+    with tarfile.open(path, "r|bz2") as archive:  # one pass over the stream
         for count, member in enumerate(archive, 1):
             if count > MAX_MEMBERS:
                 raise CorpusError(f"{path}: more than {MAX_MEMBERS} members; not a corpus group")
             folder, _, base = member.name.rpartition("/")
             match = _MESSAGE.fullmatch(base)
             if not (member.isfile() and match and folder.rstrip("/").endswith(group)):
-                continue                                    # folders, the cmds script, others
+                continue  # folders, the cmds script, others
             if member.size > MAX_MESSAGE_BYTES:
-                raise CorpusError(f"{path}: {member.name} has {member.size} bytes, more than "
-                                  f"the {MAX_MESSAGE_BYTES} a message of this corpus may have")
+                raise CorpusError(
+                    f"{path}: {member.name} has {member.size} bytes, more than "
+                    f"the {MAX_MESSAGE_BYTES} a message of this corpus may have"
+                )
             total += member.size
             if total > MAX_ARCHIVE_BYTES:
                 raise CorpusError(f"{path}: more than {MAX_ARCHIVE_BYTES} bytes of messages")
@@ -147,16 +156,19 @@ def read_group(path, group: str) -> list[Message]:
             messages.append(Message(group, name, raw, arrival_time(raw)))
     expected = GROUPS.get(group)
     if expected is not None and len(messages) != expected:
-        raise CorpusError(f"{path}: {len(messages)} messages of {group}, but the published "
-                          f"group has {expected}")
+        raise CorpusError(
+            f"{path}: {len(messages)} messages of {group}, but the published group has {expected}"
+        )
     return messages
 
 
 def _check(raw: bytes, name: str, md5: str, path) -> None:
     actual = hashlib.md5(raw, usedforsecurity=False).hexdigest()
     if actual != md5 and KNOWN_RENAMED.get(name) != hashlib.sha256(raw).hexdigest():
-        raise CorpusError(f"{path}: {name} is not the published message: the MD5 of its bytes "
-                          f"is {actual}, its name says {md5}")
+        raise CorpusError(
+            f"{path}: {name} is not the published message: the MD5 of its bytes "
+            f"is {actual}, its name says {md5}"
+        )
 
 
 #: The messages the verifier has just read, by file identity, so that a load reads each archive
@@ -188,8 +200,11 @@ def arrival_time(raw: bytes) -> float:
     match = _FROM_LINE.match(raw)
     if match:
         try:
-            return float(calendar.timegm(time.strptime(match.group(1).decode("ascii"),
-                                                       "%a %b %d %H:%M:%S %Y")))
+            return float(
+                calendar.timegm(
+                    time.strptime(match.group(1).decode("ascii"), "%a %b %d %H:%M:%S %Y")
+                )
+            )
         except ValueError:
             pass
     header = re.search(rb"^Date:[ \t]*(.+)$", raw[:65536], re.MULTILINE | re.IGNORECASE)

@@ -1,4 +1,5 @@
 """The shared loader of the plain-text corpora (``shakespeare``, ``milton``)."""
+
 from __future__ import annotations
 
 import gzip

@@ -7,6 +7,7 @@ Held-out examples are chosen by position (``profundo.data.text.split_by_position
 of neighbouring examples, spread over each text, so that no test passage overlaps or sits
 inside the same scene as a training one.
 """
+
 from __future__ import annotations
 
 import numpy
@@ -16,11 +17,12 @@ from . import milton, shakespeare
 
 __all__ = ["AUTHORS", "authorship", "shakespeare_chars"]
 
-AUTHORS = ("shakespeare", "milton")     #: label k is the author AUTHORS[k]
+AUTHORS = ("shakespeare", "milton")  #: label k is the author AUTHORS[k]
 
 
-def authorship(words: int = 64, test_fraction: float = 0.2, block: int = 50,
-               progress: bool | None = None) -> tuple:
+def authorship(
+    words: int = 64, test_fraction: float = 0.2, block: int = 50, progress: bool | None = None
+) -> tuple:
     """Who wrote this passage, Shakespeare (0) or Milton (1)?
 
     Each text is cut into consecutive passages of ``words`` words; ``test_fraction`` of each
@@ -38,8 +40,12 @@ def authorship(words: int = 64, test_fraction: float = 0.2, block: int = 50,
     return (x[~test], y[~test]), (x[test], y[test])
 
 
-def shakespeare_chars(length: int = 100, validation_fraction: float = 0.1, block: int = 50,
-                      progress: bool | None = None) -> tuple:
+def shakespeare_chars(
+    length: int = 100,
+    validation_fraction: float = 0.1,
+    block: int = 50,
+    progress: bool | None = None,
+) -> tuple:
     """Character-level language modelling on Shakespeare: predict each next character.
 
     The text is encoded with a ``CharVocabulary`` and cut into windows of ``length`` ids that

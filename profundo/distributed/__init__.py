@@ -14,12 +14,23 @@ a shard of every batch, averaging their gradients with one Allreduce per step.
 Needs the ``mpi`` extra: ``pip install 'profundo[mpi]'`` (mpi4py and MPICH from PyPI).
 See docs/distributed.md for the learning-rate rule, warm-up and what scaling to expect.
 """
+
 from ..models import training as _training
 from .comm import DistributedError, barrier, init, is_initialized, rank, size
 from .optimizer import DistributedOptimizer
 from .training import broadcast_weights, evaluate, prepare_fit, reduce_metrics
 
-_training.distributed_fit = prepare_fit       # what fit(distributed=True) calls (models sit below)
+_training.distributed_fit = prepare_fit  # what fit(distributed=True) calls (models sit below)
 
-__all__ = ["DistributedError", "DistributedOptimizer", "barrier", "broadcast_weights", "evaluate",
-           "init", "is_initialized", "rank", "reduce_metrics", "size"]
+__all__ = [
+    "DistributedError",
+    "DistributedOptimizer",
+    "barrier",
+    "broadcast_weights",
+    "evaluate",
+    "init",
+    "is_initialized",
+    "rank",
+    "reduce_metrics",
+    "size",
+]

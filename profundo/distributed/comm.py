@@ -6,6 +6,7 @@ the ``size()`` N. Every collective here waits at most ``timeout`` seconds: a ran
 hung makes the others stop with ``DistributedError`` instead of waiting forever, and an uncaught
 error in any rank ends the whole job (``MPI_Abort``) rather than leaving the rest blocked.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,9 +27,10 @@ class DistributedError(RuntimeError):
 def _mpi():
     try:
         from mpi4py import MPI
-    except ImportError as e:       # pragma: no cover - the extra is missing
-        raise ImportError("profundo.distributed needs mpi4py and an MPI library: "
-                          "pip install 'profundo[mpi]'") from e
+    except ImportError as e:  # pragma: no cover - the extra is missing
+        raise ImportError(
+            "profundo.distributed needs mpi4py and an MPI library: pip install 'profundo[mpi]'"
+        ) from e
     return MPI
 
 
@@ -36,9 +38,10 @@ def init(timeout=None) -> None:
     """Join the job's ranks (MPI's COMM_WORLD). ``timeout``: seconds any collective may wait for
     the other ranks (default 300, or ``PROFUNDO_DISTRIBUTED_TIMEOUT``)."""
     global _comm, _timeout
-    seconds = float(timeout if timeout is not None else
-                    os.environ.get("PROFUNDO_DISTRIBUTED_TIMEOUT", _timeout))
-    if not seconds > 0:                    # refused before anything is changed
+    seconds = float(
+        timeout if timeout is not None else os.environ.get("PROFUNDO_DISTRIBUTED_TIMEOUT", _timeout)
+    )
+    if not seconds > 0:  # refused before anything is changed
         raise ValueError(f"distributed.init: timeout must be positive, got {seconds}")
     _timeout = seconds
     if _comm is None:
@@ -53,8 +56,10 @@ def is_initialized() -> bool:
 
 def comm():
     if _comm is None:
-        raise RuntimeError("profundo.distributed: call pf.distributed.init() first (and launch the "
-                           "script with mpiexec -n N python script.py)")
+        raise RuntimeError(
+            "profundo.distributed: call pf.distributed.init() first (and launch the "
+            "script with mpiexec -n N python script.py)"
+        )
     return _comm
 
 
@@ -92,7 +97,8 @@ def wait(request, what: str) -> None:
         if time.monotonic() > deadline:
             raise DistributedError(
                 f"rank {rank()}: {what} waited {_timeout:.0f} s for the other ranks; one of them has "
-                f"probably died or hung (see its output). Stopping.")
+                f"probably died or hung (see its output). Stopping."
+            )
 
 
 def allreduce_(buffer: numpy.ndarray, what: str = "allreduce") -> numpy.ndarray:

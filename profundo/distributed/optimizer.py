@@ -13,6 +13,7 @@ all the weights, not one per weight: each call costs a network latency.
 On CuPy the gradients travel through a host buffer (an MPI that is CUDA-aware could take device
 memory directly; this one path works with any MPI).
 """
+
 from __future__ import annotations
 
 import numpy
@@ -25,7 +26,7 @@ from . import comm
 class GradientAverager:
     def __init__(self):
         self.buffer, self.layout = None, None
-        self.weight = 1.0      # nᵣ: the samples behind this rank's gradients (set per batch)
+        self.weight = 1.0  # nᵣ: the samples behind this rank's gradients (set per batch)
 
     def _build(self, params):
         layout = [(id(p), p.data.shape) for p in params]
@@ -36,7 +37,7 @@ class GradientAverager:
             self.views, offset = [], 0
             for _, shape in layout:
                 n = int(numpy.prod(shape))
-                self.views.append(self.buffer[offset:offset + n])
+                self.views.append(self.buffer[offset : offset + n])
                 offset += n
             self.layout = layout
 
@@ -45,19 +46,23 @@ class GradientAverager:
         params = list(params)
         self._build(params)
         buf, k, w = self.buffer, len(params), self.weight
-        flags = buf[len(buf) - k:]
+        flags = buf[len(buf) - k :]
         for i, (view, g) in enumerate(zip(self.views, grads)):
             if g is None:
                 view[:] = 0
                 flags[i] = 0
             else:
-                numpy.multiply(B.to_numpy(g.data if isinstance(g, Tensor) else g).reshape(-1), w, out=view)
+                numpy.multiply(
+                    B.to_numpy(g.data if isinstance(g, Tensor) else g).reshape(-1), w, out=view
+                )
                 flags[i] = 1
         buf[len(buf) - k - 1] = w
         comm.allreduce_(buf, "the gradients' allreduce")
         total = buf[len(buf) - k - 1]
         if total <= 0:
-            raise comm.DistributedError("the gradients' allreduce: no rank had samples in this step")
+            raise comm.DistributedError(
+                "the gradients' allreduce: no rank had samples in this step"
+            )
         out = []
         for view, p, flag in zip(self.views, params, flags):
             if flag:

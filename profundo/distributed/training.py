@@ -16,6 +16,7 @@
 Validation data in ``fit`` are evaluated whole on every rank (same weights, same numbers); use
 ``distributed.evaluate`` to split an evaluation over the ranks.
 """
+
 from __future__ import annotations
 
 import numpy
@@ -53,13 +54,16 @@ class ShardedBatches:
         b, n, ranks, r = self.inner, self.inner.n, comm.size(), comm.rank()
         order = B.permutation(n, generator=self.generator) if b.shuffle else numpy.arange(n)
         for start in range(0, n, self.global_batch):
-            part = order[start:start + self.global_batch]
+            part = order[start : start + self.global_batch]
             if len(part) < ranks:
                 return
-            index = part[r * len(part) // ranks:(r + 1) * len(part) // ranks]
+            index = part[r * len(part) // ranks : (r + 1) * len(part) // ranks]
             self.averager.weight = float(len(index))
-            yield (_take(b.x, index), None if b.y is None else _take(b.y, index),
-                   None if b.sw is None else b.sw[index])
+            yield (
+                _take(b.x, index),
+                None if b.y is None else _take(b.y, index),
+                None if b.sw is None else b.sw[index],
+            )
 
 
 class DistributedTraining(callbacks_mod.Callback):
@@ -89,20 +93,28 @@ def prepare_fit(model, train, callbacks, verbose):
     """What ``fit(distributed=True)`` changes: the batches, the callbacks, the verbosity."""
     comm.comm()
     if not isinstance(train, data_adapters.ArrayBatches):
-        raise TypeError("fit(distributed=True) shards arrays (x, y); for a loader or generator, "
-                         "give each rank its own part of the data and use DistributedOptimizer "
-                         "in a training loop")
+        raise TypeError(
+            "fit(distributed=True) shards arrays (x, y); for a loader or generator, "
+            "give each rank its own part of the data and use DistributedOptimizer "
+            "in a training loop"
+        )
     callbacks = list(callbacks or [])
     if any(isinstance(cb, callbacks_mod.BackupAndRestore) for cb in callbacks):
-        raise ValueError("fit(distributed=True): BackupAndRestore is not supported yet (a restored "
-                         "epoch would have to reach every rank); use ModelCheckpoint on rank 0")
+        raise ValueError(
+            "fit(distributed=True): BackupAndRestore is not supported yet (a restored "
+            "epoch would have to reach every rank); use ModelCheckpoint on rank 0"
+        )
     if comm.rank() != 0:
         callbacks = [cb for cb in callbacks if type(cb).__name__ not in RANK_ZERO_ONLY]
         verbose = 0
     seed = numpy.array([B.rng().integers(2**31)], dtype=numpy.int64)
     comm.broadcast_(seed, what="the shuffling seed's broadcast")
     averager = GradientAverager()
-    return ShardedBatches(train, averager, int(seed[0])), [DistributedTraining(averager), *callbacks], verbose
+    return (
+        ShardedBatches(train, averager, int(seed[0])),
+        [DistributedTraining(averager), *callbacks],
+        verbose,
+    )
 
 
 def broadcast_weights(model, root: int = 0) -> None:
@@ -115,7 +127,7 @@ def broadcast_weights(model, root: int = 0) -> None:
     comm.broadcast_(flat, root, "the weights' broadcast")
     offset = 0
     for w, a in zip(weights, arrays):
-        w.data[...] = B.xp.asarray(flat[offset:offset + a.size].reshape(a.shape).astype(a.dtype))
+        w.data[...] = B.xp.asarray(flat[offset : offset + a.size].reshape(a.shape).astype(a.dtype))
         offset += a.size
 
 
@@ -156,23 +168,28 @@ def reduce_metrics(metrics) -> None:
             else:
                 raise comm.DistributedError(
                     f"distributed: rank {comm.rank()} cannot combine {m.name}'s state {name!r} "
-                    f"({type(value).__name__}) over the ranks (a rank without samples?)")
+                    f"({type(value).__name__}) over the ranks (a rank without samples?)"
+                )
     _reduce_sums(sums)
 
 
 def _reduce_sums(sums) -> None:
     if not sums:
         return
-    flat = numpy.concatenate([numpy.asarray(v, dtype=numpy.float64).reshape(-1) for _, _, v in sums])
+    flat = numpy.concatenate(
+        [numpy.asarray(v, dtype=numpy.float64).reshape(-1) for _, _, v in sums]
+    )
     total = comm.allreduce_(numpy.array([flat.size], dtype=numpy.int64), "the metrics' allreduce")
     if total[0] != flat.size * comm.size():
-        raise comm.DistributedError(f"rank {comm.rank()}: the metrics' states differ in size between "
-                                    f"ranks ({flat.size} here)")
+        raise comm.DistributedError(
+            f"rank {comm.rank()}: the metrics' states differ in size between "
+            f"ranks ({flat.size} here)"
+        )
     comm.allreduce_(flat, "the metrics' allreduce")
     offset = 0
     for m, name, value in sums:
         n = numpy.size(value)
-        part = flat[offset:offset + n]
+        part = flat[offset : offset + n]
         offset += n
         if isinstance(value, numpy.ndarray):
             setattr(m, name, part.reshape(value.shape).astype(value.dtype))
@@ -195,7 +212,9 @@ def _join_lists(items: list) -> list:
     if not items:
         raise comm.DistributedError(f"distributed: rank {comm.rank()} has no batches to combine")
     width = items[0].reshape(len(items[0]), -1).shape[1]
-    block = numpy.concatenate([numpy.asarray(a, dtype=numpy.float64).reshape(-1, width) for a in items])
+    block = numpy.concatenate(
+        [numpy.asarray(a, dtype=numpy.float64).reshape(-1, width) for a in items]
+    )
     return comm.allgather_rows(block, "the metrics' allgather")
 
 
@@ -213,14 +232,21 @@ def evaluate(model, x, y=None, batch_size=32, sample_weight=None, return_dict=Fa
     sw = None if sample_weight is None else numpy.asarray(sample_weight)[part]
     count = part.stop - part.start
     if count == 0:
-        raise comm.DistributedError(f"distributed.evaluate: rank {comm.rank()} got no samples "
-                                    f"({n} samples for {comm.size()} ranks)")
+        raise comm.DistributedError(
+            f"distributed.evaluate: rank {comm.rank()} got no samples "
+            f"({n} samples for {comm.size()} ranks)"
+        )
     model.reset_metrics()
     for start in range(0, count, batch_size):
         sl = slice(start, start + batch_size)
         with no_grad(), learning_phase(False):
-            model.test_step(training.pack_x_y_sample_weight(
-                _take(xs, sl), None if ys is None else _take(ys, sl), None if sw is None else sw[sl]))
+            model.test_step(
+                training.pack_x_y_sample_weight(
+                    _take(xs, sl),
+                    None if ys is None else _take(ys, sl),
+                    None if sw is None else sw[sl],
+                )
+            )
     reduce_metrics(training.leaf_metrics(model))
     logs = training._logs(model.get_metrics_result())
     if return_dict:

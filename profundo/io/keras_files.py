@@ -14,6 +14,7 @@ writes it (``module``, ``class_name``, ``config``, ``build_config``; functional 
 profundo's layer takes (Keras-only settings such as ``quantization_config`` are dropped), and only
 profundo's registered layer classes (or ``custom_objects``) are built: no code runs from a file.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -34,8 +35,12 @@ from .keras_weights import _group_name, _h5py, _sublayers, load_keras_weights
 from .saving import MAX_TENSOR_BYTES, ModelFileError, _regular_file
 
 #: where Keras keeps the arrays of layers that hold inner objects, relative to the layer's group
-_INNER = {"SimpleRNN": ("cell",), "LSTM": ("cell",), "GRU": ("cell",),
-          "Bidirectional": ("forward_layer/cell", "backward_layer/cell")}
+_INNER = {
+    "SimpleRNN": ("cell",),
+    "LSTM": ("cell",),
+    "GRU": ("cell",),
+    "Bidirectional": ("forward_layer/cell", "backward_layer/cell"),
+}
 
 
 # --- weights -----------------------------------------------------------------------------------
@@ -61,7 +66,7 @@ def _write_layer(layer, group) -> None:
             sub = group.require_group(path)
             for g in [group[p] for p in _prefixes(path)]:
                 g.require_group("vars")
-            parts.append((sub["vars"], arrays[k * share:(k + 1) * share]))
+            parts.append((sub["vars"], arrays[k * share : (k + 1) * share]))
     for target, values in parts:
         for i, value in enumerate(values):
             target.create_dataset(str(i), data=numpy.asarray(value))
@@ -69,7 +74,7 @@ def _write_layer(layer, group) -> None:
 
 def _prefixes(path: str) -> list:
     pieces = path.split("/")
-    return ["/".join(pieces[:i + 1]) for i in range(len(pieces))]
+    return ["/".join(pieces[: i + 1]) for i in range(len(pieces))]
 
 
 def _weights_h5_bytes(model) -> bytes:
@@ -89,15 +94,22 @@ def save_keras_weights(model, filepath) -> None:
 
 # --- config: profundo → Keras --------------------------------------------------------------------
 def _policy(dtype) -> dict:
-    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": dtype},
-            "registered_name": None}
+    return {
+        "module": "keras",
+        "class_name": "DTypePolicy",
+        "config": {"name": dtype},
+        "registered_name": None,
+    }
 
 
 def _keras_value(value):
     if isinstance(value, dict) and "class_name" in value and "config" in value:
-        return {"module": None, "class_name": value["class_name"],
-                "config": {k: _keras_value(v) for k, v in value["config"].items()},
-                "registered_name": None}
+        return {
+            "module": None,
+            "class_name": value["class_name"],
+            "config": {k: _keras_value(v) for k, v in value["config"].items()},
+            "registered_name": None,
+        }
     if isinstance(value, tuple):
         return list(value)
     return value
@@ -106,26 +118,44 @@ def _keras_value(value):
 def _layer_entry(layer, input_shape=None) -> dict:
     config = {k: _keras_value(v) for k, v in layer.get_config().items() if k != "input_shape"}
     config["dtype"] = _policy(layer.dtype)
-    entry = {"module": "keras.layers", "class_name": type(layer).__name__, "config": config,
-             "registered_name": None}
+    entry = {
+        "module": "keras.layers",
+        "class_name": type(layer).__name__,
+        "config": config,
+        "registered_name": None,
+    }
     if input_shape is not None:
         entry["build_config"] = {"input_shape": list(input_shape)}
     return entry
 
 
 def _input_entry(shape, dtype, name) -> dict:
-    return {"module": "keras.layers", "class_name": "InputLayer",
-            "config": {"batch_shape": [None, *shape], "dtype": dtype, "sparse": False,
-                       "ragged": False, "name": name}, "registered_name": None}
+    return {
+        "module": "keras.layers",
+        "class_name": "InputLayer",
+        "config": {
+            "batch_shape": [None, *shape],
+            "dtype": dtype,
+            "sparse": False,
+            "ragged": False,
+            "name": name,
+        },
+        "registered_name": None,
+    }
 
 
 def _history(tensor) -> dict:
     node = tensor.node
     index = node.layer.inbound_nodes.index(node)
     position = next(i for i, t in enumerate(flatten(node.outputs)) if t is tensor)
-    return {"class_name": "__keras_tensor__",
-            "config": {"shape": list(tensor.shape), "dtype": tensor.dtype,
-                       "keras_history": [node.layer.name, index, position]}}
+    return {
+        "class_name": "__keras_tensor__",
+        "config": {
+            "shape": list(tensor.shape),
+            "dtype": tensor.dtype,
+            "keras_history": [node.layer.name, index, position],
+        },
+    }
 
 
 def _keras_config(model) -> dict:
@@ -134,13 +164,23 @@ def _keras_config(model) -> dict:
         layers = [_input_entry(model.input_shape[1:], model.dtype, "input_layer")]
         shapes = [model.input_shape] + model.output_shapes[:-1]
         layers += [_layer_entry(layer, shape) for layer, shape in zip(model.layers, shapes)]
-        return {"module": "keras", "class_name": "Sequential", "registered_name": None,
-                "config": {"name": model.name, "trainable": model.trainable,
-                           "dtype": _policy(model.dtype), "layers": layers},
-                "build_config": {"input_shape": list(model.input_shape)}}
+        return {
+            "module": "keras",
+            "class_name": "Sequential",
+            "registered_name": None,
+            "config": {
+                "name": model.name,
+                "trainable": model.trainable,
+                "dtype": _policy(model.dtype),
+                "layers": layers,
+            },
+            "build_config": {"input_shape": list(model.input_shape)},
+        }
     if not getattr(model, "is_functional", False):
-        raise ModelFileError(f"{model.name}: a .keras file holds a Sequential or functional model; "
-                             f"save a subclassed model with save_weights(...'.weights.h5')")
+        raise ModelFileError(
+            f"{model.name}: a .keras file holds a Sequential or functional model; "
+            f"save a subclassed model with save_weights(...'.weights.h5')"
+        )
     entries, seen = [], set()
     for node in model._nodes:
         layer = node.layer
@@ -150,29 +190,49 @@ def _keras_config(model) -> dict:
                 entry = _input_entry(layer.shape, layer.dtype, layer.name)
             else:
                 shapes = map_structure(lambda t: t.shape, node.inputs)
-                entry = _layer_entry(layer, shapes[0] if node.kwargs.get("_positional_inputs") else shapes)
+                entry = _layer_entry(
+                    layer, shapes[0] if node.kwargs.get("_positional_inputs") else shapes
+                )
             entry.update(name=layer.name, inbound_nodes=[])
             entries.append(entry)
         if node.inputs is not None:
             entry = next(e for e in entries if e["name"] == layer.name)
             args = map_structure(_history, node.inputs)
             kwargs = {k: v for k, v in node.kwargs.items() if k != "_positional_inputs"}
-            entry["inbound_nodes"].append({"args": args if node.kwargs.get("_positional_inputs")
-                                           else [args], "kwargs": kwargs})
+            entry["inbound_nodes"].append(
+                {
+                    "args": args if node.kwargs.get("_positional_inputs") else [args],
+                    "kwargs": kwargs,
+                }
+            )
 
     def ends(tensors):
         return [_history(t)["config"]["keras_history"] for t in flatten(tensors)]
-    return {"module": "keras.src.models.functional", "class_name": "Functional",
-            "registered_name": "Functional",
-            "config": {"name": model.name, "trainable": model.trainable, "layers": entries,
-                       "input_layers": ends(model._inputs), "output_layers": ends(model._outputs)}}
+
+    return {
+        "module": "keras.src.models.functional",
+        "class_name": "Functional",
+        "registered_name": "Functional",
+        "config": {
+            "name": model.name,
+            "trainable": model.trainable,
+            "layers": entries,
+            "input_layers": ends(model._inputs),
+            "output_layers": ends(model._outputs),
+        },
+    }
 
 
 def save_keras(model, filepath) -> None:
     """Write ``model`` as Keras 3's ``.keras`` archive (atomically)."""
     members = {
-        "metadata.json": json.dumps({"keras_version": "3", "date_saved": datetime.datetime.now()
-                                     .strftime("%Y-%m-%d@%H:%M:%S"), "saved_by": "profundo"}),
+        "metadata.json": json.dumps(
+            {
+                "keras_version": "3",
+                "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+                "saved_by": "profundo",
+            }
+        ),
         "config.json": json.dumps(_keras_config(model)),
         "model.weights.h5": _weights_h5_bytes(model),
     }
@@ -187,7 +247,9 @@ def _our_value(value):
         if value["class_name"] == "DTypePolicy":
             return value["config"]["name"]
         config = {k: _our_value(v) for k, v in (value.get("config") or {}).items() if v is not None}
-        return {"class_name": value["class_name"], "config": config} if config else value["class_name"]
+        return (
+            {"class_name": value["class_name"], "config": config} if config else value["class_name"]
+        )
     return value
 
 
@@ -208,8 +270,9 @@ def _build_layer(entry, custom_objects) -> Layer:
     name = entry.get("class_name")
     cls = get_registered_object(name, custom_objects) if isinstance(name, str) else None
     if cls is None or not (isinstance(cls, type) and issubclass(cls, Layer)):
-        raise ModelFileError(f".keras: layer class {name!r} is not one of profundo's layers (nor in "
-                             f"custom_objects)")
+        raise ModelFileError(
+            f".keras: layer class {name!r} is not one of profundo's layers (nor in custom_objects)"
+        )
     accepted = _arguments(cls) | {"name", "trainable", "dtype"}
     config = {k: _our_value(v) for k, v in entry.get("config", {}).items() if k in accepted}
     return cls.from_config(config)
@@ -217,6 +280,7 @@ def _build_layer(entry, custom_objects) -> Layer:
 
 def _input(entry):
     from ..layers import Input
+
     config = entry["config"]
     shape = config.get("batch_shape") or [None, *config.get("batch_input_shape", [None])[1:]]
     return Input(tuple(shape[1:]), name=config.get("name"))
@@ -224,14 +288,19 @@ def _input(entry):
 
 def _from_keras_config(config, custom_objects):
     from ..models import Model, Sequential
+
     kind, body = config.get("class_name"), config.get("config", {})
     if kind == "Sequential":
         entries = body.get("layers", [])
         start = [_input(entries[0])] if entries and entries[0]["class_name"] == "InputLayer" else []
         rest = entries[1:] if start else entries
-        return Sequential(start + [_build_layer(e, custom_objects) for e in rest], name=body.get("name"))
+        return Sequential(
+            start + [_build_layer(e, custom_objects) for e in rest], name=body.get("name")
+        )
     if kind not in ("Functional", "Model"):
-        raise ModelFileError(f".keras: a {kind!r} model; profundo reads Sequential and functional ones")
+        raise ModelFileError(
+            f".keras: a {kind!r} model; profundo reads Sequential and functional ones"
+        )
     outputs: dict = {}
 
     def tensor(value):
@@ -240,9 +309,10 @@ def _from_keras_config(config, custom_objects):
             return flatten(outputs[(name, node)])[index]
         if isinstance(value, list):
             return [tensor(v) for v in value]
-        if isinstance(value, dict):                 # a layer called on a dict of tensors
+        if isinstance(value, dict):  # a layer called on a dict of tensors
             return {k: tensor(v) for k, v in value.items()}
         return value
+
     for entry in body.get("layers", []):
         name = entry.get("name") or entry["config"]["name"]
         if entry["class_name"] == "InputLayer":
@@ -259,6 +329,7 @@ def _from_keras_config(config, custom_objects):
             refs = [refs]
         found = [flatten(outputs[(n, k)])[i] for n, k, i in refs]
         return found[0] if len(found) == 1 else found
+
     return Model(ends(body["input_layers"]), ends(body["output_layers"]), name=body.get("name"))
 
 
@@ -276,8 +347,10 @@ def load_keras(filepath, custom_objects=None):
     except ModelFileError:
         raise
     except (KeyError, TypeError, ValueError, IndexError) as err:
-        raise ModelFileError(f"{path}: config.json does not describe a model profundo can build "
-                             f"({type(err).__name__}: {err})") from None
+        raise ModelFileError(
+            f"{path}: config.json does not describe a model profundo can build "
+            f"({type(err).__name__}: {err})"
+        ) from None
     load_keras_weights(model, path)
     return model
 

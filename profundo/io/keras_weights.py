@@ -15,6 +15,7 @@ is which array belongs to which layer:
 Every shape is checked before any weight is set: a mismatch names the layer, the Keras array and
 both shapes, and leaves the model as it was. Files are read as data only (HDF5 datasets).
 """
+
 from __future__ import annotations
 
 import io
@@ -32,8 +33,9 @@ def _h5py():
     try:
         import h5py
     except ImportError:
-        raise ImportError("reading Keras weight files needs h5py: pip install 'profundo[keras-io]'") \
-            from None
+        raise ImportError(
+            "reading Keras weight files needs h5py: pip install 'profundo[keras-io]'"
+        ) from None
     return h5py
 
 
@@ -69,8 +71,10 @@ def _pair_keras3(layer, group, where, pairs) -> None:
             inner = group["layers"][name] if "layers" in group and name in group["layers"] else None
             if inner is None:
                 if sub.weights:
-                    raise WeightMismatchError(f"load_keras_weights: no group {where}/layers/{name} "
-                                              f"for layer {sub.name!r} ({type(sub).__name__})")
+                    raise WeightMismatchError(
+                        f"load_keras_weights: no group {where}/layers/{name} "
+                        f"for layer {sub.name!r} ({type(sub).__name__})"
+                    )
                 continue
             _pair_keras3(sub, inner, f"{where}/layers/{name}", pairs)
     elif layer.weights:
@@ -80,28 +84,38 @@ def _pair_keras3(layer, group, where, pairs) -> None:
 def _pair_legacy(model, f, by_name, pairs) -> None:
     def names(attrs, key):
         return [n.decode() if isinstance(n, bytes) else str(n) for n in attrs.get(key, [])]
-    stored = [(n, [numpy.asarray(f[n][w]) for w in names(f[n].attrs, "weight_names")])
-              for n in names(f.attrs, "layer_names")]
+
+    stored = [
+        (n, [numpy.asarray(f[n][w]) for w in names(f[n].attrs, "weight_names")])
+        for n in names(f.attrs, "layer_names")
+    ]
     stored = [(n, arrays) for n, arrays in stored if arrays]
     # these files keep a nested model's weights together, under the nested model's name
     targets = [layer for layer in (_sublayers(model) or [model]) if layer.weights]
     if by_name:
         found = dict(stored)
-        pairs += [(layer, found[layer.name], layer.name) for layer in _leaves(model)
-                  if layer.name in found]
+        pairs += [
+            (layer, found[layer.name], layer.name)
+            for layer in _leaves(model)
+            if layer.name in found
+        ]
         return
     if len(stored) != len(targets):
         raise WeightMismatchError(
             f"load_keras_weights: the file has {len(stored)} layers with weights "
             f"({', '.join(n for n, _ in stored)}), {model.name} has {len(targets)} "
-            f"({', '.join(layer.name for layer in targets)}); try by_name=True")
+            f"({', '.join(layer.name for layer in targets)}); try by_name=True"
+        )
     pairs += [(layer, arrays, n) for layer, (n, arrays) in zip(targets, stored)]
 
 
 def _leaves(layer) -> list:
     subs = _sublayers(layer)
-    return [leaf for sub in subs for leaf in _leaves(sub)] if subs else \
-        ([layer] if layer.weights else [])
+    return (
+        [leaf for sub in subs for leaf in _leaves(sub)]
+        if subs
+        else ([layer] if layer.weights else [])
+    )
 
 
 def load_keras_weights(model, filepath, by_name: bool = False) -> None:
@@ -112,7 +126,9 @@ def load_keras_weights(model, filepath, by_name: bool = False) -> None:
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             if "model.weights.h5" not in archive.namelist():
-                raise WeightMismatchError(f"{path}: a zip without model.weights.h5: not a .keras file")
+                raise WeightMismatchError(
+                    f"{path}: a zip without model.weights.h5: not a .keras file"
+                )
             source = io.BytesIO(archive.read("model.weights.h5"))
     else:
         source = path
@@ -123,17 +139,23 @@ def load_keras_weights(model, filepath, by_name: bool = False) -> None:
         elif "layers" in f:
             _pair_keras3(model, f, "", pairs)
         else:
-            raise WeightMismatchError(f"{path}: neither a Keras 3 weights file (no 'layers' group) "
-                                      f"nor an older one (no 'layer_names')")
+            raise WeightMismatchError(
+                f"{path}: neither a Keras 3 weights file (no 'layers' group) "
+                f"nor an older one (no 'layer_names')"
+            )
     for layer, arrays, where in pairs:
         own = layer.weights
         if len(arrays) != len(own):
-            raise WeightMismatchError(f"load_keras_weights: {where or 'the file'} holds {len(arrays)} "
-                                      f"arrays, layer {layer.name!r} ({type(layer).__name__}) has "
-                                      f"{len(own)} weights")
+            raise WeightMismatchError(
+                f"load_keras_weights: {where or 'the file'} holds {len(arrays)} "
+                f"arrays, layer {layer.name!r} ({type(layer).__name__}) has "
+                f"{len(own)} weights"
+            )
         for w, a in zip(own, arrays):
             if tuple(a.shape) != tuple(w.shape):
-                raise WeightMismatchError(f"load_keras_weights: {where} → {w.name}: the layer needs "
-                                          f"shape {tuple(w.shape)}, the file has {tuple(a.shape)}")
-    for layer, arrays, _ in pairs:                  # all checked first: nothing half-loaded
+                raise WeightMismatchError(
+                    f"load_keras_weights: {where} → {w.name}: the layer needs "
+                    f"shape {tuple(w.shape)}, the file has {tuple(a.shape)}"
+                )
+    for layer, arrays, _ in pairs:  # all checked first: nothing half-loaded
         layer.set_weights(arrays)

@@ -12,6 +12,7 @@ that compute its inference output. Inputs are float32 with a free batch size; th
 outputs are named after the model's Input layers and output layers. A layer without an ONNX form
 gets an error naming it.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,9 +35,11 @@ def _graph_of(model):
 
     inputs, outputs = getattr(model, "inputs", None), getattr(model, "outputs", None)
     if not inputs:
-        raise OnnxExportError(f"export_onnx: {model.name} has no symbolic inputs: give a Sequential "
-                              f"an Input (or call it once on data); a subclassed model cannot be "
-                              f"exported, its call is Python code")
+        raise OnnxExportError(
+            f"export_onnx: {model.name} has no symbolic inputs: give a Sequential "
+            f"an Input (or call it once on data); a subclassed model cannot be "
+            f"exported, its call is Python code"
+        )
     graph = model if getattr(model, "is_functional", False) else Model(inputs, outputs)
     return flatten(inputs), flatten(outputs), graph._nodes
 
@@ -52,25 +55,30 @@ def _convert(g, model, names: dict) -> None:
         layer = node.layer
         in_syms = flatten(node.inputs)
         in_names = [names[id(t)] for t in in_syms]
-        if isinstance(layer, Model):                      # a nested model: inline its graph
+        if isinstance(layer, Model):  # a nested model: inline its graph
             inner_inputs, inner_outputs, _ = _graph_of(layer)
             inner = dict(zip((id(t) for t in inner_inputs), in_names))
             _convert(g, layer, inner)
             out_names = [inner[id(t)] for t in inner_outputs]
         else:
             if node.kwargs.get("mask") is not None:
-                raise OnnxExportError(f"export_onnx: layer {layer.name!r} is called with a mask, "
-                                      f"which is not exported")
+                raise OnnxExportError(
+                    f"export_onnx: layer {layer.name!r} is called with a mask, "
+                    f"which is not exported"
+                )
             convert = CONVERTERS.get(type(layer).__name__)
             if convert is None:
                 raise OnnxExportError(
                     f"export_onnx: layer {layer.name!r} ({type(layer).__name__}) has no ONNX "
-                    f"form; exportable layers: {', '.join(sorted(CONVERTERS))}")
+                    f"form; exportable layers: {', '.join(sorted(CONVERTERS))}"
+                )
             try:
                 out_names = flatten(convert(g, layer, in_names, [t.shape for t in in_syms]))
             except UnsupportedLayer as err:
-                raise OnnxExportError(f"export_onnx: layer {layer.name!r} "
-                                      f"({type(layer).__name__}): {err} cannot be exported") from None
+                raise OnnxExportError(
+                    f"export_onnx: layer {layer.name!r} "
+                    f"({type(layer).__name__}): {err} cannot be exported"
+                ) from None
         for sym, name in zip(flatten(node.outputs), out_names):
             names[id(sym)] = name
 
@@ -80,7 +88,9 @@ def to_onnx(model, opset: int = DEFAULT_OPSET):
     try:
         import onnx
     except ImportError:  # pragma: no cover - depends on the installation
-        raise ImportError("ONNX export needs the onnx package: pip install 'profundo[onnx]'") from None
+        raise ImportError(
+            "ONNX export needs the onnx package: pip install 'profundo[onnx]'"
+        ) from None
     from .onnx_graph import OnnxGraph
 
     if not 13 <= opset <= 21:
@@ -95,9 +105,15 @@ def to_onnx(model, opset: int = DEFAULT_OPSET):
     for sym in outputs:
         name = g.op("Identity", [names[id(sym)]], f"{sym.node.layer.name}_output")
         graph_outputs.append((name, sym.shape))
-    proto = g.model([(names[id(t)], t.shape) for t in inputs], graph_outputs, model.name,
-                    metadata={"profundo_model": model.name,
-                              "inputs": json.dumps([t.node.layer.name for t in inputs])})
+    proto = g.model(
+        [(names[id(t)], t.shape) for t in inputs],
+        graph_outputs,
+        model.name,
+        metadata={
+            "profundo_model": model.name,
+            "inputs": json.dumps([t.node.layer.name for t in inputs]),
+        },
+    )
     onnx.checker.check_model(proto, full_check=True)
     return proto
 

@@ -7,6 +7,7 @@
 Names are made unique (``dense``, ``dense_1``...). Constants become initializers: float arrays in
 float32, integer arrays in int64. The graph is assembled with the ``onnx`` package's helpers.
 """
+
 from __future__ import annotations
 
 import numpy
@@ -44,16 +45,20 @@ class OnnxGraph:
         """Add one node; returns its output name (a list of them for ``outputs`` > 1). An empty
         string among ``inputs`` leaves an optional input out."""
         names = [self.name(base if outputs == 1 else f"{base}/{k}") for k in range(outputs)]
-        self.nodes.append(self.helper.make_node(op_type, list(inputs), names,
-                                                name=self.name(f"{base}/{op_type}"), **attributes))
+        self.nodes.append(
+            self.helper.make_node(
+                op_type, list(inputs), names, name=self.name(f"{base}/{op_type}"), **attributes
+            )
+        )
         return names[0] if outputs == 1 else names
 
     # --- a few compound operations the converters share ---------------------------------------
     def reduce(self, op_type: str, x: str, axes, base: str, keepdims: bool = True) -> str:
         """ReduceMean/ReduceMax/... over ``axes`` (an input from opset 18, an attribute before)."""
         if self.opset >= 18 or op_type == "ReduceSum":
-            return self.op(op_type, [x, self.const(list(axes), f"{base}/axes")], base,
-                           keepdims=int(keepdims))
+            return self.op(
+                op_type, [x, self.const(list(axes), f"{base}/axes")], base, keepdims=int(keepdims)
+            )
         return self.op(op_type, [x], base, axes=list(axes), keepdims=int(keepdims))
 
     def transpose(self, x: str, perm, base: str) -> str:
@@ -65,14 +70,24 @@ class OnnxGraph:
         from onnx import TensorProto
 
         def value_info(name, shape):
-            dims = ["batch" if n is None and i == 0 else (f"{name}_{i}" if n is None else n)
-                    for i, n in enumerate(shape)]
+            dims = [
+                "batch" if n is None and i == 0 else (f"{name}_{i}" if n is None else n)
+                for i, n in enumerate(shape)
+            ]
             return self.helper.make_tensor_value_info(name, TensorProto.FLOAT, dims)
 
-        graph = self.helper.make_graph(self.nodes, name, [value_info(*i) for i in inputs],
-                                       [value_info(*o) for o in outputs], self.initializers)
-        model = self.helper.make_model(graph, producer_name="profundo",
-                                       opset_imports=[self.helper.make_opsetid("", self.opset)])
+        graph = self.helper.make_graph(
+            self.nodes,
+            name,
+            [value_info(*i) for i in inputs],
+            [value_info(*o) for o in outputs],
+            self.initializers,
+        )
+        model = self.helper.make_model(
+            graph,
+            producer_name="profundo",
+            opset_imports=[self.helper.make_opsetid("", self.opset)],
+        )
         for key, value in (metadata or {}).items():
             model.metadata_props.add(key=key, value=value)
         return model

@@ -27,6 +27,7 @@ as the original did.
 Reading never runs code from the file, never follows external data files, and refuses files
 over ``MAX_BYTES``.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,17 +66,30 @@ from ..ops.activation import SELU_ALPHA, SELU_SCALE
 from ..ops.windows import Windows
 from .onnx_layers import transposed_crop
 
-MAX_BYTES = 2 ** 31      #: the largest file read (protobuf's own limit)
+MAX_BYTES = 2**31  #: the largest file read (protobuf's own limit)
 
 
 class OnnxImportError(ValueError):
     """The ONNX file uses an operator (or a setting) that has no profundo layer here."""
 
 
-_UNARY = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softplus": "softplus",
-          "Softsign": "softsign", "Exp": "exponential"}
-_MERGES = {"Sum": Add, "Add": Add, "Mul": Multiply, "Sub": Subtract, "Max": Maximum,
-           "Min": Minimum, "Mean": Average}
+_UNARY = {
+    "Relu": "relu",
+    "Sigmoid": "sigmoid",
+    "Tanh": "tanh",
+    "Softplus": "softplus",
+    "Softsign": "softsign",
+    "Exp": "exponential",
+}
+_MERGES = {
+    "Sum": Add,
+    "Add": Add,
+    "Mul": Multiply,
+    "Sub": Subtract,
+    "Max": Maximum,
+    "Min": Minimum,
+    "Mean": Average,
+}
 
 
 class _Importer:
@@ -87,21 +101,23 @@ class _Importer:
         for node in self.graph.node:
             if node.op_type == "Constant":
                 self.consts[node.output[0]] = numpy_helper.to_array(node.attribute[0].t)
-        self.values = {}       # ONNX name → (symbolic tensor, channels_first: bool)
+        self.values = {}  # ONNX name → (symbolic tensor, channels_first: bool)
         self.names = set()
         self.consumers = {}
         for node in self.graph.node:
             for name in node.input:
                 self.consumers.setdefault(name, []).append(node)
         self.folded_bias = {}  # id of a MatMul node → the vector of the Add that follows it
-        self.skipped = set()   # ids of Add nodes folded into a Dense
-        self.alias = {}        # a folded MatMul's output → the Add's output it stands for
-        self.patterns = {}     # id of a node → the handler that replaces its chain of nodes
+        self.skipped = set()  # ids of Add nodes folded into a Dense
+        self.alias = {}  # a folded MatMul's output → the Add's output it stands for
+        self.patterns = {}  # id of a node → the handler that replaces its chain of nodes
 
     # --- helpers ---------------------------------------------------------------------------------
     def layer_name(self, node) -> str:
-        base = re.sub(r"[^0-9A-Za-z_]+", "_", node.name or node.output[0]).strip("_").lower() \
+        base = (
+            re.sub(r"[^0-9A-Za-z_]+", "_", node.name or node.output[0]).strip("_").lower()
             or node.op_type.lower()
+        )
         name, n = base, 0
         while name in self.names:
             n += 1
@@ -116,8 +132,9 @@ class _Importer:
         return {a.name: helper.get_attribute_value(a) for a in node.attribute}
 
     def error(self, node, what) -> OnnxImportError:
-        return OnnxImportError(f"import_onnx: node {node.name or node.output[0]!r} "
-                               f"({node.op_type}): {what}")
+        return OnnxImportError(
+            f"import_onnx: node {node.name or node.output[0]!r} ({node.op_type}): {what}"
+        )
 
     def plain(self, value):
         """The tensor in ONNX's own axis order (undo the channels-last keeping)."""
@@ -144,14 +161,20 @@ class _Importer:
             return float(const.reshape(()))
         channels = sym.shape[-1]
         shape = [n for n in const.shape]
-        if first:       # ONNX: (C, 1, 1) or (1, C, 1, 1) against N C H W
-            ok = const.size == channels and (len(shape) >= len(sym.shape) - 1) and \
-                shape[-(len(sym.shape) - 1)] == channels
-        else:           # against the last axis
+        if first:  # ONNX: (C, 1, 1) or (1, C, 1, 1) against N C H W
+            ok = (
+                const.size == channels
+                and (len(shape) >= len(sym.shape) - 1)
+                and shape[-(len(sym.shape) - 1)] == channels
+            )
+        else:  # against the last axis
             ok = const.size == channels and shape[-1] == channels
         if not ok:
-            raise self.error(node, f"a constant of shape {const.shape} does not scale the "
-                                   f"channels of a tensor of shape {sym.shape}")
+            raise self.error(
+                node,
+                f"a constant of shape {const.shape} does not scale the "
+                f"channels of a tensor of shape {sym.shape}",
+            )
         return const.reshape(-1)
 
     # --- the walk ----------------------------------------------------------------------------------
@@ -162,8 +185,10 @@ class _Importer:
         for value in self.graph.input:
             if value.name in self.consts:
                 continue
-            dims = [d.dim_value if d.HasField("dim_value") else None
-                    for d in value.type.tensor_type.shape.dim]
+            dims = [
+                d.dim_value if d.HasField("dim_value") else None
+                for d in value.type.tensor_type.shape.dim
+            ]
             sym = Input(tuple(dims[1:]), name=self.layer_name(_Named(value.name)))
             inputs.append(sym)
             self.values[value.name] = (sym, False)
@@ -179,8 +204,11 @@ class _Importer:
             for name, value in zip(node.output, outs if isinstance(outs, list) else [outs]):
                 self.values[name] = value
         outputs = [self.plain(self.values[o.name]) for o in self.graph.output]
-        return Model(inputs, outputs if len(outputs) > 1 else outputs[0],
-                     name=re.sub(r"[^0-9A-Za-z_]+", "_", self.graph.name or "onnx_model"))
+        return Model(
+            inputs,
+            outputs if len(outputs) > 1 else outputs[0],
+            name=re.sub(r"[^0-9A-Za-z_]+", "_", self.graph.name or "onnx_model"),
+        )
 
     def plan_activations(self):
         """Activations that ONNX writes as several nodes, each replaced by one layer at its first
@@ -203,13 +231,14 @@ class _Importer:
                 out = Activation(name, name=self.layer_name(node))(sym)
                 self.values[last.output[0]] = (out, layout)
                 return out, layout
+
             self.patterns[id(first)] = handler
 
     def gelu_chain(self, erf):
         scale = self.producer(erf.input[0])
         if scale is None or scale.op_type not in ("Mul", "Div"):
             return None
-        x, c = (scale.input if scale.input[1] in self.consts else scale.input[::-1])
+        x, c = scale.input if scale.input[1] in self.consts else scale.input[::-1]
         if c not in self.consts or self.consts[c].size != 1:
             return None
         c = float(self.consts[c].reshape(()))
@@ -254,8 +283,11 @@ class _Importer:
                 add = users[0]
                 other = [n for n in add.input if n != node.output[0]]
                 units = self.consts[node.input[1]].shape[-1]
-                if len(other) == 1 and other[0] in self.consts and \
-                        self.consts[other[0]].size == units:
+                if (
+                    len(other) == 1
+                    and other[0] in self.consts
+                    and self.consts[other[0]].size == units
+                ):
                     self.folded_bias[id(node)] = self.consts[other[0]].reshape(units)
                     self.skipped.add(id(add))
                     self.alias[node.output[0]] = add.output[0]
@@ -263,8 +295,11 @@ class _Importer:
     def only_user(self, name, op_type, *, inputs=None):
         """The one node consuming ``name``, if it is an ``op_type`` (with these inputs)."""
         users = self.consumers.get(name, [])
-        found = {id(u): u for u in users if u.op_type == op_type and
-                 (inputs is None or list(u.input) == inputs)}
+        found = {
+            id(u): u
+            for u in users
+            if u.op_type == op_type and (inputs is None or list(u.input) == inputs)
+        }
         return next(iter(found.values())) if len(found) == 1 else None
 
     def layer_norm_pattern(self, node):
@@ -293,7 +328,12 @@ class _Importer:
                 scales[key] = self.consts[const[0]]
                 nodes.append(nxt)
                 end = nxt
-        return nodes, float(self.consts[eps[0]].reshape(())), scales.get("gamma"), scales.get("beta")
+        return (
+            nodes,
+            float(self.consts[eps[0]].reshape(())),
+            scales.get("gamma"),
+            scales.get("beta"),
+        )
 
     def reduce_axes(self, node):
         axes = self.attrs(node).get("axes")
@@ -304,15 +344,18 @@ class _Importer:
     def get(self, name):
         value = self.values[name]
         if isinstance(value, _Recurrent):
-            raise OnnxImportError(f"import_onnx: {name!r}, a recurrent operator's {value.kind} "
-                                  f"tensor, is used by an operator that needs it batch-first")
+            raise OnnxImportError(
+                f"import_onnx: {name!r}, a recurrent operator's {value.kind} "
+                f"tensor, is used by an operator that needs it batch-first"
+            )
         return value
 
     def recurrent_value(self, node, index=0, kind=None):
         value = self.values[node.input[index]]
         if not isinstance(value, _Recurrent) or (kind and value.kind != kind):
-            raise self.error(node, f"input {index} must be a recurrent operator's "
-                                   f"{kind or 'time-major'} tensor")
+            raise self.error(
+                node, f"input {index} must be a recurrent operator's {kind or 'time-major'} tensor"
+            )
         return value
 
     def emit(self, layer, value, first, weights=None):
@@ -330,7 +373,7 @@ class _Importer:
     def op_Transpose(self, node):
         perm = self.attrs(node).get("perm")
         value = self.values[node.input[0]]
-        if perm == [1, 0, 2]:          # batch-first ↔ time-first, around a recurrent operator
+        if perm == [1, 0, 2]:  # batch-first ↔ time-first, around a recurrent operator
             if isinstance(value, _Recurrent):
                 if value.kind != "time_major" or value.reversed:
                     raise self.error(node, "a reversed or per-direction sequence")
@@ -363,12 +406,14 @@ class _Importer:
             return value.sym, False
         if isinstance(value, _Recurrent) and value.kind == "sequence" and list(axes) == [1]:
             return _Recurrent(value.sym, "time_major", value.reversed)
-        raise self.error(node, f"a squeeze other than of a recurrent operator's output (axes {axes})")
+        raise self.error(
+            node, f"a squeeze other than of a recurrent operator's output (axes {axes})"
+        )
 
     def op_Slice(self, node):
         value = self.recurrent_value(node, 0, "time_major")
         start, end, axes, steps = (self.consts[n].tolist() for n in node.input[1:5])
-        if axes != [0] or steps != [-1] or start != [-1] or end[0] > -(2 ** 31):
+        if axes != [0] or steps != [-1] or start != [-1] or end[0] > -(2**31):
             raise self.error(node, "a slice other than the reversal of the time axis")
         if not value.reversed:
             raise self.error(node, "the reversal of a sequence in its original order")
@@ -392,14 +437,26 @@ class _Importer:
         direction = direction.decode() if isinstance(direction, bytes) else direction
         if direction not in ("forward", "reverse"):
             raise self.error(node, f"direction {direction!r} (a Bidirectional is two operators)")
-        if (len(node.input) > 4 and node.input[4]) or (len(node.input) > 7 and node.input[7]) \
-                or a.get("clip") or a.get("input_forget", 0):
+        if (
+            (len(node.input) > 4 and node.input[4])
+            or (len(node.input) > 7 and node.input[7])
+            or a.get("clip")
+            or a.get("input_forget", 0)
+        ):
             raise self.error(node, "sequence lengths, peepholes, clipping or coupled gates")
         if kind == "GRU" and not a.get("linear_before_reset", 0):
             raise self.error(node, "linear_before_reset=0 (reset_after=False)")
-        names = [n.decode() if isinstance(n, bytes) else n for n in a.get(
-            "activations", {"SimpleRNN": ["Tanh"], "LSTM": ["Sigmoid", "Tanh", "Tanh"],
-                            "GRU": ["Sigmoid", "Tanh"]}[kind])]
+        names = [
+            n.decode() if isinstance(n, bytes) else n
+            for n in a.get(
+                "activations",
+                {
+                    "SimpleRNN": ["Tanh"],
+                    "LSTM": ["Sigmoid", "Tanh", "Tanh"],
+                    "GRU": ["Sigmoid", "Tanh"],
+                }[kind],
+            )
+        ]
         known = {"Tanh": "tanh", "Sigmoid": "sigmoid", "Relu": "relu"}
         if any(n not in known for n in names) or (kind == "LSTM" and names[1] != names[2]):
             raise self.error(node, f"activations {names}")
@@ -408,10 +465,10 @@ class _Importer:
             raise self.error(node, "a reversed input sequence")
         units = a["hidden_size"]
         order = {"SimpleRNN": [0], "LSTM": [0, 3, 1, 2], "GRU": [0, 1, 2]}[kind]
-        back = [order.index(k) for k in range(gates)]          # Keras gate k ← ONNX gate back[k]
+        back = [order.index(k) for k in range(gates)]  # Keras gate k ← ONNX gate back[k]
 
-        def keras_columns(rows):                                 # (G·units, n) → (n, G·units)
-            return numpy.concatenate([rows[b * units:(b + 1) * units] for b in back], axis=0).T
+        def keras_columns(rows):  # (G·units, n) → (n, G·units)
+            return numpy.concatenate([rows[b * units : (b + 1) * units] for b in back], axis=0).T
 
         w, r = self.consts[node.input[1]][0], self.consts[node.input[2]][0]
         bias = self.consts[node.input[3]][0] if len(node.input) > 3 and node.input[3] else None
@@ -420,23 +477,36 @@ class _Importer:
             settings["recurrent_activation"] = known[names[0]]
         if kind == "GRU":
             settings["reset_after"] = True
-        layer = cls(units, use_bias=bias is not None, return_sequences=True, return_state=True,
-                    go_backwards=direction == "reverse", name=self.layer_name(node), **settings)
-        states = [self.recurrent_value(node, i, "state").sym
-                  for i in (5, 6) if len(node.input) > i and node.input[i]]
+        layer = cls(
+            units,
+            use_bias=bias is not None,
+            return_sequences=True,
+            return_state=True,
+            go_backwards=direction == "reverse",
+            name=self.layer_name(node),
+            **settings,
+        )
+        states = [
+            self.recurrent_value(node, i, "state").sym
+            for i in (5, 6)
+            if len(node.input) > i and node.input[i]
+        ]
         outs = layer(x.sym, initial_state=states or None)
         weights = [keras_columns(w), keras_columns(r)]
         if bias is not None:
-            w_b, r_b = bias[:gates * units], bias[gates * units:]
+            w_b, r_b = bias[: gates * units], bias[gates * units :]
             if kind == "GRU":
-                weights.append(numpy.stack([keras_columns(w_b[:, None])[0],
-                                            keras_columns(r_b[:, None])[0]]))
+                weights.append(
+                    numpy.stack([keras_columns(w_b[:, None])[0], keras_columns(r_b[:, None])[0]])
+                )
             else:
                 weights.append(keras_columns((w_b + r_b)[:, None])[0])
         layer.set_weights(weights)
         seq, *finals = outs
-        return [_Recurrent(seq, "sequence", layer.go_backwards),
-                *[_Recurrent(f, "state") for f in finals]]
+        return [
+            _Recurrent(seq, "sequence", layer.go_backwards),
+            *[_Recurrent(f, "state") for f in finals],
+        ]
 
     def op_Gemm(self, node):
         a = self.attrs(node)
@@ -444,8 +514,11 @@ class _Importer:
             raise self.error(node, "transA=1")
         kernel = self.consts[node.input[1]]
         kernel = (kernel.T if a.get("transB", 0) else kernel) * a.get("alpha", 1.0)
-        bias = self.consts[node.input[2]] * a.get("beta", 1.0) if len(node.input) > 2 and \
-            node.input[2] else None
+        bias = (
+            self.consts[node.input[2]] * a.get("beta", 1.0)
+            if len(node.input) > 2 and node.input[2]
+            else None
+        )
         x = self.plain(self.get(node.input[0]))
         return self.dense(node, x, kernel, bias)
 
@@ -460,8 +533,12 @@ class _Importer:
     def op_MatMul(self, node):
         if node.input[1] not in self.consts or self.consts[node.input[1]].ndim != 2:
             raise self.error(node, "a product with something other than a constant matrix")
-        out = self.dense(node, self.plain(self.get(node.input[0])), self.consts[node.input[1]],
-                         self.folded_bias.get(id(node)))
+        out = self.dense(
+            node,
+            self.plain(self.get(node.input[0])),
+            self.consts[node.input[1]],
+            self.folded_bias.get(id(node)),
+        )
         alias = self.alias.get(node.output[0])
         if alias is not None:
             self.values[alias] = out
@@ -482,8 +559,11 @@ class _Importer:
         if not any(pads):
             return "valid", None
         spatial = sym.shape[1:-1]
-        if None not in spatial and \
-                [tuple(p) for p in Windows(spatial, kernel, strides, dilation, "same").pads] == pairs:
+        if (
+            None not in spatial
+            and [tuple(p) for p in Windows(spatial, kernel, strides, dilation, "same").pads]
+            == pairs
+        ):
             return "same", None
         if rank == 1 and pairs == [((kernel[0] - 1) * dilation[0], 0)]:
             return "causal", None
@@ -491,7 +571,7 @@ class _Importer:
 
     def op_Conv(self, node):
         a = self.attrs(node)
-        weight = self.consts[node.input[1]]                      # (O, I/g, *k)
+        weight = self.consts[node.input[1]]  # (O, I/g, *k)
         bias = self.consts[node.input[2]] if len(node.input) > 2 and node.input[2] else None
         rank = weight.ndim - 2
         if rank not in (1, 2):
@@ -510,13 +590,28 @@ class _Importer:
         name = self.layer_name(node)
         if group > 1 and group == channels and rank == 2:
             m = out // channels
-            layer = DepthwiseConv2D(kernel, strides, padding, depth_multiplier=m,
-                                    dilation_rate=dilation, use_bias=bias is not None, name=name)
+            layer = DepthwiseConv2D(
+                kernel,
+                strides,
+                padding,
+                depth_multiplier=m,
+                dilation_rate=dilation,
+                use_bias=bias is not None,
+                name=name,
+            )
             k = weight.reshape(channels, m, *kernel).transpose(2, 3, 0, 1)
         else:
             cls = Conv2D if rank == 2 else Conv1D
-            layer = cls(out, kernel, strides, padding, dilation, groups=group,
-                        use_bias=bias is not None, name=name)
+            layer = cls(
+                out,
+                kernel,
+                strides,
+                padding,
+                dilation,
+                groups=group,
+                use_bias=bias is not None,
+                name=name,
+            )
             k = weight.transpose(*range(2, rank + 2), 1, 0)
         return self.emit(layer, x, True, [k] + ([bias] if bias is not None else []))
 
@@ -526,11 +621,12 @@ class _Importer:
         import itertools
 
         a = self.attrs(node)
-        weight = self.consts[node.input[1]]                       # (in, out, kh, kw)
+        weight = self.consts[node.input[1]]  # (in, out, kh, kw)
         bias = self.consts[node.input[2]] if len(node.input) > 2 and node.input[2] else None
         if weight.ndim != 4 or a.get("group", 1) != 1 or "output_shape" in a:
-            raise self.error(node, "a transposed convolution other than 2-D, one group, no "
-                                   "output_shape")
+            raise self.error(
+                node, "a transposed convolution other than 2-D, one group, no output_shape"
+            )
         x = self.channels_last(self.get(node.input[0]))
         if None in x.shape[1:3]:
             raise self.error(node, "images of unknown size")
@@ -540,11 +636,18 @@ class _Importer:
         want = [(p, n_extra) for p, n_extra in zip(pads[:2], extra)], pads[2:]
         options = [None, *itertools.product(*(range(s) for s in strides))]
         for padding, output_padding in itertools.product(("valid", "same"), options):
-            layer = Conv2DTranspose(weight.shape[1], kernel, strides, padding,
-                                    output_padding=output_padding, dilation_rate=dilation,
-                                    use_bias=bias is not None, name=self.layer_name(node))
+            layer = Conv2DTranspose(
+                weight.shape[1],
+                kernel,
+                strides,
+                padding,
+                output_padding=output_padding,
+                dilation_rate=dilation,
+                use_bias=bias is not None,
+                name=self.layer_name(node),
+            )
             if transposed_crop(layer, x.shape[1:3]) == want:
-                k = weight.transpose(2, 3, 1, 0)                   # (kh, kw, out, in)
+                k = weight.transpose(2, 3, 1, 0)  # (kh, kw, out, in)
                 return self.emit(layer, x, True, [k] + ([bias] if bias is not None else []))
             self.names.discard(layer.name)
         raise self.error(node, f"pads {pads} with output_padding {extra}")
@@ -562,8 +665,12 @@ class _Importer:
             raise self.error(node, f"pads {a.get('pads')} (only none or 'same')")
         if kind == "avg" and padding == "same" and a.get("count_include_pad", 0):
             raise self.error(node, "count_include_pad=1 with padding")
-        cls = {("max", 2): MaxPooling2D, ("max", 1): MaxPooling1D, ("avg", 2): AveragePooling2D,
-               ("avg", 1): AveragePooling1D}[kind, rank]
+        cls = {
+            ("max", 2): MaxPooling2D,
+            ("max", 1): MaxPooling1D,
+            ("avg", 2): AveragePooling2D,
+            ("avg", 1): AveragePooling1D,
+        }[kind, rank]
         return self.emit(cls(kernel, strides, padding, name=self.layer_name(node)), x, True)
 
     def op_MaxPool(self, node):
@@ -579,14 +686,22 @@ class _Importer:
         if axes is not None:
             axes = sorted(a % len(sym.shape) for a in axes)
             if axes != (spatial_first if first else spatial_last):
-                raise self.error(node, f"a reduction over axes {axes} of a tensor of shape "
-                                       f"{sym.shape} (only over the spatial axes)")
+                raise self.error(
+                    node,
+                    f"a reduction over axes {axes} of a tensor of shape "
+                    f"{sym.shape} (only over the spatial axes)",
+                )
         elif not first:
             sym, first = self.channels_last((sym, False)), True
-        cls = {("max", 2): GlobalMaxPooling2D, ("max", 1): GlobalMaxPooling1D,
-               ("avg", 2): GlobalAveragePooling2D, ("avg", 1): GlobalAveragePooling1D}[kind, rank]
-        return self.emit(cls(keepdims=keepdims, name=self.layer_name(node)), sym,
-                         first and keepdims)
+        cls = {
+            ("max", 2): GlobalMaxPooling2D,
+            ("max", 1): GlobalMaxPooling1D,
+            ("avg", 2): GlobalAveragePooling2D,
+            ("avg", 1): GlobalAveragePooling1D,
+        }[kind, rank]
+        return self.emit(
+            cls(keepdims=keepdims, name=self.layer_name(node)), sym, first and keepdims
+        )
 
     def op_GlobalAveragePool(self, node):
         return self.global_pool(node, "avg", True)
@@ -608,8 +723,13 @@ class _Importer:
         nodes, epsilon, gamma, beta = pattern
         sym = self.plain(self.get(node.input[0]))
         axes = [a % len(sym.shape) for a in self.reduce_axes(node)]
-        layer = LayerNormalization(axis=axes, epsilon=epsilon, center=beta is not None,
-                                   scale=gamma is not None, name=self.layer_name(node))
+        layer = LayerNormalization(
+            axis=axes,
+            epsilon=epsilon,
+            center=beta is not None,
+            scale=gamma is not None,
+            name=self.layer_name(node),
+        )
         out = layer(sym)
         shape = layer.param_shape
         layer.set_weights([w.reshape(shape) for w in (gamma, beta) if w is not None])
@@ -623,8 +743,12 @@ class _Importer:
         ndim = len(sym.shape)
         axes = list(range(a.get("axis", -1) % ndim, ndim))
         bias = self.consts[node.input[2]] if len(node.input) > 2 and node.input[2] else None
-        layer = LayerNormalization(axis=axes, epsilon=a.get("epsilon", 1e-5), center=bias is not None,
-                                   name=self.layer_name(node))
+        layer = LayerNormalization(
+            axis=axes,
+            epsilon=a.get("epsilon", 1e-5),
+            center=bias is not None,
+            name=self.layer_name(node),
+        )
         out = layer(sym)
         gamma = self.consts[node.input[1]].reshape(layer.param_shape)
         layer.set_weights([gamma] + ([bias.reshape(layer.param_shape)] if bias is not None else []))
@@ -638,7 +762,7 @@ class _Importer:
             raise self.error(node, "axis other than 1")
         sym, first = self.get(node.input[0])
         if first and all(n == 1 for n in sym.shape[1:-1]):
-            x = sym                              # 1 × 1 maps: the orders agree
+            x = sym  # 1 × 1 maps: the orders agree
         else:
             x = self.plain((sym, first))
         return self.emit(Flatten(name=self.layer_name(node)), x, False)
@@ -663,16 +787,23 @@ class _Importer:
             const_first = a in self.consts
             value = self.get(b if const_first else a)
             c = self.vector(node, self.consts[a if const_first else b], value)
-            scale, offset = {("Add", False): (1.0, c), ("Add", True): (1.0, c),
-                             ("Mul", False): (c, 0.0), ("Mul", True): (c, 0.0),
-                             ("Sub", False): (1.0, _neg(c)), ("Sub", True): (-1.0, c)
-                             }.get((op, const_first), (None, None))
+            scale, offset = {
+                ("Add", False): (1.0, c),
+                ("Add", True): (1.0, c),
+                ("Mul", False): (c, 0.0),
+                ("Mul", True): (c, 0.0),
+                ("Sub", False): (1.0, _neg(c)),
+                ("Sub", True): (-1.0, c),
+            }.get((op, const_first), (None, None))
             if op == "Div" and not const_first:
                 scale, offset = _inv(c), 0.0
             if scale is None:
                 raise self.error(node, "a constant divided by a tensor")
-            return self.emit(Rescaling(_list(scale), _list(offset), name=self.layer_name(node)),
-                             value[0], value[1])
+            return self.emit(
+                Rescaling(_list(scale), _list(offset), name=self.layer_name(node)),
+                value[0],
+                value[1],
+            )
         return self.merge(node, op)
 
     def merge(self, node, op):
@@ -681,8 +812,9 @@ class _Importer:
         values = [self.get(n) for n in node.input]
         if len({first for _, first in values}) > 1:
             values = [(self.plain(v), False) for v in values]
-        return self.emit(_MERGES[op](name=self.layer_name(node)), [s for s, _ in values],
-                         values[0][1])
+        return self.emit(
+            _MERGES[op](name=self.layer_name(node)), [s for s, _ in values], values[0][1]
+        )
 
     def op_Add(self, node):
         return self.arithmetic(node, "Add")
@@ -724,8 +856,9 @@ class _Importer:
 
     def __getattr__(self, name):
         if name.startswith("op_") and name[3:] in _UNARY:
-            return lambda node: self.unary(node, Activation(_UNARY[name[3:]],
-                                                            name=self.layer_name(node)))
+            return lambda node: self.unary(
+                node, Activation(_UNARY[name[3:]], name=self.layer_name(node))
+            )
         raise AttributeError(name)
 
     def op_Gelu(self, node):
@@ -738,19 +871,24 @@ class _Importer:
         return self.unary(node, ELU(self.attrs(node).get("alpha", 1.0), name=self.layer_name(node)))
 
     def op_LeakyRelu(self, node):
-        return self.unary(node, LeakyReLU(self.attrs(node).get("alpha", 0.01),
-                                          name=self.layer_name(node)))
+        return self.unary(
+            node, LeakyReLU(self.attrs(node).get("alpha", 0.01), name=self.layer_name(node))
+        )
 
     def op_Selu(self, node):
         a = self.attrs(node)
-        if not (numpy.isclose(a.get("alpha", SELU_ALPHA), SELU_ALPHA)
-                and numpy.isclose(a.get("gamma", SELU_SCALE), SELU_SCALE)):
+        if not (
+            numpy.isclose(a.get("alpha", SELU_ALPHA), SELU_ALPHA)
+            and numpy.isclose(a.get("gamma", SELU_SCALE), SELU_SCALE)
+        ):
             raise self.error(node, "alpha and gamma other than SELU's")
         return self.unary(node, Activation("selu", name=self.layer_name(node)))
 
     def op_HardSigmoid(self, node):
         a = self.attrs(node)
-        if not (numpy.isclose(a.get("alpha", 0.2), 1 / 6) and numpy.isclose(a.get("beta", 0.5), 0.5)):
+        if not (
+            numpy.isclose(a.get("alpha", 0.2), 1 / 6) and numpy.isclose(a.get("beta", 0.5), 0.5)
+        ):
             raise self.error(node, "alpha and beta other than relu6(x + 3) / 6's")
         return self.unary(node, Activation("hard_sigmoid", name=self.layer_name(node)))
 
@@ -769,8 +907,9 @@ class _Importer:
             return self.emit(layer, sym, first)
         if log:
             raise self.error(node, f"axis {axis}")
-        return self.emit(Softmax(axis=axis, name=self.layer_name(node)), self.plain((sym, first)),
-                         False)
+        return self.emit(
+            Softmax(axis=axis, name=self.layer_name(node)), self.plain((sym, first)), False
+        )
 
     def op_Softmax(self, node):
         return self.softmax(node, False)
@@ -818,7 +957,9 @@ def import_onnx(source):
     try:
         import onnx
     except ImportError:  # pragma: no cover - depends on the installation
-        raise ImportError("ONNX import needs the onnx package: pip install 'profundo[onnx]'") from None
+        raise ImportError(
+            "ONNX import needs the onnx package: pip install 'profundo[onnx]'"
+        ) from None
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.stat().st_size > MAX_BYTES:

@@ -6,6 +6,7 @@ sizes); it returns the names of the layer's outputs (one name, or a list). Image
 channels-last between layers: a convolution or pooling transposes to ONNX's channels-first and
 back around its node.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,6 +25,7 @@ def converts(*names):
         for name in names:
             CONVERTERS[name] = fn
         return fn
+
     return register
 
 
@@ -31,8 +33,14 @@ def converts(*names):
 def activation(g, fn, x: str, base: str) -> str:
     """The ONNX nodes of an activation function (by profundo's name for it)."""
     name = fn if isinstance(fn, str) else activations.serialize(fn)
-    simple = {"relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "softplus": "Softplus",
-              "softsign": "Softsign", "exponential": "Exp"}
+    simple = {
+        "relu": "Relu",
+        "sigmoid": "Sigmoid",
+        "tanh": "Tanh",
+        "softplus": "Softplus",
+        "softsign": "Softsign",
+        "exponential": "Exp",
+    }
     if name == "linear":
         return x
     if name in simple:
@@ -45,17 +53,25 @@ def activation(g, fn, x: str, base: str) -> str:
         return g.op("Selu", [x], base, alpha=SELU_ALPHA, gamma=SELU_SCALE)
     if name == "leaky_relu":
         return g.op("LeakyRelu", [x], base, alpha=0.2)
-    if name == "hard_sigmoid":                         # relu6(x + 3) / 6
+    if name == "hard_sigmoid":  # relu6(x + 3) / 6
         return g.op("HardSigmoid", [x], base, alpha=1 / 6, beta=0.5)
     if name == "relu6":
-        return g.op("Clip", [x, g.const(numpy.float32(0), "zero"), g.const(numpy.float32(6), "six")], base)
-    if name in ("silu", "swish"):                      # x · σ(x)
+        return g.op(
+            "Clip", [x, g.const(numpy.float32(0), "zero"), g.const(numpy.float32(6), "six")], base
+        )
+    if name in ("silu", "swish"):  # x · σ(x)
         return g.op("Mul", [x, g.op("Sigmoid", [x], base)], base)
-    if name == "gelu":                                 # ½x(1 + erf(x/√2))
-        erf = g.op("Erf", [g.op("Mul", [x, g.const(numpy.float32(1 / math.sqrt(2)), "rsqrt2")], base)], base)
+    if name == "gelu":  # ½x(1 + erf(x/√2))
+        erf = g.op(
+            "Erf",
+            [g.op("Mul", [x, g.const(numpy.float32(1 / math.sqrt(2)), "rsqrt2")], base)],
+            base,
+        )
         one_plus = g.op("Add", [erf, g.const(numpy.float32(1), "one")], base)
-        return g.op("Mul", [g.op("Mul", [x, one_plus], base), g.const(numpy.float32(0.5), "half")], base)
-    if name == "step":                                 # 1 where x ≥ 0
+        return g.op(
+            "Mul", [g.op("Mul", [x, one_plus], base), g.const(numpy.float32(0.5), "half")], base
+        )
+    if name == "step":  # 1 where x ≥ 0
         ge = g.op("Not", [g.op("Less", [x, g.const(numpy.float32(0), "zero")], base)], base)
         return g.op("Cast", [ge], base, to=1)
     raise UnsupportedLayer(f"activation {name!r}")
@@ -65,9 +81,19 @@ class UnsupportedLayer(ValueError):
     """A layer (or a setting of it) that has no ONNX form here."""
 
 
-@converts("InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
-          "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",
-          "RandomBrightness")
+@converts(
+    "InputLayer",
+    "Dropout",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "GaussianNoise",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
+    "RandomContrast",
+    "RandomBrightness",
+)
 def identity(g, layer, inputs, shapes):
     """Layers that only act while training: the identity at inference."""
     return g.op("Identity", inputs[:1], layer.name)
@@ -112,7 +138,9 @@ def softmax_layer(g, layer, inputs, shapes):
 
 @converts("PReLU")
 def prelu_layer(g, layer, inputs, shapes):
-    return g.op("PRelu", [inputs[0], g.const(layer.alpha.numpy(), f"{layer.name}/alpha")], layer.name)
+    return g.op(
+        "PRelu", [inputs[0], g.const(layer.alpha.numpy(), f"{layer.name}/alpha")], layer.name
+    )
 
 
 # --- core ----------------------------------------------------------------------------------------
@@ -133,7 +161,7 @@ def flatten(g, layer, inputs, shapes):
 
 @converts("Reshape")
 def reshape(g, layer, inputs, shapes):
-    target = g.const([0, *layer.target_shape], f"{layer.name}/shape")    # 0: keep the batch size
+    target = g.const([0, *layer.target_shape], f"{layer.name}/shape")  # 0: keep the batch size
     return g.op("Reshape", [inputs[0], target], layer.name)
 
 
@@ -145,18 +173,28 @@ def permute(g, layer, inputs, shapes):
 @converts("Rescaling")
 def rescaling(g, layer, inputs, shapes):
     """y = x · scale + offset."""
-    y = g.op("Mul", [inputs[0], g.const(numpy.float32(0) + layer.scale, f"{layer.name}/scale")], layer.name)
-    return g.op("Add", [y, g.const(numpy.float32(0) + layer.offset, f"{layer.name}/offset")], layer.name)
+    y = g.op(
+        "Mul",
+        [inputs[0], g.const(numpy.float32(0) + layer.scale, f"{layer.name}/scale")],
+        layer.name,
+    )
+    return g.op(
+        "Add", [y, g.const(numpy.float32(0) + layer.offset, f"{layer.name}/offset")], layer.name
+    )
 
 
 @converts("Normalization")
 def normalization(g, layer, inputs, shapes):
     """y = (x − mean) / max(√variance, 1e-7), or its inverse."""
-    shape = layer.broadcast_shape[1:] if len(layer.broadcast_shape) == len(shapes[0]) \
+    shape = (
+        layer.broadcast_shape[1:]
+        if len(layer.broadcast_shape) == len(shapes[0])
         else layer.broadcast_shape
+    )
     mean = g.const(layer.mean.numpy().reshape(shape), f"{layer.name}/mean")
-    std = g.const(numpy.maximum(numpy.sqrt(layer.variance.numpy()), 1e-7).reshape(shape),
-                  f"{layer.name}/std")
+    std = g.const(
+        numpy.maximum(numpy.sqrt(layer.variance.numpy()), 1e-7).reshape(shape), f"{layer.name}/std"
+    )
     if layer.invert:
         return g.op("Add", [g.op("Mul", [inputs[0], std], layer.name), mean], layer.name)
     return g.op("Div", [g.op("Sub", [inputs[0], mean], layer.name), std], layer.name)
@@ -166,17 +204,25 @@ def normalization(g, layer, inputs, shapes):
 def embedding(g, layer, inputs, shapes):
     if layer.mask_zero:
         raise UnsupportedLayer("Embedding with mask_zero=True (masks are not exported)")
-    ids = g.op("Cast", inputs[:1], layer.name, to=7)                     # int64
-    return g.op("Gather", [g.const(layer.embeddings.numpy(), f"{layer.name}/embeddings"), ids],
-                layer.name, axis=0)
+    ids = g.op("Cast", inputs[:1], layer.name, to=7)  # int64
+    return g.op(
+        "Gather",
+        [g.const(layer.embeddings.numpy(), f"{layer.name}/embeddings"), ids],
+        layer.name,
+        axis=0,
+    )
 
 
 # --- normalization -----------------------------------------------------------------------------
 @converts("BatchNormalization")
 def batch_normalization(g, layer, inputs, shapes):
     """Inference: y = x · s + t with s = γ / √(moving variance + ε), t = β − moving mean · s."""
-    w = {k: getattr(layer, k).numpy().astype(numpy.float64) if getattr(layer, k) is not None else None
-         for k in ("gamma", "beta", "moving_mean", "moving_variance")}
+    w = {
+        k: getattr(layer, k).numpy().astype(numpy.float64)
+        if getattr(layer, k) is not None
+        else None
+        for k in ("gamma", "beta", "moving_mean", "moving_variance")
+    }
     scale = 1 / numpy.sqrt(w["moving_variance"] + layer.epsilon)
     if w["gamma"] is not None:
         scale = scale * w["gamma"]
@@ -192,8 +238,11 @@ def layer_normalization(g, layer, inputs, shapes):
     name, axes, x = layer.name, list(layer.norm_axes), inputs[0]
     centred = g.op("Sub", [x, g.reduce("ReduceMean", x, axes, name)], name)
     var = g.reduce("ReduceMean", g.op("Mul", [centred, centred], name), axes, name)
-    std = g.op("Sqrt", [g.op("Add", [var, g.const(numpy.float32(layer.epsilon), f"{name}/epsilon")],
-                             name)], name)
+    std = g.op(
+        "Sqrt",
+        [g.op("Add", [var, g.const(numpy.float32(layer.epsilon), f"{name}/epsilon")], name)],
+        name,
+    )
     y = g.op("Div", [centred, std], name)
     shape = layer.broadcast_shape[1:]
     if layer.gamma is not None:
@@ -206,8 +255,9 @@ def layer_normalization(g, layer, inputs, shapes):
 # --- merging -------------------------------------------------------------------------------------
 @converts("Add", "Multiply", "Maximum", "Minimum", "Average")
 def merge(g, layer, inputs, shapes):
-    op = {"Add": "Sum", "Multiply": "Mul", "Maximum": "Max", "Minimum": "Min",
-          "Average": "Mean"}[type(layer).__name__]
+    op = {"Add": "Sum", "Multiply": "Mul", "Maximum": "Max", "Minimum": "Min", "Average": "Mean"}[
+        type(layer).__name__
+    ]
     if op == "Mul":
         y = inputs[0]
         for other in inputs[1:]:
@@ -257,8 +307,16 @@ def _convolve(g, layer, x, shape, weight, bias, name, group=1, dilation=None):
     inputs = [_channels_first(g, x, rank, name), g.const(weight, f"{name}/kernel")]
     if bias is not None:
         inputs.append(g.const(bias, f"{name}/bias"))
-    y = g.op("Conv", inputs, name, kernel_shape=list(kernel), strides=list(layer.strides),
-             dilations=list(dilation), group=group, **_pads(layer, shape, kernel, dilation))
+    y = g.op(
+        "Conv",
+        inputs,
+        name,
+        kernel_shape=list(kernel),
+        strides=list(layer.strides),
+        dilations=list(dilation),
+        group=group,
+        **_pads(layer, shape, kernel, dilation),
+    )
     return _channels_last(g, y, rank, name)
 
 
@@ -271,8 +329,16 @@ def _kernel_first(kernel):
 @converts("Conv1D", "Conv2D")
 def conv(g, layer, inputs, shapes):
     bias = layer.bias.numpy() if layer.bias is not None else None
-    y = _convolve(g, layer, inputs[0], shapes[0], _kernel_first(layer.kernel.numpy()), bias,
-                  layer.name, group=layer.groups)
+    y = _convolve(
+        g,
+        layer,
+        inputs[0],
+        shapes[0],
+        _kernel_first(layer.kernel.numpy()),
+        bias,
+        layer.name,
+        group=layer.groups,
+    )
     return activation(g, layer.activation, y, layer.name)
 
 
@@ -285,17 +351,33 @@ def _depthwise_weight(kernel):
 @converts("DepthwiseConv2D")
 def depthwise_conv(g, layer, inputs, shapes):
     bias = layer.bias.numpy() if layer.bias is not None else None
-    y = _convolve(g, layer, inputs[0], shapes[0], _depthwise_weight(layer.kernel.numpy()), bias,
-                  layer.name, group=shapes[0][-1])
+    y = _convolve(
+        g,
+        layer,
+        inputs[0],
+        shapes[0],
+        _depthwise_weight(layer.kernel.numpy()),
+        bias,
+        layer.name,
+        group=shapes[0][-1],
+    )
     return activation(g, layer.activation, y, layer.name)
 
 
 @converts("SeparableConv2D")
 def separable_conv(g, layer, inputs, shapes):
     name = layer.name
-    h = _convolve(g, layer, inputs[0], shapes[0], _depthwise_weight(layer.depthwise_kernel.numpy()),
-                  None, name, group=shapes[0][-1])
-    pointwise = layer.pointwise_kernel.numpy()[0, 0]                  # (C·M, filters)
+    h = _convolve(
+        g,
+        layer,
+        inputs[0],
+        shapes[0],
+        _depthwise_weight(layer.depthwise_kernel.numpy()),
+        None,
+        name,
+        group=shapes[0][-1],
+    )
+    pointwise = layer.pointwise_kernel.numpy()[0, 0]  # (C·M, filters)
     y = g.op("MatMul", [h, g.const(pointwise, f"{name}/pointwise")], name)
     if layer.bias is not None:
         y = g.op("Add", [y, g.const(layer.bias.numpy(), f"{name}/bias")], name)
@@ -310,8 +392,9 @@ def transposed_crop(layer, spatial):
     size = layer.lengths(spatial)
     pads = Windows(size, layer.kernel_size, layer.strides, layer.dilation_rate, layer.padding).pads
     before, after = [], []
-    for n, out, k, s, d, (pb, _) in zip(spatial, size, layer.kernel_size, layer.strides,
-                                        layer.dilation_rate, pads):
+    for n, out, k, s, d, (pb, _) in zip(
+        spatial, size, layer.kernel_size, layer.strides, layer.dilation_rate, pads
+    ):
         full = (n - 1) * s + (k - 1) * d + 1
         before.append((pb, max(out - (full - pb), 0)))
         after.append(max(full - pb - out, 0))
@@ -324,13 +407,20 @@ def conv_transpose(g, layer, inputs, shapes):
     if None in shape[1:3]:
         raise UnsupportedLayer("Conv2DTranspose on images of unknown size")
     before, after = transposed_crop(layer, shape[1:3])
-    weight = layer.kernel.numpy().transpose(3, 2, 0, 1)                # (in, out, kh, kw)
+    weight = layer.kernel.numpy().transpose(3, 2, 0, 1)  # (in, out, kh, kw)
     node_inputs = [_channels_first(g, inputs[0], 2, name), g.const(weight, f"{name}/kernel")]
     if layer.bias is not None:
         node_inputs.append(g.const(layer.bias.numpy(), f"{name}/bias"))
-    y = g.op("ConvTranspose", node_inputs, name, kernel_shape=list(layer.kernel_size),
-             strides=list(layer.strides), dilations=list(layer.dilation_rate),
-             pads=[b for b, _ in before] + after, output_padding=[e for _, e in before])
+    y = g.op(
+        "ConvTranspose",
+        node_inputs,
+        name,
+        kernel_shape=list(layer.kernel_size),
+        strides=list(layer.strides),
+        dilations=list(layer.dilation_rate),
+        pads=[b for b, _ in before] + after,
+        output_padding=[e for _, e in before],
+    )
     return activation(g, layer.activation, _channels_last(g, y, 2, name), name)
 
 
@@ -339,14 +429,21 @@ def pooling(g, layer, inputs, shapes):
     name, rank = layer.name, layer.rank
     op = "MaxPool" if type(layer).__name__.startswith("Max") else "AveragePool"
     extra = {} if op == "MaxPool" else {"count_include_pad": 0}
-    y = g.op(op, [_channels_first(g, inputs[0], rank, name)], name,
-             kernel_shape=list(layer.pool_size), strides=list(layer.strides),
-             **_pads(layer, shapes[0], layer.pool_size, (1,) * rank), **extra)
+    y = g.op(
+        op,
+        [_channels_first(g, inputs[0], rank, name)],
+        name,
+        kernel_shape=list(layer.pool_size),
+        strides=list(layer.strides),
+        **_pads(layer, shapes[0], layer.pool_size, (1,) * rank),
+        **extra,
+    )
     return _channels_last(g, y, rank, name)
 
 
-@converts("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D",
-          "GlobalAveragePooling2D")
+@converts(
+    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D"
+)
 def global_pooling(g, layer, inputs, shapes):
     op = "ReduceMax" if "Max" in type(layer).__name__ else "ReduceMean"
     return g.reduce(op, inputs[0], range(1, layer.rank + 1), layer.name, keepdims=layer.keepdims)
@@ -355,13 +452,16 @@ def global_pooling(g, layer, inputs, shapes):
 # --- recurrent -----------------------------------------------------------------------------------
 _ONNX_ACTIVATION = {"tanh": "Tanh", "sigmoid": "Sigmoid", "relu": "Relu"}
 #: the gate order of ONNX's operators, as positions in Keras' order
-_GATES = {"SimpleRNN": ("RNN", [0]), "LSTM": ("LSTM", [0, 3, 1, 2]),   # Keras i f c o → ONNX i o f c
-          "GRU": ("GRU", [0, 1, 2])}                                     # z r h in both
+_GATES = {
+    "SimpleRNN": ("RNN", [0]),
+    "LSTM": ("LSTM", [0, 3, 1, 2]),  # Keras i f c o → ONNX i o f c
+    "GRU": ("GRU", [0, 1, 2]),
+}  # z r h in both
 
 
 def _gate_rows(matrix, order, units):
     """Keras' (in, G·units) matrix as ONNX's (G·units, in) with the gates in ONNX's order."""
-    return numpy.concatenate([matrix[:, k * units:(k + 1) * units] for k in order], axis=1).T
+    return numpy.concatenate([matrix[:, k * units : (k + 1) * units] for k in order], axis=1).T
 
 
 def _onnx_activation(layer, name):
@@ -389,24 +489,40 @@ def recurrent(g, layer, inputs, shapes, time_order: bool = False):
     else:
         kernel_bias = _gate_rows(layer.bias.numpy()[None], order, units)[:, 0]
         bias = numpy.concatenate([kernel_bias, numpy.zeros(columns, numpy.float32)])
-    acts = [layer.activation] if kind == "SimpleRNN" else \
-        [layer.recurrent_activation] + [layer.activation] * (len(order) - 2)   # f; g (and h)
-    attributes = {"hidden_size": units, "activations": [_onnx_activation(layer, a) for a in acts],
-                  "direction": "reverse" if layer.go_backwards else "forward"}
+    acts = (
+        [layer.activation]
+        if kind == "SimpleRNN"
+        else [layer.recurrent_activation] + [layer.activation] * (len(order) - 2)
+    )  # f; g (and h)
+    attributes = {
+        "hidden_size": units,
+        "activations": [_onnx_activation(layer, a) for a in acts],
+        "direction": "reverse" if layer.go_backwards else "forward",
+    }
     if kind == "GRU":
         attributes["linear_before_reset"] = 1
     x = g.transpose(inputs[0], [1, 0, 2], f"{name}/time_major")
-    states = [g.op("Unsqueeze", [s, g.const([0], f"{name}/axis")], f"{name}/state") for s in inputs[1:]]
+    states = [
+        g.op("Unsqueeze", [s, g.const([0], f"{name}/axis")], f"{name}/state") for s in inputs[1:]
+    ]
     node_inputs = [x, w, r, g.const(bias[None], f"{name}/B"), ""] + states
     n_out = 3 if kind == "LSTM" else 2
     outs = g.op(op, node_inputs, name, outputs=n_out, **attributes)
     finals = [g.op("Squeeze", [s, g.const([0], f"{name}/axis")], f"{name}/final") for s in outs[1:]]
     if layer.return_sequences:
-        y = g.op("Squeeze", [outs[0], g.const([1], f"{name}/axis")], name)    # (time, batch, units)
-        if layer.go_backwards and not time_order:                              # Keras: reversed
-            y = g.op("Slice", [y, g.const([-1], f"{name}/start"),
-                               g.const([-(2 ** 62)], f"{name}/end"), g.const([0], f"{name}/axis"),
-                               g.const([-1], f"{name}/step")], name)
+        y = g.op("Squeeze", [outs[0], g.const([1], f"{name}/axis")], name)  # (time, batch, units)
+        if layer.go_backwards and not time_order:  # Keras: reversed
+            y = g.op(
+                "Slice",
+                [
+                    y,
+                    g.const([-1], f"{name}/start"),
+                    g.const([-(2**62)], f"{name}/end"),
+                    g.const([0], f"{name}/axis"),
+                    g.const([-1], f"{name}/step"),
+                ],
+                name,
+            )
         y = g.transpose(y, [1, 0, 2], name)
     else:
         y = finals[0]
@@ -420,9 +536,10 @@ for _kind in _GATES:
 @converts("Bidirectional")
 def bidirectional(g, layer, inputs, shapes):
     n = len(layer.forward_layer.state_names)
-    forward = recurrent(g, layer.forward_layer, [inputs[0], *inputs[1:1 + n]], shapes)
-    backward = recurrent(g, layer.backward_layer, [inputs[0], *inputs[1 + n:]], shapes,
-                         time_order=True)
+    forward = recurrent(g, layer.forward_layer, [inputs[0], *inputs[1 : 1 + n]], shapes)
+    backward = recurrent(
+        g, layer.backward_layer, [inputs[0], *inputs[1 + n :]], shapes, time_order=True
+    )
     f_states, b_states = [], []
     if layer.return_state:
         (forward, *f_states), (backward, *b_states) = forward, backward

@@ -19,6 +19,7 @@ the Keras layer of the same kind:
 A Dense layer right after ``Flatten`` of an image gets its input rows reordered: PyTorch
 flattens (C, H, W), profundo — channels last — (H, W, C). ``num_batches_tracked`` is skipped.
 """
+
 from __future__ import annotations
 
 import numpy
@@ -35,14 +36,14 @@ class WeightMismatchError(ModelFileError):
 def _to_numpy(value):
     if isinstance(value, numpy.ndarray):
         return value
-    if hasattr(value, "detach"):                   # a torch.Tensor given in a dict
+    if hasattr(value, "detach"):  # a torch.Tensor given in a dict
         return value.detach().cpu().numpy()
     return numpy.asarray(value)
 
 
 def _state_dict(source) -> dict:
     state = read_torch_file(source) if not isinstance(source, dict) else source
-    for key in ("state_dict", "model_state_dict", "model"):     # a training checkpoint
+    for key in ("state_dict", "model_state_dict", "model"):  # a training checkpoint
         if isinstance(state.get(key), dict):
             state = state[key]
             break
@@ -71,7 +72,7 @@ def _linear(layer, t):
     kernel = t["weight"].T
     image = _flattened_image_shape(layer)
     if image is not None and kernel.shape[0] == numpy.prod(image):
-        h, w, c = image                    # rows in torch's (C, H, W) order → profundo's (H, W, C)
+        h, w, c = image  # rows in torch's (C, H, W) order → profundo's (H, W, C)
         kernel = kernel.reshape(c, h, w, -1).transpose(1, 2, 0, 3).reshape(h * w * c, -1)
     return [kernel] + ([t["bias"]] if "bias" in t else [])
 
@@ -99,9 +100,11 @@ def _same(layer, t):
 def _recurrent(layer, t, rows=lambda m: m):
     extra = sorted(k for k in t if not k.endswith("_l0"))
     if extra:
-        raise WeightMismatchError(f"load_torch_state_dict: layer {layer.name!r} "
-                                  f"({type(layer).__name__}) takes one PyTorch layer (…_l0); got "
-                                  f"{extra}: make one profundo layer per torch layer and map them")
+        raise WeightMismatchError(
+            f"load_torch_state_dict: layer {layer.name!r} "
+            f"({type(layer).__name__}) takes one PyTorch layer (…_l0); got "
+            f"{extra}: make one profundo layer per torch layer and map them"
+        )
     out = [rows(t["weight_ih_l0"]).T, rows(t["weight_hh_l0"]).T]
     if "bias_ih_l0" in t:
         b_ih, b_hh = rows(t["bias_ih_l0"]), rows(t["bias_hh_l0"])
@@ -117,15 +120,26 @@ def _zrn(m):
 
 def _gru(layer, t):
     if not getattr(layer, "reset_after", True):
-        raise WeightMismatchError(f"load_torch_state_dict: GRU {layer.name!r} has reset_after=False; "
-                                  f"PyTorch's GRU is reset_after=True")
+        raise WeightMismatchError(
+            f"load_torch_state_dict: GRU {layer.name!r} has reset_after=False; "
+            f"PyTorch's GRU is reset_after=True"
+        )
     return _recurrent(layer, t, _zrn)
 
 
-_CONVERTERS = {"Dense": _linear, "Conv1D": _conv, "Conv2D": _conv, "Conv2DTranspose": _conv,
-               "DepthwiseConv2D": _depthwise, "BatchNormalization": _batch_norm,
-               "LayerNormalization": _same, "Embedding": _same, "SimpleRNN": _recurrent,
-               "LSTM": _recurrent, "GRU": _gru}
+_CONVERTERS = {
+    "Dense": _linear,
+    "Conv1D": _conv,
+    "Conv2D": _conv,
+    "Conv2DTranspose": _conv,
+    "DepthwiseConv2D": _depthwise,
+    "BatchNormalization": _batch_norm,
+    "LayerNormalization": _same,
+    "Embedding": _same,
+    "SimpleRNN": _recurrent,
+    "LSTM": _recurrent,
+    "GRU": _gru,
+}
 
 
 def _flattened_image_shape(layer):
@@ -151,41 +165,53 @@ def load_torch_state_dict(model, path_or_dict, mapping: dict | None = None) -> N
             raise WeightMismatchError(
                 f"load_torch_state_dict: the state dict has {len(modules)} modules with weights "
                 f"({', '.join(modules)}), {model.name} has {len(targets)} layers with weights "
-                f"({', '.join(layer.name for layer in targets)}); give mapping={{module: layer name}}")
+                f"({', '.join(layer.name for layer in targets)}); give mapping={{module: layer name}}"
+            )
         pairs = list(zip(modules.items(), targets))
     else:
         unknown = sorted(set(mapping) - set(modules))
         if unknown:
-            raise WeightMismatchError(f"load_torch_state_dict: mapping names modules {unknown} that "
-                                      f"the state dict lacks; it has {list(modules)}")
+            raise WeightMismatchError(
+                f"load_torch_state_dict: mapping names modules {unknown} that "
+                f"the state dict lacks; it has {list(modules)}"
+            )
         by_name = {layer.name: layer for layer in targets}
         missing = sorted(set(mapping.values()) - set(by_name))
         if missing:
-            raise WeightMismatchError(f"load_torch_state_dict: mapping names layers {missing} that "
-                                      f"{model.name} lacks (or that have no weights); it has "
-                                      f"{list(by_name)}")
+            raise WeightMismatchError(
+                f"load_torch_state_dict: mapping names layers {missing} that "
+                f"{model.name} lacks (or that have no weights); it has "
+                f"{list(by_name)}"
+            )
         pairs = [((m, modules[m]), by_name[name]) for m, name in mapping.items()]
     converted = []
     for (prefix, tensors), layer in pairs:
         kind = type(layer).__name__
         if kind not in _CONVERTERS:
-            raise WeightMismatchError(f"load_torch_state_dict: cannot convert PyTorch weights into "
-                                      f"{kind} {layer.name!r}; convertible: {', '.join(_CONVERTERS)}")
+            raise WeightMismatchError(
+                f"load_torch_state_dict: cannot convert PyTorch weights into "
+                f"{kind} {layer.name!r}; convertible: {', '.join(_CONVERTERS)}"
+            )
         try:
             arrays = _CONVERTERS[kind](layer, tensors)
         except KeyError as err:
-            raise WeightMismatchError(f"load_torch_state_dict: module {prefix!r} has no {err.args[0]!r} "
-                                      f"for {kind} {layer.name!r}; it has {sorted(tensors)}") from None
+            raise WeightMismatchError(
+                f"load_torch_state_dict: module {prefix!r} has no {err.args[0]!r} "
+                f"for {kind} {layer.name!r}; it has {sorted(tensors)}"
+            ) from None
         own = layer.weights
         if len(arrays) != len(own):
-            raise WeightMismatchError(f"load_torch_state_dict: module {prefix!r} gives {len(arrays)} "
-                                      f"arrays, {kind} {layer.name!r} has {len(own)} weights")
+            raise WeightMismatchError(
+                f"load_torch_state_dict: module {prefix!r} gives {len(arrays)} "
+                f"arrays, {kind} {layer.name!r} has {len(own)} weights"
+            )
         for w, a in zip(own, arrays):
             if tuple(a.shape) != tuple(w.shape):
                 raise WeightMismatchError(
                     f"load_torch_state_dict: {prefix!r} → {w.name}: the layer needs shape "
                     f"{tuple(w.shape)}, the PyTorch weights give {tuple(a.shape)} (from "
-                    f"{ {k: v.shape for k, v in tensors.items()} })")
+                    f"{ {k: v.shape for k, v in tensors.items()} })"
+                )
         converted.append((layer, arrays))
-    for layer, arrays in converted:                 # all checked first: nothing half-loaded
+    for layer, arrays in converted:  # all checked first: nothing half-loaded
         layer.set_weights(arrays)

@@ -4,6 +4,7 @@
 >>> layers.Dense(64, activation="relu")
 <Dense name='dense...', built=False>
 """
+
 from .activation import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from .augmentation import *  # noqa: F401,F403

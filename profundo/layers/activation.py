@@ -3,6 +3,7 @@
 >>> layers.LeakyReLU(negative_slope=0.1)(np.array([[-1.0, 2.0]]))
 tensor([[-0.1,  2. ]])
 """
+
 from __future__ import annotations
 
 from .. import ops
@@ -19,18 +20,27 @@ class _Elementwise(Layer):
 class ReLU(_Elementwise):
     """y = min(max(x, 0), max_value), with slope ``negative_slope`` below ``threshold`` (Keras' ReLU)."""
 
-    def __init__(self, max_value=None, negative_slope: float = 0.0, threshold: float = 0.0, **kwargs):
+    def __init__(
+        self, max_value=None, negative_slope: float = 0.0, threshold: float = 0.0, **kwargs
+    ):
         super().__init__(**kwargs)
         self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
 
     def call(self, x, training=None):
-        y = ops.where(x >= self.threshold, x, self.negative_slope * (x - self.threshold)) \
-            if (self.negative_slope or self.threshold) else ops.relu(x)
+        y = (
+            ops.where(x >= self.threshold, x, self.negative_slope * (x - self.threshold))
+            if (self.negative_slope or self.threshold)
+            else ops.relu(x)
+        )
         return ops.minimum(y, self.max_value) if self.max_value is not None else y
 
     def get_config(self):
-        return {**super().get_config(), "max_value": self.max_value,
-                "negative_slope": self.negative_slope, "threshold": self.threshold}
+        return {
+            **super().get_config(),
+            "max_value": self.max_value,
+            "negative_slope": self.negative_slope,
+            "threshold": self.threshold,
+        }
 
 
 class LeakyReLU(_Elementwise):
@@ -79,7 +89,9 @@ class PReLU(_Elementwise):
     """y = x for x ≥ 0, α ⊙ x below, with α learned: one slope per feature (shape = input's
     non-batch shape), shared along ``shared_axes`` (e.g. (1, 2) for one slope per channel)."""
 
-    def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, shared_axes=None, **kwargs):
+    def __init__(
+        self, alpha_initializer="zeros", alpha_regularizer=None, shared_axes=None, **kwargs
+    ):
         super().__init__(**kwargs)
         self.alpha_initializer, self.alpha_regularizer = alpha_initializer, alpha_regularizer
         self.shared_axes = [shared_axes] if isinstance(shared_axes, int) else shared_axes
@@ -88,16 +100,20 @@ class PReLU(_Elementwise):
         shape = list(input_shape[1:])
         for axis in self.shared_axes or []:
             shape[axis - 1] = 1
-        self.alpha = self.add_weight("alpha", tuple(shape), self.alpha_initializer,
-                                     regularizer=self.alpha_regularizer)
+        self.alpha = self.add_weight(
+            "alpha", tuple(shape), self.alpha_initializer, regularizer=self.alpha_regularizer
+        )
 
     def call(self, x, training=None):
         return ops.relu(x) - self.alpha * ops.relu(-x)
 
     def get_config(self):
-        return {**super().get_config(), "alpha_initializer": serialize(self.alpha_initializer),
-                "alpha_regularizer": serialize(self.alpha_regularizer),
-                "shared_axes": self.shared_axes}
+        return {
+            **super().get_config(),
+            "alpha_initializer": serialize(self.alpha_initializer),
+            "alpha_regularizer": serialize(self.alpha_regularizer),
+            "shared_axes": self.shared_axes,
+        }
 
 
 __all__ = ["ReLU", "LeakyReLU", "ELU", "Softmax", "PReLU"]

@@ -18,6 +18,7 @@ their inputs; a padded key is never attended to (its weight is exactly 0).
 >>> out.shape, scores.shape                    # scores: (batch, heads, queries, keys)
 ((2, 10, 64), (2, 4, 10, 10))
 """
+
 from __future__ import annotations
 
 import math
@@ -58,8 +59,9 @@ class _ScoresOutput:
     def _call_with(self, inputs, return_attention_scores, **kwargs):
         self._scores_wanted = bool(return_attention_scores) and is_symbolic(inputs)
         try:
-            return Layer.__call__(self, inputs, return_attention_scores=return_attention_scores,
-                                  **kwargs)
+            return Layer.__call__(
+                self, inputs, return_attention_scores=return_attention_scores, **kwargs
+            )
         finally:
             self._scores_wanted = False
 
@@ -78,53 +80,84 @@ class Attention(_ScoresOutput, Layer):
     ``concat_score_weight`` (with ``score_mode="concat"``), both scalars initialized to 1.
     """
 
-    def __init__(self, use_scale: bool = False, score_mode: str = "dot", dropout: float = 0.0,
-                 seed=None, **kwargs):
+    def __init__(
+        self,
+        use_scale: bool = False,
+        score_mode: str = "dot",
+        dropout: float = 0.0,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if score_mode not in ("dot", "concat"):
-            raise ValueError(f"{type(self).__name__}: score_mode must be 'dot' or 'concat', got "
-                             f"{score_mode!r}")
+            raise ValueError(
+                f"{type(self).__name__}: score_mode must be 'dot' or 'concat', got {score_mode!r}"
+            )
         if not 0 <= dropout < 1:
             raise ValueError(f"{type(self).__name__}: dropout must be in [0, 1), got {dropout}")
-        self.use_scale, self.score_mode, self.dropout, self.seed = use_scale, score_mode, dropout, seed
+        self.use_scale, self.score_mode, self.dropout, self.seed = (
+            use_scale,
+            score_mode,
+            dropout,
+            seed,
+        )
 
-    def __call__(self, inputs, training=None, mask=None, return_attention_scores=False,
-                 use_causal_mask=False):
-        return self._call_with(inputs, return_attention_scores, training=training, mask=mask,
-                               use_causal_mask=use_causal_mask)
+    def __call__(
+        self, inputs, training=None, mask=None, return_attention_scores=False, use_causal_mask=False
+    ):
+        return self._call_with(
+            inputs,
+            return_attention_scores,
+            training=training,
+            mask=mask,
+            use_causal_mask=use_causal_mask,
+        )
 
     def _check(self, shapes):
-        if not isinstance(shapes, (list, tuple)) or len(shapes) not in (2, 3) or not all(
-                isinstance(s, tuple) and len(s) >= 2 for s in shapes):
-            raise ValueError(f"{type(self).__name__} {self.name!r}: call it on a list [query, value] "
-                             f"or [query, value, key] of tensors (batch, steps, features), got "
-                             f"{shapes!r}")
+        if (
+            not isinstance(shapes, (list, tuple))
+            or len(shapes) not in (2, 3)
+            or not all(isinstance(s, tuple) and len(s) >= 2 for s in shapes)
+        ):
+            raise ValueError(
+                f"{type(self).__name__} {self.name!r}: call it on a list [query, value] "
+                f"or [query, value, key] of tensors (batch, steps, features), got "
+                f"{shapes!r}"
+            )
         q, v = shapes[0], shapes[1]
         k = shapes[2] if len(shapes) == 3 else v
         if q[-1] != k[-1] and None not in (q[-1], k[-1]):
-            raise ValueError(f"{type(self).__name__} {self.name!r}: query and key need the same "
-                             f"feature size, got query {q} and key {k}")
+            raise ValueError(
+                f"{type(self).__name__} {self.name!r}: query and key need the same "
+                f"feature size, got query {q} and key {k}"
+            )
         if k[-2] != v[-2] and None not in (k[-2], v[-2]):
-            raise ValueError(f"{type(self).__name__} {self.name!r}: key and value need the same "
-                             f"number of steps, got key {k} and value {v}")
+            raise ValueError(
+                f"{type(self).__name__} {self.name!r}: key and value need the same "
+                f"number of steps, got key {k} and value {v}"
+            )
 
     def build(self, input_shape):
         self._check(input_shape)
         self.scale = self.add_weight("scale", (), "ones") if self.use_scale else None
-        self.concat_score_weight = self.add_weight("concat_score_weight", (), "ones") \
-            if self.score_mode == "concat" else None
+        self.concat_score_weight = (
+            self.add_weight("concat_score_weight", (), "ones")
+            if self.score_mode == "concat"
+            else None
+        )
 
     def scores(self, query, key):
         """The unnormalized scores (B, Tq, Tv)."""
         if self.score_mode == "dot":
             scores = query @ ops.swapaxes(key, -1, -2)
             return scores * self.scale if self.scale is not None else scores
-        q, k = ops.unsqueeze(query, -2), ops.unsqueeze(key, -3)      # (B, Tq, 1, d), (B, 1, Tv, d)
+        q, k = ops.unsqueeze(query, -2), ops.unsqueeze(key, -3)  # (B, Tq, 1, d), (B, 1, Tv, d)
         summed = q + k if self.scale is None else (q + k) * self.scale
         return ops.tanh(summed).sum(axis=-1) * self.concat_score_weight
 
-    def call(self, inputs, training=None, mask=None, return_attention_scores=False,
-             use_causal_mask=False):
+    def call(
+        self, inputs, training=None, mask=None, return_attention_scores=False, use_causal_mask=False
+    ):
         self._check([tuple(t.shape) for t in inputs])
         query, value = inputs[0], inputs[1]
         key = inputs[2] if len(inputs) == 3 else value
@@ -133,7 +166,7 @@ class Attention(_ScoresOutput, Layer):
         allowed = None if allowed is None else allowed[..., None, :]
         if use_causal_mask:
             allowed = _and(allowed, _causal(query.shape[-2], key.shape[-2]))
-        weights = ops.softmax(self.scores(query, key), mask=allowed)     # masked keys: exactly 0
+        weights = ops.softmax(self.scores(query, key), mask=allowed)  # masked keys: exactly 0
         out = ops.dropout(weights, self.dropout, training=bool(training)) @ value
         if q_mask is not None:
             out = out * Tensor._wrap(_bool(q_mask)[..., None].astype(out.dtype))
@@ -149,8 +182,13 @@ class Attention(_ScoresOutput, Layer):
         return (out, q[:-1] + (v[-2],)) if self._scores_wanted else out
 
     def get_config(self):
-        return {**super().get_config(), "use_scale": self.use_scale, "score_mode": self.score_mode,
-                "dropout": self.dropout, "seed": self.seed}
+        return {
+            **super().get_config(),
+            "use_scale": self.use_scale,
+            "score_mode": self.score_mode,
+            "dropout": self.dropout,
+            "seed": self.seed,
+        }
 
 
 class AdditiveAttention(Attention):
@@ -167,11 +205,14 @@ class AdditiveAttention(Attention):
 
     def build(self, input_shape):
         self._check(input_shape)
-        self.scale = self.add_weight("scale", (input_shape[0][-1],), "glorot_uniform") \
-            if self.use_scale else None
+        self.scale = (
+            self.add_weight("scale", (input_shape[0][-1],), "glorot_uniform")
+            if self.use_scale
+            else None
+        )
 
     def scores(self, query, key):
-        q, k = ops.unsqueeze(query, -2), ops.unsqueeze(key, -3)      # (B, Tq, 1, d), (B, 1, Tv, d)
+        q, k = ops.unsqueeze(query, -2), ops.unsqueeze(key, -3)  # (B, Tq, 1, d), (B, 1, Tv, d)
         t = ops.tanh(q + k)
         return (t * self.scale if self.scale is not None else t).sum(axis=-1)
 
@@ -203,45 +244,91 @@ class MultiHeadAttention(_ScoresOutput, Layer):
     (the steps axis of 3-D inputs) is supported.
     """
 
-    def __init__(self, num_heads: int, key_dim: int, value_dim: int | None = None,
-                 dropout: float = 0.0, use_bias: bool = True, output_shape=None,
-                 attention_axes=None, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 seed=None, **kwargs):
+    def __init__(
+        self,
+        num_heads: int,
+        key_dim: int,
+        value_dim: int | None = None,
+        dropout: float = 0.0,
+        use_bias: bool = True,
+        output_shape=None,
+        attention_axes=None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        for arg, value in (("num_heads", num_heads), ("key_dim", key_dim),
-                           ("value_dim", key_dim if value_dim is None else value_dim)):
+        for arg, value in (
+            ("num_heads", num_heads),
+            ("key_dim", key_dim),
+            ("value_dim", key_dim if value_dim is None else value_dim),
+        ):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"MultiHeadAttention: {arg} must be a positive int, got {value!r}")
         if not 0 <= dropout < 1:
             raise ValueError(f"MultiHeadAttention: dropout must be in [0, 1), got {dropout}")
         axes = (attention_axes,) if isinstance(attention_axes, int) else attention_axes
         if axes is not None and tuple(axes) not in ((1,), (-2,)):
-            raise NotImplementedError(f"MultiHeadAttention: attention_axes={attention_axes!r} is not "
-                                      f"supported; profundo attends over the steps axis of 3-D "
-                                      f"inputs (attention_axes=None or 1); reshape the inputs to "
-                                      f"(batch, steps, features)")
+            raise NotImplementedError(
+                f"MultiHeadAttention: attention_axes={attention_axes!r} is not "
+                f"supported; profundo attends over the steps axis of 3-D "
+                f"inputs (attention_axes=None or 1); reshape the inputs to "
+                f"(batch, steps, features)"
+            )
         self.num_heads, self.key_dim = num_heads, key_dim
         self.value_dim = key_dim if value_dim is None else value_dim
-        self.dropout, self.use_bias, self.attention_axes, self.seed = dropout, use_bias, attention_axes, seed
+        self.dropout, self.use_bias, self.attention_axes, self.seed = (
+            dropout,
+            use_bias,
+            attention_axes,
+            seed,
+        )
         self.output_shape_arg = output_shape
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
 
-    def __call__(self, query, value=None, key=None, attention_mask=None, return_attention_scores=False,
-                 training=None, use_causal_mask=False, query_mask=None, value_mask=None,
-                 key_mask=None, mask=None):
-        if isinstance(query, dict):             # a functional model calls it with the packed inputs
+    def __call__(
+        self,
+        query,
+        value=None,
+        key=None,
+        attention_mask=None,
+        return_attention_scores=False,
+        training=None,
+        use_causal_mask=False,
+        query_mask=None,
+        value_mask=None,
+        key_mask=None,
+        mask=None,
+    ):
+        if isinstance(query, dict):  # a functional model calls it with the packed inputs
             inputs = query
         else:
             if value is None:
-                raise ValueError(f"MultiHeadAttention {self.name!r}: call it as mha(query, value) or "
-                                 f"mha(query, value, key) (self-attention: mha(x, x))")
-            given = {"query": query, "value": value, "key": key, "attention_mask": attention_mask,
-                         "query_mask": query_mask, "value_mask": value_mask, "key_mask": key_mask}
+                raise ValueError(
+                    f"MultiHeadAttention {self.name!r}: call it as mha(query, value) or "
+                    f"mha(query, value, key) (self-attention: mha(x, x))"
+                )
+            given = {
+                "query": query,
+                "value": value,
+                "key": key,
+                "attention_mask": attention_mask,
+                "query_mask": query_mask,
+                "value_mask": value_mask,
+                "key_mask": key_mask,
+            }
             inputs = {name: t for name, t in given.items() if t is not None}
-        return self._call_with(inputs, return_attention_scores, training=training, mask=mask,
-                               use_causal_mask=use_causal_mask)
+        return self._call_with(
+            inputs,
+            return_attention_scores,
+            training=training,
+            mask=mask,
+            use_causal_mask=use_causal_mask,
+        )
 
     def _out_dim(self, query_shape):
         out = self.output_shape_arg
@@ -253,23 +340,50 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         for name in ("query", "value", "key"):
             shape = input_shape.get(name)
             if shape is not None and (len(shape) != 3 or shape[-1] is None):
-                raise ValueError(f"MultiHeadAttention {self.name!r}: {name} must be 3-D (batch, "
-                                 f"steps, features) with a known feature size, got {shape}")
+                raise ValueError(
+                    f"MultiHeadAttention {self.name!r}: {name} must be 3-D (batch, "
+                    f"steps, features) with a known feature size, got {shape}"
+                )
         dq, dv = input_shape["query"][-1], input_shape["value"][-1]
         dk = input_shape.get("key", input_shape["value"])[-1]
         n, h, hv = self.num_heads, self.key_dim, self.value_dim
         for proj, d, size in (("query", dq, h), ("key", dk, h), ("value", dv, hv)):
-            setattr(self, f"{proj}_kernel", self.add_weight(
-                f"{proj}_kernel", (d, n, size), self.kernel_initializer,
-                regularizer=self.kernel_regularizer))
-            setattr(self, f"{proj}_bias", self.add_weight(
-                f"{proj}_bias", (n, size), self.bias_initializer,
-                regularizer=self.bias_regularizer) if self.use_bias else None)
+            setattr(
+                self,
+                f"{proj}_kernel",
+                self.add_weight(
+                    f"{proj}_kernel",
+                    (d, n, size),
+                    self.kernel_initializer,
+                    regularizer=self.kernel_regularizer,
+                ),
+            )
+            setattr(
+                self,
+                f"{proj}_bias",
+                self.add_weight(
+                    f"{proj}_bias",
+                    (n, size),
+                    self.bias_initializer,
+                    regularizer=self.bias_regularizer,
+                )
+                if self.use_bias
+                else None,
+            )
         out = self._out_dim(input_shape["query"])
-        self.output_kernel = self.add_weight("output_kernel", (n, hv, out), self.kernel_initializer,
-                                             regularizer=self.kernel_regularizer)
-        self.output_bias = self.add_weight("output_bias", (out,), self.bias_initializer,
-                                           regularizer=self.bias_regularizer) if self.use_bias else None
+        self.output_kernel = self.add_weight(
+            "output_kernel",
+            (n, hv, out),
+            self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+        )
+        self.output_bias = (
+            self.add_weight(
+                "output_bias", (out,), self.bias_initializer, regularizer=self.bias_regularizer
+            )
+            if self.use_bias
+            else None
+        )
 
     def _heads(self, x, kernel, bias):
         """x (B, T, d) → (B, heads, T, size): x W (+ b) with W (d, heads, size), one matmul."""
@@ -283,21 +397,24 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         """The boolean (B or 1, 1, T, S) mask from every source, or None when nothing is masked."""
         mask = mask if isinstance(mask, dict) else {}
 
-        def padding(name):      # the <name>_mask given, else the mask a model passed with <name>
+        def padding(name):  # the <name>_mask given, else the mask a model passed with <name>
             return _bool(inputs[f"{name}_mask"] if f"{name}_mask" in inputs else mask.get(name))
 
         q_mask, v_mask = padding("query"), padding("value")
         k_mask = padding("key") if "key" in inputs else None
         t, s = inputs["query"].shape[1], inputs["value"].shape[1]
-        combined = _and(None if q_mask is None else q_mask[:, :, None],
-                        None if v_mask is None else v_mask[:, None, :],
-                        None if k_mask is None else k_mask[:, None, :],
-                        _causal(t, s)[None] if use_causal_mask else None,
-                        _bool(inputs.get("attention_mask")))
+        combined = _and(
+            None if q_mask is None else q_mask[:, :, None],
+            None if v_mask is None else v_mask[:, None, :],
+            None if k_mask is None else k_mask[:, None, :],
+            _causal(t, s)[None] if use_causal_mask else None,
+            _bool(inputs.get("attention_mask")),
+        )
         return None if combined is None else combined[:, None]
 
-    def call(self, inputs, training=None, mask=None, return_attention_scores=False,
-             use_causal_mask=False):
+    def call(
+        self, inputs, training=None, mask=None, return_attention_scores=False, use_causal_mask=False
+    ):
         query, value = inputs["query"], inputs["value"]
         key = inputs.get("key", value)
         allowed = self.attention_mask(inputs, mask, use_causal_mask)
@@ -305,8 +422,14 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         k = self._heads(key, self.key_kernel, self.key_bias)
         v = self._heads(value, self.value_kernel, self.value_bias)
         o, weights = ops.scaled_dot_product_attention(
-            q, k, v, attn_mask=allowed, scale=1 / math.sqrt(self.key_dim),
-            dropout_p=self.dropout if training else 0.0, return_weights=True)
+            q,
+            k,
+            v,
+            attn_mask=allowed,
+            scale=1 / math.sqrt(self.key_dim),
+            dropout_p=self.dropout if training else 0.0,
+            return_weights=True,
+        )
         n, hv, out_dim = self.output_kernel.shape
         o = ops.transpose(o, (0, 2, 1, 3)).reshape(o.shape[0], o.shape[2], n * hv)
         out = o @ self.output_kernel.reshape(n * hv, out_dim)
@@ -323,11 +446,18 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         return (out, (q[0], self.num_heads, q[1], v[1])) if self._scores_wanted else out
 
     def get_config(self):
-        return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,
-                "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
-                "output_shape": self.output_shape_arg, "attention_axes": self.attention_axes,
-                "kernel_initializer": serialize(self.kernel_initializer),
-                "bias_initializer": serialize(self.bias_initializer),
-                "kernel_regularizer": serialize(self.kernel_regularizer),
-                "bias_regularizer": serialize(self.bias_regularizer), "seed": self.seed}
-
+        return {
+            **super().get_config(),
+            "num_heads": self.num_heads,
+            "key_dim": self.key_dim,
+            "value_dim": self.value_dim,
+            "dropout": self.dropout,
+            "use_bias": self.use_bias,
+            "output_shape": self.output_shape_arg,
+            "attention_axes": self.attention_axes,
+            "kernel_initializer": serialize(self.kernel_initializer),
+            "bias_initializer": serialize(self.bias_initializer),
+            "kernel_regularizer": serialize(self.kernel_regularizer),
+            "bias_regularizer": serialize(self.bias_regularizer),
+            "seed": self.seed,
+        }

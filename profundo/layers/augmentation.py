@@ -20,6 +20,7 @@ Gradients flow through the flips, contrast, brightness, noise and crops (they ar
 differentiable ops); the rotations, translations and zooms resample the pixels without a
 gradient with respect to their input, as they belong at the input of a model.
 """
+
 from __future__ import annotations
 
 import math
@@ -40,22 +41,34 @@ from .preprocessing import (
     resize,
 )
 
-__all__ = ["RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",
-           "RandomBrightness", "GaussianNoise", "RandomCrop"]
+__all__ = [
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
+    "RandomContrast",
+    "RandomBrightness",
+    "GaussianNoise",
+    "RandomCrop",
+]
 
 
 def bounds(layer: str, arg: str, value, low=-1.0, high=1.0, symmetric=True) -> tuple:
     """(lower, upper) from a number f — meaning (−f, f), or (f, f) when not ``symmetric`` — or
     from a pair; both must lie in [low, high], and lower ≤ upper when ``symmetric``."""
     try:
-        pair = ((-value, value) if symmetric else (value, value)) if numpy.ndim(value) == 0 else value
+        pair = (
+            ((-value, value) if symmetric else (value, value)) if numpy.ndim(value) == 0 else value
+        )
         lower, upper = (float(v) for v in pair)
     except (TypeError, ValueError):
         lower = upper = math.nan
     if not (low <= lower <= high and low <= upper <= high) or (symmetric and lower > upper):
         order = ", lower ≤ upper" if symmetric else ""
-        raise ValueError(f"{layer}: {arg} must be a number or a (lower, upper) pair of numbers in "
-                         f"[{low}, {high}]{order}; got {value!r}")
+        raise ValueError(
+            f"{layer}: {arg} must be a number or a (lower, upper) pair of numbers in "
+            f"[{low}, {high}]{order}; got {value!r}"
+        )
     return lower, upper
 
 
@@ -66,8 +79,10 @@ def value_range_pair(layer: str, value_range) -> tuple:
     except (TypeError, ValueError):
         low = high = math.nan
     if not low < high:
-        raise ValueError(f"{layer}: value_range must be two numbers (low, high) with low < high, "
-                         f"e.g. (0, 255) or (0, 1); got {value_range!r}")
+        raise ValueError(
+            f"{layer}: value_range must be two numbers (low, high) with low < high, "
+            f"e.g. (0, 255) or (0, 1); got {value_range!r}"
+        )
     return low, high
 
 
@@ -83,7 +98,9 @@ class RandomLayer(ImageLayer):
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
         if seed is not None and (not isinstance(seed, int) or seed < 0):
-            raise ValueError(f"{type(self).__name__}: seed must be None or an int ≥ 0, got {seed!r}")
+            raise ValueError(
+                f"{type(self).__name__}: seed must be None or an int ≥ 0, got {seed!r}"
+            )
         self.seed = seed
         self._generator = None
 
@@ -140,8 +157,9 @@ class AffineAugmentation(RandomLayer):
     No gradient flows to the input.
     """
 
-    def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0,
-                 **kwargs):
+    def __init__(
+        self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, **kwargs
+    ):
         super().__init__(seed=seed, **kwargs)
         layer = type(self).__name__
         self.fill_mode = choice(layer, "fill_mode", fill_mode, FILL_MODES)
@@ -153,15 +171,20 @@ class AffineAugmentation(RandomLayer):
     def augment(self, images):
         n, h, w, _ = images.shape
         linear, shift = self.affine(n, h, w)
-        return Tensor._wrap(warp(images.data, linear, shift, self.interpolation, self.fill_mode,
-                                 self.fill_value))
+        return Tensor._wrap(
+            warp(images.data, linear, shift, self.interpolation, self.fill_mode, self.fill_value)
+        )
 
     def affine(self, n: int, h: int, w: int) -> tuple:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def get_config(self):
-        return {**super().get_config(), "fill_mode": self.fill_mode,
-                "interpolation": self.interpolation, "fill_value": self.fill_value}
+        return {
+            **super().get_config(),
+            "fill_mode": self.fill_mode,
+            "interpolation": self.interpolation,
+            "fill_value": self.fill_value,
+        }
 
 
 class RandomFlip(RandomLayer):
@@ -177,8 +200,9 @@ class RandomFlip(RandomLayer):
 
     def __init__(self, mode="horizontal_and_vertical", seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.mode = choice("RandomFlip", "mode", mode,
-                           ("horizontal", "vertical", "horizontal_and_vertical"))
+        self.mode = choice(
+            "RandomFlip", "mode", mode, ("horizontal", "vertical", "horizontal_and_vertical")
+        )
 
     def augment(self, images):
         n = images.shape[0]
@@ -203,8 +227,15 @@ class RandomRotation(AffineAugmentation):
     ... # doctest: +SKIP
     """
 
-    def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None,
-                 fill_value=0.0, **kwargs):
+    def __init__(
+        self,
+        factor,
+        fill_mode="reflect",
+        interpolation="bilinear",
+        seed=None,
+        fill_value=0.0,
+        **kwargs,
+    ):
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
         self.factor = bounds("RandomRotation", "factor", factor, -math.inf, math.inf)
 
@@ -229,8 +260,16 @@ class RandomTranslation(AffineAugmentation):
     ... # doctest: +SKIP
     """
 
-    def __init__(self, height_factor, width_factor, fill_mode="reflect", interpolation="bilinear",
-                 seed=None, fill_value=0.0, **kwargs):
+    def __init__(
+        self,
+        height_factor,
+        width_factor,
+        fill_mode="reflect",
+        interpolation="bilinear",
+        seed=None,
+        fill_value=0.0,
+        **kwargs,
+    ):
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
         self.height_factor = bounds("RandomTranslation", "height_factor", height_factor)
         self.width_factor = bounds("RandomTranslation", "width_factor", width_factor)
@@ -241,8 +280,11 @@ class RandomTranslation(AffineAugmentation):
         return xp.broadcast_to(xp.eye(2), (n, 2, 2)), -xp.stack([down, right], -1)
 
     def get_config(self):
-        return {**super().get_config(), "height_factor": list(self.height_factor),
-                "width_factor": list(self.width_factor)}
+        return {
+            **super().get_config(),
+            "height_factor": list(self.height_factor),
+            "width_factor": list(self.width_factor),
+        }
 
 
 class RandomZoom(AffineAugmentation):
@@ -256,12 +298,23 @@ class RandomZoom(AffineAugmentation):
     ... # doctest: +SKIP
     """
 
-    def __init__(self, height_factor, width_factor=None, fill_mode="reflect",
-                 interpolation="bilinear", seed=None, fill_value=0.0, **kwargs):
+    def __init__(
+        self,
+        height_factor,
+        width_factor=None,
+        fill_mode="reflect",
+        interpolation="bilinear",
+        seed=None,
+        fill_value=0.0,
+        **kwargs,
+    ):
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
         self.height_factor = bounds("RandomZoom", "height_factor", height_factor, -1, math.inf)
-        self.width_factor = (None if width_factor is None
-                             else bounds("RandomZoom", "width_factor", width_factor, -1, math.inf))
+        self.width_factor = (
+            None
+            if width_factor is None
+            else bounds("RandomZoom", "width_factor", width_factor, -1, math.inf)
+        )
 
     def affine(self, n, h, w):
         xp = B.xp
@@ -273,8 +326,11 @@ class RandomZoom(AffineAugmentation):
 
     def get_config(self):
         width = None if self.width_factor is None else list(self.width_factor)
-        return {**super().get_config(), "height_factor": list(self.height_factor),
-                "width_factor": width}
+        return {
+            **super().get_config(),
+            "height_factor": list(self.height_factor),
+            "width_factor": width,
+        }
 
 
 class RandomContrast(RandomLayer):
@@ -292,8 +348,10 @@ class RandomContrast(RandomLayer):
         super().__init__(seed=seed, **kwargs)
         self.factor = bounds("RandomContrast", "factor", factor, 0, math.inf, symmetric=False)
         if self.factor[0] > 1:
-            raise ValueError(f"RandomContrast: the lower factor must be in [0, 1] (the contrast "
-                             f"1 − lower stays ≥ 0), got {factor!r}")
+            raise ValueError(
+                f"RandomContrast: the lower factor must be in [0, 1] (the contrast "
+                f"1 − lower stays ≥ 0), got {factor!r}"
+            )
         self.value_range = value_range_pair("RandomContrast", value_range)
 
     def augment(self, images):
@@ -303,8 +361,11 @@ class RandomContrast(RandomLayer):
         return ((images - mean) * k.astype(images.dtype) + mean).clip(*self.value_range)
 
     def get_config(self):
-        return {**super().get_config(), "factor": list(self.factor),
-                "value_range": list(self.value_range)}
+        return {
+            **super().get_config(),
+            "factor": list(self.factor),
+            "value_range": list(self.value_range),
+        }
 
 
 class RandomBrightness(RandomLayer):
@@ -329,8 +390,11 @@ class RandomBrightness(RandomLayer):
         return (images + delta.astype(images.dtype)).clip(low, high)
 
     def get_config(self):
-        return {**super().get_config(), "factor": list(self.factor),
-                "value_range": list(self.value_range)}
+        return {
+            **super().get_config(),
+            "factor": list(self.factor),
+            "value_range": list(self.value_range),
+        }
 
 
 class GaussianNoise(RandomLayer):
@@ -381,8 +445,8 @@ class RandomCrop(RandomLayer):
             return self.inference(images)
         top = self.rng.integers(0, h - height + 1, size=n)
         left = self.rng.integers(0, w - width + 1, size=n)
-        rows = top[:, None, None] + xp.arange(height)[:, None]      # (N, height, 1)
-        cols = left[:, None, None] + xp.arange(width)                # (N, 1, width)
+        rows = top[:, None, None] + xp.arange(height)[:, None]  # (N, height, 1)
+        cols = left[:, None, None] + xp.arange(width)  # (N, 1, width)
         return images[xp.arange(n)[:, None, None], rows, cols]
 
     def inference(self, images):

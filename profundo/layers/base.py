@@ -24,6 +24,7 @@ penalty). ``layer.losses`` lists the terms of the last call — this layer's and
 then the weights' regularization penalty; each outermost call starts the list afresh, and
 ``Model.compute_loss`` adds them to the compiled loss, as Keras does.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -50,8 +51,8 @@ _NAMED_SETTINGS = {"_initializer": initializers.get, "_regularizer": regularizer
 
 _phase = [False]
 _name_counts: dict = {}
-_depth = [0]                      # how deep the current eager layer call is nested
-_holding_losses: set = set()      # ids of the layers that hold add_loss terms
+_depth = [0]  # how deep the current eager layer call is nested
+_holding_losses: set = set()  # ids of the layers that hold add_loss terms
 
 
 @contextlib.contextmanager
@@ -96,7 +97,8 @@ def to_tensor(x) -> Tensor:
 
 
 _weight_budget: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
-    "weight_budget", default=None)
+    "weight_budget", default=None
+)
 
 
 class WeightBudgetError(ValueError):
@@ -122,8 +124,11 @@ def _charge_weight_budget(layer, name: str, shape) -> None:
     need = math.prod(int(n) for n in shape) * numpy.dtype(layer.dtype).itemsize
     budget[0] -= need
     if budget[0] < 0:
-        raise layer.error(f"weight {name} of shape {tuple(shape)} ({need} bytes) exceeds the "
-                          f"weight memory allowed", WeightBudgetError)
+        raise layer.error(
+            f"weight {name} of shape {tuple(shape)} ({need} bytes) exceeds the "
+            f"weight memory allowed",
+            WeightBudgetError,
+        )
 
 
 class Layer:
@@ -136,14 +141,16 @@ class Layer:
         cls._call_takes_mask = "mask" in params
         # Keras passes ``training`` only to a call that takes it (``def call(self, x)`` is allowed)
         cls._call_takes_training = "training" in params or any(
-            p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+            p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()
+        )
 
-    def __init__(self, name: str | None = None, trainable: bool = True, dtype=None,
-                 input_shape=None):
+    def __init__(
+        self, name: str | None = None, trainable: bool = True, dtype=None, input_shape=None
+    ):
         self.name = name or unique_name(snake_case(type(self).__name__))
         self._params: dict[str, Tensor] = {}
         self._regularizers: dict[str, object] = {}
-        self._frozen: set[str] = set()   # weights that are never trained (e.g. moving averages)
+        self._frozen: set[str] = set()  # weights that are never trained (e.g. moving averages)
         self._trainable = trainable
         self.built = False
         self.dtype = numpy.dtype(dtype or B.default_dtype).name
@@ -154,7 +161,7 @@ class Layer:
     def __setattr__(self, name: str, value) -> None:
         """Settings given by name (``kernel_initializer="he_normal"``) are checked when they are
         set, in ``__init__``, not at the first call: a misspelt name fails at once."""
-        resolve = _NAMED_SETTINGS.get(name[name.rfind("_"):]) if isinstance(value, str) else None
+        resolve = _NAMED_SETTINGS.get(name[name.rfind("_") :]) if isinstance(value, str) else None
         if resolve is not None:
             try:
                 resolve(value)
@@ -163,8 +170,17 @@ class Layer:
         object.__setattr__(self, name, value)
 
     # --- parameters -------------------------------------------------------------------------
-    def add_weight(self, name: str | None = None, shape=None, initializer=None, trainable: bool = True,
-                   regularizer=None, dtype=None, constraint=None, **keras_settings) -> Tensor:
+    def add_weight(
+        self,
+        name: str | None = None,
+        shape=None,
+        initializer=None,
+        trainable: bool = True,
+        regularizer=None,
+        dtype=None,
+        constraint=None,
+        **keras_settings,
+    ) -> Tensor:
         """Create a parameter tensor, initialized, owned by this layer.
 
         Keras' way works too: ``add_weight(shape=(n, m), initializer="random_normal")`` (the name
@@ -175,8 +191,10 @@ class Layer:
         """
         unknown = set(keras_settings) - {"autocast", "aggregation", "overwrite_with_gradient"}
         if unknown:
-            raise TypeError(f"{type(self).__name__}.add_weight: unknown argument(s) {sorted(unknown)}")
-        if name is not None and not isinstance(name, str):       # add_weight(shape, initializer)
+            raise TypeError(
+                f"{type(self).__name__}.add_weight: unknown argument(s) {sorted(unknown)}"
+            )
+        if name is not None and not isinstance(name, str):  # add_weight(shape, initializer)
             name, shape, initializer = None, name, initializer if shape is None else shape
         shape = () if shape is None else tuple(shape)
         if name is None:
@@ -195,7 +213,7 @@ class Layer:
         self._params[name] = w
         if regularizer is not None:
             self._regularizers[name] = regularizers_mod.get(regularizer)
-        if constraint is not None:      # applied by the optimizer after each update of w
+        if constraint is not None:  # applied by the optimizer after each update of w
             w.constraint = constraints_mod.get(constraint)
         return w
 
@@ -221,10 +239,13 @@ class Layer:
 
         def visit(layer, prefix, trainable):
             trainable = trainable and layer._trainable
-            own = [(prefix + name, w, trainable and name not in layer._frozen)
-                   for name, w in layer._params.items() if id(w) not in seen]
+            own = [
+                (prefix + name, w, trainable and name not in layer._frozen)
+                for name, w in layer._params.items()
+                if id(w) not in seen
+            ]
             seen.update(id(w) for _, w, _ in own)
-            found.extend(sorted(own, key=lambda item: not item[2]))   # own trainable ones first
+            found.extend(sorted(own, key=lambda item: not item[2]))  # own trainable ones first
             for path, child in layer._children():
                 visit(child, f"{prefix}{path}/", trainable)
 
@@ -274,13 +295,16 @@ class Layer:
         """Set the weights from a list of arrays in ``get_weights()`` order and shapes."""
         own = self.weights
         if len(weights) != len(own):
-            raise self.error(f"set_weights expected {len(own)} arrays "
-                             f"({', '.join(w.name for w in own) or 'none'}), got {len(weights)}")
+            raise self.error(
+                f"set_weights expected {len(own)} arrays "
+                f"({', '.join(w.name for w in own) or 'none'}), got {len(weights)}"
+            )
         for w, value in zip(own, weights):
             value = numpy.asarray(value)
             if value.shape != w.shape:
-                raise self.error(f"weight {w.name} has shape {w.shape}, got an array of shape "
-                                 f"{value.shape}")
+                raise self.error(
+                    f"weight {w.name} has shape {w.shape}, got an array of shape {value.shape}"
+                )
             w.data[...] = B.xp.asarray(value, dtype=w.dtype)
 
     def regularization_loss(self):
@@ -288,7 +312,9 @@ class Layer:
         total = None
         for name, reg in self._regularizers.items():
             if self._params[name].requires_grad:
-                total = reg(self._params[name]) if total is None else total + reg(self._params[name])
+                total = (
+                    reg(self._params[name]) if total is None else total + reg(self._params[name])
+                )
         for layer in self._sublayers():
             sub = layer.regularization_loss()
             if sub is not None:
@@ -310,9 +336,12 @@ class Layer:
 
     def _first_node(self):
         if not self.inbound_nodes:
-            raise self.error("the layer has not been called on a symbolic input (layers.Input), so "
-                             "it has no symbolic input or output yet; put it in a model whose "
-                             "input shape is known", AttributeError)
+            raise self.error(
+                "the layer has not been called on a symbolic input (layers.Input), so "
+                "it has no symbolic input or output yet; put it in a model whose "
+                "input shape is known",
+                AttributeError,
+            )
         return self.inbound_nodes[0]
 
     # --- extra loss terms ---------------------------------------------------------------------
@@ -320,8 +349,11 @@ class Layer:
         """Add a term to the loss that training minimizes (call it inside ``call``); a tensor with
         more than one element counts as its sum."""
         if isinstance(loss, SymbolicTensor):
-            raise self.error("add_loss needs a computed value; call it inside call(), not on the "
-                             "symbolic tensors of a functional model", TypeError)
+            raise self.error(
+                "add_loss needs a computed value; call it inside call(), not on the "
+                "symbolic tensors of a functional model",
+                TypeError,
+            )
         self._losses.append(loss if isinstance(loss, Tensor) else Tensor(loss))
         _holding_losses.add(id(self))
 
@@ -395,14 +427,18 @@ class Layer:
     def __call__(self, inputs, *args, training=None, mask=None, **kwargs):
         """Run the layer: ``layer(x)``, or with several tensors ``layer(targets, logits)`` as
         Keras' custom layers take them (each passed to ``call`` in its place)."""
-        if kwargs.pop(POSITIONAL, False):         # a graph node of layer(a, b, ...): unpack it
+        if kwargs.pop(POSITIONAL, False):  # a graph node of layer(a, b, ...): unpack it
             inputs, *args = inputs
         if args:
             if is_symbolic([inputs, *args]):
                 self._check_input_spec(inputs)
                 return call_symbolic(self, [inputs, *args], {**kwargs, POSITIONAL: True})
-            args = [map_structure(to_tensor, a) if isinstance(a, (B.xp.ndarray, numpy.ndarray, list,
-                                                                  tuple, Tensor)) else a for a in args]
+            args = [
+                map_structure(to_tensor, a)
+                if isinstance(a, (B.xp.ndarray, numpy.ndarray, list, tuple, Tensor))
+                else a
+                for a in args
+            ]
         elif is_symbolic(inputs):
             self._check_input_spec(inputs)
             return call_symbolic(self, inputs, kwargs)
@@ -412,12 +448,12 @@ class Layer:
         if mask is not None and self._call_takes_mask:
             kwargs["mask"] = mask
         if _depth[0] == 0 and _holding_losses:
-            self._clear_losses()          # an outermost call: its add_loss terms start afresh
+            self._clear_losses()  # an outermost call: its add_loss terms start afresh
         _depth[0] += 1
         try:
             if self._call_takes_training:
                 return self.call(inputs, *args, training=in_training(training), **kwargs)
-            with learning_phase(in_training(training)):     # its sublayers still see the mode
+            with learning_phase(in_training(training)):  # its sublayers still see the mode
                 return self.call(inputs, *args, **kwargs)
         finally:
             _depth[0] -= 1
@@ -447,8 +483,9 @@ class Layer:
             return Tensor(B.xp.zeros(tuple(1 if n is None else n for n in shape), self.dtype))
 
         with no_grad():
-            out = self(map_structure(zeros, input_shape, is_leaf=is_shape), training=False,
-                       **call_kwargs)
+            out = self(
+                map_structure(zeros, input_shape, is_leaf=is_shape), training=False, **call_kwargs
+            )
         return map_structure(lambda t: (None,) + t.shape[1:], out)
 
     # --- config ---------------------------------------------------------------------------------

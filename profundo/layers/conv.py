@@ -24,6 +24,7 @@ Weights are Keras' shapes and order, so they move between the two with ``get/set
 >>> conv.count_params()                                        # 3·3·1·32 + 32
 320
 """
+
 from __future__ import annotations
 
 from .. import activations, constraints, ops
@@ -43,28 +44,33 @@ class SpatialLayer(Layer):
     rank = 2
 
     def compute_mask(self, inputs, mask=None):
-        return None     # windows mix time steps: a padding mask no longer applies
+        return None  # windows mix time steps: a padding mask no longer applies
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
         if data_format not in (None, "channels_last"):
-            raise self.error(f"profundo's images are channels-last {LAYOUTS[self.rank]}, got "
-                             f"data_format={data_format!r}; move the channels last, e.g. "
-                             f"x.transpose(0, 2, 3, 1) for NCHW images")
+            raise self.error(
+                f"profundo's images are channels-last {LAYOUTS[self.rank]}, got "
+                f"data_format={data_format!r}; move the channels last, e.g. "
+                f"x.transpose(0, 2, 3, 1) for NCHW images"
+            )
         self.input_spec = self.spec()
 
     def spec(self, channels=False) -> InputSpec:
         """This layer's layout; ``channels``: a number of channels to require (None: known)."""
-        return InputSpec(ndim=self.rank + 2, layout=LAYOUTS[self.rank], units="channels",
-                         axes={} if channels is False else {-1: channels})
-
+        return InputSpec(
+            ndim=self.rank + 2,
+            layout=LAYOUTS[self.rank],
+            units="channels",
+            axes={} if channels is False else {-1: channels},
+        )
 
 
 def spatial_ints(layer, value, name) -> tuple:
     """Kernel size, strides, dilation...: an int or one int per spatial axis, as a tuple of
     ``layer.rank`` ints (checked as the ops check them)."""
     try:
-        return window_ints(value, layer.rank, name)[2 - layer.rank:]
+        return window_ints(value, layer.rank, name)[2 - layer.rank :]
     except ValueError as err:
         raise layer.error(str(err)) from None
 
@@ -73,6 +79,7 @@ def window_lengths(layer, spatial, kernel, strides, dilation, padding) -> tuple:
     """The number of windows along each spatial axis of lengths ``spatial`` (``None``: unknown),
     by the ops' own rule (``Windows``). ``kernel``, ``strides``, ``dilation``: one int per axis;
     ``padding``: "valid", "same", "causal", or one (before, after) pair per axis."""
+
     def length(axis, n):
         pad = padding if isinstance(padding, str) else (padding[axis],)
         return Windows((n,), (kernel[axis],), (strides[axis],), (dilation[axis],), pad).out[0]
@@ -91,9 +98,19 @@ class _BaseConv(SpatialLayer):
     out in ``output_channels(channels)`` and run the op in ``convolve(x)`` (bias included).
     """
 
-    def __init__(self, kernel_size, strides=1, padding="valid", dilation_rate=1, activation=None,
-                 use_bias: bool = True, bias_initializer="zeros", bias_regularizer=None,
-                 bias_constraint=None, **kwargs):
+    def __init__(
+        self,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        dilation_rate=1,
+        activation=None,
+        use_bias: bool = True,
+        bias_initializer="zeros",
+        bias_regularizer=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.kernel_size = spatial_ints(self, kernel_size, "kernel_size")
         self.strides = spatial_ints(self, strides, "strides")
@@ -103,7 +120,7 @@ class _BaseConv(SpatialLayer):
             pads = window_padding(self.padding, self.rank)
         except ValueError as err:
             raise self.error(str(err)) from None
-        self._pads = pads if isinstance(pads, str) else pads[2 - self.rank:]
+        self._pads = pads if isinstance(pads, str) else pads[2 - self.rank :]
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.bias_initializer, self.bias_regularizer = bias_initializer, bias_regularizer
@@ -115,30 +132,44 @@ class _BaseConv(SpatialLayer):
         self.channels = shape[-1]
         self.input_spec = self.spec(channels=self.channels)
         self.build_kernels(self.channels)
-        self.bias = self.add_weight("bias", (self.output_channels(self.channels),),
-                                    self.bias_initializer, regularizer=self.bias_regularizer,
-                                    constraint=self.bias_constraint) if self.use_bias else None
+        self.bias = (
+            self.add_weight(
+                "bias",
+                (self.output_channels(self.channels),),
+                self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+            if self.use_bias
+            else None
+        )
 
     def call(self, x, training=None):
         return self.activation(self.convolve(x))
 
     def lengths(self, spatial) -> tuple:
         """Output length along each spatial axis, for input lengths ``spatial``."""
-        return window_lengths(self, spatial, self.kernel_size, self.strides, self.dilation_rate,
-                              self._pads)
+        return window_lengths(
+            self, spatial, self.kernel_size, self.strides, self.dilation_rate, self._pads
+        )
 
     def compute_output_shape(self, input_shape):
         shape = self.check_input(input_shape)
         return (shape[0], *self.lengths(shape[1:-1]), self.output_channels(shape[-1]))
 
     def get_config(self):
-        return {**super().get_config(), "kernel_size": list(self.kernel_size),
-                "strides": list(self.strides), "padding": self.padding,
-                "dilation_rate": list(self.dilation_rate),
-                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-                "bias_initializer": serialize(self.bias_initializer),
-                "bias_regularizer": serialize(self.bias_regularizer),
-                "bias_constraint": constraints.serialize(self.bias_constraint)}
+        return {
+            **super().get_config(),
+            "kernel_size": list(self.kernel_size),
+            "strides": list(self.strides),
+            "padding": self.padding,
+            "dilation_rate": list(self.dilation_rate),
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "bias_initializer": serialize(self.bias_initializer),
+            "bias_regularizer": serialize(self.bias_regularizer),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        }
 
 
 def _positive(layer, name, value):
@@ -151,14 +182,36 @@ class _Conv(_BaseConv):
     """The standard convolution of ``filters`` kernels (Conv1D and Conv2D): ``groups`` > 1 splits
     the channels into that many independent convolutions (groups = C_in: depthwise)."""
 
-    op = None   # ops.conv1d or ops.conv2d
+    op = None  # ops.conv1d or ops.conv2d
 
-    def __init__(self, filters: int, kernel_size, strides=1, padding="valid", dilation_rate=1,
-                 groups: int = 1, activation=None, use_bias: bool = True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None, **kwargs):
-        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias,
-                         bias_initializer, bias_regularizer, **kwargs)
+    def __init__(
+        self,
+        filters: int,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        dilation_rate=1,
+        groups: int = 1,
+        activation=None,
+        use_bias: bool = True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            kernel_size,
+            strides,
+            padding,
+            dilation_rate,
+            activation,
+            use_bias,
+            bias_initializer,
+            bias_regularizer,
+            **kwargs,
+        )
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.filters = _positive(self, "filters", filters)
         self.groups = _positive(self, "groups", groups)
@@ -169,23 +222,37 @@ class _Conv(_BaseConv):
     def build_kernels(self, channels):
         if channels % self.groups:
             raise self.error(f"groups={self.groups} must divide the input's {channels} channels")
-        self.kernel = self.add_weight("kernel", (*self.kernel_size, channels // self.groups,
-                                                 self.filters),
-                                      self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
+        self.kernel = self.add_weight(
+            "kernel",
+            (*self.kernel_size, channels // self.groups, self.filters),
+            self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
 
     def output_channels(self, channels):
         return self.filters
 
     def convolve(self, x):
-        return self.op(x, self.kernel, self.bias, strides=self.strides, padding=self.padding,
-                       dilation=self.dilation_rate, groups=self.groups)
+        return self.op(
+            x,
+            self.kernel,
+            self.bias,
+            strides=self.strides,
+            padding=self.padding,
+            dilation=self.dilation_rate,
+            groups=self.groups,
+        )
 
     def get_config(self):
-        return {**super().get_config(), "filters": self.filters, "groups": self.groups,
-                "kernel_initializer": serialize(self.kernel_initializer),
-                "kernel_regularizer": serialize(self.kernel_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint)}
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "groups": self.groups,
+            "kernel_initializer": serialize(self.kernel_initializer),
+            "kernel_regularizer": serialize(self.kernel_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+        }
 
 
 class Conv1D(_Conv):
@@ -225,32 +292,62 @@ class DepthwiseConv2D(_BaseConv):
     (1, 6, 6, 6)
     """
 
-    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier: int = 1,
-                 dilation_rate=1, activation=None, use_bias: bool = True,
-                 depthwise_initializer="glorot_uniform", bias_initializer="zeros",
-                 depthwise_regularizer=None, bias_regularizer=None, **kwargs):
-        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias,
-                         bias_initializer, bias_regularizer, **kwargs)
+    def __init__(
+        self,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        depth_multiplier: int = 1,
+        dilation_rate=1,
+        activation=None,
+        use_bias: bool = True,
+        depthwise_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        depthwise_regularizer=None,
+        bias_regularizer=None,
+        **kwargs,
+    ):
+        super().__init__(
+            kernel_size,
+            strides,
+            padding,
+            dilation_rate,
+            activation,
+            use_bias,
+            bias_initializer,
+            bias_regularizer,
+            **kwargs,
+        )
         self.depth_multiplier = _positive(self, "depth_multiplier", depth_multiplier)
         self.depthwise_initializer = depthwise_initializer
         self.depthwise_regularizer = depthwise_regularizer
 
     def build_kernels(self, channels):
         shape = (*self.kernel_size, channels, self.depth_multiplier)
-        self.kernel = self.add_weight("kernel", shape, self.depthwise_initializer,
-                                      regularizer=self.depthwise_regularizer)
+        self.kernel = self.add_weight(
+            "kernel", shape, self.depthwise_initializer, regularizer=self.depthwise_regularizer
+        )
 
     def output_channels(self, channels):
         return channels * self.depth_multiplier
 
     def convolve(self, x):
-        return ops.depthwise_conv2d(x, self.kernel, self.bias, strides=self.strides,
-                                    padding=self.padding, dilation=self.dilation_rate)
+        return ops.depthwise_conv2d(
+            x,
+            self.kernel,
+            self.bias,
+            strides=self.strides,
+            padding=self.padding,
+            dilation=self.dilation_rate,
+        )
 
     def get_config(self):
-        return {**super().get_config(), "depth_multiplier": self.depth_multiplier,
-                "depthwise_initializer": serialize(self.depthwise_initializer),
-                "depthwise_regularizer": serialize(self.depthwise_regularizer)}
+        return {
+            **super().get_config(),
+            "depth_multiplier": self.depth_multiplier,
+            "depthwise_initializer": serialize(self.depthwise_initializer),
+            "depthwise_regularizer": serialize(self.depthwise_regularizer),
+        }
 
 
 class SeparableConv2D(_BaseConv):
@@ -265,13 +362,35 @@ class SeparableConv2D(_BaseConv):
     (1, 8, 8, 16)
     """
 
-    def __init__(self, filters: int, kernel_size, strides=1, padding="valid", dilation_rate=1,
-                 depth_multiplier: int = 1, activation=None, use_bias: bool = True,
-                 depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
-                 bias_initializer="zeros", depthwise_regularizer=None, pointwise_regularizer=None,
-                 bias_regularizer=None, **kwargs):
-        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias,
-                         bias_initializer, bias_regularizer, **kwargs)
+    def __init__(
+        self,
+        filters: int,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        dilation_rate=1,
+        depth_multiplier: int = 1,
+        activation=None,
+        use_bias: bool = True,
+        depthwise_initializer="glorot_uniform",
+        pointwise_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        depthwise_regularizer=None,
+        pointwise_regularizer=None,
+        bias_regularizer=None,
+        **kwargs,
+    ):
+        super().__init__(
+            kernel_size,
+            strides,
+            padding,
+            dilation_rate,
+            activation,
+            use_bias,
+            bias_initializer,
+            bias_regularizer,
+            **kwargs,
+        )
         self.filters = _positive(self, "filters", filters)
         self.depth_multiplier = _positive(self, "depth_multiplier", depth_multiplier)
         self.initializers = dict(depthwise=depthwise_initializer, pointwise=pointwise_initializer)
@@ -279,25 +398,38 @@ class SeparableConv2D(_BaseConv):
 
     def build_kernels(self, channels):
         middle = channels * self.depth_multiplier
-        shapes = dict(depthwise=(*self.kernel_size, channels, self.depth_multiplier),
-                      pointwise=(1, 1, middle, self.filters))
+        shapes = dict(
+            depthwise=(*self.kernel_size, channels, self.depth_multiplier),
+            pointwise=(1, 1, middle, self.filters),
+        )
         self.depthwise_kernel, self.pointwise_kernel = (
-            self.add_weight(f"{k}_kernel", shapes[k], self.initializers[k],
-                            regularizer=self.regularizers[k]) for k in shapes)
+            self.add_weight(
+                f"{k}_kernel", shapes[k], self.initializers[k], regularizer=self.regularizers[k]
+            )
+            for k in shapes
+        )
 
     def output_channels(self, channels):
         return self.filters
 
     def convolve(self, x):
-        h = ops.depthwise_conv2d(x, self.depthwise_kernel, strides=self.strides,
-                                 padding=self.padding, dilation=self.dilation_rate)
+        h = ops.depthwise_conv2d(
+            x,
+            self.depthwise_kernel,
+            strides=self.strides,
+            padding=self.padding,
+            dilation=self.dilation_rate,
+        )
         return ops.conv2d(h, self.pointwise_kernel, self.bias)
 
     def get_config(self):
-        return {**super().get_config(), "filters": self.filters,
-                "depth_multiplier": self.depth_multiplier,
-                **{f"{k}_initializer": serialize(v) for k, v in self.initializers.items()},
-                **{f"{k}_regularizer": serialize(v) for k, v in self.regularizers.items()}}
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "depth_multiplier": self.depth_multiplier,
+            **{f"{k}_initializer": serialize(v) for k, v in self.initializers.items()},
+            **{f"{k}_regularizer": serialize(v) for k, v in self.regularizers.items()},
+        }
 
 
 class Conv2DTranspose(_BaseConv):
@@ -313,49 +445,88 @@ class Conv2DTranspose(_BaseConv):
     (2, 14, 14, 8)
     """
 
-    def __init__(self, filters: int, kernel_size, strides=1, padding="valid", output_padding=None,
-                 dilation_rate=1, activation=None, use_bias: bool = True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
-        super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias,
-                         bias_initializer, bias_regularizer, **kwargs)
+    def __init__(
+        self,
+        filters: int,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        output_padding=None,
+        dilation_rate=1,
+        activation=None,
+        use_bias: bool = True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        **kwargs,
+    ):
+        super().__init__(
+            kernel_size,
+            strides,
+            padding,
+            dilation_rate,
+            activation,
+            use_bias,
+            bias_initializer,
+            bias_regularizer,
+            **kwargs,
+        )
         if self.padding not in ("valid", "same"):
             raise self.error(f"padding must be 'valid' or 'same', got {padding!r}")
         self.filters = _positive(self, "filters", filters)
         self.output_padding = output_padding
         if output_padding is not None:
-            pads = (output_padding,) * 2 if isinstance(output_padding, int) else \
-                tuple(output_padding)
-            if len(pads) != 2 or not all(isinstance(p, int) and 0 <= p < s
-                                         for p, s in zip(pads, self.strides)):
-                raise self.error(f"output_padding must be None or (h, w) ints ≥ 0 and smaller than "
-                                 f"the strides {self.strides}, got {output_padding!r}")
+            pads = (
+                (output_padding,) * 2 if isinstance(output_padding, int) else tuple(output_padding)
+            )
+            if len(pads) != 2 or not all(
+                isinstance(p, int) and 0 <= p < s for p, s in zip(pads, self.strides)
+            ):
+                raise self.error(
+                    f"output_padding must be None or (h, w) ints ≥ 0 and smaller than "
+                    f"the strides {self.strides}, got {output_padding!r}"
+                )
             self.output_padding = pads
         self.kernel_initializer, self.kernel_regularizer = kernel_initializer, kernel_regularizer
 
     def build_kernels(self, channels):
-        self.kernel = self.add_weight("kernel", (*self.kernel_size, self.filters, channels),
-                                      self.kernel_initializer, regularizer=self.kernel_regularizer)
+        self.kernel = self.add_weight(
+            "kernel",
+            (*self.kernel_size, self.filters, channels),
+            self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+        )
 
     def output_channels(self, channels):
         return self.filters
 
     def lengths(self, spatial):
         extra = self.output_padding or (None, None)
-        return tuple(None if n is None else _transposed_length(n, *args, self.padding)
-                     for n, *args in zip(spatial, self.kernel_size, self.strides,
-                                         self.dilation_rate, extra))
+        return tuple(
+            None if n is None else _transposed_length(n, *args, self.padding)
+            for n, *args in zip(spatial, self.kernel_size, self.strides, self.dilation_rate, extra)
+        )
 
     def convolve(self, x):
-        return ops.conv2d_transpose(x, self.kernel, self.bias, strides=self.strides,
-                                    padding=self.padding, output_padding=self.output_padding,
-                                    dilation=self.dilation_rate)
+        return ops.conv2d_transpose(
+            x,
+            self.kernel,
+            self.bias,
+            strides=self.strides,
+            padding=self.padding,
+            output_padding=self.output_padding,
+            dilation=self.dilation_rate,
+        )
 
     def get_config(self):
-        return {**super().get_config(), "filters": self.filters,
-                "output_padding": self.output_padding and list(self.output_padding),
-                "kernel_initializer": serialize(self.kernel_initializer),
-                "kernel_regularizer": serialize(self.kernel_regularizer)}
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "output_padding": self.output_padding and list(self.output_padding),
+            "kernel_initializer": serialize(self.kernel_initializer),
+            "kernel_regularizer": serialize(self.kernel_regularizer),
+        }
 
 
 __all__ = ["Conv1D", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose"]

@@ -5,6 +5,7 @@
 >>> layers.Dense(3)(np.ones((2, 5))).shape                    # eager call
 (2, 3)
 """
+
 from __future__ import annotations
 
 import math
@@ -59,11 +60,21 @@ class Dense(Layer):
     The input's last axis is contracted; leading axes are batch (and e.g. time) axes.
     """
 
-    def __init__(self, units: int, activation=None, use_bias: bool = True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
-                 bias_constraint=None, input_dim=None, **kwargs):
-        if input_dim is not None and "input_shape" not in kwargs:    # Keras' older spelling
+    def __init__(
+        self,
+        units: int,
+        activation=None,
+        use_bias: bool = True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        input_dim=None,
+        **kwargs,
+    ):
+        if input_dim is not None and "input_shape" not in kwargs:  # Keras' older spelling
             kwargs["input_shape"] = (input_dim,)
         super().__init__(**kwargs)
         if not isinstance(units, int) or units < 1:
@@ -78,17 +89,34 @@ class Dense(Layer):
 
     @staticmethod
     def _spec(features):
-        return InputSpec(min_ndim=2, axes={-1: features}, layout="(batch, ..., features)",
-                         units="features", hint="a single sample needs a batch axis: x[None]")
+        return InputSpec(
+            min_ndim=2,
+            axes={-1: features},
+            layout="(batch, ..., features)",
+            units="features",
+            hint="a single sample needs a batch axis: x[None]",
+        )
 
     def build(self, input_shape):
         self.input_spec = self._spec(input_shape[-1])
-        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units),
-                                      self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.bias = self.add_weight("bias", (self.units,), self.bias_initializer,
-                                    regularizer=self.bias_regularizer,
-                                    constraint=self.bias_constraint) if self.use_bias else None
+        self.kernel = self.add_weight(
+            "kernel",
+            (input_shape[-1], self.units),
+            self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self.bias = (
+            self.add_weight(
+                "bias",
+                (self.units,),
+                self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+            if self.use_bias
+            else None
+        )
 
     def call(self, x, training=None):
         y = x @ self.kernel
@@ -100,14 +128,18 @@ class Dense(Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units,
-                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": serialize(self.kernel_initializer),
-                "bias_initializer": serialize(self.bias_initializer),
-                "kernel_regularizer": serialize(self.kernel_regularizer),
-                "bias_regularizer": serialize(self.bias_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint)}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": serialize(self.kernel_initializer),
+            "bias_initializer": serialize(self.bias_initializer),
+            "kernel_regularizer": serialize(self.kernel_regularizer),
+            "bias_regularizer": serialize(self.bias_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        }
 
 
 class Activation(Layer):
@@ -131,7 +163,7 @@ class Flatten(Layer):
     """(batch, d1, d2, ...) → (batch, d1·d2·...): keeps the batch axis."""
 
     def compute_mask(self, inputs, mask=None):
-        return None       # the time axis is gone
+        return None  # the time axis is gone
 
     def call(self, x, training=None):
         return x.reshape(x.shape[0], -1)
@@ -165,7 +197,8 @@ class Reshape(Layer):
         shape = list(self.target_shape)
         if -1 in shape and None not in input_shape[1:]:
             shape[shape.index(-1)] = math.prod(input_shape[1:]) // math.prod(
-                n for n in shape if n != -1)
+                n for n in shape if n != -1
+            )
         return (input_shape[0], *shape)
 
     def get_config(self):
@@ -186,8 +219,11 @@ class Dropout(Layer):
 
     def call(self, x, training=None):
         if self._seeds is not None:
-            return random.dropout(x, self.rate, self.noise_shape, seed=self._seeds) \
-                if training and self.rate else x
+            return (
+                random.dropout(x, self.rate, self.noise_shape, seed=self._seeds)
+                if training and self.rate
+                else x
+            )
         return ops.dropout(x, self.rate, training=bool(training))
 
     def compute_output_shape(self, input_shape):
@@ -209,12 +245,16 @@ class Permute(Layer):
         super().__init__(**kwargs)
         self.dims = tuple(dims)
         if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
-            raise ValueError(f"Permute: dims must be a permutation of 1..{len(self.dims)}, got {dims!r}")
+            raise ValueError(
+                f"Permute: dims must be a permutation of 1..{len(self.dims)}, got {dims!r}"
+            )
 
     def call(self, x, training=None):
         if x.ndim != len(self.dims) + 1:
-            raise ValueError(f"Permute {self.name!r}: dims {self.dims} reorder {len(self.dims)} axes "
-                             f"of a sample, got inputs of shape {x.shape}")
+            raise ValueError(
+                f"Permute {self.name!r}: dims {self.dims} reorder {len(self.dims)} axes "
+                f"of a sample, got inputs of shape {x.shape}"
+            )
         return ops.transpose(x, (0, *self.dims))
 
     def compute_output_shape(self, input_shape):

@@ -7,6 +7,7 @@
 >>> emb.compute_mask(ids)                            # the padding steps, for a recurrent layer
 tensor([[ True,  True,  True, False, False]], dtype=bool)
 """
+
 from __future__ import annotations
 
 import math
@@ -18,8 +19,14 @@ from ..autograd import Tensor, as_array
 from .base import Layer, serialize
 from .input_spec import InputSpec
 
-__all__ = ["Embedding", "PositionEmbedding", "PositionalEmbedding", "SinePositionEncoding",
-           "SinusoidalPositionEncoding", "TokenAndPositionEmbedding"]
+__all__ = [
+    "Embedding",
+    "PositionEmbedding",
+    "PositionalEmbedding",
+    "SinePositionEncoding",
+    "SinusoidalPositionEncoding",
+    "TokenAndPositionEmbedding",
+]
 
 
 class Embedding(Layer):
@@ -35,12 +42,23 @@ class Embedding(Layer):
     Initial rows: U(−0.05, 0.05), as Keras.
     """
 
-    def __init__(self, input_dim: int, output_dim: int, embeddings_initializer="random_uniform",
-                 embeddings_regularizer=None, mask_zero: bool = False, input_length=None, **kwargs):
-        if input_length is not None:        # Keras 3 accepts it with a deprecation warning
-            warnings.warn("Embedding: input_length is deprecated (as in Keras 3) and ignored; "
-                          "give the sequence length with Input((length,))", DeprecationWarning,
-                          stacklevel=2)
+    def __init__(
+        self,
+        input_dim: int,
+        output_dim: int,
+        embeddings_initializer="random_uniform",
+        embeddings_regularizer=None,
+        mask_zero: bool = False,
+        input_length=None,
+        **kwargs,
+    ):
+        if input_length is not None:  # Keras 3 accepts it with a deprecation warning
+            warnings.warn(
+                "Embedding: input_length is deprecated (as in Keras 3) and ignored; "
+                "give the sequence length with Input((length,))",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         super().__init__(**kwargs)
         for arg, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -51,9 +69,12 @@ class Embedding(Layer):
         self.mask_zero = bool(mask_zero)
 
     def build(self, input_shape):
-        self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                                          self.embeddings_initializer,
-                                          regularizer=self.embeddings_regularizer)
+        self.embeddings = self.add_weight(
+            "embeddings",
+            (self.input_dim, self.output_dim),
+            self.embeddings_initializer,
+            regularizer=self.embeddings_regularizer,
+        )
 
     def _ids(self, inputs):
         """The ids as a backend integer array, checked to be whole numbers in [0, input_dim)."""
@@ -61,16 +82,22 @@ class Embedding(Layer):
         if ids.dtype.kind == "f":
             whole = ids.astype(B.xp.int64)
             if ids.size and not bool((whole == ids).all()):
-                raise ValueError(f"Embedding {self.name!r}: ids must be whole numbers, got floats "
-                                 f"such as {ids[whole != ids].ravel()[0]}")
+                raise ValueError(
+                    f"Embedding {self.name!r}: ids must be whole numbers, got floats "
+                    f"such as {ids[whole != ids].ravel()[0]}"
+                )
             ids = whole
         elif ids.dtype.kind not in "iu":
-            raise TypeError(f"Embedding {self.name!r}: ids must be integers, got dtype {ids.dtype}"
-                            f"; turn text into ids first (TextVectorization)")
+            raise TypeError(
+                f"Embedding {self.name!r}: ids must be integers, got dtype {ids.dtype}"
+                f"; turn text into ids first (TextVectorization)"
+            )
         if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= self.input_dim):
             bad = int(ids.max()) if int(ids.max()) >= self.input_dim else int(ids.min())
-            raise ValueError(f"Embedding {self.name!r}: id {bad} is outside [0, {self.input_dim}); "
-                             f"input_dim must be the vocabulary size (the largest id + 1)")
+            raise ValueError(
+                f"Embedding {self.name!r}: id {bad} is outside [0, {self.input_dim}); "
+                f"input_dim must be the vocabulary size (the largest id + 1)"
+            )
         return ids
 
     def call(self, inputs, training=None):
@@ -86,16 +113,21 @@ class Embedding(Layer):
         return tuple(input_shape) + (self.output_dim,)
 
     def get_config(self):
-        return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
-                "embeddings_initializer": serialize(self.embeddings_initializer),
-                "embeddings_regularizer": serialize(self.embeddings_regularizer),
-                "mask_zero": self.mask_zero}
+        return {
+            **super().get_config(),
+            "input_dim": self.input_dim,
+            "output_dim": self.output_dim,
+            "embeddings_initializer": serialize(self.embeddings_initializer),
+            "embeddings_regularizer": serialize(self.embeddings_regularizer),
+            "mask_zero": self.mask_zero,
+        }
 
 
 # --- positions: attention itself is blind to order, so the position is added to each token ------
 #: what the position layers accept
-POSITIONS = InputSpec(min_ndim=2, axes={-1: None}, layout="(batch, steps, features)",
-                      units="features")
+POSITIONS = InputSpec(
+    min_ndim=2, axes={-1: None}, layout="(batch, steps, features)", units="features"
+)
 
 
 class PositionEmbedding(Layer):
@@ -110,31 +142,39 @@ class PositionEmbedding(Layer):
     def __init__(self, sequence_length: int, initializer="glorot_uniform", **kwargs):
         super().__init__(**kwargs)
         if not isinstance(sequence_length, int) or sequence_length < 1:
-            raise ValueError(f"PositionEmbedding: sequence_length must be a positive int, got "
-                             f"{sequence_length!r}")
+            raise ValueError(
+                f"PositionEmbedding: sequence_length must be a positive int, got "
+                f"{sequence_length!r}"
+            )
         self.sequence_length, self.initializer = sequence_length, initializer
         self.input_spec = POSITIONS
 
     def build(self, input_shape):
-        self.position_embeddings = self.add_weight("embeddings",
-                                                   (self.sequence_length, input_shape[-1]),
-                                                   self.initializer)
+        self.position_embeddings = self.add_weight(
+            "embeddings", (self.sequence_length, input_shape[-1]), self.initializer
+        )
 
     def call(self, inputs, training=None, start_index: int = 0):
         steps = inputs.shape[-2]
         if start_index + steps > self.sequence_length:
-            raise ValueError(f"PositionEmbedding {self.name!r}: positions {start_index} … "
-                             f"{start_index + steps - 1} exceed sequence_length "
-                             f"{self.sequence_length}; build the layer with a longer one")
-        return ops.broadcast_to(self.position_embeddings[start_index:start_index + steps],
-                                inputs.shape)
+            raise ValueError(
+                f"PositionEmbedding {self.name!r}: positions {start_index} … "
+                f"{start_index + steps - 1} exceed sequence_length "
+                f"{self.sequence_length}; build the layer with a longer one"
+            )
+        return ops.broadcast_to(
+            self.position_embeddings[start_index : start_index + steps], inputs.shape
+        )
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "sequence_length": self.sequence_length,
-                "initializer": serialize(self.initializer)}
+        return {
+            **super().get_config(),
+            "sequence_length": self.sequence_length,
+            "initializer": serialize(self.initializer),
+        }
 
 
 class SinePositionEncoding(Layer):
@@ -177,17 +217,29 @@ class TokenAndPositionEmbedding(Layer):
     padding. Sublayers: token_embedding (Embedding), position_embedding (PositionEmbedding).
     """
 
-    def __init__(self, vocabulary_size: int, sequence_length: int, embedding_dim: int,
-                 embeddings_initializer="random_uniform", mask_zero: bool = False, **kwargs):
+    def __init__(
+        self,
+        vocabulary_size: int,
+        sequence_length: int,
+        embedding_dim: int,
+        embeddings_initializer="random_uniform",
+        mask_zero: bool = False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.vocabulary_size, self.sequence_length = vocabulary_size, sequence_length
         self.embedding_dim, self.mask_zero = embedding_dim, bool(mask_zero)
         self.embeddings_initializer = embeddings_initializer
-        self.token_embedding = Embedding(vocabulary_size, embedding_dim, mask_zero=mask_zero,
-                                         embeddings_initializer=embeddings_initializer,
-                                         name="token_embedding")
-        self.position_embedding = PositionEmbedding(sequence_length, name="position_embedding",
-                                                    initializer=embeddings_initializer)
+        self.token_embedding = Embedding(
+            vocabulary_size,
+            embedding_dim,
+            mask_zero=mask_zero,
+            embeddings_initializer=embeddings_initializer,
+            name="token_embedding",
+        )
+        self.position_embedding = PositionEmbedding(
+            sequence_length, name="position_embedding", initializer=embeddings_initializer
+        )
 
     def build(self, input_shape):
         self.token_embedding._ensure_built(input_shape)
@@ -204,10 +256,14 @@ class TokenAndPositionEmbedding(Layer):
         return tuple(input_shape) + (self.embedding_dim,)
 
     def get_config(self):
-        return {**super().get_config(), "vocabulary_size": self.vocabulary_size,
-                "sequence_length": self.sequence_length, "embedding_dim": self.embedding_dim,
-                "embeddings_initializer": serialize(self.embeddings_initializer),
-                "mask_zero": self.mask_zero}
+        return {
+            **super().get_config(),
+            "vocabulary_size": self.vocabulary_size,
+            "sequence_length": self.sequence_length,
+            "embedding_dim": self.embedding_dim,
+            "embeddings_initializer": serialize(self.embeddings_initializer),
+            "mask_zero": self.mask_zero,
+        }
 
 
 PositionalEmbedding = PositionEmbedding

@@ -11,6 +11,7 @@ before ``build`` and ``call``, and every complaint has one form::
 ``input_spec`` may be a list, one spec per input in order (``None`` skips one; inputs past the
 end of the list, such as a recurrent layer's initial states, are not checked).
 """
+
 from __future__ import annotations
 
 import numpy
@@ -32,8 +33,17 @@ class InputSpec:
         hint: what to do, appended to a complaint about the number of axes.
     """
 
-    def __init__(self, ndim=None, min_ndim=None, max_ndim=None, axes=None, dtype=None,
-                 layout=None, units=None, hint=None):
+    def __init__(
+        self,
+        ndim=None,
+        min_ndim=None,
+        max_ndim=None,
+        axes=None,
+        dtype=None,
+        layout=None,
+        units=None,
+        hint=None,
+    ):
         if dtype is not None and dtype not in KINDS:
             raise ValueError(f"InputSpec: dtype must be one of {', '.join(KINDS)}, got {dtype!r}")
         self.ndim, self.min_ndim, self.max_ndim = ndim, min_ndim, max_ndim
@@ -59,8 +69,11 @@ class InputSpec:
                 return f"expected a known number of {self._where(axis, n)}, got shape {shape}"
             if got != size and got is not None and size is not None:
                 return f"expected {size} {self._where(axis, n)}, got shape {shape}"
-        if self.dtype is not None and dtype is not None and \
-                numpy.dtype(dtype).kind not in KINDS[self.dtype]:
+        if (
+            self.dtype is not None
+            and dtype is not None
+            and numpy.dtype(dtype).kind not in KINDS[self.dtype]
+        ):
             return f"expected {self.dtype} inputs, got dtype {numpy.dtype(dtype).name}"
         return None
 

@@ -5,6 +5,7 @@
 ``Lambda`` saves its function by name: loading finds it only among functions registered with
 ``pf.saving.register_keras_serializable`` or given in ``custom_objects`` — never code from the file.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,9 +28,11 @@ class Lambda(Layer):
         if isinstance(function, str):
             found = active_custom_objects().get(function)
             if found is None:
-                raise self.error(f"the function {function!r} is not registered: decorate it with "
-                                 f"@pf.saving.register_keras_serializable() or pass "
-                                 f"custom_objects={{{function!r}: {function.split('>')[-1]}}}")
+                raise self.error(
+                    f"the function {function!r} is not registered: decorate it with "
+                    f"@pf.saving.register_keras_serializable() or pass "
+                    f"custom_objects={{{function!r}: {function.split('>')[-1]}}}"
+                )
             function = found
         if not callable(function):
             raise self.error(f"expected a function, got {type(function).__name__}", TypeError)
@@ -41,14 +44,18 @@ class Lambda(Layer):
 
     def compute_output_shape(self, input_shape):
         if self.output_shape_hint is not None:
-            return (input_shape[0] if isinstance(input_shape, tuple) else None,) + self.output_shape_hint
+            return (
+                input_shape[0] if isinstance(input_shape, tuple) else None,
+            ) + self.output_shape_hint
         return super().compute_output_shape(input_shape)
 
     def get_config(self):
         name = getattr(self.function, "_registered_name", None) or self.function.__name__
         if name == "<lambda>":
-            raise self.error("a lambda cannot be saved: name the function (def ...) and register "
-                             "it with @pf.saving.register_keras_serializable()")
+            raise self.error(
+                "a lambda cannot be saved: name the function (def ...) and register "
+                "it with @pf.saving.register_keras_serializable()"
+            )
         config = {**super().get_config(), "function": name, "arguments": self.arguments}
         if self.output_shape_hint is not None:
             config["output_shape"] = list(self.output_shape_hint)
@@ -115,7 +122,7 @@ class AlphaDropout(Layer):
     """Dropout that keeps SELU's mean and variance: dropped entries become α' = −λα, then
     a·x + b with a = ((1 − p)(1 + p α'²))^(−1/2), b = −a α' p (Klambauer et al., 2017)."""
 
-    _ALPHA_PRIME = -1.7580993408473766      # −λα of SELU
+    _ALPHA_PRIME = -1.7580993408473766  # −λα of SELU
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -128,10 +135,15 @@ class AlphaDropout(Layer):
         if not training or self.rate == 0:
             return inputs
         p, alpha = self.rate, self._ALPHA_PRIME
-        shape = inputs.shape if self.noise_shape is None else tuple(
-            n if n is not None else inputs.shape[i] for i, n in enumerate(self.noise_shape))
+        shape = (
+            inputs.shape
+            if self.noise_shape is None
+            else tuple(
+                n if n is not None else inputs.shape[i] for i, n in enumerate(self.noise_shape)
+            )
+        )
         keep = (self._rng.random(shape) >= p).astype(inputs.dtype)
-        a = ((1 - p) * (1 + p * alpha ** 2)) ** -0.5
+        a = ((1 - p) * (1 + p * alpha**2)) ** -0.5
         b = -a * alpha * p
         kept = Tensor._wrap(keep)
         return (inputs * kept + alpha * (1 - kept)) * a + b
@@ -140,8 +152,12 @@ class AlphaDropout(Layer):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape,
-                "seed": self.seed}
+        return {
+            **super().get_config(),
+            "rate": self.rate,
+            "noise_shape": self.noise_shape,
+            "seed": self.seed,
+        }
 
 
 class CategoryEncoding(Layer):
@@ -151,14 +167,17 @@ class CategoryEncoding(Layer):
     def __init__(self, num_tokens, output_mode="multi_hot", sparse=False, **kwargs):
         super().__init__(**kwargs)
         if output_mode not in ("one_hot", "multi_hot", "count"):
-            raise self.error(f"output_mode must be 'one_hot', 'multi_hot' or 'count', got {output_mode!r}")
+            raise self.error(
+                f"output_mode must be 'one_hot', 'multi_hot' or 'count', got {output_mode!r}"
+            )
         self.num_tokens, self.output_mode = int(num_tokens), output_mode
 
     def call(self, inputs):
         ids = numpy.asarray(inputs.numpy()).astype("int64")
         if ids.size and (ids.min() < 0 or ids.max() >= self.num_tokens):
-            raise self.error(f"ids must be in [0, {self.num_tokens}), got values from {ids.min()} "
-                             f"to {ids.max()}")
+            raise self.error(
+                f"ids must be in [0, {self.num_tokens}), got values from {ids.min()} to {ids.max()}"
+            )
         if self.output_mode == "one_hot":
             if ids.ndim == 2 and ids.shape[1] == 1:
                 ids = ids[:, 0]
@@ -172,14 +191,20 @@ class CategoryEncoding(Layer):
         return (input_shape[0], self.num_tokens)
 
     def get_config(self):
-        return {**super().get_config(), "num_tokens": self.num_tokens, "output_mode": self.output_mode}
+        return {
+            **super().get_config(),
+            "num_tokens": self.num_tokens,
+            "output_mode": self.output_mode,
+        }
 
 
 class Discretization(Layer):
     """Values → the index of their bin: i where boundaries[i−1] ≤ x < boundaries[i]. The
     boundaries are given, or ``adapt`` sets ``num_bins`` − 1 quantiles of the data."""
 
-    def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int", **kwargs):
+    def __init__(
+        self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int", **kwargs
+    ):
         super().__init__(**kwargs)
         if bin_boundaries is None and num_bins is None:
             raise self.error("give bin_boundaries, or num_bins and then adapt(data)")
@@ -189,8 +214,9 @@ class Discretization(Layer):
         self.num_bins, self.epsilon = num_bins, epsilon
 
     def adapt(self, data) -> None:
-        values = numpy.concatenate([numpy.asarray(b).reshape(-1) for b in
-                                    ([data] if hasattr(data, "shape") else data)])
+        values = numpy.concatenate(
+            [numpy.asarray(b).reshape(-1) for b in ([data] if hasattr(data, "shape") else data)]
+        )
         quantiles = numpy.linspace(0, 1, self.num_bins + 1)[1:-1]
         self.bin_boundaries = numpy.quantile(values, quantiles).tolist()
 
@@ -204,8 +230,12 @@ class Discretization(Layer):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "bin_boundaries": self.bin_boundaries,
-                "num_bins": self.num_bins, "epsilon": self.epsilon}
+        return {
+            **super().get_config(),
+            "bin_boundaries": self.bin_boundaries,
+            "num_bins": self.num_bins,
+            "epsilon": self.epsilon,
+        }
 
 
 class _Lookup(Layer):
@@ -215,14 +245,24 @@ class _Lookup(Layer):
     appearance, at most ``max_tokens`` ids in all). ``output_mode`` "one_hot", "multi_hot" or
     "count" encodes the ids; ``invert=True`` maps ids back to tokens."""
 
-    kind = None           # str or int
+    kind = None  # str or int
 
-    def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=None,
-                 vocabulary=None, output_mode="int", invert=False, **kwargs):
+    def __init__(
+        self,
+        max_tokens=None,
+        num_oov_indices=1,
+        mask_token=None,
+        oov_token=None,
+        vocabulary=None,
+        output_mode="int",
+        invert=False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if output_mode not in ("int", "one_hot", "multi_hot", "count"):
-            raise self.error(f"output_mode must be 'int', 'one_hot', 'multi_hot' or 'count', "
-                             f"got {output_mode!r}")
+            raise self.error(
+                f"output_mode must be 'int', 'one_hot', 'multi_hot' or 'count', got {output_mode!r}"
+            )
         self.max_tokens, self.num_oov_indices = max_tokens, int(num_oov_indices)
         self.mask_token, self.oov_token = mask_token, oov_token
         self.output_mode, self.invert = output_mode, invert
@@ -231,8 +271,9 @@ class _Lookup(Layer):
             self.set_vocabulary(vocabulary)
 
     def _specials(self) -> list:
-        return ([] if self.mask_token is None else [self.mask_token]) + \
-            [self.oov_token] * self.num_oov_indices
+        return ([] if self.mask_token is None else [self.mask_token]) + [
+            self.oov_token
+        ] * self.num_oov_indices
 
     def set_vocabulary(self, vocabulary) -> None:
         self.vocabulary = [self.kind(t) for t in vocabulary]
@@ -246,12 +287,14 @@ class _Lookup(Layer):
 
     def adapt(self, data) -> None:
         counts: dict = {}
-        for batch in ([data] if hasattr(data, "shape") or isinstance(data, list) else data):
-            for token in numpy.asarray(batch.numpy() if isinstance(batch, Tensor) else batch).reshape(-1):
+        for batch in [data] if hasattr(data, "shape") or isinstance(data, list) else data:
+            for token in numpy.asarray(
+                batch.numpy() if isinstance(batch, Tensor) else batch
+            ).reshape(-1):
                 token = self.kind(token)
                 if token != self.mask_token:
                     counts[token] = counts.get(token, 0) + 1
-        ranked = sorted(counts, key=lambda t: -counts[t])         # stable: ties keep first seen
+        ranked = sorted(counts, key=lambda t: -counts[t])  # stable: ties keep first seen
         keep = None if self.max_tokens is None else self.max_tokens - len(self._specials())
         self.set_vocabulary(ranked[:keep])
 
@@ -263,8 +306,9 @@ class _Lookup(Layer):
             table = numpy.asarray(self.get_vocabulary(), dtype=object)
             ids = values.astype("int64")
             if ids.size and (ids.min() < 0 or ids.max() >= len(table)):
-                raise self.error(f"invert: ids must be in [0, {len(table)}), got {ids.min()} to "
-                                 f"{ids.max()}")
+                raise self.error(
+                    f"invert: ids must be in [0, {len(table)}), got {ids.min()} to {ids.max()}"
+                )
             return table[values.astype("int64")].astype(str if self.kind is str else "int64")
         first_oov = 0 if self.mask_token is None else 1
 
@@ -273,7 +317,12 @@ class _Lookup(Layer):
             if self.mask_token is not None and token == self.mask_token:
                 return 0
             return self._index.get(token, first_oov if self.num_oov_indices else -1)
-        ids = numpy.vectorize(index, otypes=["int64"])(values) if values.size else values.astype("int64")
+
+        ids = (
+            numpy.vectorize(index, otypes=["int64"])(values)
+            if values.size
+            else values.astype("int64")
+        )
         if self.output_mode == "int":
             return Tensor._wrap(B.xp.asarray(ids))
         encode = CategoryEncoding(self.vocabulary_size(), self.output_mode)
@@ -285,10 +334,16 @@ class _Lookup(Layer):
         return (input_shape[0], self.vocabulary_size())
 
     def get_config(self):
-        return {**super().get_config(), "max_tokens": self.max_tokens,
-                "num_oov_indices": self.num_oov_indices, "mask_token": self.mask_token,
-                "oov_token": self.oov_token, "vocabulary": self.vocabulary,
-                "output_mode": self.output_mode, "invert": self.invert}
+        return {
+            **super().get_config(),
+            "max_tokens": self.max_tokens,
+            "num_oov_indices": self.num_oov_indices,
+            "mask_token": self.mask_token,
+            "oov_token": self.oov_token,
+            "vocabulary": self.vocabulary,
+            "output_mode": self.output_mode,
+            "invert": self.invert,
+        }
 
 
 class StringLookup(_Lookup):
@@ -296,10 +351,27 @@ class StringLookup(_Lookup):
 
     kind = str
 
-    def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]",
-                 vocabulary=None, output_mode="int", invert=False, **kwargs):
-        super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
-                         output_mode, invert, **kwargs)
+    def __init__(
+        self,
+        max_tokens=None,
+        num_oov_indices=1,
+        mask_token=None,
+        oov_token="[UNK]",
+        vocabulary=None,
+        output_mode="int",
+        invert=False,
+        **kwargs,
+    ):
+        super().__init__(
+            max_tokens,
+            num_oov_indices,
+            mask_token,
+            oov_token,
+            vocabulary,
+            output_mode,
+            invert,
+            **kwargs,
+        )
 
 
 class IntegerLookup(_Lookup):
@@ -307,11 +379,37 @@ class IntegerLookup(_Lookup):
 
     kind = int
 
-    def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1,
-                 vocabulary=None, output_mode="int", invert=False, **kwargs):
-        super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
-                         output_mode, invert, **kwargs)
+    def __init__(
+        self,
+        max_tokens=None,
+        num_oov_indices=1,
+        mask_token=None,
+        oov_token=-1,
+        vocabulary=None,
+        output_mode="int",
+        invert=False,
+        **kwargs,
+    ):
+        super().__init__(
+            max_tokens,
+            num_oov_indices,
+            mask_token,
+            oov_token,
+            vocabulary,
+            output_mode,
+            invert,
+            **kwargs,
+        )
 
 
-__all__ = ["Lambda", "Identity", "ActivityRegularization", "GaussianDropout", "AlphaDropout",
-           "CategoryEncoding", "Discretization", "StringLookup", "IntegerLookup"]
+__all__ = [
+    "Lambda",
+    "Identity",
+    "ActivityRegularization",
+    "GaussianDropout",
+    "AlphaDropout",
+    "CategoryEncoding",
+    "Discretization",
+    "StringLookup",
+    "IntegerLookup",
+]

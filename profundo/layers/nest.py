@@ -1,6 +1,7 @@
 """Nested structures — one value, or tuples, lists and dicts of them nested at any depth — as a
 model's inputs and outputs and a data set's arrays come: ``(x, y)``, ``{"image": x, "label": y}``.
 Everything that is not a tuple, list or dict is a leaf (unless ``is_leaf`` says otherwise)."""
+
 from __future__ import annotations
 
 
@@ -37,9 +38,11 @@ def flatten(x, is_leaf=None) -> list:
 def named_leaves(data, path: str = "") -> list:
     """Every leaf with its path, e.g. ``[("[0]", x), ("[1]", y)]`` or ``[("['image']", x)]``."""
     if isinstance(data, dict):
-        return [leaf for key, value in data.items()
-                for leaf in named_leaves(value, f"{path}[{key!r}]")]
+        return [
+            leaf for key, value in data.items() for leaf in named_leaves(value, f"{path}[{key!r}]")
+        ]
     if isinstance(data, (tuple, list)):
-        return [leaf for i, value in enumerate(data)
-                for leaf in named_leaves(value, f"{path}[{i}]")]
+        return [
+            leaf for i, value in enumerate(data) for leaf in named_leaves(value, f"{path}[{i}]")
+        ]
     return [(path or "array", data)]

@@ -9,6 +9,7 @@ op's name from profundo's own ops only, so loading never runs code from the file
 >>> h = pf.relu(inputs) * 2 + 1              # three OpLayers: Relu, Mul, Add
 >>> model = pf.Model(inputs, h[:, :2])        # and a GetItem
 """
+
 from __future__ import annotations
 
 import numpy
@@ -45,7 +46,9 @@ def encode(value):
         return [encode(v) for v in value]
     if isinstance(value, dict):
         return {"dict": {k: encode(v) for k, v in value.items()}}
-    if isinstance(value, numpy.dtype) or (isinstance(value, type) and issubclass(value, numpy.generic)):
+    if isinstance(value, numpy.dtype) or (
+        isinstance(value, type) and issubclass(value, numpy.generic)
+    ):
         return {"dtype": numpy.dtype(value).name}
     if hasattr(value, "numpy") or isinstance(value, (numpy.ndarray, B.xp.ndarray)):
         array = numpy.asarray(value.numpy() if hasattr(value, "numpy") else B.to_numpy(value))
@@ -88,13 +91,21 @@ class OpLayer(Layer):
 
     def call(self, inputs):
         inputs = inputs if isinstance(inputs, list) else [inputs]
-        args = [inputs[a["input"]] if isinstance(a, dict) and "input" in a else decode(a)
-                for a in self.arguments]
-        return _profundo_ops()[self.op].apply(*args, **{k: decode(v) for k, v in self.settings.items()})
+        args = [
+            inputs[a["input"]] if isinstance(a, dict) and "input" in a else decode(a)
+            for a in self.arguments
+        ]
+        return _profundo_ops()[self.op].apply(
+            *args, **{k: decode(v) for k, v in self.settings.items()}
+        )
 
     def get_config(self):
-        return {**super().get_config(), "op": self.op, "arguments": self.arguments,
-                "settings": self.settings}
+        return {
+            **super().get_config(),
+            "op": self.op,
+            "arguments": self.arguments,
+            "settings": self.settings,
+        }
 
 
 def record_op(cls, inputs, settings):
@@ -106,8 +117,12 @@ def record_op(cls, inputs, settings):
             symbolic.append(value)
         else:
             arguments.append(encode(value))
-    layer = OpLayer(cls.__name__, arguments, {k: encode(v) for k, v in settings.items()},
-                    name=unique_name(snake_case(cls.__name__)))
+    layer = OpLayer(
+        cls.__name__,
+        arguments,
+        {k: encode(v) for k, v in settings.items()},
+        name=unique_name(snake_case(cls.__name__)),
+    )
     return layer(symbolic if len(symbolic) > 1 else symbolic[0])
 
 

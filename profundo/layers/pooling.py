@@ -14,6 +14,7 @@ by default k): "valid" ⌈(n − k + 1)/s⌉, "same" ⌈n/s⌉. The ops are in `
 >>> layers.GlobalAveragePooling2D()(np.zeros((8, 7, 7, 64), "float32")).shape
 (8, 64)
 """
+
 from __future__ import annotations
 
 from .. import ops
@@ -39,13 +40,18 @@ class _Pooling(SpatialLayer):
 
     def compute_output_shape(self, input_shape):
         shape = self.check_input(input_shape)
-        lengths = window_lengths(self, shape[1:-1], self.pool_size, self.strides,
-                                 (1,) * self.rank, self.padding)
+        lengths = window_lengths(
+            self, shape[1:-1], self.pool_size, self.strides, (1,) * self.rank, self.padding
+        )
         return (shape[0], *lengths, shape[-1])
 
     def get_config(self):
-        return {**super().get_config(), "pool_size": list(self.pool_size),
-                "strides": list(self.strides), "padding": self.padding}
+        return {
+            **super().get_config(),
+            "pool_size": list(self.pool_size),
+            "strides": list(self.strides),
+            "padding": self.padding,
+        }
 
 
 class MaxPooling1D(_Pooling):
@@ -134,7 +140,21 @@ AvgPool1D, AvgPool2D = AveragePooling1D, AveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 
-__all__ = ["MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",
-           "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D",
-           "GlobalAveragePooling2D", "MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D",
-           "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalAvgPool1D", "GlobalAvgPool2D"]
+__all__ = [
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "MaxPool1D",
+    "MaxPool2D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+]

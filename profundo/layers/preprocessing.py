@@ -15,6 +15,7 @@ features) in training and in deployment alike::
 Images are channels-last: a batch (N, H, W, C), or one image (H, W, C), as in Keras. Integer
 inputs (uint8 pixels) become the layer's float dtype; float inputs keep theirs.
 """
+
 from __future__ import annotations
 
 import numpy
@@ -37,16 +38,19 @@ def as_float(x: Tensor, dtype) -> Tensor:
 def choice(layer: str, arg: str, value, options):
     """``value`` if it is one of ``options``, else a ValueError naming the layer and the options."""
     if value not in options:
-        raise ValueError(f"{layer}: {arg} must be one of {', '.join(map(repr, options))}, "
-                         f"got {value!r}")
+        raise ValueError(
+            f"{layer}: {arg} must be one of {', '.join(map(repr, options))}, got {value!r}"
+        )
     return value
 
 
 def image_size(layer: str, height, width) -> tuple:
     """(height, width) of a layer's output images, checked to be positive ints."""
     if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in (height, width)):
-        raise ValueError(f"{layer}: height and width must be positive ints, got height={height!r}, "
-                         f"width={width!r}")
+        raise ValueError(
+            f"{layer}: height and width must be positive ints, got height={height!r}, "
+            f"width={width!r}"
+        )
     return height, width
 
 
@@ -142,11 +146,13 @@ def resize(images, height, width, interpolation="bilinear", crop_to_aspect_ratio
     xp = B.xp
     if crop_to_aspect_ratio:
         top, left, rows, cols = aspect_window(images.shape[1], images.shape[2], height, width)
-        images = images[:, top:top + rows, left:left + cols]
+        images = images[:, top : top + rows, left : left + cols]
     _, h, w, _ = images.shape
     rows = (xp.arange(height) + 0.5) * (h / height) - 0.5
     cols = (xp.arange(width) + 0.5) * (w / width) - 0.5
-    return resample(images, rows.reshape(1, -1, 1), cols.reshape(1, 1, -1), interpolation, "nearest")
+    return resample(
+        images, rows.reshape(1, -1, 1), cols.reshape(1, 1, -1), interpolation, "nearest"
+    )
 
 
 # --- the layers -------------------------------------------------------------------------------
@@ -156,7 +162,7 @@ class ImageLayer(Layer):
     crop set ``size = (height, width)`` of their output."""
 
     size = None
-    ranks = (3, 4)          #: the input ranks accepted (None: any)
+    ranks = (3, 4)  #: the input ranks accepted (None: any)
 
     def build(self, input_shape):
         self.check_rank(input_shape)
@@ -192,8 +198,10 @@ def _numbers(layer: str, arg: str, value, max_ndim=None):
     except (TypeError, ValueError):
         array = None
     if array is None or (max_ndim is not None and array.ndim > max_ndim):
-        raise TypeError(f"{layer}: {arg} must be a number or a list of numbers"
-                        f"{' (one per channel)' if max_ndim == 1 else ''}, got {value!r}")
+        raise TypeError(
+            f"{layer}: {arg} must be a number or a list of numbers"
+            f"{' (one per channel)' if max_ndim == 1 else ''}, got {value!r}"
+        )
     return float(array) if array.ndim == 0 else array.tolist()
 
 
@@ -242,30 +250,44 @@ class Normalization(Layer):
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
         super().__init__(**kwargs)
         if (mean is None) != (variance is None):
-            raise ValueError("Normalization: give both mean and variance, or neither (then call "
-                             f"adapt(data)); got mean={mean!r}, variance={variance!r}")
-        if not (axis is None or isinstance(axis, int)
-                or (isinstance(axis, (list, tuple)) and all(isinstance(a, int) for a in axis))):
-            raise TypeError(f"Normalization: axis must be an int, a list of ints or None, got {axis!r}")
+            raise ValueError(
+                "Normalization: give both mean and variance, or neither (then call "
+                f"adapt(data)); got mean={mean!r}, variance={variance!r}"
+            )
+        if not (
+            axis is None
+            or isinstance(axis, int)
+            or (isinstance(axis, (list, tuple)) and all(isinstance(a, int) for a in axis))
+        ):
+            raise TypeError(
+                f"Normalization: axis must be an int, a list of ints or None, got {axis!r}"
+            )
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
         self.input_mean = None if mean is None else _numbers("Normalization", "mean", mean)
-        self.input_variance = (None if variance is None
-                               else _numbers("Normalization", "variance", variance))
+        self.input_variance = (
+            None if variance is None else _numbers("Normalization", "variance", variance)
+        )
         self.invert = bool(invert)
 
     def build(self, input_shape):
         ndim = len(input_shape)
         axes = [] if self.axis is None else [self.axis] if isinstance(self.axis, int) else self.axis
         if not all(-ndim <= a < ndim for a in axes):
-            raise ValueError(f"Normalization {self.name!r}: axis {self.axis} is out of range for "
-                             f"inputs of shape {tuple(input_shape)}")
+            raise ValueError(
+                f"Normalization {self.name!r}: axis {self.axis} is out of range for "
+                f"inputs of shape {tuple(input_shape)}"
+            )
         self.keep_axes = tuple(sorted(a % ndim for a in axes))
         self.reduce_axes = tuple(i for i in range(ndim) if i not in self.keep_axes)
         shape = tuple(input_shape[a] for a in self.keep_axes)
         if None in shape:
-            raise ValueError(f"Normalization {self.name!r}: the axes {self.keep_axes} that keep "
-                             f"their own mean need known sizes, got input shape {tuple(input_shape)}")
-        self.broadcast_shape = tuple(n if i in self.keep_axes else 1 for i, n in enumerate(input_shape))
+            raise ValueError(
+                f"Normalization {self.name!r}: the axes {self.keep_axes} that keep "
+                f"their own mean need known sizes, got input shape {tuple(input_shape)}"
+            )
+        self.broadcast_shape = tuple(
+            n if i in self.keep_axes else 1 for i, n in enumerate(input_shape)
+        )
         if self.input_mean is None:
             self.mean = self.add_weight("mean", shape, "zeros", trainable=False)
             self.variance = self.add_weight("variance", shape, "ones", trainable=False)
@@ -277,8 +299,10 @@ class Normalization(Layer):
         try:
             return Tensor(B.xp.broadcast_to(B.xp.asarray(value, self.dtype), shape))
         except ValueError:
-            raise ValueError(f"Normalization {self.name!r}: {what} of shape {numpy.shape(value)} "
-                             f"does not fit the feature shape {shape}") from None
+            raise ValueError(
+                f"Normalization {self.name!r}: {what} of shape {numpy.shape(value)} "
+                f"does not fit the feature shape {shape}"
+            ) from None
 
     def adapt(self, data) -> None:
         """Set mean and variance from ``data``: an array (N, ...) or an iterable of such batches.
@@ -287,8 +311,10 @@ class Normalization(Layer):
         squared deviations M₂), so the result equals NumPy's mean and var over all the data.
         """
         if self.input_mean is not None:
-            raise ValueError(f"Normalization {self.name!r}: cannot adapt a layer created with a "
-                             "fixed mean and variance")
+            raise ValueError(
+                f"Normalization {self.name!r}: cannot adapt a layer created with a "
+                "fixed mean and variance"
+            )
         xp = B.xp
         count, mean, m2 = 0, 0.0, 0.0
         for batch in [data] if hasattr(data, "shape") else data:
@@ -300,7 +326,7 @@ class Normalization(Layer):
             batch_m2 = ((batch - batch_mean) ** 2).sum(axis=self.reduce_axes, keepdims=True)
             delta, total = batch_mean - mean, count + n
             mean = mean + delta * (n / total)
-            m2 = m2 + batch_m2 + delta ** 2 * (count * n / total)
+            m2 = m2 + batch_m2 + delta**2 * (count * n / total)
             count = total
         if count == 0:
             raise ValueError(f"Normalization {self.name!r}: adapt got no data")
@@ -309,9 +335,12 @@ class Normalization(Layer):
 
     def _check_features(self, shape) -> None:
         if len(shape) != len(self.broadcast_shape) or any(
-                shape[a] != self.broadcast_shape[a] for a in self.keep_axes):
-            raise ValueError(f"Normalization {self.name!r}: built for inputs of shape "
-                             f"{self.broadcast_shape} (1 = any size), got shape {tuple(shape)}")
+            shape[a] != self.broadcast_shape[a] for a in self.keep_axes
+        ):
+            raise ValueError(
+                f"Normalization {self.name!r}: built for inputs of shape "
+                f"{self.broadcast_shape} (1 = any size), got shape {tuple(shape)}"
+            )
 
     def call(self, x, training=None):
         x = as_float(x, self.dtype)
@@ -324,8 +353,13 @@ class Normalization(Layer):
         return tuple(input_shape)
 
     def get_config(self):
-        return {**super().get_config(), "axis": self.axis, "mean": self.input_mean,
-                "variance": self.input_variance, "invert": self.invert}
+        return {
+            **super().get_config(),
+            "axis": self.axis,
+            "mean": self.input_mean,
+            "variance": self.input_variance,
+            "invert": self.invert,
+        }
 
 
 class Resizing(ImageLayer):
@@ -338,21 +372,27 @@ class Resizing(ImageLayer):
     (8, 64, 64, 3)
     """
 
-    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
-                 **kwargs):
+    def __init__(
+        self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False, **kwargs
+    ):
         super().__init__(**kwargs)
         self.size = image_size("Resizing", height, width)
         self.interpolation = choice("Resizing", "interpolation", interpolation, INTERPOLATIONS)
         self.crop_to_aspect_ratio = bool(crop_to_aspect_ratio)
 
     def transform(self, images, training):
-        return Tensor._wrap(resize(images.data, *self.size, self.interpolation,
-                                   self.crop_to_aspect_ratio))
+        return Tensor._wrap(
+            resize(images.data, *self.size, self.interpolation, self.crop_to_aspect_ratio)
+        )
 
     def get_config(self):
-        return {**super().get_config(), "height": self.size[0], "width": self.size[1],
-                "interpolation": self.interpolation,
-                "crop_to_aspect_ratio": self.crop_to_aspect_ratio}
+        return {
+            **super().get_config(),
+            "height": self.size[0],
+            "width": self.size[1],
+            "interpolation": self.interpolation,
+            "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+        }
 
 
 class CenterCrop(ImageLayer):
@@ -373,7 +413,7 @@ class CenterCrop(ImageLayer):
         if h < height or w < width:
             return Tensor._wrap(resize(images.data, height, width, crop_to_aspect_ratio=True))
         top, left = (h - height) // 2, (w - width) // 2
-        return images[:, top:top + height, left:left + width]
+        return images[:, top : top + height, left : left + width]
 
     def get_config(self):
         return {**super().get_config(), "height": self.size[0], "width": self.size[1]}

@@ -13,6 +13,7 @@ N(0, I), the VAE's second loss term, is ``kl_divergence`` below:
 
     KL = −½ Σⱼ (1 + log σ²ⱼ − μⱼ² − σ²ⱼ)      (nats, one value per sample)
 """
+
 from __future__ import annotations
 
 from ..autograd import randn_like
@@ -32,12 +33,15 @@ class Sampling(Layer):
 
     def call(self, inputs, training=None):
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
-            raise ValueError(f"Sampling {self.name!r}: expected [z_mean, z_log_var], got "
-                             f"{type(inputs).__name__}")
+            raise ValueError(
+                f"Sampling {self.name!r}: expected [z_mean, z_log_var], got {type(inputs).__name__}"
+            )
         z_mean, z_log_var = inputs
         if z_mean.shape != z_log_var.shape:
-            raise ValueError(f"Sampling {self.name!r}: z_mean has shape {z_mean.shape} but "
-                             f"z_log_var has shape {z_log_var.shape}; they must match")
+            raise ValueError(
+                f"Sampling {self.name!r}: z_mean has shape {z_mean.shape} but "
+                f"z_log_var has shape {z_log_var.shape}; they must match"
+            )
         return z_mean + (0.5 * z_log_var).exp() * randn_like(z_mean)
 
     def compute_output_shape(self, input_shape):

@@ -29,6 +29,7 @@ the state unchanged, so each sequence ends in the state it would reach alone (an
 >>> layers.Bidirectional(layers.GRU(16, return_sequences=True))(x).shape   # concat: 2 × 16
 (8, 20, 32)
 """
+
 from __future__ import annotations
 
 from .. import activations, ops
@@ -49,8 +50,10 @@ def _fused_activation(layer: str, arg: str, value) -> str:
     """The name of an activation given by name or as a function, checked to be one the ops run."""
     name = activations.serialize(activations.get(value))
     if name not in FUSED_ACTIVATIONS:
-        raise ValueError(f"{layer}: {arg} must be one of {', '.join(FUSED_ACTIVATIONS)} (the fused "
-                         f"recurrent ops implement these), got {value!r}")
+        raise ValueError(
+            f"{layer}: {arg} must be one of {', '.join(FUSED_ACTIVATIONS)} (the fused "
+            f"recurrent ops implement these), got {value!r}"
+        )
     return name
 
 
@@ -88,12 +91,24 @@ class Recurrent(Layer):
     gates = 1
     state_names = ("h",)
 
-    def __init__(self, units: int, activation="tanh", use_bias: bool = True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
-                 bias_regularizer=None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
-                 return_sequences: bool = False, return_state: bool = False,
-                 go_backwards: bool = False, **kwargs):
+    def __init__(
+        self,
+        units: int,
+        activation="tanh",
+        use_bias: bool = True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        dropout: float = 0.0,
+        recurrent_dropout: float = 0.0,
+        return_sequences: bool = False,
+        return_state: bool = False,
+        go_backwards: bool = False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         kind = type(self).__name__
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
@@ -101,7 +116,9 @@ class Recurrent(Layer):
         if not 0 <= dropout < 1:
             raise ValueError(f"{kind}: dropout must be in [0, 1), got {dropout}")
         if not 0 <= recurrent_dropout < 1:
-            raise ValueError(f"{kind}: recurrent_dropout must be in [0, 1), got {recurrent_dropout}")
+            raise ValueError(
+                f"{kind}: recurrent_dropout must be in [0, 1), got {recurrent_dropout}"
+            )
         self.units, self.use_bias = units, bool(use_bias)
         self.activation = _fused_activation(kind, "activation", activation)
         self.kernel_initializer = kernel_initializer
@@ -119,9 +136,16 @@ class Recurrent(Layer):
     def _spec(features) -> list:
         """The sequence (batch, time, features); the initial states that may follow it are
         checked by ``call``."""
-        return [InputSpec(ndim=3, axes={-1: features}, layout="(batch, time, features)",
-                          units="features", hint="for token ids put an Embedding first, for one "
-                                                 "feature per step reshape to (batch, time, 1)")]
+        return [
+            InputSpec(
+                ndim=3,
+                axes={-1: features},
+                layout="(batch, time, features)",
+                units="features",
+                hint="for token ids put an Embedding first, for one "
+                "feature per step reshape to (batch, time, 1)",
+            )
+        ]
 
     # --- what a cell adds ---------------------------------------------------------------------
     def bias_shape(self) -> tuple:
@@ -144,31 +168,54 @@ class Recurrent(Layer):
         shape = _split_states(input_shape)[0]
         self.input_spec = self._spec(shape[-1])
         columns = self.gates * self.units
-        self.kernel = self.add_weight("kernel", (shape[-1], columns), self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, columns),
-                                                self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer)
-        self.bias = self.add_weight("bias", self.bias_shape(), self.bias_initializer,
-                                    regularizer=self.bias_regularizer) if self.use_bias else None
+        self.kernel = self.add_weight(
+            "kernel",
+            (shape[-1], columns),
+            self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+        )
+        self.recurrent_kernel = self.add_weight(
+            "recurrent_kernel",
+            (self.units, columns),
+            self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer,
+        )
+        self.bias = (
+            self.add_weight(
+                "bias", self.bias_shape(), self.bias_initializer, regularizer=self.bias_regularizer
+            )
+            if self.use_bias
+            else None
+        )
 
     def call(self, inputs, training=None, mask=None):
         x, states = _split_states(inputs)
         if states and len(states) != len(self.state_names):
-            raise self.error(f"initial_state must hold {len(self.state_names)} tensor(s) "
-                             f"({', '.join(self.state_names)}), each (batch, {self.units}); "
-                             f"got {len(states)}")
+            raise self.error(
+                f"initial_state must hold {len(self.state_names)} tensor(s) "
+                f"({', '.join(self.state_names)}), each (batch, {self.units}); "
+                f"got {len(states)}"
+            )
         if x.dtype.kind != "f":
             x = x.astype(self.dtype)
         if training and self.dropout:
             x = x * _dropout_mask((x.shape[0], 1, x.shape[2]), x.dtype, self.dropout)
         recurrent_mask = None
         if training and self.recurrent_dropout:
-            recurrent_mask = _dropout_mask((x.shape[0], self.units), x.dtype,
-                                           self.recurrent_dropout)
-        outputs, *final = self.op(x, self.kernel, self.recurrent_kernel, self.bias, *states,
-                                  mask=_sequence_mask(mask), go_backwards=self.go_backwards,
-                                  recurrent_mask=recurrent_mask, **self.op_settings())
+            recurrent_mask = _dropout_mask(
+                (x.shape[0], self.units), x.dtype, self.recurrent_dropout
+            )
+        outputs, *final = self.op(
+            x,
+            self.kernel,
+            self.recurrent_kernel,
+            self.bias,
+            *states,
+            mask=_sequence_mask(mask),
+            go_backwards=self.go_backwards,
+            recurrent_mask=recurrent_mask,
+            **self.op_settings(),
+        )
         y = outputs if self.return_sequences else final[0]
         return [y, *final] if self.return_state else y
 
@@ -183,17 +230,23 @@ class Recurrent(Layer):
         return [out] + [None] * len(self.state_names) if self.return_state else out
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "activation": self.activation,
-                "use_bias": self.use_bias,
-                "kernel_initializer": serialize(self.kernel_initializer),
-                "recurrent_initializer": serialize(self.recurrent_initializer),
-                "bias_initializer": serialize(self.bias_initializer),
-                "kernel_regularizer": serialize(self.kernel_regularizer),
-                "recurrent_regularizer": serialize(self.recurrent_regularizer),
-                "bias_regularizer": serialize(self.bias_regularizer),
-                "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
-                "return_sequences": self.return_sequences, "return_state": self.return_state,
-                "go_backwards": self.go_backwards}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": self.activation,
+            "use_bias": self.use_bias,
+            "kernel_initializer": serialize(self.kernel_initializer),
+            "recurrent_initializer": serialize(self.recurrent_initializer),
+            "bias_initializer": serialize(self.bias_initializer),
+            "kernel_regularizer": serialize(self.kernel_regularizer),
+            "recurrent_regularizer": serialize(self.recurrent_regularizer),
+            "bias_regularizer": serialize(self.bias_regularizer),
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+            "return_sequences": self.return_sequences,
+            "return_state": self.return_state,
+            "go_backwards": self.go_backwards,
+        }
 
 
 class SimpleRNN(Recurrent):
@@ -229,24 +282,34 @@ class LSTM(Recurrent):
     gates = 4
     state_names = ("h", "c")
 
-    def __init__(self, units: int, activation="tanh", recurrent_activation="sigmoid",
-                 unit_forget_bias: bool = True, **kwargs):
+    def __init__(
+        self,
+        units: int,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        unit_forget_bias: bool = True,
+        **kwargs,
+    ):
         super().__init__(units, activation=activation, **kwargs)
-        self.recurrent_activation = _fused_activation("LSTM", "recurrent_activation",
-                                                      recurrent_activation)
+        self.recurrent_activation = _fused_activation(
+            "LSTM", "recurrent_activation", recurrent_activation
+        )
         self.unit_forget_bias = bool(unit_forget_bias)
 
     def build(self, input_shape):
         super().build(input_shape)
         if self.unit_forget_bias and self.bias is not None:
-            self.bias.data[self.units:2 * self.units] = 1
+            self.bias.data[self.units : 2 * self.units] = 1
 
     def op_settings(self):
         return {**super().op_settings(), "recurrent_activation": self.recurrent_activation}
 
     def get_config(self):
-        return {**super().get_config(), "recurrent_activation": self.recurrent_activation,
-                "unit_forget_bias": self.unit_forget_bias}
+        return {
+            **super().get_config(),
+            "recurrent_activation": self.recurrent_activation,
+            "unit_forget_bias": self.unit_forget_bias,
+        }
 
 
 class GRU(Recurrent):
@@ -267,23 +330,36 @@ class GRU(Recurrent):
     op = staticmethod(ops.gru)
     gates = 3
 
-    def __init__(self, units: int, activation="tanh", recurrent_activation="sigmoid",
-                 reset_after: bool = True, **kwargs):
+    def __init__(
+        self,
+        units: int,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        reset_after: bool = True,
+        **kwargs,
+    ):
         super().__init__(units, activation=activation, **kwargs)
-        self.recurrent_activation = _fused_activation("GRU", "recurrent_activation",
-                                                      recurrent_activation)
+        self.recurrent_activation = _fused_activation(
+            "GRU", "recurrent_activation", recurrent_activation
+        )
         self.reset_after = bool(reset_after)
 
     def bias_shape(self):
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
     def op_settings(self):
-        return {**super().op_settings(), "recurrent_activation": self.recurrent_activation,
-                "reset_after": self.reset_after}
+        return {
+            **super().op_settings(),
+            "recurrent_activation": self.recurrent_activation,
+            "reset_after": self.reset_after,
+        }
 
     def get_config(self):
-        return {**super().get_config(), "recurrent_activation": self.recurrent_activation,
-                "reset_after": self.reset_after}
+        return {
+            **super().get_config(),
+            "recurrent_activation": self.recurrent_activation,
+            "reset_after": self.reset_after,
+        }
 
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
@@ -310,25 +386,36 @@ class Bidirectional(Layer):
 
     def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
         if not isinstance(layer, Recurrent):
-            raise TypeError(f"Bidirectional: expected a recurrent layer (SimpleRNN, LSTM, GRU), "
-                            f"got {type(layer).__name__}")
+            raise TypeError(
+                f"Bidirectional: expected a recurrent layer (SimpleRNN, LSTM, GRU), "
+                f"got {type(layer).__name__}"
+            )
         if merge_mode not in MERGE_MODES:
-            raise ValueError(f"Bidirectional: merge_mode must be one of "
-                             f"{', '.join(map(repr, MERGE_MODES))}, got {merge_mode!r}")
+            raise ValueError(
+                f"Bidirectional: merge_mode must be one of "
+                f"{', '.join(map(repr, MERGE_MODES))}, got {merge_mode!r}"
+            )
         super().__init__(**kwargs)
         base = layer.name.removeprefix("forward_")
         config = layer.get_config()
         self.forward_layer = type(layer).from_config({**config, "name": f"forward_{base}"})
         if backward_layer is None:
             backward_layer = type(layer).from_config(
-                {**config, "name": f"backward_{base}", "go_backwards": not layer.go_backwards})
-        elif not isinstance(backward_layer, Recurrent) or any(
+                {**config, "name": f"backward_{base}", "go_backwards": not layer.go_backwards}
+            )
+        elif (
+            not isinstance(backward_layer, Recurrent)
+            or any(
                 getattr(backward_layer, a) != getattr(layer, a)
-                for a in ("return_sequences", "return_state")) or \
-                backward_layer.go_backwards == layer.go_backwards:
-            raise ValueError("Bidirectional: backward_layer must be a recurrent layer with the "
-                             "same return_sequences and return_state as layer, and the opposite "
-                             "go_backwards")
+                for a in ("return_sequences", "return_state")
+            )
+            or backward_layer.go_backwards == layer.go_backwards
+        ):
+            raise ValueError(
+                "Bidirectional: backward_layer must be a recurrent layer with the "
+                "same return_sequences and return_state as layer, and the opposite "
+                "go_backwards"
+            )
         self.backward_layer = backward_layer
         self.merge_mode = merge_mode
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
@@ -347,13 +434,17 @@ class Bidirectional(Layer):
         x, states = _split_states(inputs)
         n = len(self.forward_layer.state_names)
         if states and len(states) != 2 * n:
-            raise self.error(f"initial_state must hold {2 * n} "
-                             f"tensors (forward then backward states), got {len(states)}")
+            raise self.error(
+                f"initial_state must hold {2 * n} "
+                f"tensors (forward then backward states), got {len(states)}"
+            )
         mask = _sequence_mask(mask)
-        forward = self.forward_layer(x, initial_state=states[:n] or None, training=training,
-                                     mask=mask)
-        backward = self.backward_layer(x, initial_state=states[n:] or None, training=training,
-                                       mask=mask)
+        forward = self.forward_layer(
+            x, initial_state=states[:n] or None, training=training, mask=mask
+        )
+        backward = self.backward_layer(
+            x, initial_state=states[n:] or None, training=training, mask=mask
+        )
         f_states, b_states = [], []
         if self.return_state:
             (forward, *f_states), (backward, *b_states) = forward, backward
@@ -388,9 +479,12 @@ class Bidirectional(Layer):
         return self.forward_layer.compute_mask(inputs, mask)
 
     def get_config(self):
-        return {**super().get_config(), "layer": serialize_layer(self.forward_layer),
-                "merge_mode": self.merge_mode,
-                "backward_layer": serialize_layer(self.backward_layer)}
+        return {
+            **super().get_config(),
+            "layer": serialize_layer(self.forward_layer),
+            "merge_mode": self.merge_mode,
+            "backward_layer": serialize_layer(self.backward_layer),
+        }
 
     @classmethod
     def from_config(cls, config):

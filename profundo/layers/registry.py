@@ -10,14 +10,15 @@ from it (Keras' ``safe_mode`` rule), so that a file cannot pick which constructo
 Any other ``Layer`` subclass — one that some imported module happens to define — is refused with an
 error that names it and says how to allow it.
 """
+
 from __future__ import annotations
 
 import inspect
 
 from ..serialization import active_custom_objects, register_keras_serializable  # noqa: F401
 
-_OWN: dict[str, type] = {}          # profundo's own layer classes
-_DEFINED: dict[str, type] = {}      # every other Layer subclass: known, but never made from a file
+_OWN: dict[str, type] = {}  # profundo's own layer classes
+_DEFINED: dict[str, type] = {}  # every other Layer subclass: known, but never made from a file
 
 
 def register(cls: type) -> type:
@@ -44,18 +45,25 @@ def serialize_layer(layer) -> dict:
 def deserialize_layer(config: dict, custom_objects: dict | None = None):
     """A new layer from ``{"class_name": ..., "config": ...}``."""
     if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"a layer config must be a dict with 'class_name' and 'config', got {config!r}")
+        raise ValueError(
+            f"a layer config must be a dict with 'class_name' and 'config', got {config!r}"
+        )
     name = config["class_name"]
     cls = get_registered_object(name, custom_objects) if isinstance(name, str) else None
     if cls is None:
-        how = (f"pass custom_objects={{{name!r}: {name}}} to load_model/from_config, or decorate "
-               f"the class with @profundo.saving.register_keras_serializable()")
+        how = (
+            f"pass custom_objects={{{name!r}: {name}}} to load_model/from_config, or decorate "
+            f"the class with @profundo.saving.register_keras_serializable()"
+        )
         if isinstance(name, str) and name in _DEFINED:
-            raise ValueError(f"layer class {name!r} (defined in {_DEFINED[name].__module__}) is not "
-                             f"one of profundo's own, and a model file cannot choose which code "
-                             f"runs; if you trust it, {how}")
-        raise ValueError(f"unknown layer class {name!r}: {how}; profundo's own: "
-                         f"{', '.join(sorted(_OWN))}")
+            raise ValueError(
+                f"layer class {name!r} (defined in {_DEFINED[name].__module__}) is not "
+                f"one of profundo's own, and a model file cannot choose which code "
+                f"runs; if you trust it, {how}"
+            )
+        raise ValueError(
+            f"unknown layer class {name!r}: {how}; profundo's own: {', '.join(sorted(_OWN))}"
+        )
     if not (isinstance(cls, type) and callable(getattr(cls, "from_config", None))):
         raise TypeError(f"custom_objects[{name!r}] must be a layer class, got {cls!r}")
     params = inspect.signature(cls.from_config).parameters

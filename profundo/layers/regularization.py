@@ -16,6 +16,7 @@ array([[2., 2., 2.],
 >>> bool((y == y[:, :1, :1]).all())            # ... for every pixel of that channel alike
 True
 """
+
 from __future__ import annotations
 
 from .. import backend as B
@@ -28,8 +29,9 @@ class _SpatialDropout(SpatialLayer):
     def __init__(self, rate: float, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= rate < 1:
-            raise self.error(f"rate is the fraction of channels to drop and must be in [0, 1), "
-                             f"got {rate}")
+            raise self.error(
+                f"rate is the fraction of channels to drop and must be in [0, 1), got {rate}"
+            )
         self.rate = float(rate)
 
     def call(self, x, training=None):

@@ -8,6 +8,7 @@ Cropping2D (channels-last, as Keras; the ops are in ``profundo.ops.pool``).
 >>> layers.Cropping2D(2)(np.zeros((1, 7, 7, 8), "float32")).shape
 (1, 3, 3, 8)
 """
+
 from __future__ import annotations
 
 from .. import ops
@@ -18,8 +19,10 @@ from .conv import SpatialLayer, spatial_ints
 def _frame(layer, value, what) -> tuple:
     """Keras' amounts — an int (all sides), (h, w) (top = bottom = h, left = right = w) or
     ((top, bottom), (left, right)) — as ((top, bottom), (left, right))."""
-    error = layer.error(f"{what} must be an int, (h, w) or ((top, bottom), (left, right)) of "
-                        f"ints ≥ 0, got {value!r}")
+    error = layer.error(
+        f"{what} must be an int, (h, w) or ((top, bottom), (left, right)) of "
+        f"ints ≥ 0, got {value!r}"
+    )
     if isinstance(value, str):
         raise error
     try:
@@ -39,8 +42,9 @@ class UpSampling2D(SpatialLayer):
         super().__init__(**kwargs)
         self.size = spatial_ints(self, size, "size")
         if interpolation not in ("nearest", "bilinear"):
-            raise self.error(f"interpolation must be 'nearest' or 'bilinear', got "
-                             f"{interpolation!r}")
+            raise self.error(
+                f"interpolation must be 'nearest' or 'bilinear', got {interpolation!r}"
+            )
         self.interpolation = interpolation
 
     def call(self, x, training=None):
@@ -51,8 +55,11 @@ class UpSampling2D(SpatialLayer):
         return (n, *(None if a is None else a * f for a, f in zip((h, w), self.size)), c)
 
     def get_config(self):
-        return {**super().get_config(), "size": list(self.size),
-                "interpolation": self.interpolation}
+        return {
+            **super().get_config(),
+            "size": list(self.size),
+            "interpolation": self.interpolation,
+        }
 
 
 class ZeroPadding2D(SpatialLayer):
@@ -94,8 +101,9 @@ class Cropping2D(SpatialLayer):
         n, h, w, c = self.check_input(input_shape)
         out = tuple(None if a is None else a - sum(p) for a, p in zip((h, w), self.cropping))
         if any(a is not None and a < 1 for a in out):
-            raise self.error(f"cropping {self.cropping} removes all of an input of shape "
-                             f"{tuple(input_shape)}")
+            raise self.error(
+                f"cropping {self.cropping} removes all of an input of shape {tuple(input_shape)}"
+            )
         return (n, *out, c)
 
     def get_config(self):

@@ -12,6 +12,7 @@ output step, and decodes it with a second recurrent layer::
         layers.TimeDistributed(layers.Dense(10, activation="softmax")),   # (batch, 8, 10)
     ])
 """
+
 from __future__ import annotations
 
 from .. import backend as B
@@ -84,11 +85,12 @@ class RepeatVector(Layer):
         self.input_spec = InputSpec(ndim=2, layout="(batch, features)")
 
     def call(self, x, training=None):
-        return ops.broadcast_to(x.reshape(x.shape[0], 1, x.shape[1]),
-                                (x.shape[0], self.n, x.shape[1]))
+        return ops.broadcast_to(
+            x.reshape(x.shape[0], 1, x.shape[1]), (x.shape[0], self.n, x.shape[1])
+        )
 
     def compute_mask(self, inputs, mask=None):
-        return None       # a new time axis: every step is real
+        return None  # a new time axis: every step is real
 
     def compute_output_shape(self, input_shape):
         self.check_input(input_shape)

@@ -9,6 +9,7 @@ outputs)`` walks these nodes back from the outputs to find the graph of layers t
 >>> h.shape
 (None, 64)
 """
+
 from __future__ import annotations
 
 from .nest import flatten, is_shape, map_structure
@@ -19,7 +20,7 @@ class Node:
 
     def __init__(self, layer, inputs, kwargs=None):
         self.layer = layer
-        self.inputs = inputs        # a SymbolicTensor or a structure of them (None for Input)
+        self.inputs = inputs  # a SymbolicTensor or a structure of them (None for Input)
         self.kwargs = kwargs or {}
         self.outputs = None
 
@@ -34,8 +35,8 @@ class SymbolicTensor:
     Operators, slicing and profundo's ops on it (``x * 2``, ``x[:, :2]``, ``pf.relu(x)``) are
     recorded as layers of the graph (``layers/op_layer.py``)."""
 
-    is_symbolic = True          # what ops look for to record the call instead of computing
-    __array_ufunc__ = None      # ``array + x`` asks x (``__radd__``), as for Tensors
+    is_symbolic = True  # what ops look for to record the call instead of computing
+    __array_ufunc__ = None  # ``array + x`` asks x (``__radd__``), as for Tensors
 
     def __init__(self, shape, dtype="float32", node=None, name=None):
         self.shape = tuple(shape)
@@ -63,15 +64,16 @@ POSITIONAL = "_positional_inputs"
 def call_symbolic(layer, inputs, kwargs):
     """Record ``layer(inputs)`` as a graph node; return symbolic outputs with their shapes."""
     shapes = map_structure(lambda t: t.shape, inputs)
-    if kwargs.get(POSITIONAL):                 # layer(a, b, ...): built for the first tensor
+    if kwargs.get(POSITIONAL):  # layer(a, b, ...): built for the first tensor
         layer._ensure_built(shapes[0])
         out_shapes = layer._shape_by_running(shapes, **{POSITIONAL: True})
     else:
         layer._ensure_built(shapes)
         out_shapes = layer.compute_output_shape(shapes)
     node = Node(layer, inputs, kwargs)
-    node.outputs = map_structure(lambda s: SymbolicTensor(s, layer.dtype, node), out_shapes,
-                                 is_leaf=is_shape)
+    node.outputs = map_structure(
+        lambda s: SymbolicTensor(s, layer.dtype, node), out_shapes, is_leaf=is_shape
+    )
     layer.inbound_nodes.append(node)
     return node.outputs
 
@@ -79,20 +81,37 @@ def call_symbolic(layer, inputs, kwargs):
 def _operator(name, swap=False):
     def method(self, other=None):
         from .. import ops
+
         fn = getattr(ops, name)
         if other is None and name in ("neg", "abs"):
             return fn(self)
         return fn(other, self) if swap else fn(self, other)
+
     method.__name__ = name
     return method
 
 
-for _name, _op in (("__add__", "add"), ("__sub__", "sub"), ("__mul__", "mul"),
-                   ("__truediv__", "div"), ("__pow__", "pow"), ("__matmul__", "matmul"),
-                   ("__lt__", "lt"), ("__le__", "le"), ("__gt__", "gt"), ("__ge__", "ge")):
+for _name, _op in (
+    ("__add__", "add"),
+    ("__sub__", "sub"),
+    ("__mul__", "mul"),
+    ("__truediv__", "div"),
+    ("__pow__", "pow"),
+    ("__matmul__", "matmul"),
+    ("__lt__", "lt"),
+    ("__le__", "le"),
+    ("__gt__", "gt"),
+    ("__ge__", "ge"),
+):
     setattr(SymbolicTensor, _name, _operator(_op))
-for _name, _op in (("__radd__", "add"), ("__rsub__", "sub"), ("__rmul__", "mul"),
-                   ("__rtruediv__", "div"), ("__rpow__", "pow"), ("__rmatmul__", "matmul")):
+for _name, _op in (
+    ("__radd__", "add"),
+    ("__rsub__", "sub"),
+    ("__rmul__", "mul"),
+    ("__rtruediv__", "div"),
+    ("__rpow__", "pow"),
+    ("__rmatmul__", "matmul"),
+):
     setattr(SymbolicTensor, _name, _operator(_op, swap=True))
 SymbolicTensor.__neg__ = _operator("neg")
 SymbolicTensor.__abs__ = _operator("abs")
@@ -100,6 +119,7 @@ SymbolicTensor.__abs__ = _operator("abs")
 
 def _getitem(self, index):
     from ..ops._shape import _getitem as getitem
+
     return getitem(self, index)
 
 

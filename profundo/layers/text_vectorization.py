@@ -10,6 +10,7 @@ array([[2, 3, 4, 5, 0, 0]])
 Put it first in a model (``Input((), dtype="str")``) and the model takes raw strings; its
 vocabulary is saved in the model's config.
 """
+
 from __future__ import annotations
 
 import collections
@@ -41,9 +42,11 @@ def _choice(arg, value, options, functions=True):
     if functions and callable(value) and not isinstance(value, str):
         return value
     if value not in options:
-        raise ValueError(f"TextVectorization: {arg} must be one of "
-                         f"{', '.join(map(repr, options))}{' or a function' * functions}, "
-                         f"got {value!r}")
+        raise ValueError(
+            f"TextVectorization: {arg} must be one of "
+            f"{', '.join(map(repr, options))}{' or a function' * functions}, "
+            f"got {value!r}"
+        )
     return value
 
 
@@ -65,22 +68,35 @@ class TextVectorization(Layer):
     Inputs: a string, a list or array of strings (batch,) or (batch, 1). Not differentiable.
     """
 
-    def __init__(self, max_tokens: int | None = None,
-                 standardize="lower_and_strip_punctuation", split="whitespace",
-                 output_mode: str = "int", output_sequence_length: int | None = None,
-                 vocabulary=None, **kwargs):
+    def __init__(
+        self,
+        max_tokens: int | None = None,
+        standardize="lower_and_strip_punctuation",
+        split="whitespace",
+        output_mode: str = "int",
+        output_sequence_length: int | None = None,
+        vocabulary=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.standardize = _choice("standardize", standardize, STANDARDIZE)
         self.split = _choice("split", split, SPLIT)
         self.output_mode = _choice("output_mode", output_mode, OUTPUT_MODES, functions=False)
         specials = 2 if output_mode == "int" else 1
         if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens <= specials):
-            raise ValueError(f"TextVectorization: max_tokens counts the special tokens too and "
-                             f"must be an int > {specials}, got {max_tokens!r}")
-        if output_sequence_length is not None and (output_mode != "int" or not isinstance(
-                output_sequence_length, int) or output_sequence_length < 1):
-            raise ValueError("TextVectorization: output_sequence_length must be a positive int, "
-                             "and only with output_mode='int'")
+            raise ValueError(
+                f"TextVectorization: max_tokens counts the special tokens too and "
+                f"must be an int > {specials}, got {max_tokens!r}"
+            )
+        if output_sequence_length is not None and (
+            output_mode != "int"
+            or not isinstance(output_sequence_length, int)
+            or output_sequence_length < 1
+        ):
+            raise ValueError(
+                "TextVectorization: output_sequence_length must be a positive int, "
+                "and only with output_mode='int'"
+            )
         self.max_tokens, self.output_sequence_length = max_tokens, output_sequence_length
         self.specials = [PAD, OOV] if output_mode == "int" else [OOV]
         self.built = True
@@ -107,11 +123,16 @@ class TextVectorization(Layer):
     def set_vocabulary(self, vocabulary) -> None:
         """Use these tokens (most frequent first; the special tokens are added in front)."""
         tokens = [str(t) for t in vocabulary]
-        tokens = tokens[len(self.specials):] if tokens[:len(self.specials)] == self.specials \
+        tokens = (
+            tokens[len(self.specials) :]
+            if tokens[: len(self.specials)] == self.specials
             else tokens
+        )
         if len(set(tokens)) != len(tokens) or any(t in self.specials for t in tokens):
-            raise ValueError("TextVectorization: the vocabulary must not repeat a token or hold "
-                             f"the special tokens {self.specials} after their places in front")
+            raise ValueError(
+                "TextVectorization: the vocabulary must not repeat a token or hold "
+                f"the special tokens {self.specials} after their places in front"
+            )
         self.vocabulary = self.specials + tokens
         self.index = {token: i for i, token in enumerate(self.vocabulary)}
 
@@ -130,16 +151,20 @@ class TextVectorization(Layer):
 
     def call(self, inputs, training=None):
         if len(self.vocabulary) == len(self.specials):
-            raise ValueError(f"TextVectorization {self.name!r}: no vocabulary; call adapt(texts) "
-                             f"or give vocabulary=[...] first")
+            raise ValueError(
+                f"TextVectorization {self.name!r}: no vocabulary; call adapt(texts) "
+                f"or give vocabulary=[...] first"
+            )
         unknown = self.index[OOV]
-        ids = [[self.index.get(token, unknown) for token in self.tokens(text)]
-               for text in _strings(inputs)]
+        ids = [
+            [self.index.get(token, unknown) for token in self.tokens(text)]
+            for text in _strings(inputs)
+        ]
         if self.output_mode == "int":
             length = self.output_sequence_length or max(map(len, ids), default=0)
-            out = numpy.zeros((len(ids), length), numpy.int64)        # padded/cut at the end
+            out = numpy.zeros((len(ids), length), numpy.int64)  # padded/cut at the end
             for row, seq in zip(out, ids):
-                row[:min(len(seq), length)] = seq[:length]
+                row[: min(len(seq), length)] = seq[:length]
         else:
             out = numpy.zeros((len(ids), len(self.vocabulary)), numpy.float32)
             for row, seq in zip(out, ids):
@@ -156,13 +181,19 @@ class TextVectorization(Layer):
     def get_config(self):
         for arg in ("standardize", "split"):
             if callable(getattr(self, arg)):
-                raise ValueError(f"TextVectorization {self.name!r}: a custom {arg} function "
-                                 f"cannot be saved in a config; use one of the named ones")
-        return {**super().get_config(), "max_tokens": self.max_tokens,
-                "standardize": self.standardize, "split": self.split,
-                "output_mode": self.output_mode,
-                "output_sequence_length": self.output_sequence_length,
-                "vocabulary": self.vocabulary[len(self.specials):]}
+                raise ValueError(
+                    f"TextVectorization {self.name!r}: a custom {arg} function "
+                    f"cannot be saved in a config; use one of the named ones"
+                )
+        return {
+            **super().get_config(),
+            "max_tokens": self.max_tokens,
+            "standardize": self.standardize,
+            "split": self.split,
+            "output_mode": self.output_mode,
+            "output_sequence_length": self.output_sequence_length,
+            "vocabulary": self.vocabulary[len(self.specials) :],
+        }
 
 
 def _strings(data) -> list:
@@ -172,12 +203,16 @@ def _strings(data) -> list:
         return [data]
     if isinstance(data, Tensor):
         data = data.data
-    elif not isinstance(data, (list, tuple, numpy.ndarray, B.xp.ndarray)) and hasattr(data, "__iter__"):
+    elif not isinstance(data, (list, tuple, numpy.ndarray, B.xp.ndarray)) and hasattr(
+        data, "__iter__"
+    ):
         return [text for batch in data for text in _strings(batch)]
     array = numpy.asarray(data)
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]
     if array.ndim != 1 or array.dtype.kind not in "UO":
-        raise TypeError(f"TextVectorization: expected strings, a list of strings or an array of "
-                        f"shape (batch,) or (batch, 1), got {array.dtype} of shape {array.shape}")
+        raise TypeError(
+            f"TextVectorization: expected strings, a list of strings or an array of "
+            f"shape (batch,) or (batch, 1), got {array.dtype} of shape {array.shape}"
+        )
     return [str(s) for s in array]

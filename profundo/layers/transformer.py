@@ -15,6 +15,7 @@ sequence) cross-attention to the encoder's output, then the feed-forward part. P
 >>> block(np.random.rand(2, 10, 64)).shape
 (2, 10, 64)
 """
+
 from __future__ import annotations
 
 from .. import activations
@@ -39,14 +40,24 @@ def _padding_and_attention_mask(padding_mask, attention_mask):
 class _TransformerBlock(Layer):
     """What both blocks share: arguments, the attention / feed-forward sublayers, the config."""
 
-    def __init__(self, intermediate_dim: int, num_heads: int, dropout: float = 0.0,
-                 activation="relu", layer_norm_epsilon: float = 1e-5,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 normalize_first: bool = False, **kwargs):
+    def __init__(
+        self,
+        intermediate_dim: int,
+        num_heads: int,
+        dropout: float = 0.0,
+        activation="relu",
+        layer_norm_epsilon: float = 1e-5,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        normalize_first: bool = False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         for arg, value in (("intermediate_dim", intermediate_dim), ("num_heads", num_heads)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{type(self).__name__}: {arg} must be a positive int, got {value!r}")
+                raise ValueError(
+                    f"{type(self).__name__}: {arg} must be a positive int, got {value!r}"
+                )
         self.intermediate_dim, self.num_heads, self.dropout = intermediate_dim, num_heads, dropout
         self.activation = activations.get(activation)
         self.layer_norm_epsilon, self.normalize_first = layer_norm_epsilon, normalize_first
@@ -54,22 +65,36 @@ class _TransformerBlock(Layer):
 
     def _attention(self, hidden_dim, name):
         if hidden_dim is None or hidden_dim < self.num_heads:
-            raise ValueError(f"{type(self).__name__} {self.name!r}: the feature size ({hidden_dim}) "
-                             f"must be known and at least num_heads ({self.num_heads})")
-        return MultiHeadAttention(self.num_heads, hidden_dim // self.num_heads, dropout=self.dropout,
-                                  kernel_initializer=self.kernel_initializer,
-                                  bias_initializer=self.bias_initializer, name=name)
+            raise ValueError(
+                f"{type(self).__name__} {self.name!r}: the feature size ({hidden_dim}) "
+                f"must be known and at least num_heads ({self.num_heads})"
+            )
+        return MultiHeadAttention(
+            self.num_heads,
+            hidden_dim // self.num_heads,
+            dropout=self.dropout,
+            kernel_initializer=self.kernel_initializer,
+            bias_initializer=self.bias_initializer,
+            name=name,
+        )
 
     def _norm(self, name):
         return LayerNormalization(epsilon=self.layer_norm_epsilon, name=name)
 
     def _feedforward(self, hidden_dim):
         self.feedforward_intermediate_dense = Dense(
-            self.intermediate_dim, activation=self.activation, name="feedforward_intermediate_dense",
-            kernel_initializer=self.kernel_initializer, bias_initializer=self.bias_initializer)
+            self.intermediate_dim,
+            activation=self.activation,
+            name="feedforward_intermediate_dense",
+            kernel_initializer=self.kernel_initializer,
+            bias_initializer=self.bias_initializer,
+        )
         self.feedforward_output_dense = Dense(
-            hidden_dim, name="feedforward_output_dense",
-            kernel_initializer=self.kernel_initializer, bias_initializer=self.bias_initializer)
+            hidden_dim,
+            name="feedforward_output_dense",
+            kernel_initializer=self.kernel_initializer,
+            bias_initializer=self.bias_initializer,
+        )
 
     def _build_sublayers(self, attention, shape):
         """Create every weight now, so that a loaded model can take its weights before a call."""
@@ -88,15 +113,23 @@ class _TransformerBlock(Layer):
     def _feedforward_block(self, x, training):
         def ff(h):
             return self.feedforward_output_dense(self.feedforward_intermediate_dense(h))
-        return self._residual(x, self.feedforward_layer_norm, ff, self.feedforward_dropout, training)
+
+        return self._residual(
+            x, self.feedforward_layer_norm, ff, self.feedforward_dropout, training
+        )
 
     def get_config(self):
-        return {**super().get_config(), "intermediate_dim": self.intermediate_dim,
-                "num_heads": self.num_heads, "dropout": self.dropout,
-                "activation": serialize(self.activation), "layer_norm_epsilon": self.layer_norm_epsilon,
-                "kernel_initializer": serialize(self.kernel_initializer),
-                "bias_initializer": serialize(self.bias_initializer),
-                "normalize_first": self.normalize_first}
+        return {
+            **super().get_config(),
+            "intermediate_dim": self.intermediate_dim,
+            "num_heads": self.num_heads,
+            "dropout": self.dropout,
+            "activation": serialize(self.activation),
+            "layer_norm_epsilon": self.layer_norm_epsilon,
+            "kernel_initializer": serialize(self.kernel_initializer),
+            "bias_initializer": serialize(self.bias_initializer),
+            "normalize_first": self.normalize_first,
+        }
 
 
 class TransformerEncoder(_TransformerBlock):
@@ -119,20 +152,30 @@ class TransformerEncoder(_TransformerBlock):
         self.feedforward_dropout = Dropout(self.dropout, name="feedforward_dropout")
         self._build_sublayers(self.self_attention_layer, input_shape)
 
-    def call(self, inputs, training=None, mask=None, padding_mask=None, attention_mask=None,
-             return_attention_scores=False):
-        allowed = _padding_and_attention_mask(mask if padding_mask is None else padding_mask,
-                                              attention_mask)
+    def call(
+        self,
+        inputs,
+        training=None,
+        mask=None,
+        padding_mask=None,
+        attention_mask=None,
+        return_attention_scores=False,
+    ):
+        allowed = _padding_and_attention_mask(
+            mask if padding_mask is None else padding_mask, attention_mask
+        )
         scores = []
 
         def attend(h):
-            out, weights = self.self_attention_layer(h, h, attention_mask=allowed, training=training,
-                                                     return_attention_scores=True)
+            out, weights = self.self_attention_layer(
+                h, h, attention_mask=allowed, training=training, return_attention_scores=True
+            )
             scores.append(weights)
             return out
 
-        x = self._residual(inputs, self.self_attention_layer_norm, attend,
-                           self.self_attention_dropout, training)
+        x = self._residual(
+            inputs, self.self_attention_layer_norm, attend, self.self_attention_dropout, training
+        )
         x = self._feedforward_block(x, training)
         return (x, scores[0]) if return_attention_scores else x
 
@@ -154,7 +197,7 @@ class TransformerDecoder(_TransformerBlock):
     """
 
     def __call__(self, decoder_sequence, encoder_sequence=None, training=None, mask=None, **kwargs):
-        if isinstance(decoder_sequence, dict):      # a functional model passes the packed inputs
+        if isinstance(decoder_sequence, dict):  # a functional model passes the packed inputs
             inputs = decoder_sequence
         else:
             inputs = {"decoder_sequence": decoder_sequence}
@@ -178,38 +221,63 @@ class TransformerDecoder(_TransformerBlock):
         x = input_shape["decoder_sequence"]
         self._build_sublayers(self.self_attention, x)
         if self.cross_attention is not None:
-            self.cross_attention._ensure_built({"query": x, "value": input_shape["encoder_sequence"]})
+            self.cross_attention._ensure_built(
+                {"query": x, "value": input_shape["encoder_sequence"]}
+            )
             self.cross_attention_layer_norm._ensure_built(x)
 
-    def call(self, inputs, training=None, mask=None, decoder_padding_mask=None,
-             decoder_attention_mask=None, encoder_padding_mask=None, encoder_attention_mask=None,
-             use_causal_mask=True):
+    def call(
+        self,
+        inputs,
+        training=None,
+        mask=None,
+        decoder_padding_mask=None,
+        decoder_attention_mask=None,
+        encoder_padding_mask=None,
+        encoder_attention_mask=None,
+        use_causal_mask=True,
+    ):
         mask = mask if isinstance(mask, dict) else {}
         x, encoder = inputs["decoder_sequence"], inputs.get("encoder_sequence")
         if (encoder is None) != (self.cross_attention is None):
-            raise ValueError(f"TransformerDecoder {self.name!r}: it was built "
-                             f"{'with' if self.cross_attention is not None else 'without'} an "
-                             f"encoder sequence and must always be called the same way")
+            raise ValueError(
+                f"TransformerDecoder {self.name!r}: it was built "
+                f"{'with' if self.cross_attention is not None else 'without'} an "
+                f"encoder sequence and must always be called the same way"
+            )
         self_mask = _padding_and_attention_mask(
             mask.get("decoder_sequence") if decoder_padding_mask is None else decoder_padding_mask,
-            decoder_attention_mask)
+            decoder_attention_mask,
+        )
 
         def self_attend(h):
-            return self.self_attention(h, h, attention_mask=self_mask, training=training,
-                                       use_causal_mask=use_causal_mask)
+            return self.self_attention(
+                h, h, attention_mask=self_mask, training=training, use_causal_mask=use_causal_mask
+            )
 
-        x = self._residual(x, self.self_attention_layer_norm, self_attend,
-                           self.self_attention_dropout, training)
+        x = self._residual(
+            x, self.self_attention_layer_norm, self_attend, self.self_attention_dropout, training
+        )
         if encoder is not None:
             cross_mask = _padding_and_attention_mask(
-                mask.get("encoder_sequence") if encoder_padding_mask is None else encoder_padding_mask,
-                encoder_attention_mask)
+                mask.get("encoder_sequence")
+                if encoder_padding_mask is None
+                else encoder_padding_mask,
+                encoder_attention_mask,
+            )
 
             def cross_attend(h):
-                return self.cross_attention(h, encoder, attention_mask=cross_mask, training=training)
+                return self.cross_attention(
+                    h, encoder, attention_mask=cross_mask, training=training
+                )
 
-            x = self._residual(x, self.cross_attention_layer_norm, cross_attend,
-                               self.cross_attention_dropout, training)
+            x = self._residual(
+                x,
+                self.cross_attention_layer_norm,
+                cross_attend,
+                self.cross_attention_dropout,
+                training,
+            )
         return self._feedforward_block(x, training)
 
     def compute_mask(self, inputs, mask=None):

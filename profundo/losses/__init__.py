@@ -30,23 +30,52 @@ Losses combine by arithmetic, e.g. the course's loss for segmentation masks::
 Modules: ``base`` (Loss, reductions and sample weights, get/serialize), ``regression``,
 ``probabilistic`` (cross-entropies, KL, Poisson), ``margin`` (hinge losses), ``segmentation`` (IoU, Dice).
 """
+
 from . import margin, probabilistic, regression, segmentation
-from .base import (EPSILON, REDUCTIONS, CombinedLoss, Loss, LossFunctionWrapper, deserialize, get,
-                   prepare, reduce_loss, serialize)
+from .base import (
+    EPSILON,
+    REDUCTIONS,
+    CombinedLoss,
+    Loss,
+    LossFunctionWrapper,
+    deserialize,
+    get,
+    prepare,
+    reduce_loss,
+    serialize,
+)
 from .margin import *  # noqa: F401,F403
 from .probabilistic import *  # noqa: F401,F403
 from .regression import *  # noqa: F401,F403
 from .segmentation import *  # noqa: F401,F403
 
 # Keras' short names for the functions
-mse = mean_squared_error                # noqa: F405
-mae = mean_absolute_error               # noqa: F405
-mape = mean_absolute_percentage_error   # noqa: F405
-msle = mean_squared_logarithmic_error   # noqa: F405
-kld = kl_divergence                     # noqa: F405
+mse = mean_squared_error  # noqa: F405
+mae = mean_absolute_error  # noqa: F405
+mape = mean_absolute_percentage_error  # noqa: F405
+msle = mean_squared_logarithmic_error  # noqa: F405
+kld = kl_divergence  # noqa: F405
 
-__all__ = (["Loss", "LossFunctionWrapper", "CombinedLoss", "get", "serialize", "deserialize",
-            "prepare", "reduce_loss", "EPSILON", "REDUCTIONS",
-            "mse", "mae", "mape", "msle", "kld"]
-           + regression.__all__ + probabilistic.__all__ + margin.__all__
-           + segmentation.__all__)
+__all__ = (
+    [
+        "Loss",
+        "LossFunctionWrapper",
+        "CombinedLoss",
+        "get",
+        "serialize",
+        "deserialize",
+        "prepare",
+        "reduce_loss",
+        "EPSILON",
+        "REDUCTIONS",
+        "mse",
+        "mae",
+        "mape",
+        "msle",
+        "kld",
+    ]
+    + regression.__all__
+    + probabilistic.__all__
+    + margin.__all__
+    + segmentation.__all__
+)

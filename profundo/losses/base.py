@@ -16,6 +16,7 @@ A loss has two parts, as in Keras:
 The default divides by the number of losses n, not by Σ wᵢ (Keras' semantics): weights of 0 for
 half of the batch halve the loss instead of averaging over the other half.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -26,7 +27,7 @@ from ..autograd import Tensor, as_array
 from ..serialization import lookup
 from ..serialization import serialize as _serialize
 
-EPSILON = 1e-7   #: probabilities are clipped to [ε, 1 − ε] before a log, as Keras' backend.epsilon()
+EPSILON = 1e-7  #: probabilities are clipped to [ε, 1 − ε] before a log, as Keras' backend.epsilon()
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean_with_sample_weight", "none")
 
 
@@ -53,8 +54,10 @@ def prepare(name: str, y_true, y_pred, hint: str = "") -> tuple:
     elif p.ndim == t.ndim + 1 and p.shape[-1] == 1:
         p, t = _unit_axis(p, t)
     if t.shape != p.shape:
-        raise ValueError(f"{name}: y_true has shape {shapes[0]} and y_pred has shape {shapes[1]}; "
-                         f"they must be the same (one target per prediction){hint}")
+        raise ValueError(
+            f"{name}: y_true has shape {shapes[0]} and y_pred has shape {shapes[1]}; "
+            f"they must be the same (one target per prediction){hint}"
+        )
     return t, p
 
 
@@ -79,8 +82,9 @@ def smooth_labels(name: str, t: Tensor, smoothing: float, n_classes: int) -> Ten
 
 
 # --- reduction and sample weights -----------------------------------------------------------------
-def reduce_loss(name: str, losses: Tensor, sample_weight=None,
-                reduction: str = "sum_over_batch_size") -> Tensor:
+def reduce_loss(
+    name: str, losses: Tensor, sample_weight=None, reduction: str = "sum_over_batch_size"
+) -> Tensor:
     """Weigh the per-sample ``losses`` by ``sample_weight`` and reduce them (see the module's doc)."""
     if sample_weight is not None:
         weights = _broadcast_weights(name, sample_weight, losses)
@@ -91,7 +95,7 @@ def reduce_loss(name: str, losses: Tensor, sample_weight=None,
     if reduction == "sum":
         return total
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        return total / (float(weights.sum()) or 1.0)   # all weights 0: the sum is 0 too
+        return total / (float(weights.sum()) or 1.0)  # all weights 0: the sum is 0 too
     return total / max(losses.size, 1)
 
 
@@ -106,11 +110,19 @@ def _broadcast_weights(name: str, sample_weight, losses: Tensor):
     try:
         return B.xp.broadcast_to(w, losses.shape)
     except ValueError:
-        one_d = (" (1-D y_pred is averaged into one number: give N samples of one value the "
-                 "shape (N, 1))") if losses.ndim == 0 else ""
-        raise ValueError(f"{name}: sample_weight has shape {given}, which does not fit the "
-                         f"per-sample losses of shape {losses.shape}; give one weight per "
-                         f"sample{one_d}") from None
+        one_d = (
+            (
+                " (1-D y_pred is averaged into one number: give N samples of one value the "
+                "shape (N, 1))"
+            )
+            if losses.ndim == 0
+            else ""
+        )
+        raise ValueError(
+            f"{name}: sample_weight has shape {given}, which does not fit the "
+            f"per-sample losses of shape {losses.shape}; give one weight per "
+            f"sample{one_d}"
+        ) from None
 
 
 # --- the classes ----------------------------------------------------------------------------------
@@ -130,8 +142,10 @@ class Loss:
 
     def __init__(self, reduction: str = "sum_over_batch_size", name: str | None = None) -> None:
         if reduction not in REDUCTIONS:
-            raise ValueError(f"{type(self).__name__}: reduction must be one of "
-                             f"{', '.join(map(repr, REDUCTIONS))}, got {reduction!r}")
+            raise ValueError(
+                f"{type(self).__name__}: reduction must be one of "
+                f"{', '.join(map(repr, REDUCTIONS))}, got {reduction!r}"
+            )
         self.reduction = reduction
         self.name = name or type(self).__name__
 
@@ -176,8 +190,9 @@ class LossFunctionWrapper(Loss):
     >>> quartic = LossFunctionWrapper(lambda t, p: ((p - t) ** 4).mean(axis=-1), name="quartic")
     """
 
-    def __init__(self, fn, reduction: str = "sum_over_batch_size", name: str | None = None,
-                 **kwargs) -> None:
+    def __init__(
+        self, fn, reduction: str = "sum_over_batch_size", name: str | None = None, **kwargs
+    ) -> None:
         super().__init__(reduction, name or fn.__name__)
         self.fn, self.kwargs = fn, kwargs
 
@@ -186,7 +201,7 @@ class LossFunctionWrapper(Loss):
 
     def get_config(self) -> dict:
         config = {**super().get_config(), **self.kwargs}
-        if type(self) is LossFunctionWrapper:   # the built-in subclasses know their function
+        if type(self) is LossFunctionWrapper:  # the built-in subclasses know their function
             config["fn"] = self.fn.__name__
         return config
 
@@ -213,7 +228,8 @@ class CombinedLoss(Loss):
         if not self.terms:
             raise ValueError("CombinedLoss: give at least one (weight, loss) term")
         self.name = name or " + ".join(
-            loss.name if w == 1 else f"{w:g}*{loss.name}" for w, loss in self.terms)
+            loss.name if w == 1 else f"{w:g}*{loss.name}" for w, loss in self.terms
+        )
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
         return sum(w * loss(y_true, y_pred, sample_weight) for w, loss in self.terms)
@@ -255,7 +271,9 @@ def _lookup(name: str, table: dict, custom_objects: dict | None, what: str):
         return lookup(name, table, f"loss {what}", custom_objects)
     except ValueError as err:
         also = " or a class name such as 'MeanSquaredError'" if table is _NAMES else ""
-        raise ValueError(f"{err}{also}; for your own, pass custom_objects={{{name!r}: ...}}") from None
+        raise ValueError(
+            f"{err}{also}; for your own, pass custom_objects={{{name!r}: ...}}"
+        ) from None
 
 
 def get(identifier, custom_objects: dict | None = None) -> Loss:
@@ -282,8 +300,10 @@ def get(identifier, custom_objects: dict | None = None) -> Loss:
         return get(found() if isinstance(found, type) else found)
     if callable(identifier):
         return LossFunctionWrapper(identifier)
-    raise TypeError(f"losses.get: expected a loss name, a config dict, a Loss or a function, got "
-                    f"{type(identifier).__name__}")
+    raise TypeError(
+        f"losses.get: expected a loss name, a config dict, a Loss or a function, got "
+        f"{type(identifier).__name__}"
+    )
 
 
 def serialize(loss) -> dict | str:
@@ -299,7 +319,9 @@ def serialize(loss) -> dict | str:
 def deserialize(config: dict, custom_objects: dict | None = None) -> Loss:
     """The Loss that ``serialize`` described: ``{"class_name": ..., "config": {...}}``."""
     if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"losses.deserialize: expected a dict {{'class_name': ..., 'config': "
-                         f"{{...}}}}, got {config!r}")
+        raise ValueError(
+            f"losses.deserialize: expected a dict {{'class_name': ..., 'config': "
+            f"{{...}}}}, got {config!r}"
+        )
     cls = _lookup(config["class_name"], _NAMES, custom_objects, "name")
     return cls.from_config(dict(config.get("config", {})), custom_objects)

@@ -6,13 +6,21 @@ Labels are −1 or 1; labels that are all 0 or 1 are converted (y ← 2y − 1),
 >>> hinge([[1.0, 0.0]], pf.tensor([[0.3, -2.0]]))     # margins 1 − 0.3 = 0.7 and 0: mean 0.35
 tensor([0.35])
 """
+
 from __future__ import annotations
 
 from .. import backend as B
 from ..autograd import Tensor
 from .base import LossFunctionWrapper, prepare, register
 
-__all__ = ["hinge", "squared_hinge", "categorical_hinge", "Hinge", "SquaredHinge", "CategoricalHinge"]
+__all__ = [
+    "hinge",
+    "squared_hinge",
+    "categorical_hinge",
+    "Hinge",
+    "SquaredHinge",
+    "CategoricalHinge",
+]
 
 
 def _signed_labels(t: Tensor) -> Tensor:

@@ -11,6 +11,7 @@ cross-entropies take the logits under them, as Keras does (``logits_under``).
 >>> binary_crossentropy([[1.0], [0.0]], pf.tensor([[0.9], [0.2]]))    # −log 0.9, −log 0.8
 tensor([0.1054, 0.2231])
 """
+
 from __future__ import annotations
 
 from .. import backend as B
@@ -28,10 +29,22 @@ from .base import (
     smooth_labels,
 )
 
-__all__ = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
-           "binary_focal_crossentropy", "categorical_focal_crossentropy", "kl_divergence", "poisson",
-           "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
-           "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "KLDivergence", "Poisson"]
+__all__ = [
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "binary_focal_crossentropy",
+    "categorical_focal_crossentropy",
+    "kl_divergence",
+    "poisson",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
+    "BinaryFocalCrossentropy",
+    "CategoricalFocalCrossentropy",
+    "KLDivergence",
+    "Poisson",
+]
 
 
 # --- binary ---------------------------------------------------------------------------------------
@@ -58,8 +71,9 @@ def _binary_ce(t: Tensor, p: Tensor, from_logits: bool) -> Tensor:
     return -(t * p.log() + (1 - t) * (1 - p).log())
 
 
-def binary_crossentropy(y_true, y_pred, from_logits: bool = False, label_smoothing: float = 0.0,
-                        axis: int = -1) -> Tensor:
+def binary_crossentropy(
+    y_true, y_pred, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1
+) -> Tensor:
     """BCE = −mean(y log p + (1 − y) log(1 − p)) along ``axis``, for labels y ∈ [0, 1].
 
     ``label_smoothing`` ε pulls the labels toward ½: y ← y(1 − ε) + ε/2.
@@ -77,9 +91,16 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False, label_smoothi
     return _binary_ce(t, p, from_logits).mean(axis=axis)
 
 
-def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing: bool = False,
-                              alpha: float = 0.25, gamma: float = 2.0, from_logits: bool = False,
-                              label_smoothing: float = 0.0, axis: int = -1) -> Tensor:
+def binary_focal_crossentropy(
+    y_true,
+    y_pred,
+    apply_class_balancing: bool = False,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Tensor:
     """Focal loss (Lin et al., 2017): BCE scaled down where the prediction is already right,
 
         FL = mean((1 − pₜ)^γ · BCE) along ``axis``,   pₜ = y·p + (1 − y)(1 − p),
@@ -115,8 +136,9 @@ def _log_probabilities(p: Tensor, axis: int, from_logits: bool) -> Tensor:
 _SPARSE_HINT = "; for integer class labels use sparse_categorical_crossentropy"
 
 
-def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
-                             label_smoothing: float = 0.0, axis: int = -1) -> Tensor:
+def categorical_crossentropy(
+    y_true, y_pred, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1
+) -> Tensor:
     """CCE = −Σ_c y_c log p_c along ``axis`` (the class axis), for one-hot or probability labels.
 
     ``label_smoothing`` ε spreads some certainty over the K classes: y ← y(1 − ε) + ε/K. From
@@ -136,8 +158,9 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
     return -(t * _log_probabilities(p, axis, from_logits=False)).sum(axis=axis)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
-                                    axis: int = -1) -> Tensor:
+def sparse_categorical_crossentropy(
+    y_true, y_pred, from_logits: bool = False, axis: int = -1
+) -> Tensor:
     """Categorical cross-entropy with integer class labels: −log p_y along ``axis``.
 
     ``y_true`` holds one class number per sample: shape ``(N,)`` or ``(N, 1)`` for ``y_pred`` of
@@ -157,22 +180,29 @@ def _one_hot(name: str, y_true, shape: tuple, axis: int, dtype):
     labels = xp.asarray(as_array(y_true))
     n_classes = _n_classes(name, shape, axis)
     axis %= len(shape)
-    sparse = shape[:axis] + shape[axis + 1:]
-    if labels.shape == shape[:axis] + (1,) + shape[axis + 1:]:
+    sparse = shape[:axis] + shape[axis + 1 :]
+    if labels.shape == shape[:axis] + (1,) + shape[axis + 1 :]:
         labels = labels.reshape(sparse)
     if labels.shape != sparse:
-        raise ValueError(f"{name}: y_true has shape {labels.shape} and y_pred has shape {shape}; "
-                         f"give one integer class label per sample, shape {sparse} (for one-hot "
-                         f"labels use categorical_crossentropy)")
+        raise ValueError(
+            f"{name}: y_true has shape {labels.shape} and y_pred has shape {shape}; "
+            f"give one integer class label per sample, shape {sparse} (for one-hot "
+            f"labels use categorical_crossentropy)"
+        )
     whole = labels.dtype.kind in "iu" or (
-        labels.dtype.kind == "f" and bool((labels == xp.round(labels)).all()))
+        labels.dtype.kind == "f" and bool((labels == xp.round(labels)).all())
+    )
     if not whole:
-        raise TypeError(f"{name}: y_true must hold whole-number class labels, got dtype "
-                        f"{labels.dtype} values such as {labels.reshape(-1)[:3].tolist()}")
+        raise TypeError(
+            f"{name}: y_true must hold whole-number class labels, got dtype "
+            f"{labels.dtype} values such as {labels.reshape(-1)[:3].tolist()}"
+        )
     bad = (labels < 0) | (labels >= n_classes)
     if bad.any():
-        raise ValueError(f"{name}: class label {labels[bad][0].item():g} is out of range for "
-                         f"y_pred with {n_classes} classes (valid labels: 0 to {n_classes - 1})")
+        raise ValueError(
+            f"{name}: class label {labels[bad][0].item():g} is out of range for "
+            f"y_pred with {n_classes} classes (valid labels: 0 to {n_classes - 1})"
+        )
     classes = xp.arange(n_classes).reshape((-1,) + (1,) * (len(shape) - axis - 1))
     return (xp.expand_dims(labels, axis) == classes).astype(dtype)
 
@@ -184,9 +214,15 @@ def _n_classes(name: str, shape: tuple, axis: int) -> int:
     return shape[axis]
 
 
-def categorical_focal_crossentropy(y_true, y_pred, alpha: float = 0.25, gamma: float = 2.0,
-                                   from_logits: bool = False, label_smoothing: float = 0.0,
-                                   axis: int = -1) -> Tensor:
+def categorical_focal_crossentropy(
+    y_true,
+    y_pred,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Tensor:
     """Focal loss over K classes: −Σ_c α (1 − p_c)^γ y_c log p_c along ``axis``.
 
     The factor (1 − p_c)^γ shrinks the loss of classes already predicted with confidence;
@@ -231,31 +267,72 @@ def poisson(y_true, y_pred) -> Tensor:
 class BinaryCrossentropy(LossFunctionWrapper):
     """Binary cross-entropy (see ``binary_crossentropy``)."""
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name=None):
-        super().__init__(binary_crossentropy, reduction, name, from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name=None,
+    ):
+        super().__init__(
+            binary_crossentropy,
+            reduction,
+            name,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 @register(binary_focal_crossentropy)
 class BinaryFocalCrossentropy(LossFunctionWrapper):
     """Binary focal cross-entropy (see ``binary_focal_crossentropy``)."""
 
-    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
-                 label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size", name=None):
-        super().__init__(binary_focal_crossentropy, reduction, name,
-                         apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        apply_class_balancing=False,
+        alpha=0.25,
+        gamma=2.0,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name=None,
+    ):
+        super().__init__(
+            binary_focal_crossentropy,
+            reduction,
+            name,
+            apply_class_balancing=apply_class_balancing,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 @register(categorical_crossentropy)
 class CategoricalCrossentropy(LossFunctionWrapper):
     """Categorical cross-entropy for one-hot labels (see ``categorical_crossentropy``)."""
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name=None):
-        super().__init__(categorical_crossentropy, reduction, name, from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name=None,
+    ):
+        super().__init__(
+            categorical_crossentropy,
+            reduction,
+            name,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 @register(sparse_categorical_crossentropy)
@@ -263,19 +340,35 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     """Categorical cross-entropy for integer labels (see ``sparse_categorical_crossentropy``)."""
 
     def __init__(self, from_logits=False, axis=-1, reduction="sum_over_batch_size", name=None):
-        super().__init__(sparse_categorical_crossentropy, reduction, name,
-                         from_logits=from_logits, axis=axis)
+        super().__init__(
+            sparse_categorical_crossentropy, reduction, name, from_logits=from_logits, axis=axis
+        )
 
 
 @register(categorical_focal_crossentropy)
 class CategoricalFocalCrossentropy(LossFunctionWrapper):
     """Categorical focal cross-entropy (see ``categorical_focal_crossentropy``)."""
 
-    def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name=None):
-        super().__init__(categorical_focal_crossentropy, reduction, name, alpha=alpha,
-                         gamma=gamma, from_logits=from_logits, label_smoothing=label_smoothing,
-                         axis=axis)
+    def __init__(
+        self,
+        alpha=0.25,
+        gamma=2.0,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name=None,
+    ):
+        super().__init__(
+            categorical_focal_crossentropy,
+            reduction,
+            name,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 @register(kl_divergence, "kld", "kullback_leibler_divergence")

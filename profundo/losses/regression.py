@@ -6,6 +6,7 @@ each class is the same loss with a reduction (see ``losses.base``).
 >>> mean_squared_error([[0.0, 1.0]], pf.tensor([[1.0, 1.0]]))
 tensor([0.5])
 """
+
 from __future__ import annotations
 
 import math
@@ -14,10 +15,22 @@ from .. import ops
 from ..autograd import Tensor
 from .base import EPSILON, LossFunctionWrapper, prepare, register
 
-__all__ = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
-           "mean_squared_logarithmic_error", "huber", "log_cosh", "cosine_similarity",
-           "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError",
-           "MeanSquaredLogarithmicError", "Huber", "LogCosh", "CosineSimilarity"]
+__all__ = [
+    "mean_squared_error",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error",
+    "huber",
+    "log_cosh",
+    "cosine_similarity",
+    "MeanSquaredError",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError",
+    "Huber",
+    "LogCosh",
+    "CosineSimilarity",
+]
 
 
 def mean_squared_error(y_true, y_pred) -> Tensor:
@@ -73,7 +86,7 @@ def huber(y_true, y_pred, delta: float = 1.0) -> Tensor:
     t, p = prepare("huber", y_true, y_pred)
     e = p - t
     a = e.abs()
-    return ops.where(a.data <= delta, 0.5 * e ** 2, delta * (a - 0.5 * delta)).mean(axis=-1)
+    return ops.where(a.data <= delta, 0.5 * e**2, delta * (a - 0.5 * delta)).mean(axis=-1)
 
 
 def log_cosh(y_true, y_pred) -> Tensor:
@@ -103,7 +116,7 @@ def cosine_similarity(y_true, y_pred, axis: int = -1) -> Tensor:
 def _l2_normalize(x: Tensor, axis: int) -> Tensor:
     """x / max(‖x‖, ε) along ``axis``; the floor (taken on ‖x‖², so the gradient stays finite at
     x = 0) makes a zero vector stay zero instead of dividing 0 by 0."""
-    return x / (x * x).sum(axis=axis, keepdims=True).clip(EPSILON ** 2).sqrt()
+    return x / (x * x).sum(axis=axis, keepdims=True).clip(EPSILON**2).sqrt()
 
 
 @register(mean_squared_error, "mse")

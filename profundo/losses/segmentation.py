@@ -10,6 +10,7 @@ background; the course pairs them with BCE, which gives better gradients early i
 
 >>> loss = 0.5 * losses.BinaryCrossentropy() + losses.IoU()
 """
+
 from __future__ import annotations
 
 from ..autograd import Tensor
@@ -21,8 +22,10 @@ __all__ = ["iou", "dice", "IoU", "Dice"]
 def _overlap(name: str, y_true, y_pred, smooth: float, axis) -> tuple:
     """Σ y·p and Σ y + Σ p over ``axis`` (every axis but the first when None), per sample."""
     if smooth <= 0:
-        raise ValueError(f"{name}: smooth must be positive (it keeps empty masks from dividing 0 "
-                         f"by 0), got {smooth}")
+        raise ValueError(
+            f"{name}: smooth must be positive (it keeps empty masks from dividing 0 "
+            f"by 0), got {smooth}"
+        )
     t, p = prepare(name, y_true, y_pred)
     axis = tuple(range(1, p.ndim)) if axis is None else axis
     return (t * p).sum(axis=axis), t.sum(axis=axis) + p.sum(axis=axis)

@@ -27,71 +27,166 @@ The training loop, from ``compile(metrics=[...], loss=...)``:
 ``get`` turns ``"accuracy"`` / ``"acc"`` into the accuracy that fits the loss and the outputs
 (``resolve_accuracy``), as Keras' ``compile`` does.
 """
+
 from __future__ import annotations
 
-from .accuracy import (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
-                       SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy,
-                       binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
-                       sparse_top_k_categorical_accuracy, top_k_categorical_accuracy)
+from .accuracy import (
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    accuracy,
+    binary_accuracy,
+    categorical_accuracy,
+    sparse_categorical_accuracy,
+    sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy,
+)
 from .auc import AUC, average_precision_score, roc_auc_score
 from .base import Mean, MeanMetricWrapper, Metric
-from .from_losses import (BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge,
-                          CosineSimilarity, FalseNegatives, FalsePositives, Hinge, LogCoshError,
-                          MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson,
-                          SparseCategoricalCrossentropy, SquaredHinge, Sum, TrueNegatives,
-                          TruePositives)
+from .from_losses import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    CategoricalHinge,
+    CosineSimilarity,
+    FalseNegatives,
+    FalsePositives,
+    Hinge,
+    LogCoshError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    Poisson,
+    SparseCategoricalCrossentropy,
+    SquaredHinge,
+    Sum,
+    TrueNegatives,
+    TruePositives,
+)
 from . import from_losses as _from_losses
-from .classification import (F1Score, FBetaScore, IoU, MeanIoU, ConfusionMatrix, Precision, Recall,
-                             confusion_matrix)
+from .classification import (
+    F1Score,
+    FBetaScore,
+    IoU,
+    MeanIoU,
+    ConfusionMatrix,
+    Precision,
+    Recall,
+    confusion_matrix,
+)
 from ..serialization import deserialize as _deserialize
 from ..serialization import lookup
 from ..serialization import serialize
-from .regression import (KLDivergence, MeanAbsoluteError, MeanSquaredError, R2Score,
-                         RootMeanSquaredError, kl_divergence, kld, mae, mean_absolute_error,
-                         mean_squared_error, mse)
+from .regression import (
+    KLDivergence,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    R2Score,
+    RootMeanSquaredError,
+    kl_divergence,
+    kld,
+    mae,
+    mean_absolute_error,
+    mean_squared_error,
+    mse,
+)
 
 __all__ = [
-    "Metric", "Mean", "MeanMetricWrapper",
-    "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
-    "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
-    "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
-    "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
-    "Precision", "Recall", "FBetaScore", "F1Score", "ConfusionMatrix", "IoU", "MeanIoU",
-    "confusion_matrix", "AUC", "roc_auc_score", "average_precision_score",
-    "MeanSquaredError", "RootMeanSquaredError", "MeanAbsoluteError", "R2Score", "KLDivergence",
-    "mean_squared_error", "mean_absolute_error", "kl_divergence", "mse", "mae", "kld",
-    "get", "serialize", "deserialize", "resolve_accuracy", *_from_losses.__all__,
+    "Metric",
+    "Mean",
+    "MeanMetricWrapper",
+    "Accuracy",
+    "BinaryAccuracy",
+    "CategoricalAccuracy",
+    "SparseCategoricalAccuracy",
+    "TopKCategoricalAccuracy",
+    "SparseTopKCategoricalAccuracy",
+    "accuracy",
+    "binary_accuracy",
+    "categorical_accuracy",
+    "sparse_categorical_accuracy",
+    "top_k_categorical_accuracy",
+    "sparse_top_k_categorical_accuracy",
+    "Precision",
+    "Recall",
+    "FBetaScore",
+    "F1Score",
+    "ConfusionMatrix",
+    "IoU",
+    "MeanIoU",
+    "confusion_matrix",
+    "AUC",
+    "roc_auc_score",
+    "average_precision_score",
+    "MeanSquaredError",
+    "RootMeanSquaredError",
+    "MeanAbsoluteError",
+    "R2Score",
+    "KLDivergence",
+    "mean_squared_error",
+    "mean_absolute_error",
+    "kl_divergence",
+    "mse",
+    "mae",
+    "kld",
+    "get",
+    "serialize",
+    "deserialize",
+    "resolve_accuracy",
+    *_from_losses.__all__,
 ]
 
 #: The names ``get`` knows (lower case); the metric is named by the string given.
 ALIASES = {
-    "accuracy": Accuracy, "acc": Accuracy,
+    "accuracy": Accuracy,
+    "acc": Accuracy,
     "binary_accuracy": BinaryAccuracy,
     "categorical_accuracy": CategoricalAccuracy,
     "sparse_categorical_accuracy": SparseCategoricalAccuracy,
     "top_k_categorical_accuracy": TopKCategoricalAccuracy,
     "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
-    "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
-    "rmse": RootMeanSquaredError, "root_mean_squared_error": RootMeanSquaredError,
-    "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
-    "kld": KLDivergence, "kl_divergence": KLDivergence, "kullback_leibler_divergence": KLDivergence,
-    "r2": R2Score, "r2_score": R2Score,
-    "auc": AUC, "precision": Precision, "recall": Recall,
-    "f1": F1Score, "f1_score": F1Score, "fbeta_score": FBetaScore,
+    "mse": MeanSquaredError,
+    "mean_squared_error": MeanSquaredError,
+    "rmse": RootMeanSquaredError,
+    "root_mean_squared_error": RootMeanSquaredError,
+    "mae": MeanAbsoluteError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "kld": KLDivergence,
+    "kl_divergence": KLDivergence,
+    "kullback_leibler_divergence": KLDivergence,
+    "r2": R2Score,
+    "r2_score": R2Score,
+    "auc": AUC,
+    "precision": Precision,
+    "recall": Recall,
+    "f1": F1Score,
+    "f1_score": F1Score,
+    "fbeta_score": FBetaScore,
     "mean": Mean,
-    "binary_crossentropy": BinaryCrossentropy, "categorical_crossentropy": CategoricalCrossentropy,
-    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy, "hinge": Hinge,
-    "squared_hinge": SquaredHinge, "categorical_hinge": CategoricalHinge, "logcosh": LogCoshError,
-    "log_cosh": LogCoshError, "poisson": Poisson, "mape": MeanAbsolutePercentageError,
+    "binary_crossentropy": BinaryCrossentropy,
+    "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+    "hinge": Hinge,
+    "squared_hinge": SquaredHinge,
+    "categorical_hinge": CategoricalHinge,
+    "logcosh": LogCoshError,
+    "log_cosh": LogCoshError,
+    "poisson": Poisson,
+    "mape": MeanAbsolutePercentageError,
     "mean_absolute_percentage_error": MeanAbsolutePercentageError,
     "msle": MeanSquaredLogarithmicError,
     "mean_squared_logarithmic_error": MeanSquaredLogarithmicError,
-    "cosine_similarity": CosineSimilarity, "true_positives": TruePositives,
-    "false_positives": FalsePositives, "true_negatives": TrueNegatives,
+    "cosine_similarity": CosineSimilarity,
+    "true_positives": TruePositives,
+    "false_positives": FalsePositives,
+    "true_negatives": TrueNegatives,
     "false_negatives": FalseNegatives,
 }
-_CLASSES = {cls.__name__: cls for cls in (
-    *ALIASES.values(), MeanMetricWrapper, ConfusionMatrix, IoU, MeanIoU, Sum)}
+_CLASSES = {
+    cls.__name__: cls
+    for cls in (*ALIASES.values(), MeanMetricWrapper, ConfusionMatrix, IoU, MeanIoU, Sum)
+}
 
 
 def get(identifier, loss=None, y_true=None, y_pred=None) -> Metric:
@@ -126,8 +221,10 @@ def get(identifier, loss=None, y_true=None, y_pred=None) -> Metric:
         try:
             return lookup(identifier, ALIASES, "metric")(name=identifier)
         except ValueError as err:
-            raise ValueError(f"{err}; metrics with settings, such as MeanIoU(num_classes=...), "
-                             f"are passed as objects") from None
+            raise ValueError(
+                f"{err}; metrics with settings, such as MeanIoU(num_classes=...), "
+                f"are passed as objects"
+            ) from None
     if callable(identifier):
         return MeanMetricWrapper(identifier)
     raise TypeError(

@@ -17,6 +17,7 @@ gives the accuracy of the batch, and the classes of the same names stream it ove
 >>> sparse_categorical_accuracy([2, 0], [[0.1, 0.2, 0.7], [0.3, 0.6, 0.1]])
 array([1., 0.])
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -15,6 +15,7 @@ given (24 bytes per value) and sorts them in ``result()``: exact at the cost of 
 with the data. Keras' ``AUC`` instead counts into ``num_thresholds=200`` fixed thresholds and
 interpolates: constant memory, but an approximation (and its PR area interpolates where AP steps).
 """
+
 from __future__ import annotations
 
 import numpy as np

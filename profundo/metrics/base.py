@@ -12,6 +12,7 @@ Metrics read NumPy arrays, lists or profundo Tensors (on any backend) and comput
 NumPy, keeping their running sums in float64: they need no gradients and their state is small,
 so the few numbers per batch cost little to copy from a GPU.
 """
+
 from __future__ import annotations
 
 import re
@@ -164,8 +165,8 @@ class Mean(Metric):
         super().__init__(name)
 
     def reset_state(self) -> None:
-        self.total = 0.0   # Σ w·v
-        self.count = 0.0   # Σ w
+        self.total = 0.0  # Σ w·v
+        self.count = 0.0  # Σ w
 
     def update_state(self, values, sample_weight=None) -> None:
         v = np.atleast_1d(to_numpy(values).astype(np.float64))

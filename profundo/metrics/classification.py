@@ -24,6 +24,7 @@ classes, like Keras; scikit-learn averages over the labels present in the data u
 ``labels=range(C)``. For a single binary output all of them give the score of the positive class
 (scikit-learn's ``average="binary"``).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -42,8 +43,11 @@ from .base import (
 def _as_labels(x, name: str, what: str, num_classes: int | None = None) -> np.ndarray:
     """``x`` as int64 class labels, checked to be whole numbers in [0, num_classes)."""
     labels = x.astype(np.int64)
-    if (labels != x).any() or labels.min(initial=0) < 0 or (
-            num_classes is not None and labels.max(initial=0) >= num_classes):
+    if (
+        (labels != x).any()
+        or labels.min(initial=0) < 0
+        or (num_classes is not None and labels.max(initial=0) >= num_classes)
+    ):
         top = "" if num_classes is None else f" up to {num_classes - 1}"
         raise ValueError(
             f"{name}: {what} must hold integer class labels from 0{top}, got values from "
@@ -81,7 +85,7 @@ def _confusion(y_true, y_pred, num_classes, sample_weight, name):
     p = _as_labels(p, name, "y_pred", num_classes).ravel()
     if num_classes is None:
         num_classes = int(max(t.max(initial=-1), p.max(initial=-1))) + 1
-    counts = np.bincount(num_classes * t + p, weights=w, minlength=num_classes ** 2)
+    counts = np.bincount(num_classes * t + p, weights=w, minlength=num_classes**2)
     return counts.reshape(num_classes, num_classes)
 
 
@@ -127,9 +131,15 @@ class IoU(ConfusionMatrix):
     0.333...
     """
 
-    def __init__(self, num_classes: int, target_class_ids, name: str = "iou",
-                 ignore_class: int | None = None, sparse_y_true: bool = True,
-                 sparse_y_pred: bool = True) -> None:
+    def __init__(
+        self,
+        num_classes: int,
+        target_class_ids,
+        name: str = "iou",
+        ignore_class: int | None = None,
+        sparse_y_true: bool = True,
+        sparse_y_pred: bool = True,
+    ) -> None:
         self.target_class_ids = [int(c) for c in target_class_ids]
         self.ignore_class = ignore_class
         self.sparse_y_true, self.sparse_y_pred = sparse_y_true, sparse_y_pred
@@ -152,22 +162,35 @@ class IoU(ConfusionMatrix):
         union = m.sum(axis=0) + m.sum(axis=1) - intersection
         ids = self.target_class_ids
         present = union[ids] > 0
-        return float(safe_divide(intersection, union)[ids][present].mean()) if present.any() else 0.0
+        return (
+            float(safe_divide(intersection, union)[ids][present].mean()) if present.any() else 0.0
+        )
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "target_class_ids": self.target_class_ids,
-                "ignore_class": self.ignore_class, "sparse_y_true": self.sparse_y_true,
-                "sparse_y_pred": self.sparse_y_pred}
+        return {
+            **super().get_config(),
+            "target_class_ids": self.target_class_ids,
+            "ignore_class": self.ignore_class,
+            "sparse_y_true": self.sparse_y_true,
+            "sparse_y_pred": self.sparse_y_pred,
+        }
 
 
 class MeanIoU(IoU):
     """Mean intersection over union of all ``num_classes`` classes that occur (the usual score
     of semantic segmentation); scikit-learn's ``jaccard_score(average="macro")``."""
 
-    def __init__(self, num_classes: int, name: str = "mean_iou", ignore_class: int | None = None,
-                 sparse_y_true: bool = True, sparse_y_pred: bool = True) -> None:
-        super().__init__(num_classes, range(num_classes), name, ignore_class, sparse_y_true,
-                         sparse_y_pred)
+    def __init__(
+        self,
+        num_classes: int,
+        name: str = "mean_iou",
+        ignore_class: int | None = None,
+        sparse_y_true: bool = True,
+        sparse_y_pred: bool = True,
+    ) -> None:
+        super().__init__(
+            num_classes, range(num_classes), name, ignore_class, sparse_y_true, sparse_y_pred
+        )
 
     def get_config(self) -> dict:
         config = super().get_config()
@@ -179,12 +202,12 @@ def _indicators(y_true, y_pred, threshold, num_classes, name):
     """Boolean ``(..., C)`` arrays: is each sample of class c, is it predicted as class c."""
     t, p = same_rank(y_true, y_pred)
     labels_both = t.shape == p.shape and (p.ndim <= 1 or p.shape[-1] != num_classes)
-    if num_classes is not None and labels_both:            # labels on both sides
+    if num_classes is not None and labels_both:  # labels on both sides
         return _one_hot(t, num_classes, name, "y_true"), _one_hot(p, num_classes, name, "y_pred")
-    if p.ndim <= 1 and t.shape == p.shape:                 # one binary output per sample
+    if p.ndim <= 1 and t.shape == p.shape:  # one binary output per sample
         t, p = t[..., None], p[..., None]
     t = squeeze_labels(t, p)
-    if t.shape == p.shape[:-1]:                            # class indices against scores
+    if t.shape == p.shape[:-1]:  # class indices against scores
         t = _one_hot(t, p.shape[-1], name, "y_true")
     check_same_shape(t, p, name)
     if threshold is None and p.shape[-1] > 1:
@@ -258,12 +281,18 @@ class Precision(_ClassCounts):
     0.5
     """
 
-    def __init__(self, thresholds: float | None = None, class_id: int | None = None,
-                 average: str | None = "micro", num_classes: int | None = None,
-                 name: str = "precision") -> None:
+    def __init__(
+        self,
+        thresholds: float | None = None,
+        class_id: int | None = None,
+        average: str | None = "micro",
+        num_classes: int | None = None,
+        name: str = "precision",
+    ) -> None:
         self.thresholds = thresholds
-        super().__init__(0.5 if thresholds is None else thresholds, average, num_classes,
-                         class_id, name)
+        super().__init__(
+            0.5 if thresholds is None else thresholds, average, num_classes, class_id, name
+        )
 
     def score(self, tp, fp, fn):
         return safe_divide(tp, tp + fp)
@@ -280,9 +309,14 @@ class Recall(Precision):
     0.5
     """
 
-    def __init__(self, thresholds: float | None = None, class_id: int | None = None,
-                 average: str | None = "micro", num_classes: int | None = None,
-                 name: str = "recall") -> None:
+    def __init__(
+        self,
+        thresholds: float | None = None,
+        class_id: int | None = None,
+        average: str | None = "micro",
+        num_classes: int | None = None,
+        name: str = "recall",
+    ) -> None:
         super().__init__(thresholds, class_id, average, num_classes, name)
 
     def score(self, tp, fp, fn):
@@ -301,14 +335,19 @@ class FBetaScore(_ClassCounts):
     styles.
     """
 
-    def __init__(self, average: str | None = "macro", beta: float = 1.0,
-                 threshold: float | None = None, num_classes: int | None = None,
-                 name: str = "fbeta_score") -> None:
+    def __init__(
+        self,
+        average: str | None = "macro",
+        beta: float = 1.0,
+        threshold: float | None = None,
+        num_classes: int | None = None,
+        name: str = "fbeta_score",
+    ) -> None:
         self.beta = beta
         super().__init__(threshold, average, num_classes, None, name)
 
     def score(self, tp, fp, fn):
-        b2 = self.beta ** 2
+        b2 = self.beta**2
         return safe_divide((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp)
 
     def get_config(self) -> dict:
@@ -325,8 +364,13 @@ class F1Score(FBetaScore):
     0.333...
     """
 
-    def __init__(self, average: str | None = "macro", threshold: float | None = None,
-                 num_classes: int | None = None, name: str = "f1_score") -> None:
+    def __init__(
+        self,
+        average: str | None = "macro",
+        threshold: float | None = None,
+        num_classes: int | None = None,
+        name: str = "f1_score",
+    ) -> None:
         super().__init__(average, 1.0, threshold, num_classes, name)
 
     def get_config(self) -> dict:

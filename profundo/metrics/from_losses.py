@@ -4,6 +4,7 @@ loss: ``BinaryCrossentropy``, ``CategoricalCrossentropy``, ``SparseCategoricalCr
 ``MeanAbsolutePercentageError``, ``MeanSquaredLogarithmicError``, ``CosineSimilarity`` — and the
 counts ``TruePositives``, ``FalsePositives``, ``TrueNegatives``, ``FalseNegatives`` and ``Sum``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,15 +15,22 @@ from .base import MeanMetricWrapper, Metric, to_numpy
 
 def _from_loss(class_name: str, fn, default_name: str, **defaults) -> type:
     """A MeanMetricWrapper subclass of Keras' name whose settings default to ``defaults``."""
+
     def __init__(self, name=default_name, dtype=None, **settings):
         unknown = set(settings) - set(defaults)
         if unknown:
-            raise TypeError(f"{class_name}: unknown argument(s) {sorted(unknown)}; it takes "
-                            f"{sorted(defaults) or 'name and dtype only'}")
+            raise TypeError(
+                f"{class_name}: unknown argument(s) {sorted(unknown)}; it takes "
+                f"{sorted(defaults) or 'name and dtype only'}"
+            )
         MeanMetricWrapper.__init__(self, fn, name, **{**defaults, **settings})
+
     doc = f"The running mean of ``losses.{fn.__name__}`` per sample (Keras' ``metrics.{class_name}``)."
-    return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc,
-                                                   "__module__": __name__})
+    return type(
+        class_name,
+        (MeanMetricWrapper,),
+        {"__init__": __init__, "__doc__": doc, "__module__": __name__},
+    )
 
 
 def _cosine(y_true, y_pred, axis=-1):
@@ -31,26 +39,43 @@ def _cosine(y_true, y_pred, axis=-1):
 
 _cosine.__name__ = "cosine_similarity"
 
-BinaryCrossentropy = _from_loss("BinaryCrossentropy", losses.binary_crossentropy,
-                                "binary_crossentropy", from_logits=False, label_smoothing=0.0)
-CategoricalCrossentropy = _from_loss("CategoricalCrossentropy", losses.categorical_crossentropy,
-                                     "categorical_crossentropy", from_logits=False,
-                                     label_smoothing=0.0, axis=-1)
-SparseCategoricalCrossentropy = _from_loss("SparseCategoricalCrossentropy",
-                                           losses.sparse_categorical_crossentropy,
-                                           "sparse_categorical_crossentropy", from_logits=False,
-                                           axis=-1)
+BinaryCrossentropy = _from_loss(
+    "BinaryCrossentropy",
+    losses.binary_crossentropy,
+    "binary_crossentropy",
+    from_logits=False,
+    label_smoothing=0.0,
+)
+CategoricalCrossentropy = _from_loss(
+    "CategoricalCrossentropy",
+    losses.categorical_crossentropy,
+    "categorical_crossentropy",
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+)
+SparseCategoricalCrossentropy = _from_loss(
+    "SparseCategoricalCrossentropy",
+    losses.sparse_categorical_crossentropy,
+    "sparse_categorical_crossentropy",
+    from_logits=False,
+    axis=-1,
+)
 Hinge = _from_loss("Hinge", losses.hinge, "hinge")
 SquaredHinge = _from_loss("SquaredHinge", losses.squared_hinge, "squared_hinge")
 CategoricalHinge = _from_loss("CategoricalHinge", losses.categorical_hinge, "categorical_hinge")
 LogCoshError = _from_loss("LogCoshError", losses.log_cosh, "logcosh")
 Poisson = _from_loss("Poisson", losses.poisson, "poisson")
-MeanAbsolutePercentageError = _from_loss("MeanAbsolutePercentageError",
-                                         losses.mean_absolute_percentage_error,
-                                         "mean_absolute_percentage_error")
-MeanSquaredLogarithmicError = _from_loss("MeanSquaredLogarithmicError",
-                                         losses.mean_squared_logarithmic_error,
-                                         "mean_squared_logarithmic_error")
+MeanAbsolutePercentageError = _from_loss(
+    "MeanAbsolutePercentageError",
+    losses.mean_absolute_percentage_error,
+    "mean_absolute_percentage_error",
+)
+MeanSquaredLogarithmicError = _from_loss(
+    "MeanSquaredLogarithmicError",
+    losses.mean_squared_logarithmic_error,
+    "mean_squared_logarithmic_error",
+)
 CosineSimilarity = _from_loss("CosineSimilarity", _cosine, "cosine_similarity", axis=-1)
 
 
@@ -77,7 +102,7 @@ class _Confusion(Metric):
     """A count of one cell of the binary confusion matrix, predictions thresholded at
     ``thresholds`` (one value, or a list: one count per threshold)."""
 
-    cell: tuple[bool, bool] | None = None     # (predicted positive, actually positive)
+    cell: tuple[bool, bool] | None = None  # (predicted positive, actually positive)
 
     def __init__(self, thresholds=None, name=None, dtype=None):
         self.thresholds = 0.5 if thresholds is None else thresholds
@@ -91,10 +116,11 @@ class _Confusion(Metric):
         t = to_numpy(y_true).astype(bool).reshape(-1)
         if sample_weight is None:
             w = np.ones(pred.size)
-        else:                                   # one weight per sample, or per entry
+        else:  # one weight per sample, or per entry
             sw = to_numpy(sample_weight).astype(np.float64)
-            w = np.broadcast_to(sw.reshape(sw.shape + (1,) * (pred.ndim - sw.ndim)),
-                                pred.shape).reshape(-1)
+            w = np.broadcast_to(
+                sw.reshape(sw.shape + (1,) * (pred.ndim - sw.ndim)), pred.shape
+            ).reshape(-1)
         p = pred.reshape(-1)
         thresholds = np.reshape(self.thresholds, (-1, 1))
         predicted = p[None, :] > thresholds
@@ -110,25 +136,43 @@ class _Confusion(Metric):
 
 class TruePositives(_Confusion):
     """Predicted positive and actually positive (weighted count)."""
+
     cell = (True, True)
 
 
 class FalsePositives(_Confusion):
     """Predicted positive, actually negative."""
+
     cell = (True, False)
 
 
 class TrueNegatives(_Confusion):
     """Predicted negative, actually negative."""
+
     cell = (False, False)
 
 
 class FalseNegatives(_Confusion):
     """Predicted negative, actually positive."""
+
     cell = (False, True)
 
 
-__all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
-           "Hinge", "SquaredHinge", "CategoricalHinge", "LogCoshError", "Poisson",
-           "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "CosineSimilarity", "Sum",
-           "TruePositives", "FalsePositives", "TrueNegatives", "FalseNegatives"]
+__all__ = [
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
+    "Hinge",
+    "SquaredHinge",
+    "CategoricalHinge",
+    "LogCoshError",
+    "Poisson",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError",
+    "CosineSimilarity",
+    "Sum",
+    "TruePositives",
+    "FalsePositives",
+    "TrueNegatives",
+    "FalseNegatives",
+]

@@ -7,6 +7,7 @@ those values over batches.
 >>> mean_squared_error([[0.0, 1.0], [2.0, 2.0]], [[1.0, 1.0], [2.0, 0.0]])
 array([0.5, 2. ])
 """
+
 from __future__ import annotations
 
 import math
@@ -22,7 +23,7 @@ from .base import (
     same_rank,
 )
 
-_EPSILON = 1e-7   # Keras' epsilon: KL divergence clips probabilities to [ε, 1]
+_EPSILON = 1e-7  # Keras' epsilon: KL divergence clips probabilities to [ε, 1]
 
 
 def _errors(y_true, y_pred, name):
@@ -148,7 +149,7 @@ class R2Score(Metric):
             )
         both = self.weight + weight
         delta = mean - self.mean
-        self.m2 = self.m2 + m2 + delta ** 2 * safe_divide(self.weight * weight, both)
+        self.m2 = self.m2 + m2 + delta**2 * safe_divide(self.weight * weight, both)
         self.mean = self.mean + delta * safe_divide(weight, both)
         self.weight, self.residual = both, self.residual + residual
 
@@ -156,7 +157,9 @@ class R2Score(Metric):
         if self.weight is None:
             return 0.0
         spread = self.m2
-        scores = np.where(spread > 0, 1 - safe_divide(self.residual, spread), 1.0 * (self.residual == 0))
+        scores = np.where(
+            spread > 0, 1 - safe_divide(self.residual, spread), 1.0 * (self.residual == 0)
+        )
         if self.class_aggregation is None:
             return scores
         if self.class_aggregation == "variance_weighted" and spread.sum() > 0:

@@ -6,6 +6,7 @@ mini-batches of ``(x, y, sample_weight)``, reshuffled each epoch. Anything else 
 ``(x, y)``, ``(x, y, sample_weight)`` or ``x`` alone. ``batches`` chooses between the two;
 ``split_validation`` cuts off ``fit``'s ``validation_split`` the way Keras does.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,17 +21,22 @@ from ..layers.nest import flatten, map_structure
 
 def plain_lists_as_array(x):
     """Nested Python lists of numbers are one array; a list of arrays is several inputs/outputs."""
-    if isinstance(x, (list, tuple)) and x and not isinstance(
-            x[0], (numpy.ndarray, Tensor, B.xp.ndarray, dict)):
+    if (
+        isinstance(x, (list, tuple))
+        and x
+        and not isinstance(x[0], (numpy.ndarray, Tensor, B.xp.ndarray, dict))
+    ):
         return numpy.asarray(x)
     return x
 
 
 def is_array_data(x) -> bool:
     leaves = flatten(x)
-    return bool(leaves) and all(isinstance(v, (numpy.ndarray, Tensor, B.xp.ndarray)) or
-                                (isinstance(v, (list, float, int)) and not callable(v))
-                                for v in leaves)
+    return bool(leaves) and all(
+        isinstance(v, (numpy.ndarray, Tensor, B.xp.ndarray))
+        or (isinstance(v, (list, float, int)) and not callable(v))
+        for v in leaves
+    )
 
 
 def to_arrays(x):
@@ -41,7 +47,9 @@ def to_arrays(x):
 def num_samples(x) -> int:
     sizes = {len(v) for v in flatten(x)}
     if len(sizes) != 1:
-        raise ValueError(f"all inputs and targets must have the same number of samples, got {sorted(sizes)}")
+        raise ValueError(
+            f"all inputs and targets must have the same number of samples, got {sorted(sizes)}"
+        )
     return sizes.pop()
 
 
@@ -64,8 +72,9 @@ def class_weights(y, class_weight, sample_weight):
     if labels.ndim > 1 and labels.shape[-1] > 1:
         labels = labels.argmax(axis=-1)
     labels = labels.reshape(len(labels), -1)[:, 0].astype(int)
-    weights = numpy.array([class_weight.get(int(c), 1.0) for c in range(labels.max() + 1)],
-                          dtype=numpy.float32)
+    weights = numpy.array(
+        [class_weight.get(int(c), 1.0) for c in range(labels.max() + 1)], dtype=numpy.float32
+    )
     w = weights[labels]
     return w if sample_weight is None else w * numpy.asarray(sample_weight, dtype=numpy.float32)
 
@@ -76,10 +85,15 @@ class ArrayBatches:
     def __init__(self, x, y, sample_weight, batch_size, shuffle):
         self.x, self.y, self.sw = x, y, sample_weight
         self.n = num_samples([x] + ([y] if y is not None else []))
-        if batch_size is not None and (isinstance(batch_size, bool) or
-                                       not isinstance(batch_size, numbers.Integral) or batch_size < 1):
-            raise ValueError(f"fit/evaluate/predict: batch_size must be an integer ≥ 1 or None "
-                             f"(the whole set in one batch), got {batch_size!r}")
+        if batch_size is not None and (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, numbers.Integral)
+            or batch_size < 1
+        ):
+            raise ValueError(
+                f"fit/evaluate/predict: batch_size must be an integer ≥ 1 or None "
+                f"(the whole set in one batch), got {batch_size!r}"
+            )
         self.batch_size = max(self.n, 1) if batch_size is None else int(batch_size)
         self.shuffle = shuffle
 
@@ -91,8 +105,11 @@ class ArrayBatches:
         for start in range(0, self.n, self.batch_size):
             stop = start + self.batch_size
             index = slice(start, stop) if order is None else order[start:stop]
-            yield (take(self.x, index), None if self.y is None else take(self.y, index),
-                   None if self.sw is None else self.sw[index])
+            yield (
+                take(self.x, index),
+                None if self.y is None else take(self.y, index),
+                None if self.sw is None else self.sw[index],
+            )
 
 
 def known_length(data):
@@ -115,10 +132,10 @@ class IterableBatches:
     def __iter__(self):
         if self.steps is None:
             yield from map(unpack_batch, self.data)
-            if hasattr(self.data, "on_epoch_end"):      # a PyDataset's end-of-epoch hook
+            if hasattr(self.data, "on_epoch_end"):  # a PyDataset's end-of-epoch hook
                 self.data.on_epoch_end()
             return
-        for _ in range(self.steps):      # continue one iterator across epochs
+        for _ in range(self.steps):  # continue one iterator across epochs
             if self._iterator is None:
                 self._iterator = iter(self.data)
             try:
@@ -161,8 +178,12 @@ def split_validation(x, y, sample_weight, validation_split):
     n = num_samples(x)
     cut = n - int(round(n * validation_split))
     if cut <= 0 or cut >= n:
-        raise ValueError(f"fit: validation_split={validation_split} of {n} samples leaves an empty set")
+        raise ValueError(
+            f"fit: validation_split={validation_split} of {n} samples leaves an empty set"
+        )
     head, tail = slice(0, cut), slice(cut, n)
     sw = None if sample_weight is None else numpy.asarray(sample_weight)
-    return ((take(x, head), take(y, head), None if sw is None else sw[head]),
-            (take(x, tail), take(y, tail), None if sw is None else sw[tail]))
+    return (
+        (take(x, head), take(y, head), None if sw is None else sw[head]),
+        (take(x, tail), take(y, tail), None if sw is None else sw[tail]),
+    )

@@ -10,6 +10,7 @@
 A reference ``{"layer", "node", "tensor"}`` names the ``tensor``-th output of the ``node``-th call
 (within this model) of a layer.
 """
+
 from __future__ import annotations
 
 from ..layers.core import InputLayer
@@ -22,8 +23,8 @@ def _is_ref(x) -> bool:
 
 
 def functional_config(model) -> dict:
-    calls: dict[int, int] = {}        # layer id → calls seen so far in this model
-    refs: dict[int, dict] = {}        # symbolic tensor id → its reference
+    calls: dict[int, int] = {}  # layer id → calls seen so far in this model
+    refs: dict[int, dict] = {}  # symbolic tensor id → its reference
     nodes = []
     for node in model._nodes:
         index = calls.get(id(node.layer), 0)
@@ -31,19 +32,25 @@ def functional_config(model) -> dict:
         for k, t in enumerate(flatten(node.outputs)):
             refs[id(t)] = {"layer": node.layer.name, "node": index, "tensor": k}
         if node.inputs is not None:
-            nodes.append({"layer": node.layer.name,
-                          "inputs": map_structure(lambda t: refs[id(t)], node.inputs),
-                          "kwargs": node.kwargs})
-    return {"name": model.name,
-            "layers": [serialize_layer(layer) for layer in model.layers],
-            "nodes": nodes,
-            "input_layers": map_structure(lambda t: refs[id(t)], model._inputs),
-            "output_layers": map_structure(lambda t: refs[id(t)], model._outputs)}
+            nodes.append(
+                {
+                    "layer": node.layer.name,
+                    "inputs": map_structure(lambda t: refs[id(t)], node.inputs),
+                    "kwargs": node.kwargs,
+                }
+            )
+    return {
+        "name": model.name,
+        "layers": [serialize_layer(layer) for layer in model.layers],
+        "nodes": nodes,
+        "input_layers": map_structure(lambda t: refs[id(t)], model._inputs),
+        "output_layers": map_structure(lambda t: refs[id(t)], model._outputs),
+    }
 
 
 def functional_from_config(cls, config: dict, custom_objects=None):
     layers = {}
-    outputs: dict[tuple, list] = {}    # (layer name, node index) → flat outputs
+    outputs: dict[tuple, list] = {}  # (layer name, node index) → flat outputs
     for layer_config in config["layers"]:
         layer = deserialize_layer(layer_config, custom_objects)
         layers[layer.name] = layer
@@ -61,5 +68,8 @@ def functional_from_config(cls, config: dict, custom_objects=None):
         index = calls.get(name, 1 if isinstance(layers[name], InputLayer) else 0)
         calls[name] = index + 1
         outputs[(name, index)] = flatten(out)
-    return cls(map_structure(resolve, config["input_layers"], is_leaf=_is_ref),
-               map_structure(resolve, config["output_layers"], is_leaf=_is_ref), name=config["name"])
+    return cls(
+        map_structure(resolve, config["input_layers"], is_leaf=_is_ref),
+        map_structure(resolve, config["output_layers"], is_leaf=_is_ref),
+        name=config["name"],
+    )

@@ -20,6 +20,7 @@ Subclassed — create layers in ``__init__`` and write the forward pass in ``cal
 A model is a ``Layer`` too, so it can be used inside another model. Training (``compile``, ``fit``,
 ``evaluate``, ``predict``) lives in ``profundo.models.training``; ``summary`` in ``.summary``.
 """
+
 from __future__ import annotations
 
 import numpy
@@ -47,11 +48,15 @@ class Model(Layer):
         if inputs is None and outputs is None:
             return
         if inputs is None or outputs is None:
-            raise ValueError("Model: give both inputs and outputs (or neither, for a subclassed model)")
+            raise ValueError(
+                "Model: give both inputs and outputs (or neither, for a subclassed model)"
+            )
         for t in flatten(inputs) + flatten(outputs):
             if not isinstance(t, SymbolicTensor):
-                raise TypeError(f"Model: inputs and outputs must come from layers.Input and layer calls "
-                                f"on them, got {type(t).__name__}")
+                raise TypeError(
+                    f"Model: inputs and outputs must come from layers.Input and layer calls "
+                    f"on them, got {type(t).__name__}"
+                )
         self._inputs, self._outputs = inputs, outputs
         self._nodes = _topological_nodes(outputs, inputs)
         self._layers = []
@@ -70,7 +75,7 @@ class Model(Layer):
         """The model's layers, in the order they run (a functional model's Input layers first)."""
         if self.is_functional:
             return list(self._layers)
-        return [layer for _, layer in Layer._children(self)]   # a subclass: its attributes
+        return [layer for _, layer in Layer._children(self)]  # a subclass: its attributes
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """A layer by name (or by position in ``layers``)."""
@@ -79,8 +84,9 @@ class Model(Layer):
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise self.error(f"no layer named {name!r}; layers: "
-                         f"{', '.join(layer.name for layer in self.layers)}")
+        raise self.error(
+            f"no layer named {name!r}; layers: {', '.join(layer.name for layer in self.layers)}"
+        )
 
     @property
     def inputs(self):
@@ -117,10 +123,13 @@ class Model(Layer):
     # --- running ------------------------------------------------------------------------------------
     def call(self, inputs, training=None):
         if not self.is_functional:
-            raise NotImplementedError(f"{type(self).__name__}: a subclassed Model must define "
-                                      f"call(self, inputs, training=None)")
-        return self._run_graph(inputs, lambda layer, args, kw: layer(args, training=training, **kw),
-                               masks=True)
+            raise NotImplementedError(
+                f"{type(self).__name__}: a subclassed Model must define "
+                f"call(self, inputs, training=None)"
+            )
+        return self._run_graph(
+            inputs, lambda layer, args, kw: layer(args, training=training, **kw), masks=True
+        )
 
     def compute_mask(self, inputs, mask=None):
         return None
@@ -136,8 +145,10 @@ class Model(Layer):
         if len(expected) == 1:
             return [inputs[0] if isinstance(inputs, list) and len(inputs) == 1 else inputs]
         if not isinstance(inputs, (list, tuple)) or len(inputs) != len(expected):
-            raise self.error(f"expected a list of {len(expected)} inputs "
-                             f"({', '.join(t.node.layer.name for t in expected)})")
+            raise self.error(
+                f"expected a list of {len(expected)} inputs "
+                f"({', '.join(t.node.layer.name for t in expected)})"
+            )
         return list(inputs)
 
     def _run_graph(self, inputs, run, masks: bool = False):
@@ -158,29 +169,44 @@ class Model(Layer):
             if masks:
                 out_masks = node.layer.compute_mask(args, kwargs.get("mask"))
                 out_list = flatten(node.outputs)
-                mask_list = out_masks if isinstance(out_masks, list) else [out_masks] * len(out_list)
+                mask_list = (
+                    out_masks if isinstance(out_masks, list) else [out_masks] * len(out_list)
+                )
                 mask_of.update((id(sym), m) for sym, m in zip(out_list, mask_list))
             for sym, value in zip(flatten(node.outputs), flatten(outs, is_leaf=is_shape)):
                 values[id(sym)] = value
         return map_structure(lambda s: values[id(s)], self._outputs)
 
     def __call__(self, inputs, training=None, **kwargs):
-        if self.is_functional and not isinstance(inputs, (Tensor, SymbolicTensor, list, tuple, dict)):
+        if self.is_functional and not isinstance(
+            inputs, (Tensor, SymbolicTensor, list, tuple, dict)
+        ):
             inputs = Tensor(inputs)
         return super().__call__(inputs, training=training, **kwargs)
 
     def compute_output_shape(self, input_shape):
         if self.is_functional:
-            return self._run_graph(input_shape, lambda layer, args, kw: layer.compute_output_shape(args))
+            return self._run_graph(
+                input_shape, lambda layer, args, kw: layer.compute_output_shape(args)
+            )
         return super().compute_output_shape(input_shape)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}, {len(self.layers)} layers>"
 
     # --- training, evaluation, prediction (see profundo.models.training) ---------------------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
-                weighted_metrics=None, run_eagerly=None, steps_per_execution=1, jit_compile="auto",
-                auto_scale_loss=True):
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        metrics=None,
+        loss_weights=None,
+        weighted_metrics=None,
+        run_eagerly=None,
+        steps_per_execution=1,
+        jit_compile="auto",
+        auto_scale_loss=True,
+    ):
         """Choose the optimizer, the loss (one per output, or a list/dict; None for an output
         that is not trained on) and the metrics. As in Keras, ``metrics`` ignore the sample
         weights and ``weighted_metrics`` use them. ``run_eagerly``, ``steps_per_execution``,
@@ -188,33 +214,78 @@ class Model(Layer):
         nothing: profundo always runs eagerly, one step at a time, without a compiler."""
         trainer.compile(self, optimizer, loss, metrics, loss_weights, weighted_metrics)
 
-    def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_batch_size=None,
-            distributed=False, validation_steps=None, validation_freq=1):
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=32,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_batch_size=None,
+        distributed=False,
+        validation_steps=None,
+        validation_freq=1,
+    ):
         """Train for ``epochs`` passes over the data; returns the ``History``. ``distributed=True``:
         data-parallel over the MPI ranks of ``profundo.distributed``."""
-        return trainer.fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
-                            callbacks=callbacks, validation_split=validation_split,
-                            validation_data=validation_data, shuffle=shuffle,
-                            class_weight=class_weight, sample_weight=sample_weight,
-                            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
-                            validation_batch_size=validation_batch_size, distributed=distributed,
-                            validation_steps=validation_steps, validation_freq=validation_freq)
+        return trainer.fit(
+            self,
+            x,
+            y,
+            batch_size=batch_size,
+            epochs=epochs,
+            verbose=verbose,
+            callbacks=callbacks,
+            validation_split=validation_split,
+            validation_data=validation_data,
+            shuffle=shuffle,
+            class_weight=class_weight,
+            sample_weight=sample_weight,
+            initial_epoch=initial_epoch,
+            steps_per_epoch=steps_per_epoch,
+            validation_batch_size=validation_batch_size,
+            distributed=distributed,
+            validation_steps=validation_steps,
+            validation_freq=validation_freq,
+        )
 
-    def evaluate(self, x=None, y=None, batch_size=32, verbose="auto", sample_weight=None,
-                 return_dict=False, callbacks=None):
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=32,
+        verbose="auto",
+        sample_weight=None,
+        return_dict=False,
+        callbacks=None,
+    ):
         """Loss and metrics on data: a number, a list [loss, metric...] or a dict."""
-        return trainer.evaluate(self, x, y, batch_size=batch_size, verbose=verbose,
-                                 sample_weight=sample_weight, return_dict=return_dict,
-                                 callbacks=callbacks)
+        return trainer.evaluate(
+            self,
+            x,
+            y,
+            batch_size=batch_size,
+            verbose=verbose,
+            sample_weight=sample_weight,
+            return_dict=return_dict,
+            callbacks=callbacks,
+        )
 
     def predict(self, x, batch_size=32, verbose=0, steps=None, callbacks=None):
         """Outputs for ``x`` as NumPy arrays, computed in batches, in inference mode, no graph;
         ``verbose=1`` shows a progress bar, ``callbacks`` get the predict hooks; ``steps`` limits
         the batches drawn from a generator or pipeline."""
-        return trainer.predict(self, x, batch_size=batch_size, verbose=verbose,
-                               callbacks=callbacks, steps=steps)
+        return trainer.predict(
+            self, x, batch_size=batch_size, verbose=verbose, callbacks=callbacks, steps=steps
+        )
 
     # --- the steps: override them to train in your own way (Keras 3's names and arguments) ----------
     def train_step(self, data) -> dict:
@@ -279,7 +350,9 @@ class Model(Layer):
     def predict_on_batch(self, x):
         with no_grad(), learning_phase(False):
             out = self(x, training=False)
-        return map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else numpy.asarray(t), out)
+        return map_structure(
+            lambda t: t.numpy() if isinstance(t, Tensor) else numpy.asarray(t), out
+        )
 
     def summary(self, line_length: int = 90, print_fn=print):
         """Print a table of the layers, their output shapes and parameter counts."""
@@ -292,8 +365,9 @@ class Model(Layer):
         JSON data to keep with it (``BackupAndRestore`` keeps the epoch and the RNG state)."""
         from ..io.saving import save_model
 
-        save_model(self, filepath, include_optimizer=include_optimizer,
-                   training_state=training_state)
+        save_model(
+            self, filepath, include_optimizer=include_optimizer, training_state=training_state
+        )
 
     def load_state(self, filepath) -> dict:
         """Restore weights and optimizer state from an archive into this model; returns the
@@ -328,6 +402,7 @@ class Model(Layer):
         import json
 
         from ..layers.registry import serialize_layer
+
         return json.dumps(serialize_layer(self), **json_kwargs)
 
     def get_config(self) -> dict:
@@ -352,8 +427,10 @@ def _topological_nodes(outputs, inputs) -> list:
     input_nodes = {id(t.node) for t in flatten(inputs)}
     for node in order:
         if node.inputs is None and id(node) not in input_nodes:
-            raise ValueError(f"Model: the outputs depend on the input {node.layer.name!r}, which is "
-                             f"not among the model's inputs")
+            raise ValueError(
+                f"Model: the outputs depend on the input {node.layer.name!r}, which is "
+                f"not among the model's inputs"
+            )
     return order
 
 

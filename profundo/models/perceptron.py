@@ -17,6 +17,7 @@ one after finitely many mistakes; if none does (XOR), it never stops making them
 >>> p.predict(X)
 array([0, 0, 0, 1])
 """
+
 from __future__ import annotations
 
 import warnings
@@ -58,14 +59,14 @@ class Perceptron:
         X = self._check_X(X, "fit")
         y = self._check_y(y, len(X))
         epochs = self.max_epochs if epochs is None else int(epochs)
-        Xb = np.hstack([np.ones((len(X), 1)), X])           # x₀ = 1 in front of every example
+        Xb = np.hstack([np.ones((len(X), 1)), X])  # x₀ = 1 in front of every example
         theta = np.zeros(Xb.shape[1])
         history = []
         for _ in range(epochs):
             mistakes = 0
             for x, target in zip(Xb, y):
-                y_hat = 1 if theta @ x >= 0 else 0          # ŷ = step(θ·x)
-                theta += self.learning_rate * (target - y_hat) * x   # θ ← θ + α(y − ŷ)x
+                y_hat = 1 if theta @ x >= 0 else 0  # ŷ = step(θ·x)
+                theta += self.learning_rate * (target - y_hat) * x  # θ ← θ + α(y − ŷ)x
                 mistakes += int(y_hat != target)
             history.append(mistakes)
             if mistakes == 0:
@@ -78,7 +79,9 @@ class Perceptron:
                 f"misclassified after {epochs} epochs. The two classes may not be linearly "
                 f"separable (as in XOR): one perceptron can only draw a straight line (a "
                 f"hyperplane) between them; a multilayer perceptron can do more.",
-                ConvergenceWarning, stacklevel=2)
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         return history
 
     @property
@@ -109,18 +112,24 @@ class Perceptron:
     # --- checks ------------------------------------------------------------------------------------
     def _theta(self, what: str) -> np.ndarray:
         if self.theta_ is None:
-            raise RuntimeError(f"Perceptron.{what}: the perceptron is not trained yet; call fit(X, y) first")
+            raise RuntimeError(
+                f"Perceptron.{what}: the perceptron is not trained yet; call fit(X, y) first"
+            )
         return self.theta_
 
     @staticmethod
     def _check_X(X, who: str, n_features: int | None = None) -> np.ndarray:
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2:
-            raise ValueError(f"Perceptron.{who}: expected X of shape (n_samples, n_features), got shape "
-                             f"{X.shape}; for a single feature use X.reshape(-1, 1)")
+            raise ValueError(
+                f"Perceptron.{who}: expected X of shape (n_samples, n_features), got shape "
+                f"{X.shape}; for a single feature use X.reshape(-1, 1)"
+            )
         if n_features is not None and X.shape[1] != n_features:
-            raise ValueError(f"Perceptron.{who}: the perceptron was trained on {n_features} features, "
-                             f"but X has {X.shape[1]} (shape {X.shape})")
+            raise ValueError(
+                f"Perceptron.{who}: the perceptron was trained on {n_features} features, "
+                f"but X has {X.shape[1]} (shape {X.shape})"
+            )
         return X
 
     @staticmethod
@@ -129,9 +138,13 @@ class Perceptron:
         if y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
         if y.shape != (n_samples,):
-            raise ValueError(f"Perceptron: expected y of shape ({n_samples},), one label per example, "
-                             f"got shape {y.shape}")
+            raise ValueError(
+                f"Perceptron: expected y of shape ({n_samples},), one label per example, "
+                f"got shape {y.shape}"
+            )
         if not np.isin(y, (0, 1)).all():
-            raise ValueError(f"Perceptron: labels must be 0 or 1, got {np.unique(y)[:10].tolist()}; "
-                             f"for labels −1/+1 use (y > 0).astype(int)")
+            raise ValueError(
+                f"Perceptron: labels must be 0 or 1, got {np.unique(y)[:10].tolist()}; "
+                f"for labels −1/+1 use (y > 0).astype(int)"
+            )
         return y.astype(np.int64)

@@ -11,6 +11,7 @@
 The input shape comes from a leading ``Input``, from ``input_shape=`` on the first layer, or, when
 neither is given, from the first batch the model sees.
 """
+
 from __future__ import annotations
 
 from ..layers.base import Layer
@@ -27,8 +28,8 @@ class Sequential(Model):
         super().__init__(name=name, **kwargs)
         self._stack: list[Layer] = []
         self._input_layer: InputLayer | None = None
-        self.output_shapes: list = []   # each layer's output shape, once the input shape is known
-        self._graph_input = None         # the stack as a functional graph, once the shape is known
+        self.output_shapes: list = []  # each layer's output shape, once the input shape is known
+        self._graph_input = None  # the stack as a functional graph, once the shape is known
         self._graph_nodes: list[Node] = []
         for layer in layers or []:
             self.add(layer)
@@ -47,8 +48,9 @@ class Sequential(Model):
             self._input_layer = layer
             return
         if not isinstance(layer, Layer):
-            raise self.error(f"Sequential.add expects a layer, got {type(layer).__name__}",
-                             TypeError)
+            raise self.error(
+                f"Sequential.add expects a layer, got {type(layer).__name__}", TypeError
+            )
         self._stack.append(layer)
         shape = self._known_input_shape()
         if shape is not None:
@@ -62,7 +64,7 @@ class Sequential(Model):
         if self._graph_nodes:
             node = self._graph_nodes.pop()
             node.layer.inbound_nodes.remove(node)
-            del self.output_shapes[len(self._stack):]
+            del self.output_shapes[len(self._stack) :]
         return layer
 
     def _known_input_shape(self):
@@ -83,7 +85,9 @@ class Sequential(Model):
         self._build_from(0)
 
     def _build_from(self, start: int) -> None:
-        shape = self.output_shapes[start - 1] if start else (None,) + tuple(self._built_input_shape[1:])
+        shape = (
+            self.output_shapes[start - 1] if start else (None,) + tuple(self._built_input_shape[1:])
+        )
         del self.output_shapes[start:]
         for layer in self._stack[start:]:
             layer._ensure_built(shape)
@@ -100,14 +104,16 @@ class Sequential(Model):
             node.layer.inbound_nodes.remove(node)
         del self._graph_nodes[start:]
         if start == 0:
-            first = self._input_layer or InputLayer(tuple(self._built_input_shape[1:]),
-                                                    dtype=self.dtype)
+            first = self._input_layer or InputLayer(
+                tuple(self._built_input_shape[1:]), dtype=self.dtype
+            )
             self._graph_input = first.output
         previous = self._graph_nodes[-1].outputs if self._graph_nodes else self._graph_input
         for layer, shape in zip(self._stack[start:], self.output_shapes[start:]):
             node = Node(layer, previous)
-            node.outputs = map_structure(lambda s, n=node: SymbolicTensor(s, n.layer.dtype, n),
-                                         shape, is_leaf=is_shape)
+            node.outputs = map_structure(
+                lambda s, n=node: SymbolicTensor(s, n.layer.dtype, n), shape, is_leaf=is_shape
+            )
             layer.inbound_nodes.append(node)
             self._graph_nodes.append(node)
             previous = node.outputs
@@ -123,7 +129,7 @@ class Sequential(Model):
         return [self._graph_nodes[-1].outputs] if self._graph_nodes else None
 
     def call(self, x, training=None, mask=None):
-        for layer in self._stack:     # each layer gets the mask of its input (padding steps)
+        for layer in self._stack:  # each layer gets the mask of its input (padding steps)
             masked = {"mask": mask} if mask is not None else {}
             x, mask = layer(x, training=training, **masked), layer.compute_mask(x, mask)
         return x

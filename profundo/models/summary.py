@@ -1,16 +1,17 @@
 """``model.summary()``: a table of layers, output shapes and parameter counts, as Keras prints it.
 
-    Model: "sequential"
-    ______________________________________________________________________
-     Layer (type)                   Output Shape                Param #
-    ======================================================================
-     dense (Dense)                  (None, 64)                  1,344
-     dense_1 (Dense)                (None, 1)                   65
-    ======================================================================
-    Total params: 1,409 (5.50 KB)
-    Trainable params: 1,409 (5.50 KB)
-    Non-trainable params: 0 (0.00 B)
+Model: "sequential"
+______________________________________________________________________
+ Layer (type)                   Output Shape                Param #
+======================================================================
+ dense (Dense)                  (None, 64)                  1,344
+ dense_1 (Dense)                (None, 1)                   65
+======================================================================
+Total params: 1,409 (5.50 KB)
+Trainable params: 1,409 (5.50 KB)
+Non-trainable params: 0 (0.00 B)
 """
+
 from __future__ import annotations
 
 
@@ -45,8 +46,12 @@ def summary(model, line_length: int = 90, print_fn=print) -> None:
     def row(name, shape, params):
         return f" {name:<{widths[0] - 2}} {shape:<{widths[1] - 1}} {params}"
 
-    lines = [f'Model: "{model.name}"', "_" * line_length,
-             row("Layer (type)", "Output Shape", "Param #"), "=" * line_length]
+    lines = [
+        f'Model: "{model.name}"',
+        "_" * line_length,
+        row("Layer (type)", "Output Shape", "Param #"),
+        "=" * line_length,
+    ]
     for layer in model.layers:
         shape = shapes.get(id(layer), "?")
         built = layer.built or not layer.weights
@@ -55,9 +60,11 @@ def summary(model, line_length: int = 90, print_fn=print) -> None:
     trainable, frozen = model.trainable_weights, model.non_trainable_weights
     n_train = sum(w.size for w in trainable)
     n_frozen = sum(w.size for w in frozen)
-    lines += ["=" * line_length,
-              f"Total params: {_size(n_train + n_frozen, trainable + frozen)}",
-              f"Trainable params: {_size(n_train, trainable)}",
-              f"Non-trainable params: {_size(n_frozen, frozen)}",
-              "_" * line_length]
+    lines += [
+        "=" * line_length,
+        f"Total params: {_size(n_train + n_frozen, trainable + frozen)}",
+        f"Trainable params: {_size(n_train, trainable)}",
+        f"Non-trainable params: {_size(n_frozen, frozen)}",
+        "_" * line_length,
+    ]
     print_fn("\n".join(lines))

@@ -18,6 +18,7 @@ VAE's extra loss) and keep ``fit``'s loop, callbacks, progress bar and metrics. 
 Keras passes: ``x`` alone, ``(x, y)`` or ``(x, y, sample_weight)``; ``unpack_x_y_sample_weight``
 takes it apart. The functions below are the default steps.
 """
+
 from __future__ import annotations
 
 import math
@@ -48,7 +49,7 @@ class CompileMetrics(metrics_mod.Metric):
         self.output_names, self.metric_specs, self.losses = output_names, metric_specs, losses
         self.weighted_specs = weighted_specs or [[] for _ in output_names]
         self.metrics = None
-        self.weighted: set = set()      # ids of the metrics that take the sample weights
+        self.weighted: set = set()  # ids of the metrics that take the sample weights
         super().__init__("compile_metrics")
 
     def reset_state(self) -> None:
@@ -56,13 +57,18 @@ class CompileMetrics(metrics_mod.Metric):
             m.reset_state()
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        ys, preds = _per_output_values(y_true, self.output_names), \
-            _per_output_values(y_pred, self.output_names)
+        ys, preds = (
+            _per_output_values(y_true, self.output_names),
+            _per_output_values(y_pred, self.output_names),
+        )
         if self.metrics is None:
             self.metrics = self._build(ys, preds)
-        for k, m in self.metrics:     # Keras' rule: only weighted_metrics see sample_weight
-            m.update_state(ys[k], preds[k].numpy() if isinstance(preds[k], Tensor) else preds[k],
-                           sample_weight=sample_weight if id(m) in self.weighted else None)
+        for k, m in self.metrics:  # Keras' rule: only weighted_metrics see sample_weight
+            m.update_state(
+                ys[k],
+                preds[k].numpy() if isinstance(preds[k], Tensor) else preds[k],
+                sample_weight=sample_weight if id(m) in self.weighted else None,
+            )
 
     def _build(self, ys, preds) -> list:
         multi = len(self.output_names) > 1
@@ -70,8 +76,9 @@ class CompileMetrics(metrics_mod.Metric):
         for weighted, all_specs in ((False, self.metric_specs), (True, self.weighted_specs)):
             for k, (specs, yt, yp) in enumerate(zip(all_specs, ys, preds)):
                 for spec in specs:
-                    m = metrics_mod.get(spec, loss=self.losses[k] if self.losses else None,
-                                        y_true=yt, y_pred=yp)
+                    m = metrics_mod.get(
+                        spec, loss=self.losses[k] if self.losses else None, y_true=yt, y_pred=yp
+                    )
                     if weighted:
                         self.weighted.add(id(m))
                         if any(m.name == other.name for _, other in built):
@@ -93,10 +100,10 @@ class Compiled:
         self.output_names = output_names
         self.losses, self.loss_weights, self.metric_specs = losses, loss_weights, metrics
         self.weighted_specs = weighted_metrics or [[] for _ in output_names]
-        self.config = config            # the arguments as JSON data, for saving
+        self.config = config  # the arguments as JSON data, for saving
         self.loss_tracker = metrics_mod.Mean(name="loss")
         self.compile_metrics = CompileMetrics(output_names, metrics, losses, self.weighted_specs)
-        self.trainable_flags = {}       # each layer's trainable flag at compile time (fit warns)
+        self.trainable_flags = {}  # each layer's trainable flag at compile time (fit warns)
         # looked up once an epoch by fit, not once a batch: the trainable weights, and whether
         # any weight has a regularization penalty (None outside fit: look them up each step)
         self.epoch_params, self.epoch_regularize = None, None
@@ -104,10 +111,12 @@ class Compiled:
 
 def _per_output(value, names, what):
     """Expand a compile argument to one entry per output (a single value, list, or dict by name)."""
-    if isinstance(value, dict) and "class_name" not in value:     # {output name: value}
+    if isinstance(value, dict) and "class_name" not in value:  # {output name: value}
         unknown = set(value) - set(names)
         if unknown:
-            raise ValueError(f"compile: {what} names unknown outputs {sorted(unknown)}; outputs: {names}")
+            raise ValueError(
+                f"compile: {what} names unknown outputs {sorted(unknown)}; outputs: {names}"
+            )
         return [value.get(n) for n in names]
     if isinstance(value, (list, tuple)) and len(names) > 1:
         if len(value) != len(names):
@@ -128,8 +137,10 @@ def _output_names(model) -> list:
 def _metric_specs(metrics, names, what) -> list:
     """Per output, the list of metrics (a list for all outputs, a list of lists, or a dict)."""
     if isinstance(metrics, dict):
-        return [list(m) if isinstance(m, (list, tuple)) else ([m] if m else [])
-                for m in _per_output(metrics, names, what)]
+        return [
+            list(m) if isinstance(m, (list, tuple)) else ([m] if m else [])
+            for m in _per_output(metrics, names, what)
+        ]
     if metrics and len(names) > 1 and all(isinstance(m, (list, tuple)) for m in metrics):
         return [list(m) for m in _per_output(metrics, names, what)]
     return [list(metrics or [])] * len(names)
@@ -137,24 +148,38 @@ def _metric_specs(metrics, names, what) -> list:
 
 def compile(model, optimizer, loss, metrics, loss_weights, weighted_metrics=None) -> None:
     names = _output_names(model)
-    if isinstance(loss, (list, tuple)) and len(names) > 1:        # loss=[None, "mse"]: no loss
-        loss = list(loss)                                           # for the first output
-    losses = [] if loss is None else [None if spec is None else losses_mod.get(spec)
-                                      for spec in _per_output(loss, names, "loss")]
-    weights = [1.0 if w is None else float(w)
-               for w in _per_output(loss_weights if loss_weights is not None else 1.0, names,
-                                    "loss_weights")]
+    if isinstance(loss, (list, tuple)) and len(names) > 1:  # loss=[None, "mse"]: no loss
+        loss = list(loss)  # for the first output
+    losses = (
+        []
+        if loss is None
+        else [
+            None if spec is None else losses_mod.get(spec)
+            for spec in _per_output(loss, names, "loss")
+        ]
+    )
+    weights = [
+        1.0 if w is None else float(w)
+        for w in _per_output(
+            loss_weights if loss_weights is not None else 1.0, names, "loss_weights"
+        )
+    ]
     metric_specs = _metric_specs(metrics, names, "metrics")
     weighted_specs = _metric_specs(weighted_metrics, names, "weighted_metrics")
     model.optimizer = optimizers_mod.get(optimizer)
 
     def specs_config(all_specs):
-        return [[m if isinstance(m, str) else metrics_mod.serialize(m) for m in specs]
-                for specs in all_specs]
-    config = {"optimizer": optimizers_mod.serialize(model.optimizer),
-              "loss": [None if f is None else losses_mod.serialize(f) for f in losses],
-              "loss_weights": weights,
-              "metrics": specs_config(metric_specs)}
+        return [
+            [m if isinstance(m, str) else metrics_mod.serialize(m) for m in specs]
+            for specs in all_specs
+        ]
+
+    config = {
+        "optimizer": optimizers_mod.serialize(model.optimizer),
+        "loss": [None if f is None else losses_mod.serialize(f) for f in losses],
+        "loss_weights": weights,
+        "metrics": specs_config(metric_specs),
+    }
     if weighted_metrics:
         config["weighted_metrics"] = specs_config(weighted_specs)
     model.compiled = Compiled(names, losses, weights, metric_specs, config, weighted_specs)
@@ -163,7 +188,9 @@ def compile(model, optimizer, loss, metrics, loss_weights, weighted_metrics=None
 
 def _require_compiled(model, what: str) -> Compiled:
     if model.compiled is None:
-        raise RuntimeError(f"{model.name}: call model.compile(optimizer=..., loss=...) before {what}()")
+        raise RuntimeError(
+            f"{model.name}: call model.compile(optimizer=..., loss=...) before {what}()"
+        )
     return model.compiled
 
 
@@ -176,7 +203,9 @@ def unpack_x_y_sample_weight(data):
         return data, None, None
     if len(data) in (1, 2, 3):
         return tuple(data) + (None,) * (3 - len(data))
-    raise ValueError(f"a batch is x, (x,), (x, y) or (x, y, sample_weight); got a tuple of {len(data)}")
+    raise ValueError(
+        f"a batch is x, (x,), (x, y) or (x, y, sample_weight); got a tuple of {len(data)}"
+    )
 
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
@@ -201,10 +230,13 @@ def _compiled_loss(compiled, y, y_pred, sample_weight):
     names, total = compiled.output_names, None
     ys, preds = _per_output_values(y, names), _per_output_values(y_pred, names)
     for loss_fn, weight, yt, yp in zip(compiled.losses, compiled.loss_weights, ys, preds):
-        if loss_fn is None:                 # loss=[None, ...]: this output is not trained on
+        if loss_fn is None:  # loss=[None, ...]: this output is not trained on
             continue
-        term = loss_fn(yt, yp, sample_weight=sample_weight) if sample_weight is not None \
+        term = (
+            loss_fn(yt, yp, sample_weight=sample_weight)
+            if sample_weight is not None
             else loss_fn(yt, yp)
+        )
         term = term * weight if weight != 1.0 else term
         total = term if total is None else total + term
     return total
@@ -217,8 +249,10 @@ def compute_loss(model, x=None, y=None, y_pred=None, sample_weight=None, trainin
     terms = []
     if compiled is not None and compiled.losses:
         if y is None:
-            raise ValueError(f"{model.name}: the compiled loss needs targets y; pass y to fit/evaluate "
-                             f"(or compile with loss=None when the loss comes from add_loss)")
+            raise ValueError(
+                f"{model.name}: the compiled loss needs targets y; pass y to fit/evaluate "
+                f"(or compile with loss=None when the loss comes from add_loss)"
+            )
         terms.append(_compiled_loss(compiled, y, y_pred, sample_weight))
     terms += [t.sum() if isinstance(t, Tensor) and t.ndim else t for t in model._added_losses()]
     if compiled is None or compiled.epoch_regularize is not False:
@@ -226,8 +260,10 @@ def compute_loss(model, x=None, y=None, y_pred=None, sample_weight=None, trainin
         if reg is not None:
             terms.append(reg)
     if not terms:
-        raise ValueError(f"{model.name}: no loss to compute; give compile a loss= or add one with "
-                         f"self.add_loss(...) in call")
+        raise ValueError(
+            f"{model.name}: no loss to compute; give compile a loss= or add one with "
+            f"self.add_loss(...) in call"
+        )
     total = terms[0]
     for t in terms[1:]:
         total = total + t
@@ -266,8 +302,9 @@ def test_step(model, data) -> dict:
     compiled = _require_compiled(model, "evaluate")
     with no_grad(), learning_phase(False):
         y_pred = model(x, training=False)
-        loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                  training=False)
+        loss = model.compute_loss(
+            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
+        )
     compiled.loss_tracker.update_state(float(loss.item()), sample_weight=adapters.num_samples(x))
     return model.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -345,31 +382,70 @@ def _warn_if_trainable_changed(model, compiled) -> None:
     changed = any(now.get(k, v) != v for k, v in compiled.trainable_flags.items())
     compiled.trainable_flags = now
     if changed:
-        warnings.warn(f"{model.name}: layers were frozen or unfrozen (trainable) after compile(); "
-                      f"call model.compile(...) again after changing trainable, as Keras requires "
-                      f"(profundo trains the weights that are trainable now)", UserWarning, stacklevel=4)
+        warnings.warn(
+            f"{model.name}: layers were frozen or unfrozen (trainable) after compile(); "
+            f"call model.compile(...) again after changing trainable, as Keras requires "
+            f"(profundo trains the weights that are trainable now)",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
-def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data,
-        shuffle, class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_batch_size,
-        distributed=False, validation_steps=None, validation_freq=1):
+def fit(
+    model,
+    x,
+    y,
+    batch_size,
+    epochs,
+    verbose,
+    callbacks,
+    validation_split,
+    validation_data,
+    shuffle,
+    class_weight,
+    sample_weight,
+    initial_epoch,
+    steps_per_epoch,
+    validation_batch_size,
+    distributed=False,
+    validation_steps=None,
+    validation_freq=1,
+):
     compiled = _require_compiled(model, "fit")
     _warn_if_trainable_changed(model, compiled)
-    backend.refresh_threads()      # the thread policy, with the load of now (backend.py)
-    fit_checks.check_arguments(x, y, batch_size, epochs, initial_epoch, steps_per_epoch,
-                               sample_weight, class_weight, validation_data)
+    backend.refresh_threads()  # the thread policy, with the load of now (backend.py)
+    fit_checks.check_arguments(
+        x,
+        y,
+        batch_size,
+        epochs,
+        initial_epoch,
+        steps_per_epoch,
+        sample_weight,
+        class_weight,
+        validation_data,
+    )
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = adapters.split_validation(
-            x, y, sample_weight, validation_split)
-    train = adapters.batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight)
+            x, y, sample_weight, validation_split
+        )
+    train = adapters.batches(
+        x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight
+    )
     if distributed:
         if distributed_fit is None:
             raise RuntimeError("fit(distributed=True): import profundo.distributed and call init()")
         train, callbacks, verbose = distributed_fit(model, train, callbacks, verbose)
     verbose = _verbosity(verbose)
     history = callbacks_mod.History()
-    cbs = callbacks_mod.CallbackList(callbacks, model=model, verbose=verbose, epochs=epochs,
-                                     steps=adapters.num_batches(train), history=history)
+    cbs = callbacks_mod.CallbackList(
+        callbacks,
+        model=model,
+        verbose=verbose,
+        epochs=epochs,
+        steps=adapters.num_batches(train),
+        history=history,
+    )
     model.stop_training = False
     cbs.on_train_begin()
     epoch = initial_epoch = cbs.resume_epoch(initial_epoch)
@@ -378,20 +454,24 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
         for epoch in range(initial_epoch, epochs):
             model.reset_metrics()
             cbs.on_epoch_begin(epoch)
-            if model.built:          # (a model built by its first batch looks them up each step)
+            if model.built:  # (a model built by its first batch looks them up each step)
                 compiled.epoch_params = model.trainable_weights
                 with no_grad():
                     compiled.epoch_regularize = model.regularization_loss() is not None
-            logs, step = {}, -1      # a diverged epoch keeps its NaN/inf loss, never 0.0
+            logs, step = {}, -1  # a diverged epoch keeps its NaN/inf loss, never 0.0
             for step, (xb, yb, swb) in enumerate(train):
                 cbs.on_train_batch_begin(step)
                 logs = _logs(model.train_step(pack_x_y_sample_weight(xb, yb, swb)))
                 bad = _non_finite_loss(logs)
                 if bad is not None:
                     model.stop_training = True
-                    warnings.warn(f"{model.name}: the {bad[0]} became {bad[1]} at epoch {epoch + 1}, "
-                                  f"batch {step + 1}; training stopped (try a lower learning rate, or "
-                                  f"check the inputs for NaN/inf)", RuntimeWarning, stacklevel=3)
+                    warnings.warn(
+                        f"{model.name}: the {bad[0]} became {bad[1]} at epoch {epoch + 1}, "
+                        f"batch {step + 1}; training stopped (try a lower learning rate, or "
+                        f"check the inputs for NaN/inf)",
+                        RuntimeWarning,
+                        stacklevel=3,
+                    )
                     cbs.on_train_batch_end(step, logs)
                     break
                 cbs.on_train_batch_end(step, logs)
@@ -401,13 +481,28 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
                 fit_checks.no_batches(model, epoch, first=epoch == initial_epoch)
                 break
             logs = dict(logs)
-            if validation_data is not None and not model.stop_training and _validates(
-                    validation_freq, epoch):
-                vx, vy, vsw = adapters.unpack_batch(tuple(validation_data)) \
-                    if isinstance(validation_data, (tuple, list)) else (validation_data, None, None)
-                val = _test_loop(model, adapters.batches(vx, vy, vsw, validation_batch_size or
-                                                         batch_size, shuffle=False,
-                                                         steps=validation_steps), cbs)
+            if (
+                validation_data is not None
+                and not model.stop_training
+                and _validates(validation_freq, epoch)
+            ):
+                vx, vy, vsw = (
+                    adapters.unpack_batch(tuple(validation_data))
+                    if isinstance(validation_data, (tuple, list))
+                    else (validation_data, None, None)
+                )
+                val = _test_loop(
+                    model,
+                    adapters.batches(
+                        vx,
+                        vy,
+                        vsw,
+                        validation_batch_size or batch_size,
+                        shuffle=False,
+                        steps=validation_steps,
+                    ),
+                    cbs,
+                )
                 logs.update({f"val_{k}": v for k, v in val.items()})
             cbs.on_epoch_end(epoch, logs)
             training_logs = logs
@@ -415,7 +510,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
                 break
     finally:
         compiled.epoch_params = compiled.epoch_regularize = None
-    if epochs > 0:        # with use_ema the model ends with the moving averages (Keras' rule)
+    if epochs > 0:  # with use_ema the model ends with the moving averages (Keras' rule)
         model.optimizer.finalize_variable_values(model.trainable_weights)
     cbs.on_train_end(training_logs)
     model.history = history
@@ -451,15 +546,27 @@ def _test_loop(model, batches, cbs) -> dict:
 def evaluate(model, x, y, batch_size, verbose, sample_weight, return_dict, callbacks):
     _require_compiled(model, "evaluate")
     batches = adapters.batches(x, y, sample_weight, batch_size, shuffle=False)
-    cbs = callbacks_mod.CallbackList(callbacks, model=model, verbose=_verbosity(verbose), epochs=1,
-                                     steps=adapters.num_batches(batches), what="evaluate")
+    cbs = callbacks_mod.CallbackList(
+        callbacks,
+        model=model,
+        verbose=_verbosity(verbose),
+        epochs=1,
+        steps=adapters.num_batches(batches),
+        what="evaluate",
+    )
     return _result(_test_loop(model, batches, cbs), return_dict)
 
 
 def predict(model, x, batch_size, verbose, callbacks=None, steps=None):
     batches = adapters.batches(x, None, None, batch_size, shuffle=False, steps=steps)
-    cbs = callbacks_mod.CallbackList(callbacks, model=model, verbose=_verbosity(verbose), epochs=1,
-                                     steps=adapters.num_batches(batches), what="predict")
+    cbs = callbacks_mod.CallbackList(
+        callbacks,
+        model=model,
+        verbose=_verbosity(verbose),
+        epochs=1,
+        steps=adapters.num_batches(batches),
+        what="predict",
+    )
     model.stop_predicting = False
     cbs.on_predict_begin()
     outputs = []
@@ -467,8 +574,9 @@ def predict(model, x, batch_size, verbose, callbacks=None, steps=None):
         cbs.on_predict_batch_begin(step)
         with no_grad(), learning_phase(False):
             out = model.predict_step(pack_x_y_sample_weight(xb))
-        outputs.append(map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else numpy.asarray(t),
-                                     out))
+        outputs.append(
+            map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else numpy.asarray(t), out)
+        )
         cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
         if model.stop_predicting:
             break
@@ -487,15 +595,20 @@ def train_on_batch(model, x, y, sample_weight, class_weight, return_dict):
     if class_weight:
         sample_weight = adapters.class_weights(flatten(y)[0], class_weight, sample_weight)
     model.reset_metrics()
-    return _result(_logs(model.train_step(pack_x_y_sample_weight(x, y, sample_weight))), return_dict)
+    return _result(
+        _logs(model.train_step(pack_x_y_sample_weight(x, y, sample_weight))), return_dict
+    )
 
 
 def test_on_batch(model, x, y, sample_weight, return_dict):
     _require_compiled(model, "test_on_batch")
     model.reset_metrics()
     with no_grad(), learning_phase(False):
-        logs = model.test_step(pack_x_y_sample_weight(
-            adapters.to_arrays(x), None if y is None else adapters.to_arrays(y), sample_weight))
+        logs = model.test_step(
+            pack_x_y_sample_weight(
+                adapters.to_arrays(x), None if y is None else adapters.to_arrays(y), sample_weight
+            )
+        )
     return _result(_logs(logs), return_dict)
 
 

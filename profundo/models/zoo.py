@@ -12,6 +12,7 @@ a new, uncompiled model.
 
 Read each function top to bottom: it is the architecture.
 """
+
 from __future__ import annotations
 
 from ..layers.conv import Conv2D
@@ -32,21 +33,25 @@ def lenet5(input_shape=(28, 28, 1), num_classes: int = 10) -> Sequential:
         (28, 28, 1) → conv 5×5×6 → (28, 28, 6) → pool → (14, 14, 6) → conv 5×5×16 → (10, 10, 16)
         → pool → (5, 5, 16) → flatten 400 → dense 120 → dense 84 → dense classes (softmax)
     """
-    return Sequential([
-        Input(input_shape),
-        Conv2D(6, 5, padding="same", activation="relu"),
-        MaxPooling2D(2),
-        Conv2D(16, 5, activation="relu"),
-        MaxPooling2D(2),
-        Flatten(),
-        Dense(120, activation="relu"),
-        Dense(84, activation="relu"),
-        Dense(num_classes, activation="softmax"),
-    ], name="lenet5")
+    return Sequential(
+        [
+            Input(input_shape),
+            Conv2D(6, 5, padding="same", activation="relu"),
+            MaxPooling2D(2),
+            Conv2D(16, 5, activation="relu"),
+            MaxPooling2D(2),
+            Flatten(),
+            Dense(120, activation="relu"),
+            Dense(84, activation="relu"),
+            Dense(num_classes, activation="softmax"),
+        ],
+        name="lenet5",
+    )
 
 
-def vgg_small(input_shape=(32, 32, 3), num_classes: int = 10, filters=(32, 64, 128),
-              dropout: float = 0.25) -> Sequential:
+def vgg_small(
+    input_shape=(32, 32, 3), num_classes: int = 10, filters=(32, 64, 128), dropout: float = 0.25
+) -> Sequential:
     """VGG-style: blocks of two 3×3 "same" convolutions and a 2×2 max pooling, the filters
     doubling as the image halves; then one hidden dense layer. Small 3×3 kernels stacked see as
     far as one large kernel (two 3×3 see 5×5) with fewer weights and one more nonlinearity.
@@ -62,8 +67,12 @@ def vgg_small(input_shape=(32, 32, 3), num_classes: int = 10, filters=(32, 64, 1
         model.add(Conv2D(f, 3, padding="same", activation="relu"))
         model.add(MaxPooling2D(2))
         model.add(Dropout(dropout))
-    for layer in (Flatten(), Dense(128, activation="relu"), Dropout(2 * dropout),
-                  Dense(num_classes, activation="softmax")):
+    for layer in (
+        Flatten(),
+        Dense(128, activation="relu"),
+        Dropout(2 * dropout),
+        Dense(num_classes, activation="softmax"),
+    ):
         model.add(layer)
     return model
 
@@ -84,8 +93,9 @@ def residual_block(x, filters: int, strides: int = 1):
     return Activation("relu")(Add()([shortcut, h]))
 
 
-def resnet_small(input_shape=(32, 32, 3), num_classes: int = 10, filters=(16, 32, 64),
-                 blocks_per_stage: int = 2) -> Model:
+def resnet_small(
+    input_shape=(32, 32, 3), num_classes: int = 10, filters=(16, 32, 64), blocks_per_stage: int = 2
+) -> Model:
     """A ResNet for small images (the CIFAR-10 family of He et al., 2016): a 3×3 convolution,
     then one stage of ``blocks_per_stage`` residual blocks per entry of ``filters`` (each stage
     after the first halves the image), global average pooling and the classifier. With the

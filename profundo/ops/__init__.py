@@ -10,7 +10,20 @@ method or operator where that reads naturally (``x.exp()``, ``a @ b``).
 PyTorch's creation functions (``pf.zeros(2, 3)``); ``normalize`` and ``moments`` are Keras' at
 both levels (the op under the normalization layers is ``ops.normalization.normalize``).
 """
-from . import _conv, _shape, activation, attention, elementwise, linalg, nn, normalization, pool, recurrent, reduce
+
+from . import (
+    _conv,
+    _shape,
+    activation,
+    attention,
+    elementwise,
+    linalg,
+    nn,
+    normalization,
+    pool,
+    recurrent,
+    reduce,
+)
 from .activation import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from ._conv import *  # noqa: F401,F403
@@ -23,9 +36,19 @@ from .recurrent import *  # noqa: F401,F403
 from .reduce import *  # noqa: F401,F403
 from ._shape import *  # noqa: F401,F403
 
-__all__ = (elementwise.__all__ + reduce.__all__ + linalg.__all__ + _shape.__all__
-           + activation.__all__ + nn.__all__ + normalization.__all__ + _conv.__all__ + pool.__all__ + recurrent.__all__
-           + attention.__all__)
+__all__ = (
+    elementwise.__all__
+    + reduce.__all__
+    + linalg.__all__
+    + _shape.__all__
+    + activation.__all__
+    + nn.__all__
+    + normalization.__all__
+    + _conv.__all__
+    + pool.__all__
+    + recurrent.__all__
+    + attention.__all__
+)
 
 from . import math  # noqa: E402  (more differentiable math: sin, erf, cumsum, prod, einsum, ...)
 from .math import *  # noqa: F401,F403,E402

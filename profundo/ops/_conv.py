@@ -28,6 +28,7 @@ explicit amounts. k_d = (k − 1)·d + 1 is the dilated kernel size.
 The window machinery (``windows.Windows``) is shared with ``pool.py``; 1-D ops are 2-D ops on
 images of height 1.
 """
+
 from __future__ import annotations
 
 from .. import backend as B
@@ -41,6 +42,7 @@ __all__ = ["conv1d", "conv2d", "depthwise_conv2d", "conv2d_transpose"]
 backward_kernel = "fast"
 #: the window matrix (im2col) is built this many bytes at a time, a slice of the batch at once
 WINDOW_BYTES = 2 << 20
+
 
 # --- convolution ---------------------------------------------------------------------------------
 def _grouped_kernel(kernel, groups):
@@ -71,7 +73,7 @@ def _windows_to_image(win, cols, shape):
     image they were read from, one kernel offset at a time; returns the (N, H, W, C) interior."""
     n, c = shape[0], shape[-1]
     groups = cols.shape[0]
-    blocks = cols.reshape(groups, n, *win.out, -1, c // groups)   # (G, N, H', W', kh·kw, C/G)
+    blocks = cols.reshape(groups, n, *win.out, -1, c // groups)  # (G, N, H', W', kh·kw, C/G)
     padded = (n, *win.padded, groups, c // groups)
     image = win.scatter(lambda k: blocks[..., k, :].transpose(1, 2, 3, 0, 4), padded, cols.dtype)
     return win.crop(image.reshape(n, *win.padded, c))
@@ -89,8 +91,18 @@ class Conv(Function):
     ``rank`` 1 runs (N, L, C) inputs as images of height 1.
     """
 
-    def forward(self, x, kernel, bias=None, rank=2, strides=(1, 1), padding="valid",
-                dilation=(1, 1), groups=1, depthwise=False):
+    def forward(
+        self,
+        x,
+        kernel,
+        bias=None,
+        rank=2,
+        strides=(1, 1),
+        padding="valid",
+        dilation=(1, 1),
+        groups=1,
+        depthwise=False,
+    ):
         self.x_shape, self.kernel_shape = x.shape, kernel.shape
         x = as_image(x, rank)
         kernel = as_image(kernel, rank, "kernel", KERNEL_LAYOUTS[rank], axis=0)
@@ -103,28 +115,31 @@ class Conv(Function):
             raise ValueError(
                 f"the input has {c} channels but the kernel of shape {self.kernel_shape} expects "
                 f"{kc if depthwise else kc * groups} (its axis −2 is C_in"
-                f"{'' if depthwise else f'/groups with groups={groups}'})")
-        if depthwise:   # (kh, kw, C, M): C groups of one channel, M filters each
+                f"{'' if depthwise else f'/groups with groups={groups}'})"
+            )
+        if depthwise:  # (kh, kw, C, M): C groups of one channel, M filters each
             kernel, c_out = kernel.reshape(kh, kw, 1, kc * c_out), kc * c_out
         if c_out % groups:
             raise ValueError(f"groups={groups} must divide the kernel's output channels ({c_out})")
         if bias is not None and bias.shape != (c_out,):
-            raise ValueError(f"bias must have shape ({c_out},), one per output channel, got "
-                             f"{tuple(bias.shape)}")
+            raise ValueError(
+                f"bias must have shape ({c_out},), one per output channel, got {tuple(bias.shape)}"
+            )
         self.win = Windows((h, w), (kh, kw), strides, dilation, padding)
         self.image_shape, self.groups = (n, h, w, c), groups
-        self.image = B.xp.ascontiguousarray(self.win.pad(x))     # kept for backward (1× x)
-        self.windows = self.win.view(self.image, groups)          # strided, no copy
+        self.image = B.xp.ascontiguousarray(self.win.pad(x))  # kept for backward (1× x)
+        self.windows = self.win.view(self.image, groups)  # strided, no copy
         self.k = _grouped_kernel(kernel, groups)
         y = B.xp.empty((n, *self.win.out, c_out), B.xp.result_type(self.image, self.k))
         for part in self._parts():
-            if groups == 1:                                       # the product straight into y
-                B.xp.matmul(self._windows(part), self.k, out=y[part].reshape(self.k.shape[:1]
-                                                                             + (-1, c_out)))
-            else:                                                 # (G, N_part·H'·W', O/G)
+            if groups == 1:  # the product straight into y
+                B.xp.matmul(
+                    self._windows(part), self.k, out=y[part].reshape(self.k.shape[:1] + (-1, c_out))
+                )
+            else:  # (G, N_part·H'·W', O/G)
                 y[part] = _ungrouped(self._windows(part) @ self.k, y[part].shape)
             if bias is not None:
-                y[part] += bias                                   # while the slice is in cache
+                y[part] += bias  # while the slice is in cache
         return y[:, 0] if rank == 1 else y
 
     def _parts(self):
@@ -139,7 +154,7 @@ class Conv(Function):
     def _windows(self, part):
         """im2col of images ``part`` of the kept padded input, into a reused buffer (recomputed
         for backward instead of kept: it is kh·kw times the size of the input)."""
-        view = self.windows[:, part]                # (G, N_part, H', W', kh, kw, C/G), a view
+        view = self.windows[:, part]  # (G, N_part, H', W', kh, kw, C/G), a view
         rows = view.shape[1] * self.win.out[0] * self.win.out[1]
         cols = B.scratch("conv.cols", (self.groups, rows, self.k.shape[1]), view.dtype)
         B.xp.copyto(cols.reshape(view.shape), view)
@@ -151,14 +166,19 @@ class Conv(Function):
             if self.groups == 1 and self.win.strides == (1, 1) and backward_kernel == "fast":
                 gx = _shifted_input_grad(self.win, self.k[0], grad, self.image.shape)
             else:
-                g = _grouped_channels(grad, self.groups)              # (G, N·H'·W', O)
-                cols = g @ self.k.transpose(0, 2, 1)                 # (G, N·H'·W', kh·kw·C/G)
+                g = _grouped_channels(grad, self.groups)  # (G, N·H'·W', O)
+                cols = g @ self.k.transpose(0, 2, 1)  # (G, N·H'·W', kh·kw·C/G)
                 gx = _windows_to_image(self.win, cols, self.image_shape)
             gx = gx.reshape(self.x_shape)
-        if self.needs_grad(1):                       # ∂L/∂K = Σ over slices of Xᵀ · ∂L/∂y
-            gk = _ungrouped(sum(self._windows(part).transpose(0, 2, 1)
-                                @ _grouped_channels(grad[part], self.groups)
-                                for part in self._parts()), self.kernel_shape)
+        if self.needs_grad(1):  # ∂L/∂K = Σ over slices of Xᵀ · ∂L/∂y
+            gk = _ungrouped(
+                sum(
+                    self._windows(part).transpose(0, 2, 1)
+                    @ _grouped_channels(grad[part], self.groups)
+                    for part in self._parts()
+                ),
+                self.kernel_shape,
+            )
         if self.needs_grad(2):
             gb = _bias_grad(grad)
         return gx, gk, gb
@@ -195,7 +215,7 @@ def _shifted_input_grad(win, kernel, grad, padded_shape):
         part = B.scratch("conv.part", (rows, c), grad.dtype)
         out = gx[images].reshape(-1, c)
         for i, s in enumerate(shifts):
-            out[s:s + rows] += xp.matmul(g, k[i].T, out=part)
+            out[s : s + rows] += xp.matmul(g, k[i].T, out=part)
     return win.crop(gx.reshape(padded_shape))
 
 
@@ -210,33 +230,48 @@ class ConvTranspose(Function):
     where ỹ is y padded as a convolution of y would pad it.
     """
 
-    def forward(self, x, kernel, bias=None, strides=(1, 1), padding="valid", output_padding=None,
-                dilation=(1, 1)):
+    def forward(
+        self,
+        x,
+        kernel,
+        bias=None,
+        strides=(1, 1),
+        padding="valid",
+        output_padding=None,
+        dilation=(1, 1),
+    ):
         self.x_shape, self.kernel_shape = x.shape, kernel.shape
         n, h, w, c = as_image(x, 2).shape
         kh, kw, c_out, kc = as_image(kernel, 2, "kernel", "(kh, kw, C_out, C_in)").shape
         if kc != c:
-            raise ValueError(f"the input has {c} channels but the kernel of shape {kernel.shape} "
-                             f"expects {kc} (Conv2DTranspose kernels are (kh, kw, C_out, C_in))")
+            raise ValueError(
+                f"the input has {c} channels but the kernel of shape {kernel.shape} "
+                f"expects {kc} (Conv2DTranspose kernels are (kh, kw, C_out, C_in))"
+            )
         if bias is not None and bias.shape != (c_out,):
-            raise ValueError(f"bias must have shape ({c_out},), one per output channel, got "
-                             f"{tuple(bias.shape)}")
-        size = tuple(_transposed_length(*a, padding) for a in
-                     zip((h, w), (kh, kw), strides, dilation, output_padding or (None, None)))
+            raise ValueError(
+                f"bias must have shape ({c_out},), one per output channel, got {tuple(bias.shape)}"
+            )
+        size = tuple(
+            _transposed_length(*a, padding)
+            for a in zip((h, w), (kh, kw), strides, dilation, output_padding or (None, None))
+        )
         self.win = Windows(size, (kh, kw), strides, dilation, padding)
         if self.win.out != (h, w):
-            raise ValueError(f"output_padding={output_padding} gives a {size[0]}×{size[1]} output "
-                             f"whose convolution is {self.win.out[0]}×{self.win.out[1]}, not the "
-                             f"input's {h}×{w}; output_padding must be smaller than the strides")
-        self.x, self.k = x, kernel.reshape(1, -1, c)                # (1, kh·kw·C_out, C_in)
-        cols = x.reshape(1, -1, c) @ self.k.transpose(0, 2, 1)      # (1, N·H·W, kh·kw·C_out)
+            raise ValueError(
+                f"output_padding={output_padding} gives a {size[0]}×{size[1]} output "
+                f"whose convolution is {self.win.out[0]}×{self.win.out[1]}, not the "
+                f"input's {h}×{w}; output_padding must be smaller than the strides"
+            )
+        self.x, self.k = x, kernel.reshape(1, -1, c)  # (1, kh·kw·C_out, C_in)
+        cols = x.reshape(1, -1, c) @ self.k.transpose(0, 2, 1)  # (1, N·H·W, kh·kw·C_out)
         y = _windows_to_image(self.win, cols, (n, *size, c_out))
         if bias is not None:
             y += bias
         return y
 
     def backward(self, grad):
-        cols = self.win.gather(self.win.pad(grad))               # (1, N·H·W, kh·kw·C_out)
+        cols = self.win.gather(self.win.pad(grad))  # (1, N·H·W, kh·kw·C_out)
         gx = (cols @ self.k).reshape(self.x_shape) if self.needs_grad(0) else None
         gk = None
         if self.needs_grad(1):
@@ -268,9 +303,16 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation=1, groups=
     >>> pf.conv2d(pf.randn(2, 5, 5, 3), pf.randn(3, 3, 3, 4), strides=2, padding="same").shape
     (2, 3, 3, 4)
     """
-    return Conv.apply(x, kernel, bias, rank=2, strides=window_ints(strides, 2, "strides"),
-                      padding=window_padding(padding, 2),
-                      dilation=window_ints(dilation, 2, "dilation"), groups=groups)
+    return Conv.apply(
+        x,
+        kernel,
+        bias,
+        rank=2,
+        strides=window_ints(strides, 2, "strides"),
+        padding=window_padding(padding, 2),
+        dilation=window_ints(dilation, 2, "dilation"),
+        groups=groups,
+    )
 
 
 def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation=1, groups=1) -> Tensor:
@@ -283,9 +325,16 @@ def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation=1, groups=
     >>> pf.conv1d(pf.randn(2, 10, 3), pf.randn(3, 3, 8), padding="causal").shape
     (2, 10, 8)
     """
-    return Conv.apply(x, kernel, bias, rank=1, strides=window_ints(strides, 1, "strides"),
-                      padding=window_padding(padding, 1),
-                      dilation=window_ints(dilation, 1, "dilation"), groups=groups)
+    return Conv.apply(
+        x,
+        kernel,
+        bias,
+        rank=1,
+        strides=window_ints(strides, 1, "strides"),
+        padding=window_padding(padding, 1),
+        dilation=window_ints(dilation, 1, "dilation"),
+        groups=groups,
+    )
 
 
 def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation=1) -> Tensor:
@@ -298,13 +347,21 @@ def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation=
     >>> pf.depthwise_conv2d(pf.randn(2, 8, 8, 3), pf.randn(3, 3, 3, 2)).shape
     (2, 6, 6, 6)
     """
-    return Conv.apply(x, kernel, bias, rank=2, strides=window_ints(strides, 2, "strides"),
-                      padding=window_padding(padding, 2),
-                      dilation=window_ints(dilation, 2, "dilation"), depthwise=True)
+    return Conv.apply(
+        x,
+        kernel,
+        bias,
+        rank=2,
+        strides=window_ints(strides, 2, "strides"),
+        padding=window_padding(padding, 2),
+        dilation=window_ints(dilation, 2, "dilation"),
+        depthwise=True,
+    )
 
 
-def conv2d_transpose(x, kernel, bias=None, strides=1, padding="valid", output_padding=None,
-                     dilation=1) -> Tensor:
+def conv2d_transpose(
+    x, kernel, bias=None, strides=1, padding="valid", output_padding=None, dilation=1
+) -> Tensor:
     """Transposed 2-D convolution (Keras' Conv2DTranspose), the gradient of conv2d with respect
     to its input: each input pixel spreads a kernel-sized patch into the (larger) output.
 
@@ -321,8 +378,15 @@ def conv2d_transpose(x, kernel, bias=None, strides=1, padding="valid", output_pa
     if not (isinstance(padding, str) and padding.lower() in ("valid", "same")):
         raise ValueError(f"conv2d_transpose: padding must be 'valid' or 'same', got {padding!r}")
     if output_padding is not None:
-        output_padding = ((output_padding,) * 2 if isinstance(output_padding, int)
-                          else tuple(output_padding))
-    return ConvTranspose.apply(x, kernel, bias, strides=window_ints(strides, 2, "strides"),
-                               padding=padding.lower(), output_padding=output_padding,
-                               dilation=window_ints(dilation, 2, "dilation"))
+        output_padding = (
+            (output_padding,) * 2 if isinstance(output_padding, int) else tuple(output_padding)
+        )
+    return ConvTranspose.apply(
+        x,
+        kernel,
+        bias,
+        strides=window_ints(strides, 2, "strides"),
+        padding=padding.lower(),
+        output_padding=output_padding,
+        dilation=window_ints(dilation, 2, "dilation"),
+    )

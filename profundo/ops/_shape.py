@@ -10,6 +10,7 @@ repeated indices).
 >>> y.sum().backward(); x.grad
 array([[2., 0., 0.], [0., 0., 1.]], dtype=float32)
 """
+
 from __future__ import annotations
 
 import math
@@ -20,9 +21,25 @@ import numpy
 from .. import backend as B
 from ..autograd import Function, Tensor, as_array, tensor_method
 
-__all__ = ["reshape", "flatten", "squeeze", "unsqueeze", "expand_dims", "transpose", "permute",
-           "swapaxes", "broadcast_to", "repeat", "tile", "concatenate", "cat", "stack", "split",
-           "pad", "astype"]
+__all__ = [
+    "reshape",
+    "flatten",
+    "squeeze",
+    "unsqueeze",
+    "expand_dims",
+    "transpose",
+    "permute",
+    "swapaxes",
+    "broadcast_to",
+    "repeat",
+    "tile",
+    "concatenate",
+    "cat",
+    "stack",
+    "split",
+    "pad",
+    "astype",
+]
 
 
 def _tensor(x) -> Tensor:
@@ -59,12 +76,15 @@ class Reshape(Function):
             return x.reshape(shape)
         except ValueError:
             if shape.count(-1) > 1:
-                raise ValueError(f"shape {shape} has more than one -1; only one size can be "
-                                 "inferred") from None
+                raise ValueError(
+                    f"shape {shape} has more than one -1; only one size can be inferred"
+                ) from None
             known = math.prod(n for n in shape if n != -1)
             holds = f"a multiple of {known}" if -1 in shape else known
-            raise ValueError(f"cannot reshape a tensor of shape {x.shape} ({x.size} elements) into "
-                             f"shape {shape} ({holds} elements)") from None
+            raise ValueError(
+                f"cannot reshape a tensor of shape {x.shape} ({x.size} elements) into "
+                f"shape {shape} ({holds} elements)"
+            ) from None
 
     def backward(self, grad):
         return grad.reshape(self.shape)
@@ -88,10 +108,12 @@ def flatten(x, start_axis: int = 0, end_axis: int = -1) -> Tensor:
     ndim = max(x.ndim, 1)
     start, end = _axis(start_axis, ndim, "flatten"), _axis(end_axis, ndim, "flatten")
     if start > end:
-        raise ValueError(f"flatten: start_axis {start_axis} comes after end_axis {end_axis} "
-                         f"for a tensor of shape {x.shape}")
+        raise ValueError(
+            f"flatten: start_axis {start_axis} comes after end_axis {end_axis} "
+            f"for a tensor of shape {x.shape}"
+        )
     s = x.shape
-    return Reshape.apply(x, shape=s[:start] + (math.prod(s[start:end + 1]),) + s[end + 1:])
+    return Reshape.apply(x, shape=s[:start] + (math.prod(s[start : end + 1]),) + s[end + 1 :])
 
 
 @tensor_method("squeeze")
@@ -105,8 +127,10 @@ def squeeze(x, axis=None) -> Tensor:
         axes = {_axis(a, x.ndim, "squeeze") for a in _tuple(axis)}
         for a in sorted(axes):
             if x.shape[a] != 1:
-                raise ValueError(f"squeeze: axis {a} of a tensor of shape {x.shape} has size "
-                                 f"{x.shape[a]}, not 1; only axes of size 1 can be removed")
+                raise ValueError(
+                    f"squeeze: axis {a} of a tensor of shape {x.shape} has size "
+                    f"{x.shape[a]}, not 1; only axes of size 1 can be removed"
+                )
     return Reshape.apply(x, shape=tuple(n for i, n in enumerate(x.shape) if i not in axes))
 
 
@@ -146,8 +170,9 @@ def _permutation(axes, ndim, op) -> tuple:
     if sorted(perm) != list(range(ndim)):
         two = len(axes) == 2 and ndim > 2
         hint = f"; to swap two axes use swapaxes(x, {axes[0]}, {axes[1]})" if two else ""
-        raise ValueError(f"{op}: axes {axes} must list each of the {ndim} axes of the tensor "
-                         f"once{hint}")
+        raise ValueError(
+            f"{op}: axes {axes} must list each of the {ndim} axes of the tensor once{hint}"
+        )
     return perm
 
 
@@ -178,7 +203,9 @@ def swapaxes(x, axis1: int, axis2: int) -> Tensor:
     return Transpose.apply(x, axes=tuple(perm))
 
 
-Tensor.T = property(transpose, doc="The tensor with its axes reversed (the matrix transpose in 2-D).")
+Tensor.T = property(
+    transpose, doc="The tensor with its axes reversed (the matrix transpose in 2-D)."
+)
 
 
 # --- copies: broadcast, repeat, tile --------------------------------------------------------------
@@ -190,9 +217,11 @@ class BroadcastTo(Function):
         try:
             return B.xp.broadcast_to(x, shape)
         except ValueError:
-            raise ValueError(f"cannot broadcast a tensor of shape {x.shape} to shape {shape}: "
-                             "aligned from the right, each of its sizes must equal the target "
-                             "size or be 1") from None
+            raise ValueError(
+                f"cannot broadcast a tensor of shape {x.shape} to shape {shape}: "
+                "aligned from the right, each of its sizes must equal the target "
+                "size or be 1"
+            ) from None
 
     def backward(self, grad):
         return grad
@@ -223,12 +252,14 @@ def repeat(x, repeats, axis=None) -> Tensor:
         raise ValueError(f"repeat: repeats must not be negative, got {repeats}")
     if counts.ndim == 0:
         r = int(counts)
-        y = Reshape.apply(x, shape=s[:axis + 1] + (1,) + s[axis + 1:])
-        y = BroadcastTo.apply(y, shape=s[:axis + 1] + (r,) + s[axis + 1:])
-        return Reshape.apply(y, shape=s[:axis] + (s[axis] * r,) + s[axis + 1:])
+        y = Reshape.apply(x, shape=s[: axis + 1] + (1,) + s[axis + 1 :])
+        y = BroadcastTo.apply(y, shape=s[: axis + 1] + (r,) + s[axis + 1 :])
+        return Reshape.apply(y, shape=s[:axis] + (s[axis] * r,) + s[axis + 1 :])
     if counts.shape != (s[axis],):
-        raise ValueError(f"repeat: expected one count per element along axis {axis} "
-                         f"({s[axis]} counts), got repeats of shape {counts.shape}")
+        raise ValueError(
+            f"repeat: expected one count per element along axis {axis} "
+            f"({s[axis]} counts), got repeats of shape {counts.shape}"
+        )
     return x[(slice(None),) * axis + (B.xp.repeat(B.xp.arange(s[axis]), counts),)]
 
 
@@ -307,9 +338,11 @@ def split(x, indices_or_sections, axis: int = 0) -> list:
     if numpy.ndim(indices_or_sections) == 0:
         k = int(indices_or_sections)
         if k < 1 or n % k:
-            raise ValueError(f"split: axis {axis} of a tensor of shape {x.shape} has size {n}, "
-                             f"which does not divide into {k} equal pieces; pass the cut "
-                             "points as a list instead")
+            raise ValueError(
+                f"split: axis {axis} of a tensor of shape {x.shape} has size {n}, "
+                f"which does not divide into {k} equal pieces; pass the cut "
+                "points as a list instead"
+            )
         cuts = [i * (n // k) for i in range(k + 1)]
     else:
         cuts = [0, *indices_or_sections, n]
@@ -350,9 +383,11 @@ def pad(x, pad_width, mode: str = "constant", value=0) -> Tensor:
     try:
         widths = numpy.broadcast_to(numpy.asarray(pad_width, dtype=int), (x.ndim, 2))
     except ValueError:
-        raise ValueError(f"pad: pad_width {pad_width} does not fit a tensor of shape {x.shape}; "
-                         f"give one (before, after) pair per axis ({x.ndim} pairs), one pair, "
-                         "or one int") from None
+        raise ValueError(
+            f"pad: pad_width {pad_width} does not fit a tensor of shape {x.shape}; "
+            f"give one (before, after) pair per axis ({x.ndim} pairs), one pair, "
+            "or one int"
+        ) from None
     if (widths < 0).any():
         raise ValueError(f"pad: pad_width {pad_width} has a negative width")
     widths = tuple((int(b), int(a)) for b, a in widths)
@@ -393,9 +428,9 @@ class GetItem(Function):
             return g
         k = len(parts) - 1
         if parts[k] is ids[0] and all(isinstance(p, slice) and p == slice(None) for p in parts[:k]):
-            m = ids[0].ndim            # the ids' axes sit at k, …, k+m−1 of ∂L/∂y: move them first
+            m = ids[0].ndim  # the ids' axes sit at k, …, k+m−1 of ∂L/∂y: move them first
             rows = xp.moveaxis(grad, tuple(range(k, k + m)), tuple(range(m)))
-            shape = (self.shape[k],) + self.shape[:k] + self.shape[k + 1:]
+            shape = (self.shape[k],) + self.shape[:k] + self.shape[k + 1 :]
             return xp.moveaxis(_sum_rows(rows, ids[0], shape), 0, k)
         g = xp.zeros(self.shape, grad.dtype)
         xp.add.at(g, self.index, grad)
@@ -427,7 +462,7 @@ def _sum_rows(grad, ids, shape):
         return g
     n, d = shape[0], math.prod(shape[1:])
     ids = ids.reshape(-1).astype(xp.int64)
-    ids = ids + n * (ids < 0)                      # negative ids count from the end
+    ids = ids + n * (ids < 0)  # negative ids count from the end
     places = (ids[:, None] * d + xp.arange(d)).reshape(-1)
     sums = xp.bincount(places, weights=grad.reshape(-1), minlength=n * d)
     return sums.astype(grad.dtype, copy=False).reshape(shape)
@@ -447,10 +482,12 @@ def _index_part(i):
     elif isinstance(i, (list, numpy.ndarray)):
         i = B.xp.asarray(i)
         if i.size == 0:
-            i = i.astype(B.xp.int64)   # [] is an empty list of indices, not of floats
+            i = i.astype(B.xp.int64)  # [] is an empty list of indices, not of floats
     if isinstance(i, B.xp.ndarray) and i.dtype.kind not in "biu":
-        raise IndexError(f"indexing: index arrays must hold integers or booleans, got {i.dtype}; "
-                         "convert them first, e.g. idx.astype('int64')")
+        raise IndexError(
+            f"indexing: index arrays must hold integers or booleans, got {i.dtype}; "
+            "convert them first, e.g. idx.astype('int64')"
+        )
     return i
 
 

@@ -10,6 +10,7 @@ backward pass, as the textbook derivatives suggest (σ′ = σ(1 − σ), tanh�
 >>> y.backward(); x.grad              # 1 where x > 0, else 0
 array([0., 1., 1.], dtype=float32)
 """
+
 from __future__ import annotations
 
 import math
@@ -18,11 +19,27 @@ from .. import backend as B
 from ..autograd import Function, Tensor, as_tensor, tensor_method
 from .elementwise import exp
 
-__all__ = ["step", "sigmoid", "tanh", "relu", "relu6", "leaky_relu", "elu", "selu", "gelu",
-           "softplus", "softsign", "silu", "swish", "hard_sigmoid", "exponential", "linear"]
+__all__ = [
+    "step",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "softplus",
+    "softsign",
+    "silu",
+    "swish",
+    "hard_sigmoid",
+    "exponential",
+    "linear",
+]
 
-SELU_ALPHA = 1.6732632423543772848170429916717   #: α of SELU (Klambauer et al., 2017)
-SELU_SCALE = 1.0507009873554804934193349852946   #: λ of SELU
+SELU_ALPHA = 1.6732632423543772848170429916717  #: α of SELU (Klambauer et al., 2017)
+SELU_SCALE = 1.0507009873554804934193349852946  #: λ of SELU
 
 
 # --- array helpers shared with other ops (nn.py reuses the stable sigmoid) --------------------
@@ -38,8 +55,18 @@ def stable_sigmoid(x):
 
 # Numerical Recipes' erfcc: W. H. Press, S. A. Teukolsky, W. T. Vetterling, B. P. Flannery,
 # "Numerical Recipes in C", 2nd ed. (1992), §6.2, a Chebyshev fit; coefficients c₀ … c₉.
-_ERFC_COEFFS = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
-                0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277)
+_ERFC_COEFFS = (
+    -1.26551223,
+    1.00002368,
+    0.37409196,
+    0.09678418,
+    -0.18628806,
+    0.27886807,
+    -1.13520398,
+    1.48851587,
+    -0.82215223,
+    0.17087277,
+)
 
 
 def erfc(x):
@@ -58,7 +85,7 @@ def erfc(x):
     z = B.xp.abs(x)
     t = 1 / (1 + 0.5 * z)
     poly = 0.0
-    for c in reversed(_ERFC_COEFFS):   # Horner's rule over the ten coefficients
+    for c in reversed(_ERFC_COEFFS):  # Horner's rule over the ten coefficients
         poly = poly * t + c
     tail = t * B.xp.exp(poly - z * z)
     return B.xp.where(x >= 0, tail, 2 - tail)
@@ -290,7 +317,7 @@ class GeluTanh(Function):
 
     def forward(self, x):
         self.x = x
-        self.t = B.xp.tanh(self.c * (x + 0.044715 * x ** 3))
+        self.t = B.xp.tanh(self.c * (x + 0.044715 * x**3))
         return 0.5 * x * (1 + self.t)
 
     def backward(self, grad):
@@ -344,8 +371,10 @@ def gelu(x, approximate: bool = False) -> Tensor:
     tensor([-0.1587,  0.    ,  0.8413])
     """
     if approximate not in (False, True, "none", "tanh"):
-        raise ValueError(f"gelu: approximate must be False or True (PyTorch's 'none' or 'tanh'), "
-                         f"got {approximate!r}")
+        raise ValueError(
+            f"gelu: approximate must be False or True (PyTorch's 'none' or 'tanh'), "
+            f"got {approximate!r}"
+        )
     return (GeluTanh if approximate in (True, "tanh") else Gelu).apply(x)
 
 

@@ -27,6 +27,7 @@ With dropout (rate p, keep mask M) the values are averaged with P' = P ⊙ M/(1 
 >>> pf.scaled_dot_product_attention(q, k, v, is_causal=True).shape
 (2, 4, 10, 8)
 """
+
 from __future__ import annotations
 
 import math
@@ -46,15 +47,16 @@ def causal_mask(n_queries: int, n_keys: int):
 class ScaledDotProductAttention(Function):
     """O = softmax(scale · Q Kᵀ + bias) V; the backward is in the module docstring."""
 
-    def forward(self, q, k, v, mask=None, is_causal=False, dropout_p=0.0, scale=None,
-                return_weights=False):
+    def forward(
+        self, q, k, v, mask=None, is_causal=False, dropout_p=0.0, scale=None, return_weights=False
+    ):
         _check_shapes(q, k, v, mask, is_causal)
         self.scale = 1 / math.sqrt(q.shape[-1]) if scale is None else scale
         scores = (q * q.dtype.type(self.scale)) @ B.xp.swapaxes(k, -1, -2)
         allowed = causal_mask(q.shape[-2], k.shape[-2]) if is_causal else None
         if mask is not None:
             full = B.xp.broadcast_shapes(scores.shape, mask.shape)
-            if full != scores.shape:               # a mask with more batch axes than q and k
+            if full != scores.shape:  # a mask with more batch axes than q and k
                 scores = B.xp.broadcast_to(scores, full).copy()
             if mask.dtype == bool:
                 allowed = mask
@@ -63,8 +65,9 @@ class ScaledDotProductAttention(Function):
         self.p = masked_softmax(scores, allowed)
         self.keep = None
         if dropout_p > 0:
-            self.keep = (B.rng().random(self.p.shape, dtype=self.p.dtype) >= dropout_p) / \
-                q.dtype.type(1 - dropout_p)
+            self.keep = (
+                B.rng().random(self.p.shape, dtype=self.p.dtype) >= dropout_p
+            ) / q.dtype.type(1 - dropout_p)
             self.out = (self.p * self.keep) @ v
         else:
             self.out = self.p @ v
@@ -73,16 +76,16 @@ class ScaledDotProductAttention(Function):
 
     def backward(self, grad, grad_p=None):
         xp, p = B.xp, self.p
-        if grad is None:                                         # only the weights P were used
+        if grad is None:  # only the weights P were used
             grad = xp.zeros_like(self.out)
-        weights = p if self.keep is None else p * self.keep      # P', what averaged the values
+        weights = p if self.keep is None else p * self.keep  # P', what averaged the values
         dv = xp.swapaxes(weights, -1, -2) @ grad if self.needs_grad(2) else None
         del weights
-        ds = grad @ xp.swapaxes(self.v, -1, -2)                  # ∂L/∂P' → ∂L/∂P → ∂L/∂S in place
+        ds = grad @ xp.swapaxes(self.v, -1, -2)  # ∂L/∂P' → ∂L/∂P → ∂L/∂S in place
         if self.keep is not None:
             ds *= self.keep
-        row = (grad * self.out).sum(axis=-1, keepdims=True)      # D = rowsum(∂L/∂P ⊙ P)
-        if grad_p is not None:                                   # P itself was an output too
+        row = (grad * self.out).sum(axis=-1, keepdims=True)  # D = rowsum(∂L/∂P ⊙ P)
+        if grad_p is not None:  # P itself was an output too
             ds += grad_p
             row += (grad_p * p).sum(axis=-1, keepdims=True)
         ds -= row
@@ -95,29 +98,46 @@ class ScaledDotProductAttention(Function):
 def _check_shapes(q, k, v, mask, is_causal):
     name = "scaled_dot_product_attention"
     if min(q.ndim, k.ndim, v.ndim) < 2:
-        raise ValueError(f"{name}: query, key and value need at least 2 dimensions (..., length, "
-                         f"features), got {q.shape}, {k.shape}, {v.shape}")
+        raise ValueError(
+            f"{name}: query, key and value need at least 2 dimensions (..., length, "
+            f"features), got {q.shape}, {k.shape}, {v.shape}"
+        )
     if q.shape[-1] != k.shape[-1]:
-        raise ValueError(f"{name}: query and key must have the same feature size (last axis), got "
-                         f"{q.shape[-1]} and {k.shape[-1]}")
+        raise ValueError(
+            f"{name}: query and key must have the same feature size (last axis), got "
+            f"{q.shape[-1]} and {k.shape[-1]}"
+        )
     if k.shape[-2] != v.shape[-2]:
-        raise ValueError(f"{name}: key and value must have the same length (second-to-last axis), "
-                         f"got {k.shape[-2]} and {v.shape[-2]}")
+        raise ValueError(
+            f"{name}: key and value must have the same length (second-to-last axis), "
+            f"got {k.shape[-2]} and {v.shape[-2]}"
+        )
     if mask is not None:
         if is_causal:
-            raise ValueError(f"{name}: give attn_mask or is_causal=True, not both (combine the "
-                             f"causal mask into attn_mask instead)")
+            raise ValueError(
+                f"{name}: give attn_mask or is_causal=True, not both (combine the "
+                f"causal mask into attn_mask instead)"
+            )
         scores = q.shape[:-1] + (k.shape[-2],)
         try:
             B.xp.broadcast_shapes(mask.shape, scores)
         except ValueError:
-            raise ValueError(f"{name}: attn_mask of shape {mask.shape} does not broadcast to the "
-                             f"attention scores' shape (..., L, S) = {scores}") from None
+            raise ValueError(
+                f"{name}: attn_mask of shape {mask.shape} does not broadcast to the "
+                f"attention scores' shape (..., L, S) = {scores}"
+            ) from None
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal: bool = False,
-                                 dropout_p: float = 0.0, scale: float | None = None,
-                                 return_weights: bool = False):
+def scaled_dot_product_attention(
+    query,
+    key,
+    value,
+    attn_mask=None,
+    is_causal: bool = False,
+    dropout_p: float = 0.0,
+    scale: float | None = None,
+    return_weights: bool = False,
+):
     """softmax(Q Kᵀ · scale + mask) V, fused in one op, with PyTorch's arguments and meaning.
 
     ``query`` (..., L, E), ``key`` (..., S, E), ``value`` (..., S, Ev) → (..., L, Ev); leading
@@ -133,7 +153,16 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal: b
     (1, 3, 4)
     """
     if not 0 <= dropout_p < 1:
-        raise ValueError(f"scaled_dot_product_attention: dropout_p must be in [0, 1), got {dropout_p}")
-    return ScaledDotProductAttention.apply(query, key, value, attn_mask, is_causal=bool(is_causal),
-                                           dropout_p=float(dropout_p), scale=scale,
-                                           return_weights=bool(return_weights))
+        raise ValueError(
+            f"scaled_dot_product_attention: dropout_p must be in [0, 1), got {dropout_p}"
+        )
+    return ScaledDotProductAttention.apply(
+        query,
+        key,
+        value,
+        attn_mask,
+        is_causal=bool(is_causal),
+        dropout_p=float(dropout_p),
+        scale=scale,
+        return_weights=bool(return_weights),
+    )

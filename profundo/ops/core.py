@@ -5,6 +5,7 @@ Tensors. ``ops.shape(x)`` is the tuple of x's sizes; ``ops.cast(x, "float32")`` 
 Control flow (``cond``, ``fori_loop``, ``while_loop``, ``scan``, ``map``) runs eagerly in Python:
 profundo has no graph compiler, so a loop is a loop and gradients flow through every step.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -15,9 +16,28 @@ from .. import backend as B
 from ..autograd import Tensor
 from . import _shape
 
-__all__ = ["shape", "cast", "convert_to_tensor", "convert_to_numpy", "stop_gradient", "is_tensor",
-           "dtype", "cond", "fori_loop", "while_loop", "scan", "map", "slice", "slice_update",
-           "scatter", "scatter_update", "unstack", "switch", "vectorized_map", "get_item"]
+__all__ = [
+    "shape",
+    "cast",
+    "convert_to_tensor",
+    "convert_to_numpy",
+    "stop_gradient",
+    "is_tensor",
+    "dtype",
+    "cond",
+    "fori_loop",
+    "while_loop",
+    "scan",
+    "map",
+    "slice",
+    "slice_update",
+    "scatter",
+    "scatter_update",
+    "unstack",
+    "switch",
+    "vectorized_map",
+    "get_item",
+]
 
 
 def shape(x) -> tuple:
@@ -87,7 +107,9 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     several = isinstance(loop_vars, (tuple, list))
     args = tuple(loop_vars) if several else (loop_vars,)
     steps = 0
-    while bool(convert_to_numpy(cond(*args))) and (maximum_iterations is None or steps < maximum_iterations):
+    while bool(convert_to_numpy(cond(*args))) and (
+        maximum_iterations is None or steps < maximum_iterations
+    ):
         out = body(*args)
         args = tuple(out) if several else (out,)
         steps += 1
@@ -105,15 +127,22 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         ys.append(y)
     if reverse:
         ys.reverse()
-    stacked = None if not ys or ys[0] is None else _shape.stack(
-        [y if isinstance(y, Tensor) else convert_to_tensor(y) for y in ys])
+    stacked = (
+        None
+        if not ys or ys[0] is None
+        else _shape.stack([y if isinstance(y, Tensor) else convert_to_tensor(y) for y in ys])
+    )
     return carry, stacked
 
 
 def map(f, xs):  # noqa: A001 - Keras' name
     """``f`` applied to each entry along the first axis of ``xs``, the results stacked."""
-    return _shape.stack([convert_to_tensor(y) if not isinstance(y, Tensor) else y
-                         for y in (f(xs[i]) for i in range(len(xs)))])
+    return _shape.stack(
+        [
+            convert_to_tensor(y) if not isinstance(y, Tensor) else y
+            for y in (f(xs[i]) for i in range(len(xs)))
+        ]
+    )
 
 
 vectorized_map = map

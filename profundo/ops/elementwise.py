@@ -8,13 +8,35 @@ Each is also a Tensor method or operator (``a + b``, ``a.exp()``).
 >>> y.backward(); x.grad            # 3 / (2√x)
 array([1.5 , 0.75], dtype=float32)
 """
+
 from __future__ import annotations
 
 from .. import backend as B
 from ..autograd import Function, Tensor, tensor_method
 
-__all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "sign", "clip",
-           "maximum", "minimum", "where", "eq", "ne", "lt", "le", "gt", "ge"]
+__all__ = [
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "neg",
+    "pow",
+    "exp",
+    "log",
+    "sqrt",
+    "abs",
+    "sign",
+    "clip",
+    "maximum",
+    "minimum",
+    "where",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+]
 
 
 # --- arithmetic -------------------------------------------------------------------------------
@@ -46,8 +68,10 @@ class Mul(Function):
         return a * b
 
     def backward(self, grad):
-        return (grad * self.b if self.needs_grad(0) else None,
-                grad * self.a if self.needs_grad(1) else None)
+        return (
+            grad * self.b if self.needs_grad(0) else None,
+            grad * self.a if self.needs_grad(1) else None,
+        )
 
 
 class Div(Function):
@@ -77,12 +101,16 @@ class Pow(Function):
 
     def forward(self, a, p):
         self.a, self.p = a, p
-        self.z = a ** p
+        self.z = a**p
         return self.z
 
     def backward(self, grad):
         ga = grad * self.p * self.a ** (self.p - 1) if self.needs_grad(0) else None
-        gp = grad * self.z * B.xp.log(B.xp.asarray(self.a, self.z.dtype)) if self.needs_grad(1) else None
+        gp = (
+            grad * self.z * B.xp.log(B.xp.asarray(self.a, self.z.dtype))
+            if self.needs_grad(1)
+            else None
+        )
         return ga, gp
 
 
@@ -292,11 +320,15 @@ def where(cond, a, b) -> Tensor:
 
 # --- comparisons (no gradient) --------------------------------------------------------------------
 def _comparison(name, ufunc_name, symbol):
-    op = type(name, (Function,), {
-        "differentiable": False,
-        "__doc__": f"a {symbol} b elementwise, a boolean tensor (no gradient).",
-        "forward": lambda self, a, b: getattr(B.xp, ufunc_name)(a, b),
-    })
+    op = type(
+        name,
+        (Function,),
+        {
+            "differentiable": False,
+            "__doc__": f"a {symbol} b elementwise, a boolean tensor (no gradient).",
+            "forward": lambda self, a, b: getattr(B.xp, ufunc_name)(a, b),
+        },
+    )
 
     def compare(a, b) -> Tensor:
         return op.apply(a, b)

@@ -6,6 +6,7 @@ size) layout), ``top_k``, and the activations Keras has beyond profundo's own.
 
 Channels last throughout; ``data_format="channels_first"`` inputs are transposed in and out.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,14 +21,39 @@ from . import reduce as R
 from .attention import scaled_dot_product_attention
 from .numpy import _plain, take_along_axis
 
-__all__ = ["one_hot", "multi_hot", "binary_crossentropy", "categorical_crossentropy",
-           "sparse_categorical_crossentropy", "normalize", "moments", "batch_normalization",
-           "conv", "depthwise_conv", "conv_transpose", "max_pool", "average_pool",
-           "dot_product_attention", "top_k", "in_top_k", "log_sigmoid", "hard_silu", "hard_swish",
-           "hard_tanh", "celu", "glu", "squareplus", "sparse_plus", "soft_shrink", "hard_shrink",
-           "tanh_shrink", "threshold", "mish"]
+__all__ = [
+    "one_hot",
+    "multi_hot",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "normalize",
+    "moments",
+    "batch_normalization",
+    "conv",
+    "depthwise_conv",
+    "conv_transpose",
+    "max_pool",
+    "average_pool",
+    "dot_product_attention",
+    "top_k",
+    "in_top_k",
+    "log_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
+    "celu",
+    "glu",
+    "squareplus",
+    "sparse_plus",
+    "soft_shrink",
+    "hard_shrink",
+    "tanh_shrink",
+    "threshold",
+    "mish",
+]
 
-_EPSILON = 1e-7      # Keras' backend epsilon: probabilities are clipped to [ε, 1 − ε]
+_EPSILON = 1e-7  # Keras' backend epsilon: probabilities are clipped to [ε, 1 − ε]
 
 
 def _t(x) -> Tensor:
@@ -70,17 +96,23 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tens
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tensor:
     """``categorical_crossentropy`` with integer class labels."""
     output = _t(output)
-    return categorical_crossentropy(one_hot(target, output.shape[axis], axis, output.dtype), output,
-                                    from_logits, axis)
+    return categorical_crossentropy(
+        one_hot(target, output.shape[axis], axis, output.dtype), output, from_logits, axis
+    )
 
 
 def normalize(x, axis=-1, order=2, epsilon=None) -> Tensor:
     """x / max(‖x‖_order, ε) along ``axis`` (Keras' ``ops.normalize``; the batch-norm op under
     the normalization layers is ``ops.normalization.normalize``)."""
     from .numpy import norm
+
     x = _t(x)
-    return E.div(x, E.maximum(norm(x, ord=order, axis=axis, keepdims=True),
-                              _EPSILON if epsilon is None else epsilon))
+    return E.div(
+        x,
+        E.maximum(
+            norm(x, ord=order, axis=axis, keepdims=True), _EPSILON if epsilon is None else epsilon
+        ),
+    )
 
 
 def moments(x, axes, keepdims=False, synchronized=False):
@@ -100,6 +132,7 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
     def along(v):
         return _shape.reshape(_t(v), *shape)
+
     y = E.div(E.sub(x, along(mean)), E.sqrt(E.add(along(variance), epsilon)))
     if scale is not None:
         y = E.mul(y, along(scale))
@@ -107,19 +140,27 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
 
 def _channels_last(x, data_format):
-    return _shape.transpose(x, (0,) + tuple(range(2, x.ndim)) + (1,)) \
-        if data_format == "channels_first" else x
+    return (
+        _shape.transpose(x, (0,) + tuple(range(2, x.ndim)) + (1,))
+        if data_format == "channels_first"
+        else x
+    )
 
 
 def _channels_first(y, data_format):
-    return _shape.transpose(y, (0, y.ndim - 1) + tuple(range(1, y.ndim - 1))) \
-        if data_format == "channels_first" else y
+    return (
+        _shape.transpose(y, (0, y.ndim - 1) + tuple(range(1, y.ndim - 1)))
+        if data_format == "channels_first"
+        else y
+    )
 
 
 def _spatial(x, who) -> int:
     if x.ndim not in (3, 4):
-        raise ValueError(f"{who}: expected a batch of sequences (3-D) or images (4-D), channels "
-                         f"last; got shape {x.shape} (3-D convolutions are not implemented)")
+        raise ValueError(
+            f"{who}: expected a batch of sequences (3-D) or images (4-D), channels "
+            f"last; got shape {x.shape} (3-D convolutions are not implemented)"
+        )
     return x.ndim - 2
 
 
@@ -127,32 +168,55 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     """Convolution of sequences (N, L, C) or images (N, H, W, C) with a kernel (k…, C_in, C_out)."""
     x = _channels_last(_t(inputs), data_format)
     run = _conv.conv1d if _spatial(x, "conv") == 1 else _conv.conv2d
-    return _channels_first(run(x, kernel, strides=strides, padding=padding,
-                               dilation=dilation_rate), data_format)
+    return _channels_first(
+        run(x, kernel, strides=strides, padding=padding, dilation=dilation_rate), data_format
+    )
 
 
-def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
-                   dilation_rate=1) -> Tensor:
+def depthwise_conv(
+    inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1
+) -> Tensor:
     """Each input channel convolved with its own filters; kernel (kh, kw, C_in, multiplier)."""
     x = _channels_last(_t(inputs), data_format)
     if _spatial(x, "depthwise_conv") == 1:
-        y = _conv.depthwise_conv2d(_shape.unsqueeze(x, 1), _shape.unsqueeze(_t(kernel), 0),
-                                   strides=(1, strides) if isinstance(strides, int) else (1, *strides),
-                                   padding=padding, dilation=dilation_rate)
+        y = _conv.depthwise_conv2d(
+            _shape.unsqueeze(x, 1),
+            _shape.unsqueeze(_t(kernel), 0),
+            strides=(1, strides) if isinstance(strides, int) else (1, *strides),
+            padding=padding,
+            dilation=dilation_rate,
+        )
         return _channels_first(_shape.squeeze(y, 1), data_format)
-    return _channels_first(_conv.depthwise_conv2d(x, kernel, strides=strides, padding=padding,
-                                                  dilation=dilation_rate), data_format)
+    return _channels_first(
+        _conv.depthwise_conv2d(x, kernel, strides=strides, padding=padding, dilation=dilation_rate),
+        data_format,
+    )
 
 
-def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
-                   data_format=None, dilation_rate=1) -> Tensor:
+def conv_transpose(
+    inputs,
+    kernel,
+    strides=1,
+    padding="valid",
+    output_padding=None,
+    data_format=None,
+    dilation_rate=1,
+) -> Tensor:
     """Transposed convolution of images; kernel (kh, kw, C_out, C_in) as Keras'."""
     x = _channels_last(_t(inputs), data_format)
     if _spatial(x, "conv_transpose") != 2:
         raise ValueError(f"conv_transpose: only images (N, H, W, C) are implemented, got {x.shape}")
-    return _channels_first(_conv.conv2d_transpose(x, kernel, strides=strides, padding=padding,
-                                                  output_padding=output_padding,
-                                                  dilation=dilation_rate), data_format)
+    return _channels_first(
+        _conv.conv2d_transpose(
+            x,
+            kernel,
+            strides=strides,
+            padding=padding,
+            output_padding=output_padding,
+            dilation=dilation_rate,
+        ),
+        data_format,
+    )
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None) -> Tensor:
@@ -167,14 +231,28 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     return _channels_first(run(x, pool_size, strides, padding), data_format)
 
 
-def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
-                          flash_attention=None, attn_logits_soft_cap=None) -> Tensor:
+def dot_product_attention(
+    query,
+    key,
+    value,
+    bias=None,
+    mask=None,
+    scale=None,
+    is_causal=False,
+    flash_attention=None,
+    attn_logits_soft_cap=None,
+) -> Tensor:
     """softmax(scale · Q Kᵀ + bias) V with Keras' layout: (batch, steps, heads, size) in and out;
     ``mask`` (batch, heads, queries, keys) True where attention is allowed."""
     q, k, v = (_shape.swapaxes(_t(t), 1, 2) for t in (query, key, value))
-    attn_mask = bias if mask is None else (
-        mask if bias is None else E.where(_t(mask), _t(bias), float("-inf")))
-    out = scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, is_causal=is_causal, scale=scale)
+    attn_mask = (
+        bias
+        if mask is None
+        else (mask if bias is None else E.where(_t(mask), _t(bias), float("-inf")))
+    )
+    out = scaled_dot_product_attention(
+        q, k, v, attn_mask=attn_mask, is_causal=is_causal, scale=scale
+    )
     return _shape.swapaxes(out, 1, 2)
 
 
@@ -239,8 +317,11 @@ def sparse_plus(x) -> Tensor:
 
 def soft_shrink(x, threshold=0.5) -> Tensor:
     x = _t(x)
-    return E.where(E.gt(x, threshold), E.sub(x, threshold),
-                   E.where(E.lt(x, -threshold), E.add(x, threshold), 0.0))
+    return E.where(
+        E.gt(x, threshold),
+        E.sub(x, threshold),
+        E.where(E.lt(x, -threshold), E.add(x, threshold), 0.0),
+    )
 
 
 def hard_shrink(x, threshold=0.5) -> Tensor:

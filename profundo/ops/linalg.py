@@ -7,6 +7,7 @@ matrices (broadcast); a 1-D operand is a vector (a row on the left, a column on 
 >>> (a @ b).shape
 (5, 3, 2)
 """
+
 from __future__ import annotations
 
 from .. import backend as B
@@ -41,13 +42,15 @@ class MatMul(Function):
         ga = g @ xp.swapaxes(b2, -1, -2) if self.needs_grad(0) else None
         if not self.needs_grad(1):
             gb = None
-        elif b.ndim == 2 and a.ndim > 2:   # a (…, n, k) times one matrix: Σ over the batch in one GEMM
+        elif (
+            b.ndim == 2 and a.ndim > 2
+        ):  # a (…, n, k) times one matrix: Σ over the batch in one GEMM
             gb = a.reshape(-1, a.shape[-1]).T @ g.reshape(-1, g.shape[-1])
         else:
             gb = xp.swapaxes(a2, -1, -2) @ g
         if gb is not None and b.ndim == 1:
             gb = gb[..., 0]
-        return ga, gb   # the engine sums over broadcast batch dimensions
+        return ga, gb  # the engine sums over broadcast batch dimensions
 
 
 @tensor_method("__matmul__", "matmul")

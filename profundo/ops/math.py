@@ -5,6 +5,7 @@ sums and products, products over axes, and ``einsum`` — each with its derivati
 >>> pf.ops.sin(x).sum().backward(); x.grad          # cos x
 array([1.       , 0.5403023], dtype=float32)
 """
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,26 @@ from .. import backend as B
 from ..autograd import Function, Tensor
 from .reduce import _axes, _expand
 
-__all__ = ["sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh",
-           "arctanh", "erf", "log1p", "expm1", "cumsum", "cumprod", "prod", "einsum"]
+__all__ = [
+    "sin",
+    "cos",
+    "tan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "erf",
+    "log1p",
+    "expm1",
+    "cumsum",
+    "cumprod",
+    "prod",
+    "einsum",
+]
 
 
 class _Elementwise(Function):
@@ -32,74 +51,122 @@ class _Elementwise(Function):
 
 class Sin(_Elementwise):
     """z = sin a;  f′ = cos a"""
-    def f(self, a): return B.xp.sin(a)                                        # noqa: E704
-    def df(self, a, z): return B.xp.cos(a)                                    # noqa: E704
+
+    def f(self, a):
+        return B.xp.sin(a)  # noqa: E704
+
+    def df(self, a, z):
+        return B.xp.cos(a)  # noqa: E704
 
 
 class Cos(_Elementwise):
     """z = cos a;  f′ = −sin a"""
-    def f(self, a): return B.xp.cos(a)                                        # noqa: E704
-    def df(self, a, z): return -B.xp.sin(a)                                   # noqa: E704
+
+    def f(self, a):
+        return B.xp.cos(a)  # noqa: E704
+
+    def df(self, a, z):
+        return -B.xp.sin(a)  # noqa: E704
 
 
 class Tan(_Elementwise):
     """z = tan a;  f′ = 1 + tan² a"""
-    def f(self, a): return B.xp.tan(a)                                        # noqa: E704
-    def df(self, a, z): return 1 + z * z                                      # noqa: E704
+
+    def f(self, a):
+        return B.xp.tan(a)  # noqa: E704
+
+    def df(self, a, z):
+        return 1 + z * z  # noqa: E704
 
 
 class Arcsin(_Elementwise):
     """z = arcsin a;  f′ = 1/√(1 − a²)"""
-    def f(self, a): return B.xp.arcsin(a)                                     # noqa: E704
-    def df(self, a, z): return 1 / B.xp.sqrt(1 - a * a)                       # noqa: E704
+
+    def f(self, a):
+        return B.xp.arcsin(a)  # noqa: E704
+
+    def df(self, a, z):
+        return 1 / B.xp.sqrt(1 - a * a)  # noqa: E704
 
 
 class Arccos(_Elementwise):
     """z = arccos a;  f′ = −1/√(1 − a²)"""
-    def f(self, a): return B.xp.arccos(a)                                     # noqa: E704
-    def df(self, a, z): return -1 / B.xp.sqrt(1 - a * a)                      # noqa: E704
+
+    def f(self, a):
+        return B.xp.arccos(a)  # noqa: E704
+
+    def df(self, a, z):
+        return -1 / B.xp.sqrt(1 - a * a)  # noqa: E704
 
 
 class Arctan(_Elementwise):
     """z = arctan a;  f′ = 1/(1 + a²)"""
-    def f(self, a): return B.xp.arctan(a)                                     # noqa: E704
-    def df(self, a, z): return 1 / (1 + a * a)                                # noqa: E704
+
+    def f(self, a):
+        return B.xp.arctan(a)  # noqa: E704
+
+    def df(self, a, z):
+        return 1 / (1 + a * a)  # noqa: E704
 
 
 class Sinh(_Elementwise):
     """z = sinh a;  f′ = cosh a"""
-    def f(self, a): return B.xp.sinh(a)                                       # noqa: E704
-    def df(self, a, z): return B.xp.cosh(a)                                   # noqa: E704
+
+    def f(self, a):
+        return B.xp.sinh(a)  # noqa: E704
+
+    def df(self, a, z):
+        return B.xp.cosh(a)  # noqa: E704
 
 
 class Cosh(_Elementwise):
     """z = cosh a;  f′ = sinh a"""
-    def f(self, a): return B.xp.cosh(a)                                       # noqa: E704
-    def df(self, a, z): return B.xp.sinh(a)                                   # noqa: E704
+
+    def f(self, a):
+        return B.xp.cosh(a)  # noqa: E704
+
+    def df(self, a, z):
+        return B.xp.sinh(a)  # noqa: E704
 
 
 class Arcsinh(_Elementwise):
     """z = arsinh a;  f′ = 1/√(a² + 1)"""
-    def f(self, a): return B.xp.arcsinh(a)                                    # noqa: E704
-    def df(self, a, z): return 1 / B.xp.sqrt(a * a + 1)                       # noqa: E704
+
+    def f(self, a):
+        return B.xp.arcsinh(a)  # noqa: E704
+
+    def df(self, a, z):
+        return 1 / B.xp.sqrt(a * a + 1)  # noqa: E704
 
 
 class Arccosh(_Elementwise):
     """z = arcosh a;  f′ = 1/√(a² − 1)"""
-    def f(self, a): return B.xp.arccosh(a)                                    # noqa: E704
-    def df(self, a, z): return 1 / B.xp.sqrt(a * a - 1)                       # noqa: E704
+
+    def f(self, a):
+        return B.xp.arccosh(a)  # noqa: E704
+
+    def df(self, a, z):
+        return 1 / B.xp.sqrt(a * a - 1)  # noqa: E704
 
 
 class Arctanh(_Elementwise):
     """z = artanh a;  f′ = 1/(1 − a²)"""
-    def f(self, a): return B.xp.arctanh(a)                                    # noqa: E704
-    def df(self, a, z): return 1 / (1 - a * a)                                # noqa: E704
+
+    def f(self, a):
+        return B.xp.arctanh(a)  # noqa: E704
+
+    def df(self, a, z):
+        return 1 / (1 - a * a)  # noqa: E704
 
 
 class Erf(_Elementwise):
     """z = erf a = (2/√π) ∫₀ᵃ e^(−t²) dt;  f′ = (2/√π) e^(−a²)"""
-    def f(self, a): return _erf(a)                                            # noqa: E704
-    def df(self, a, z): return (2 / math.sqrt(math.pi)) * B.xp.exp(-a * a)   # noqa: E704
+
+    def f(self, a):
+        return _erf(a)  # noqa: E704
+
+    def df(self, a, z):
+        return (2 / math.sqrt(math.pi)) * B.xp.exp(-a * a)  # noqa: E704
 
 
 def _erf(a):
@@ -116,14 +183,22 @@ def _erf(a):
 
 class Log1p(_Elementwise):
     """z = ln(1 + a), exact for small a;  f′ = 1/(1 + a)"""
-    def f(self, a): return B.xp.log1p(a)                                      # noqa: E704
-    def df(self, a, z): return 1 / (1 + a)                                    # noqa: E704
+
+    def f(self, a):
+        return B.xp.log1p(a)  # noqa: E704
+
+    def df(self, a, z):
+        return 1 / (1 + a)  # noqa: E704
 
 
 class Expm1(_Elementwise):
     """z = eᵃ − 1, exact for small a;  f′ = eᵃ = z + 1"""
-    def f(self, a): return B.xp.expm1(a)                                      # noqa: E704
-    def df(self, a, z): return z + 1                                          # noqa: E704
+
+    def f(self, a):
+        return B.xp.expm1(a)  # noqa: E704
+
+    def df(self, a, z):
+        return z + 1  # noqa: E704
 
 
 class Cumsum(Function):
@@ -150,7 +225,8 @@ class Prod(Function):
         xp, a = B.xp, self.a
         g = xp.broadcast_to(_expand(grad, self.axes, self.keepdims), a.shape)
         moved = xp.moveaxis(a, self.axes, tuple(range(len(self.axes)))).reshape(
-            (-1,) + tuple(a.shape[i] for i in range(a.ndim) if i not in self.axes))
+            (-1,) + tuple(a.shape[i] for i in range(a.ndim) if i not in self.axes)
+        )
         ones = xp.ones_like(moved[:1])
         before = xp.cumprod(xp.concatenate([ones, moved[:-1]]), axis=0)
         after = xp.flip(xp.cumprod(xp.concatenate([ones, xp.flip(moved, 0)[:-1]]), axis=0), 0)
@@ -199,6 +275,7 @@ def _undiagonal(g, unique, spec, shape):
 def _elementwise(cls):
     def op(x) -> Tensor:
         return cls.apply(x)
+
     op.__name__ = cls.__name__.lower()
     op.__doc__ = cls.__doc__
     return op
@@ -235,6 +312,7 @@ def cumprod(x, axis=None, dtype=None) -> Tensor:
         x, axis = x.reshape(-1), 0
     axis %= x.ndim
     from ._shape import stack
+
     n = x.shape[axis]
     prefixes = [prod(x[(slice(None),) * axis + (slice(0, i + 1),)], axis=axis) for i in range(n)]
     out = stack(prefixes, axis=axis)
@@ -250,7 +328,9 @@ def einsum(subscripts: str, *operands) -> Tensor:
     inputs, _, output = spec.partition("->")
     inputs = inputs.split(",")
     if len(inputs) != len(operands):
-        raise ValueError(f"einsum: {subscripts!r} names {len(inputs)} operands, got {len(operands)}")
+        raise ValueError(
+            f"einsum: {subscripts!r} names {len(inputs)} operands, got {len(operands)}"
+        )
     if not _:
         counts = {c: "".join(inputs).count(c) for c in "".join(inputs)}
         output = "".join(sorted(c for c, n in counts.items() if n == 1))

@@ -9,6 +9,7 @@ made, and the gradient of softmax + cross-entropy collapses to the famous (p −
 >>> loss.backward(); logits.grad.round(4)     # softmax − one-hot
 array([[-0.2144,  0.1753,  0.0391]], dtype=float32)
 """
+
 from __future__ import annotations
 
 from .. import backend as B
@@ -35,7 +36,7 @@ def masked_softmax(scores, allowed=None, axis=-1):
     if allowed is not None:
         xp.copyto(scores, -xp.inf, where=~allowed)
     top = scores.max(axis=axis, keepdims=True)
-    top[~xp.isfinite(top)] = 0                 # an all-masked row: e^(−inf − 0) = 0 everywhere
+    top[~xp.isfinite(top)] = 0  # an all-masked row: e^(−inf − 0) = 0 everywhere
     scores -= top
     xp.exp(scores, out=scores)
     total = scores.sum(axis=axis, keepdims=True)
@@ -120,8 +121,9 @@ def dropout(x, rate: float, training: bool = True) -> Tensor:
     tensor([2., 2., 2., 0., 0., 0.])
     """
     if not 0 <= rate < 1:
-        raise ValueError(f"dropout: rate is the fraction of elements to drop and must be in [0, 1), "
-                         f"got {rate}")
+        raise ValueError(
+            f"dropout: rate is the fraction of elements to drop and must be in [0, 1), got {rate}"
+        )
     if not training or rate == 0:
         return as_tensor(x)
     return Dropout.apply(x, rate=rate)
@@ -145,23 +147,29 @@ def _target_distribution(target, shape, axis, dtype, smoothing):
     become one-hot vectors, or probabilities (``shape`` itself, e.g. one-hot rows).
     """
     n_classes = shape[axis]
-    sparse_shape = shape[:axis] + shape[axis + 1:]
+    sparse_shape = shape[:axis] + shape[axis + 1 :]
     if target.shape == shape:
         t = target.astype(dtype, copy=False)
     elif target.shape == sparse_shape:
         if target.dtype.kind not in "iu":
-            raise TypeError(f"cross_entropy: target of shape {target.shape} holds class indices and "
-                            f"must be integers, got dtype {target.dtype}; convert it, e.g. "
-                            f"target.astype('int64')")
+            raise TypeError(
+                f"cross_entropy: target of shape {target.shape} holds class indices and "
+                f"must be integers, got dtype {target.dtype}; convert it, e.g. "
+                f"target.astype('int64')"
+            )
         bad = (target < 0) | (target >= n_classes)
         if bad.any():
-            raise ValueError(f"class index {target[bad][0].item()} is out of range for "
-                             f"{n_classes} classes (valid indices: 0 to {n_classes - 1})")
+            raise ValueError(
+                f"class index {target[bad][0].item()} is out of range for "
+                f"{n_classes} classes (valid indices: 0 to {n_classes - 1})"
+            )
         classes = B.xp.arange(n_classes).reshape((-1,) + (1,) * (len(shape) - axis - 1))
         t = (B.xp.expand_dims(target, axis) == classes).astype(dtype)
     else:
-        raise ValueError(f"target shape {target.shape} does not fit logits of shape {shape}: give "
-                         f"class indices of shape {sparse_shape} or probabilities of shape {shape}")
+        raise ValueError(
+            f"target shape {target.shape} does not fit logits of shape {shape}: give "
+            f"class indices of shape {sparse_shape} or probabilities of shape {shape}"
+        )
     return (1 - smoothing) * t + smoothing / n_classes if smoothing else t
 
 
@@ -172,11 +180,14 @@ class CrossEntropy(Function):
 
     def forward(self, logits, target, axis=-1, reduction="mean", label_smoothing=0.0):
         if not -logits.ndim <= axis < logits.ndim:
-            raise ValueError(f"axis {axis} is out of range for logits with {logits.ndim} dimensions")
+            raise ValueError(
+                f"axis {axis} is out of range for logits with {logits.ndim} dimensions"
+            )
         self.axis, self.reduction = axis % logits.ndim, reduction
         self.logp = _log_softmax(logits, self.axis)
-        self.q = _target_distribution(B.xp.asarray(target), logits.shape, self.axis,
-                                      logits.dtype, label_smoothing)
+        self.q = _target_distribution(
+            B.xp.asarray(target), logits.shape, self.axis, logits.dtype, label_smoothing
+        )
         self.smoothing, self.n = label_smoothing, logits.size // logits.shape[self.axis]
         return _reduce(-(self.q * self.logp).sum(axis=self.axis), reduction)
 
@@ -189,8 +200,9 @@ class CrossEntropy(Function):
         return d_logits, d_target
 
 
-def cross_entropy(logits, target, axis: int = -1, reduction: str = "mean",
-                  label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(
+    logits, target, axis: int = -1, reduction: str = "mean", label_smoothing: float = 0.0
+) -> Tensor:
     """Softmax cross-entropy from logits, −Σ_c t_c log softmax(logits)_c per example, fused in one
     stable op whose gradient is (softmax − t)/N.
 
@@ -208,8 +220,9 @@ def cross_entropy(logits, target, axis: int = -1, reduction: str = "mean",
     _check_reduction("cross_entropy", reduction)
     if not 0 <= label_smoothing <= 1:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    return CrossEntropy.apply(logits, target, axis=axis, reduction=reduction,
-                              label_smoothing=label_smoothing)
+    return CrossEntropy.apply(
+        logits, target, axis=axis, reduction=reduction, label_smoothing=label_smoothing
+    )
 
 
 class BinaryCrossEntropyWithLogits(Function):
@@ -219,8 +232,10 @@ class BinaryCrossEntropyWithLogits(Function):
     def forward(self, x, t, reduction="mean"):
         t = B.xp.asarray(t, dtype=x.dtype)
         if t.shape != x.shape:
-            raise ValueError(f"target shape {t.shape} must equal the logits' shape {x.shape} (one "
-                             f"target per logit); reshape one of them")
+            raise ValueError(
+                f"target shape {t.shape} must equal the logits' shape {x.shape} (one "
+                f"target per logit); reshape one of them"
+            )
         self.x, self.t, self.reduction = x, t, reduction
         loss = B.xp.maximum(x, 0) - x * self.t + B.xp.log1p(B.xp.exp(-B.xp.abs(x)))
         return _reduce(loss, reduction)

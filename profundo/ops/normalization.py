@@ -20,6 +20,7 @@ over the data: scale and shift folded into y = x·a + b, no x̂ kept, γ/β grad
 are computed. BatchNormalization uses it unless ``channel_kernel = "reference"``; tests compare
 the two.
 """
+
 from __future__ import annotations
 
 from .. import backend as B
@@ -43,16 +44,21 @@ class Normalize(Function):
     def backward(self, grad):
         g_hat = grad * self.gamma
         if self.stats_from_x:
-            g_hat = g_hat - g_hat.mean(axis=self.axes, keepdims=True) - self.x_hat * (
-                (g_hat * self.x_hat).mean(axis=self.axes, keepdims=True))
+            g_hat = (
+                g_hat
+                - g_hat.mean(axis=self.axes, keepdims=True)
+                - self.x_hat * ((g_hat * self.x_hat).mean(axis=self.axes, keepdims=True))
+            )
         return g_hat * self.inv_std, None, None, grad * self.x_hat, grad
 
 
-def normalize(x, mean, var, gamma, beta, axes=(0,), epsilon: float = 1e-3,
-              stats_from_x: bool = False) -> Tensor:
+def normalize(
+    x, mean, var, gamma, beta, axes=(0,), epsilon: float = 1e-3, stats_from_x: bool = False
+) -> Tensor:
     """γ (x − μ)/√(σ² + ε) + β; μ, σ² broadcast against x (keep the reduced axes as size 1)."""
-    return Normalize.apply(x, mean, var, gamma, beta, axes=tuple(axes), epsilon=epsilon,
-                           stats_from_x=stats_from_x)
+    return Normalize.apply(
+        x, mean, var, gamma, beta, axes=tuple(axes), epsilon=epsilon, stats_from_x=stats_from_x
+    )
 
 
 def moments(x, axes):
@@ -103,8 +109,9 @@ class ChannelNormalize(Function):
         return gx, (grad_gamma if self.gamma is not None else None), sum_g, None, None
 
 
-def channel_normalize(x, mean, var, gamma=None, beta=None, epsilon: float = 1e-3,
-                      stats_from_x: bool = False) -> Tensor:
+def channel_normalize(
+    x, mean, var, gamma=None, beta=None, epsilon: float = 1e-3, stats_from_x: bool = False
+) -> Tensor:
     """γ (x − μ)/√(σ² + ε) + β per channel (the last axis); μ, σ², γ, β of shape (C,), γ and β
     may be None. The fast form of ``normalize(..., axes=all but the last)``.
 
@@ -113,8 +120,9 @@ def channel_normalize(x, mean, var, gamma=None, beta=None, epsilon: float = 1e-3
     >>> pf.channel_normalize(x, mu, var, stats_from_x=True).shape
     (8, 4, 4, 3)
     """
-    return ChannelNormalize.apply(x, gamma, beta, mean, var, epsilon=epsilon,
-                                  stats_from_x=stats_from_x)
+    return ChannelNormalize.apply(
+        x, gamma, beta, mean, var, epsilon=epsilon, stats_from_x=stats_from_x
+    )
 
 
 def channel_moments(x):

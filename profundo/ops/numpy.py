@@ -5,6 +5,7 @@ Functions that have a derivative are built from differentiable ops (gradients fl
 them); those that have none (comparisons, sorting orders, counting, rounding) return tensors
 without a graph. Every function takes Tensors, NumPy arrays, lists and scalars.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -20,18 +21,109 @@ from . import math as M
 from . import reduce as R
 
 __all__ = [
-    "absolute", "subtract", "multiply", "divide", "true_divide", "negative", "power", "square",
-    "reciprocal", "rsqrt", "log2", "log10", "exp2", "logaddexp", "floor_divide", "mod", "floor",
-    "ceil", "round", "trunc", "equal", "not_equal", "less", "less_equal", "greater",
-    "greater_equal", "logical_and", "logical_or", "logical_not", "logical_xor", "all", "any",
-    "isnan", "isinf", "isfinite", "isclose", "allclose", "count_nonzero", "nonzero", "amax",
-    "amin", "average", "median", "quantile", "percentile", "tensordot", "outer", "inner", "vdot",
-    "flip", "roll", "take", "take_along_axis", "tril", "triu", "diagonal", "diag", "trace", "sort",
-    "argsort", "unique", "ravel", "moveaxis", "hstack", "vstack", "dstack", "meshgrid", "zeros",
-    "ones", "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like", "eye",
-    "identity", "tri", "arange", "linspace", "logspace", "array", "copy", "norm", "append",
-    "nan_to_num", "arctan2", "hypot", "bincount", "digitize", "searchsorted", "size", "ndim",
-    "ptp", "cbrt", "deg2rad", "rad2deg", "heaviside", "signbit", "fabs", "diff", "var", "std",
+    "absolute",
+    "subtract",
+    "multiply",
+    "divide",
+    "true_divide",
+    "negative",
+    "power",
+    "square",
+    "reciprocal",
+    "rsqrt",
+    "log2",
+    "log10",
+    "exp2",
+    "logaddexp",
+    "floor_divide",
+    "mod",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "equal",
+    "not_equal",
+    "less",
+    "less_equal",
+    "greater",
+    "greater_equal",
+    "logical_and",
+    "logical_or",
+    "logical_not",
+    "logical_xor",
+    "all",
+    "any",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "isclose",
+    "allclose",
+    "count_nonzero",
+    "nonzero",
+    "amax",
+    "amin",
+    "average",
+    "median",
+    "quantile",
+    "percentile",
+    "tensordot",
+    "outer",
+    "inner",
+    "vdot",
+    "flip",
+    "roll",
+    "take",
+    "take_along_axis",
+    "tril",
+    "triu",
+    "diagonal",
+    "diag",
+    "trace",
+    "sort",
+    "argsort",
+    "unique",
+    "ravel",
+    "moveaxis",
+    "hstack",
+    "vstack",
+    "dstack",
+    "meshgrid",
+    "zeros",
+    "ones",
+    "full",
+    "empty",
+    "zeros_like",
+    "ones_like",
+    "full_like",
+    "empty_like",
+    "eye",
+    "identity",
+    "tri",
+    "arange",
+    "linspace",
+    "logspace",
+    "array",
+    "copy",
+    "norm",
+    "append",
+    "nan_to_num",
+    "arctan2",
+    "hypot",
+    "bincount",
+    "digitize",
+    "searchsorted",
+    "size",
+    "ndim",
+    "ptp",
+    "cbrt",
+    "deg2rad",
+    "rad2deg",
+    "heaviside",
+    "signbit",
+    "fabs",
+    "diff",
+    "var",
+    "std",
 ]
 
 
@@ -245,8 +337,11 @@ def average(x, axis=None, weights=None) -> Tensor:
 
 def quantile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
     """The q-th quantile(s), q in [0, 1] (values, no gradient)."""
-    return _plain(B.xp.quantile(_data(x), _data(q), axis=axis, method=method,
-                                keepdims=keepdims).astype(_data(x).dtype))
+    return _plain(
+        B.xp.quantile(_data(x), _data(q), axis=axis, method=method, keepdims=keepdims).astype(
+            _data(x).dtype
+        )
+    )
 
 
 def percentile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
@@ -284,8 +379,10 @@ def tensordot(x1, x2, axes=2) -> Tensor:
     if isinstance(axes, int):
         pairs = list(zip(range(x1.ndim - axes, x1.ndim), range(axes)))
     else:
-        first, second = ([axes[0]] if isinstance(axes[0], int) else axes[0],
-                         [axes[1]] if isinstance(axes[1], int) else axes[1])
+        first, second = (
+            [axes[0]] if isinstance(axes[0], int) else axes[0],
+            [axes[1]] if isinstance(axes[1], int) else axes[1],
+        )
         pairs = list(zip(first, second))
     for i, j in pairs:
         b[j] = a[i]
@@ -350,7 +447,7 @@ def take_along_axis(x, indices, axis=None) -> Tensor:
     axis %= x.ndim
     grids = list(B.xp.meshgrid(*[B.xp.arange(n) for n in ids.shape], indexing="ij"))
     grids[axis] = ids
-    shape = B.xp.broadcast_shapes(x.shape[:axis] + (1,) + x.shape[axis + 1:], ids.shape)
+    shape = B.xp.broadcast_shapes(x.shape[:axis] + (1,) + x.shape[axis + 1 :], ids.shape)
     return x[tuple(B.xp.broadcast_to(g, shape) for g in grids)]
 
 
@@ -374,7 +471,11 @@ def triu(x, k=0) -> Tensor:
 def diagonal(x, offset=0, axis1=0, axis2=1) -> Tensor:
     x = moveaxis(_t(x), (axis1, axis2), (-2, -1))
     rows, cols = x.shape[-2:]
-    i = B.xp.arange(builtins.max(0, builtins.min(rows + builtins.min(offset, 0), cols - builtins.max(offset, 0))))
+    i = B.xp.arange(
+        builtins.max(
+            0, builtins.min(rows + builtins.min(offset, 0), cols - builtins.max(offset, 0))
+        )
+    )
     return x[..., i - builtins.min(offset, 0), i + builtins.max(offset, 0)]
 
 
@@ -405,10 +506,18 @@ def sort(x, axis=-1) -> Tensor:
     return take_along_axis(x, argsort(x, axis).data, axis=axis)
 
 
-def unique(x, sorted=True, return_inverse=False, return_counts=False, axis=None, size=None,  # noqa: A002
-           fill_value=None):
-    results = B.xp.unique(_data(x), return_inverse=return_inverse, return_counts=return_counts,
-                          axis=axis)
+def unique(
+    x,
+    sorted=True,
+    return_inverse=False,
+    return_counts=False,
+    axis=None,
+    size=None,  # noqa: A002
+    fill_value=None,
+):
+    results = B.xp.unique(
+        _data(x), return_inverse=return_inverse, return_counts=return_counts, axis=axis
+    )
     return tuple(map(_plain, results)) if isinstance(results, tuple) else _plain(results)
 
 
@@ -419,7 +528,9 @@ def ravel(x) -> Tensor:
 def moveaxis(x, source, destination) -> Tensor:
     x = _t(x)
     source = [s % x.ndim for s in ([source] if isinstance(source, int) else source)]
-    destination = [d % x.ndim for d in ([destination] if isinstance(destination, int) else destination)]
+    destination = [
+        d % x.ndim for d in ([destination] if isinstance(destination, int) else destination)
+    ]
     order = [a for a in range(x.ndim) if a not in source]
     for d, s in sorted(zip(destination, source)):
         order.insert(d, s)
@@ -438,8 +549,14 @@ def vstack(xs) -> Tensor:
 
 def dstack(xs) -> Tensor:
     xs = [_t(x) for x in xs]
-    xs = [_shape.reshape(x, 1, -1, 1) if x.ndim == 1 else _shape.unsqueeze(x, -1) if x.ndim == 2 else x
-          for x in xs]
+    xs = [
+        _shape.reshape(x, 1, -1, 1)
+        if x.ndim == 1
+        else _shape.unsqueeze(x, -1)
+        if x.ndim == 2
+        else x
+        for x in xs
+    ]
     return _shape.concatenate(xs, axis=2)
 
 
@@ -529,15 +646,19 @@ def arange(start, stop=None, step=None, dtype=None) -> Tensor:
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
-    values, step = B.xp.linspace(_data(start), _data(stop), num, endpoint=endpoint, retstep=True,
-                                 axis=axis)
+    values, step = B.xp.linspace(
+        _data(start), _data(stop), num, endpoint=endpoint, retstep=True, axis=axis
+    )
     out = _plain(values.astype(_dtype(dtype)))
     return (out, step) if retstep else out
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0) -> Tensor:
-    return _plain(B.xp.logspace(_data(start), _data(stop), num, endpoint=endpoint, base=base,
-                                axis=axis).astype(_dtype(dtype)))
+    return _plain(
+        B.xp.logspace(
+            _data(start), _data(stop), num, endpoint=endpoint, base=base, axis=axis
+        ).astype(_dtype(dtype))
+    )
 
 
 def meshgrid(*x, indexing="xy") -> list:

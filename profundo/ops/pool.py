@@ -14,6 +14,7 @@ all windows at once.
 >>> pf.max_pool2d(x, 2).shape
 (8, 14, 14, 32)
 """
+
 from __future__ import annotations
 
 from .. import backend as B
@@ -23,9 +24,19 @@ from .reduce import max as reduce_max
 from .reduce import mean as reduce_mean
 from .windows import LAYOUTS, Windows, as_image, crop_image, pad_image, window_ints, window_padding
 
-__all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "global_max_pool1d",
-           "global_max_pool2d", "global_avg_pool1d", "global_avg_pool2d", "upsampling2d",
-           "zero_padding2d", "cropping2d"]
+__all__ = [
+    "max_pool1d",
+    "max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "global_max_pool1d",
+    "global_max_pool2d",
+    "global_avg_pool1d",
+    "global_avg_pool2d",
+    "upsampling2d",
+    "zero_padding2d",
+    "cropping2d",
+]
 
 
 class MaxPool(Function):
@@ -44,13 +55,13 @@ class MaxPool(Function):
         image = self.win.pad(x, -B.xp.inf)
         (_, first), *rest = self.win.offsets()
         y = image[first].copy()
-        if not track:          # inference: no backward will come, so only the maximum
+        if not track:  # inference: no backward will come, so only the maximum
             for _, index in rest:
                 B.xp.maximum(y, image[index], out=y)
             return y[:, 0] if rank == 1 else y
         self.winner = B.xp.zeros(y.shape, B.xp.min_scalar_type(len(rest)))
-        for k, index in rest:   # k grows, so the last offset that was better wins: a maximum
-            better = image[index] > y           # strictly: an earlier equal value keeps the win
+        for k, index in rest:  # k grows, so the last offset that was better wins: a maximum
+            better = image[index] > y  # strictly: an earlier equal value keeps the win
             B.xp.maximum(y, image[index], out=y)
             B.xp.maximum(self.winner, better * self.winner.dtype.type(k), out=self.winner)
         self.padded_shape = image.shape
@@ -58,10 +69,11 @@ class MaxPool(Function):
 
     def backward(self, grad):
         grad = grad.reshape(self.winner.shape)
-        if self.win.strides != self.win.kernel:       # overlapping windows: their shares add up
-            image = self.win.scatter(lambda k: grad * (self.winner == k), self.padded_shape,
-                                     grad.dtype)
-        else:            # each pixel is in one window at most: its share is written in place
+        if self.win.strides != self.win.kernel:  # overlapping windows: their shares add up
+            image = self.win.scatter(
+                lambda k: grad * (self.winner == k), self.padded_shape, grad.dtype
+            )
+        else:  # each pixel is in one window at most: its share is written in place
             image = B.xp.zeros(self.padded_shape, grad.dtype)
             for k, index in self.win.offsets():
                 B.xp.multiply(grad, self.winner == k, out=image[index])
@@ -78,8 +90,8 @@ class AvgPool(Function):
         self.x_shape = x.shape
         x = as_image(x, rank)
         self.win = Windows(x.shape[1:3], pool_size, strides, (1, 1), padding)
-        inside = B.xp.ones((1, *x.shape[1:3], 1), x.dtype)         # 1 on pixels, 0 on padding
-        self.count = _window_sum(self.win, self.win.pad(inside))     # (1, H', W', 1)
+        inside = B.xp.ones((1, *x.shape[1:3], 1), x.dtype)  # 1 on pixels, 0 on padding
+        self.count = _window_sum(self.win, self.win.pad(inside))  # (1, H', W', 1)
         image = self.win.pad(x)
         self.padded_shape = image.shape
         y = _window_sum(self.win, image) / self.count
@@ -119,8 +131,8 @@ class Resize(Function):
 def _resize(x, rows, cols):
     """y[n] = rows · x[n] · colsᵀ for each channel, as two batched matrix products."""
     n, h, w, c = x.shape
-    y = rows @ x.reshape(n, h, w * c)                       # (N, H', W·C)
-    y = cols @ y.reshape(-1, w, c)                          # (N·H', W', C)
+    y = rows @ x.reshape(n, h, w * c)  # (N, H', W·C)
+    y = cols @ y.reshape(-1, w, c)  # (N·H', W', C)
     return y.reshape(n, rows.shape[0], cols.shape[0], c)
 
 
@@ -174,8 +186,9 @@ class Crop(Function):
 def _pool_settings(rank, pool_size, strides, padding):
     pool_size = window_ints(pool_size, rank, "pool_size")
     strides = pool_size if strides is None else window_ints(strides, rank, "strides")
-    return dict(rank=rank, pool_size=pool_size, strides=strides,
-                padding=window_padding(padding, rank))
+    return dict(
+        rank=rank, pool_size=pool_size, strides=strides, padding=window_padding(padding, rank)
+    )
 
 
 def max_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
@@ -188,7 +201,9 @@ def max_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
     >>> pf.max_pool2d(pf.randn(2, 5, 5, 3), 2, padding="same").shape
     (2, 3, 3, 3)
     """
-    return MaxPool.apply(x, track=is_grad_needed(x), **_pool_settings(2, pool_size, strides, padding))
+    return MaxPool.apply(
+        x, track=is_grad_needed(x), **_pool_settings(2, pool_size, strides, padding)
+    )
 
 
 def max_pool1d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
@@ -197,7 +212,9 @@ def max_pool1d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
     >>> pf.max_pool1d(pf.randn(2, 9, 3), 3).shape
     (2, 3, 3)
     """
-    return MaxPool.apply(x, track=is_grad_needed(x), **_pool_settings(1, pool_size, strides, padding))
+    return MaxPool.apply(
+        x, track=is_grad_needed(x), **_pool_settings(1, pool_size, strides, padding)
+    )
 
 
 def avg_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
@@ -226,8 +243,9 @@ def _spatial_axes(x, rank, op):
     """The axes between batch and channels of an (N, L, C) or (N, H, W, C) x, checked."""
     ndim = len(x.shape) if hasattr(x, "shape") else B.xp.asarray(x).ndim
     if ndim != rank + 2:
-        raise ValueError(f"{op}: expected the input of shape {LAYOUTS[rank]}, got {ndim} "
-                         f"dimensions")
+        raise ValueError(
+            f"{op}: expected the input of shape {LAYOUTS[rank]}, got {ndim} dimensions"
+        )
     return tuple(range(1, rank + 1))
 
 
@@ -264,16 +282,18 @@ def upsampling2d(x, size=2, interpolation="nearest") -> Tensor:
     (2, 8, 12, 3)
     """
     if interpolation not in ("nearest", "bilinear"):
-        raise ValueError(f"upsampling2d: interpolation must be 'nearest' or 'bilinear', got "
-                         f"{interpolation!r}")
+        raise ValueError(
+            f"upsampling2d: interpolation must be 'nearest' or 'bilinear', got {interpolation!r}"
+        )
     return Resize.apply(x, size=window_ints(size, 2, "size"), interpolation=interpolation)
 
 
 def _frame(amounts, op):
     """Keras' padding/cropping amounts (int, (h, w) or ((top, bottom), (left, right))) as pairs."""
     if isinstance(amounts, str):
-        raise ValueError(f"{op}: expected an int, (h, w) or ((top, bottom), (left, right)), got "
-                         f"{amounts!r}")
+        raise ValueError(
+            f"{op}: expected an int, (h, w) or ((top, bottom), (left, right)), got {amounts!r}"
+        )
     return window_padding(amounts, 2)
 
 

@@ -29,6 +29,7 @@ the rest of the cell (the GRU's z ⊙ h_{t−1}) uses h_{t−1} itself.
 >>> outputs.shape, h.shape
 ((8, 20, 16), (8, 16))
 """
+
 from __future__ import annotations
 
 from .. import backend as B
@@ -67,9 +68,9 @@ def _linear(a):
 
 
 _ACTIVATIONS = {  # name: (f in place, (y, ∂L/∂y) ↦ ∂L/∂a = ∂L/∂y · f′)
-    "tanh": (_tanh, lambda y, g: g * (1 - y * y)),                     # tanh′ = 1 − y²
-    "sigmoid": (_sigmoid, lambda y, g: g * y * (1 - y)),               # σ′ = y(1 − y)
-    "relu": (_relu, lambda y, g: g * (y > 0)),                         # 1 where y > 0
+    "tanh": (_tanh, lambda y, g: g * (1 - y * y)),  # tanh′ = 1 − y²
+    "sigmoid": (_sigmoid, lambda y, g: g * y * (1 - y)),  # σ′ = y(1 − y)
+    "relu": (_relu, lambda y, g: g * (y > 0)),  # 1 where y > 0
     "hard_sigmoid": (_hard_sigmoid, lambda y, g: g * ((y > 0) & (y < 1)) / 6),
     "linear": (_linear, lambda y, g: g),
 }
@@ -96,12 +97,23 @@ class _Recurrence(Function):
     steps. It returns ``(outputs, *final_states)``: outputs (N, T, u), each final state (N, u).
     """
 
-    gates = 1                       # G: blocks of u columns in kernel and recurrent_kernel
+    gates = 1  # G: blocks of u columns in kernel and recurrent_kernel
     gate_names = ""
     state_names = ("h0",)
 
-    def forward(self, x, kernel, recurrent_kernel, bias, *initial, mask=None, go_backwards=False,
-                activation="tanh", recurrent_activation="sigmoid", recurrent_mask=None):
+    def forward(
+        self,
+        x,
+        kernel,
+        recurrent_kernel,
+        bias,
+        *initial,
+        mask=None,
+        go_backwards=False,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        recurrent_mask=None,
+    ):
         xp = B.xp
         self.check(x, kernel, recurrent_kernel, bias, initial, mask, recurrent_mask)
         n, steps, _ = x.shape
@@ -114,7 +126,7 @@ class _Recurrence(Function):
 
         # time-major from here on: xs[t] is the batch's input at step t (in processing order)
         self.xs = xp.ascontiguousarray((x[:, ::-1] if go_backwards else x).transpose(1, 0, 2))
-        xw = (self.xs.reshape(steps * n, -1) @ kernel).reshape(steps, n, -1)   # x_t W, all t
+        xw = (self.xs.reshape(steps * n, -1) @ kernel).reshape(steps, n, -1)  # x_t W, all t
         if b_in is not None:
             xw += b_in
         self.rmask = None if recurrent_mask is None else recurrent_mask.astype(xw.dtype)
@@ -139,8 +151,10 @@ class _Recurrence(Function):
         outputs = self.states[0][1:]
         if self.started is not None:
             outputs = xp.where(self.started, outputs, 0)  # Keras: zeros before the first real step
-        return (xp.ascontiguousarray(outputs.transpose(1, 0, 2)),
-                *(s[steps].copy() for s in self.states))
+        return (
+            xp.ascontiguousarray(outputs.transpose(1, 0, 2)),
+            *(s[steps].copy() for s in self.states),
+        )
 
     def backward(self, grad_outputs, *grad_states):
         """∂L/∂outputs (N, T, u) and ∂L/∂(each final state) (N, u); None where none arrived."""
@@ -183,8 +197,10 @@ class _Recurrence(Function):
         """∂L/∂U = Σₜ (h_{t−1} ⊙ m)ᵀ ∂L/∂a_t and ∂L/∂b = Σₜ ∂L/∂a_t, one product over all steps."""
         dxw = self.dxw.reshape(-1, self.dxw.shape[-1])
         h_prev = self.masked(self.states[0][:-1]).reshape(-1, self.units)
-        return (h_prev.T @ dxw if self.needs_grad(2) else None,
-                dxw.sum(axis=0) if self.needs_grad(3) else None)
+        return (
+            h_prev.T @ dxw if self.needs_grad(2) else None,
+            dxw.sum(axis=0) if self.needs_grad(3) else None,
+        )
 
     def bias_shape(self, units):
         return (self.gates * units,)
@@ -204,22 +220,30 @@ class _Recurrence(Function):
         gates = "" if g == 1 else f", the gates {self.gate_names} side by side"
         u = recurrent_kernel.shape[0] if recurrent_kernel.ndim == 2 else 0
         if recurrent_kernel.shape != (u, g * u) or u == 0:
-            raise ValueError(f"recurrent_kernel must be (units, {columns}){gates}; "
-                             f"got shape {recurrent_kernel.shape}")
+            raise ValueError(
+                f"recurrent_kernel must be (units, {columns}){gates}; "
+                f"got shape {recurrent_kernel.shape}"
+            )
         if kernel.shape != (features, g * u):
-            raise ValueError(f"kernel must be (features, {columns}) = {(features, g * u)} for "
-                             f"{features} input features and {u} units, got shape {kernel.shape}")
+            raise ValueError(
+                f"kernel must be (features, {columns}) = {(features, g * u)} for "
+                f"{features} input features and {u} units, got shape {kernel.shape}"
+            )
         if bias is not None and bias.shape != self.bias_shape(u):
-            raise ValueError(f"bias of {name} with {u} units must have shape "
-                             f"{self.bias_shape(u)}, got {bias.shape}")
+            raise ValueError(
+                f"bias of {name} with {u} units must have shape "
+                f"{self.bias_shape(u)}, got {bias.shape}"
+            )
         for what, s in zip(self.state_names, initial):
             if s is not None and s.shape != (n, u):
                 raise ValueError(f"{what} must be (batch, units) = {(n, u)}, got shape {s.shape}")
         if mask is not None and mask.shape != (n, steps):
             raise ValueError(f"mask must be (batch, time) = {(n, steps)}, got shape {mask.shape}")
         if recurrent_mask is not None and recurrent_mask.shape != (n, u):
-            raise ValueError(f"recurrent_mask must be (batch, units) = {(n, u)}, got shape "
-                             f"{recurrent_mask.shape}")
+            raise ValueError(
+                f"recurrent_mask must be (batch, units) = {(n, u)}, got shape "
+                f"{recurrent_mask.shape}"
+            )
 
 
 class SimpleRNN(_Recurrence):
@@ -263,12 +287,12 @@ class LSTM(_Recurrence):
 
     def step(self, t, xw, h, c):
         u = self.units
-        z = B.xp.matmul(self.masked(h), self.recurrent_kernel, out=self.z[t])   # (N, 4u)
-        z += xw                                           # a_t, then i, f, c̃, o in place
-        self.gate(z[:, :2 * u])
-        self.act(z[:, 2 * u:3 * u])
-        self.gate(z[:, 3 * u:])
-        i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
+        z = B.xp.matmul(self.masked(h), self.recurrent_kernel, out=self.z[t])  # (N, 4u)
+        z += xw  # a_t, then i, f, c̃, o in place
+        self.gate(z[:, : 2 * u])
+        self.act(z[:, 2 * u : 3 * u])
+        self.gate(z[:, 3 * u :])
+        i, f, g, o = z[:, :u], z[:, u : 2 * u], z[:, 2 * u : 3 * u], z[:, 3 * u :]
         c_new = f * c
         c_new += i * g
         tanh_c = self.tanh_c[t]
@@ -280,9 +304,9 @@ class LSTM(_Recurrence):
         (f′ from the outputs: σ′ = y(1 − y), tanh′ = 1 − y²), so each step back is products."""
         u = self.units
         self.slope = B.xp.empty_like(self.z)
-        self.slope[..., :2 * u] = self.gate_grad(self.z[..., :2 * u], 1.0)
-        self.slope[..., 2 * u:3 * u] = self.act_grad(self.z[..., 2 * u:3 * u], 1.0)
-        self.slope[..., 3 * u:] = self.gate_grad(self.z[..., 3 * u:], 1.0)
+        self.slope[..., : 2 * u] = self.gate_grad(self.z[..., : 2 * u], 1.0)
+        self.slope[..., 2 * u : 3 * u] = self.act_grad(self.z[..., 2 * u : 3 * u], 1.0)
+        self.slope[..., 3 * u :] = self.gate_grad(self.z[..., 3 * u :], 1.0)
         self.slope_c = B.xp.empty_like(self.tanh_c)
         self.slope_c[...] = self.act_grad(self.tanh_c, 1.0)
         return super().backward(grad_outputs, *grad_states)
@@ -290,13 +314,13 @@ class LSTM(_Recurrence):
     def step_back(self, t, dh, dc):
         xp, u = B.xp, self.units
         z = self.z[t]
-        i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
+        i, f, g, o = z[:, :u], z[:, u : 2 * u], z[:, 2 * u : 3 * u], z[:, 3 * u :]
         dc = dc + dh * o * self.slope_c[t]
-        da = self.dxw[t]                                  # ∂L/∂(i, f, c̃, o), then ∂L/∂a_t
+        da = self.dxw[t]  # ∂L/∂(i, f, c̃, o), then ∂L/∂a_t
         xp.multiply(dc, g, out=da[:, :u])
-        xp.multiply(dc, self.states[1][t], out=da[:, u:2 * u])
-        xp.multiply(dc, i, out=da[:, 2 * u:3 * u])
-        xp.multiply(dh, self.tanh_c[t], out=da[:, 3 * u:])
+        xp.multiply(dc, self.states[1][t], out=da[:, u : 2 * u])
+        xp.multiply(dc, i, out=da[:, 2 * u : 3 * u])
+        xp.multiply(dh, self.tanh_c[t], out=da[:, 3 * u :])
         da *= self.slope[t]
         return self.masked(da @ self.recurrent_kernel.T), dc * f
 
@@ -328,17 +352,19 @@ class GRU(_Recurrence):
         hu = self.masked(h) @ self.recurrent_kernel
         if self.b_rec is not None:
             hu += self.b_rec
-        zr = xw[:, :2 * u] + hu[:, :2 * u]
+        zr = xw[:, : 2 * u] + hu[:, : 2 * u]
         self.gate(zr)
         z, r = zr[:, :u], zr[:, u:]
-        candidate = xw[:, 2 * u:] + r * hu[:, 2 * u:]
+        candidate = xw[:, 2 * u :] + r * hu[:, 2 * u :]
         self.act(candidate)
-        self.saved.append((zr, candidate, hu[:, 2 * u:]))
+        self.saved.append((zr, candidate, hu[:, 2 * u :]))
         return (candidate + z * (h - candidate),)
 
     def backward(self, grad_outputs, *grad_states):
         steps, n, _ = self.xs.shape
-        self.dhu = B.xp.empty((steps, n, 3 * self.units), self.states[0].dtype)  # ∂L/∂(h_{t−1}U + b_rec)
+        self.dhu = B.xp.empty(
+            (steps, n, 3 * self.units), self.states[0].dtype
+        )  # ∂L/∂(h_{t−1}U + b_rec)
         return super().backward(grad_outputs, *grad_states)
 
     def step_back(self, t, dh):
@@ -348,10 +374,10 @@ class GRU(_Recurrence):
         da, dhu = self.dxw[t], self.dhu[t]
         da_h = self.act_grad(candidate, dh * (1 - z))
         da[:, :u] = self.gate_grad(z, dh * (self.states[0][t] - candidate))
-        da[:, u:2 * u] = self.gate_grad(r, da_h * hu_h)
-        da[:, 2 * u:] = da_h
-        dhu[:, :2 * u] = da[:, :2 * u]
-        dhu[:, 2 * u:] = da_h * r
+        da[:, u : 2 * u] = self.gate_grad(r, da_h * hu_h)
+        da[:, 2 * u :] = da_h
+        dhu[:, : 2 * u] = da[:, : 2 * u]
+        dhu[:, 2 * u :] = da_h * r
         return (dh * z + self.masked(dhu @ self.recurrent_kernel.T),)
 
     def recurrent_grads(self):
@@ -384,13 +410,13 @@ class GRUResetBefore(_Recurrence):
     def step(self, t, xw, h):
         u, rec = self.units, self.recurrent_kernel
         hm = self.masked(h)
-        zr = hm @ rec[:, :2 * u]
-        zr += xw[:, :2 * u]
+        zr = hm @ rec[:, : 2 * u]
+        zr += xw[:, : 2 * u]
         self.gate(zr)
         z, r = zr[:, :u], zr[:, u:]
         rh = r * hm
-        candidate = rh @ rec[:, 2 * u:]
-        candidate += xw[:, 2 * u:]
+        candidate = rh @ rec[:, 2 * u :]
+        candidate += xw[:, 2 * u :]
         self.act(candidate)
         self.saved.append((zr, candidate, rh))
         return (candidate + z * (h - candidate),)
@@ -401,11 +427,11 @@ class GRUResetBefore(_Recurrence):
         z, r = zr[:, :u], zr[:, u:]
         h = self.states[0][t]
         da = self.dxw[t]
-        da[:, 2 * u:] = self.act_grad(candidate, dh * (1 - z))
-        q = da[:, 2 * u:] @ rec[:, 2 * u:].T
+        da[:, 2 * u :] = self.act_grad(candidate, dh * (1 - z))
+        q = da[:, 2 * u :] @ rec[:, 2 * u :].T
         da[:, :u] = self.gate_grad(z, dh * (h - candidate))
-        da[:, u:2 * u] = self.gate_grad(r, q * self.masked(h))
-        return (dh * z + self.masked(q * r + da[:, :2 * u] @ rec[:, :2 * u].T),)
+        da[:, u : 2 * u] = self.gate_grad(r, q * self.masked(h))
+        return (dh * z + self.masked(q * r + da[:, : 2 * u] @ rec[:, : 2 * u].T),)
 
     def recurrent_grads(self):
         """∂L/∂U_zr = Σₜ h_{t−1}ᵀ ∂L/∂a_zr,  ∂L/∂U_h = Σₜ (r ⊙ h_{t−1})ᵀ ∂L/∂a_h,
@@ -416,7 +442,7 @@ class GRUResetBefore(_Recurrence):
         if self.needs_grad(2):
             h_prev = self.masked(self.states[0][:-1]).reshape(-1, u)
             rh = xp.stack([s[2] for s in self.saved]).reshape(-1, u)
-            drec = xp.concatenate([h_prev.T @ dxw[:, :2 * u], rh.T @ dxw[:, 2 * u:]], axis=1)
+            drec = xp.concatenate([h_prev.T @ dxw[:, : 2 * u], rh.T @ dxw[:, 2 * u :]], axis=1)
         return drec, (dxw.sum(axis=0) if self.needs_grad(3) else None)
 
 
@@ -424,13 +450,30 @@ def _run(op, x, kernel, recurrent_kernel, bias, initial, mask, recurrent_mask, *
     """Run ``op``: (outputs, *final states)."""
     mask = None if mask is None else as_array(mask)
     recurrent_mask = None if recurrent_mask is None else as_array(recurrent_mask)
-    return op.apply(x, kernel, recurrent_kernel, bias, *initial, mask=mask,
-                    recurrent_mask=recurrent_mask, **settings)
+    return op.apply(
+        x,
+        kernel,
+        recurrent_kernel,
+        bias,
+        *initial,
+        mask=mask,
+        recurrent_mask=recurrent_mask,
+        **settings,
+    )
 
 
 # --- the public functions ------------------------------------------------------------------------
-def simple_rnn(x, kernel, recurrent_kernel, bias, h0=None, activation="tanh", go_backwards=False,
-               mask=None, recurrent_mask=None) -> tuple[Tensor, Tensor]:
+def simple_rnn(
+    x,
+    kernel,
+    recurrent_kernel,
+    bias,
+    h0=None,
+    activation="tanh",
+    go_backwards=False,
+    mask=None,
+    recurrent_mask=None,
+) -> tuple[Tensor, Tensor]:
     """The simple (Elman) RNN over a sequence: h_t = f(x_t W + h_{t−1} U + b).
 
     x (N, T, in); kernel W (in, u); recurrent_kernel U (u, u); bias b (u,) or None; h0 (N, u),
@@ -442,13 +485,33 @@ def simple_rnn(x, kernel, recurrent_kernel, bias, h0=None, activation="tanh", go
     >>> outputs.shape, h.shape
     ((2, 7, 4), (2, 4))
     """
-    return _run(SimpleRNN, x, kernel, recurrent_kernel, bias, (h0,), mask, recurrent_mask,
-                go_backwards=go_backwards, activation=activation)
+    return _run(
+        SimpleRNN,
+        x,
+        kernel,
+        recurrent_kernel,
+        bias,
+        (h0,),
+        mask,
+        recurrent_mask,
+        go_backwards=go_backwards,
+        activation=activation,
+    )
 
 
-def lstm(x, kernel, recurrent_kernel, bias, h0=None, c0=None, go_backwards=False, mask=None,
-         activation="tanh", recurrent_activation="sigmoid",
-         recurrent_mask=None) -> tuple[Tensor, Tensor, Tensor]:
+def lstm(
+    x,
+    kernel,
+    recurrent_kernel,
+    bias,
+    h0=None,
+    c0=None,
+    go_backwards=False,
+    mask=None,
+    activation="tanh",
+    recurrent_activation="sigmoid",
+    recurrent_mask=None,
+) -> tuple[Tensor, Tensor, Tensor]:
     """The LSTM over a sequence, gates in Keras' order i, f, c, o:
 
         [i, f, c̃, o] = [σ, σ, tanh, σ](x_t W + h_{t−1} U + b)
@@ -463,14 +526,34 @@ def lstm(x, kernel, recurrent_kernel, bias, h0=None, c0=None, go_backwards=False
     >>> c.shape
     (2, 4)
     """
-    return _run(LSTM, x, kernel, recurrent_kernel, bias, (h0, c0), mask, recurrent_mask,
-                go_backwards=go_backwards,
-                activation=activation, recurrent_activation=recurrent_activation)
+    return _run(
+        LSTM,
+        x,
+        kernel,
+        recurrent_kernel,
+        bias,
+        (h0, c0),
+        mask,
+        recurrent_mask,
+        go_backwards=go_backwards,
+        activation=activation,
+        recurrent_activation=recurrent_activation,
+    )
 
 
-def gru(x, kernel, recurrent_kernel, bias, h0=None, go_backwards=False, mask=None, reset_after=True,
-        activation="tanh", recurrent_activation="sigmoid",
-        recurrent_mask=None) -> tuple[Tensor, Tensor]:
+def gru(
+    x,
+    kernel,
+    recurrent_kernel,
+    bias,
+    h0=None,
+    go_backwards=False,
+    mask=None,
+    reset_after=True,
+    activation="tanh",
+    recurrent_activation="sigmoid",
+    recurrent_mask=None,
+) -> tuple[Tensor, Tensor]:
     """The GRU over a sequence, gates in Keras' order z, r, h:
 
         z = σ(x_z + u_z),  r = σ(x_r + u_r),  h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃
@@ -487,6 +570,16 @@ def gru(x, kernel, recurrent_kernel, bias, h0=None, go_backwards=False, mask=Non
     >>> h.shape
     (2, 4)
     """
-    return _run(GRU if reset_after else GRUResetBefore, x, kernel, recurrent_kernel, bias, (h0,),
-                mask, recurrent_mask, go_backwards=go_backwards, activation=activation,
-                recurrent_activation=recurrent_activation)
+    return _run(
+        GRU if reset_after else GRUResetBefore,
+        x,
+        kernel,
+        recurrent_kernel,
+        bias,
+        (h0,),
+        mask,
+        recurrent_mask,
+        go_backwards=go_backwards,
+        activation=activation,
+        recurrent_activation=recurrent_activation,
+    )

@@ -8,6 +8,7 @@ element of the mean 1/n of it, and max/min give it to the winning elements (spli
 >>> x.max().backward(); x.grad         # the two 3s tie: half each
 array([[0. , 0.5], [0.5, 0. ]], dtype=float32)
 """
+
 from __future__ import annotations
 
 import builtins
@@ -96,7 +97,7 @@ class Var(Function):
             n *= x.shape[a]
         self.centered = x - x.mean(axis=self.axes, keepdims=True)
         self.denom = n - ddof
-        return (self.centered ** 2).sum(axis=self.axes, keepdims=keepdims) / self.denom
+        return (self.centered**2).sum(axis=self.axes, keepdims=keepdims) / self.denom
 
     def backward(self, grad):
         g = _expand(grad, self.axes, self.keepdims)
@@ -116,7 +117,9 @@ class LogSumExp(Function):
         s = e.sum(axis=self.axes, keepdims=True)
         self.softmax = e / s
         y = xp.log(s) + m
-        return y if keepdims else y.reshape([n for i, n in enumerate(x.shape) if i not in self.axes])
+        return (
+            y if keepdims else y.reshape([n for i, n in enumerate(x.shape) if i not in self.axes])
+        )
 
     def backward(self, grad):
         return _expand(grad, self.axes, self.keepdims) * self.softmax

@@ -13,11 +13,12 @@ which lets a convolution read them without copying.
 >>> w.padded, w.out
 ((30, 30), (28, 28))
 """
+
 from __future__ import annotations
 
 from .. import backend as B
 
-__all__: list = []   # internal machinery of ops/conv.py and ops/pool.py; nothing public
+__all__: list = []  # internal machinery of ops/conv.py and ops/pool.py; nothing public
 
 LAYOUTS = {1: "(N, L, C)", 2: "(N, H, W, C)"}
 KERNEL_LAYOUTS = {1: "(k, C_in/groups, C_out)", 2: "(kh, kw, C_in/groups, C_out)"}
@@ -41,8 +42,9 @@ class Windows:
         self.size, self.kernel, self.strides, self.dilation = size, kernel, strides, dilation
         self.span = tuple((k - 1) * d + 1 for k, d in zip(kernel, dilation))  # dilated kernel
         if isinstance(padding, str):
-            padding = tuple(_string_pads(padding, n, e, s)
-                            for n, e, s in zip(size, self.span, strides))
+            padding = tuple(
+                _string_pads(padding, n, e, s) for n, e, s in zip(size, self.span, strides)
+            )
         self.pads = padding
         self.padded = tuple(n + b + a for n, (b, a) in zip(size, padding))
         for n, p, e, k, d in zip(size, self.padded, self.span, kernel, dilation):
@@ -67,8 +69,14 @@ class Windows:
         (kh, kw), (sh, sw), (dh, dw), (oh, ow) = self.kernel, self.strides, self.dilation, self.out
         for i in range(kh):
             for j in range(kw):
-                yield i * kw + j, (slice(None), slice(i * dh, i * dh + (oh - 1) * sh + 1, sh),
-                                   slice(j * dw, j * dw + (ow - 1) * sw + 1, sw))
+                yield (
+                    i * kw + j,
+                    (
+                        slice(None),
+                        slice(i * dh, i * dh + (oh - 1) * sh + 1, sh),
+                        slice(j * dw, j * dw + (ow - 1) * sw + 1, sw),
+                    ),
+                )
 
     def view(self, image, groups=1):
         """The windows of the padded ``image`` as a strided view, no copy:
@@ -76,7 +84,7 @@ class Windows:
         (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.strides, self.dilation
         n, c = image.shape[0], image.shape[-1]
         view = B.xp.lib.stride_tricks.sliding_window_view(image, self.span, axis=(1, 2))
-        view = view[:, ::sh, ::sw, :, ::dh, ::dw]              # (N, H', W', C, kh, kw)
+        view = view[:, ::sh, ::sw, :, ::dh, ::dw]  # (N, H', W', C, kh, kw)
         view = view.reshape(n, *self.out, groups, c // groups, kh, kw)
         return view.transpose(3, 0, 1, 2, 5, 6, 4)
 
@@ -128,7 +136,7 @@ def _string_pads(mode, n, span, stride):
         return 0, 0
     if mode == "causal":
         return span - 1, 0
-    total = max((-(-n // stride) - 1) * stride + span - n, 0)   # "same": ⌈n/s⌉ windows
+    total = max((-(-n // stride) - 1) * stride + span - n, 0)  # "same": ⌈n/s⌉ windows
     return total // 2, total - total // 2
 
 
@@ -143,15 +151,17 @@ def pad_image(x, pads, value=0):
 def crop_image(x, pads):
     """x (N, H, W, ...) without ((top, bottom), (left, right)) pixels at its borders (a view)."""
     (t, b), (l, r) = pads
-    return x[:, t:x.shape[1] - b, l:x.shape[2] - r]
+    return x[:, t : x.shape[1] - b, l : x.shape[2] - r]
 
 
 def as_image(x, rank, what="input", layout=None, axis=1):
     """An (N, L, C) array (rank 1) as the (N, 1, L, C) image of height 1; (N, H, W, C) as is.
     Kernels lift with ``axis=0``: (k, C_in, C_out) becomes (1, k, C_in, C_out)."""
     if x.ndim != rank + 2:
-        raise ValueError(f"expected the {what} of shape {layout or LAYOUTS[rank]}, got {x.ndim} "
-                         f"dimensions {tuple(x.shape)}")
+        raise ValueError(
+            f"expected the {what} of shape {layout or LAYOUTS[rank]}, got {x.ndim} "
+            f"dimensions {tuple(x.shape)}"
+        )
     return B.xp.expand_dims(x, axis) if rank == 1 else x
 
 
@@ -171,8 +181,10 @@ def window_padding(padding, rank):
         mode = padding.lower()
         if mode in ("valid", "same") or (mode == "causal" and rank == 1):
             return mode
-        raise ValueError(f"padding must be 'valid', 'same'{', causal' if rank == 1 else ''}, an "
-                         f"int or pairs of ints, got {padding!r}")
+        raise ValueError(
+            f"padding must be 'valid', 'same'{', causal' if rank == 1 else ''}, an "
+            f"int or pairs of ints, got {padding!r}"
+        )
     if isinstance(padding, int):
         padding = (padding,) * rank
     padding = tuple(padding)
@@ -180,6 +192,8 @@ def window_padding(padding, rank):
         padding = (padding,)
     pairs = tuple((p, p) if isinstance(p, int) else tuple(p) for p in padding)
     if len(pairs) != rank or not all(len(p) == 2 and min(p) >= 0 for p in pairs):
-        raise ValueError(f"padding must be 'valid', 'same', an int or pairs of non-negative ints "
-                         f"for {rank} axes, got {padding!r}")
+        raise ValueError(
+            f"padding must be 'valid', 'same', an int or pairs of non-negative ints "
+            f"for {rank} axes, got {padding!r}"
+        )
     return ((0, 0),) * (2 - rank) + pairs

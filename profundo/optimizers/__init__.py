@@ -10,6 +10,7 @@ weight decay, the step count and the state; each optimizer writes only its updat
 ``sgd.py`` (SGD with momentum), ``adaptive.py`` (Adagrad, RMSprop, Adadelta), ``adam.py``
 (Adam, AdamW, Adamax, Nadam).
 """
+
 from __future__ import annotations
 
 from .adam import Adam, Adamax, AdamW, Nadam
@@ -19,11 +20,25 @@ from .sgd import SGD
 from .. import schedules  # noqa: F401  (Keras: keras.optimizers.schedules)
 from ..serialization import lookup, serialize
 
-__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "Nadam",
-           "get", "serialize", "deserialize"]
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adagrad",
+    "RMSprop",
+    "Adadelta",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "Nadam",
+    "get",
+    "serialize",
+    "deserialize",
+]
 
-_OPTIMIZERS = {cls.__name__.lower(): cls
-               for cls in (SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, Nadam)}
+_OPTIMIZERS = {
+    cls.__name__.lower(): cls
+    for cls in (SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, Nadam)
+}
 
 
 def deserialize(config: dict) -> Optimizer:
@@ -40,7 +55,9 @@ def get(identifier) -> Optimizer:
         return _lookup(identifier, identifier)()
     if isinstance(identifier, dict):
         return deserialize(identifier)
-    raise TypeError(f"optimizers.get: expected an Optimizer, a name or a config dict, got {identifier!r}")
+    raise TypeError(
+        f"optimizers.get: expected an Optimizer, a name or a config dict, got {identifier!r}"
+    )
 
 
 def _lookup(name, what):

@@ -4,6 +4,7 @@ Adam (with AMSGrad), AdamW (Adam with decoupled weight decay), Adamax (v replace
 maximum of |g|) and Nadam (Adam with Nesterov momentum). All start m and v at zero and correct
 for that start with the factors 1 − βᵗ, t being the step number (1 at the first step).
 """
+
 from __future__ import annotations
 
 import math
@@ -23,8 +24,12 @@ class _AdamLike(Optimizer):
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
-                "epsilon": self.epsilon}
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }
 
 
 class Adam(_AdamLike):
@@ -45,8 +50,9 @@ class Adam(_AdamLike):
     >>> loss.backward(); opt.step(); opt.zero_grad()  # doctest: +SKIP
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
-                 **kwargs):
+    def __init__(
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs
+    ):
         super().__init__(learning_rate, beta_1, beta_2, epsilon, **kwargs)
         self.amsgrad = amsgrad
 
@@ -56,15 +62,17 @@ class Adam(_AdamLike):
     def update_step(self, param, grad, slots, lr):
         xp, t = B.xp, self.iterations + 1
         m, v = slots["m"], slots["v"]
-        ema_(m, grad, self.beta_1)                              # m ← β₁m + (1 − β₁)g
-        step = xp.multiply(grad, grad, out=xp.empty_like(grad))   # the one temporary (an array, even 0-d)
-        ema_(v, step, self.beta_2)                              # v ← β₂v + (1 − β₂)g²
+        ema_(m, grad, self.beta_1)  # m ← β₁m + (1 − β₁)g
+        step = xp.multiply(
+            grad, grad, out=xp.empty_like(grad)
+        )  # the one temporary (an array, even 0-d)
+        ema_(v, step, self.beta_2)  # v ← β₂v + (1 − β₂)g²
         if self.amsgrad:
-            v = xp.maximum(slots["v_max"], v, out=slots["v_max"])   # v̂ ← max(v̂, v)
+            v = xp.maximum(slots["v_max"], v, out=slots["v_max"])  # v̂ ← max(v̂, v)
         xp.sqrt(v, out=step)
         step += self.epsilon
-        xp.divide(m, step, out=step)                            # m / (√v + ε)
-        step *= lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        xp.divide(m, step, out=step)  # m / (√v + ε)
+        step *= lr * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
         param -= step
 
     def get_config(self):
@@ -84,12 +92,23 @@ class AdamW(Adam):
     >>> opt = AdamW(1e-3, weight_decay=0.01, params=[w])  # doctest: +SKIP
     """
 
-    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
-                 epsilon=1e-7, amsgrad=False, **kwargs):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        weight_decay=0.004,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        **kwargs,
+    ):
         if weight_decay is None:
-            raise ValueError("AdamW: weight_decay must be a number (λ ≥ 0), got None; use Adam for no decay")
-        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay=weight_decay,
-                         **kwargs)
+            raise ValueError(
+                "AdamW: weight_decay must be a number (λ ≥ 0), got None; use Adam for no decay"
+            )
+        super().__init__(
+            learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay=weight_decay, **kwargs
+        )
 
 
 class Adamax(_AdamLike):
@@ -112,12 +131,12 @@ class Adamax(_AdamLike):
     def update_step(self, param, grad, slots, lr):
         xp, t = B.xp, self.iterations + 1
         m, u = slots["m"], slots["u"]
-        ema_(m, grad, self.beta_1)                              # m ← β₁m + (1 − β₁)g
+        ema_(m, grad, self.beta_1)  # m ← β₁m + (1 − β₁)g
         u *= self.beta_2
-        xp.maximum(u, xp.abs(grad), out=u)                      # u ← max(β₂u, |g|)
+        xp.maximum(u, xp.abs(grad), out=u)  # u ← max(β₂u, |g|)
         step = u + self.epsilon
-        xp.divide(m, step, out=step)                            # m / (u + ε)
-        step *= lr / (1 - self.beta_1 ** t)
+        xp.divide(m, step, out=step)  # m / (u + ε)
+        step *= lr / (1 - self.beta_1**t)
         param -= step
 
 
@@ -141,30 +160,30 @@ class Nadam(_AdamLike):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, beta_1, beta_2, epsilon, **kwargs)
-        self.mu_product = 1.0       # Πₜ of the steps taken so far
+        self.mu_product = 1.0  # Πₜ of the steps taken so far
 
     def slot_names(self):
         return ("m", "v")
 
     def _mu(self, t: int) -> float:
-        return self.beta_1 * (1 - 0.5 * 0.96 ** t)
+        return self.beta_1 * (1 - 0.5 * 0.96**t)
 
     def apply(self, grads, params=None) -> None:
-        super().apply(grads, params)                        # the steps read Πₜ₋₁ from mu_product
-        self.mu_product *= self._mu(self.iterations)        # now Πₜ (iterations is t after the step)
+        super().apply(grads, params)  # the steps read Πₜ₋₁ from mu_product
+        self.mu_product *= self._mu(self.iterations)  # now Πₜ (iterations is t after the step)
 
     def update_step(self, param, grad, slots, lr):
         xp, t = B.xp, self.iterations + 1
         mu, mu_next = self._mu(t), self._mu(t + 1)
-        product = self.mu_product * mu                          # Πₜ
+        product = self.mu_product * mu  # Πₜ
         m, v = slots["m"], slots["v"]
-        ema_(m, grad, self.beta_1)                              # m ← β₁m + (1 − β₁)g
-        ema_(v, grad * grad, self.beta_2)                       # v ← β₂v + (1 − β₂)g²
-        denom = v / (1 - self.beta_2 ** t)
+        ema_(m, grad, self.beta_1)  # m ← β₁m + (1 − β₁)g
+        ema_(v, grad * grad, self.beta_2)  # v ← β₂v + (1 − β₂)g²
+        denom = v / (1 - self.beta_2**t)
         xp.sqrt(denom, out=denom)
-        denom += self.epsilon                                   # √(v / (1 − β₂ᵗ)) + ε
+        denom += self.epsilon  # √(v / (1 − β₂ᵗ)) + ε
         step = m * (mu_next / (1 - product * mu_next))
-        step += (1 - mu) / (1 - product) * grad                 # m̂
+        step += (1 - mu) / (1 - product) * grad  # m̂
         step /= denom
         step *= lr
         param -= step

@@ -6,6 +6,7 @@ takes smaller steps and a weight with small gradients larger ones. ε keeps the 
 ε sits *inside* the square root here, as in Keras: √(v + ε). PyTorch's Adagrad and RMSprop
 put it outside, √v + ε (its Adadelta inside, as here); with ε = 0 the two agree exactly.
 """
+
 from __future__ import annotations
 
 from .. import backend as B
@@ -37,15 +38,18 @@ class Adagrad(Optimizer):
 
     def update_step(self, param, grad, slots, lr):
         xp, v = B.xp, slots["v"]
-        v += grad * grad                                # v ← v + g²
-        step = xp.sqrt(v + self.epsilon)                # √(v + ε)
+        v += grad * grad  # v ← v + g²
+        step = xp.sqrt(v + self.epsilon)  # √(v + ε)
         xp.divide(grad, step, out=step)
         step *= lr
-        param -= step                                   # θ ← θ − η g / √(v + ε)
+        param -= step  # θ ← θ − η g / √(v + ε)
 
     def get_config(self):
-        return {**super().get_config(), "initial_accumulator_value": self.initial_accumulator_value,
-                "epsilon": self.epsilon}
+        return {
+            **super().get_config(),
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "epsilon": self.epsilon,
+        }
 
 
 class RMSprop(Optimizer):
@@ -64,8 +68,9 @@ class RMSprop(Optimizer):
     >>> opt = RMSprop(learning_rate=0.001, rho=0.9, params=[w])  # doctest: +SKIP
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
-                 **kwargs):
+    def __init__(
+        self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs
+    ):
         super().__init__(learning_rate, **kwargs)
         self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
 
@@ -74,27 +79,32 @@ class RMSprop(Optimizer):
 
     def update_step(self, param, grad, slots, lr):
         xp, v = B.xp, slots["v"]
-        ema_(v, grad * grad, self.rho)                  # v ← ρv + (1 − ρ)g²
+        ema_(v, grad * grad, self.rho)  # v ← ρv + (1 − ρ)g²
         if self.centered:
             g_avg = slots["g_avg"]
-            ema_(g_avg, grad, self.rho)                 # ḡ ← ρḡ + (1 − ρ)g
+            ema_(g_avg, grad, self.rho)  # ḡ ← ρḡ + (1 − ρ)g
             step = v - g_avg * g_avg
-            step += self.epsilon                        # v − ḡ² + ε
+            step += self.epsilon  # v − ḡ² + ε
         else:
-            step = v + self.epsilon                     # v + ε
+            step = v + self.epsilon  # v + ε
         xp.sqrt(step, out=step)
         xp.divide(grad, step, out=step)
-        step *= lr                                      # Δ = η g / √(…)
+        step *= lr  # Δ = η g / √(…)
         if self.momentum:
             m = slots["m"]
             m *= self.momentum
-            m += step                                   # m ← μm + Δ
+            m += step  # m ← μm + Δ
             step = m
-        param -= step                                   # θ ← θ − Δ  (or θ − m)
+        param -= step  # θ ← θ − Δ  (or θ − m)
 
     def get_config(self):
-        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
-                "epsilon": self.epsilon, "centered": self.centered}
+        return {
+            **super().get_config(),
+            "rho": self.rho,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "centered": self.centered,
+        }
 
 
 class Adadelta(Optimizer):
@@ -121,13 +131,13 @@ class Adadelta(Optimizer):
 
     def update_step(self, param, grad, slots, lr):
         xp, v, d = B.xp, slots["v"], slots["d"]
-        ema_(v, grad * grad, self.rho)                  # v ← ρv + (1 − ρ)g²
+        ema_(v, grad * grad, self.rho)  # v ← ρv + (1 − ρ)g²
         delta = xp.sqrt(d + self.epsilon)
         delta /= xp.sqrt(v + self.epsilon)
-        delta *= grad                                   # Δ = √(d + ε) / √(v + ε) · g
-        ema_(d, delta * delta, self.rho)                # d ← ρd + (1 − ρ)Δ²
+        delta *= grad  # Δ = √(d + ε) / √(v + ε) · g
+        ema_(d, delta * delta, self.rho)  # d ← ρd + (1 − ρ)Δ²
         delta *= lr
-        param -= delta                                  # θ ← θ − ηΔ
+        param -= delta  # θ ← θ − ηΔ
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

@@ -26,6 +26,7 @@ The per-parameter arrays an optimizer keeps (its "slots": momentum, moving avera
 the first step of each parameter, with the parameter's shape and dtype. ``get_state()`` returns
 them, flat, for exact save and resume; ``get_config()`` returns the hyperparameters.
 """
+
 from __future__ import annotations
 
 import math
@@ -59,36 +60,55 @@ class Optimizer:
     average of ``use_ema`` is the slot ``"average"``.
     """
 
-    def __init__(self, learning_rate, *, params=None, weight_decay=None, clipnorm=None,
-                 clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
-                 ema_overwrite_frequency=None, name=None):
+    def __init__(
+        self,
+        learning_rate,
+        *,
+        params=None,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        name=None,
+    ):
         clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
         given = [k for k, v in clips.items() if v is not None]
         if len(given) > 1:
-            raise ValueError(f"{type(self).__name__}: give at most one of clipnorm, clipvalue and "
-                             f"global_clipnorm, got {' and '.join(given)}")
+            raise ValueError(
+                f"{type(self).__name__}: give at most one of clipnorm, clipvalue and "
+                f"global_clipnorm, got {' and '.join(given)}"
+            )
         for key in given:
             if not clips[key] > 0:
                 raise ValueError(f"{type(self).__name__}: {key} must be positive, got {clips[key]}")
         if weight_decay is not None and not weight_decay >= 0:
             raise ValueError(f"{type(self).__name__}: weight_decay must be ≥ 0, got {weight_decay}")
         if use_ema and not 0 <= ema_momentum <= 1:
-            raise ValueError(f"{type(self).__name__}: ema_momentum must be in [0, 1], got "
-                             f"{ema_momentum!r}")
-        if use_ema and ema_overwrite_frequency is not None and not (
-                isinstance(ema_overwrite_frequency, int) and ema_overwrite_frequency >= 1):
-            raise ValueError(f"{type(self).__name__}: ema_overwrite_frequency must be an int ≥ 1 "
-                             f"or None, got {ema_overwrite_frequency!r}")
+            raise ValueError(
+                f"{type(self).__name__}: ema_momentum must be in [0, 1], got {ema_momentum!r}"
+            )
+        if (
+            use_ema
+            and ema_overwrite_frequency is not None
+            and not (isinstance(ema_overwrite_frequency, int) and ema_overwrite_frequency >= 1)
+        ):
+            raise ValueError(
+                f"{type(self).__name__}: ema_overwrite_frequency must be an int ≥ 1 "
+                f"or None, got {ema_overwrite_frequency!r}"
+            )
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
         self.use_ema, self.ema_momentum = bool(use_ema), ema_momentum
         self.ema_overwrite_frequency = ema_overwrite_frequency
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.name = name or type(self).__name__.lower()
-        self.iterations = 0     #: how many steps have been taken
-        self.params = []        #: the parameters, in the order that numbers their state
-        self._index = {}        # parameter → its position in self.params
-        self._slots = {}        # position → {slot name: array}
+        self.iterations = 0  #: how many steps have been taken
+        self.params = []  #: the parameters, in the order that numbers their state
+        self._index = {}  # parameter → its position in self.params
+        self._slots = {}  # position → {slot name: array}
         if params is not None:
             self.build(params)
 
@@ -101,7 +121,9 @@ class Optimizer:
         """The slots of a parameter before its first step (zeros of its shape and dtype)."""
         return {name: B.xp.zeros_like(param) for name in self.slot_names()}
 
-    def update_step(self, param, grad, slots: dict, lr: float) -> None:  # pragma: no cover - abstract
+    def update_step(
+        self, param, grad, slots: dict, lr: float
+    ) -> None:  # pragma: no cover - abstract
         """Update the array ``param`` in place from its gradient ``grad``, its ``slots`` and rate ``lr``."""
         raise NotImplementedError
 
@@ -118,12 +140,16 @@ class Optimizer:
             self._learning_rate = value
             return
         if isinstance(getattr(self, "_learning_rate", None), LearningRateSchedule):
-            raise TypeError(f"{type(self).__name__}: the learning rate follows a schedule "
-                            f"({type(self._learning_rate).__name__}) and cannot be set to a number; "
-                            f"set a new schedule, or build the optimizer with a number")
+            raise TypeError(
+                f"{type(self).__name__}: the learning rate follows a schedule "
+                f"({type(self._learning_rate).__name__}) and cannot be set to a number; "
+                f"set a new schedule, or build the optimizer with a number"
+            )
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
-            raise TypeError(f"{type(self).__name__}: learning_rate must be a number ≥ 0 or a schedule "
-                            f"from profundo.schedules, got {value!r}")
+            raise TypeError(
+                f"{type(self).__name__}: learning_rate must be a number ≥ 0 or a schedule "
+                f"from profundo.schedules, got {value!r}"
+            )
         self._learning_rate = float(value)
 
     # --- parameters ------------------------------------------------------------------------------
@@ -134,8 +160,10 @@ class Optimizer:
 
     def _position(self, param) -> int:
         if not isinstance(param, Tensor):
-            raise TypeError(f"{type(self).__name__}: parameters must be profundo Tensors, got "
-                            f"{type(param).__name__}; wrap it: pf.tensor(array, requires_grad=True)")
+            raise TypeError(
+                f"{type(self).__name__}: parameters must be profundo Tensors, got "
+                f"{type(param).__name__}; wrap it: pf.tensor(array, requires_grad=True)"
+            )
         i = self._index.get(param)
         if i is None:
             i = self._index[param] = len(self.params)
@@ -152,8 +180,10 @@ class Optimizer:
         """One update from each parameter's ``.grad`` (PyTorch style); parameters without one are skipped."""
         params = self.params if params is None else list(params)
         if not params:
-            raise ValueError(f"{type(self).__name__}.step(): no parameters to update; give them when "
-                             f"you make the optimizer (params=[w, b]), to opt.build(params), or to step(params)")
+            raise ValueError(
+                f"{type(self).__name__}.step(): no parameters to update; give them when "
+                f"you make the optimizer (params=[w, b]), to opt.build(params), or to step(params)"
+            )
         self.apply([p.grad for p in params], params)
 
     def apply_gradients(self, grads_and_params) -> None:
@@ -166,23 +196,27 @@ class Optimizer:
         params = self.params if params is None else list(params)
         grads = list(grads)
         if len(grads) != len(params):
-            raise ValueError(f"{type(self).__name__}: got {len(grads)} gradients for {len(params)} parameters")
+            raise ValueError(
+                f"{type(self).__name__}: got {len(grads)} gradients for {len(params)} parameters"
+            )
         if not params:
-            return                                  # nothing to train (e.g. every layer frozen)
+            return  # nothing to train (e.g. every layer frozen)
         pairs = [(self._position(p), p, g) for p, g in zip(params, grads) if g is not None]
         if not pairs:
-            raise ValueError(f"{type(self).__name__}: no parameter has a gradient; call loss.backward() "
-                             f"before opt.step(), and check that the parameters have requires_grad=True")
+            raise ValueError(
+                f"{type(self).__name__}: no parameter has a gradient; call loss.backward() "
+                f"before opt.step(), and check that the parameters have requires_grad=True"
+            )
         lr = self.learning_rate
         grads = self._clip([self._as_grad(g, p, i) for i, p, g in pairs])
         for (i, p, _), g in zip(pairs, grads):
             if self.weight_decay:
-                p.data *= 1 - lr * self.weight_decay           # θ ← θ − η·λ·θ
+                p.data *= 1 - lr * self.weight_decay  # θ ← θ − η·λ·θ
             slots = self._slots.get(i)
             if slots is None:
                 slots = self._slots[i] = self.init_slots(p.data)
             self.update_step(p.data, g, slots, lr)
-            if getattr(p, "constraint", None) is not None:      # w ← c(w), Keras' constraints
+            if getattr(p, "constraint", None) is not None:  # w ← c(w), Keras' constraints
                 p.data[...] = p.constraint(p.data)
         if self.use_ema:
             self._update_averages(pairs)
@@ -207,8 +241,10 @@ class Optimizer:
     def _update_averages(self, pairs) -> None:
         """θ̄ ← μ·θ̄ + (1 − μ)·θ (θ̄ = θ at a parameter's first step); every
         ``ema_overwrite_frequency`` steps the parameters take their averages."""
-        overwrite = self.ema_overwrite_frequency and \
-            (self.iterations + 1) % self.ema_overwrite_frequency == 0
+        overwrite = (
+            self.ema_overwrite_frequency
+            and (self.iterations + 1) % self.ema_overwrite_frequency == 0
+        )
         for i, p, _ in pairs:
             slots = self._slots[i]
             if "average" not in slots:
@@ -221,8 +257,11 @@ class Optimizer:
     def moving_averages(self) -> list:
         """``[(parameter, its moving average array)]`` for the parameters stepped with
         ``use_ema`` (the arrays themselves: writing them changes the optimizer's state)."""
-        return [(self.params[i], slots["average"]) for i, slots in sorted(self._slots.items())
-                if "average" in slots]
+        return [
+            (self.params[i], slots["average"])
+            for i, slots in sorted(self._slots.items())
+            if "average" in slots
+        ]
 
     def finalize_variable_values(self, params=None) -> None:
         """At the end of ``fit`` (Keras' hook): with ``use_ema`` the parameters take their moving
@@ -235,8 +274,10 @@ class Optimizer:
     def _as_grad(self, grad, param, i):
         g = grad.data if isinstance(grad, Tensor) else B.xp.asarray(grad)
         if g.shape != param.data.shape:
-            raise ValueError(f"{type(self).__name__}: the gradient of parameter {i} has shape {g.shape}, "
-                             f"but the parameter has shape {param.data.shape}")
+            raise ValueError(
+                f"{type(self).__name__}: the gradient of parameter {i} has shape {g.shape}, "
+                f"but the parameter has shape {param.data.shape}"
+            )
         return g.astype(param.data.dtype, copy=False)
 
     def _clip(self, grads: list) -> list:
@@ -270,30 +311,41 @@ class Optimizer:
         for key, value in state.items():
             name, _, index = key.partition("/")
             if name not in names or not index.isdigit():
-                raise ValueError(f"{who}: unexpected entry {key!r}; expected 'iterations' and "
-                                 f"'<slot>/<index>' with slots {sorted(names)}")
+                raise ValueError(
+                    f"{who}: unexpected entry {key!r}; expected 'iterations' and "
+                    f"'<slot>/<index>' with slots {sorted(names)}"
+                )
             array, i = B.xp.array(value), int(index)
             if i < len(self.params):
                 p = self.params[i].data
                 if array.shape != p.shape:
-                    raise ValueError(f"{who}: {key!r} has shape {array.shape}, but parameter {i} "
-                                     f"has shape {p.shape}")
+                    raise ValueError(
+                        f"{who}: {key!r} has shape {array.shape}, but parameter {i} "
+                        f"has shape {p.shape}"
+                    )
                 array = array.astype(p.dtype, copy=False)
             slots.setdefault(i, {})[name] = array
         for i, found in slots.items():
             if set(found) != names:
-                raise ValueError(f"{who}: parameter {i} has slots {sorted(found)}, expected {sorted(names)}")
+                raise ValueError(
+                    f"{who}: parameter {i} has slots {sorted(found)}, expected {sorted(names)}"
+                )
         self.iterations, self._slots = iterations, slots
 
     def get_config(self) -> dict:
         """The hyperparameters as JSON-ready data; ``type(opt).from_config(config)`` rebuilds the optimizer."""
         lr = self._learning_rate
-        return {"name": self.name,
-                "learning_rate": serialize(lr) if isinstance(lr, LearningRateSchedule) else lr,
-                "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
-                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm,
-                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
-                "ema_overwrite_frequency": self.ema_overwrite_frequency}
+        return {
+            "name": self.name,
+            "learning_rate": serialize(lr) if isinstance(lr, LearningRateSchedule) else lr,
+            "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm,
+            "clipvalue": self.clipvalue,
+            "global_clipnorm": self.global_clipnorm,
+            "use_ema": self.use_ema,
+            "ema_momentum": self.ema_momentum,
+            "ema_overwrite_frequency": self.ema_overwrite_frequency,
+        }
 
     @classmethod
     def from_config(cls, config: dict) -> "Optimizer":
@@ -303,8 +355,9 @@ class Optimizer:
         return cls(**config)
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items()
-                         if k != "name" and v is not None)
+        args = ", ".join(
+            f"{k}={v!r}" for k, v in self.get_config().items() if k != "name" and v is not None
+        )
         return f"{type(self).__name__}({args})"
 
 

@@ -1,4 +1,5 @@
 """Stochastic gradient descent, with momentum and Nesterov momentum."""
+
 from __future__ import annotations
 
 from .optimizer import Optimizer
@@ -38,15 +39,15 @@ class SGD(Optimizer):
 
     def update_step(self, param, grad, slots, lr):
         if not self.momentum:
-            param -= lr * grad                                  # θ ← θ − η∇L
+            param -= lr * grad  # θ ← θ − η∇L
             return
         m = slots["m"]
         m *= self.momentum
-        m -= lr * grad                                          # m ← βm − η∇L
+        m -= lr * grad  # m ← βm − η∇L
         if self.nesterov:
-            param += self.momentum * m - lr * grad              # θ ← θ + βm − η∇L
+            param += self.momentum * m - lr * grad  # θ ← θ + βm − η∇L
         else:
-            param += m                                          # θ ← θ + m
+            param += m  # θ ← θ + m
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

@@ -19,6 +19,7 @@ Modules, each with one job:
     server      the command: bind, print the address, open the browser
     static/     the page: HTML, CSS and JavaScript modules, no build step
 """
+
 from .server import main, serve
 
 __all__ = ["main", "serve"]

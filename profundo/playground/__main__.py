@@ -1,4 +1,5 @@
 """``python -m profundo.playground``: start the playground (see ``profundo.playground.server``)."""
+
 import sys
 
 from .server import main

@@ -11,6 +11,7 @@ DNS rebinding), a WebSocket must come from a page of this same server (its ``Ori
 socket closed with 1013, try again later), and a page silent for ``idle_timeout`` seconds is
 closed to make room.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,15 +27,17 @@ from starlette.websockets import WebSocket
 from .connection import IDLE_TIMEOUT, error_reply, serve_connection
 
 STATIC = Path(__file__).parent / "static"
-LOOPBACK_ADDRESSES = ("127.0.0.1", "localhost", "::1")   #: --host values that are this computer
-LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]      #: the same as a Host header names them
+LOOPBACK_ADDRESSES = ("127.0.0.1", "localhost", "::1")  #: --host values that are this computer
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]  #: the same as a Host header names them
 MAX_CONNECTIONS = 8
 CLOSE_TRY_AGAIN_LATER = 1013
 CLOSE_POLICY_VIOLATION = 1008
 
 _PAGE_HEADERS = {
-    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data: blob:; "
-                                "connect-src 'self'; object-src 'none'; base-uri 'none'"),
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
 }
@@ -63,9 +66,12 @@ def create_app(allowed_hosts=None, idle_timeout: float = IDLE_TIMEOUT) -> Starle
             await websocket.close(code=CLOSE_POLICY_VIOLATION)
             return
         await websocket.accept()
-        if len(active) >= MAX_CONNECTIONS:        # accepted only to say why, in the page's words
-            await websocket.send_json(error_reply(
-                "too_many_pages", f"{MAX_CONNECTIONS} pages are open on this server already"))
+        if len(active) >= MAX_CONNECTIONS:  # accepted only to say why, in the page's words
+            await websocket.send_json(
+                error_reply(
+                    "too_many_pages", f"{MAX_CONNECTIONS} pages are open on this server already"
+                )
+            )
             await websocket.close(code=CLOSE_TRY_AGAIN_LATER)
             return
         active.add(websocket)
@@ -75,9 +81,14 @@ def create_app(allowed_hosts=None, idle_timeout: float = IDLE_TIMEOUT) -> Starle
             active.discard(websocket)
 
     app = Starlette(
-        routes=[Route("/", _page), Mount("/static", StaticFiles(directory=STATIC), name="static"),
-                WebSocketRoute("/ws", playground_socket)],
-        middleware=[Middleware(TrustedHostMiddleware,
-                               allowed_hosts=list(allowed_hosts or LOOPBACK_HOSTS))])
-    app.state.connections = active     # the open sessions (read by tests)
+        routes=[
+            Route("/", _page),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            WebSocketRoute("/ws", playground_socket),
+        ],
+        middleware=[
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts or LOOPBACK_HOSTS))
+        ],
+    )
+    app.state.connections = active  # the open sessions (read by tests)
     return app

@@ -16,6 +16,7 @@ Flow control: a page that says ``{"type": "drawn"}`` after drawing each frame ge
 frames to work through (Pause would wait behind them). A client that never says it (a script, a
 test) gets frames as fast as they are made. "drawn" does not count as the page being in use.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,13 +29,13 @@ from .session import Session
 
 log = logging.getLogger("profundo.playground")
 
-INBOX_SIZE = 16        #: messages waiting to be applied; the reader waits when it is full
-IDLE_TIMEOUT = 30 * 60   #: seconds without a message from the page before its session ends
-CLOSE_IDLE = 4000        #: the close code for a session that timed out (4000–4999: the app's own)
-FRAMES_IN_FLIGHT = 2     #: frames sent but not yet drawn, at most, for a page that says "drawn"
-_CLOSED = object()     # the socket has closed and every message has been taken
-_IDLE = object()       # nothing came for too long
-_WOKEN = object()      # the page drew a frame: more may be sent
+INBOX_SIZE = 16  #: messages waiting to be applied; the reader waits when it is full
+IDLE_TIMEOUT = 30 * 60  #: seconds without a message from the page before its session ends
+CLOSE_IDLE = 4000  #: the close code for a session that timed out (4000–4999: the app's own)
+FRAMES_IN_FLIGHT = 2  #: frames sent but not yet drawn, at most, for a page that says "drawn"
+_CLOSED = object()  # the socket has closed and every message has been taken
+_IDLE = object()  # nothing came for too long
+_WOKEN = object()  # the page drew a frame: more may be sent
 
 
 def error_reply(code: str, detail: str) -> dict:
@@ -47,7 +48,7 @@ class _Flow:
 
     def __init__(self):
         self.in_flight, self.acknowledging = 0, False
-        self.drawn_event = asyncio.Event()     # set when a "drawn" came
+        self.drawn_event = asyncio.Event()  # set when a "drawn" came
 
     def ahead(self) -> bool:
         return self.acknowledging and self.in_flight >= FRAMES_IN_FLIGHT
@@ -97,7 +98,7 @@ async def _next(inbox: asyncio.Queue, reader: asyncio.Task, timeout: float, wake
         woken.cancel()
     if getter.done():
         return getter.result()
-    getter.cancel()                  # (a cancelled get takes nothing from the queue)
+    getter.cancel()  # (a cancelled get takes nothing from the queue)
     if not inbox.empty():
         return inbox.get_nowait()
     if reader.done():
@@ -123,7 +124,7 @@ async def _apply(session: Session, item):
         return await asyncio.to_thread(session.handle, item)
     except MessageError as error:
         return [error.reply()]
-    except Exception as error:    # a bug must not end the connection or the server
+    except Exception as error:  # a bug must not end the connection or the server
         log.exception("playground: a %s message failed", item.type)
         return [error_reply("internal", f"{type(error).__name__}: {error}")]
 
@@ -155,15 +156,22 @@ async def serve_connection(websocket: WebSocket, idle_timeout: float = IDLE_TIME
                 replies = await _advance(session, inbox)
             else:
                 flow.drawn_event.clear()
-                item = await _next(inbox, reader, left, flow.drawn_event if session.playing else None)
+                item = await _next(
+                    inbox, reader, left, flow.drawn_event if session.playing else None
+                )
                 if item is _WOKEN:
                     continue
                 if item is _CLOSED:
                     return
                 if item is _IDLE:
                     minutes = f"{idle_timeout / 60:.3g}"
-                    await _send(websocket, error_reply(
-                        "idle", f"no message from the page for {minutes} minutes: session closed"))
+                    await _send(
+                        websocket,
+                        error_reply(
+                            "idle",
+                            f"no message from the page for {minutes} minutes: session closed",
+                        ),
+                    )
                     await websocket.close(code=CLOSE_IDLE)
                     return
                 last_heard = loop.time()
@@ -171,8 +179,8 @@ async def serve_connection(websocket: WebSocket, idle_timeout: float = IDLE_TIME
             for reply in replies:
                 await _send(websocket, reply)
                 flow.in_flight += isinstance(reply, bytes)
-    except (WebSocketDisconnect, WebSocketDisconnected):   # the page left while we were sending
+    except (WebSocketDisconnect, WebSocketDisconnected):  # the page left while we were sending
         return
     finally:
         reader.cancel()
-        await asyncio.wait({reader})      # ended: nothing of this connection is left pending
+        await asyncio.wait({reader})  # ended: nothing of this connection is left pending

@@ -22,16 +22,25 @@ near the boundaries as noise grows. The learner's own points (``custom``) come a
 >>> (train_xy, y_train), (test_xy, y_test) = split(xy, labels, train_fraction=0.5, seed=1)
 >>> x_train = featurize(train_xy, ["x1", "x2", "sin_x1"])
 """
+
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-__all__ = ["DOMAIN", "CLASSIFICATION", "REGRESSION", "FEATURES", "make_points", "split",
-           "featurize", "custom_points"]
+__all__ = [
+    "DOMAIN",
+    "CLASSIFICATION",
+    "REGRESSION",
+    "FEATURES",
+    "make_points",
+    "split",
+    "featurize",
+    "custom_points",
+]
 
-DOMAIN = 6.0   #: the plane shown in the page is [−DOMAIN, DOMAIN]²
+DOMAIN = 6.0  #: the plane shown in the page is [−DOMAIN, DOMAIN]²
 CLASSIFICATION = ("circle", "xor", "gauss", "spiral")
 REGRESSION = ("plane", "multi_gauss")
 
@@ -86,8 +95,14 @@ def _plane(rng, n, noise):
     return xy + rng.uniform(-DOMAIN, DOMAIN, (n, 2)) * noise, target.astype(np.float32)
 
 
-_BUMPS = [(-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0),
-          (-4.0, -2.5, -1.0), (0.0, -2.5, 1.0), (4.0, -2.5, -1.0)]
+_BUMPS = [
+    (-4.0, 2.5, 1.0),
+    (0.0, 2.5, -1.0),
+    (4.0, 2.5, 1.0),
+    (-4.0, -2.5, -1.0),
+    (0.0, -2.5, 1.0),
+    (4.0, -2.5, -1.0),
+]
 
 
 def _multi_gauss(rng, n, noise):
@@ -96,12 +111,20 @@ def _multi_gauss(rng, n, noise):
     target = np.zeros(n)
     for cx, cy, sign in _BUMPS:
         target += sign * np.exp(-((xy[:, 0] - cx) ** 2 + (xy[:, 1] - cy) ** 2) / 2)
-    return (xy + rng.uniform(-DOMAIN, DOMAIN, (n, 2)) * noise,
-            np.clip(target, -1, 1).astype(np.float32))
+    return (
+        xy + rng.uniform(-DOMAIN, DOMAIN, (n, 2)) * noise,
+        np.clip(target, -1, 1).astype(np.float32),
+    )
 
 
-_MAKERS = {"circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral,
-           "plane": _plane, "multi_gauss": _multi_gauss}
+_MAKERS = {
+    "circle": _circle,
+    "xor": _xor,
+    "gauss": _gauss,
+    "spiral": _spiral,
+    "plane": _plane,
+    "multi_gauss": _multi_gauss,
+}
 
 
 def make_points(name: str, n: int = 500, noise: float = 0.0, seed: int = 0):

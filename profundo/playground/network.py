@@ -21,6 +21,7 @@ at 0 (the biases start at 0 anyway).
 ``PerceptronNet`` is the perceptron mode: one ``pf.Perceptron`` (step activation, the rule
 θ ← θ + α(y − ŷ)x); its "loss" is the fraction of misclassified points.
 """
+
 from __future__ import annotations
 
 import math
@@ -34,9 +35,16 @@ from profundo import backend as B
 from profundo import layers, losses, optimizers, regularizers
 from profundo.models.perceptron import ConvergenceWarning
 
-__all__ = ["Network", "PerceptronNet", "build", "plain", "output_activation", "loss_of",
-           "PERCEPTRON_EPOCHS"]
-PERCEPTRON_EPOCHS = 100   #: the perceptron mode stops after this many epochs
+__all__ = [
+    "Network",
+    "PerceptronNet",
+    "build",
+    "plain",
+    "output_activation",
+    "loss_of",
+    "PERCEPTRON_EPOCHS",
+]
+PERCEPTRON_EPOCHS = 100  #: the perceptron mode stops after this many epochs
 
 
 def output_activation(config) -> str:
@@ -84,8 +92,12 @@ class Network:
         init = "zeros" if config.init_zero else "glorot_uniform"
         stack, self.dense, neurons = [layers.Input((n_features,))], [], []
         for units in config.hidden:
-            dense = layers.Dense(units, activation=None if config.batch_norm else config.activation,
-                                 kernel_regularizer=self.regularizer, kernel_initializer=init)
+            dense = layers.Dense(
+                units,
+                activation=None if config.batch_norm else config.activation,
+                kernel_regularizer=self.regularizer,
+                kernel_initializer=init,
+            )
             stack.append(dense)
             self.dense.append(dense)
             if config.batch_norm:
@@ -93,17 +105,23 @@ class Network:
             neurons.append(stack[-1])
             if config.dropout:
                 stack.append(layers.Dropout(config.dropout))
-        output = layers.Dense(1, activation=output_activation(config),
-                              kernel_regularizer=self.regularizer, kernel_initializer=init)
+        output = layers.Dense(
+            1,
+            activation=output_activation(config),
+            kernel_regularizer=self.regularizer,
+            kernel_initializer=init,
+        )
         self.dense.append(output)
         neurons.append(output)
         self.model = pf.Sequential(stack + [output])
         name, self.loss_weight = loss_of(config)
-        self.model.compile(optimizer=make_optimizer(config), loss=name, loss_weights=self.loss_weight)
+        self.model.compile(
+            optimizer=make_optimizer(config), loss=name, loss_weights=self.loss_weight
+        )
         self.loss = losses.get(name)
         self.probe = self._probe(n_features, stack[1:] + [output], neurons)
-        self._order = None     # the current epoch's order of the points (None: between epochs)
-        self._done, self.last_batch = 0, np.arange(0)   # points trained this epoch; the last batch
+        self._order = None  # the current epoch's order of the points (None: between epochs)
+        self._done, self.last_batch = 0, np.arange(0)  # points trained this epoch; the last batch
 
     @staticmethod
     def _probe(n_features, stack, neurons) -> pf.Model:
@@ -122,13 +140,13 @@ class Network:
         ``until`` (at least one batch); True when the epoch is complete. A batch whose loss is not
         finite ends the epoch (the weights stay as they were before it; the session reports it).
         ``last_batch`` holds the indices of the points of the last batch."""
-        if self._order is None:      # drawn as fit draws each epoch's order, from the same generator
+        if self._order is None:  # drawn as fit draws each epoch's order, from the same generator
             self._order, self._done = B.permutation(len(x)), 0
         targets = self.targets(y)
         with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)   # divergence is reported by the loss
+            warnings.simplefilter("ignore", RuntimeWarning)  # divergence is reported by the loss
             while True:
-                self.last_batch = self._order[self._done:self._done + batch_size]
+                self.last_batch = self._order[self._done : self._done + batch_size]
                 self._done += len(self.last_batch)
                 batch = (x[self.last_batch], targets[self.last_batch])
                 finite = math.isfinite(self.model.train_step(batch)["loss"])
@@ -142,7 +160,9 @@ class Network:
         """The loss on (x, y) without the regularization penalty, in inference mode (inf or
         NaN once training has diverged: the session reports that)."""
         with pf.no_grad(), np.errstate(over="ignore", invalid="ignore"):
-            return self.loss_weight * float(self.loss(self.targets(y), self.model.predict_on_batch(x)).item())
+            return self.loss_weight * float(
+                self.loss(self.targets(y), self.model.predict_on_batch(x)).item()
+            )
 
     def accuracy(self, x, y):
         """The fraction of points classified right (None in regression)."""
@@ -191,7 +211,9 @@ class Network:
 
     def weights(self) -> list:
         """Per dense layer ``{"kernel": (in, out) list, "bias": (out,) list}`` (see ``plain``)."""
-        return [{"kernel": plain(d.kernel.numpy()), "bias": plain(d.bias.numpy())} for d in self.dense]
+        return [
+            {"kernel": plain(d.kernel.numpy()), "bias": plain(d.bias.numpy())} for d in self.dense
+        ]
 
     def kernels(self) -> list:
         """A copy of each dense layer's kernel and bias."""
@@ -199,6 +221,7 @@ class Network:
 
     def gradients(self) -> list:
         """Per dense layer ``{"kernel": ∂L/∂W, "bias": ∂L/∂b}`` of the last mini-batch (see ``plain``)."""
+
         def grad(p):
             return plain(p.grad if p.grad is not None else np.zeros(p.shape))
 
@@ -206,8 +229,9 @@ class Network:
 
     def gradient_magnitudes(self) -> list:
         """Mean |∂L/∂W| of each dense layer's kernel in the last mini-batch (0 before training)."""
-        return plain([np.abs(d.kernel.grad).mean() if d.kernel.grad is not None else 0.0
-                      for d in self.dense])
+        return plain(
+            [np.abs(d.kernel.grad).mean() if d.kernel.grad is not None else 0.0 for d in self.dense]
+        )
 
     def set_weight(self, layer: int, source, target: int, value: float) -> None:
         """Set a kernel entry (``source`` row, ``target`` column) or, with source None, a bias."""
@@ -216,8 +240,10 @@ class Network:
         dense = self.dense[layer]
         rows, cols = dense.kernel.shape
         if target >= cols or (source is not None and source >= rows):
-            raise IndexError(f"layer {layer} has {rows} inputs and {cols} neurons, got "
-                             f"source {source} and target {target}")
+            raise IndexError(
+                f"layer {layer} has {rows} inputs and {cols} neurons, got "
+                f"source {source} and target {target}"
+            )
         if source is None:
             dense.bias.data[target] = value
         else:
@@ -235,8 +261,9 @@ class PerceptronNet:
 
     def __init__(self, config, n_features: int):
         self.learning_rate, self.n_features = config.learning_rate, n_features
-        self.perceptron = pf.Perceptron(learning_rate=config.learning_rate,
-                                        max_epochs=PERCEPTRON_EPOCHS)
+        self.perceptron = pf.Perceptron(
+            learning_rate=config.learning_rate, max_epochs=PERCEPTRON_EPOCHS
+        )
         self.epochs, self.converged = 0, False
 
     def train_batches(self, x, y, batch_size: int, until: float) -> bool:
@@ -289,6 +316,7 @@ class PerceptronNet:
 def plain(values, digits: int = 5):
     """Numbers for JSON: nested lists of floats with ``digits`` significant digits, and None for
     NaN and infinities (JSON has no such numbers, and a browser refuses a message holding them)."""
+
     def convert(v):
         if isinstance(v, list):
             return [convert(item) for item in v]

@@ -10,6 +10,7 @@ A frame is one binary WebSocket message: a 4-byte little-endian length, that man
 (the header: epoch, losses, weights, ...), then the heat maps, one after the other;
 ``header["maps"]`` lists each one's side (a map of side s is s² bytes).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ import numpy as np
 from .datasets import DOMAIN, featurize
 
 GRID = 100
-SMALL = 25   #: the side of a neuron's or a feature's picture (GRID is a multiple of it)
+SMALL = 25  #: the side of a neuron's or a feature's picture (GRID is a multiple of it)
 
 
 def grid_points(size: int = GRID) -> np.ndarray:
@@ -51,14 +52,14 @@ def shrink(values, size: int = SMALL, grid: int = GRID) -> np.ndarray:
     """``(grid², k)`` values over the grid as ``(size², k)``: the mean of each block of cells."""
     k, f = np.asarray(values).shape[1], grid // size
     blocks = np.asarray(values, np.float32).reshape(size, f, size, f, k)
-    with np.errstate(invalid="ignore", over="ignore"):    # (two sums: faster than one mean)
+    with np.errstate(invalid="ignore", over="ignore"):  # (two sums: faster than one mean)
         return (blocks.sum(axis=1).sum(axis=2) / (f * f)).reshape(size * size, k)
 
 
 def pack_frame(header: dict, maps) -> bytes:
     """The binary frame: length of the JSON header, the header, then the heat maps' bytes."""
     header = {**header, "maps": [int(m.shape[-1]) for m in maps]}
-    text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()   # JSON has no NaN
+    text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()  # JSON has no NaN
     body = b"".join(np.ascontiguousarray(m, np.uint8).tobytes() for m in maps)
     return struct.pack("<I", len(text)) + text + body
 
@@ -66,7 +67,7 @@ def pack_frame(header: dict, maps) -> bytes:
 def unpack_frame(frame: bytes):
     """The header and the list of heat maps of a frame (the page's decoder, in Python, for tests)."""
     (length,) = struct.unpack_from("<I", frame)
-    header = json.loads(frame[4:4 + length])
+    header = json.loads(frame[4 : 4 + length])
     maps, offset = [], 4 + length
     for size in header["maps"]:
         maps.append(np.frombuffer(frame, np.uint8, size * size, offset).reshape(size, size))

@@ -20,6 +20,7 @@ Server → page: ``data`` (the points), ``frame`` (binary: see ``render.pack_fra
 for a refused setting ``field``, ``reason`` and ``limit``, from which the page says the same in
 the learner's language (pydantic's error types, and the model's own rules named below).
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Literal, Optional, Union
@@ -37,10 +38,10 @@ from pydantic_core import PydanticCustomError
 
 from .datasets import CLASSIFICATION, DOMAIN, FEATURES, REGRESSION
 
-MAX_MESSAGE_BYTES = 256 * 1024   #: larger messages are refused before they are parsed
-MAX_LAYERS = 6                   #: hidden layers
-MAX_NEURONS = 8                  #: neurons in a hidden layer
-MAX_POINTS = 5000                #: points in a data set (generated or the learner's own)
+MAX_MESSAGE_BYTES = 256 * 1024  #: larger messages are refused before they are parsed
+MAX_LAYERS = 6  #: hidden layers
+MAX_NEURONS = 8  #: neurons in a hidden layer
+MAX_POINTS = 5000  #: points in a data set (generated or the learner's own)
 MIN_CUSTOM_POINTS = 4
 
 Activation = Literal["relu", "tanh", "sigmoid", "linear", "elu", "leaky_relu", "selu", "gelu"]
@@ -66,8 +67,12 @@ class MessageError(ValueError):
     def reply(self) -> dict:
         """The error message for the page."""
         extra = {"field": self.field, "reason": self.reason, "limit": self.limit}
-        return {"type": "error", "code": self.code, "detail": self.detail,
-                **{k: v for k, v in extra.items() if v not in ("", None)}}
+        return {
+            "type": "error",
+            "code": self.code,
+            "detail": self.detail,
+            **{k: v for k, v in extra.items() if v not in ("", None)},
+        }
 
 
 def _rule(reason: str, detail: str, **values):
@@ -85,16 +90,19 @@ class Config(_Strict):
     mode: Literal["network", "perceptron"] = "network"
     problem: Literal["classification", "regression"] = "classification"
     dataset: DatasetName = "circle"
-    points: Optional[Annotated[list[tuple[Coordinate, Coordinate, Label]],
-                               Field(max_length=MAX_POINTS)]] = None
+    points: Optional[
+        Annotated[list[tuple[Coordinate, Coordinate, Label]], Field(max_length=MAX_POINTS)]
+    ] = None
     n_points: int = Field(500, ge=MIN_CUSTOM_POINTS, le=MAX_POINTS)
     noise: float = Field(0.0, ge=0.0, le=0.5, allow_inf_nan=False)
     train_ratio: float = Field(0.5, ge=0.1, le=0.9, allow_inf_nan=False)
     seed: int = Field(0, ge=0, le=2**31 - 1)
-    features: list[Feature] = Field(default_factory=lambda: ["x1", "x2"], min_length=1,
-                                    max_length=len(FEATURES))
+    features: list[Feature] = Field(
+        default_factory=lambda: ["x1", "x2"], min_length=1, max_length=len(FEATURES)
+    )
     hidden: list[Annotated[int, Field(ge=1, le=MAX_NEURONS)]] = Field(
-        default_factory=lambda: [4, 2], max_length=MAX_LAYERS)
+        default_factory=lambda: [4, 2], max_length=MAX_LAYERS
+    )
     activation: Activation = "tanh"
     regularization: Literal["none", "l1", "l2"] = "none"
     regularization_rate: float = Field(0.0, ge=0.0, le=10.0, allow_inf_nan=False)
@@ -107,8 +115,8 @@ class Config(_Strict):
     rho: float = Field(0.9, ge=0.0, le=0.9999, allow_inf_nan=False)
     dropout: Fraction = 0.0
     batch_norm: bool = False
-    loss: Literal["default", "squared_error"] = "default"   #: or TF Playground's ½ (ŷ − y)²
-    init_zero: bool = False                                 #: every kernel starts at 0
+    loss: Literal["default", "squared_error"] = "default"  #: or TF Playground's ½ (ŷ − y)²
+    init_zero: bool = False  #: every kernel starts at 0
 
     @field_validator("features")
     @classmethod
@@ -121,18 +129,30 @@ class Config(_Strict):
     def _consistent(self):
         builtin = CLASSIFICATION if self.problem == "classification" else REGRESSION
         if self.dataset != "custom" and self.dataset not in builtin:
-            raise _rule("wrong_dataset", "dataset '{dataset}' is not a {problem} data set",
-                        dataset=self.dataset, problem=self.problem)
+            raise _rule(
+                "wrong_dataset",
+                "dataset '{dataset}' is not a {problem} data set",
+                dataset=self.dataset,
+                problem=self.problem,
+            )
         if self.dataset == "custom":
             if self.points is None or len(self.points) < MIN_CUSTOM_POINTS:
-                raise _rule("too_few_points", "the custom data set needs at least {limit} points",
-                            limit=MIN_CUSTOM_POINTS)
-            if self.problem == "classification" and any(p[2] not in (0.0, 1.0) for p in self.points):
+                raise _rule(
+                    "too_few_points",
+                    "the custom data set needs at least {limit} points",
+                    limit=MIN_CUSTOM_POINTS,
+                )
+            if self.problem == "classification" and any(
+                p[2] not in (0.0, 1.0) for p in self.points
+            ):
                 raise _rule("labels_01", "classification labels must be 0 or 1")
         elif self.points is not None:
             raise _rule("points_not_custom", "points are only given with dataset 'custom'")
         if self.mode == "perceptron" and self.problem != "classification":
-            raise _rule("perceptron_classifies", "the perceptron classifies: choose problem 'classification'")
+            raise _rule(
+                "perceptron_classifies",
+                "the perceptron classifies: choose problem 'classification'",
+            )
         return self
 
 
@@ -169,8 +189,10 @@ class ExportMessage(_Strict):
     format: Literal["script", "model"]
 
 
-Message = Annotated[Union[ConfigMessage, CommandMessage, SetWeightMessage, InspectMessage, ExportMessage],
-                    Field(discriminator="type")]
+Message = Annotated[
+    Union[ConfigMessage, CommandMessage, SetWeightMessage, InspectMessage, ExportMessage],
+    Field(discriminator="type"),
+]
 _MESSAGE = TypeAdapter(Message)
 
 
@@ -179,17 +201,28 @@ def parse_message(text) -> BaseModel:
     if not isinstance(text, (str, bytes)):
         raise MessageError("bad_message", "expected a JSON text message")
     if len(text) > MAX_MESSAGE_BYTES:
-        raise MessageError("too_large", f"a message may have at most {MAX_MESSAGE_BYTES} bytes, "
-                                        f"got {len(text)}", reason="too_large", limit=MAX_MESSAGE_BYTES)
+        raise MessageError(
+            "too_large",
+            f"a message may have at most {MAX_MESSAGE_BYTES} bytes, got {len(text)}",
+            reason="too_large",
+            limit=MAX_MESSAGE_BYTES,
+        )
     try:
         return _MESSAGE.validate_json(text)
     except ValidationError as error:
         first = error.errors()[0]
         if first["type"] == "json_invalid":
             raise MessageError("bad_json", f"not valid JSON: {first['msg']}") from None
-        where = ".".join(str(part) for part in first["loc"][1:])   # [0] is the message type
-        limits = [v for k, v in (first.get("ctx") or {}).items() if k in ("le", "ge", "lt", "gt",
-                                                                          "max_length", "min_length", "limit")]
-        raise MessageError("invalid", f"{where}: {first['msg']}" if where else first["msg"],
-                           field=where, reason=first["type"],
-                           limit=limits[0] if limits else None) from None
+        where = ".".join(str(part) for part in first["loc"][1:])  # [0] is the message type
+        limits = [
+            v
+            for k, v in (first.get("ctx") or {}).items()
+            if k in ("le", "ge", "lt", "gt", "max_length", "min_length", "limit")
+        ]
+        raise MessageError(
+            "invalid",
+            f"{where}: {first['msg']}" if where else first["msg"],
+            field=where,
+            reason=first["type"],
+            limit=limits[0] if limits else None,
+        ) from None

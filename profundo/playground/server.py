@@ -4,6 +4,7 @@ Binds 127.0.0.1 on a free port unless told otherwise, prints the address and ope
 The web parts (Starlette, uvicorn, pydantic) are the optional extra ``profundo[playground]``;
 they are imported only here, when the server starts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,18 +13,21 @@ import sys
 import threading
 import webbrowser
 
-MAX_WEBSOCKET_BYTES = 1 << 20   #: the protocol layer drops larger messages (the app allows 256 KiB)
-REQUEST_TIMEOUT = 5             #: seconds a connection may take to send a request's head
-KEEP_ALIVE_TIMEOUT = 5          #: seconds an idle HTTP connection is kept open between requests
-PING_INTERVAL, PING_TIMEOUT = 20.0, 20.0   #: a WebSocket whose peer stops answering pings closes
-MAX_OPEN_CONNECTIONS = 64       #: beyond this uvicorn answers 503 at once
+MAX_WEBSOCKET_BYTES = 1 << 20  #: the protocol layer drops larger messages (the app allows 256 KiB)
+REQUEST_TIMEOUT = 5  #: seconds a connection may take to send a request's head
+KEEP_ALIVE_TIMEOUT = 5  #: seconds an idle HTTP connection is kept open between requests
+PING_INTERVAL, PING_TIMEOUT = 20.0, 20.0  #: a WebSocket whose peer stops answering pings closes
+MAX_OPEN_CONNECTIONS = 64  #: beyond this uvicorn answers 503 at once
 _EXTRA = "pip install 'profundo[playground]'"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The playground's command-line options, on ``parser``."""
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1: this computer only)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only)",
+    )
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
     return parser
@@ -44,12 +48,12 @@ def _guarded_protocol():
             self._arm_request_deadline()
 
         def _arm_request_deadline(self) -> None:
-            cycle = self.cycle     # a new request (its head complete) replaces it
+            cycle = self.cycle  # a new request (its head complete) replaces it
             self.loop.call_later(REQUEST_TIMEOUT, self._drop_if_no_request, cycle)
 
         def _drop_if_no_request(self, cycle) -> None:
             transport = self.transport
-            upgraded = transport.get_protocol() is not self     # now a WebSocket: not ours to time
+            upgraded = transport.get_protocol() is not self  # now a WebSocket: not ours to time
             if self.cycle is cycle and not upgraded and not transport.is_closing():
                 transport.close()
 
@@ -61,7 +65,7 @@ def _bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    sock.listen(128)     # the address works from now on: early visitors wait in the backlog
+    sock.listen(128)  # the address works from now on: early visitors wait in the backlog
     return sock
 
 
@@ -72,27 +76,43 @@ def serve(host: str = "127.0.0.1", port: int = 0, open_browser: bool = True) -> 
 
         from .app import LOOPBACK_ADDRESSES, LOOPBACK_HOSTS, create_app
     except ImportError as error:
-        print(f"profundo playground needs its web server packages ({error.name} is missing): "
-              f"{_EXTRA}", file=sys.stderr)
+        print(
+            f"profundo playground needs its web server packages ({error.name} is missing): "
+            f"{_EXTRA}",
+            file=sys.stderr,
+        )
         return 1
     try:
         sock = _bind(host, port)
     except OSError as error:
-        print(f"profundo playground: cannot listen on {host}:{port}: {error.strerror}", file=sys.stderr)
+        print(
+            f"profundo playground: cannot listen on {host}:{port}: {error.strerror}",
+            file=sys.stderr,
+        )
         return 1
     loopback = host in LOOPBACK_ADDRESSES
     allowed = LOOPBACK_HOSTS if loopback else ["*"]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{sock.getsockname()[1]}/"
     if not loopback:
-        print(f"warning: listening on {host}: other computers on the network can open the playground",
-              file=sys.stderr)
+        print(
+            f"warning: listening on {host}: other computers on the network can open the playground",
+            file=sys.stderr,
+        )
     print(f"profundo playground: {url}   (Ctrl+C to stop)", flush=True)
-    config = uvicorn.Config(create_app(allowed), log_level="warning", lifespan="off",
-                            http=_guarded_protocol(), ws_max_size=MAX_WEBSOCKET_BYTES,
-                            ws_per_message_deflate=False, timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
-                            ws_ping_interval=PING_INTERVAL, ws_ping_timeout=PING_TIMEOUT,
-                            limit_concurrency=MAX_OPEN_CONNECTIONS, timeout_graceful_shutdown=2)
+    config = uvicorn.Config(
+        create_app(allowed),
+        log_level="warning",
+        lifespan="off",
+        http=_guarded_protocol(),
+        ws_max_size=MAX_WEBSOCKET_BYTES,
+        ws_per_message_deflate=False,
+        timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
+        ws_ping_interval=PING_INTERVAL,
+        ws_ping_timeout=PING_TIMEOUT,
+        limit_concurrency=MAX_OPEN_CONNECTIONS,
+        timeout_graceful_shutdown=2,
+    )
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [url]).start()
     try:
@@ -108,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="profundo playground",
-                                     description="the profundo playground in your browser")
+    parser = argparse.ArgumentParser(
+        prog="profundo playground", description="the profundo playground in your browser"
+    )
     return run(add_arguments(parser).parse_args(argv))

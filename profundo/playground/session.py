@@ -25,6 +25,7 @@ one server take turns: each slice of training and each message holds ``COMPUTE_L
 whole epoch: sessions wait for each other's slices only), and each session keeps its own random
 state (``pf.manual_seed(seed)`` at each reset) across turns.
 """
+
 from __future__ import annotations
 
 import base64
@@ -47,12 +48,12 @@ from .render import SMALL, grid_features, heat_maps, pack_frame, shrink
 from .schema import Config, MessageError
 from .turns import Turns
 
-COMPUTE_LOCK = Turns()   #: held for one slice of training or one message, first come first served
+COMPUTE_LOCK = Turns()  #: held for one slice of training or one message, first come first served
 LIVE_FIELDS = ("learning_rate", "batch_size", "regularization_rate")
-MAX_EPOCHS = 100_000   #: playing stops here: a training run is bounded
-SLICE = 0.02           #: seconds of training between two chances for other sessions to compute
-FRAME_INTERVAL = 1 / 35   #: while playing, a frame this often: training fills what the last
-MIN_TRAINING = 0.005      #: frame's computing left of it, at least this many seconds
+MAX_EPOCHS = 100_000  #: playing stops here: a training run is bounded
+SLICE = 0.02  #: seconds of training between two chances for other sessions to compute
+FRAME_INTERVAL = 1 / 35  #: while playing, a frame this often: training fills what the last
+MIN_TRAINING = 0.005  #: frame's computing left of it, at least this many seconds
 
 
 class Session:
@@ -61,10 +62,10 @@ class Session:
     def __init__(self, config: Config | None = None):
         self.config = None
         self.playing = False
-        self.run = 0          # counts resets, so the page knows when to clear its loss curve
+        self.run = 0  # counts resets, so the page knows when to clear its loss curve
         self.data_sent = None  # the run whose points the page has (None: none sent yet)
         self.feature_maps, self.features_sent = None, False
-        self.frame_seconds = 0.0   # what the last frame took to compute
+        self.frame_seconds = 0.0  # what the last frame took to compute
         with COMPUTE_LOCK:
             self._rebuild(config or Config())
 
@@ -78,19 +79,21 @@ class Session:
             xy, labels = datasets.make_points(c.dataset, n=c.n_points, noise=c.noise, seed=c.seed)
         (train_xy, y_train), (test_xy, y_test) = datasets.split(xy, labels, c.train_ratio, c.seed)
         grid = grid_features(c.features)
-        if self.feature_maps is None:          # the same for every run: sent once per page
+        if self.feature_maps is None:  # the same for every run: sent once per page
             every = grid_features(datasets.FEATURES)
             self.feature_maps = heat_maps([shrink(every / np.abs(every).max(axis=0))], SMALL)
         pf.manual_seed(c.seed)
         net = build(c, len(c.features))
         self.rng_state = B.get_rng_state()
         self.train_xy, self.test_xy = train_xy, test_xy
-        self.x_train, self.x_test = (datasets.featurize(train_xy, c.features),
-                                     datasets.featurize(test_xy, c.features))
+        self.x_train, self.x_test = (
+            datasets.featurize(train_xy, c.features),
+            datasets.featurize(test_xy, c.features),
+        )
         self.y_train, self.y_test = y_train[:, None], y_test[:, None]
         self.grid, self.net = grid, net
         self.config, self.epoch, self.status = c, 0, None
-        self.batch_view = None   # after "step_batch": its points, gradients and updates
+        self.batch_view = None  # after "step_batch": its points, gradients and updates
         self.run += 1
         self.losses, self._unsent = (math.nan, math.nan), []
         self._record()
@@ -120,8 +123,8 @@ class Session:
         with COMPUTE_LOCK:
             kind = message.type
             if kind == "config":
-                self._configure(message.config)   # a page that has not got this run's points
-                fresh = self.data_sent != self.run        # (the first config, or rebuilt): send
+                self._configure(message.config)  # a page that has not got this run's points
+                fresh = self.data_sent != self.run  # (the first config, or rebuilt): send
                 return ([self.data_message()] if fresh else []) + [self.frame()]
             if kind == "play":
                 self.playing = self.status is None
@@ -135,7 +138,9 @@ class Session:
                 return [self.data_message(), self.frame()]
             if kind == "set_weight":
                 try:
-                    self.net.set_weight(message.layer, message.source, message.target, message.value)
+                    self.net.set_weight(
+                        message.layer, message.source, message.target, message.value
+                    )
                 except IndexError as error:
                     raise MessageError("invalid", str(error), reason="outside_network") from None
                 self.batch_view = None
@@ -185,9 +190,14 @@ class Session:
         with self._own_random_state():
             ended = self.net.train_batches(self.x_train, self.y_train, self.config.batch_size, 0.0)
         after = self.net.kernels()
-        self.batch_view = {"points": self.net.last_batch.tolist(), "gradients": self.net.gradients(),
-                           "deltas": [{"kernel": plain(ka - kb), "bias": plain(ba - bb)}
-                                      for (kb, bb), (ka, ba) in zip(before, after)]}
+        self.batch_view = {
+            "points": self.net.last_batch.tolist(),
+            "gradients": self.net.gradients(),
+            "deltas": [
+                {"kernel": plain(ka - kb), "bias": plain(ba - bb)}
+                for (kb, bb), (ka, ba) in zip(before, after)
+            ],
+        }
         if ended:
             self._end_epoch()
 
@@ -204,7 +214,9 @@ class Session:
             if self.status is not None:
                 return True
             with self._own_random_state():
-                if not self.net.train_batches(self.x_train, self.y_train, self.config.batch_size, until):
+                if not self.net.train_batches(
+                    self.x_train, self.y_train, self.config.batch_size, until
+                ):
                     return False
             self._end_epoch()
             return True
@@ -225,24 +237,39 @@ class Session:
         """Compute the train and test loss now and add them to the curves: entries
         ``[epoch, train loss, test loss, train accuracy, test accuracy]`` (accuracies None in
         regression)."""
-        self.losses = (self.net.data_loss(self.x_train, self.y_train),
-                       self.net.data_loss(self.x_test, self.y_test))
-        accuracies = [self.net.accuracy(self.x_train, self.y_train),
-                      self.net.accuracy(self.x_test, self.y_test)]
-        self._unsent.append([self.epoch, *(plain(v) for v in self.losses),
-                             *(None if a is None else plain(a) for a in accuracies)])
+        self.losses = (
+            self.net.data_loss(self.x_train, self.y_train),
+            self.net.data_loss(self.x_test, self.y_test),
+        )
+        accuracies = [
+            self.net.accuracy(self.x_train, self.y_train),
+            self.net.accuracy(self.x_test, self.y_test),
+        ]
+        self._unsent.append(
+            [
+                self.epoch,
+                *(plain(v) for v in self.losses),
+                *(None if a is None else plain(a) for a in accuracies),
+            ]
+        )
         return self.losses
 
     # --- what the page receives -------------------------------------------------------------
     def data_message(self) -> dict:
         """The points, ``[x₁, x₂, value]`` with value on the display scale −1 … 1."""
+
         def rows(xy, y):
             value = y[:, 0] * 2 - 1 if self.config.problem == "classification" else y[:, 0]
             return np.round(np.column_stack([xy, value]), 3).tolist()
 
         self.data_sent = self.run
-        return {"type": "data", "run": self.run, "problem": self.config.problem,
-                "train": rows(self.train_xy, self.y_train), "test": rows(self.test_xy, self.y_test)}
+        return {
+            "type": "data",
+            "run": self.run,
+            "problem": self.config.problem,
+            "train": rows(self.train_xy, self.y_train),
+            "test": rows(self.test_xy, self.y_test),
+        }
 
     def frame(self) -> bytes:
         """The frame the page draws: numbers, weights, gradients and the heat maps — every
@@ -250,20 +277,40 @@ class Session:
         (small) and the output's (the full grid)."""
         c = self.config
         outputs = self.net.neuron_outputs(self.grid)
-        header = {"type": "frame", "run": self.run, "epoch": self.epoch, "playing": self.playing,
-                  "status": self.status, "mode": c.mode, "problem": c.problem,
-                  "config": c.model_dump(exclude={"points"}),
-                  "features": list(c.features), "feature_maps": not self.features_sent,
-                  "layout": [len(c.features)] + [o.shape[1] for o in outputs],
-                  "train_loss": plain(self.losses[0]),
-                  "test_loss": plain(self.losses[1]),
-                  "losses": self._unsent, "weights": self.net.weights(),
-                  "gradients": self.net.gradient_magnitudes(), "batch": self.batch_view,
-                  "dead": [int(np.sum(np.all(o == 0, axis=0))) for o in outputs[:-1]]}
-        maps = [*(self.feature_maps if header["feature_maps"] else []),
-                *heat_maps([shrink(np.concatenate([np.empty((len(self.grid), 0), np.float32), *outputs[:-1]],
-                                                  axis=1))], SMALL),
-                *heat_maps(outputs[-1:])]
+        header = {
+            "type": "frame",
+            "run": self.run,
+            "epoch": self.epoch,
+            "playing": self.playing,
+            "status": self.status,
+            "mode": c.mode,
+            "problem": c.problem,
+            "config": c.model_dump(exclude={"points"}),
+            "features": list(c.features),
+            "feature_maps": not self.features_sent,
+            "layout": [len(c.features)] + [o.shape[1] for o in outputs],
+            "train_loss": plain(self.losses[0]),
+            "test_loss": plain(self.losses[1]),
+            "losses": self._unsent,
+            "weights": self.net.weights(),
+            "gradients": self.net.gradient_magnitudes(),
+            "batch": self.batch_view,
+            "dead": [int(np.sum(np.all(o == 0, axis=0))) for o in outputs[:-1]],
+        }
+        maps = [
+            *(self.feature_maps if header["feature_maps"] else []),
+            *heat_maps(
+                [
+                    shrink(
+                        np.concatenate(
+                            [np.empty((len(self.grid), 0), np.float32), *outputs[:-1]], axis=1
+                        )
+                    )
+                ],
+                SMALL,
+            ),
+            *heat_maps(outputs[-1:]),
+        ]
         self._unsent, self.features_sent = [], True
         return pack_frame(header, maps)
 
@@ -272,13 +319,20 @@ class Session:
         if self.config.mode != "network":
             raise MessageError("no_inspect", "the perceptron's one neuron is its output")
         features = datasets.featurize(np.array([[x1, x2]], np.float32), self.config.features)[0]
-        z = np.linspace(-5, 5, 81, dtype=np.float32)          # the activation's curve, to draw
+        z = np.linspace(-5, 5, 81, dtype=np.float32)  # the activation's curve, to draw
         with pf.no_grad():
             curve = activations.get(self.config.activation)(pf.tensor(z)).numpy()
-        return {"type": "inspection", "point": [x1, x2], "features": plain(features),
-                "activation": self.config.activation, "curve": [plain(z), plain(curve)],
-                "problem": self.config.problem, "signed": getattr(self.net, "signed", False),
-                "batch_norm": self.config.batch_norm, **self.net.inspect(features)}
+        return {
+            "type": "inspection",
+            "point": [x1, x2],
+            "features": plain(features),
+            "activation": self.config.activation,
+            "curve": [plain(z), plain(curve)],
+            "problem": self.config.problem,
+            "signed": getattr(self.net, "signed", False),
+            "batch_norm": self.config.batch_norm,
+            **self.net.inspect(features),
+        }
 
     def export(self, kind: str) -> dict:
         """The network as a script or as a saved ``.profundo`` model, base64-encoded."""
@@ -293,13 +347,19 @@ class Session:
             self.net.model.save(path)
             with open(path, "rb") as f:
                 body = f.read()
-        return _download(kind, f"playground_{self.config.dataset}.profundo",
-                         "application/octet-stream", body)
+        return _download(
+            kind, f"playground_{self.config.dataset}.profundo", "application/octet-stream", body
+        )
 
 
 def _download(kind: str, filename: str, mime: str, body: bytes) -> dict:
-    return {"type": "export", "format": kind, "filename": filename, "mime": mime,
-            "data": base64.b64encode(body).decode("ascii")}
+    return {
+        "type": "export",
+        "format": kind,
+        "filename": filename,
+        "mime": mime,
+        "data": base64.b64encode(body).decode("ascii"),
+    }
 
 
 __all__ = ["Session", "COMPUTE_LOCK", "FRAME_INTERVAL", "LIVE_FIELDS", "MAX_EPOCHS", "SLICE"]

@@ -15,6 +15,7 @@ Strategies: ``"random"`` (independent draws), ``"grid"`` (every combination once
 (TPE). Pruners: ``"median"``, ``"hyperband"`` or ``None``, fed with each epoch's objective.
 Needs the ``tune`` extra (``pip install 'profundo[tune]'``): Optuna, matplotlib for ``plot``.
 """
+
 from .hyperparameters import HyperParameters, SpaceError
 from .results import Results
 from .tuner import Tuner

@@ -18,6 +18,7 @@ During a search each call draws a value from the trial (``optuna.Trial``); outsi
 ``HyperParameters(values)`` answers from fixed values (the best trial's, to rebuild its model) and
 falls back on each parameter's default.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,11 +35,14 @@ def _check_range(kind, name, low, high, step, log):
     if step is not None and not step > 0:
         raise SpaceError(f"hp.{kind}({name!r}): step must be positive, got {step}")
     if log and not low > 0:
-        raise SpaceError(f"hp.{kind}({name!r}): a log scale needs positive bounds, got "
-                         f"min_value={low}")
+        raise SpaceError(
+            f"hp.{kind}({name!r}): a log scale needs positive bounds, got min_value={low}"
+        )
     if log and step is not None and not step > 1:
-        raise SpaceError(f"hp.{kind}({name!r}): on a log scale step is a factor > 1 "
-                         f"(values min, min·step, min·step², ...), got {step}")
+        raise SpaceError(
+            f"hp.{kind}({name!r}): on a log scale step is a factor > 1 "
+            f"(values min, min·step, min·step², ...), got {step}"
+        )
 
 
 def _grid(low, high, step, log):
@@ -47,7 +51,7 @@ def _grid(low, high, step, log):
     while v <= high * (1 + 1e-9):
         values.append(v)
         k += 1
-        v = low * step ** k if log else low + k * step
+        v = low * step**k if log else low + k * step
     return values
 
 
@@ -57,7 +61,7 @@ class HyperParameters:
     def __init__(self, values=None, trial=None, grid=False):
         self.values = dict(values or {})
         self._trial, self._grid = trial, grid
-        self._active = [True]              # False inside a conditional scope whose parent missed
+        self._active = [True]  # False inside a conditional scope whose parent missed
 
     # --- the kinds of hyperparameters ---------------------------------------------------------------
     def Int(self, name, min_value, max_value, step=None, sampling="linear", default=None):
@@ -68,13 +72,18 @@ class HyperParameters:
         _check_range("Int", name, min_value, max_value, step, log)
         default = min_value if default is None else default
         if log and step is not None:
-            return self._categorical(name, [round(v) for v in _grid(min_value, max_value, step, True)],
-                                     default)
-        return self._draw(name, default, lambda t: t.suggest_int(name, min_value, max_value,
-                                                                 step=step or 1, log=log))
+            return self._categorical(
+                name, [round(v) for v in _grid(min_value, max_value, step, True)], default
+            )
+        return self._draw(
+            name,
+            default,
+            lambda t: t.suggest_int(name, min_value, max_value, step=step or 1, log=log),
+        )
 
-    def Float(self, name, min_value, max_value, step=None, sampling="linear", log=False,
-              default=None):
+    def Float(
+        self, name, min_value, max_value, step=None, sampling="linear", log=False, default=None
+    ):
         """A float in [min_value, max_value]; ``log=True`` (or ``sampling="log"``) draws
         uniformly in log(value) — right for learning rates. A grid search needs ``step``."""
         log = log or _sampling(name, "Float", sampling)
@@ -84,10 +93,13 @@ class HyperParameters:
         if log and step is not None:
             return self._categorical(name, _grid(min_value, max_value, step, True), default)
         if self._grid and step is None and self._trial is not None:
-            raise SpaceError(f"hp.Float({name!r}): a grid search needs step= (the grid's spacing; "
-                             f"on a log scale a factor such as 10)")
-        return self._draw(name, default, lambda t: t.suggest_float(name, min_value, max_value,
-                                                                   step=step, log=log))
+            raise SpaceError(
+                f"hp.Float({name!r}): a grid search needs step= (the grid's spacing; "
+                f"on a log scale a factor such as 10)"
+            )
+        return self._draw(
+            name, default, lambda t: t.suggest_float(name, min_value, max_value, step=step, log=log)
+        )
 
     def Choice(self, name, values, default=None):
         """One of ``values`` (numbers, strings, booleans; Optuna stores them as they are)."""
@@ -95,8 +107,10 @@ class HyperParameters:
         if not values:
             raise SpaceError(f"hp.Choice({name!r}): values is empty; give at least one value")
         if not all(v is None or isinstance(v, (bool, int, float, str)) for v in values):
-            raise SpaceError(f"hp.Choice({name!r}): values must be numbers, strings, booleans or "
-                             f"None (pick objects by name inside build), got {values}")
+            raise SpaceError(
+                f"hp.Choice({name!r}): values must be numbers, strings, booleans or "
+                f"None (pick objects by name inside build), got {values}"
+            )
         if len(set(map(repr, values))) != len(values):
             raise SpaceError(f"hp.Choice({name!r}): values repeat: {values}")
         if default is not None and default not in values:
@@ -117,7 +131,9 @@ class HyperParameters:
         """The hyperparameters asked for inside are searched only when ``parent_name`` took one of
         ``parent_values``; otherwise they take their defaults and are not recorded."""
         if parent_name not in self.values:
-            raise SpaceError(f"conditional_scope: define {parent_name!r} before using it as a parent")
+            raise SpaceError(
+                f"conditional_scope: define {parent_name!r} before using it as a parent"
+            )
         values = parent_values if isinstance(parent_values, (list, tuple, set)) else [parent_values]
         self._active.append(self._active[-1] and self.values[parent_name] in values)
         try:
@@ -127,7 +143,9 @@ class HyperParameters:
 
     def get(self, name):
         if name not in self.values:
-            raise KeyError(f"HyperParameters: no value named {name!r}; known: {sorted(self.values)}")
+            raise KeyError(
+                f"HyperParameters: no value named {name!r}; known: {sorted(self.values)}"
+            )
         return self.values[name]
 
     def __getitem__(self, name):
@@ -141,7 +159,7 @@ class HyperParameters:
         return self._draw(name, default, lambda t: t.suggest_categorical(name, values))
 
     def _draw(self, name, default, suggest):
-        if name in self.values:                   # asked twice (e.g. in a loop): the same value
+        if name in self.values:  # asked twice (e.g. in a loop): the same value
             return self.values[name]
         if not self._active[-1]:
             return default
@@ -154,5 +172,7 @@ class HyperParameters:
 
 def _sampling(name, kind, sampling) -> bool:
     if sampling not in ("linear", "log"):
-        raise SpaceError(f"hp.{kind}({name!r}): sampling must be 'linear' or 'log', got {sampling!r}")
+        raise SpaceError(
+            f"hp.{kind}({name!r}): sampling must be 'linear' or 'log', got {sampling!r}"
+        )
     return sampling == "log"

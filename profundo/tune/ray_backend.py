@@ -14,6 +14,7 @@ On a cluster: ``ray start --head`` on one machine, ``ray start --address=<head>:
 others, and run the search on any of them with ``RAY_ADDRESS=auto`` (or call ``ray.init(address=
 "auto")`` first). Without a cluster, a local Ray instance is started.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,7 +29,7 @@ def _ray():
     try:
         import ray
         from ray import tune
-    except ImportError as e:      # pragma: no cover - the extra is missing
+    except ImportError as e:  # pragma: no cover - the extra is missing
         raise ImportError("Tuner(backend='ray') needs Ray Tune: pip install 'profundo[ray]'") from e
     return ray, tune
 
@@ -47,8 +48,14 @@ class RayReporter(TrialReporter):
         if self.best_epoch == epoch:
             self.model.save(self.path, include_optimizer=False)
         if self.best is not None:
-            self.tune.report({self.monitor: self.best, "epochs": epoch + 1, "model": str(self.path),
-                              "curve": list(self.curve)})
+            self.tune.report(
+                {
+                    self.monitor: self.best,
+                    "epochs": epoch + 1,
+                    "model": str(self.path),
+                    "curve": list(self.curve),
+                }
+            )
 
 
 def _trainable(config, fit_args=None, callbacks=(), tuner=None, threads=1):
@@ -66,8 +73,13 @@ def _trainable(config, fit_args=None, callbacks=(), tuner=None, threads=1):
         if reporter.best is None:
             raise FloatingPointError(f"no epoch gave a finite {tuner.objective} ({reporter.curve})")
     except Exception as e:  # noqa: BLE001 - any error of the user's code fails the trial, recorded
-        tune.report({tuner.objective: math.nan, "epochs": len(reporter.curve),
-                     "error": f"{type(e).__name__}: {e}"})
+        tune.report(
+            {
+                tuner.objective: math.nan,
+                "epochs": len(reporter.curve),
+                "error": f"{type(e).__name__}: {e}",
+            }
+        )
 
 
 def _searcher_class():
@@ -83,7 +95,7 @@ def _searcher_class():
                     if result.get(key) is not None:
                         trial.set_user_attr(key, result[key])
                 trial.set_user_attr("seconds", round(result.get("time_total_s", 0.0), 3))
-            if result and result.get("error"):            # told as failed, not as a NaN value
+            if result and result.get("error"):  # told as failed, not as a NaN value
                 result, error = None, True
             super().on_trial_complete(trial_id, result, error)
 
@@ -113,21 +125,43 @@ def search(tuner, study, remaining: int, fit_args: dict, callbacks, verbose) -> 
         ray.init(log_to_driver=bool(verbose))
     mode = "min" if tuner.direction == "minimize" else "max"
 
-    searcher = _searcher_class()(space=_Space(tuner.build), metric=tuner.objective, mode=mode,
-                            sampler=sampler(tuner.strategy, tuner.seed), study_name=tuner.project_name,
-                            storage=storage(tuner.storage))
+    searcher = _searcher_class()(
+        space=_Space(tuner.build),
+        metric=tuner.objective,
+        mode=mode,
+        sampler=sampler(tuner.strategy, tuner.seed),
+        study_name=tuner.project_name,
+        storage=storage(tuner.storage),
+    )
     scheduler = None
     if tuner.pruner is not None:
-        scheduler = ASHAScheduler(time_attr="epochs", max_t=fit_args.get("epochs", 1), grace_period=1)
+        scheduler = ASHAScheduler(
+            time_attr="epochs", max_t=fit_args.get("epochs", 1), grace_period=1
+        )
     cpus = tuner.resources_per_trial.get("cpu", 1)
     trainable = tune.with_resources(
-        tune.with_parameters(_trainable, fit_args=fit_args, callbacks=list(callbacks), tuner=tuner,
-                             threads=max(1, int(cpus))),
-        tuner.resources_per_trial)
+        tune.with_parameters(
+            _trainable,
+            fit_args=fit_args,
+            callbacks=list(callbacks),
+            tuner=tuner,
+            threads=max(1, int(cpus)),
+        ),
+        tuner.resources_per_trial,
+    )
     ray_tuner = tune.Tuner(
         trainable,
-        tune_config=tune.TuneConfig(search_alg=searcher, scheduler=scheduler, num_samples=remaining,
-                                    metric=tuner.objective, mode=mode),
-        run_config=tune.RunConfig(name=tuner.project_name, verbose=1 if verbose else 0,
-                                  storage_path=str((tuner.folder / "ray").resolve())))
+        tune_config=tune.TuneConfig(
+            search_alg=searcher,
+            scheduler=scheduler,
+            num_samples=remaining,
+            metric=tuner.objective,
+            mode=mode,
+        ),
+        run_config=tune.RunConfig(
+            name=tuner.project_name,
+            verbose=1 if verbose else 0,
+            storage_path=str((tuner.folder / "ray").resolve()),
+        ),
+    )
     ray_tuner.fit()

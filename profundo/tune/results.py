@@ -1,5 +1,6 @@
 """The trials of a search as a table, and its two pictures: the optimization history and the
 hyperparameters' importances."""
+
 from __future__ import annotations
 
 import math
@@ -22,15 +23,24 @@ class Results:
                 state = "interrupted"
             else:
                 state = t.state.name.lower()
-            row = {"trial": t.number, "state": state, objective: t.value,
-                   **{k: t.params.get(k) for k in names},
-                   "epochs": t.user_attrs.get("epochs"), "seconds": t.user_attrs.get("seconds")}
+            row = {
+                "trial": t.number,
+                "state": state,
+                objective: t.value,
+                **{k: t.params.get(k) for k in names},
+                "epochs": t.user_attrs.get("epochs"),
+                "seconds": t.user_attrs.get("seconds"),
+            }
             if t.user_attrs.get("error"):
                 row["error"] = t.user_attrs["error"]
             self.rows.append(row)
-        self.rows.sort(key=lambda r: (r["state"] != "complete",
-                                      sign * r[objective] if r[objective] is not None else 0.0,
-                                      r["trial"]))
+        self.rows.sort(
+            key=lambda r: (
+                r["state"] != "complete",
+                sign * r[objective] if r[objective] is not None else 0.0,
+                r["trial"],
+            )
+        )
 
     def __len__(self):
         return len(self.rows)
@@ -62,8 +72,9 @@ class Results:
         best, out = None, []
         for t in sorted(self.trials, key=lambda t: t.number):
             finite = t.state.name == "COMPLETE" and t.value is not None and math.isfinite(t.value)
-            if finite and (best is None or (t.value > best if self.direction == "maximize"
-                                            else t.value < best)):
+            if finite and (
+                best is None or (t.value > best if self.direction == "maximize" else t.value < best)
+            ):
                 best = t.value
             out.append(math.nan if best is None else best)
         return out
@@ -74,8 +85,12 @@ class Results:
         fig, (history, importance) = plt.subplots(1, 2, figsize=(11, 4))
         done = [t for t in self.trials if t.state.name == "COMPLETE"]
         history.scatter([t.number for t in done], [t.value for t in done], s=18, label="trial")
-        history.plot(sorted(t.number for t in self.trials), self.best_so_far(), color="C1",
-                     label="best so far")
+        history.plot(
+            sorted(t.number for t in self.trials),
+            self.best_so_far(),
+            color="C1",
+            label="best so far",
+        )
         history.set(xlabel="trial", ylabel=self.objective, title="Optimization history")
         history.legend()
         scores = _importances(study)
@@ -84,9 +99,15 @@ class Results:
             importance.barh(names, [scores[n] for n in names])
             importance.set(xlabel="importance (Optuna)", title="Hyperparameter importances")
         else:
-            importance.text(0.5, 0.5, "importances need at least two completed trials\n"
-                                      "that differ in some hyperparameter",
-                            ha="center", va="center", transform=importance.transAxes)
+            importance.text(
+                0.5,
+                0.5,
+                "importances need at least two completed trials\n"
+                "that differ in some hyperparameter",
+                ha="center",
+                va="center",
+                transform=importance.transAxes,
+            )
             importance.set_axis_off()
         fig.tight_layout()
         if path is not None:
@@ -102,7 +123,7 @@ def _importances(study) -> dict:
     import optuna
 
     try:
-        with warnings.catch_warnings():      # few trials per value: the estimate is rough, as drawn
+        with warnings.catch_warnings():  # few trials per value: the estimate is rough, as drawn
             warnings.simplefilter("ignore")
             return optuna.importance.get_param_importances(study)
     except (ValueError, RuntimeError, ImportError):

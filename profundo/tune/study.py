@@ -6,6 +6,7 @@ again with a larger ``max_trials``, continues where it stopped. A trial that was
 process that no longer exists (same machine) is marked failed with ``interrupted`` set and its
 hyperparameters are queued again, so that no trial is lost and none is counted twice.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,7 @@ PRUNERS = ("median", "hyperband", None)
 def optuna():
     try:
         import optuna as module
-    except ImportError as e:      # pragma: no cover - the extra is missing
+    except ImportError as e:  # pragma: no cover - the extra is missing
         raise ImportError("profundo.tune needs Optuna: pip install 'profundo[tune]'") from e
     module.logging.set_verbosity(module.logging.WARNING)
     return module
@@ -33,6 +34,7 @@ def sampler(strategy: str, seed):
         return o.samplers.RandomSampler(seed=seed)
     if strategy == "grid":
         import warnings
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", o.exceptions.ExperimentalWarning)
             return o.samplers.BruteForceSampler(seed=seed)
@@ -72,9 +74,14 @@ def storage(url):
 
 def open_study(url, name, direction, strategy, pruner_name, seed, max_epochs=None):
     o = optuna()
-    return o.create_study(storage=storage(url), study_name=name, direction=direction,
-                          sampler=sampler(strategy, seed), pruner=pruner(pruner_name, max_epochs),
-                          load_if_exists=True)
+    return o.create_study(
+        storage=storage(url),
+        study_name=name,
+        direction=direction,
+        sampler=sampler(strategy, seed),
+        pruner=pruner(pruner_name, max_epochs),
+        load_if_exists=True,
+    )
 
 
 def mark_owner(trial) -> None:

@@ -4,6 +4,7 @@ objective to Optuna (which may prune the trial), keep the best epoch's weights a
 The trial's value is its best epoch's objective (averaged over ``executions_per_trial`` fits of
 fresh models, which smooths out the luck of initialization).
 """
+
 from __future__ import annotations
 
 import copy
@@ -33,7 +34,7 @@ class TrialReporter(callbacks_mod._Monitor):
         self.epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        if not math.isfinite((logs or {}).get("loss", 0.0)):    # fit stops: the loss is NaN or inf
+        if not math.isfinite((logs or {}).get("loss", 0.0)):  # fit stops: the loss is NaN or inf
             self.diverged_at = self.epoch
 
     def on_epoch_end(self, epoch, logs=None):
@@ -45,7 +46,8 @@ class TrialReporter(callbacks_mod._Monitor):
             raise ObjectiveMissing(
                 f"Tuner: the objective {self.monitor!r} is not in the logs of fit ({', '.join(logs)}); "
                 f"compile with that metric and give validation data (validation_split= or "
-                f"validation_data=) for a val_ objective")
+                f"validation_data=) for a val_ objective"
+            )
         value = float(logs[self.monitor])
         self.curve.append(value)
         if math.isfinite(value) and self.improved(value):
@@ -71,8 +73,10 @@ def run_trial(trial, tuner, fit_args: dict, callbacks) -> float:
         for execution in range(tuner.executions_per_trial):
             model = tuner.build(hp)
             if getattr(model, "compiled", None) is None:
-                raise TypeError("Tuner: build(hp) must return a compiled model (call model.compile "
-                                f"inside build), got {type(model).__name__}")
+                raise TypeError(
+                    "Tuner: build(hp) must return a compiled model (call model.compile "
+                    f"inside build), got {type(model).__name__}"
+                )
             reporter = TrialReporter(trial, tuner.objective, tuner.direction, report=execution == 0)
             model.fit(**fit_args, callbacks=[*copy.deepcopy(callbacks), reporter])
             if execution == 0:
@@ -81,10 +85,14 @@ def run_trial(trial, tuner, fit_args: dict, callbacks) -> float:
                 trial.set_user_attr("epochs", reporter.pruned_at + 1)
                 raise optuna().TrialPruned(f"pruned after epoch {reporter.pruned_at + 1}")
             if reporter.diverged_at is not None:
-                raise FloatingPointError(f"the loss became non-finite in epoch {reporter.diverged_at + 1}")
+                raise FloatingPointError(
+                    f"the loss became non-finite in epoch {reporter.diverged_at + 1}"
+                )
             if reporter.best is None:
-                raise FloatingPointError(f"Tuner: no epoch gave a finite {tuner.objective} "
-                                         f"({reporter.curve}); the trial failed")
+                raise FloatingPointError(
+                    f"Tuner: no epoch gave a finite {tuner.objective} "
+                    f"({reporter.curve}); the trial failed"
+                )
             values.append(reporter.best)
             if best_value is None or _better(reporter.best, best_value, tuner.direction):
                 best_value = reporter.best
@@ -97,7 +105,7 @@ def run_trial(trial, tuner, fit_args: dict, callbacks) -> float:
     except optuna().TrialPruned:
         raise
     except ObjectiveMissing as e:
-        trial.study.stop()                  # every trial would fail the same way
+        trial.study.stop()  # every trial would fail the same way
         trial.set_user_attr("error", f"{ObjectiveMissing.__name__}: {e.args[0]}")
         raise
     except Exception as e:

@@ -20,6 +20,7 @@ the processes are forked, so they read the training arrays in place instead of c
 ``backend="ray"`` runs the trials on a Ray cluster instead (``ray_backend.py``), each with
 ``resources_per_trial`` (``{"cpu": 1}`` by default).
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -35,28 +36,54 @@ from .trial import ObjectiveMissing, run_trial
 
 
 class Tuner:
-    def __init__(self, build, objective="val_accuracy", strategy="random", max_trials=10,
-                 executions_per_trial=1, pruner=None, directory="tuning", project_name="search",
-                 storage=None, n_jobs=1, seed=None, backend="local", resources_per_trial=None):
+    def __init__(
+        self,
+        build,
+        objective="val_accuracy",
+        strategy="random",
+        max_trials=10,
+        executions_per_trial=1,
+        pruner=None,
+        directory="tuning",
+        project_name="search",
+        storage=None,
+        n_jobs=1,
+        seed=None,
+        backend="local",
+        resources_per_trial=None,
+    ):
         if not callable(build):
-            raise TypeError(f"Tuner: build must be a function build(hp) -> model, got {type(build).__name__}")
+            raise TypeError(
+                f"Tuner: build must be a function build(hp) -> model, got {type(build).__name__}"
+            )
         if strategy not in study_mod.STRATEGIES:
-            raise ValueError(f"Tuner: strategy must be one of {study_mod.STRATEGIES}, got {strategy!r}")
+            raise ValueError(
+                f"Tuner: strategy must be one of {study_mod.STRATEGIES}, got {strategy!r}"
+            )
         if pruner not in study_mod.PRUNERS:
             raise ValueError(f"Tuner: pruner must be one of {study_mod.PRUNERS}, got {pruner!r}")
-        for name, value in (("max_trials", max_trials), ("executions_per_trial", executions_per_trial),
-                            ("n_jobs", n_jobs)):
+        for name, value in (
+            ("max_trials", max_trials),
+            ("executions_per_trial", executions_per_trial),
+            ("n_jobs", n_jobs),
+        ):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"Tuner: {name} must be a positive int, got {value!r}")
         if backend not in ("local", "ray"):
             raise ValueError(f"Tuner: backend must be 'local' or 'ray', got {backend!r}")
         if backend == "ray" and (strategy == "grid" or executions_per_trial != 1):
-            raise ValueError("Tuner(backend='ray'): strategy 'random' or 'bayesian' with "
-                             "executions_per_trial=1 (use the local backend for grid search)")
+            raise ValueError(
+                "Tuner(backend='ray'): strategy 'random' or 'bayesian' with "
+                "executions_per_trial=1 (use the local backend for grid search)"
+            )
         self.backend, self.resources_per_trial = backend, dict(resources_per_trial or {"cpu": 1})
         self.build, self.strategy, self.pruner, self.seed = build, strategy, pruner, seed
         self.objective, self.direction = _objective(objective)
-        self.max_trials, self.executions_per_trial, self.n_jobs = max_trials, executions_per_trial, n_jobs
+        self.max_trials, self.executions_per_trial, self.n_jobs = (
+            max_trials,
+            executions_per_trial,
+            n_jobs,
+        )
         self.folder = Path(directory) / project_name
         self.project_name = project_name
         self.storage = study_mod.storage_url(self.folder, storage)
@@ -66,10 +93,14 @@ class Tuner:
         """Run trials until ``max_trials`` count (finished, pruned or failed); takes ``fit``'s
         arguments (``epochs``, ``batch_size``, ``validation_split``, ``validation_data``...)."""
         if "verbose" in fit_kwargs:
-            raise TypeError("Tuner.search: verbose= is the search's (one line per trial); fit runs quietly")
+            raise TypeError(
+                "Tuner.search: verbose= is the search's (one line per trial); fit runs quietly"
+            )
         for cb in callbacks or []:
             if not isinstance(cb, callbacks_mod.Callback):
-                raise TypeError(f"Tuner.search: callbacks must be Callback objects, got {type(cb).__name__}")
+                raise TypeError(
+                    f"Tuner.search: callbacks must be Callback objects, got {type(cb).__name__}"
+                )
         study = self._study(fit_kwargs.get("epochs"))
         recovered = study_mod.recover_interrupted(study)
         trials = study.get_trials(deepcopy=False)
@@ -77,9 +108,12 @@ class Tuner:
         grid_complete = study.user_attrs.get("grid_complete", False)
         if verbose:
             done = self.max_trials - max(remaining, 0)
-            print(f"Search {self.project_name!r}: {done} of {self.max_trials} trials done"
-                  + (" (every combination of the grid was tried)" if grid_complete else "")
-                  + (f", {recovered} interrupted trial(s) queued again" if recovered else ""), flush=True)
+            print(
+                f"Search {self.project_name!r}: {done} of {self.max_trials} trials done"
+                + (" (every combination of the grid was tried)" if grid_complete else "")
+                + (f", {recovered} interrupted trial(s) queued again" if recovered else ""),
+                flush=True,
+            )
         if remaining <= 0 or grid_complete:
             return self
         fit_args = {"x": x, "y": y, "verbose": 0, **fit_kwargs}
@@ -92,45 +126,66 @@ class Tuner:
             self._optimize(study, remaining, fit_args, callbacks or [], verbose)
         else:
             self._optimize_in_processes(jobs, remaining, fit_args, callbacks or [], verbose)
-        errors = [t.user_attrs["error"] for t in study.get_trials(deepcopy=False)[len(trials):]
-                  if t.user_attrs.get("error", "").startswith(ObjectiveMissing.__name__)]
+        errors = [
+            t.user_attrs["error"]
+            for t in study.get_trials(deepcopy=False)[len(trials) :]
+            if t.user_attrs.get("error", "").startswith(ObjectiveMissing.__name__)
+        ]
         if errors:
             raise ValueError(errors[-1].split(": ", 1)[1])
         return self
 
     def _study(self, max_epochs=None, seed=None):
-        return study_mod.open_study(self.storage, self.project_name, self.direction, self.strategy,
-                                    self.pruner, self.seed if seed is None else seed, max_epochs)
+        return study_mod.open_study(
+            self.storage,
+            self.project_name,
+            self.direction,
+            self.strategy,
+            self.pruner,
+            self.seed if seed is None else seed,
+            max_epochs,
+        )
 
     def _optimize(self, study, n_trials, fit_args, callbacks, verbose):
         before = len(study.get_trials(deepcopy=False))
-        study.optimize(lambda trial: run_trial(trial, self, fit_args, callbacks), n_trials=n_trials,
-                       catch=(Exception,), callbacks=[_Printer(self)] if verbose else [])
+        study.optimize(
+            lambda trial: run_trial(trial, self, fit_args, callbacks),
+            n_trials=n_trials,
+            catch=(Exception,),
+            callbacks=[_Printer(self)] if verbose else [],
+        )
         if self.strategy == "grid" and len(study.get_trials(deepcopy=False)) - before < n_trials:
-            study.set_user_attr("grid_complete", True)   # the sampler stopped: nothing left to try
+            study.set_user_attr("grid_complete", True)  # the sampler stopped: nothing left to try
 
     def _optimize_in_processes(self, jobs, n_trials, fit_args, callbacks, verbose):
         threads = max(1, B.available_cores() // jobs)
-        context = multiprocessing.get_context("fork")     # the data are shared, not pickled
+        context = multiprocessing.get_context("fork")  # the data are shared, not pickled
         shares = [n_trials // jobs + (k < n_trials % jobs) for k in range(jobs)]
-        processes = [context.Process(target=self._worker, args=(n, threads, fit_args, callbacks, verbose,
-                                                                 k), daemon=True)
-                     for k, n in enumerate(shares)]
+        processes = [
+            context.Process(
+                target=self._worker, args=(n, threads, fit_args, callbacks, verbose, k), daemon=True
+            )
+            for k, n in enumerate(shares)
+        ]
         for p in processes:
             p.start()
         for p in processes:
             p.join()
         failed = [p.exitcode for p in processes if p.exitcode != 0]
         if failed:
-            raise RuntimeError(f"Tuner.search: {len(failed)} of {jobs} worker processes ended with "
-                               f"exit codes {failed}; the trials they finished are kept in the study")
+            raise RuntimeError(
+                f"Tuner.search: {len(failed)} of {jobs} worker processes ended with "
+                f"exit codes {failed}; the trials they finished are kept in the study"
+            )
 
     def _worker(self, n_trials, threads, fit_args, callbacks, verbose, k):
         B.set_num_threads(threads)
-        seed = None if self.seed is None else self.seed + 1 + k     # each process its own draws
+        seed = None if self.seed is None else self.seed + 1 + k  # each process its own draws
         if seed is not None:
             B.manual_seed(seed)
-        self._optimize(self._study(fit_args.get("epochs"), seed), n_trials, fit_args, callbacks, verbose)
+        self._optimize(
+            self._study(fit_args.get("epochs"), seed), n_trials, fit_args, callbacks, verbose
+        )
 
     # --- what the search found --------------------------------------------------------------------
     def trials(self):
@@ -147,8 +202,9 @@ class Tuner:
         try:
             return study.best_trial
         except ValueError:
-            raise RuntimeError(f"Tuner: no trial of {self.project_name!r} has finished yet; run "
-                               f"search() first") from None
+            raise RuntimeError(
+                f"Tuner: no trial of {self.project_name!r} has finished yet; run search() first"
+            ) from None
 
     def best_hyperparameters(self) -> HyperParameters:
         """The best trial's values; ``build(tuner.best_hyperparameters())`` rebuilds its model."""
@@ -176,10 +232,16 @@ def _objective(objective):
     if isinstance(objective, str):
         mode = callbacks_mod._Monitor(objective, "auto", 0.0).mode
         return objective, "minimize" if mode == "min" else "maximize"
-    if isinstance(objective, (tuple, list)) and len(objective) == 2 and objective[1] in ("min", "max"):
+    if (
+        isinstance(objective, (tuple, list))
+        and len(objective) == 2
+        and objective[1] in ("min", "max")
+    ):
         return objective[0], "minimize" if objective[1] == "min" else "maximize"
-    raise ValueError(f"Tuner: objective must be a metric name such as 'val_accuracy' or a pair "
-                     f"('val_loss', 'min'), got {objective!r}")
+    raise ValueError(
+        f"Tuner: objective must be a metric name such as 'val_accuracy' or a pair "
+        f"('val_loss', 'min'), got {objective!r}"
+    )
 
 
 class _Printer:

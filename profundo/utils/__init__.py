@@ -6,6 +6,7 @@ one-hot, sequence padding, seeding, files and images, data sets from folders and
 >>> y = utils.to_categorical([0, 2, 1], num_classes=3)
 >>> utils.set_random_seed(1337)
 """
+
 from __future__ import annotations
 
 import random as _python_random
@@ -38,14 +39,38 @@ from ..saving import (
 from ..viz.graph import plot_model
 from .progbar import Progbar
 
-__all__ = ["to_categorical", "pad_sequences", "set_random_seed", "normalize", "get_file",
-           "load_img", "img_to_array", "array_to_img", "save_img", "image_dataset_from_directory",
-           "text_dataset_from_directory", "timeseries_dataset_from_array", "split_dataset",
-           "PyDataset", "Sequence", "Progbar", "plot_model", "register_keras_serializable",
-           "custom_object_scope", "CustomObjectScope", "get_custom_objects", "get_registered_name",
-           "get_registered_object", "serialize_keras_object", "deserialize_keras_object",
-           "clear_session", "is_keras_tensor", "pack_x_y_sample_weight",
-           "unpack_x_y_sample_weight", "standardize_dtype"]
+__all__ = [
+    "to_categorical",
+    "pad_sequences",
+    "set_random_seed",
+    "normalize",
+    "get_file",
+    "load_img",
+    "img_to_array",
+    "array_to_img",
+    "save_img",
+    "image_dataset_from_directory",
+    "text_dataset_from_directory",
+    "timeseries_dataset_from_array",
+    "split_dataset",
+    "PyDataset",
+    "Sequence",
+    "Progbar",
+    "plot_model",
+    "register_keras_serializable",
+    "custom_object_scope",
+    "CustomObjectScope",
+    "get_custom_objects",
+    "get_registered_name",
+    "get_registered_object",
+    "serialize_keras_object",
+    "deserialize_keras_object",
+    "clear_session",
+    "is_keras_tensor",
+    "pack_x_y_sample_weight",
+    "unpack_x_y_sample_weight",
+    "standardize_dtype",
+]
 
 
 def set_random_seed(seed: int) -> None:
@@ -90,8 +115,10 @@ def unpack_x_y_sample_weight(data):
         return data, None, None
     if len(data) in (1, 2, 3):
         return tuple(data) + (None,) * (3 - len(data))
-    raise ValueError(f"unpack_x_y_sample_weight: a batch is x, (x,), (x, y) or "
-                     f"(x, y, sample_weight); got a tuple of {len(data)}")
+    raise ValueError(
+        f"unpack_x_y_sample_weight: a batch is x, (x,), (x, y) or "
+        f"(x, y, sample_weight); got a tuple of {len(data)}"
+    )
 
 
 def standardize_dtype(dtype) -> str:

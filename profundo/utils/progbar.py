@@ -5,6 +5,7 @@
 ...     bar.update(step + 1, values=[("loss", loss)])
 ... # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 import sys
@@ -15,13 +16,21 @@ class Progbar:
     """A progress bar of ``target`` steps (None: unknown) that shows the mean of each value since
     the start (the latest value for names in ``stateful_metrics``)."""
 
-    def __init__(self, target, width: int = 20, verbose: int = 1, interval: float = 0.05,
-                 stateful_metrics=None, unit_name: str = "step", stream=None):
+    def __init__(
+        self,
+        target,
+        width: int = 20,
+        verbose: int = 1,
+        interval: float = 0.05,
+        stateful_metrics=None,
+        unit_name: str = "step",
+        stream=None,
+    ):
         self.target, self.width, self.verbose = target, width, verbose
         self.interval, self.unit_name = interval, unit_name
         self.stateful_metrics = set(stateful_metrics or ())
         self.stream = stream or sys.stdout
-        self._sums: dict = {}          # name -> [sum of value × steps, steps] or the latest value
+        self._sums: dict = {}  # name -> [sum of value × steps, steps] or the latest value
         self._seen = 0
         self._start = self._last_shown = time.time()
 
@@ -55,8 +64,13 @@ class Progbar:
         if self.target is not None:
             done = int(self.width * min(current / max(self.target, 1), 1))
             head = ">" if done < self.width else ""
-            bar = f"{current}/{self.target} [" + "=" * (done - bool(head)) + head + \
-                  "." * (self.width - done) + "]"
+            bar = (
+                f"{current}/{self.target} ["
+                + "=" * (done - bool(head))
+                + head
+                + "." * (self.width - done)
+                + "]"
+            )
         else:
             bar = f"{current}"
         parts = [bar, f"{now - self._start:.0f}s"]

@@ -1,5 +1,6 @@
 """Figures for ``pf.viz``: a new matplotlib ``Figure`` (no pyplot, so nothing is shown twice and no
 window opens), or the figure of the axes the caller gave with ``ax=``."""
+
 from __future__ import annotations
 
 import math
@@ -9,7 +10,9 @@ def _new_figure(figsize):
     try:
         from matplotlib.figure import Figure
     except ImportError:  # pragma: no cover - depends on the installation
-        raise ImportError("profundo.viz draws with matplotlib: pip install 'profundo[viz]'") from None
+        raise ImportError(
+            "profundo.viz draws with matplotlib: pip install 'profundo[viz]'"
+        ) from None
     return Figure(figsize=figsize, layout="constrained")
 
 

@@ -10,6 +10,7 @@ The class score y_c is the model's output c before a final softmax or sigmoid (t
 saturated softmax would flatten every gradient. Each function takes one input (no batch axis)
 and returns an array; ``plot_heatmap`` overlays it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -37,7 +38,9 @@ def _score(out, class_index, what):
     """The class score y_c summed over the batch (one row per input)."""
     out = out[0] if isinstance(out, (list, tuple)) else out
     if out.ndim != 2:
-        raise ValueError(f"{what}: the model's output must have shape (batch, classes), got {out.shape}")
+        raise ValueError(
+            f"{what}: the model's output must have shape (batch, classes), got {out.shape}"
+        )
     if not 0 <= class_index < out.shape[1]:
         raise ValueError(f"{what}: class_index must be in [0, {out.shape[1]}), got {class_index}")
     return out[:, class_index].sum()
@@ -64,7 +67,9 @@ def saliency(model, x, class_index: int) -> numpy.ndarray:
     return grad.max(-1) if grad.ndim == 3 else grad
 
 
-def integrated_gradients(model, x, class_index: int, baseline=None, steps: int = 32) -> numpy.ndarray:
+def integrated_gradients(
+    model, x, class_index: int, baseline=None, steps: int = 32
+) -> numpy.ndarray:
     """(x − x′) ⊙ (1/m) Σ_{k=1..m} ∂y_c/∂x at x′ + (k − ½)/m (x − x′), for one input ``x`` and a
     baseline x′ (zeros: a black image), of ``x``'s shape; Σ of it ≈ y_c(x) − y_c(x′).
 
@@ -74,8 +79,9 @@ def integrated_gradients(model, x, class_index: int, baseline=None, steps: int =
     x = one_input(model, x, "integrated_gradients")[0]
     baseline = numpy.zeros_like(x) if baseline is None else numpy.asarray(baseline, x.dtype)
     if baseline.shape != x.shape:
-        raise ValueError(f"integrated_gradients: baseline shape {baseline.shape} differs from "
-                         f"x's {x.shape}")
+        raise ValueError(
+            f"integrated_gradients: baseline shape {baseline.shape} differs from x's {x.shape}"
+        )
     alphas = (numpy.arange(steps, dtype=x.dtype) + 0.5) / steps
     path = baseline + alphas.reshape((-1,) + (1,) * x.ndim) * (x - baseline)
     grads = input_gradients(model, path, class_index, "integrated_gradients")
@@ -88,11 +94,16 @@ def last_conv_layer(model):
     from ..layers.conv import _BaseConv
 
     for layer in reversed(model.layers):
-        if isinstance(layer, _BaseConv) and layer.inbound_nodes \
-                and len(flatten(layer.output)[0].shape) == 4:
+        if (
+            isinstance(layer, _BaseConv)
+            and layer.inbound_nodes
+            and len(flatten(layer.output)[0].shape) == 4
+        ):
             return layer
-    raise ValueError(f"grad_cam: {model.name} has no 2-D convolution to take feature maps from; "
-                     f"name a layer with layer=")
+    raise ValueError(
+        f"grad_cam: {model.name} has no 2-D convolution to take feature maps from; "
+        f"name a layer with layer="
+    )
 
 
 @contextlib.contextmanager
@@ -127,8 +138,11 @@ def grad_cam(model, x, class_index: int, layer=None, upsample: bool = True) -> n
     """
     from ..models.model import Model
 
-    layer = last_conv_layer(model) if layer is None else (
-        model.get_layer(layer) if isinstance(layer, str) else layer)
+    layer = (
+        last_conv_layer(model)
+        if layer is None
+        else (model.get_layer(layer) if isinstance(layer, str) else layer)
+    )
     x_batch = one_input(model, x, "grad_cam")
     probe = Model(symbolic_input(model, "grad_cam"), [layer.output, symbolic_output(model)])
     from ..autograd import Tensor
@@ -136,8 +150,10 @@ def grad_cam(model, x, class_index: int, layer=None, upsample: bool = True) -> n
     with _weights_grads_kept(model), _class_scores(model):
         maps, out = probe(Tensor(x_batch), training=False)
         if maps.ndim != 4:
-            raise ValueError(f"grad_cam: {layer.name}'s output must be a feature map "
-                             f"(batch, H, W, C), got shape {maps.shape}")
+            raise ValueError(
+                f"grad_cam: {layer.name}'s output must be a feature map "
+                f"(batch, H, W, C), got shape {maps.shape}"
+            )
         maps.retain_grad()
         _score(out, class_index, "grad_cam").backward()
         a, grad = maps.numpy()[0], numpy.asarray(maps.grad)[0]
@@ -150,14 +166,18 @@ def grad_cam(model, x, class_index: int, layer=None, upsample: bool = True) -> n
     grid = feature_grid(model, layer)
     if grid is None:
         return resize_bilinear(cam, x_batch.shape[1:3])
-    (sy, sx), (oy, ox) = grid        # beyond the outer units the heat fades to 0 over one unit
-    return bilinear(numpy.pad(cam, 1), (numpy.arange(x_batch.shape[1]) - oy) / sy + 1,
-                    (numpy.arange(x_batch.shape[2]) - ox) / sx + 1)
+    (sy, sx), (oy, ox) = grid  # beyond the outer units the heat fades to 0 over one unit
+    return bilinear(
+        numpy.pad(cam, 1),
+        (numpy.arange(x_batch.shape[1]) - oy) / sy + 1,
+        (numpy.arange(x_batch.shape[2]) - ox) / sx + 1,
+    )
 
 
 def bilinear(image, rows, cols) -> numpy.ndarray:
     """``image`` (h, w) sampled at the fractional positions ``rows`` × ``cols`` by bilinear
     interpolation; positions beyond the edge take the edge's value."""
+
     def axis(pos, n):
         pos = numpy.clip(pos, 0, n - 1)
         lo = numpy.floor(pos).astype(int)
@@ -172,8 +192,9 @@ def bilinear(image, rows, cols) -> numpy.ndarray:
 
 def resize_bilinear(image, size) -> numpy.ndarray:
     """A 2-D array stretched to ``size`` (H, W), pixel centres on pixel centres."""
-    return bilinear(image, *((numpy.arange(n) + 0.5) * m / n - 0.5
-                             for n, m in zip(size, image.shape)))
+    return bilinear(
+        image, *((numpy.arange(n) + 0.5) * m / n - 0.5 for n, m in zip(size, image.shape))
+    )
 
 
 def feature_grid(model, layer):
@@ -195,15 +216,20 @@ def feature_grid(model, layer):
         if id(first) not in grids or len(first.shape) != 4 or len(out.shape) != 4:
             return None
         (scale, offset), unit = grids[id(first)], node.layer
-        if isinstance(unit, SpatialLayer) and hasattr(unit, "strides") \
-                and not isinstance(unit, Conv2DTranspose):
+        if (
+            isinstance(unit, SpatialLayer)
+            and hasattr(unit, "strides")
+            and not isinstance(unit, Conv2DTranspose)
+        ):
             kernel = getattr(unit, "kernel_size", getattr(unit, "pool_size", None))
             dilation = getattr(unit, "dilation_rate", (1, 1))
             padding = getattr(unit, "_pads", unit.padding)
             pads = Windows(first.shape[1:3], kernel, unit.strides, dilation, padding).pads
             centre = [-p[0] + (k - 1) * d / 2 for p, k, d in zip(pads, kernel, dilation)]
-            grids[id(out)] = (tuple(a * s for a, s in zip(scale, unit.strides)),
-                              tuple(b + a * c for a, b, c in zip(scale, offset, centre)))
+            grids[id(out)] = (
+                tuple(a * s for a, s in zip(scale, unit.strides)),
+                tuple(b + a * c for a, b, c in zip(scale, offset, centre)),
+            )
         elif out.shape[1:3] == first.shape[1:3]:
             grids[id(out)] = (scale, offset)
         else:
@@ -221,8 +247,9 @@ def plot_heatmap(x, heat, alpha: float = 0.5, title=None, ax=None):
     heat = numpy.asarray(heat, dtype=numpy.float64)
     image = x[..., 0] if x.ndim == 3 and x.shape[-1] == 1 else x
     if heat.shape != image.shape[:2]:
-        raise ValueError(f"plot_heatmap: heat shape {heat.shape} differs from the image's "
-                         f"{image.shape[:2]}")
+        raise ValueError(
+            f"plot_heatmap: heat shape {heat.shape} differs from the image's {image.shape[:2]}"
+        )
     fig, ax = single_axes(ax, figsize=(3.5, 3.5))
     span = image.max() - image.min()
     ax.imshow((image - image.min()) / span if span > 0 else image, cmap="gray")

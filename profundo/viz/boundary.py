@@ -1,4 +1,5 @@
 """The decision boundary of a model with two inputs."""
+
 from __future__ import annotations
 
 import numpy
@@ -43,8 +44,10 @@ def plot_decision_boundary(model, x, y, resolution: int = 200, margin: float = 0
         raise ValueError(f"plot_decision_boundary: x must have shape (n, 2), got {x.shape}")
     lo, hi = x.min(0), x.max(0)
     pad = margin * (hi - lo) + 1e-9
-    g0, g1 = numpy.meshgrid(numpy.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution),
-                            numpy.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution))
+    g0, g1 = numpy.meshgrid(
+        numpy.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution),
+        numpy.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution),
+    )
     grid = numpy.stack([g0.ravel(), g1.ravel()], 1).astype("float32")
     out = _predict(model, grid).reshape(len(grid), -1)
     fig, ax = single_axes(ax, figsize=(5.5, 4.5))
@@ -56,8 +59,9 @@ def plot_decision_boundary(model, x, y, resolution: int = 200, margin: float = 0
     if classify and out.shape[1] > 1:
         regions = out.argmax(1).reshape(g0.shape)
         k = out.shape[1]
-        ax.contourf(g0, g1, regions, levels=numpy.arange(-0.5, k), cmap="tab10", vmin=0, vmax=9,
-                    alpha=0.35)
+        ax.contourf(
+            g0, g1, regions, levels=numpy.arange(-0.5, k), cmap="tab10", vmin=0, vmax=9, alpha=0.35
+        )
     else:
         surface = out[:, 0].reshape(g0.shape)
         filled = ax.contourf(g0, g1, surface, levels=20, cmap="RdBu_r", alpha=0.6)
@@ -65,8 +69,17 @@ def plot_decision_boundary(model, x, y, resolution: int = 200, margin: float = 0
         if classify:
             ax.contour(g0, g1, surface, levels=[0.5], colors="k", linewidths=1.5)
     if classify:
-        ax.scatter(x[:, 0], x[:, 1], c=labels, cmap="tab10", vmin=0, vmax=9, s=12, edgecolors="k",
-                   linewidths=0.3)
+        ax.scatter(
+            x[:, 0],
+            x[:, 1],
+            c=labels,
+            cmap="tab10",
+            vmin=0,
+            vmax=9,
+            s=12,
+            edgecolors="k",
+            linewidths=0.3,
+        )
     else:
         ax.scatter(x[:, 0], x[:, 1], c=labels, cmap="RdBu_r", s=12, edgecolors="k", linewidths=0.3)
     ax.set_xlabel("x₁")

@@ -1,4 +1,5 @@
 """What a convolutional network learned: its filters, and what each layer outputs for one image."""
+
 from __future__ import annotations
 
 import numpy
@@ -25,12 +26,16 @@ def plot_filters(layer, channel: int | None = None, ax=None):
     """
     weights = layer.get_weights()
     if not weights or numpy.ndim(weights[0]) != 4:
-        raise ValueError(f"plot_filters: {layer.name} ({type(layer).__name__}) has no 2-D "
-                         f"convolution kernel of shape (kh, kw, in, out)")
+        raise ValueError(
+            f"plot_filters: {layer.name} ({type(layer).__name__}) has no 2-D "
+            f"convolution kernel of shape (kh, kw, in, out)"
+        )
     kernel = weights[0]
     n_in, n_out = kernel.shape[2], kernel.shape[3]
     if channel is not None and not 0 <= channel < n_in:
-        raise ValueError(f"plot_filters: {layer.name} has {n_in} input channels, got channel={channel}")
+        raise ValueError(
+            f"plot_filters: {layer.name} has {n_in} input channels, got channel={channel}"
+        )
     rgb = channel is None and n_in == 3
     shown = _normalized(kernel if rgb else kernel[:, :, channel or 0, :])
     fig, axes = axes_grid(n_out, ax=ax, cell=(1.2, 1.2))
@@ -50,8 +55,10 @@ def feature_maps(model, x, layers=None) -> dict:
     or layer objects; every layer by default), from ``pf.Model(model.inputs, [l.output ...])``."""
     from ..models.model import Model
 
-    chosen = [model.get_layer(layer) if isinstance(layer, str) else layer
-              for layer in (layers if layers is not None else model.layers)]
+    chosen = [
+        model.get_layer(layer) if isinstance(layer, str) else layer
+        for layer in (layers if layers is not None else model.layers)
+    ]
     x = numpy.asarray(x)
     if x.ndim == len(symbolic_input(model, "feature_maps").shape):
         if x.shape[0] != 1:
@@ -73,7 +80,7 @@ def plot_feature_maps(model, x, layers=None, max_maps: int = 8, ax=None):
     maps = feature_maps(model, x, layers)
     fig, axes = axes_grid(len(maps) * max_maps, ax=ax, ncols=max_maps, cell=(1.3, 1.3))
     for row, (name, out) in enumerate(maps.items()):
-        cells = axes[row * max_maps:(row + 1) * max_maps]
+        cells = axes[row * max_maps : (row + 1) * max_maps]
         if out.ndim == 3:
             for c, a in enumerate(cells):
                 if c < out.shape[-1]:

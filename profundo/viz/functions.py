@@ -1,13 +1,24 @@
 """Pictures of functions: activations beside their derivatives, and optimizers racing down a
 loss surface."""
+
 from __future__ import annotations
 
 import numpy
 
 from ._figure import axes_grid, single_axes
 
-DEFAULT_ACTIVATIONS = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus",
-                       "gelu", "silu")
+DEFAULT_ACTIVATIONS = (
+    "step",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "softplus",
+    "gelu",
+    "silu",
+)
 
 
 def activation_and_derivative(activation, x) -> tuple:
@@ -20,16 +31,19 @@ def activation_and_derivative(activation, x) -> tuple:
     t = Tensor(numpy.asarray(x), dtype="float64", requires_grad=True)
     y = fn(t)
     if y.shape != t.shape:
-        raise ValueError(f"plot_activations: {activation!r} is not elementwise (output {y.shape} "
-                         f"for input {t.shape})")
+        raise ValueError(
+            f"plot_activations: {activation!r} is not elementwise (output {y.shape} "
+            f"for input {t.shape})"
+        )
     if y.requires_grad:
         y.sum().backward()
     grad = t.grad if t.grad is not None else numpy.zeros_like(t.numpy())
     return y.numpy(), numpy.asarray(grad)
 
 
-def plot_activations(activations=DEFAULT_ACTIVATIONS, x_range=(-4.0, 4.0), points: int = 401,
-                     ax=None):
+def plot_activations(
+    activations=DEFAULT_ACTIVATIONS, x_range=(-4.0, 4.0), points: int = 401, ax=None
+):
     """Each activation function f (solid) and its derivative f' (dashed) on ``x_range``, one panel
     each. The derivative is what backpropagation multiplies by: where it is near 0 (sigmoid and
     tanh far from 0, ReLU for x < 0) the gradient vanishes.
@@ -41,8 +55,7 @@ def plot_activations(activations=DEFAULT_ACTIVATIONS, x_range=(-4.0, 4.0), point
     a tensor.
     """
     x = numpy.linspace(*x_range, points)
-    fig, axes = axes_grid(len(activations), ax=ax, ncols=min(len(activations), 5),
-                          cell=(2.8, 2.4))
+    fig, axes = axes_grid(len(activations), ax=ax, ncols=min(len(activations), 5), cell=(2.8, 2.4))
     for a, activation in zip(axes, activations):
         y, dy = activation_and_derivative(activation, x)
         a.plot(x, y, label="f(x)")
@@ -88,12 +101,16 @@ SURFACES = {
 def _surface(function):
     if isinstance(function, str):
         if function not in SURFACES:
-            raise ValueError(f"plot_optimizer_paths: unknown surface {function!r}; built in: "
-                             f"{', '.join(SURFACES)}, or give a function f(x, y) of two tensors")
+            raise ValueError(
+                f"plot_optimizer_paths: unknown surface {function!r}; built in: "
+                f"{', '.join(SURFACES)}, or give a function f(x, y) of two tensors"
+            )
         return SURFACES[function]
     if not callable(function):
-        raise TypeError(f"plot_optimizer_paths: function must be a name or a callable f(x, y), "
-                        f"got {type(function).__name__}")
+        raise TypeError(
+            f"plot_optimizer_paths: function must be a name or a callable f(x, y), "
+            f"got {type(function).__name__}"
+        )
     return function, None, None
 
 
@@ -113,8 +130,9 @@ def optimizer_path(function, optimizer, start, steps: int) -> numpy.ndarray:
     return numpy.array(path)
 
 
-def plot_optimizer_paths(function="rosenbrock", optimizers=None, start=None, steps: int = 200,
-                         bounds=None, ax=None):
+def plot_optimizer_paths(
+    function="rosenbrock", optimizers=None, start=None, steps: int = 200, bounds=None, ax=None
+):
     """The trajectories of several optimizers on a surface of two parameters, over its contour
     lines (log-spaced levels): plain SGD crawls along a narrow valley, momentum overshoots and
     swings, Adam moves in nearly equal steps in every direction.
@@ -134,11 +152,16 @@ def plot_optimizer_paths(function="rosenbrock", optimizers=None, start=None, ste
     start = default_start if start is None else start
     bounds = default_bounds if bounds is None else bounds
     if start is None or bounds is None:
-        raise ValueError("plot_optimizer_paths: give start=(x, y) and bounds=(xmin, xmax, ymin, ymax) "
-                         "for your own function")
+        raise ValueError(
+            "plot_optimizer_paths: give start=(x, y) and bounds=(xmin, xmax, ymin, ymax) "
+            "for your own function"
+        )
     if optimizers is None:
-        optimizers = {"SGD": optimizers_mod.SGD(1e-3), "momentum": optimizers_mod.SGD(1e-3, momentum=0.9),
-                      "Adam": optimizers_mod.Adam(0.05)}
+        optimizers = {
+            "SGD": optimizers_mod.SGD(1e-3),
+            "momentum": optimizers_mod.SGD(1e-3, momentum=0.9),
+            "Adam": optimizers_mod.Adam(0.05),
+        }
     if not isinstance(optimizers, dict):
         optimizers = {getattr(o, "name", type(o).__name__): o for o in optimizers}
     fig, ax = single_axes(ax, figsize=(6.5, 5.0))
@@ -147,8 +170,14 @@ def plot_optimizer_paths(function="rosenbrock", optimizers=None, start=None, ste
     gx, gy = numpy.meshgrid(xs, ys)
     z = fn(Tensor(gx, dtype="float64"), Tensor(gy, dtype="float64")).numpy()
     shifted = z - z.min() + 1e-3
-    ax.contour(gx, gy, shifted, levels=numpy.geomspace(shifted.min(), shifted.max(), 25),
-               cmap="viridis", linewidths=0.6)
+    ax.contour(
+        gx,
+        gy,
+        shifted,
+        levels=numpy.geomspace(shifted.min(), shifted.max(), 25),
+        cmap="viridis",
+        linewidths=0.6,
+    )
     for label, opt in optimizers.items():
         path = optimizer_path(fn, opt, start, steps)
         ax.plot(path[:, 0], path[:, 1], marker=".", markersize=2, lw=1, label=label)

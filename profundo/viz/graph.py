@@ -2,6 +2,7 @@
 model's architecture. Both return a ``graphviz.Digraph``: it renders itself in Jupyter, and
 ``.render("name", format="svg")`` (or ``to_file=``) writes a picture (Graphviz's ``dot`` needed).
 """
+
 from __future__ import annotations
 
 import numpy
@@ -11,24 +12,36 @@ def _digraph(name, **graph_attr):
     try:
         import graphviz
     except ImportError:  # pragma: no cover - depends on the installation
-        raise ImportError("drawing graphs needs the graphviz package (and Graphviz's dot program "
-                          "to render): pip install 'profundo[viz]'") from None
-    return graphviz.Digraph(name, graph_attr={"rankdir": "TB", **graph_attr},
-                            node_attr={"fontname": "Helvetica", "fontsize": "10"})
+        raise ImportError(
+            "drawing graphs needs the graphviz package (and Graphviz's dot program "
+            "to render): pip install 'profundo[viz]'"
+        ) from None
+    return graphviz.Digraph(
+        name,
+        graph_attr={"rankdir": "TB", **graph_attr},
+        node_attr={"fontname": "Helvetica", "fontsize": "10"},
+    )
 
 
 def format_values(array, max_values: int = 6) -> str:
     """The numbers of a small array (4 significant digits), or its shape and range if larger."""
     array = numpy.asarray(array)
     if array.size <= max_values:
-        return numpy.array2string(array, precision=4, separator=", ", suppress_small=True,
-                                  max_line_width=10 ** 6).replace("\n", "")
+        return numpy.array2string(
+            array, precision=4, separator=", ", suppress_small=True, max_line_width=10**6
+        ).replace("\n", "")
     return f"min {array.min():.4g}, max {array.max():.4g}"
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}").replace(
-        "|", "\\|").replace("<", "\\<").replace(">", "\\>")
+    return (
+        text.replace("\\", "\\\\")
+        .replace("{", "\\{")
+        .replace("}", "\\}")
+        .replace("|", "\\|")
+        .replace("<", "\\<")
+        .replace(">", "\\>")
+    )
 
 
 def _save(graph, to_file):
@@ -69,8 +82,10 @@ def draw_graph(tensor, names=None, max_values: int = 6, to_file=None):
         if isinstance(node, Tensor):
             return [node._fn] if node._fn is not None else []
         if node.released and not node.inputs:
-            raise ValueError("draw_graph: backward() has freed this graph; call "
-                             "backward(retain_graph=True) to draw it with its gradients")
+            raise ValueError(
+                "draw_graph: backward() has freed this graph; call "
+                "backward(retain_graph=True) to draw it with its gradients"
+            )
         return [x for x in node.inputs if isinstance(x, Tensor)]
 
     graph = _digraph("graph")
@@ -78,19 +93,30 @@ def draw_graph(tensor, names=None, max_values: int = 6, to_file=None):
     for node in topological_order([tensor], parents):
         key = ids.setdefault(id(node), f"n{len(ids)}")
         if isinstance(node, Tensor):
-            title = labels.get(id(node)) or node.name or \
-                ("result" if node is tensor else "leaf" if node._fn is None else "")
-            rows = [_escape(f"{title} {tuple(node.shape)}".strip()),
-                    _escape(f"value {format_values(node.numpy(), max_values)}")]
+            title = (
+                labels.get(id(node))
+                or node.name
+                or ("result" if node is tensor else "leaf" if node._fn is None else "")
+            )
+            rows = [
+                _escape(f"{title} {tuple(node.shape)}".strip()),
+                _escape(f"value {format_values(node.numpy(), max_values)}"),
+            ]
             if node.grad is not None:
                 rows.append(_escape(f"grad {format_values(numpy.asarray(node.grad), max_values)}"))
-            graph.node(key, "{" + "|".join(rows) + "}", shape="record",
-                       style="filled", fillcolor="lightblue" if node._fn is None else "white")
+            graph.node(
+                key,
+                "{" + "|".join(rows) + "}",
+                shape="record",
+                style="filled",
+                fillcolor="lightblue" if node._fn is None else "white",
+            )
             if node._fn is not None:
                 graph.edge(ids.setdefault(id(node._fn), f"n{len(ids)}"), key)
         else:
-            graph.node(key, type(node).__name__, shape="ellipse", style="filled",
-                       fillcolor="lightyellow")
+            graph.node(
+                key, type(node).__name__, shape="ellipse", style="filled", fillcolor="lightyellow"
+            )
             for k, x in enumerate(node.inputs or ()):
                 if isinstance(x, Tensor):
                     graph.edge(ids[id(x)], key)

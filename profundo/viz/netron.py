@@ -10,6 +10,7 @@
 A profundo model is exported to ONNX in memory (nothing is written); an ``.onnx`` file is served
 as it is. ``profundo view MODEL`` does the same from the command line.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,7 +37,7 @@ def view(model, port: int = 0, browse: bool = True) -> str:
         name = path.stem
     else:
         name = model.name
-    data = bytearray(to_onnx(model).SerializeToString())   # bytearray: Netron serves it as a file
+    data = bytearray(to_onnx(model).SerializeToString())  # bytearray: Netron serves it as a file
     host, port = netron.serve(f"{name}.onnx", data, address=("127.0.0.1", port), browse=browse)
     return f"http://{host}:{port}"
 

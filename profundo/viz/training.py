@@ -1,5 +1,6 @@
 """Pictures of training and evaluation: learning curves, confusion matrices, embeddings, and the
 distribution of weights and gradients per layer."""
+
 from __future__ import annotations
 
 import numpy
@@ -48,7 +49,9 @@ def plot_confusion_matrix(y_true, y_pred, labels=None, normalize: bool = False, 
     y_true = _class_ids(y_true, "y_true")
     y_pred = _class_ids(y_pred, "y_pred")
     if len(y_true) != len(y_pred):
-        raise ValueError(f"plot_confusion_matrix: y_true has {len(y_true)} labels, y_pred {len(y_pred)}")
+        raise ValueError(
+            f"plot_confusion_matrix: y_true has {len(y_true)} labels, y_pred {len(y_pred)}"
+        )
     n = int(max(y_true.max(), y_pred.max())) + 1 if labels is None else len(labels)
     matrix = numpy.zeros((n, n), dtype=numpy.int64)
     numpy.add.at(matrix, (y_true, y_pred), 1)
@@ -59,8 +62,15 @@ def plot_confusion_matrix(y_true, y_pred, labels=None, normalize: bool = False, 
     for i in range(n):
         for j in range(n):
             text = f"{shown[i, j]:.2f}" if normalize else str(matrix[i, j])
-            ax.text(j, i, text, ha="center", va="center", fontsize=8,
-                    color="white" if shown[i, j] > 0.5 * shown.max() else "black")
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if shown[i, j] > 0.5 * shown.max() else "black",
+            )
     names = [str(label) for label in labels] if labels is not None else [str(i) for i in range(n)]
     ax.set_xticks(range(n), names)
     ax.set_yticks(range(n), names)
@@ -75,8 +85,10 @@ def _class_ids(y, what):
         y = y.argmax(-1)
     y = y.reshape(-1)
     if y.size and (y.min() < 0 or not numpy.all(y == numpy.round(y))):
-        raise ValueError(f"plot_confusion_matrix: {what} must hold class ids 0, 1, ... or one score "
-                         f"per class, got values such as {y[:3]}")
+        raise ValueError(
+            f"plot_confusion_matrix: {what} must hold class ids 0, 1, ... or one score "
+            f"per class, got values such as {y[:3]}"
+        )
     return y.astype(numpy.int64)
 
 
@@ -85,7 +97,9 @@ def pca_2d(vectors) -> numpy.ndarray:
     variance): centre, then the first two right singular vectors."""
     vectors = numpy.asarray(vectors, dtype=numpy.float64)
     if vectors.ndim != 2 or vectors.shape[1] < 2:
-        raise ValueError(f"plot_embedding: vectors must have shape (n, d) with d ≥ 2, got {vectors.shape}")
+        raise ValueError(
+            f"plot_embedding: vectors must have shape (n, d) with d ≥ 2, got {vectors.shape}"
+        )
     centred = vectors - vectors.mean(0)
     _, _, vt = numpy.linalg.svd(centred, full_matrices=False)
     return centred @ vt[:2].T
@@ -156,7 +170,9 @@ def weight_gradients(model, x, y) -> dict:
     from ..layers.base import learning_phase
 
     if getattr(model, "compiled", None) is None:
-        raise ValueError(f"plot_gradients: compile {model.name} first (the gradients are of its loss)")
+        raise ValueError(
+            f"plot_gradients: compile {model.name} first (the gradients are of its loss)"
+        )
     weights = model.trainable_weights
     kept = [w.grad for w in weights]
     try:

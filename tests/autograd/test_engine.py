@@ -1,4 +1,5 @@
 """The autodiff engine: accumulation, broadcasting, graph release, no_grad, anomaly mode."""
+
 import numpy as np
 import pytest
 
@@ -8,7 +9,7 @@ from profundo.testing import assert_close
 
 def test_gradient_of_a_tensor_used_twice_is_summed():
     x = pf.tensor([3.0], requires_grad=True)
-    y = x * x + x          # dy/dx = 2x + 1
+    y = x * x + x  # dy/dx = 2x + 1
     y.backward()
     assert_close(x.grad, [7.0])
 
@@ -16,7 +17,7 @@ def test_gradient_of_a_tensor_used_twice_is_summed():
 def test_diamond_graph():
     x = pf.tensor([2.0], requires_grad=True)
     a, b = x.exp(), x * 3
-    (a * b).backward()     # d/dx (3x eˣ) = 3eˣ + 3x eˣ
+    (a * b).backward()  # d/dx (3x eˣ) = 3eˣ + 3x eˣ
     assert_close(x.grad, [3 * np.exp(2) * 3], rtol=1e-6)
 
 
@@ -123,7 +124,7 @@ def test_anomaly_mode_names_the_op_that_made_nan():
         pf.set_debug(False)
     x.zero_grad()
     with np.errstate(divide="ignore"):
-        x.sqrt().sum().backward()     # without debug: inf, no error
+        x.sqrt().sum().backward()  # without debug: inf, no error
     assert np.isinf(x.grad[0])
 
 
@@ -143,7 +144,7 @@ def test_gradcheck_reports_the_worst_element():
             return x * x
 
         def backward(self, grad):
-            return grad * self.x      # should be 2x
+            return grad * self.x  # should be 2x
 
     with pytest.raises(pf.GradcheckError, match=r"input 0 .* index \(.*backward gives"):
         pf.gradcheck(lambda t: WrongSquare.apply(t), [pf.randn(3)])
@@ -155,7 +156,7 @@ def test_leaf_gradients_are_private_writable_arrays_of_the_leaf_dtype():
     b = pf.ones(3, requires_grad=True)
     (a + b).sum().backward()
     assert a.grad is not b.grad and getattr(a.grad.flags, "writeable", True)  # CuPy: always
-    a.grad *= 2                       # in-place updates of one leaf's grad leave the other alone
+    a.grad *= 2  # in-place updates of one leaf's grad leave the other alone
     assert_close(b.grad, [1.0, 1.0, 1.0])
     c = pf.ones(2, dtype="float64", requires_grad=True)
     d = pf.ones(2, requires_grad=True)

@@ -1,4 +1,5 @@
 """Ops with several outputs: one node, one backward call with one gradient per output."""
+
 import traceback
 
 import numpy as np
@@ -11,6 +12,7 @@ from profundo.autograd import Function
 
 class SumAndProduct(Function):
     """s = a + b, p = a·b;  ∂L/∂a = ∂L/∂s + ∂L/∂p · b,  ∂L/∂b = ∂L/∂s + ∂L/∂p · a"""
+
     calls = 0
 
     def forward(self, a, b):
@@ -60,7 +62,9 @@ def test_a_freed_multi_output_node_says_so():
     a = pf.randn(3, requires_grad=True)
     s, p = SumAndProduct.apply(a, a)
     (s + p).sum().backward()
-    with pytest.raises(RuntimeError, match="already freed.*SumAndProduct|SumAndProduct.*already freed"):
+    with pytest.raises(
+        RuntimeError, match="already freed.*SumAndProduct|SumAndProduct.*already freed"
+    ):
         (s + p).sum().backward()
 
 

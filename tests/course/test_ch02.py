@@ -1,4 +1,5 @@
 """Chapter 2's checkers, each with a right and a wrong answer."""
+
 import numpy as np
 
 import profundo as pf
@@ -17,7 +18,7 @@ def test_derivative():
     assert not wrong and "autodiff" in wrong.message
     assert ch02.check_derivative(lambda x: 1 - np.tanh(x) ** 2, "tanh")
     assert not ch02.check_derivative(lambda x: 1 - np.tanh(x), "tanh")
-    assert not ch02.check_derivative(lambda x: 1.0, "tanh")          # a scalar: the shape is named
+    assert not ch02.check_derivative(lambda x: 1.0, "tanh")  # a scalar: the shape is named
 
 
 def test_softmax():
@@ -28,13 +29,18 @@ def test_softmax():
     assert ch02.check_softmax(stable)
     naive = ch02.check_softmax(lambda z: np.exp(z) / np.exp(z).sum(-1, keepdims=True))
     assert not naive and "maximum" in naive.message
-    assert not ch02.check_softmax(lambda z: np.exp(z) / np.exp(z).sum())    # over all, not per row
+    assert not ch02.check_softmax(lambda z: np.exp(z) / np.exp(z).sum())  # over all, not per row
 
 
 def test_classifier():
     x, y = make_points("xor", n=400, noise=0.05, seed=0)
-    model = pf.Sequential([layers.Input((2,)), layers.Dense(8, activation="tanh"),
-                           layers.Dense(1, activation="sigmoid")])
+    model = pf.Sequential(
+        [
+            layers.Input((2,)),
+            layers.Dense(8, activation="tanh"),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer=optimizers.Adam(0.05), loss="binary_crossentropy")
     model.fit(x / 6, y, epochs=40, batch_size=32, verbose=0)
     assert ch02.check_classifier(model, "xor")

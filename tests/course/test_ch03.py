@@ -1,4 +1,5 @@
 """Chapter 3's checkers, each with a right and a wrong answer."""
+
 import numpy as np
 
 from profundo.course import ch03

@@ -1,5 +1,6 @@
 """Chapter 7's checkers, each with a right and a wrong answer; the references against
 scikit-learn."""
+
 import numpy as np
 import pytest
 
@@ -16,15 +17,20 @@ def test_precision_recall_f1():
     assert ch07.check_precision_recall_f1(prf)
     swapped = ch07.check_precision_recall_f1(lambda tp, fp, fn: prf(tp, fn, fp))
     assert not swapped and "(367, 16, 12)" in swapped.message
-    assert not ch07.check_precision_recall_f1(lambda tp, fp, fn: (tp / (tp + fp), tp / (tp + fn), 0))
+    assert not ch07.check_precision_recall_f1(
+        lambda tp, fp, fn: (tp / (tp + fp), tp / (tp + fn), 0)
+    )
 
 
 def test_precision_recall_f1_match_scikit_learn():
     metrics = pytest.importorskip("sklearn.metrics")
     y_true = np.array([1] * 367 + [1] * 12 + [0] * 16 + [0] * 50)
     y_pred = np.array([1] * 367 + [0] * 12 + [1] * 16 + [0] * 50)
-    want = (metrics.precision_score(y_true, y_pred), metrics.recall_score(y_true, y_pred),
-            metrics.f1_score(y_true, y_pred))
+    want = (
+        metrics.precision_score(y_true, y_pred),
+        metrics.recall_score(y_true, y_pred),
+        metrics.f1_score(y_true, y_pred),
+    )
     assert np.allclose(ch07.precision_recall_f1(367, 16, 12), want)
 
 
@@ -51,7 +57,7 @@ def test_auc():
 
 
 def pos_gt_neg(y, s):
-    return s[y == 1][:, None] > s[y == 0]           # ties counted as losses
+    return s[y == 1][:, None] > s[y == 0]  # ties counted as losses
 
 
 def test_auc_reference_matches_scikit_learn():
@@ -67,7 +73,7 @@ def test_box_iou():
     assert ch07.check_box_iou(ch07.box_iou)
     assert ch07.box_iou((0, 0, 2, 2), (1, 1, 3, 3)) == pytest.approx(1 / 7)
 
-    def no_clamp(a, b):                 # forgets that disjoint boxes have no intersection
+    def no_clamp(a, b):  # forgets that disjoint boxes have no intersection
         w = min(a[2], b[2]) - max(a[0], b[0])
         h = min(a[3], b[3]) - max(a[1], b[1])
         area = lambda r: (r[2] - r[0]) * (r[3] - r[1])  # noqa: E731

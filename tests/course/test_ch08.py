@@ -1,4 +1,5 @@
 """Chapter 8's checkers, each with a right and a wrong answer."""
+
 import math
 
 import numpy as np
@@ -12,7 +13,7 @@ def output_size(n, k, stride, padding):
 
 def test_output_size():
     assert ch08.check_output_size(output_size)
-    v = ch08.check_output_size(lambda n, k, s, p: n - k + 1)           # ignores stride and padding
+    v = ch08.check_output_size(lambda n, k, s, p: n - k + 1)  # ignores stride and padding
     assert not v and "same" in v.message
     assert not ch08.check_output_size(lambda n, k, s, p: None)
 
@@ -22,7 +23,7 @@ def conv2d(image, kernel):
     out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
     for i in range(out.shape[0]):
         for j in range(out.shape[1]):
-            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel)
+            out[i, j] = np.sum(image[i : i + kh, j : j + kw] * kernel)
     return out
 
 
@@ -36,8 +37,8 @@ def test_conv2d():
 
 def test_vertical_edge_filter():
     assert ch08.check_vertical_edge_filter([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
-    assert not ch08.check_vertical_edge_filter([[-1, -2, -1], [0, 0, 0], [1, 2, 1]])   # horizontal
-    v = ch08.check_vertical_edge_filter(np.ones((3, 3)) / 9)                             # a blur
+    assert not ch08.check_vertical_edge_filter([[-1, -2, -1], [0, 0, 0], [1, 2, 1]])  # horizontal
+    v = ch08.check_vertical_edge_filter(np.ones((3, 3)) / 9)  # a blur
     assert not v
     assert not ch08.check_vertical_edge_filter(None)
     assert not ch08.check_vertical_edge_filter(np.ones((2, 2)))

@@ -1,5 +1,6 @@
 """The course's machinery: verdicts in the notebook's language, the short mode, checkers that
 never raise at the student."""
+
 import pytest
 
 from profundo import course

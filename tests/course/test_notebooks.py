@@ -1,6 +1,7 @@
 """Every chapter of the course runs top to bottom in the short mode (PROFUNDO_COURSE_SHORT=1),
 in a kernel of the interpreter running the tests; its solution cells end in ✅; the committed
 files carry the outputs of a full run; both languages have the same chapters."""
+
 import os
 import re
 import shutil
@@ -30,12 +31,15 @@ def test_both_languages_have_the_same_chapters():
 def test_committed_with_the_outputs_of_a_full_run(path):
     nbformat = pytest.importorskip("nbformat")
     nb = nbformat.read(str(path), as_version=4)
-    assert nb.metadata.get("profundo_course", {}).get("mode") == "full", \
+    assert nb.metadata.get("profundo_course", {}).get("mode") == "full", (
         f"run it in full mode before committing: python -m profundo.course.notebooks {path}"
+    )
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(c.execution_count for c in code), "a code cell has not been run"
     assert not any(o.get("output_type") == "error" for c in code for o in c.outputs)
-    figures = [o for c in code for o in c.outputs if "<Figure" in o.get("data", {}).get("text/plain", "")]
+    figures = [
+        o for c in code for o in c.outputs if "<Figure" in o.get("data", {}).get("text/plain", "")
+    ]
     assert all("image/png" in o["data"] for o in figures), "a figure was kept without its picture"
     assert re.match(r"\d\d_[a-z0-9_]+\.ipynb$", path.name)
 
@@ -63,8 +67,10 @@ def test_runs_top_to_bottom_in_short_mode(path, monkeypatch):
             pytest.skip(f"{path.name} draws graphs: Graphviz's dot program is not installed")
     if _uses_downloaded_data(path) and not os.environ.get(MIRROR_ENV):
         if not MIRROR.is_dir():
-            pytest.skip(f"{path.name} needs a downloaded data set and there is no mirror at {MIRROR}")
-        monkeypatch.setenv(MIRROR_ENV, str(MIRROR))   # the kernel inherits this environment
+            pytest.skip(
+                f"{path.name} needs a downloaded data set and there is no mirror at {MIRROR}"
+            )
+        monkeypatch.setenv(MIRROR_ENV, str(MIRROR))  # the kernel inherits this environment
 
     nb = notebooks.execute(path, short=True)
     assert notebooks.failed_solutions(nb) == []

@@ -1,5 +1,6 @@
 """pf.data.Dataset as tf.data writes pipelines: from_tensor_slices, map, filter, shuffle, batch,
 unbatch, take, skip, cache, prefetch, repeat, cardinality, as_numpy_iterator."""
+
 import threading
 
 import numpy as np
@@ -57,21 +58,25 @@ def test_unbatch_inverts_batch_and_cache_replays_the_first_pass():
 
 def test_prefetch_runs_ahead_in_a_thread_and_passes_errors_on():
     seen = []
-    ds = Dataset.from_tensor_slices(np.arange(20)).map(
-        lambda v: seen.append(threading.current_thread().name) or v).prefetch(AUTOTUNE)
+    ds = (
+        Dataset.from_tensor_slices(np.arange(20))
+        .map(lambda v: seen.append(threading.current_thread().name) or v)
+        .prefetch(AUTOTUNE)
+    )
     assert [int(v) for v in ds] == list(range(20))
     assert set(seen) == {"profundo-prefetch"}
-    assert next(iter(ds.take(1))) == 0                 # leaving early stops the thread
+    assert next(iter(ds.take(1))) == 0  # leaving early stops the thread
 
     def broken(v):
         raise RuntimeError("bad element")
+
     with pytest.raises(RuntimeError, match="bad element"):
         list(Dataset.from_tensor_slices(np.arange(3)).map(broken).prefetch(2))
 
 
 def test_generators_ranges_zip_and_errors():
     ds = Dataset.from_generator(lambda: ((np.ones(2) * i, i) for i in range(4)))
-    assert len(elements(ds.batch(2))) == 2 and len(elements(ds.batch(2))) == 2   # re-iterable
+    assert len(elements(ds.batch(2))) == 2 and len(elements(ds.batch(2))) == 2  # re-iterable
     pairs = elements(Dataset.zip((Dataset.range(3), Dataset.range(10, 20))))
     assert [(int(a), int(b)) for a, b in pairs] == [(0, 10), (1, 11), (2, 12)]
     with pytest.raises(ValueError, match="batch_size"):

@@ -24,8 +24,9 @@ def test_standardizer_per_feature_and_round_trip(features):
 def test_standardizer_matches_scikit_learn(features):
     preprocessing = pytest.importorskip("sklearn.preprocessing")
     expected = preprocessing.StandardScaler().fit(features[:150]).transform(features[150:])
-    np.testing.assert_allclose(Standardizer().fit(features[:150]).transform(features[150:]),
-                               expected, rtol=1e-10)
+    np.testing.assert_allclose(
+        Standardizer().fit(features[:150]).transform(features[150:]), expected, rtol=1e-10
+    )
 
 
 def test_per_channel_images_keep_float32_and_uint8_becomes_float32():
@@ -55,8 +56,9 @@ def test_constant_feature_is_only_centred():
     np.testing.assert_array_equal(z[:, 0], [0, 0])
 
 
-@pytest.mark.parametrize("make", [lambda: Standardizer(axis=(1, 2)),
-                                  lambda: Normalizer(feature_range=(-1, 1), axis=-1)])
+@pytest.mark.parametrize(
+    "make", [lambda: Standardizer(axis=(1, 2)), lambda: Normalizer(feature_range=(-1, 1), axis=-1)]
+)
 def test_config_is_plain_json_and_round_trips(make):
     x = np.random.default_rng(3).normal(size=(6, 2, 3))
     scaler = make().fit(x)

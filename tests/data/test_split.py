@@ -47,7 +47,7 @@ def test_stratify_keeps_class_proportions():
 
 
 def test_stratify_rounding_gives_the_extra_samples_to_the_largest_remainders():
-    y = np.repeat([0, 1, 2], [5, 5, 4])              # 14 samples, 5 for testing: ideal 1.79, 1.79, 1.43
+    y = np.repeat([0, 1, 2], [5, 5, 4])  # 14 samples, 5 for testing: ideal 1.79, 1.79, 1.43
     _, y_test = train_test_split(y, test_size=5, seed=0, stratify=y)
     assert np.bincount(y_test, minlength=3).tolist() == [2, 2, 1]
 

@@ -1,5 +1,6 @@
 """Text tools: TextVectorization, pad_sequences, CharVocabulary, windows, passages, the
 position split, and the Shakespeare/Milton tasks (on small stand-in texts)."""
+
 import json
 
 import numpy as np
@@ -15,8 +16,11 @@ from profundo.layers.recurrent import LSTM
 from profundo.layers.registry import deserialize_layer, serialize_layer
 from profundo.testing import assert_close, to_numpy
 
-TEXTS = ["To be, or not to be: that is the question.", "Whether 'tis nobler in the mind",
-         "to suffer the slings and arrows"]
+TEXTS = [
+    "To be, or not to be: that is the question.",
+    "Whether 'tis nobler in the mind",
+    "to suffer the slings and arrows",
+]
 
 
 # --- TextVectorization ----------------------------------------------------------------------------
@@ -24,11 +28,23 @@ def test_adapt_orders_tokens_by_count_after_padding_and_unknown():
     vec = TextVectorization()
     vec.adapt(TEXTS)
     vocab = vec.get_vocabulary()
-    assert vocab[:5] == ["", "[UNK]", "to", "the", "be"]          # to ×3, the ×3, be ×2
-    assert "tis" in vocab and "be," not in vocab                    # punctuation stripped
-    assert vec.vocabulary_size() == len(set(" ".join(TEXTS).lower().replace(",", "")
-                                            .replace(":", "").replace(".", "")
-                                            .replace("'", "").split())) + 2
+    assert vocab[:5] == ["", "[UNK]", "to", "the", "be"]  # to ×3, the ×3, be ×2
+    assert "tis" in vocab and "be," not in vocab  # punctuation stripped
+    assert (
+        vec.vocabulary_size()
+        == len(
+            set(
+                " ".join(TEXTS)
+                .lower()
+                .replace(",", "")
+                .replace(":", "")
+                .replace(".", "")
+                .replace("'", "")
+                .split()
+            )
+        )
+        + 2
+    )
 
 
 def test_int_output_pads_truncates_and_marks_unknown_tokens():
@@ -39,7 +55,7 @@ def test_int_output_pads_truncates_and_marks_unknown_tokens():
     assert ids.dtype == np.int64
     assert np.array_equal(ids, [[2, 4, 5, 0], [3, 1, 1, 1]])
     unpadded = to_numpy(TextVectorization(vocabulary=["a", "b"])(["a b a", "b"]))
-    assert np.array_equal(unpadded, [[2, 3, 2], [3, 0, 0]])        # to the longest text
+    assert np.array_equal(unpadded, [[2, 3, 2], [3, 0, 0]])  # to the longest text
 
 
 def test_round_trip_ids_back_to_tokens():
@@ -50,8 +66,10 @@ def test_round_trip_ids_back_to_tokens():
         assert " ".join(vocab[i] for i in row if i) == text.lower()
 
 
-@pytest.mark.parametrize("mode,expected", [("count", [[0, 2, 1, 0], [1, 0, 0, 1]]),
-                                           ("multi_hot", [[0, 1, 1, 0], [1, 0, 0, 1]])])
+@pytest.mark.parametrize(
+    "mode,expected",
+    [("count", [[0, 2, 1, 0], [1, 0, 0, 1]]), ("multi_hot", [[0, 1, 1, 0], [1, 0, 0, 1]])],
+)
 def test_bag_of_words_modes(mode, expected):
     vec = TextVectorization(output_mode=mode, vocabulary=["a", "b", "c"])
     assert vec.get_vocabulary() == ["[UNK]", "a", "b", "c"]
@@ -60,10 +78,13 @@ def test_bag_of_words_modes(mode, expected):
 
 def test_characters_and_2d_string_arrays():
     vec = TextVectorization(standardize=None, split="character", vocabulary=list("abc"))
-    assert np.array_equal(to_numpy(vec(np.array([["abca"], ["cx"]]))),
-                          [[2, 3, 4, 2], [4, 1, 0, 0]])
-    assert np.array_equal(to_numpy(TextVectorization(split=str.split, standardize=str.upper,
-                                                     vocabulary=["A"])("a b")), [[2, 1]])
+    assert np.array_equal(to_numpy(vec(np.array([["abca"], ["cx"]]))), [[2, 3, 4, 2], [4, 1, 0, 0]])
+    assert np.array_equal(
+        to_numpy(
+            TextVectorization(split=str.split, standardize=str.upper, vocabulary=["A"])("a b")
+        ),
+        [[2, 1]],
+    )
 
 
 def test_config_keeps_the_vocabulary():
@@ -81,9 +102,15 @@ def test_config_keeps_the_vocabulary():
 def test_model_on_raw_strings_saves_and_loads(tmp_path):
     vec = TextVectorization(output_sequence_length=6)
     vec.adapt(TEXTS)
-    model = pf.Sequential([layers.Input((), dtype="str"), vec,
-                           Embedding(vec.vocabulary_size(), 4, mask_zero=True), LSTM(3),
-                           layers.Dense(1, activation="sigmoid")])
+    model = pf.Sequential(
+        [
+            layers.Input((), dtype="str"),
+            vec,
+            Embedding(vec.vocabulary_size(), 4, mask_zero=True),
+            LSTM(3),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer="adam", loss="binary_crossentropy")
     before = model.predict(np.array(TEXTS))
     assert before.shape == (3, 1)
@@ -114,8 +141,10 @@ def test_pad_sequences_matches_keras_rules():
     seqs = [[1, 2, 3], [4], []]
     assert np.array_equal(pad_sequences(seqs), [[1, 2, 3], [0, 0, 4], [0, 0, 0]])
     assert np.array_equal(pad_sequences(seqs, maxlen=2), [[2, 3], [0, 4], [0, 0]])
-    assert np.array_equal(pad_sequences(seqs, maxlen=2, padding="post", truncating="post",
-                                        value=-1), [[1, 2], [4, -1], [-1, -1]])
+    assert np.array_equal(
+        pad_sequences(seqs, maxlen=2, padding="post", truncating="post", value=-1),
+        [[1, 2], [4, -1], [-1, -1]],
+    )
     assert pad_sequences(seqs).dtype == np.int32 and pad_sequences([]).shape == (0, 0)
     with pytest.raises(ValueError, match="padding must be 'pre' or 'post'"):
         pad_sequences(seqs, padding="left")
@@ -154,7 +183,7 @@ def test_split_by_position_holds_out_whole_blocks_spread_evenly():
     held = split_by_position(1000, 0.2, block=50)
     assert held.sum() == 200
     blocks = held.reshape(20, 50)
-    assert np.all(blocks.all(axis=1) | ~blocks.any(axis=1))          # whole blocks
+    assert np.all(blocks.all(axis=1) | ~blocks.any(axis=1))  # whole blocks
     assert np.array_equal(np.flatnonzero(blocks[:, 0]), [4, 9, 14, 19])
     with pytest.raises(ValueError, match="test_fraction must be in"):
         split_by_position(10, 1.0)
@@ -163,10 +192,12 @@ def test_split_by_position_holds_out_whole_blocks_spread_evenly():
 # --- the tasks, on stand-in texts -----------------------------------------------------------------
 @pytest.fixture
 def small_texts(monkeypatch):
-    monkeypatch.setattr(shakespeare, "load_data",
-                        lambda progress=None: " ".join(f"s{k}" for k in range(400)))
-    monkeypatch.setattr(milton, "load_data",
-                        lambda progress=None: " ".join(f"m{k}" for k in range(200)))
+    monkeypatch.setattr(
+        shakespeare, "load_data", lambda progress=None: " ".join(f"s{k}" for k in range(400))
+    )
+    monkeypatch.setattr(
+        milton, "load_data", lambda progress=None: " ".join(f"m{k}" for k in range(200))
+    )
 
 
 def test_authorship_passages_split_by_position(small_texts):
@@ -175,7 +206,7 @@ def test_authorship_passages_split_by_position(small_texts):
     assert np.bincount(y_test).tolist() == [8, 4]
     assert x_train.dtype.kind == "U" and y_train.dtype == np.int64
     words = [set(p.split()) for p in np.concatenate([x_train, x_test])]
-    assert sum(len(w) for w in words) == len(set().union(*words))      # no word in two passages
+    assert sum(len(w) for w in words) == len(set().union(*words))  # no word in two passages
     assert all(p.startswith("m") == bool(label) for p, label in zip(x_test, y_test))
 
 

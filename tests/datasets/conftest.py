@@ -1,4 +1,5 @@
 """Fixtures for the data set tests: a private cache, small files, a local HTTP server."""
+
 import gzip
 import hashlib
 import re
@@ -39,13 +40,16 @@ def home(tmp_path, monkeypatch):
 
 def _idx(array: np.ndarray) -> bytes:
     codes = {np.dtype("uint8"): 0x08, np.dtype("int32"): 0x0C, np.dtype("float32"): 0x0D}
-    header = bytes([0, 0, codes[array.dtype], array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
+    header = bytes([0, 0, codes[array.dtype], array.ndim]) + struct.pack(
+        f">{array.ndim}I", *array.shape
+    )
     return header + array.astype(array.dtype.newbyteorder(">")).tobytes()
 
 
 @pytest.fixture
 def files():
     """Helpers to make small files: IDX bytes, gzip, sha256, and a mirror folder."""
+
     def mirror(root: Path, contents: dict) -> Path:
         for relative, data in contents.items():
             path = root / relative
@@ -53,8 +57,12 @@ def files():
             path.write_bytes(data)
         return root
 
-    return SimpleNamespace(idx=_idx, gz=lambda data: gzip.compress(data, mtime=0),
-                           sha256=lambda data: hashlib.sha256(data).hexdigest(), mirror=mirror)
+    return SimpleNamespace(
+        idx=_idx,
+        gz=lambda data: gzip.compress(data, mtime=0),
+        sha256=lambda data: hashlib.sha256(data).hexdigest(),
+        mirror=mirror,
+    )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -101,8 +109,9 @@ def http_server():
     server.files, server.drops, server.failures, server.requests = {}, {}, {}, []
     server.ranges, server.drop_once = True, True
     server.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield server
     server.shutdown()

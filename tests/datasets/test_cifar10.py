@@ -13,8 +13,15 @@ from profundo.datasets.download import RemoteFile
 def _batch_bytes(images_nhwc: np.ndarray, labels) -> bytes:
     """A batch in CIFAR-10's format: rows of 1024 red, 1024 green, 1024 blue values."""
     rows = images_nhwc.transpose(0, 3, 1, 2).reshape(len(images_nhwc), 3072)
-    return pickle.dumps({b"batch_label": b"a batch", b"labels": [int(v) for v in labels], b"data": rows,
-                         b"filenames": [b"x.png"] * len(rows)}, protocol=2)
+    return pickle.dumps(
+        {
+            b"batch_label": b"a batch",
+            b"labels": [int(v) for v in labels],
+            b"data": rows,
+            b"filenames": [b"x.png"] * len(rows),
+        },
+        protocol=2,
+    )
 
 
 def _tarball(members: dict) -> bytes:
@@ -30,8 +37,11 @@ def _tarball(members: dict) -> bytes:
 def _serve(files, tmp_path, monkeypatch, archive: bytes):
     mirror = files.mirror(tmp_path / "mirror", {"cifar10/cifar-10-python.tar.gz": archive})
     monkeypatch.setenv(download.MIRROR_ENV, str(mirror))
-    monkeypatch.setattr(cifar10, "FILE", RemoteFile(
-        "cifar10", cifar10.FILE.name, files.sha256(archive), cifar10.FILE.urls))
+    monkeypatch.setattr(
+        cifar10,
+        "FILE",
+        RemoteFile("cifar10", cifar10.FILE.name, files.sha256(archive), cifar10.FILE.urls),
+    )
 
 
 def _images(rng, n):
@@ -43,8 +53,9 @@ def test_load_data_from_a_small_archive_in_the_real_format(files, tmp_path, monk
     train = [(_images(rng, 2), rng.integers(0, 10, 2)) for _ in range(5)]
     test = (_images(rng, 3), [9, 0, 4])
     members = {f"data_batch_{i + 1}": _batch_bytes(*batch) for i, batch in enumerate(train)}
-    members.update(test_batch=_batch_bytes(*test), **{"batches.meta": b"ignored",
-                                                      "readme.html": b"<html>"})
+    members.update(
+        test_batch=_batch_bytes(*test), **{"batches.meta": b"ignored", "readme.html": b"<html>"}
+    )
     _serve(files, tmp_path, monkeypatch, _tarball(members))
     (x_train, y_train), (x_test, y_test) = cifar10.load_data()
     assert x_train.shape == (10, 32, 32, 3) and x_train.dtype == np.uint8
@@ -66,8 +77,9 @@ def test_first_pixel_channels_come_from_the_red_green_blue_planes():
 
 def test_an_archive_without_all_batches_is_rejected(files, tmp_path, monkeypatch):
     rng = np.random.default_rng(1)
-    _serve(files, tmp_path, monkeypatch,
-           _tarball({"data_batch_1": _batch_bytes(_images(rng, 1), [0])}))
+    _serve(
+        files, tmp_path, monkeypatch, _tarball({"data_batch_1": _batch_bytes(_images(rng, 1), [0])})
+    )
     with pytest.raises(ValueError, match="lacks cifar-10-batches-py/data_batch_2"):
         cifar10.load_data()
 
@@ -91,12 +103,15 @@ def test_a_malicious_batch_is_refused_without_running_it(files, tmp_path, monkey
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("batch, match", [
-    ([1, 2], "expected a dict"),
-    ({b"data": np.zeros((2, 3072), np.float32), b"labels": [0, 1]}, "uint8 rows of 3072"),
-    ({b"data": np.zeros((2, 3072), np.uint8), b"labels": [0, 10]}, "2 integers in 0..9"),
-    ({b"data": np.zeros((2, 3072), np.uint8), b"labels": [0]}, "2 integers in 0..9"),
-])
+@pytest.mark.parametrize(
+    "batch, match",
+    [
+        ([1, 2], "expected a dict"),
+        ({b"data": np.zeros((2, 3072), np.float32), b"labels": [0, 1]}, "uint8 rows of 3072"),
+        ({b"data": np.zeros((2, 3072), np.uint8), b"labels": [0, 10]}, "2 integers in 0..9"),
+        ({b"data": np.zeros((2, 3072), np.uint8), b"labels": [0]}, "2 integers in 0..9"),
+    ],
+)
 def test_batches_with_the_wrong_contents_are_rejected(batch, match):
     with pytest.raises(ValueError, match=match):
         cifar10.parse_batch(pickle.dumps(batch, protocol=2))

@@ -15,7 +15,7 @@ from profundo.datasets.download import (
     fetch,
 )
 
-DATA = bytes(range(256)) * 40          # 10,240 bytes
+DATA = bytes(range(256)) * 40  # 10,240 bytes
 
 
 def _remote(files, data=DATA, urls=(), **kw):
@@ -47,8 +47,9 @@ def test_cache_location(home, monkeypatch, tmp_path):
     assert cache_dir("mnist") == tmp_path / "user" / ".cache" / "profundo" / "datasets" / "mnist"
 
 
-def test_mirror_folder_is_copied_into_the_cache_then_the_cache_is_used(files, tmp_path, home,
-                                                                          monkeypatch):
+def test_mirror_folder_is_copied_into_the_cache_then_the_cache_is_used(
+    files, tmp_path, home, monkeypatch
+):
     mirror = files.mirror(tmp_path / "mirror", {"toy/toy.bin": DATA})
     monkeypatch.setenv(download.MIRROR_ENV, str(mirror))
     path = fetch(_remote(files))
@@ -157,7 +158,8 @@ def test_server_that_ignores_range_is_read_from_the_start(files, http_server):
 
 
 def test_a_transfer_that_always_breaks_fails_after_the_retries_and_leaves_nothing(
-        files, http_server, home):
+    files, http_server, home
+):
     http_server.files["/toy.bin"] = DATA
     http_server.drops["/toy.bin"] = 1000
     http_server.drop_once = False
@@ -183,28 +185,36 @@ def test_a_missing_file_tries_the_next_origin_without_retrying(files, http_serve
 
 
 def test_quiet_when_stderr_is_not_a_terminal(files, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv(download.MIRROR_ENV, str(files.mirror(tmp_path / "m", {"toy/toy.bin": DATA})))
+    monkeypatch.setenv(
+        download.MIRROR_ENV, str(files.mirror(tmp_path / "m", {"toy/toy.bin": DATA}))
+    )
     fetch(_remote(files))
     assert capsys.readouterr().err == ""
 
 
 def test_progress_bar_when_asked(files, tmp_path, monkeypatch, capsys):
     pytest.importorskip("tqdm")
-    monkeypatch.setenv(download.MIRROR_ENV, str(files.mirror(tmp_path / "m", {"toy/toy.bin": DATA})))
+    monkeypatch.setenv(
+        download.MIRROR_ENV, str(files.mirror(tmp_path / "m", {"toy/toy.bin": DATA}))
+    )
     fetch(_remote(files), progress=True)
     assert "toy.bin" in capsys.readouterr().err
 
 
 def test_no_bar_and_no_error_without_tqdm(files, tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "tqdm", None)   # makes `import tqdm` fail
-    monkeypatch.setenv(download.MIRROR_ENV, str(files.mirror(tmp_path / "m", {"toy/toy.bin": DATA})))
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # makes `import tqdm` fail
+    monkeypatch.setenv(
+        download.MIRROR_ENV, str(files.mirror(tmp_path / "m", {"toy/toy.bin": DATA}))
+    )
     assert fetch(_remote(files), progress=True).read_bytes() == DATA
     assert capsys.readouterr().err == ""
 
 
-def test_a_killed_downloads_partial_file_is_removed_by_the_next_fetch(files, tmp_path, home,
-                                                                       monkeypatch):
+def test_a_killed_downloads_partial_file_is_removed_by_the_next_fetch(
+    files, tmp_path, home, monkeypatch
+):
     import subprocess
+
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     folder = home / "datasets" / "toy"

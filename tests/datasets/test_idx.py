@@ -6,8 +6,12 @@ import pytest
 from profundo.datasets import ChecksumError, download, fashion_mnist, mnist
 from profundo.datasets.idx import idx_files, parse_idx
 
-NAMES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
-         "t10k-labels-idx1-ubyte.gz")
+NAMES = (
+    "train-images-idx3-ubyte.gz",
+    "train-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+)
 
 
 def test_parse_idx_reads_big_endian_values_in_native_order(files):
@@ -41,12 +45,16 @@ def _tiny_fashion(files, rng):
 
 def test_fashion_mnist_from_a_mirror_folder(files, tmp_path, monkeypatch):
     arrays, packed = _tiny_fashion(files, np.random.default_rng(0))
-    mirror = files.mirror(tmp_path / "mirror",
-                          {f"fashion_mnist/{name}": data for name, data in packed.items()})
+    mirror = files.mirror(
+        tmp_path / "mirror", {f"fashion_mnist/{name}": data for name, data in packed.items()}
+    )
     monkeypatch.setenv(download.MIRROR_ENV, str(mirror))
     hashes = {name: files.sha256(data) for name, data in packed.items()}
-    monkeypatch.setattr(fashion_mnist, "FILES", idx_files(
-        "fashion_mnist", fashion_mnist.ORIGINS, hashes, hash_of_content=False))
+    monkeypatch.setattr(
+        fashion_mnist,
+        "FILES",
+        idx_files("fashion_mnist", fashion_mnist.ORIGINS, hashes, hash_of_content=False),
+    )
     (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()
     assert x_train.shape == (5, 28, 28) and x_train.dtype == np.uint8 and y_test.shape == (3,)
     np.testing.assert_array_equal(x_train, arrays[NAMES[0]])
@@ -57,8 +65,9 @@ def test_fashion_mnist_from_a_mirror_folder(files, tmp_path, monkeypatch):
 
 def test_fashion_mnist_refuses_files_that_are_not_the_published_ones(files, tmp_path, monkeypatch):
     _, packed = _tiny_fashion(files, np.random.default_rng(1))
-    mirror = files.mirror(tmp_path / "mirror",
-                          {f"fashion_mnist/{name}": data for name, data in packed.items()})
+    mirror = files.mirror(
+        tmp_path / "mirror", {f"fashion_mnist/{name}": data for name, data in packed.items()}
+    )
     monkeypatch.setenv(download.MIRROR_ENV, str(mirror))
     with pytest.raises(ChecksumError, match="train-images-idx3-ubyte.gz failed verification"):
         fashion_mnist.load_data()
@@ -70,16 +79,22 @@ def test_images_and_labels_must_pair_up(files, tmp_path, monkeypatch):
     packed[NAMES[1]] = files.gz(files.idx(rng.integers(0, 10, 4, dtype=np.uint8)))
     mirror = files.mirror(tmp_path / "m", {f"fashion_mnist/{n}": d for n, d in packed.items()})
     monkeypatch.setenv(download.MIRROR_ENV, str(mirror))
-    monkeypatch.setattr(fashion_mnist, "FILES", idx_files(
-        "fashion_mnist", (), {n: files.sha256(d) for n, d in packed.items()}, False))
+    monkeypatch.setattr(
+        fashion_mnist,
+        "FILES",
+        idx_files("fashion_mnist", (), {n: files.sha256(d) for n, d in packed.items()}, False),
+    )
     with pytest.raises(ValueError, match=r"train images \(5, 28, 28\) and labels \(4,\)"):
         fashion_mnist.load_data()
 
 
-@pytest.mark.parametrize("module, origin", [
-    (mnist, "http://yann.lecun.com/exdb/mnist/"),
-    (fashion_mnist, "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
-])
+@pytest.mark.parametrize(
+    "module, origin",
+    [
+        (mnist, "http://yann.lecun.com/exdb/mnist/"),
+        (fashion_mnist, "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
+    ],
+)
 def test_registries_name_the_canonical_origins_and_published_file_names(module, origin):
     assert sorted(f.name for f in module.FILES.values()) == sorted(NAMES)
     for remote in module.FILES.values():

@@ -16,4 +16,5 @@ def test_mnist_from_the_project_mirror(shared_mirror, monkeypatch, home):
     assert np.bincount(y_test).tolist() == TEST_COUNTS
     assert x_train.max() == 255 and x_train.flags.writeable
     assert sorted(p.name for p in (home / "datasets" / "mnist").iterdir()) == sorted(
-        f.name for f in mnist.FILES.values())
+        f.name for f in mnist.FILES.values()
+    )

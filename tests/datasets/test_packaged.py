@@ -6,8 +6,14 @@ from profundo.datasets.packaged import load_packaged
 
 # name: (train, test, x shape of a sample, x dtype, y dtype, class counts of the whole set)
 SETS = {
-    "digits": (1437, 360, (8, 8), np.uint8, np.uint8,
-               [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]),
+    "digits": (
+        1437,
+        360,
+        (8, 8),
+        np.uint8,
+        np.uint8,
+        [178, 182, 177, 183, 181, 182, 181, 179, 174, 180],
+    ),
     "iris": (120, 30, (4,), np.float64, np.uint8, [50, 50, 50]),
     "breast_cancer": (455, 114, (30,), np.float64, np.uint8, [212, 357]),
     "diabetes": (353, 89, (10,), np.float64, np.float64, None),
@@ -40,26 +46,35 @@ def test_digits_values_are_counts_from_0_to_16():
     assert x_train.min() == 0 and max(x_train.max(), x_test.max()) == 16
 
 
-@pytest.mark.parametrize("name, loader", [
-    ("digits", lambda d: (d.load_digits().images, d.load_digits().target)),
-    ("iris", lambda d: (d.load_iris().data, d.load_iris().target)),
-    ("breast_cancer", lambda d: (d.load_breast_cancer().data, d.load_breast_cancer().target)),
-    ("diabetes", lambda d: (d.load_diabetes(scaled=False).data, d.load_diabetes().target)),
-])
+@pytest.mark.parametrize(
+    "name, loader",
+    [
+        ("digits", lambda d: (d.load_digits().images, d.load_digits().target)),
+        ("iris", lambda d: (d.load_iris().data, d.load_iris().target)),
+        ("breast_cancer", lambda d: (d.load_breast_cancer().data, d.load_breast_cancer().target)),
+        ("diabetes", lambda d: (d.load_diabetes(scaled=False).data, d.load_diabetes().target)),
+    ],
+)
 def test_values_are_those_scikit_learn_ships(name, loader):
     sk_datasets = pytest.importorskip("sklearn.datasets")
     x, y = loader(sk_datasets)
     (x_train, y_train), (x_test, y_test), (index_train, index_test) = load_packaged(
-        name, with_index=True)
+        name, with_index=True
+    )
     np.testing.assert_array_equal(x_train, x[index_train])
     np.testing.assert_array_equal(x_test, x[index_test])
     np.testing.assert_array_equal(y_train, y[index_train])
     np.testing.assert_array_equal(y_test, y[index_test])
 
 
-@pytest.mark.parametrize("name, loader", [
-    ("iris", "load_iris"), ("breast_cancer", "load_breast_cancer"), ("diabetes", "load_diabetes"),
-])
+@pytest.mark.parametrize(
+    "name, loader",
+    [
+        ("iris", "load_iris"),
+        ("breast_cancer", "load_breast_cancer"),
+        ("diabetes", "load_diabetes"),
+    ],
+)
 def test_feature_and_class_names_are_scikit_learns(name, loader):
     sk = getattr(pytest.importorskip("sklearn.datasets"), loader)()
     module = getattr(datasets, name)

@@ -3,10 +3,13 @@ import pytest
 from profundo.datasets import DownloadError, download, milton, shakespeare
 
 
-@pytest.mark.parametrize("module, length, start", [
-    (shakespeare, 5_057_282, "ALL'S WELL THAT ENDS WELL\n"),
-    (milton, 1_403_202, "AREOPAGITICA\n\n\nA SPEECH"),
-])
+@pytest.mark.parametrize(
+    "module, length, start",
+    [
+        (shakespeare, 5_057_282, "ALL'S WELL THAT ENDS WELL\n"),
+        (milton, 1_403_202, "AREOPAGITICA\n\n\nA SPEECH"),
+    ],
+)
 def test_text_from_the_project_mirror(module, length, start, shared_mirror, monkeypatch):
     monkeypatch.setenv(download.MIRROR_ENV, str(shared_mirror))
     text = module.load_data()

@@ -1,6 +1,7 @@
 """pf.distributed under ``mpiexec -n 2``: 2 ranks with batch b end with the weights, logs and
 evaluation of 1 process with batch 2b; weights identical on both ranks; a hung or dead rank stops
 the job with an error instead of a hang. Plus the errors a single process can meet."""
+
 import json
 import os
 import shutil
@@ -19,17 +20,24 @@ from profundo import layers, optimizers
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "mpi_worker.py"
-MPIEXEC = shutil.which("mpiexec", path=os.pathsep.join([str(Path(sys.executable).parent),
-                                                        os.environ.get("PATH", "")]))
-needs_mpiexec = pytest.mark.skipif(MPIEXEC is None, reason="no mpiexec (pip install 'profundo[mpi]')")
+MPIEXEC = shutil.which(
+    "mpiexec", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+)
+needs_mpiexec = pytest.mark.skipif(
+    MPIEXEC is None, reason="no mpiexec (pip install 'profundo[mpi]')"
+)
 
 
 def launch(ranks, mode, out, timeout=120, **env):
     start = time.monotonic()
-    proc = subprocess.run([MPIEXEC, "-n", str(ranks), sys.executable, str(WORKER), mode, str(out)],
-                          check=False, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PROFUNDO_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-                               **env})
+    proc = subprocess.run(
+        [MPIEXEC, "-n", str(ranks), sys.executable, str(WORKER), mode, str(out)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PROFUNDO_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", **env},
+    )
     return proc, time.monotonic() - start
 
 
@@ -56,18 +64,19 @@ def arrays(ws):
 def test_two_ranks_with_batch_b_equal_one_process_with_batch_2b(runs, case):
     def weights(r):
         return arrays(r[case] if case == "loop" else r[case]["weights"])
+
     rank0, rank1 = (weights(r) for r in runs[2])
     single = weights(runs[1][0])
     for a, b, c in zip(rank0, rank1, single):
-        np.testing.assert_array_equal(a, b)                       # the ranks never drift apart
-        np.testing.assert_allclose(a, c, rtol=1e-4, atol=1e-5)    # = one process, batch 2b
+        np.testing.assert_array_equal(a, b)  # the ranks never drift apart
+        np.testing.assert_allclose(a, c, rtol=1e-4, atol=1e-5)  # = one process, batch 2b
 
 
 @needs_mpiexec
 def test_epoch_logs_are_reduced_over_the_ranks(runs):
     for case in ("shuffle=False", "shuffle=True"):
         two, one = runs[2][0][case]["history"], runs[1][0][case]["history"]
-        assert runs[2][1][case]["history"] == two              # every rank sees the same logs
+        assert runs[2][1][case]["history"] == two  # every rank sees the same logs
         assert set(two) == {"loss", "accuracy", "auc", "precision", "r2_score"}
         for name in two:
             np.testing.assert_allclose(two[name], one[name], rtol=1e-4, atol=1e-5, err_msg=name)
@@ -90,8 +99,9 @@ def test_the_plain_fit_matches_the_single_rank_run(runs):
     history = model.fit(x, y, batch_size=32, epochs=2, shuffle=False, verbose=0)
     for a, b in zip(model.get_weights(), arrays(runs[1][0]["shuffle=False"]["weights"])):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(history.history["loss"], runs[1][0]["shuffle=False"]["history"]["loss"],
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        history.history["loss"], runs[1][0]["shuffle=False"]["history"]["loss"], rtol=1e-5
+    )
 
 
 @needs_mpiexec
@@ -129,8 +139,13 @@ def test_fit_distributed_needs_arrays_and_no_backup():
     with pytest.raises(TypeError, match="shards arrays"):
         model.fit(iter(batches), verbose=0, distributed=True)
     with pytest.raises(ValueError, match="BackupAndRestore is not supported"):
-        model.fit(np.zeros((4, 3)), np.zeros((4, 1)), verbose=0, distributed=True,
-                  callbacks=[pf.callbacks.BackupAndRestore("unused")])
+        model.fit(
+            np.zeros((4, 3)),
+            np.zeros((4, 1)),
+            verbose=0,
+            distributed=True,
+            callbacks=[pf.callbacks.BackupAndRestore("unused")],
+        )
 
 
 def test_one_rank_fit_and_optimizer_are_plain_training():
@@ -144,8 +159,7 @@ def test_one_rank_fit_and_optimizer_are_plain_training():
     b.fit(x, y, batch_size=4, shuffle=False, epochs=2, verbose=0)
     for u, v in zip(a.get_weights(), b.get_weights()):
         np.testing.assert_allclose(u, v, rtol=1e-6)
-    assert "apply" not in vars(a.optimizer)          # the averaging hook is gone after fit
+    assert "apply" not in vars(a.optimizer)  # the averaging hook is gone after fit
     with pytest.raises(ValueError, match="timeout must be positive"):
         pf.distributed.init(timeout=0)
-    pf.distributed.init()                            # the refused timeout changed nothing
-
+    pf.distributed.init()  # the refused timeout changed nothing

@@ -1,4 +1,5 @@
 """Every example runs (short forms), and the image examples say how to get data they cannot find."""
+
 import importlib.util
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def test_tensor_mlp_example_learns_the_spirals(capsys):
 
 def test_seq2seq_reverse_learns_something():
     digits, _ = example("seq2seq_reverse").main(epochs=2, n_train=2000, verbose=0)
-    assert digits > 0.2                      # chance is 0.1
+    assert digits > 0.2  # chance is 0.1
 
 
 def test_timeseries_forecast_beats_repeating_the_last_value():
@@ -63,8 +64,9 @@ def test_shakespeare_example_trains_and_generates(mirror):
     assert isinstance(text, str) and len(text) >= 20
 
 
-@pytest.mark.parametrize("name,loader", [("fashion_mnist_cnn", "load_fashion_mnist"),
-                                         ("cifar10_cnn", "load_cifar10")])
+@pytest.mark.parametrize(
+    "name,loader", [("fashion_mnist_cnn", "load_fashion_mnist"), ("cifar10_cnn", "load_cifar10")]
+)
 def test_image_examples_say_how_to_get_missing_data(name, loader, monkeypatch, tmp_path):
     empty = tmp_path / "mirror"
     empty.mkdir()
@@ -80,19 +82,22 @@ def test_image_examples_say_how_to_get_missing_data(name, loader, monkeypatch, t
 
 def test_tune_example_compares_random_and_bayesian_search(mirror, tmp_path):
     pytest.importorskip("optuna")
-    curves = example("tune_mnist_mlp").main(trials=2, epochs=1, n_train=600, n_val=300,
-                                            directory=tmp_path, plot=False)
+    curves = example("tune_mnist_mlp").main(
+        trials=2, epochs=1, n_train=600, n_val=300, directory=tmp_path, plot=False
+    )
     assert set(curves) == {"random", "bayesian"}
     assert all(len(c) == 2 and c[1] >= c[0] > 0.3 for c in curves.values())
 
 
 def test_seeing_inside_draws_every_picture(mirror, tmp_path):
     pytest.importorskip("matplotlib")
-    accuracy, paths = example("seeing_inside").main(tmp_path / "pictures", epochs=1, n_train=2000,
-                                                    verbose=0)
-    assert accuracy > 0.5                    # one short epoch; chance is 0.1
-    assert sorted(paths) == sorted(["history", "confusion_matrix", "filters", "feature_maps",
-                                    "grad_cam", "saliency"])
+    accuracy, paths = example("seeing_inside").main(
+        tmp_path / "pictures", epochs=1, n_train=2000, verbose=0
+    )
+    assert accuracy > 0.5  # one short epoch; chance is 0.1
+    assert sorted(paths) == sorted(
+        ["history", "confusion_matrix", "filters", "feature_maps", "grad_cam", "saliency"]
+    )
     for path in paths.values():
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -114,10 +119,12 @@ def test_spam_detection_example_short_form(mirror):
 
 
 def test_spam_detection_reads_what_a_reader_sees():
-    raw = (b"From: Ann <ann@example.com>\nSubject: Cheap pills\nMIME-Version: 1.0\n"
-           b"Content-Type: multipart/alternative; boundary=B\n\n--B\nContent-Type: text/html; "
-           b"charset=x-unknown\n\n<p>Visit <a href=x>http://spam.example.com/buy</a> for 50% &amp; "
-           b"more</p>\n--B\nContent-Type: image/png\n\nAAAA\n--B--\n")
+    raw = (
+        b"From: Ann <ann@example.com>\nSubject: Cheap pills\nMIME-Version: 1.0\n"
+        b"Content-Type: multipart/alternative; boundary=B\n\n--B\nContent-Type: text/html; "
+        b"charset=x-unknown\n\n<p>Visit <a href=x>http://spam.example.com/buy</a> for 50% &amp; "
+        b"more</p>\n--B\nContent-Type: image/png\n\nAAAA\n--B--\n"
+    )
     text = example("spam_detection").message_text(raw)
     assert "subject Cheap pills" in text and "htmlpart" in text and "urladdress" in text
     assert "<p>" not in text and "&amp;" not in text and "numbertoken%" in text.replace(" ", "")
@@ -127,6 +134,7 @@ def test_spam_detection_reads_what_a_reader_sees():
 # --- attention and Transformers -------------------------------------------------------------------
 def test_spanish_dates_generator_writes_every_format_readably():
     import datetime
+
     module = example("spanish_dates_seq2seq")
     assert module.number_words(22) == "veintidós" and module.number_words(47) == "cuarenta y siete"
     assert module.year_words(1984) == "mil novecientos ochenta y cuatro"
@@ -146,8 +154,9 @@ def test_spanish_dates_seq2seq_short_form(model, tmp_path):
     plot = tmp_path / "attention.png" if model == "additive" else None
     if plot is not None:
         pytest.importorskip("matplotlib")
-    exact = example("spanish_dates_seq2seq").main(model, epochs=1, n_train=600, n_test=20,
-                                                  plot=plot, verbose=0)
+    exact = example("spanish_dates_seq2seq").main(
+        model, epochs=1, n_train=600, n_test=20, plot=plot, verbose=0
+    )
     assert 0.0 <= exact <= 1.0
     assert plot is None or plot.stat().st_size > 10_000
 
@@ -156,7 +165,7 @@ def test_authorship_transformer_short_form():
     module = example("authorship_transformer")
     model = module.build_model(300, length=16, d=16, heads=2)
     x = np.random.default_rng(0).integers(0, 300, (64, 16))
-    y = (x[:, :1] > 150).astype("float32")               # learnable from the first word
+    y = (x[:, :1] > 150).astype("float32")  # learnable from the first word
     history = model.fit(x, y, epochs=3, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
 

@@ -1,4 +1,5 @@
 """``profundo export MODEL --onnx OUT`` and ``profundo view MODEL`` (Netron on 127.0.0.1)."""
+
 import importlib.util
 import urllib.request
 from pathlib import Path
@@ -67,11 +68,12 @@ def test_view_serves_the_model_to_netron_on_localhost(saved, tmp_path, kind):
         status, page = _get(url + "/")
         assert status == 200 and b"netron" in page.lower()
         name = {"profundo": "mnist_cnn.onnx", "onnx": "m.onnx", "model": f"{model.name}.onnx"}[kind]
-        assert f'/data/{name}'.encode() in page
+        assert f"/data/{name}".encode() in page
         _, data = _get(f"{url}/data/{name}")
         served = onnx.load_from_string(bytes(data))
-        assert [n.op_type for n in served.graph.node] == \
-            [n.op_type for n in pf.io.onnx_export.to_onnx(model).graph.node]
+        assert [n.op_type for n in served.graph.node] == [
+            n.op_type for n in pf.io.onnx_export.to_onnx(model).graph.node
+        ]
     finally:
         pf.viz.stop_view(url)
     with pytest.raises(FileNotFoundError, match="no model file"):

@@ -1,5 +1,6 @@
 """ONNX export: onnx.checker passes and ONNX Runtime's outputs equal model.predict (1e-5
 relative) for every exportable layer, for functional, nested and zoo models."""
+
 import numpy as np
 import pytest
 
@@ -53,13 +54,15 @@ IMAGE_LAYERS = {
     "conv_same_strided": lambda: layers.Conv2D(5, 3, strides=2, padding="same", activation="elu"),
     "conv_dilated_grouped": lambda: layers.Conv2D(6, 3, dilation_rate=2, groups=2),
     "conv_tuple_kernel": lambda: layers.Conv2D(3, (1, 3), strides=(2, 1), padding="same"),
-    "depthwise": lambda: layers.DepthwiseConv2D(3, depth_multiplier=2, padding="same",
-                                                activation="tanh"),
+    "depthwise": lambda: layers.DepthwiseConv2D(
+        3, depth_multiplier=2, padding="same", activation="tanh"
+    ),
     "separable": lambda: layers.SeparableConv2D(5, 3, strides=2, activation="selu"),
     "transpose_same": lambda: layers.Conv2DTranspose(3, 3, strides=2, padding="same"),
     "transpose_valid": lambda: layers.Conv2DTranspose(3, 2, strides=3, activation="sigmoid"),
-    "transpose_output_padding": lambda: layers.Conv2DTranspose(3, 4, strides=3, padding="same",
-                                                               output_padding=1),
+    "transpose_output_padding": lambda: layers.Conv2DTranspose(
+        3, 4, strides=3, padding="same", output_padding=1
+    ),
     "maxpool": lambda: layers.MaxPooling2D(2),
     "maxpool_same": lambda: layers.MaxPooling2D(3, strides=2, padding="same"),
     "avgpool_same": lambda: layers.AveragePooling2D(2, padding="same"),
@@ -89,15 +92,32 @@ def test_image_layer_parity(name):
     assert_parity(model, IMAGE)
 
 
-ACTIVATIONS = ["linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "elu", "selu",
-               "leaky_relu", "softplus", "softsign", "silu", "gelu", "hard_sigmoid", "relu6",
-               "exponential", "step"]
+ACTIVATIONS = [
+    "linear",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "elu",
+    "selu",
+    "leaky_relu",
+    "softplus",
+    "softsign",
+    "silu",
+    "gelu",
+    "hard_sigmoid",
+    "relu6",
+    "exponential",
+    "step",
+]
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_every_activation(activation):
-    model = pf.Sequential([layers.Input((6,)), layers.Dense(5, activation=activation),
-                           layers.Activation(activation)])
+    model = pf.Sequential(
+        [layers.Input((6,)), layers.Dense(5, activation=activation), layers.Activation(activation)]
+    )
     assert_parity(model, VECTOR)
 
 
@@ -115,12 +135,14 @@ for _kind in ("SimpleRNN", "LSTM", "GRU"):
     for _seq in (False, True):
         for _back in (False, True):
             SEQUENCE_LAYERS[f"{_kind}_seq{_seq:d}_back{_back:d}"] = (
-                lambda k=_kind, s=_seq, b=_back: getattr(layers, k)(5, return_sequences=s,
-                                                                    go_backwards=b))
+                lambda k=_kind, s=_seq, b=_back: getattr(layers, k)(
+                    5, return_sequences=s, go_backwards=b
+                )
+            )
     for _mode in ("concat", "sum", "mul", "ave"):
-        SEQUENCE_LAYERS[f"bidirectional_{_kind}_{_mode}"] = (
-            lambda k=_kind, m=_mode: layers.Bidirectional(getattr(layers, k)(4, return_sequences=True),
-                                                          merge_mode=m))
+        SEQUENCE_LAYERS[f"bidirectional_{_kind}_{_mode}"] = lambda k=_kind, m=_mode: (
+            layers.Bidirectional(getattr(layers, k)(4, return_sequences=True), merge_mode=m)
+        )
 SEQUENCE_LAYERS["lstm_relu_activation"] = lambda: layers.LSTM(3, activation="relu")
 SEQUENCE_LAYERS["gru_no_bias"] = lambda: layers.GRU(3, use_bias=False)
 
@@ -128,7 +150,7 @@ SEQUENCE_LAYERS["gru_no_bias"] = lambda: layers.GRU(3, use_bias=False)
 @pytest.mark.parametrize("name", list(SEQUENCE_LAYERS))
 def test_sequence_layer_parity(name):
     model = pf.Sequential([layers.Input((7, 4)), SEQUENCE_LAYERS[name]()])
-    for w in model.weights:           # weights away from their initial zeros and identities
+    for w in model.weights:  # weights away from their initial zeros and identities
         w.data[...] += RNG.normal(scale=0.3, size=w.shape).astype(w.dtype)
     assert_parity(model, SEQUENCE)
 
@@ -145,9 +167,14 @@ def test_embedding_and_merge_layers_in_a_functional_model():
     tokens = layers.Input((5,))
     other = layers.Input((5, 3))
     embedded = layers.Embedding(10, 3)(tokens)
-    merged = [layers.Add()([embedded, other]), layers.Subtract()([embedded, other]),
-              layers.Multiply()([embedded, other, other]), layers.Maximum()([embedded, other]),
-              layers.Minimum()([embedded, other]), layers.Average()([embedded, other])]
+    merged = [
+        layers.Add()([embedded, other]),
+        layers.Subtract()([embedded, other]),
+        layers.Multiply()([embedded, other, other]),
+        layers.Maximum()([embedded, other]),
+        layers.Minimum()([embedded, other]),
+        layers.Average()([embedded, other]),
+    ]
     out = layers.Concatenate(axis=-1)(merged)
     model = pf.Model([tokens, other], [out, layers.Concatenate(axis=1)([embedded, other])])
     ids = RNG.integers(0, 10, size=(3, 5)).astype("float32")
@@ -167,8 +194,15 @@ def test_nested_models_are_inlined():
 
 @pytest.mark.parametrize("opset", [13, 17, 18, 21])
 def test_opsets(opset):
-    model = pf.Sequential([layers.Input((9, 9, 4)), layers.Conv2D(2, 3), layers.LayerNormalization(),
-                           layers.GlobalAveragePooling2D(), layers.Dense(2)])
+    model = pf.Sequential(
+        [
+            layers.Input((9, 9, 4)),
+            layers.Conv2D(2, 3),
+            layers.LayerNormalization(),
+            layers.GlobalAveragePooling2D(),
+            layers.Dense(2),
+        ]
+    )
     assert_parity(model, IMAGE, opset=opset)
     assert to_onnx(model, opset=opset).opset_import[0].version == opset
 
@@ -190,8 +224,12 @@ def test_file_and_keras_spelling(tmp_path):
         session = ort.InferenceSession(str(tmp_path / path), providers=["CPUExecutionProvider"])
         assert session.get_inputs()[0].name == model.inputs[0].node.layer.name
         assert session.get_inputs()[0].shape == ["batch", 6]
-        np.testing.assert_allclose(session.run(None, {session.get_inputs()[0].name: VECTOR})[0],
-                                   model.predict(VECTOR), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            session.run(None, {session.get_inputs()[0].name: VECTOR})[0],
+            model.predict(VECTOR),
+            rtol=1e-5,
+            atol=1e-6,
+        )
     with pytest.raises(ValueError, match="format"):
         model.export(tmp_path / "model.tf", format="tf_saved_model")
 
@@ -200,11 +238,14 @@ def test_layers_without_an_onnx_form_are_named():
     model = pf.Sequential([layers.Input((9, 9, 4)), layers.UpSampling2D(2, name="grow")])
     with pytest.raises(OnnxExportError, match=r"'grow' \(UpSampling2D\) has no ONNX form"):
         to_onnx(model)
-    masked = pf.Sequential([layers.Input((5,)), layers.Embedding(10, 3, mask_zero=True, name="emb")])
+    masked = pf.Sequential(
+        [layers.Input((5,)), layers.Embedding(10, 3, mask_zero=True, name="emb")]
+    )
     with pytest.raises(OnnxExportError, match="'emb'.*mask_zero"):
         to_onnx(masked)
-    hard = pf.Sequential([layers.Input((7, 4)), layers.LSTM(3, recurrent_activation="hard_sigmoid",
-                                                            name="hard")])
+    hard = pf.Sequential(
+        [layers.Input((7, 4)), layers.LSTM(3, recurrent_activation="hard_sigmoid", name="hard")]
+    )
     with pytest.raises(OnnxExportError, match="'hard'.*hard_sigmoid"):
         to_onnx(hard)
 

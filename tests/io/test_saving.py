@@ -1,4 +1,5 @@
 """Saving and loading: identical predictions, exact resumption, safe and clear failures."""
+
 import json
 import warnings
 import zipfile
@@ -19,11 +20,20 @@ def data(n=128, seed=0):
 
 
 def make_model():
-    model = pf.Sequential([layers.Input((6,)), layers.Dense(16, activation="relu"),
-                           layers.BatchNormalization(), layers.Dropout(0.2),
-                           layers.Dense(2, activation="softmax")])
-    model.compile(optimizer=optimizers.Adam(0.01), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model = pf.Sequential(
+        [
+            layers.Input((6,)),
+            layers.Dense(16, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dropout(0.2),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=optimizers.Adam(0.01),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -37,8 +47,13 @@ def test_save_load_predict_identical(tmp_path):
     assert np.array_equal(loaded.predict(x), model.predict(x))
     assert [type(l).__name__ for l in loaded.layers] == [type(l).__name__ for l in model.layers]
     names = zipfile.ZipFile(path).namelist()
-    assert {"metadata.json", "config.json", "compile.json", "weights.safetensors",
-            "optimizer.safetensors"} <= set(names)
+    assert {
+        "metadata.json",
+        "config.json",
+        "compile.json",
+        "weights.safetensors",
+        "optimizer.safetensors",
+    } <= set(names)
 
 
 def test_weights_are_readable_as_plain_safetensors_keyed_by_their_paths(tmp_path):
@@ -48,13 +63,15 @@ def test_weights_are_readable_as_plain_safetensors_keyed_by_their_paths(tmp_path
     model(np.zeros((1, 6), np.float32))
     model.save_weights(tmp_path / "w.safetensors")
     tensors = load_file(tmp_path / "w.safetensors")
-    assert {k: v.shape for k, v in tensors.items()} == {p: w.shape for p, w in model.named_weights()}
+    assert {k: v.shape for k, v in tensors.items()} == {
+        p: w.shape for p, w in model.named_weights()
+    }
     assert "layers/0/kernel" in tensors
-    other = make_model()           # the same architecture again: new automatic layer names
+    other = make_model()  # the same architecture again: new automatic layer names
     other(np.zeros((1, 6), np.float32))
     assert {w.name for w in other.weights}.isdisjoint(w.name for w in model.weights)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")                    # by path: no fallback, no warning
+        warnings.simplefilter("error")  # by path: no fallback, no warning
         other.load_weights(tmp_path / "w.safetensors")
     for a, b in zip(model.get_weights(), other.get_weights()):
         assert np.array_equal(a, b)
@@ -75,9 +92,11 @@ def test_files_keyed_by_names_still_load_by_name_or_announced_by_position(tmp_pa
     _legacy_file(model, tmp_path / "old.safetensors")
     same_names = make_model()
     same_names(np.zeros((1, 6), np.float32))
-    for a, b in zip(model.trainable_weights + model.non_trainable_weights,
-                    same_names.trainable_weights + same_names.non_trainable_weights):
-        b.name = a.name                                   # as in the session that wrote the file
+    for a, b in zip(
+        model.trainable_weights + model.non_trainable_weights,
+        same_names.trainable_weights + same_names.non_trainable_weights,
+    ):
+        b.name = a.name  # as in the session that wrote the file
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         same_names.load_weights(tmp_path / "old.safetensors")
@@ -90,8 +109,10 @@ def test_files_keyed_by_names_still_load_by_name_or_announced_by_position(tmp_pa
             assert np.array_equal(a, b)
 
 
-@pytest.mark.skipif(pf.get_backend() != "numpy",
-                    reason="CuPy's generators cannot restore their state, so shuffling differs")
+@pytest.mark.skipif(
+    pf.get_backend() != "numpy",
+    reason="CuPy's generators cannot restore their state, so shuffling differs",
+)
 def test_save_load_then_continue_training_equals_uninterrupted(tmp_path):
     x, y = data()
     pf.manual_seed(3)
@@ -101,7 +122,7 @@ def test_save_load_then_continue_training_equals_uninterrupted(tmp_path):
     state = pf.backend.get_rng_state()
     a.fit(x, y, epochs=2, batch_size=32, verbose=0)
     b = pf.models.load_model(tmp_path / "a.profundo")
-    pf.backend.set_rng_state(state)       # the shuffling order of the uninterrupted run
+    pf.backend.set_rng_state(state)  # the shuffling order of the uninterrupted run
     b.fit(x, y, epochs=2, batch_size=32, verbose=0)
     for wa, wb in zip(a.get_weights(), b.get_weights()):
         assert np.array_equal(wa, wb)
@@ -111,7 +132,9 @@ def test_functional_model_round_trip(tmp_path):
     a, b = layers.Input((3,), name="in_a"), layers.Input((3,), name="in_b")
     shared = layers.Dense(4, activation="tanh")
     merged = layers.Add()([shared(a), shared(b)])
-    model = pf.Model([a, b], [layers.Dense(1)(merged), layers.Dense(2, activation="softmax")(merged)])
+    model = pf.Model(
+        [a, b], [layers.Dense(1)(merged), layers.Dense(2, activation="softmax")(merged)]
+    )
     model.save(tmp_path / "f.profundo")
     loaded = pf.models.load_model(tmp_path / "f.profundo")
     xa, xb = np.random.randn(5, 3).astype(np.float32), np.random.randn(5, 3).astype(np.float32)
@@ -147,8 +170,8 @@ def test_truncated_and_corrupted_files_give_clear_errors(tmp_path):
     with pytest.raises(ModelFileError, match=r"trunc.profundo: not a readable .profundo archive"):
         pf.models.load_model(tmp_path / "trunc.profundo")
     corrupt = bytearray(raw)
-    start = raw.index(b"dense")       # flip bytes inside a stored member
-    corrupt[start + 200:start + 210] = b"X" * 10
+    start = raw.index(b"dense")  # flip bytes inside a stored member
+    corrupt[start + 200 : start + 210] = b"X" * 10
     (tmp_path / "bad.profundo").write_bytes(bytes(corrupt))
     with pytest.raises(ModelFileError, match="bad.profundo"):
         pf.models.load_model(tmp_path / "bad.profundo")

@@ -1,5 +1,6 @@
 """Keras programs written as Keras' docs write them, run with ``import profundo as keras``; where
 real Keras 3 (torch backend) is installed, the same program's numbers are compared with it."""
+
 import pytest
 
 

@@ -1,5 +1,6 @@
 """Item 9 of issue 15 (part): ``keras.constraints`` and the layers' ``kernel_constraint`` /
 ``bias_constraint`` and ``input_dim`` arguments."""
+
 import numpy as np
 import pytest
 
@@ -9,9 +10,15 @@ from profundo import layers
 W = np.random.default_rng(0).normal(size=(5, 3)).astype("float32") * 2
 
 
-@pytest.mark.parametrize("make", [lambda k: k.constraints.MaxNorm(1.5), lambda k: k.constraints.NonNeg(),
-                                  lambda k: k.constraints.UnitNorm(axis=1),
-                                  lambda k: k.constraints.MinMaxNorm(0.5, 1.0, rate=0.7)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda k: k.constraints.MaxNorm(1.5),
+        lambda k: k.constraints.NonNeg(),
+        lambda k: k.constraints.UnitNorm(axis=1),
+        lambda k: k.constraints.MinMaxNorm(0.5, 1.0, rate=0.7),
+    ],
+)
 def test_constraints_match_keras(real_keras, make):
     ours = make(keras)(W)
     theirs = real_keras.ops.convert_to_numpy(make(real_keras)(real_keras.ops.convert_to_tensor(W)))
@@ -19,9 +26,17 @@ def test_constraints_match_keras(real_keras, make):
 
 
 def test_a_constrained_kernel_stays_in_its_set_while_training(tmp_path):
-    model = keras.Sequential([layers.Dense(4, input_dim=3, kernel_constraint="non_neg",
-                                           bias_constraint=keras.constraints.MaxNorm(0.1)),
-                              layers.Dense(1)])
+    model = keras.Sequential(
+        [
+            layers.Dense(
+                4,
+                input_dim=3,
+                kernel_constraint="non_neg",
+                bias_constraint=keras.constraints.MaxNorm(0.1),
+            ),
+            layers.Dense(1),
+        ]
+    )
     model.compile("sgd", "mse")
     x = np.random.default_rng(1).normal(size=(32, 3)).astype("float32")
     model.fit(x, -x.sum(1, keepdims=True), epochs=3, verbose=0)

@@ -1,5 +1,6 @@
 """Item 4 of issue 15: custom layers and metrics as Keras' guide "Making new layers and models via
 subclassing" writes them, run with ``import profundo as keras``."""
+
 import numpy as np
 import pytest
 
@@ -13,8 +14,9 @@ class Linear(keras.layers.Layer):
         self.units = units
 
     def build(self, input_shape):
-        self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal",
-                                 trainable=True)
+        self.w = self.add_weight(
+            shape=(input_shape[-1], self.units), initializer="random_normal", trainable=True
+        )
         self.b = self.add_weight(shape=(self.units,), initializer="zeros", trainable=True)
 
     def call(self, inputs):
@@ -48,7 +50,9 @@ class LogisticEndpoint(keras.layers.Layer):
 class BinaryTruePositives(keras.metrics.Metric):
     def __init__(self, name="binary_true_positives", **kwargs):
         super().__init__(name=name, **kwargs)
-        self.true_positives = self.add_variable(shape=(), initializer="zeros", name="true_positives")
+        self.true_positives = self.add_variable(
+            shape=(), initializer="zeros", name="true_positives"
+        )
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_true = ops.cast(y_true, "bool")
@@ -96,7 +100,7 @@ def test_an_endpoint_layer_called_on_two_tensors_adds_its_loss():
     logits = keras.layers.Dense(10)(inputs)
     predictions = LogisticEndpoint(name="predictions")(targets, logits)
     model = keras.Model(inputs=[inputs, targets], outputs=predictions)
-    model.compile(optimizer="adam")            # no loss: the endpoint's add_loss is the loss
+    model.compile(optimizer="adam")  # no loss: the endpoint's add_loss is the loss
     data = {"inputs": np.random.random((8, 3)), "targets": np.random.random((8, 10))}
     history = model.fit(data, epochs=2, verbose=0)
     assert history.history["loss"][1] < history.history["loss"][0]

@@ -1,5 +1,6 @@
 """Item 6 of issue 15: what ``fit`` takes in Keras' guides — a tf.data-style pipeline, a
 ``PyDataset``, a generator and a PyTorch ``DataLoader`` (which yields lists)."""
+
 import math
 
 import numpy as np
@@ -14,8 +15,13 @@ Y = (X.sum(axis=1, keepdims=True) > 0).astype("float32")
 
 
 def small_model():
-    model = keras.Sequential([keras.Input((4,)), layers.Dense(8, activation="relu"),
-                              layers.Dense(1, activation="sigmoid")])
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            layers.Dense(8, activation="relu"),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     return model
 
@@ -38,7 +44,7 @@ class Batches(keras.utils.PyDataset):
 
     def __getitem__(self, idx):
         low = idx * self.batch_size
-        high = min(low + self.batch_size, len(self.x))   # never raises IndexError, as in the guide
+        high = min(low + self.batch_size, len(self.x))  # never raises IndexError, as in the guide
         return self.x[low:high], self.y[low:high]
 
     def on_epoch_end(self):
@@ -55,6 +61,7 @@ def test_fit_on_a_generator_with_steps_per_epoch():
     def endless():
         while True:
             yield X[:16], Y[:16]
+
     history = small_model().fit(endless(), steps_per_epoch=2, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2
 
@@ -62,7 +69,8 @@ def test_fit_on_a_generator_with_steps_per_epoch():
 def test_fit_on_a_pytorch_dataloader_of_lists():
     torch = pytest.importorskip("torch")
     loader = torch.utils.data.DataLoader(
-        torch.utils.data.TensorDataset(torch.from_numpy(X), torch.from_numpy(Y)), batch_size=16)
+        torch.utils.data.TensorDataset(torch.from_numpy(X), torch.from_numpy(Y)), batch_size=16
+    )
     model = small_model()
     history = model.fit(loader, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2
@@ -70,7 +78,9 @@ def test_fit_on_a_pytorch_dataloader_of_lists():
 
 
 def test_adapt_takes_a_pipeline():
-    texts = keras.data.Dataset.from_tensor_slices(np.array(["the cat sat", "a dog ran", "the dog sat"]))
+    texts = keras.data.Dataset.from_tensor_slices(
+        np.array(["the cat sat", "a dog ran", "the dog sat"])
+    )
     vectorize = layers.TextVectorization(max_tokens=10, output_sequence_length=4)
     vectorize.adapt(texts.batch(2))
     assert vectorize.get_vocabulary() == ["", "[UNK]", "the", "sat", "dog", "cat", "a", "ran"]

@@ -1,6 +1,7 @@
 """Item 10 of issue 15: ``.keras`` and ``.weights.h5`` files move between real Keras 3 (torch
 backend) and profundo both ways, with identical predictions, for MLP, CNN, RNN and functional
 models; the file name decides the format."""
+
 import json
 import zipfile
 
@@ -14,19 +15,38 @@ RNG = np.random.default_rng(0)
 
 
 def mlp(k):
-    return k.Sequential([k.Input((4,)), k.layers.Dense(8, activation="relu"), k.layers.Dropout(0.1),
-                         k.layers.Dense(3, activation="softmax")])
+    return k.Sequential(
+        [
+            k.Input((4,)),
+            k.layers.Dense(8, activation="relu"),
+            k.layers.Dropout(0.1),
+            k.layers.Dense(3, activation="softmax"),
+        ]
+    )
 
 
 def cnn(k):
-    return k.Sequential([k.Input((8, 8, 1)), k.layers.Conv2D(4, 3, activation="relu"),
-                         k.layers.MaxPooling2D(2), k.layers.BatchNormalization(),
-                         k.layers.Flatten(), k.layers.Dense(2)])
+    return k.Sequential(
+        [
+            k.Input((8, 8, 1)),
+            k.layers.Conv2D(4, 3, activation="relu"),
+            k.layers.MaxPooling2D(2),
+            k.layers.BatchNormalization(),
+            k.layers.Flatten(),
+            k.layers.Dense(2),
+        ]
+    )
 
 
 def rnn(k):
-    return k.Sequential([k.Input((5, 3)), k.layers.LSTM(4, return_sequences=True),
-                         k.layers.GRU(3), k.layers.Dense(1)])
+    return k.Sequential(
+        [
+            k.Input((5, 3)),
+            k.layers.LSTM(4, return_sequences=True),
+            k.layers.GRU(3),
+            k.layers.Dense(1),
+        ]
+    )
 
 
 def functional(k):
@@ -35,9 +55,12 @@ def functional(k):
     return k.Model([a, b], k.layers.Dense(2)(h))
 
 
-CASES = {"mlp": (mlp, RNG.normal(size=(4, 4))), "cnn": (cnn, RNG.normal(size=(2, 8, 8, 1))),
-         "rnn": (rnn, RNG.normal(size=(2, 5, 3))),
-         "functional": (functional, [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))])}
+CASES = {
+    "mlp": (mlp, RNG.normal(size=(4, 4))),
+    "cnn": (cnn, RNG.normal(size=(2, 8, 8, 1))),
+    "rnn": (rnn, RNG.normal(size=(2, 5, 3))),
+    "functional": (functional, [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))]),
+}
 
 
 def _x(name):
@@ -67,12 +90,19 @@ def test_profundo_files_load_in_keras(real_keras, tmp_path, name):
     ours.save(tmp_path / "m.keras")
     ours.save_weights(tmp_path / "m.weights.h5")
     assert set(zipfile.ZipFile(tmp_path / "m.keras").namelist()) == {
-        "metadata.json", "config.json", "model.weights.h5"}
+        "metadata.json",
+        "config.json",
+        "model.weights.h5",
+    }
     loaded = real_keras.saving.load_model(tmp_path / "m.keras")
-    np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(loaded.predict(x, verbose=0)), expected, rtol=1e-5, atol=1e-6
+    )
     theirs = build(real_keras)
     theirs.load_weights(tmp_path / "m.weights.h5")
-    np.testing.assert_allclose(np.asarray(theirs.predict(x, verbose=0)), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(theirs.predict(x, verbose=0)), expected, rtol=1e-5, atol=1e-6
+    )
 
 
 def test_the_extension_decides_and_foreign_classes_are_refused(tmp_path):

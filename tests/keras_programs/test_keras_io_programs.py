@@ -1,5 +1,6 @@
 """Keras programs as keras.io writes them, shrunk to seconds and fed synthetic data of the same
 shapes; the only change is the import (``import profundo as keras``)."""
+
 import numpy as np
 
 import profundo as keras
@@ -42,20 +43,30 @@ def test_text_classification_from_scratch(tmp_path):
             (tmp_path / "train" / label / f"{i}.txt").write_text(f"{words} movie {i}")
     batch_size = 4
     raw_train_ds = keras.utils.text_dataset_from_directory(
-        tmp_path / "train", batch_size=batch_size, validation_split=0.25, subset="training",
-        seed=1337)
+        tmp_path / "train",
+        batch_size=batch_size,
+        validation_split=0.25,
+        subset="training",
+        seed=1337,
+    )
     raw_val_ds = keras.utils.text_dataset_from_directory(
-        tmp_path / "train", batch_size=batch_size, validation_split=0.25, subset="validation",
-        seed=1337)
+        tmp_path / "train",
+        batch_size=batch_size,
+        validation_split=0.25,
+        subset="validation",
+        seed=1337,
+    )
     max_features, embedding_dim, sequence_length = 50, 8, 10
     vectorize_layer = keras.layers.TextVectorization(
-        max_tokens=max_features, output_mode="int", output_sequence_length=sequence_length)
+        max_tokens=max_features, output_mode="int", output_sequence_length=sequence_length
+    )
     text_ds = raw_train_ds.map(lambda x, y: x)
     vectorize_layer.adapt(text_ds)
 
     def vectorize_text(text, label):
         text = ops.expand_dims(text, -1)
         return vectorize_layer(text), label
+
     train_ds = raw_train_ds.map(vectorize_text).cache().prefetch(buffer_size=10)
     val_ds = raw_val_ds.map(vectorize_text).cache().prefetch(buffer_size=10)
     inputs = keras.Input(shape=(None,), dtype="int64")
@@ -84,19 +95,28 @@ def test_functional_api_guide_multiple_inputs_and_outputs():
     x = layers.concatenate([title_features, body_features, tags_input])
     priority_pred = layers.Dense(1, name="priority")(x)
     department_pred = layers.Dense(num_departments, name="department")(x)
-    model = keras.Model(inputs=[title_input, body_input, tags_input],
-                        outputs={"priority": priority_pred, "department": department_pred})
+    model = keras.Model(
+        inputs=[title_input, body_input, tags_input],
+        outputs={"priority": priority_pred, "department": department_pred},
+    )
     model.compile(
         optimizer=keras.optimizers.RMSprop(1e-3),
-        loss={"priority": keras.losses.BinaryCrossentropy(from_logits=True),
-              "department": keras.losses.CategoricalCrossentropy(from_logits=True)},
-        loss_weights={"priority": 1.0, "department": 0.2})
+        loss={
+            "priority": keras.losses.BinaryCrossentropy(from_logits=True),
+            "department": keras.losses.CategoricalCrossentropy(from_logits=True),
+        },
+        loss_weights={"priority": 1.0, "department": 0.2},
+    )
     title_data = np.random.randint(num_words, size=(16, 10))
     body_data = np.random.randint(num_words, size=(16, 20))
     tags_data = np.random.randint(2, size=(16, num_tags)).astype("float32")
     priority_targets = np.random.random(size=(16, 1))
     dept_targets = np.random.randint(2, size=(16, num_departments))
-    history = model.fit({"title": title_data, "body": body_data, "tags": tags_data},
-                        {"priority": priority_targets, "department": dept_targets},
-                        epochs=2, batch_size=8, verbose=0)
+    history = model.fit(
+        {"title": title_data, "body": body_data, "tags": tags_data},
+        {"priority": priority_targets, "department": dept_targets},
+        epochs=2,
+        batch_size=8,
+        verbose=0,
+    )
     assert len(history.history["loss"]) == 2

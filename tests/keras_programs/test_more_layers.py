@@ -1,6 +1,7 @@
 """Item 9 of issue 15 (layers): Lambda (saved by registered name only), Identity,
 ActivityRegularization, GaussianDropout, AlphaDropout, CategoryEncoding, Discretization,
 Dropout(seed=), Embedding(input_length=) and Keras' long names, compared with Keras 3."""
+
 import numpy as np
 import pytest
 
@@ -16,8 +17,9 @@ def halve(x, factor=2.0):
 
 
 def test_lambda_saves_by_registered_name_only(tmp_path):
-    model = keras.Sequential([keras.Input((4,)), layers.Lambda(halve, arguments={"factor": 4.0}),
-                              layers.Dense(2)])
+    model = keras.Sequential(
+        [keras.Input((4,)), layers.Lambda(halve, arguments={"factor": 4.0}), layers.Dense(2)]
+    )
     model.save(tmp_path / "l.profundo")
     loaded = keras.saving.load_model(tmp_path / "l.profundo")
     np.testing.assert_allclose(loaded.predict(X, verbose=0), model.predict(X, verbose=0), rtol=1e-6)
@@ -30,21 +32,31 @@ def test_lambda_saves_by_registered_name_only(tmp_path):
 
 
 def test_layers_match_keras_in_inference_and_statistics(real_keras):
-    for name, kwargs, x in [("CategoryEncoding", {"num_tokens": 5, "output_mode": "multi_hot"},
-                             np.array([[0, 1], [4, 4], [2, 0]])),
-                            ("CategoryEncoding", {"num_tokens": 5, "output_mode": "count"},
-                             np.array([[0, 1], [4, 4], [2, 0]])),
-                            ("CategoryEncoding", {"num_tokens": 5, "output_mode": "one_hot"},
-                             np.array([3, 1, 0])),
-                            ("Discretization", {"bin_boundaries": [-0.5, 0.0, 0.5]}, X),
-                            ("Identity", {}, X), ("ActivityRegularization", {"l1": 0.1}, X),
-                            ("GaussianDropout", {"rate": 0.3}, X), ("AlphaDropout", {"rate": 0.3}, X)]:
+    for name, kwargs, x in [
+        (
+            "CategoryEncoding",
+            {"num_tokens": 5, "output_mode": "multi_hot"},
+            np.array([[0, 1], [4, 4], [2, 0]]),
+        ),
+        (
+            "CategoryEncoding",
+            {"num_tokens": 5, "output_mode": "count"},
+            np.array([[0, 1], [4, 4], [2, 0]]),
+        ),
+        ("CategoryEncoding", {"num_tokens": 5, "output_mode": "one_hot"}, np.array([3, 1, 0])),
+        ("Discretization", {"bin_boundaries": [-0.5, 0.0, 0.5]}, X),
+        ("Identity", {}, X),
+        ("ActivityRegularization", {"l1": 0.1}, X),
+        ("GaussianDropout", {"rate": 0.3}, X),
+        ("AlphaDropout", {"rate": 0.3}, X),
+    ]:
         ours = getattr(layers, name)(**kwargs)(x)
         theirs = real_keras.ops.convert_to_numpy(getattr(real_keras.layers, name)(**kwargs)(x))
-        np.testing.assert_allclose(np.asarray(ours.numpy(), "float64"), np.asarray(theirs, "float64"),
-                                   err_msg=name)
+        np.testing.assert_allclose(
+            np.asarray(ours.numpy(), "float64"), np.asarray(theirs, "float64"), err_msg=name
+        )
     normal = np.random.default_rng(1).normal(size=(400, 500)).astype("float32")
-    out = layers.AlphaDropout(0.2, seed=1)(normal, training=True).numpy()   # keeps mean 0, var 1
+    out = layers.AlphaDropout(0.2, seed=1)(normal, training=True).numpy()  # keeps mean 0, var 1
     assert abs(out.mean()) < 0.02 and abs(out.std() - 1) < 0.02
     big = np.ones((400, 500), "float32")
     out = layers.GaussianDropout(0.2, seed=1)(big, training=True).numpy()
@@ -54,7 +66,9 @@ def test_layers_match_keras_in_inference_and_statistics(real_keras):
 def test_activity_regularization_adds_its_loss_and_arguments_keras_accepts():
     reg = layers.ActivityRegularization(l1=0.1, l2=0.01)
     reg(X)
-    assert float(reg.losses[0]) == pytest.approx(0.1 * np.abs(X).sum() + 0.01 * (X ** 2).sum(), rel=1e-5)
+    assert float(reg.losses[0]) == pytest.approx(
+        0.1 * np.abs(X).sum() + 0.01 * (X**2).sum(), rel=1e-5
+    )
     first = layers.Dropout(0.5, seed=3)(np.ones((4, 8)), training=True).numpy()
     second = layers.Dropout(0.5, seed=3)(np.ones((4, 8)), training=True).numpy()
     np.testing.assert_array_equal(first, second)
@@ -70,7 +84,9 @@ def test_string_and_integer_lookup_as_keras_numbers_them(tmp_path):
     lookup = layers.StringLookup()
     lookup.adapt(np.array(["b", "a", "b", "c", "b", "a"]))
     assert lookup.get_vocabulary() == ["[UNK]", "b", "a", "c"]
-    np.testing.assert_array_equal(lookup(np.array([["a", "z"], ["b", "c"]])).numpy(), [[2, 0], [1, 3]])
+    np.testing.assert_array_equal(
+        lookup(np.array([["a", "z"], ["b", "c"]])).numpy(), [[2, 0], [1, 3]]
+    )
     masked = layers.StringLookup(vocabulary=["a", "b"], mask_token="")
     np.testing.assert_array_equal(masked(np.array(["", "a", "q"])).numpy(), [0, 2, 1])
     hot = layers.StringLookup(vocabulary=["a", "b"], output_mode="one_hot")(np.array(["a", "q"]))
@@ -82,8 +98,10 @@ def test_string_and_integer_lookup_as_keras_numbers_them(tmp_path):
     with pytest.raises(ValueError, match="invert"):
         inverse(np.array([5]))
     inputs = keras.Input((1,), dtype="int64")
-    model = keras.Model(inputs, layers.Dense(2)(layers.IntegerLookup(vocabulary=[3, 5],
-                                                                     output_mode="multi_hot")(inputs)))
+    model = keras.Model(
+        inputs,
+        layers.Dense(2)(layers.IntegerLookup(vocabulary=[3, 5], output_mode="multi_hot")(inputs)),
+    )
     model.save(tmp_path / "lookup.profundo")
     loaded = keras.saving.load_model(tmp_path / "lookup.profundo")
     x = np.array([[3], [5], [7]])

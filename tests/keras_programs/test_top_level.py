@@ -1,5 +1,6 @@
 """Item 1 of issue 15: Keras' top-level names (``keras.Input``, ``keras.Model``, ``keras.Layer``,
 ``keras.random``, ``keras.optimizers.schedules``, ...) as Keras' guides use them."""
+
 import numpy as np
 
 import profundo as keras
@@ -22,8 +23,9 @@ def test_functional_api_guide_model_predicts_as_keras(real_keras):
     reference = functional_mlp(real_keras)
     copy_weights(model, reference)
     x = np.random.default_rng(0).normal(size=(8, 784)).astype("float32")
-    np.testing.assert_allclose(model.predict(x, verbose=0),
-                               reference.predict(x, verbose=0), atol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), reference.predict(x, verbose=0), atol=1e-6
+    )
 
 
 def test_the_base_classes_are_at_the_top_level():
@@ -47,6 +49,7 @@ def test_keras_config():
     assert keras.config.floatx() == "float32" and keras.config.epsilon() == 1e-7
     assert keras.config.image_data_format() == "channels_last"
     import pytest
+
     with pytest.raises(ValueError, match="channels_last"):
         keras.config.set_image_data_format("channels_first")
     assert keras.InputSpec is layers.InputSpec

@@ -1,6 +1,7 @@
 """Item 7 of issue 15: compile's Keras arguments — ``weighted_metrics`` (only those see
 ``sample_weight``, Keras' rule), ``loss=[None, ...]``, the accepted no-ops — and
 ``model.metrics_names``, compared with real Keras 3 where it matters."""
+
 import numpy as np
 import pytest
 
@@ -17,9 +18,15 @@ W = RNG.uniform(0, 3, size=40).astype("float32")
 
 def build(k):
     model = k.Sequential([k.Input((3,)), k.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"],
-                  weighted_metrics=["accuracy"], run_eagerly=True, steps_per_execution=1,
-                  jit_compile=False)
+    model.compile(
+        optimizer="sgd",
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+        weighted_metrics=["accuracy"],
+        run_eagerly=True,
+        steps_per_execution=1,
+        jit_compile=False,
+    )
     return model
 
 
@@ -52,8 +59,9 @@ def test_validation_steps_and_freq_and_predict_steps():
     model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
     model.compile("sgd", "mse")
     val = keras.data.Dataset.from_tensor_slices((X, Y)).batch(4).repeat()
-    history = model.fit(X, Y, epochs=4, validation_data=val, validation_steps=2,
-                        validation_freq=2, verbose=0)
+    history = model.fit(
+        X, Y, epochs=4, validation_data=val, validation_steps=2, validation_freq=2, verbose=0
+    )
     assert len(history.history["loss"]) == 4 and len(history.history["val_loss"]) == 2
     history = model.fit(X, Y, epochs=3, validation_data=(X, Y), validation_freq=[1, 3], verbose=0)
     assert len(history.history["val_loss"]) == 2
@@ -61,6 +69,7 @@ def test_validation_steps_and_freq_and_predict_steps():
     def endless():
         while True:
             yield X[:5]
+
     assert model.predict(endless(), steps=3, verbose=0).shape == (15, 1)
     clone = keras.models.clone_model(model)
     assert clone.count_params() == model.count_params() and clone.layers[0] is not model.layers[0]

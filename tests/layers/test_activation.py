@@ -1,4 +1,5 @@
 """Activation layers, PReLU's learned slope against PyTorch."""
+
 import numpy as np
 import pytest
 

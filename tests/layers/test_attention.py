@@ -1,6 +1,7 @@
 """Attention layers: MultiHeadAttention against torch.nn.MultiheadAttention (weights mapped) and
 against Keras 3 (weights set by position), Attention and AdditiveAttention against Keras 3, masks
 from Embedding(mask_zero=True), gradcheck, save/load, and clear errors."""
+
 import os
 
 import numpy as np
@@ -35,7 +36,9 @@ def torch_mha(mha, e, n):
     t = torch.nn.MultiheadAttention(e, n, batch_first=True)
     qk, qb, kk, kb, vk, vb, ok, ob = mha.get_weights()
     with torch.no_grad():
-        t.in_proj_weight.copy_(torch.tensor(np.concatenate([w.reshape(e, e).T for w in (qk, kk, vk)])))
+        t.in_proj_weight.copy_(
+            torch.tensor(np.concatenate([w.reshape(e, e).T for w in (qk, kk, vk)]))
+        )
         t.in_proj_bias.copy_(torch.tensor(np.concatenate([qb.ravel(), kb.ravel(), vb.ravel()])))
         t.out_proj.weight.copy_(torch.tensor(ok.reshape(e, e).T))
         t.out_proj.bias.copy_(torch.tensor(ob))
@@ -72,19 +75,28 @@ def test_multi_head_attention_matches_torch_outputs_scores_and_gradients(kind):
     if kind not in ("self", "causal"):
         np.testing.assert_allclose(py.grad, ty.grad.numpy(), atol=1e-5)
     qk, qb, kk, kb, vk, vb, ok, ob = (w.grad for w in mha.weights)
-    np.testing.assert_allclose(np.concatenate([w.reshape(e, e).T for w in (qk, kk, vk)]),
-                               tm.in_proj_weight.grad.numpy(), atol=1e-4)
-    np.testing.assert_allclose(np.concatenate([qb.ravel(), kb.ravel(), vb.ravel()]),
-                               tm.in_proj_bias.grad.numpy(), atol=1e-4)
+    np.testing.assert_allclose(
+        np.concatenate([w.reshape(e, e).T for w in (qk, kk, vk)]),
+        tm.in_proj_weight.grad.numpy(),
+        atol=1e-4,
+    )
+    np.testing.assert_allclose(
+        np.concatenate([qb.ravel(), kb.ravel(), vb.ravel()]),
+        tm.in_proj_bias.grad.numpy(),
+        atol=1e-4,
+    )
     np.testing.assert_allclose(ok.reshape(e, e).T, tm.out_proj.weight.grad.numpy(), atol=1e-4)
     np.testing.assert_allclose(ob, tm.out_proj.bias.grad.numpy(), atol=1e-4)
 
 
-@pytest.mark.parametrize("settings", [
-    {},
-    {"value_dim": 3, "output_shape": 6},
-    {"use_bias": False},
-])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"value_dim": 3, "output_shape": 6},
+        {"use_bias": False},
+    ],
+)
 def test_multi_head_attention_equals_keras_with_weights_set_by_position(settings):
     k = keras()
     q, v, key = arr(2, 4, 5), arr(2, 6, 3, seed=1), arr(2, 6, 7, seed=2)
@@ -107,7 +119,10 @@ def test_multi_head_attention_equals_keras_with_weights_set_by_position(settings
 
 def test_multi_head_attention_gradcheck():
     mha = layers.MultiHeadAttention(2, 3, value_dim=2, dtype="float64")
-    x, y = pf.tensor(arr(2, 3, 4), dtype="float64"), pf.tensor(arr(2, 5, 4, seed=1), dtype="float64")
+    x, y = (
+        pf.tensor(arr(2, 3, 4), dtype="float64"),
+        pf.tensor(arr(2, 5, 4, seed=1), dtype="float64"),
+    )
     mask = padding(2, 5)[:, None, :]
     assert pf.gradcheck(lambda x, y: mha(x, y, attention_mask=mask, use_causal_mask=True), [x, y])
 
@@ -118,18 +133,22 @@ def test_an_embedding_mask_reaches_attention_as_key_padding():
     model = pf.Model(ids, layers.MultiHeadAttention(2, 4)(h, h))
     tokens = np.array([[3, 5, 7, 0, 0, 0]])
     table = model.layers[1].embeddings.data
-    table[0] = 100.0                  # the padding's vector: seen, it would change every output
+    table[0] = 100.0  # the padding's vector: seen, it would change every output
     first = model(tokens).numpy()
     table[0] = -50.0
     second = model(tokens).numpy()
-    np.testing.assert_allclose(first[0, :3], second[0, :3], atol=1e-5)   # real tokens never see it
+    np.testing.assert_allclose(first[0, :3], second[0, :3], atol=1e-5)  # real tokens never see it
     assert np.all(first[0, 3:] == 0)  # padded queries see nothing: zeros (their mask is all False)
 
 
 def test_the_mask_passes_through_a_sequential_transformer_encoder():
-    model = pf.Sequential([layers.Input((5,), dtype="int64"),
-                           layers.TokenAndPositionEmbedding(10, 5, 8, mask_zero=True),
-                           layers.TransformerEncoder(16, 2)])
+    model = pf.Sequential(
+        [
+            layers.Input((5,), dtype="int64"),
+            layers.TokenAndPositionEmbedding(10, 5, 8, mask_zero=True),
+            layers.TransformerEncoder(16, 2),
+        ]
+    )
     tokens = np.array([[4, 2, 0, 0, 0]])
     first = model(tokens).numpy()
     model.layers[0].token_embedding.embeddings.data[0] += 3.0
@@ -137,46 +156,64 @@ def test_the_mask_passes_through_a_sequential_transformer_encoder():
 
 
 # --- Attention, AdditiveAttention ----------------------------------------------------------------
-@pytest.mark.parametrize("cls, settings", [
-    ("Attention", {}), ("Attention", {"use_scale": True}),
-    ("Attention", {"score_mode": "concat", "use_scale": True}),
-    ("AdditiveAttention", {}), ("AdditiveAttention", {"use_scale": False}),
-])
+@pytest.mark.parametrize(
+    "cls, settings",
+    [
+        ("Attention", {}),
+        ("Attention", {"use_scale": True}),
+        ("Attention", {"score_mode": "concat", "use_scale": True}),
+        ("AdditiveAttention", {}),
+        ("AdditiveAttention", {"use_scale": False}),
+    ],
+)
 @pytest.mark.parametrize("causal", [False, True])
 def test_luong_and_bahdanau_attention_equal_keras(cls, settings, causal):
     k = keras()
     q, v, key = arr(2, 4, 5), arr(2, 6, 3, seed=1), arr(2, 6, 5, seed=2)
     masks = [padding(2, 4, seed=3), padding(2, 6)]
     ours = getattr(layers, cls)(**settings)
-    out, scores = ours([q, v, key], mask=masks, return_attention_scores=True, use_causal_mask=causal)
+    out, scores = ours(
+        [q, v, key], mask=masks, return_attention_scores=True, use_causal_mask=causal
+    )
     theirs = getattr(k.layers, cls)(**settings)
     theirs([q, v, key])
-    weights = [w + 0.3 * i for i, w in enumerate(ours.get_weights())]   # not all ones
+    weights = [w + 0.3 * i for i, w in enumerate(ours.get_weights())]  # not all ones
     ours.set_weights(weights)
     theirs.set_weights(weights)
-    out, scores = ours([q, v, key], mask=masks, return_attention_scores=True, use_causal_mask=causal)
-    ref, ref_scores = theirs([q, v, key], mask=masks, return_attention_scores=True,
-                             use_causal_mask=causal)
+    out, scores = ours(
+        [q, v, key], mask=masks, return_attention_scores=True, use_causal_mask=causal
+    )
+    ref, ref_scores = theirs(
+        [q, v, key], mask=masks, return_attention_scores=True, use_causal_mask=causal
+    )
     np.testing.assert_allclose(out.numpy(), k.ops.convert_to_numpy(ref), atol=1e-5)
     np.testing.assert_allclose(scores.numpy(), k.ops.convert_to_numpy(ref_scores), atol=1e-6)
 
 
 def test_attention_layers_gradcheck():
-    q, v = pf.tensor(arr(2, 3, 4), dtype="float64"), pf.tensor(arr(2, 5, 4, seed=1), dtype="float64")
+    q, v = (
+        pf.tensor(arr(2, 3, 4), dtype="float64"),
+        pf.tensor(arr(2, 5, 4, seed=1), dtype="float64"),
+    )
     mask = [None, padding(2, 5)]
-    for layer in (layers.Attention(use_scale=True, dtype="float64"),
-                  layers.AdditiveAttention(dtype="float64")):
+    for layer in (
+        layers.Attention(use_scale=True, dtype="float64"),
+        layers.AdditiveAttention(dtype="float64"),
+    ):
         assert pf.gradcheck(lambda q, v, layer=layer: layer([q, v], mask=mask), [q, v])
 
 
 # --- normalization and positions ---------------------------------------------------------------
-@pytest.mark.parametrize("cls, kw, shape", [
-    ("GroupNormalization", {"groups": 2}, (2, 5, 6)),
-    ("GroupNormalization", {"groups": 3, "axis": 1}, (2, 6, 4, 2)),
-    ("GroupNormalization", {"groups": 4}, (2, 3, 3, 8)),
-    ("UnitNormalization", {}, (3, 7)),
-    ("UnitNormalization", {"axis": [1, 2]}, (2, 3, 4)),
-])
+@pytest.mark.parametrize(
+    "cls, kw, shape",
+    [
+        ("GroupNormalization", {"groups": 2}, (2, 5, 6)),
+        ("GroupNormalization", {"groups": 3, "axis": 1}, (2, 6, 4, 2)),
+        ("GroupNormalization", {"groups": 4}, (2, 3, 3, 8)),
+        ("UnitNormalization", {}, (3, 7)),
+        ("UnitNormalization", {"axis": [1, 2]}, (2, 3, 4)),
+    ],
+)
 def test_group_and_unit_normalization_equal_keras(cls, kw, shape):
     k = keras()
     x = arr(*shape) * 3 + 1
@@ -247,7 +284,7 @@ def seq2seq_model():
 @pytest.mark.parametrize("suffix", [".profundo", ".keras"])
 def test_every_attention_layer_saves_and_loads(tmp_path, suffix):
     if suffix == ".keras":
-        pytest.importorskip("h5py")                # Keras' format: the keras-io extra
+        pytest.importorskip("h5py")  # Keras' format: the keras-io extra
     model = seq2seq_model()
     src = np.array([[3, 4, 5, 0, 0, 0], [1, 2, 3, 4, 5, 6]])
     tgt = np.array([[1, 2, 0, 0, 0], [3, 3, 3, 3, 3]])
@@ -261,7 +298,10 @@ def test_every_attention_layer_saves_and_loads(tmp_path, suffix):
 def test_a_seq2seq_transformer_trains():
     pf.manual_seed(0)
     model = seq2seq_model()
-    model.compile(optimizer=pf.optimizers.Adam(3e-3), loss=pf.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=pf.optimizers.Adam(3e-3),
+        loss=pf.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     g = np.random.default_rng(0)
     src = g.integers(1, 20, (64, 6))
     tgt = src[:, :5]
@@ -304,8 +344,9 @@ def test_transformer_encoder_matches_torch_encoder_layer(normalize_first, activa
     ours = layers.TransformerEncoder(ff, n, activation=activation, normalize_first=normalize_first)
     px = pf.tensor(x, requires_grad=True)
     out = ours(px, padding_mask=keep)
-    t = torch.nn.TransformerEncoderLayer(e, n, ff, dropout=0.0, activation=activation,
-                                         batch_first=True, norm_first=normalize_first)
+    t = torch.nn.TransformerEncoderLayer(
+        e, n, ff, dropout=0.0, activation=activation, batch_first=True, norm_first=normalize_first
+    )
     copy_mha(t.self_attn, ours.self_attention_layer, e, n)
     copy_linear(t.linear1, ours.feedforward_intermediate_dense)
     copy_linear(t.linear2, ours.feedforward_output_dense)
@@ -318,8 +359,9 @@ def test_transformer_encoder_matches_torch_encoder_layer(normalize_first, activa
     out.backward(g)
     t_out.backward(torch.tensor(g))
     np.testing.assert_allclose(px.grad, tx.grad.numpy(), atol=2e-5)
-    np.testing.assert_allclose(ours.feedforward_intermediate_dense.kernel.grad.T,
-                               t.linear1.weight.grad.numpy(), atol=2e-5)
+    np.testing.assert_allclose(
+        ours.feedforward_intermediate_dense.kernel.grad.T, t.linear1.weight.grad.numpy(), atol=2e-5
+    )
 
 
 def test_transformer_decoder_matches_torch_decoder_layer():
@@ -353,12 +395,19 @@ def test_transformer_blocks_return_scores_and_keep_kerashub_weight_order():
     enc = layers.TransformerEncoder(16, 2)
     out, scores = enc(arr(2, 4, 8), return_attention_scores=True)
     assert out.shape == (2, 4, 8) and scores.shape == (2, 2, 4, 4)
-    assert [p for p, _ in enc.named_weights()][:2] == ["self_attention_layer/query_kernel",
-                                                       "self_attention_layer/query_bias"]
+    assert [p for p, _ in enc.named_weights()][:2] == [
+        "self_attention_layer/query_kernel",
+        "self_attention_layer/query_bias",
+    ]
     dec = layers.TransformerDecoder(16, 2)
     dec(arr(2, 4, 8), arr(2, 3, 8))
     order = [p.split("/")[0] for p, _ in dec.named_weights()]
     assert list(dict.fromkeys(order)) == [
-        "self_attention", "self_attention_layer_norm", "cross_attention",
-        "cross_attention_layer_norm", "feedforward_intermediate_dense", "feedforward_output_dense",
-        "feedforward_layer_norm"]
+        "self_attention",
+        "self_attention_layer_norm",
+        "cross_attention",
+        "cross_attention_layer_norm",
+        "feedforward_intermediate_dense",
+        "feedforward_output_dense",
+        "feedforward_layer_norm",
+    ]

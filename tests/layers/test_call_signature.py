@@ -1,5 +1,6 @@
 """Keras lets a layer's ``call`` leave out ``training`` (``def call(self, x)``); profundo passes it
 only to a call that takes it, and the layers inside still run in the mode asked for."""
+
 import numpy as np
 
 import profundo as pf

@@ -1,6 +1,7 @@
 """Convolution layers: outputs and all gradients against PyTorch with the same weights (layouts
 converted) over a grid of settings, gradcheck, Keras' shapes and parameter counts, config round
 trips, errors, and a CNN that saves and loads."""
+
 import itertools
 import json
 
@@ -36,33 +37,50 @@ def torch_reference(torch, layer, x, weights):
     F = torch.nn.functional
     rank = layer.rank
     channels_first = (0, rank + 1, *range(1, rank + 1))
-    to_oihw = (rank + 1, rank, *range(rank))                 # Keras kernel → PyTorch (O, I, k...)
+    to_oihw = (rank + 1, rank, *range(rank))  # Keras kernel → PyTorch (O, I, k...)
     xt = x.permute(channels_first)
     bias = weights[-1] if layer.use_bias else None
     sizes = x.shape[1:-1]
     if isinstance(layer, Conv2DTranspose):
-        full = F.conv_transpose2d(xt, weights[0].permute(3, 2, 0, 1), stride=layer.strides,
-                                  dilation=layer.dilation_rate)
-        out = [keras_transposed_length(n, k, s, d, layer.padding, p) for n, k, s, d, p in
-               zip(sizes, layer.kernel_size, layer.strides, layer.dilation_rate,
-                   layer.output_padding or (None, None))]
-        (t, _), (l, _) = (tf_pads(n, k, s, d, layer.padding) for n, k, s, d in
-                          zip(out, layer.kernel_size, layer.strides, layer.dilation_rate))
-        y = F.pad(full, (0, out[1], 0, out[0]))[:, :, t:t + out[0], l:l + out[1]]
+        full = F.conv_transpose2d(
+            xt, weights[0].permute(3, 2, 0, 1), stride=layer.strides, dilation=layer.dilation_rate
+        )
+        out = [
+            keras_transposed_length(n, k, s, d, layer.padding, p)
+            for n, k, s, d, p in zip(
+                sizes,
+                layer.kernel_size,
+                layer.strides,
+                layer.dilation_rate,
+                layer.output_padding or (None, None),
+            )
+        ]
+        (t, _), (l, _) = (
+            tf_pads(n, k, s, d, layer.padding)
+            for n, k, s, d in zip(out, layer.kernel_size, layer.strides, layer.dilation_rate)
+        )
+        y = F.pad(full, (0, out[1], 0, out[0]))[:, :, t : t + out[0], l : l + out[1]]
         y = y + bias[:, None, None] if bias is not None else y
     else:
-        pads = [tf_pads(n, k, s, d, layer.padding) for n, k, s, d in
-                zip(sizes, layer.kernel_size, layer.strides, layer.dilation_rate)]
+        pads = [
+            tf_pads(n, k, s, d, layer.padding)
+            for n, k, s, d in zip(sizes, layer.kernel_size, layer.strides, layer.dilation_rate)
+        ]
         xt = F.pad(xt, [p for pair in reversed(pads) for p in pair])
         conv = F.conv1d if rank == 1 else F.conv2d
         settings = dict(stride=layer.strides, dilation=layer.dilation_rate)
         if isinstance(layer, (Conv1D, Conv2D)):
             y = conv(xt, weights[0].permute(to_oihw), bias, groups=layer.groups, **settings)
-        else:                                                # depthwise: C groups of one channel
+        else:  # depthwise: C groups of one channel
             kh, kw, c, m = weights[0].shape
             depthwise = weights[0].reshape(kh, kw, 1, c * m).permute(to_oihw)
-            y = conv(xt, depthwise, None if isinstance(layer, SeparableConv2D) else bias,
-                     groups=c, **settings)
+            y = conv(
+                xt,
+                depthwise,
+                None if isinstance(layer, SeparableConv2D) else bias,
+                groups=c,
+                **settings,
+            )
             if isinstance(layer, SeparableConv2D):
                 y = conv(y, weights[1].permute(to_oihw), bias)
     return y.permute(0, *range(2, rank + 2), 1)
@@ -97,8 +115,11 @@ def random_bias(layer):
 CONV2D_GRID = list(itertools.product((2, 3), (1, 2), ("valid", "same"), (1, 2), (1, 2)))
 
 
-@pytest.mark.parametrize("k,s,padding,d,groups", CONV2D_GRID,
-                         ids=[f"k{k}-s{s}-{p}-d{d}-g{g}" for k, s, p, d, g in CONV2D_GRID])
+@pytest.mark.parametrize(
+    "k,s,padding,d,groups",
+    CONV2D_GRID,
+    ids=[f"k{k}-s{s}-{p}-d{d}-g{g}" for k, s, p, d, g in CONV2D_GRID],
+)
 def test_conv2d_matches_torch(k, s, padding, d, groups):
     layer = Conv2D(6, k, strides=s, padding=padding, dilation_rate=d, groups=groups)
     layer.build((None, 7, 8, 4))
@@ -109,8 +130,11 @@ def test_conv2d_matches_torch(k, s, padding, d, groups):
 CONV1D_GRID = list(itertools.product((2, 3), (1, 2), ("valid", "same", "causal"), (1, 2), (1, 2)))
 
 
-@pytest.mark.parametrize("k,s,padding,d,groups", CONV1D_GRID,
-                         ids=[f"k{k}-s{s}-{p}-d{d}-g{g}" for k, s, p, d, g in CONV1D_GRID])
+@pytest.mark.parametrize(
+    "k,s,padding,d,groups",
+    CONV1D_GRID,
+    ids=[f"k{k}-s{s}-{p}-d{d}-g{g}" for k, s, p, d, g in CONV1D_GRID],
+)
 def test_conv1d_matches_torch(k, s, padding, d, groups):
     layer = Conv1D(4, k, strides=s, padding=padding, dilation_rate=d, groups=groups)
     layer.build((None, 9, 2))
@@ -118,26 +142,31 @@ def test_conv1d_matches_torch(k, s, padding, d, groups):
     check_against_torch(layer, (2, 9, 2))
 
 
-@pytest.mark.parametrize("s,padding,m,d", list(itertools.product((1, 2), ("valid", "same"),
-                                                                  (1, 2), (1, 2))))
+@pytest.mark.parametrize(
+    "s,padding,m,d", list(itertools.product((1, 2), ("valid", "same"), (1, 2), (1, 2)))
+)
 def test_depthwise_and_separable_match_torch(s, padding, m, d):
-    for layer in (DepthwiseConv2D(3, strides=s, padding=padding, depth_multiplier=m,
-                                  dilation_rate=d),
-                  SeparableConv2D(5, 3, strides=s, padding=padding, depth_multiplier=m,
-                                  dilation_rate=d)):
+    for layer in (
+        DepthwiseConv2D(3, strides=s, padding=padding, depth_multiplier=m, dilation_rate=d),
+        SeparableConv2D(5, 3, strides=s, padding=padding, depth_multiplier=m, dilation_rate=d),
+    ):
         layer.build((None, 7, 6, 3))
         random_bias(layer)
         check_against_torch(layer, (2, 7, 6, 3))
 
 
-TRANSPOSE_GRID = [(k, s, p, op, d) for k, s, p, op, d in itertools.product(
-    (2, 3), (1, 2), ("valid", "same"), (None, 1), (1, 2)) if op is None or op < s]
+TRANSPOSE_GRID = [
+    (k, s, p, op, d)
+    for k, s, p, op, d in itertools.product((2, 3), (1, 2), ("valid", "same"), (None, 1), (1, 2))
+    if op is None or op < s
+]
 
 
 @pytest.mark.parametrize("k,s,padding,output_padding,d", TRANSPOSE_GRID)
 def test_conv2d_transpose_matches_torch(k, s, padding, output_padding, d):
-    layer = Conv2DTranspose(3, k, strides=s, padding=padding, output_padding=output_padding,
-                            dilation_rate=d)
+    layer = Conv2DTranspose(
+        3, k, strides=s, padding=padding, output_padding=output_padding, dilation_rate=d
+    )
     layer.build((None, 4, 5, 2))
     random_bias(layer)
     check_against_torch(layer, (2, 4, 5, 2))
@@ -153,9 +182,11 @@ def test_activation_and_no_bias():
 
 def test_gradcheck_through_conv_and_separable_layers():
     x = pf.randn(2, 5, 5, 2, dtype="float64")
-    for layer in (Conv2D(3, 3, strides=2, padding="same", activation="tanh", dtype="float64"),
-                  SeparableConv2D(2, 2, depth_multiplier=2, dtype="float64"),
-                  Conv2DTranspose(2, 3, strides=2, dtype="float64")):
+    for layer in (
+        Conv2D(3, 3, strides=2, padding="same", activation="tanh", dtype="float64"),
+        SeparableConv2D(2, 2, depth_multiplier=2, dtype="float64"),
+        Conv2DTranspose(2, 3, strides=2, dtype="float64"),
+    ):
         layer(x)
         names = list(layer._params)
 
@@ -178,8 +209,12 @@ def test_shapes_and_parameter_counts_equal_keras():
         (DepthwiseConv2D(3, depth_multiplier=2), (None, 8, 8, 3), (None, 6, 6, 6), 60),
         (SeparableConv2D(16, 3, padding="same"), (None, 8, 8, 3), (None, 8, 8, 16), 91),
         (Conv2DTranspose(8, 3), (None, 7, 7, 16), (None, 9, 9, 8), 1160),
-        (Conv2DTranspose(8, 3, strides=2, padding="same"), (None, 7, 7, 16), (None, 14, 14, 8),
-         1160),
+        (
+            Conv2DTranspose(8, 3, strides=2, padding="same"),
+            (None, 7, 7, 16),
+            (None, 14, 14, 8),
+            1160,
+        ),
         (Conv2DTranspose(8, 2, strides=3), (None, 4, 4, 2), (None, 12, 12, 8), 72),
         (Conv2D(4, 3), (None, None, None, 3), (None, None, None, 4), 112),
     ]
@@ -190,37 +225,66 @@ def test_shapes_and_parameter_counts_equal_keras():
 
 
 def test_lenet_style_summary_matches_keras():
-    model = pf.Sequential([
-        layers.Input((28, 28, 1)),
-        Conv2D(32, 3, activation="relu", name="c1"), MaxPooling2D(2, name="p1"),
-        Conv2D(64, 3, activation="relu", name="c2"), MaxPooling2D(2, name="p2"),
-        layers.Flatten(name="f"), layers.Dense(128, activation="relu", name="d1"),
-        layers.Dense(10, activation="softmax", name="d2"),
-    ])
+    model = pf.Sequential(
+        [
+            layers.Input((28, 28, 1)),
+            Conv2D(32, 3, activation="relu", name="c1"),
+            MaxPooling2D(2, name="p1"),
+            Conv2D(64, 3, activation="relu", name="c2"),
+            MaxPooling2D(2, name="p2"),
+            layers.Flatten(name="f"),
+            layers.Dense(128, activation="relu", name="d1"),
+            layers.Dense(10, activation="softmax", name="d2"),
+        ]
+    )
     lines = []
     model.summary(print_fn=lines.append)
     text = lines[0]
-    for name, shape, params in [("c1", "(None, 26, 26, 32)", "320"),
-                                ("p1", "(None, 13, 13, 32)", "0"),
-                                ("c2", "(None, 11, 11, 64)", "18,496"),
-                                ("p2", "(None, 5, 5, 64)", "0"), ("f", "(None, 1600)", "0"),
-                                ("d1", "(None, 128)", "204,928"), ("d2", "(None, 10)", "1,290")]:
+    for name, shape, params in [
+        ("c1", "(None, 26, 26, 32)", "320"),
+        ("p1", "(None, 13, 13, 32)", "0"),
+        ("c2", "(None, 11, 11, 64)", "18,496"),
+        ("p2", "(None, 5, 5, 64)", "0"),
+        ("f", "(None, 1600)", "0"),
+        ("d1", "(None, 128)", "204,928"),
+        ("d2", "(None, 10)", "1,290"),
+    ]:
         row = next(line for line in text.splitlines() if line.startswith(f" {name} "))
         assert shape in row and row.rstrip().endswith(params), row
     assert "Total params: 225,034" in text
 
 
-@pytest.mark.parametrize("layer", [
-    Conv1D(4, 3, strides=2, padding="causal", dilation_rate=1, groups=2, activation="relu",
-           use_bias=False, kernel_initializer="he_normal", kernel_regularizer="l2"),
-    Conv2D(4, (3, 2), strides=(2, 1), padding="same", dilation_rate=(1, 2),
-           kernel_initializer={"class_name": "RandomNormal", "config": {"stddev": 0.1}},
-           bias_regularizer={"class_name": "L1", "config": {"l1": 0.1}}),
-    Conv2D(2, 3, padding=((1, 0), (2, 1))),
-    DepthwiseConv2D(3, depth_multiplier=3, depthwise_regularizer="l1", activation="tanh"),
-    SeparableConv2D(4, 3, depth_multiplier=2, pointwise_initializer="he_uniform"),
-    Conv2DTranspose(4, 3, strides=2, padding="same", output_padding=1),
-], ids=lambda layer: type(layer).__name__)
+@pytest.mark.parametrize(
+    "layer",
+    [
+        Conv1D(
+            4,
+            3,
+            strides=2,
+            padding="causal",
+            dilation_rate=1,
+            groups=2,
+            activation="relu",
+            use_bias=False,
+            kernel_initializer="he_normal",
+            kernel_regularizer="l2",
+        ),
+        Conv2D(
+            4,
+            (3, 2),
+            strides=(2, 1),
+            padding="same",
+            dilation_rate=(1, 2),
+            kernel_initializer={"class_name": "RandomNormal", "config": {"stddev": 0.1}},
+            bias_regularizer={"class_name": "L1", "config": {"l1": 0.1}},
+        ),
+        Conv2D(2, 3, padding=((1, 0), (2, 1))),
+        DepthwiseConv2D(3, depth_multiplier=3, depthwise_regularizer="l1", activation="tanh"),
+        SeparableConv2D(4, 3, depth_multiplier=2, pointwise_initializer="he_uniform"),
+        Conv2DTranspose(4, 3, strides=2, padding="same", output_padding=1),
+    ],
+    ids=lambda layer: type(layer).__name__,
+)
 def test_config_round_trip(layer):
     rank = layer.rank
     x = np.random.randn(2, *(8,) * rank, 4).astype(np.float32)
@@ -241,15 +305,24 @@ def test_kernel_regularizer_adds_to_the_loss():
 
 def test_errors_name_the_layer_and_shapes():
     conv = Conv2D(4, 3, name="conv2d")
-    with pytest.raises(ValueError, match=r"Conv2D 'conv2d': expected inputs of shape "
-                                         r"\(batch, height, width, channels\), got shape \(2, 28, 28\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Conv2D 'conv2d': expected inputs of shape "
+        r"\(batch, height, width, channels\), got shape \(2, 28, 28\)",
+    ):
         conv(np.zeros((2, 28, 28), np.float32))
     conv(np.zeros((2, 8, 8, 3), np.float32))
-    with pytest.raises(ValueError, match=r"Conv2D 'conv2d': expected 3 channels \(last axis\), "
-                                         r"got shape \(2, 8, 8, 5\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Conv2D 'conv2d': expected 3 channels \(last axis\), "
+        r"got shape \(2, 8, 8, 5\)",
+    ):
         conv(np.zeros((2, 8, 8, 5), np.float32))
-    with pytest.raises(ValueError, match=r"Conv1D 'c1': expected inputs of shape "
-                                         r"\(batch, steps, channels\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Conv1D 'c1': expected inputs of shape "
+        r"\(batch, steps, channels\)",
+    ):
         Conv1D(2, 3, name="c1")(layers.Input((8, 8, 1)))
     with pytest.raises(ValueError, match="'big'.*larger than the input.*padding='same'"):
         Conv2D(2, 5, name="big")(layers.Input((3, 3, 1)))
@@ -267,22 +340,24 @@ def test_errors_name_the_layer_and_shapes():
         Conv2DTranspose(2, 3, strides=2, output_padding=2)
     with pytest.raises(ValueError, match=r"expected a known number of channels \(last axis\)"):
         Conv2D(2, 3)(layers.Input((8, 8, None)))
-    assert Conv2D(2, 3, data_format="channels_last").rank == 2        # Keras' argument, accepted
+    assert Conv2D(2, 3, data_format="channels_last").rank == 2  # Keras' argument, accepted
     with pytest.raises(ValueError, match="channels-last.*transpose"):
         Conv2D(2, 3, data_format="channels_first")
 
 
 def small_cnn():
-    return pf.Sequential([
-        layers.Input((8, 8, 1)),
-        Conv2D(4, 3, padding="same", activation="relu"),
-        MaxPooling2D(2),
-        SeparableConv2D(6, 3, activation="relu"),
-        Conv2DTranspose(3, 2, strides=2),
-        DepthwiseConv2D(2, depth_multiplier=2),
-        GlobalAveragePooling2D(),
-        layers.Dense(3, activation="softmax"),
-    ])
+    return pf.Sequential(
+        [
+            layers.Input((8, 8, 1)),
+            Conv2D(4, 3, padding="same", activation="relu"),
+            MaxPooling2D(2),
+            SeparableConv2D(6, 3, activation="relu"),
+            Conv2DTranspose(3, 2, strides=2),
+            DepthwiseConv2D(2, depth_multiplier=2),
+            GlobalAveragePooling2D(),
+            layers.Dense(3, activation="softmax"),
+        ]
+    )
 
 
 def test_cnn_trains_saves_and_loads_identically(tmp_path):

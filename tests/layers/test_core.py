@@ -1,4 +1,5 @@
 """Core layers: building, shapes, gradients, parity with PyTorch, config round trips, errors."""
+
 import json
 
 import numpy as np
@@ -59,7 +60,9 @@ def test_dense_parity_with_torch_linear():
 def test_dense_errors_name_the_layer_and_shapes():
     layer = layers.Dense(2, name="head")
     layer(np.ones((3, 4)))
-    with pytest.raises(ValueError, match=r"Dense 'head': expected 4 features \(last axis\), got shape \(3, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"Dense 'head': expected 4 features \(last axis\), got shape \(3, 5\)"
+    ):
         layer(np.ones((3, 5)))
     with pytest.raises(ValueError, match=r"at least 2 axes, got shape \(3,\); .*x\[None\]"):
         layers.Dense(2)(np.ones(3))
@@ -84,7 +87,9 @@ def test_set_weights_checks_count_and_shape():
     layer(np.ones((1, 3)))
     with pytest.raises(ValueError, match="expected 2 arrays"):
         layer.set_weights([np.ones((3, 2))])
-    with pytest.raises(ValueError, match=r"d/kernel has shape \(3, 2\), got an array of shape \(2, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"d/kernel has shape \(3, 2\), got an array of shape \(2, 2\)"
+    ):
         layer.set_weights([np.ones((2, 2)), np.ones(2)])
     layer.set_weights([np.ones((3, 2)), np.zeros(2)])
     assert_close(layer(np.ones((1, 3))), [[3.0, 3.0]])
@@ -100,7 +105,7 @@ def test_flatten_reshape_activation_dropout():
     assert_close(layers.Activation("sigmoid")(np.zeros((1, 2))), [[0.5, 0.5]])
     d = layers.Dropout(0.5)
     ones = np.ones((100, 100), np.float32)
-    assert_close(d(ones), ones)                   # inference: identity
+    assert_close(d(ones), ones)  # inference: identity
     dropped = d(ones, training=True).numpy()
     assert set(np.unique(dropped)) <= {0.0, 2.0} and 0.4 < (dropped == 0).mean() < 0.6
     with pytest.raises(ValueError, match="rate"):
@@ -115,13 +120,25 @@ def test_learning_phase_sets_the_default_mode():
     assert not (d(ones).numpy() == 0).any()
 
 
-@pytest.mark.parametrize("layer", [
-    layers.Dense(3, activation="relu", use_bias=False, kernel_regularizer="l2"),
-    layers.Activation("tanh"), layers.Flatten(), layers.Reshape((2, -1)), layers.Dropout(0.25),
-    layers.ReLU(max_value=6.0), layers.LeakyReLU(0.1), layers.ELU(0.5), layers.Softmax(axis=1),
-    layers.PReLU(shared_axes=[1]), layers.BatchNormalization(momentum=0.9),
-    layers.LayerNormalization(epsilon=1e-5), layers.Add(), layers.Concatenate(axis=1),
-])
+@pytest.mark.parametrize(
+    "layer",
+    [
+        layers.Dense(3, activation="relu", use_bias=False, kernel_regularizer="l2"),
+        layers.Activation("tanh"),
+        layers.Flatten(),
+        layers.Reshape((2, -1)),
+        layers.Dropout(0.25),
+        layers.ReLU(max_value=6.0),
+        layers.LeakyReLU(0.1),
+        layers.ELU(0.5),
+        layers.Softmax(axis=1),
+        layers.PReLU(shared_axes=[1]),
+        layers.BatchNormalization(momentum=0.9),
+        layers.LayerNormalization(epsilon=1e-5),
+        layers.Add(),
+        layers.Concatenate(axis=1),
+    ],
+)
 def test_config_round_trip(layer):
     config = json.loads(json.dumps(layer.get_config()))
     clone = type(layer).from_config(config)

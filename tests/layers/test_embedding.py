@@ -1,4 +1,5 @@
 """Embedding: lookup, gradient, mask, parity with torch.nn.Embedding, config, errors."""
+
 import json
 
 import numpy as np
@@ -17,7 +18,7 @@ def test_rows_of_the_table_and_gradient_sums_repeated_ids():
     table = emb.get_weights()[0]
     assert y.shape == (2, 3, 3) and y.dtype == np.float32
     assert_close(y, table[ids])
-    assert np.all(np.abs(table) <= 0.05)                       # U(−0.05, 0.05), as Keras
+    assert np.all(np.abs(table) <= 0.05)  # U(−0.05, 0.05), as Keras
     (y * 2).sum().backward()
     counts = np.bincount(ids.ravel(), minlength=6)[:, None]
     assert_close(emb.embeddings.grad, np.broadcast_to(2.0 * counts, (6, 3)))
@@ -43,7 +44,7 @@ def test_mask_zero_and_float_ids():
     ids = np.array([[3, 1, 0, 0]])
     assert np.array_equal(to_numpy(emb.compute_mask(ids)), [[True, True, False, False]])
     assert Embedding(5, 2).compute_mask(ids) is None
-    assert_close(emb(ids.astype(np.float32)), emb(ids))       # whole-number floats are ids too
+    assert_close(emb(ids.astype(np.float32)), emb(ids))  # whole-number floats are ids too
     assert emb.compute_output_shape((None, 4)) == (None, 4, 2)
 
 
@@ -59,14 +60,17 @@ def test_in_a_model_and_config_round_trip():
 
 def test_clear_errors():
     emb = Embedding(10, 2, name="words")
-    with pytest.raises(ValueError, match=r"Embedding 'words': id 10 is outside \[0, 10\).*"
-                                         r"vocabulary size"):
+    with pytest.raises(
+        ValueError,
+        match=r"Embedding 'words': id 10 is outside \[0, 10\).*"
+        r"vocabulary size",
+    ):
         emb(np.array([[1, 10]]))
     with pytest.raises(ValueError, match="id -1 is outside"):
         emb(np.array([[-1, 2]]))
     with pytest.raises(ValueError, match="whole numbers.*2.5"):
         emb(np.array([[2.5]]))
-    if pf.get_backend() == "numpy":      # CuPy cannot hold strings at all
+    if pf.get_backend() == "numpy":  # CuPy cannot hold strings at all
         with pytest.raises(TypeError, match="ids must be integers.*TextVectorization"):
             emb(pf.Tensor(np.array([["a"]])))
     with pytest.raises(ValueError, match="input_dim must be a positive int"):

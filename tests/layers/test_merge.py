@@ -1,4 +1,5 @@
 """Merge layers."""
+
 import numpy as np
 import pytest
 

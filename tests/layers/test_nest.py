@@ -1,4 +1,5 @@
 """The one walk over nested structures that layers, models and data sets share."""
+
 import collections
 
 from profundo.layers.nest import flatten, map_structure, named_leaves

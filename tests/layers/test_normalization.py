@@ -1,4 +1,5 @@
 """BatchNormalization and LayerNormalization against PyTorch, train and inference modes."""
+
 import numpy as np
 import pytest
 
@@ -15,8 +16,11 @@ def test_batchnorm_training_parity_with_torch(shape):
     xt = pf.tensor(x, requires_grad=True)
     y = bn(xt, training=True)
     channels = shape[-1]
-    tbn = torch.nn.BatchNorm1d(channels, eps=1e-5, momentum=0.1) if len(shape) == 2 else \
-        torch.nn.BatchNorm2d(channels, eps=1e-5, momentum=0.1)
+    tbn = (
+        torch.nn.BatchNorm1d(channels, eps=1e-5, momentum=0.1)
+        if len(shape) == 2
+        else torch.nn.BatchNorm2d(channels, eps=1e-5, momentum=0.1)
+    )
     perm = (0, 3, 1, 2) if len(shape) == 4 else (0, 1)
     back = (0, 2, 3, 1) if len(shape) == 4 else (0, 1)
     tx = torch.tensor(x.transpose(perm), requires_grad=True)
@@ -32,8 +36,9 @@ def test_batchnorm_training_parity_with_torch(shape):
     assert_close(bn.moving_mean, tbn.running_mean, atol=1e-5)
     n = x.size // channels
     assert_close(bn.moving_variance, 0.9 + 0.1 * x.reshape(-1, channels).var(axis=0), rtol=1e-5)
-    assert_close((tbn.running_var.numpy() - 0.9) * (n - 1) / n + 0.9,
-                 bn.moving_variance.numpy(), rtol=1e-4)
+    assert_close(
+        (tbn.running_var.numpy() - 0.9) * (n - 1) / n + 0.9, bn.moving_variance.numpy(), rtol=1e-4
+    )
 
 
 def test_batchnorm_inference_uses_moving_statistics():
@@ -41,8 +46,9 @@ def test_batchnorm_inference_uses_moving_statistics():
     bn = layers.BatchNormalization(epsilon=1e-3)
     x = np.random.randn(6, 4).astype(np.float32)
     bn(x)
-    bn.set_weights([np.random.rand(4) + 0.5, np.random.randn(4), np.random.randn(4),
-                    np.random.rand(4) + 0.5])
+    bn.set_weights(
+        [np.random.rand(4) + 0.5, np.random.randn(4), np.random.randn(4), np.random.rand(4) + 0.5]
+    )
     gamma, beta, mean, var = bn.get_weights()
     tbn = torch.nn.BatchNorm1d(4, eps=1e-3).eval()
     with torch.no_grad():
@@ -57,21 +63,27 @@ def test_batchnorm_inference_uses_moving_statistics():
     y.sum().backward()
     ty.sum().backward()
     assert_close(xt.grad, tx.grad, atol=1e-5)
-    assert_close(bn.moving_mean, mean)     # inference leaves the statistics alone
+    assert_close(bn.moving_mean, mean)  # inference leaves the statistics alone
 
 
 def test_batchnorm_weights_order_and_trainability():
     bn = layers.BatchNormalization()
     bn(np.ones((2, 3)))
-    assert [w.name.split("/")[1] for w in bn.weights] == ["gamma", "beta", "moving_mean",
-                                                          "moving_variance"]
+    assert [w.name.split("/")[1] for w in bn.weights] == [
+        "gamma",
+        "beta",
+        "moving_mean",
+        "moving_variance",
+    ]
     assert len(bn.trainable_weights) == 2
 
 
 def test_batchnorm_gradcheck():
     def f(x, gamma, beta):
         mean, var = pf.ops.normalization.moments(x, (0,))
-        return pf.ops.normalization.normalize(x, mean, var, gamma, beta, axes=(0,), epsilon=1e-3, stats_from_x=True)
+        return pf.ops.normalization.normalize(
+            x, mean, var, gamma, beta, axes=(0,), epsilon=1e-3, stats_from_x=True
+        )
 
     pf.gradcheck(f, [pf.randn(5, 3), pf.rand(3) + 0.5, pf.randn(3)])
 
@@ -108,8 +120,12 @@ def test_batchnorm_fast_kernel_equals_the_reference(scale, center, training, mon
 
     rng = np.random.default_rng(3)
     x_np, w = rng.standard_normal((6, 3, 4, 5)) * 2 + 1, rng.standard_normal((6, 3, 4, 5))
-    weights = [rng.random(5) + 0.5, rng.standard_normal(5), rng.standard_normal(5),
-               rng.random(5) + 0.5]
+    weights = [
+        rng.random(5) + 0.5,
+        rng.standard_normal(5),
+        rng.standard_normal(5),
+        rng.random(5) + 0.5,
+    ]
     results = []
     for kernel in ("reference", "fast"):
         monkeypatch.setattr(normalization, "channel_kernel", kernel)
@@ -118,8 +134,11 @@ def test_batchnorm_fast_kernel_equals_the_reference(scale, center, training, mon
         bn.set_weights([w_ for w_, keep in zip(weights, (scale, center, True, True)) if keep])
         x = pf.tensor(x_np, "float64", requires_grad=True)
         (bn(x, training=training) * pf.tensor(w, "float64")).sum().backward()
-        results.append([x.grad] + [v.grad for v in bn.trainable_weights]
-                       + [bn.moving_mean.numpy(), bn.moving_variance.numpy()])
+        results.append(
+            [x.grad]
+            + [v.grad for v in bn.trainable_weights]
+            + [bn.moving_mean.numpy(), bn.moving_variance.numpy()]
+        )
     for ref, fast in zip(*results):
         np.testing.assert_allclose(fast, ref, rtol=1e-9, atol=1e-12)
 

@@ -1,5 +1,6 @@
 """Pooling layers: outputs and gradients against PyTorch over a grid of pool sizes, strides and
 paddings, Keras' output shapes, global pooling with keepdims, config round trips, errors."""
+
 import itertools
 import json
 
@@ -32,8 +33,11 @@ def torch_pool(torch, layer, x):
     """Keras pooling in PyTorch: pad as TensorFlow (−∞ for max; the mean counts only pixels)."""
     F = torch.nn.functional
     rank = layer.rank
-    pads = [p for n, k, s in reversed(list(zip(x.shape[1:-1], layer.pool_size, layer.strides)))
-            for p in tf_pads(n, k, s, layer.padding)]
+    pads = [
+        p
+        for n, k, s in reversed(list(zip(x.shape[1:-1], layer.pool_size, layer.strides)))
+        for p in tf_pads(n, k, s, layer.padding)
+    ]
     xt = x.permute(0, rank + 1, *range(1, rank + 1))
     pool = F.max_pool1d if rank == 1 else F.max_pool2d
     if isinstance(layer, (MaxPooling1D, MaxPooling2D)):
@@ -45,12 +49,19 @@ def torch_pool(torch, layer, x):
     return y.permute(0, *range(2, rank + 2), 1)
 
 
-GRID = list(itertools.product((MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D),
-                              (2, 3), (None, 1, 2), ("valid", "same")))
+GRID = list(
+    itertools.product(
+        (MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D),
+        (2, 3),
+        (None, 1, 2),
+        ("valid", "same"),
+    )
+)
 
 
-@pytest.mark.parametrize("cls,pool,strides,padding", GRID,
-                         ids=[f"{c.__name__}-p{p}-s{s}-{pad}" for c, p, s, pad in GRID])
+@pytest.mark.parametrize(
+    "cls,pool,strides,padding", GRID, ids=[f"{c.__name__}-p{p}-s{s}-{pad}" for c, p, s, pad in GRID]
+)
 def test_pooling_matches_torch(cls, pool, strides, padding):
     torch = pytest.importorskip("torch")
     layer = cls(pool, strides=strides, padding=padding)
@@ -67,23 +78,30 @@ def test_pooling_matches_torch(cls, pool, strides, padding):
 
 
 def test_output_shapes_equal_keras():
-    cases = [(MaxPooling2D(), (None, 26, 26, 32), (None, 13, 13, 32)),
-             (MaxPooling2D(3, strides=2), (None, 7, 7, 1), (None, 3, 3, 1)),
-             (MaxPooling2D((2, 3), padding="same"), (None, 5, 7, 2), (None, 3, 3, 2)),
-             (AveragePooling2D(2, strides=1), (None, 4, None, 2), (None, 3, None, 2)),
-             (MaxPooling1D(), (None, 9, 4), (None, 4, 4)),
-             (AveragePooling1D(3, padding="same"), (None, 10, 4), (None, 4, 4)),
-             (GlobalMaxPooling2D(), (None, 5, 5, 3), (None, 3)),
-             (GlobalAveragePooling2D(keepdims=True), (None, 5, 5, 3), (None, 1, 1, 3)),
-             (GlobalAveragePooling1D(keepdims=True), (None, 7, 3), (None, 1, 3))]
+    cases = [
+        (MaxPooling2D(), (None, 26, 26, 32), (None, 13, 13, 32)),
+        (MaxPooling2D(3, strides=2), (None, 7, 7, 1), (None, 3, 3, 1)),
+        (MaxPooling2D((2, 3), padding="same"), (None, 5, 7, 2), (None, 3, 3, 2)),
+        (AveragePooling2D(2, strides=1), (None, 4, None, 2), (None, 3, None, 2)),
+        (MaxPooling1D(), (None, 9, 4), (None, 4, 4)),
+        (AveragePooling1D(3, padding="same"), (None, 10, 4), (None, 4, 4)),
+        (GlobalMaxPooling2D(), (None, 5, 5, 3), (None, 3)),
+        (GlobalAveragePooling2D(keepdims=True), (None, 5, 5, 3), (None, 1, 1, 3)),
+        (GlobalAveragePooling1D(keepdims=True), (None, 7, 3), (None, 1, 3)),
+    ]
     for layer, in_shape, out_shape in cases:
         assert layer(layers.Input(in_shape[1:])).shape == out_shape, layer
 
 
-@pytest.mark.parametrize("cls,reduce", [(GlobalMaxPooling2D, np.max),
-                                        (GlobalAveragePooling2D, np.mean),
-                                        (GlobalMaxPooling1D, np.max),
-                                        (GlobalAveragePooling1D, np.mean)])
+@pytest.mark.parametrize(
+    "cls,reduce",
+    [
+        (GlobalMaxPooling2D, np.max),
+        (GlobalAveragePooling2D, np.mean),
+        (GlobalMaxPooling1D, np.max),
+        (GlobalAveragePooling1D, np.mean),
+    ],
+)
 def test_global_pooling_reduces_the_spatial_axes(cls, reduce):
     layer, keep = cls(), cls(keepdims=True)
     x = np.random.randn(2, *(5,) * layer.rank, 3).astype(np.float32)
@@ -99,10 +117,16 @@ def test_keras_short_names_are_the_same_classes():
     assert MaxPool2D is MaxPooling2D and AvgPool2D is AveragePooling2D
 
 
-@pytest.mark.parametrize("layer", [MaxPooling2D((2, 3), strides=(1, 2), padding="same"),
-                                   AveragePooling1D(3, strides=2), GlobalMaxPooling1D(),
-                                   GlobalAveragePooling2D(keepdims=True)],
-                         ids=lambda layer: type(layer).__name__)
+@pytest.mark.parametrize(
+    "layer",
+    [
+        MaxPooling2D((2, 3), strides=(1, 2), padding="same"),
+        AveragePooling1D(3, strides=2),
+        GlobalMaxPooling1D(),
+        GlobalAveragePooling2D(keepdims=True),
+    ],
+    ids=lambda layer: type(layer).__name__,
+)
 def test_config_round_trip(layer):
     config = json.loads(json.dumps(layer.get_config()))
     clone = type(layer).from_config(config)
@@ -112,11 +136,17 @@ def test_config_round_trip(layer):
 
 
 def test_errors_name_the_layer_and_shapes():
-    with pytest.raises(ValueError, match=r"MaxPooling2D 'pool': expected inputs of shape "
-                                         r"\(batch, height, width, channels\), got shape \(2, 8, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"MaxPooling2D 'pool': expected inputs of shape "
+        r"\(batch, height, width, channels\), got shape \(2, 8, 3\)",
+    ):
         MaxPooling2D(name="pool")(np.zeros((2, 8, 3), np.float32))
-    with pytest.raises(ValueError, match=r"GlobalAveragePooling1D 'g': expected inputs of shape "
-                                         r"\(batch, steps, channels\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"GlobalAveragePooling1D 'g': expected inputs of shape "
+        r"\(batch, steps, channels\)",
+    ):
         GlobalAveragePooling1D(name="g")(layers.Input((4, 4, 3)))
     with pytest.raises(ValueError, match="'p3'.*larger than the input"):
         MaxPooling2D(3, name="p3")(layers.Input((2, 2, 1)))

@@ -1,4 +1,5 @@
 """Sampling (the reparameterization trick) and the Gaussian KL divergence of VAEs."""
+
 import numpy as np
 import pytest
 
@@ -26,7 +27,7 @@ def test_gradients_reach_mean_and_log_variance_through_the_noise():
     pf.manual_seed(2)
     eps = pf.randn(4, 2).numpy()
     assert_close(z.numpy(), np.exp(0.3) * eps, rtol=1e-6)
-    (z * z).sum().backward()                        # ∂Σz²/∂μ = 2z, ∂Σz²/∂log σ² = 2z·½σε
+    (z * z).sum().backward()  # ∂Σz²/∂μ = 2z, ∂Σz²/∂log σ² = 2z·½σε
     assert_close(mean.grad, 2 * z.numpy(), rtol=1e-5)
     assert_close(log_var.grad, 2 * z.numpy() * 0.5 * np.exp(0.3) * eps, rtol=1e-5)
 

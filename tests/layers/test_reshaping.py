@@ -1,5 +1,6 @@
 """UpSampling2D, ZeroPadding2D, Cropping2D: outputs and gradients against PyTorch, Keras' shapes,
 config round trips, errors."""
+
 import json
 
 import numpy as np
@@ -19,17 +20,29 @@ def torch_version(torch, layer, x):
         extra = {"align_corners": False} if layer.interpolation == "bilinear" else {}
         y = F.interpolate(xt, scale_factor=layer.size, mode=layer.interpolation, **extra)
     else:
-        (t, b), (l, r) = layer.padding if isinstance(layer, ZeroPadding2D) else \
-            tuple((-a, -z) for a, z in layer.cropping)
+        (t, b), (l, r) = (
+            layer.padding
+            if isinstance(layer, ZeroPadding2D)
+            else tuple((-a, -z) for a, z in layer.cropping)
+        )
         y = F.pad(xt, (l, r, t, b))
     return y.permute(0, 2, 3, 1)
 
 
-@pytest.mark.parametrize("layer", [
-    UpSampling2D(2), UpSampling2D((2, 3), interpolation="bilinear"),
-    ZeroPadding2D(1), ZeroPadding2D((2, 1)), ZeroPadding2D(((1, 0), (0, 2))),
-    Cropping2D(1), Cropping2D((0, 2)), Cropping2D(((2, 0), (1, 1))),
-], ids=lambda layer: f"{type(layer).__name__}-{layer.get_config().get('size') or ''}")
+@pytest.mark.parametrize(
+    "layer",
+    [
+        UpSampling2D(2),
+        UpSampling2D((2, 3), interpolation="bilinear"),
+        ZeroPadding2D(1),
+        ZeroPadding2D((2, 1)),
+        ZeroPadding2D(((1, 0), (0, 2))),
+        Cropping2D(1),
+        Cropping2D((0, 2)),
+        Cropping2D(((2, 0), (1, 1))),
+    ],
+    ids=lambda layer: f"{type(layer).__name__}-{layer.get_config().get('size') or ''}",
+)
 def test_matches_torch_and_keras_shapes(layer):
     torch = pytest.importorskip("torch")
     x = np.random.randn(2, 5, 6, 3).astype(np.float32)
@@ -49,9 +62,15 @@ def test_shapes_with_unknown_sizes():
     assert Cropping2D(1)(layers.Input((None, 4, 3))).shape == (None, None, 2, 3)
 
 
-@pytest.mark.parametrize("layer", [UpSampling2D((2, 3), interpolation="bilinear"),
-                                   ZeroPadding2D(((1, 0), (0, 2))), Cropping2D((1, 2))],
-                         ids=lambda layer: type(layer).__name__)
+@pytest.mark.parametrize(
+    "layer",
+    [
+        UpSampling2D((2, 3), interpolation="bilinear"),
+        ZeroPadding2D(((1, 0), (0, 2))),
+        Cropping2D((1, 2)),
+    ],
+    ids=lambda layer: type(layer).__name__,
+)
 def test_config_round_trip(layer):
     config = json.loads(json.dumps(layer.get_config()))
     clone = type(layer).from_config(config)
@@ -61,8 +80,11 @@ def test_config_round_trip(layer):
 
 
 def test_errors_name_the_layer():
-    with pytest.raises(ValueError, match=r"UpSampling2D 'up': expected inputs of shape "
-                                         r"\(batch, height, width, channels\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"UpSampling2D 'up': expected inputs of shape "
+        r"\(batch, height, width, channels\)",
+    ):
         UpSampling2D(name="up")(np.zeros((1, 4, 3), np.float32))
     with pytest.raises(ValueError, match="'crop'.*removes all"):
         Cropping2D(2, name="crop")(layers.Input((4, 8, 1)))

@@ -1,4 +1,5 @@
 """TimeDistributed, RepeatVector, Masking: values, gradients, shapes, configs, errors."""
+
 import json
 
 import numpy as np
@@ -56,28 +57,42 @@ def test_masking_marks_and_zeroes_padded_steps_for_a_recurrent_layer():
 
 
 def test_encoder_decoder_in_a_sequential_model():
-    model = pf.Sequential([layers.Input((6, 3)), LSTM(8), RepeatVector(4),
-                           LSTM(8, return_sequences=True),
-                           TimeDistributed(layers.Dense(5, activation="softmax"))])
+    model = pf.Sequential(
+        [
+            layers.Input((6, 3)),
+            LSTM(8),
+            RepeatVector(4),
+            LSTM(8, return_sequences=True),
+            TimeDistributed(layers.Dense(5, activation="softmax")),
+        ]
+    )
     assert model.output_shapes[-1] == (None, 4, 5)
     assert model.predict(np.zeros((2, 6, 3), np.float32)).shape == (2, 4, 5)
 
 
-@pytest.mark.parametrize("layer", [TimeDistributed(layers.Dense(3, name="inner")),
-                                   RepeatVector(4), Masking(mask_value=2.5)])
+@pytest.mark.parametrize(
+    "layer",
+    [TimeDistributed(layers.Dense(3, name="inner")), RepeatVector(4), Masking(mask_value=2.5)],
+)
 def test_config_round_trip(layer):
     config = json.loads(json.dumps(serialize_layer(layer)))
     assert serialize_layer(deserialize_layer(config)) == config
 
 
 def test_clear_errors():
-    with pytest.raises(ValueError, match=r"RepeatVector 'rv': expected inputs of shape \(batch, "
-                                         r"features\), got shape \(2, 3, 4\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"RepeatVector 'rv': expected inputs of shape \(batch, "
+        r"features\), got shape \(2, 3, 4\)",
+    ):
         RepeatVector(2, name="rv")(np.zeros((2, 3, 4), np.float32))
     with pytest.raises(ValueError, match="n must be a positive int"):
         RepeatVector(0)
-    with pytest.raises(ValueError, match=r"TimeDistributed 'td': expected inputs of shape "
-                                         r"\(batch, time, \.\.\.\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"TimeDistributed 'td': expected inputs of shape "
+        r"\(batch, time, \.\.\.\)",
+    ):
         TimeDistributed(layers.Dense(2), name="td")(np.zeros((2, 3), np.float32))
     with pytest.raises(TypeError, match="expected a layer"):
         TimeDistributed("dense")

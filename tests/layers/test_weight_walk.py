@@ -1,4 +1,5 @@
 """One walk of the layer tree: every weight once, named by its path, the same count everywhere."""
+
 import numpy as np
 
 import profundo as pf
@@ -29,14 +30,26 @@ def test_a_layer_held_twice_counts_once_as_a_layer_and_inside_models():
 
 def test_paths_do_not_depend_on_automatic_names_and_follow_keras_order():
     def build():
-        return pf.Sequential([layers.Input((4,)), layers.Dense(5), layers.BatchNormalization(),
-                              layers.Dense(2)])
+        return pf.Sequential(
+            [layers.Input((4,)), layers.Dense(5), layers.BatchNormalization(), layers.Dense(2)]
+        )
 
     first, second = build(), build()
     assert [w.name for w in first.weights] != [w.name for w in second.weights]
-    assert [p for p, _ in first.named_weights()] == [p for p, _ in second.named_weights()] == [
-        "layers/0/kernel", "layers/0/bias", "layers/1/gamma", "layers/1/beta",
-        "layers/1/moving_mean", "layers/1/moving_variance", "layers/2/kernel", "layers/2/bias"]
+    assert (
+        [p for p, _ in first.named_weights()]
+        == [p for p, _ in second.named_weights()]
+        == [
+            "layers/0/kernel",
+            "layers/0/bias",
+            "layers/1/gamma",
+            "layers/1/beta",
+            "layers/1/moving_mean",
+            "layers/1/moving_variance",
+            "layers/2/kernel",
+            "layers/2/bias",
+        ]
+    )
 
 
 def test_frozen_layers_keep_their_place_and_leave_the_trainable_list():

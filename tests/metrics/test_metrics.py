@@ -1,5 +1,6 @@
 """Metrics against scikit-learn: every metric on random data, streamed over uneven batches,
 weighted, reset, serialized; plus the name lookup the training loop uses."""
+
 import numpy as np
 import pytest
 
@@ -9,7 +10,7 @@ from profundo import metrics
 skm = pytest.importorskip("sklearn.metrics")
 
 N, C = 300, 4
-SPLITS = (0, 7, 100, 101, 250, N)   # uneven batches, one of a single sample
+SPLITS = (0, 7, 100, 101, 250, N)  # uneven batches, one of a single sample
 
 
 def batches(*arrays):
@@ -30,8 +31,9 @@ def check(metric, y_true, y_pred, expected, sample_weight=None, tol=1e-9):
     metric.reset_state()
     metric.update_state(y_true, y_pred, sample_weight=sample_weight)
     np.testing.assert_allclose(metric.result(), expected, rtol=tol, atol=tol)
-    np.testing.assert_allclose(streamed(metric, y_true, y_pred, sample_weight), expected,
-                               rtol=tol, atol=tol)
+    np.testing.assert_allclose(
+        streamed(metric, y_true, y_pred, sample_weight), expected, rtol=tol, atol=tol
+    )
 
 
 @pytest.fixture
@@ -63,18 +65,42 @@ def test_accuracy_family_matches_sklearn(data, weighted):
     w = d["weights"] if weighted else None
     top2 = skm.top_k_accuracy_score(d["labels"], d["probs"], k=2, labels=range(C), sample_weight=w)
     cases = [
-        (metrics.Accuracy(), d["labels"], d["predicted"],
-         skm.accuracy_score(d["labels"], d["predicted"], sample_weight=w)),
-        (metrics.BinaryAccuracy(), d["binary"], d["prob1"],
-         skm.accuracy_score(d["binary"], d["prob1"] > 0.5, sample_weight=w)),
-        (metrics.BinaryAccuracy(threshold=0.8), d["binary"], d["prob1"][:, None],
-         skm.accuracy_score(d["binary"], d["prob1"] > 0.8, sample_weight=w)),
-        (metrics.CategoricalAccuracy(), d["onehot"], d["probs"],
-         skm.accuracy_score(d["labels"], d["predicted"], sample_weight=w)),
-        (metrics.SparseCategoricalAccuracy(), d["labels"], d["probs"],
-         skm.accuracy_score(d["labels"], d["predicted"], sample_weight=w)),
-        (metrics.SparseCategoricalAccuracy(), d["labels"][:, None], d["probs"],
-         skm.accuracy_score(d["labels"], d["predicted"], sample_weight=w)),
+        (
+            metrics.Accuracy(),
+            d["labels"],
+            d["predicted"],
+            skm.accuracy_score(d["labels"], d["predicted"], sample_weight=w),
+        ),
+        (
+            metrics.BinaryAccuracy(),
+            d["binary"],
+            d["prob1"],
+            skm.accuracy_score(d["binary"], d["prob1"] > 0.5, sample_weight=w),
+        ),
+        (
+            metrics.BinaryAccuracy(threshold=0.8),
+            d["binary"],
+            d["prob1"][:, None],
+            skm.accuracy_score(d["binary"], d["prob1"] > 0.8, sample_weight=w),
+        ),
+        (
+            metrics.CategoricalAccuracy(),
+            d["onehot"],
+            d["probs"],
+            skm.accuracy_score(d["labels"], d["predicted"], sample_weight=w),
+        ),
+        (
+            metrics.SparseCategoricalAccuracy(),
+            d["labels"],
+            d["probs"],
+            skm.accuracy_score(d["labels"], d["predicted"], sample_weight=w),
+        ),
+        (
+            metrics.SparseCategoricalAccuracy(),
+            d["labels"][:, None],
+            d["probs"],
+            skm.accuracy_score(d["labels"], d["predicted"], sample_weight=w),
+        ),
         (metrics.TopKCategoricalAccuracy(k=2), d["onehot"], d["probs"], top2),
         (metrics.SparseTopKCategoricalAccuracy(k=2), d["labels"], d["probs"], top2),
     ]
@@ -83,13 +109,17 @@ def test_accuracy_family_matches_sklearn(data, weighted):
 
 
 def test_accuracy_functions_give_one_value_per_sample(data):
-    assert metrics.sparse_categorical_accuracy([2, 0], [[0.1, 0.2, 0.7], [0.3, 0.6, 0.1]]).tolist() == [1, 0]
+    assert metrics.sparse_categorical_accuracy(
+        [2, 0], [[0.1, 0.2, 0.7], [0.3, 0.6, 0.1]]
+    ).tolist() == [1, 0]
     assert metrics.categorical_accuracy(data["onehot"], data["probs"]).shape == (N,)
     assert metrics.binary_accuracy([[1], [0]], [[0.7], [0.7]]).tolist() == [[1], [0]]
     # the default k = 5 with 4 classes: always right
     assert metrics.sparse_top_k_categorical_accuracy(data["labels"], data["probs"]).mean() == 1
     # ties at the top-k boundary count as in the top k
-    assert metrics.sparse_top_k_categorical_accuracy([2], [[0.5, 0.5, 0.5, 0.1]], k=1).tolist() == [1]
+    assert metrics.sparse_top_k_categorical_accuracy([2], [[0.5, 0.5, 0.5, 0.1]], k=1).tolist() == [
+        1
+    ]
 
 
 def test_labels_n_against_outputs_n1_do_not_broadcast():
@@ -107,9 +137,11 @@ def test_metrics_take_tensors(data):
 
 
 # --- precision, recall, F-scores ----------------------------------------------------------------
-SCORERS = {"precision": (metrics.Precision, skm.precision_score),
-           "recall": (metrics.Recall, skm.recall_score),
-           "f1": (metrics.F1Score, skm.f1_score)}
+SCORERS = {
+    "precision": (metrics.Precision, skm.precision_score),
+    "recall": (metrics.Recall, skm.recall_score),
+    "f1": (metrics.F1Score, skm.f1_score),
+}
 
 
 @pytest.mark.parametrize("kind", SCORERS)
@@ -142,8 +174,12 @@ def test_per_class_scores_and_class_id(data):
     per_class = skm.precision_score(t, p, average=None, labels=range(C))
     check(metrics.Precision(average=None, num_classes=C), t, p, per_class)
     check(metrics.Precision(class_id=2, num_classes=C), t, p, per_class[2])
-    check(metrics.F1Score(average=None), data["onehot"], data["probs"],
-          skm.f1_score(t, p, average=None))
+    check(
+        metrics.F1Score(average=None),
+        data["onehot"],
+        data["probs"],
+        skm.f1_score(t, p, average=None),
+    )
 
 
 @pytest.mark.parametrize("kind", SCORERS)
@@ -153,8 +189,9 @@ def test_binary_probabilities_with_threshold(data, kind, weighted):
     w = data["weights"] if weighted else None
     t, prob = data["binary"], data["prob1"]
     check(ours(), t, prob, theirs(t, prob > 0.5, sample_weight=w), sample_weight=w)
-    check(ours(), t[:, None], prob[:, None], theirs(t, prob > 0.5, sample_weight=w),
-          sample_weight=w)
+    check(
+        ours(), t[:, None], prob[:, None], theirs(t, prob > 0.5, sample_weight=w), sample_weight=w
+    )
     threshold = {"threshold": 0.3} if kind == "f1" else {"thresholds": 0.3}
     check(ours(**threshold), t, prob, theirs(t, prob > 0.3, sample_weight=w), sample_weight=w)
 
@@ -191,14 +228,21 @@ def test_auc_roc_and_pr_match_sklearn_exactly(data, weighted, ties):
     s = np.round(data["prob1"], 1) if ties else data["prob1"]
     w = data["weights"] if weighted else None
     check(metrics.AUC(), t, s, skm.roc_auc_score(t, s, sample_weight=w), sample_weight=w)
-    check(metrics.AUC(curve="PR"), t, s, skm.average_precision_score(t, s, sample_weight=w),
-          sample_weight=w)
-    assert metrics.roc_auc_score(t, s, w) == pytest.approx(skm.roc_auc_score(t, s, sample_weight=w),
-                                                           abs=1e-12)
+    check(
+        metrics.AUC(curve="PR"),
+        t,
+        s,
+        skm.average_precision_score(t, s, sample_weight=w),
+        sample_weight=w,
+    )
+    assert metrics.roc_auc_score(t, s, w) == pytest.approx(
+        skm.roc_auc_score(t, s, sample_weight=w), abs=1e-12
+    )
 
 
-@pytest.mark.parametrize("curve, reference", [("ROC", "roc_auc_score"),
-                                              ("PR", "average_precision_score")])
+@pytest.mark.parametrize(
+    "curve, reference", [("ROC", "roc_auc_score"), ("PR", "average_precision_score")]
+)
 def test_auc_multi_label_macro_and_micro(data, curve, reference):
     t, s = data["multihot"], data["probs"]
     ref = getattr(skm, reference)
@@ -226,21 +270,35 @@ def test_regression_metrics_match_sklearn(rng, outputs, weighted):
     mse = skm.mean_squared_error(y, p, sample_weight=w)
     check(metrics.MeanSquaredError(), y, p, mse, sample_weight=w, tol=1e-7)
     check(metrics.RootMeanSquaredError(), y, p, np.sqrt(mse), sample_weight=w, tol=1e-7)
-    check(metrics.MeanAbsoluteError(), y, p, skm.mean_absolute_error(y, p, sample_weight=w),
-          sample_weight=w, tol=1e-7)
-    for aggregation, multioutput in [("uniform_average", "uniform_average"),
-                                     ("variance_weighted", "variance_weighted"),
-                                     (None, "raw_values")]:
+    check(
+        metrics.MeanAbsoluteError(),
+        y,
+        p,
+        skm.mean_absolute_error(y, p, sample_weight=w),
+        sample_weight=w,
+        tol=1e-7,
+    )
+    for aggregation, multioutput in [
+        ("uniform_average", "uniform_average"),
+        ("variance_weighted", "variance_weighted"),
+        (None, "raw_values"),
+    ]:
         expected = skm.r2_score(y, p, sample_weight=w, multioutput=multioutput)
         if outputs is None and aggregation is None:
             expected = np.atleast_1d(expected)
-        check(metrics.R2Score(class_aggregation=aggregation), y, p, expected, sample_weight=w,
-              tol=1e-7)
+        check(
+            metrics.R2Score(class_aggregation=aggregation),
+            y,
+            p,
+            expected,
+            sample_weight=w,
+            tol=1e-7,
+        )
 
 
 def test_r2_keeps_its_digits_on_large_and_constant_targets(rng):
     y = 1e6 + rng.normal(0, 1e-2, (N, 2))
-    y[:, 1] = 5.0                                        # a constant output
+    y[:, 1] = 5.0  # a constant output
     p = y + rng.normal(0, 1e-3, y.shape)
     p[:, 1] = 5.0
     expected = skm.r2_score(y, p, multioutput="raw_values")
@@ -251,25 +309,32 @@ def test_r2_keeps_its_digits_on_large_and_constant_targets(rng):
 def test_kl_divergence(rng):
     t = rng.dirichlet(np.ones(C), N)
     p = rng.dirichlet(np.ones(C), N)
-    t[0] = [1, 0, 0, 0]                                   # zeros are clipped, not log 0
+    t[0] = [1, 0, 0, 0]  # zeros are clipped, not log 0
     expected = (np.clip(t, 1e-7, 1) * np.log(np.clip(t, 1e-7, 1) / p)).sum(axis=1)
     np.testing.assert_allclose(metrics.kl_divergence(t, p), expected)
     check(metrics.KLDivergence(), t, p, expected.mean())
     scipy = pytest.importorskip("scipy.special")
-    np.testing.assert_allclose(metrics.kl_divergence(t[1:], p[1:]),
-                               scipy.rel_entr(t[1:], p[1:]).sum(axis=1))
+    np.testing.assert_allclose(
+        metrics.kl_divergence(t[1:], p[1:]), scipy.rel_entr(t[1:], p[1:]).sum(axis=1)
+    )
 
 
 # --- confusion matrix and IoU --------------------------------------------------------------------
 def test_confusion_matrix(data):
     t, p, w = data["labels"], data["predicted"], data["weights"]
-    np.testing.assert_array_equal(metrics.confusion_matrix(t, p),
-                                  skm.confusion_matrix(t, p))
-    np.testing.assert_allclose(metrics.confusion_matrix(t, p, C, sample_weight=w),
-                               skm.confusion_matrix(t, p, sample_weight=w))
+    np.testing.assert_array_equal(metrics.confusion_matrix(t, p), skm.confusion_matrix(t, p))
+    np.testing.assert_allclose(
+        metrics.confusion_matrix(t, p, C, sample_weight=w),
+        skm.confusion_matrix(t, p, sample_weight=w),
+    )
     assert metrics.confusion_matrix([0, 1], [1, 1], num_classes=3).shape == (3, 3)
-    check(metrics.ConfusionMatrix(C), t, p, skm.confusion_matrix(t, p, sample_weight=w),
-          sample_weight=w)
+    check(
+        metrics.ConfusionMatrix(C),
+        t,
+        p,
+        skm.confusion_matrix(t, p, sample_weight=w),
+        sample_weight=w,
+    )
 
 
 @pytest.mark.parametrize("weighted", [False, True])
@@ -279,14 +344,19 @@ def test_iou_matches_jaccard(data, weighted):
     per_class = skm.jaccard_score(t, p, average=None, sample_weight=w)
     check(metrics.MeanIoU(C), t, p, per_class.mean(), sample_weight=w)
     check(metrics.IoU(C, target_class_ids=[1, 3]), t, p, per_class[[1, 3]].mean(), sample_weight=w)
-    check(metrics.MeanIoU(C, sparse_y_true=False, sparse_y_pred=False), data["onehot"],
-          data["probs"], per_class.mean(), sample_weight=w)
+    check(
+        metrics.MeanIoU(C, sparse_y_true=False, sparse_y_pred=False),
+        data["onehot"],
+        data["probs"],
+        per_class.mean(),
+        sample_weight=w,
+    )
 
 
 def test_iou_on_segmentation_maps_with_an_ignored_class(rng):
     t = rng.integers(0, 3, (4, 8, 8))
     p = rng.integers(0, 3, (4, 8, 8))
-    t[:, :2] = 255                                        # "void" pixels
+    t[:, :2] = 255  # "void" pixels
     keep = t != 255
     expected = skm.jaccard_score(t[keep], p[keep], average="macro")
     check(metrics.MeanIoU(3, ignore_class=255), t, p, expected)
@@ -300,7 +370,7 @@ def test_mean_is_the_weighted_running_mean():
     m.update_state(0.5, sample_weight=32)
     m.update_state(0.2, sample_weight=8)
     assert m.result() == pytest.approx((32 * 0.5 + 8 * 0.2) / 40)
-    m.update_state(pf.tensor([[1.0, 3.0]]))                # one sample of two values
+    m.update_state(pf.tensor([[1.0, 3.0]]))  # one sample of two values
     assert m.result() == pytest.approx((16 + 1.6 + 2.0) / 41)
     m.reset_state()
     assert m.result() == 0.0
@@ -312,19 +382,32 @@ def test_wrapper_of_a_users_function(data):
 
     m = metrics.get(mistakes)
     assert m.name == "mistakes"
-    check(m, data["labels"], data["probs"], 1 - skm.accuracy_score(data["labels"], data["predicted"]))
+    check(
+        m, data["labels"], data["probs"], 1 - skm.accuracy_score(data["labels"], data["predicted"])
+    )
 
 
 EVERY_METRIC = [
-    metrics.Mean(), metrics.Accuracy(), metrics.BinaryAccuracy(threshold=0.3),
-    metrics.CategoricalAccuracy(), metrics.SparseCategoricalAccuracy(),
-    metrics.TopKCategoricalAccuracy(k=3), metrics.SparseTopKCategoricalAccuracy(k=2),
-    metrics.Precision(thresholds=0.4, class_id=1), metrics.Recall(average="macro", num_classes=3),
-    metrics.F1Score(average="weighted", threshold=0.2), metrics.FBetaScore(beta=2.0),
-    metrics.AUC(curve="PR", multi_label=True), metrics.MeanSquaredError(name="mse"),
-    metrics.RootMeanSquaredError(), metrics.MeanAbsoluteError(), metrics.KLDivergence(),
-    metrics.R2Score(class_aggregation=None), metrics.ConfusionMatrix(3),
-    metrics.IoU(3, [0, 2], ignore_class=1), metrics.MeanIoU(4, sparse_y_pred=False),
+    metrics.Mean(),
+    metrics.Accuracy(),
+    metrics.BinaryAccuracy(threshold=0.3),
+    metrics.CategoricalAccuracy(),
+    metrics.SparseCategoricalAccuracy(),
+    metrics.TopKCategoricalAccuracy(k=3),
+    metrics.SparseTopKCategoricalAccuracy(k=2),
+    metrics.Precision(thresholds=0.4, class_id=1),
+    metrics.Recall(average="macro", num_classes=3),
+    metrics.F1Score(average="weighted", threshold=0.2),
+    metrics.FBetaScore(beta=2.0),
+    metrics.AUC(curve="PR", multi_label=True),
+    metrics.MeanSquaredError(name="mse"),
+    metrics.RootMeanSquaredError(),
+    metrics.MeanAbsoluteError(),
+    metrics.KLDivergence(),
+    metrics.R2Score(class_aggregation=None),
+    metrics.ConfusionMatrix(3),
+    metrics.IoU(3, [0, 2], ignore_class=1),
+    metrics.MeanIoU(4, sparse_y_pred=False),
 ]
 
 
@@ -344,19 +427,28 @@ def test_call_updates_and_returns_the_result():
 
 # --- names and the choice of accuracy ----------------------------------------------------------------
 def test_get_by_name():
-    for name, cls in [("mse", metrics.MeanSquaredError), ("mae", metrics.MeanAbsoluteError),
-                      ("auc", metrics.AUC), ("precision", metrics.Precision),
-                      ("recall", metrics.Recall), ("acc", metrics.Accuracy),
-                      ("top_k_categorical_accuracy", metrics.TopKCategoricalAccuracy),
-                      ("rmse", metrics.RootMeanSquaredError), ("f1_score", metrics.F1Score)]:
+    for name, cls in [
+        ("mse", metrics.MeanSquaredError),
+        ("mae", metrics.MeanAbsoluteError),
+        ("auc", metrics.AUC),
+        ("precision", metrics.Precision),
+        ("recall", metrics.Recall),
+        ("acc", metrics.Accuracy),
+        ("top_k_categorical_accuracy", metrics.TopKCategoricalAccuracy),
+        ("rmse", metrics.RootMeanSquaredError),
+        ("f1_score", metrics.F1Score),
+    ]:
         m = metrics.get(name)
         assert type(m) is cls and m.name == name
     m = metrics.get("MeanSquaredError")
     assert type(m) is metrics.MeanSquaredError and m.name == "mean_squared_error"
-    assert metrics.get("mse") is not metrics.get("mse")       # fresh state each time
+    assert metrics.get("mse") is not metrics.get("mse")  # fresh state each time
     auc = metrics.AUC()
     assert metrics.get(auc) is auc
-    assert type(metrics.get({"class_name": "MeanIoU", "config": {"num_classes": 3}})) is metrics.MeanIoU
+    assert (
+        type(metrics.get({"class_name": "MeanIoU", "config": {"num_classes": 3}}))
+        is metrics.MeanIoU
+    )
 
 
 def test_get_explains_what_it_cannot_find():
@@ -368,18 +460,21 @@ def test_get_explains_what_it_cannot_find():
         metrics.get(3)
 
 
-@pytest.mark.parametrize("loss, y_true, y_pred, expected", [
-    ("sparse_categorical_crossentropy", None, None, metrics.SparseCategoricalAccuracy),
-    ("categorical_crossentropy", None, None, metrics.CategoricalAccuracy),
-    ("binary_crossentropy", None, None, metrics.BinaryAccuracy),
-    ("BinaryFocalCrossentropy", None, None, metrics.BinaryAccuracy),
-    ("mse", (32, 1), (32, 1), metrics.BinaryAccuracy),
-    (None, (32,), (32,), metrics.BinaryAccuracy),
-    (None, (32,), (32, 10), metrics.SparseCategoricalAccuracy),
-    (None, (32, 1), (32, 10), metrics.SparseCategoricalAccuracy),
-    (None, (32, 10), (32, 10), metrics.CategoricalAccuracy),
-    (None, np.zeros(8), np.zeros((8, 3)), metrics.SparseCategoricalAccuracy),
-])
+@pytest.mark.parametrize(
+    "loss, y_true, y_pred, expected",
+    [
+        ("sparse_categorical_crossentropy", None, None, metrics.SparseCategoricalAccuracy),
+        ("categorical_crossentropy", None, None, metrics.CategoricalAccuracy),
+        ("binary_crossentropy", None, None, metrics.BinaryAccuracy),
+        ("BinaryFocalCrossentropy", None, None, metrics.BinaryAccuracy),
+        ("mse", (32, 1), (32, 1), metrics.BinaryAccuracy),
+        (None, (32,), (32,), metrics.BinaryAccuracy),
+        (None, (32,), (32, 10), metrics.SparseCategoricalAccuracy),
+        (None, (32, 1), (32, 10), metrics.SparseCategoricalAccuracy),
+        (None, (32, 10), (32, 10), metrics.CategoricalAccuracy),
+        (None, np.zeros(8), np.zeros((8, 3)), metrics.SparseCategoricalAccuracy),
+    ],
+)
 def test_resolve_accuracy(loss, y_true, y_pred, expected):
     assert type(metrics.resolve_accuracy(loss, y_true, y_pred)) is expected
     m = metrics.get("acc", loss=loss, y_true=y_true, y_pred=y_pred)
@@ -409,7 +504,9 @@ def test_error_messages_name_the_metric_and_the_shapes(data):
         metrics.sparse_categorical_accuracy(data["labels"] + 1, data["probs"])
     with pytest.raises(ValueError, match=r"sample_weight has shape \(3,\).*one weight per sample"):
         metrics.MeanSquaredError().update_state(np.zeros(4), np.zeros(4), sample_weight=np.ones(3))
-    with pytest.raises(ValueError, match="my_iou: y_pred must hold integer class labels from 0 up to 2"):
+    with pytest.raises(
+        ValueError, match="my_iou: y_pred must hold integer class labels from 0 up to 2"
+    ):
         metrics.MeanIoU(3, name="my_iou").update_state([0, 1], [0, 3])
     with pytest.raises(ValueError, match="this batch has 3 classes, expected 4"):
         f1 = metrics.F1Score()

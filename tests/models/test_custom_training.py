@@ -1,5 +1,6 @@
 """Custom training steps (train_step / test_step / predict_step), compute_loss, add_loss and
 layer.losses, several optimizers, frozen layers: the same behaviour as Keras 3 on small cases."""
+
 import numpy as np
 import pytest
 
@@ -17,8 +18,12 @@ def data(n=16, seed=0):
 
 def dense_weights(seed=1):
     rng = np.random.default_rng(seed)
-    return [rng.normal(size=(3, 4)).astype(np.float32) * 0.5, np.zeros(4, np.float32),
-            rng.normal(size=(4, 1)).astype(np.float32) * 0.5, np.zeros(1, np.float32)]
+    return [
+        rng.normal(size=(3, 4)).astype(np.float32) * 0.5,
+        np.zeros(4, np.float32),
+        rng.normal(size=(4, 1)).astype(np.float32) * 0.5,
+        np.zeros(1, np.float32),
+    ]
 
 
 class ActivityPenalty(layers.Layer):
@@ -61,10 +66,12 @@ def keras_mlp(keras, penalty=False):
     inputs = keras.Input((3,))
     h = keras.layers.Dense(4, activation="tanh")(inputs)
     if penalty:
+
         class KerasPenalty(keras.layers.Layer):
             def call(self, x):
                 self.add_loss(0.1 * keras.ops.sum(x * x))
                 return x
+
         h = KerasPenalty()(h)
     model = keras.Model(inputs, keras.layers.Dense(1)(h))
     model.set_weights(dense_weights())
@@ -104,13 +111,16 @@ def test_add_loss_terms_join_the_loss_as_in_keras():
     ref(x[:5])
     assert len(model.losses) == len(ref.losses) == 1
     assert_close(model.losses[0].numpy(), ref.losses[0].detach().cpu().numpy(), rtol=1e-5)
-    model(x[:2])                      # the next call starts its terms afresh
+    model(x[:2])  # the next call starts its terms afresh
     assert len(model.losses) == 1
 
     model.compile(optimizer=optimizers.SGD(0.05), loss="mse")
     ref.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
-    assert_close(model.evaluate(x, y, batch_size=16, verbose=0),
-                 ref.evaluate(x, y, batch_size=16, verbose=0), rtol=1e-5)
+    assert_close(
+        model.evaluate(x, y, batch_size=16, verbose=0),
+        ref.evaluate(x, y, batch_size=16, verbose=0),
+        rtol=1e-5,
+    )
     model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
     ref.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
     for ours, theirs in zip(model.get_weights(), ref.get_weights()):
@@ -123,7 +133,7 @@ def test_a_model_trained_by_add_loss_alone_compiles_without_a_loss():
     model = pf.Model(inputs, ActivityPenalty(1.0)(layers.Dense(2)(inputs)))
     model.compile(optimizer=optimizers.SGD(0.01))
     losses = model.fit(x, batch_size=16, epochs=5, verbose=0).history["loss"]
-    assert losses[-1] < losses[0]                  # Σ (xW + b)² shrinks towards 0
+    assert losses[-1] < losses[0]  # Σ (xW + b)² shrinks towards 0
     assert model.evaluate(x, verbose=0) < losses[0]
 
 
@@ -139,6 +149,7 @@ def test_add_loss_on_a_symbolic_tensor_is_refused():
     class Bad(layers.Layer):
         def call(self, x, training=None):
             return x
+
     layer = Bad()
     with pytest.raises(TypeError, match="add_loss needs a computed value"):
         layer.add_loss(layers.Input((3,)))
@@ -161,15 +172,17 @@ class TwoOptimizers(pf.Model):
         noise = pf.tensor(np.random.default_rng(0).normal(size=(len(real), 2)).astype(np.float32))
         fake = self.maker(noise, training=True)
         self.zero_grad()
-        c_loss = ((self.critic(fake.detach()) - self.critic(real)) ** 2).mean()   # any two losses
+        c_loss = ((self.critic(fake.detach()) - self.critic(real)) ** 2).mean()  # any two losses
         c_loss.backward()
-        self.c_optimizer.apply([w.grad for w in self.critic.trainable_weights],
-                               self.critic.trainable_weights)
+        self.c_optimizer.apply(
+            [w.grad for w in self.critic.trainable_weights], self.critic.trainable_weights
+        )
         self.zero_grad()
         m_loss = ((fake - 3.0) ** 2).mean()
         m_loss.backward()
-        self.m_optimizer.apply([w.grad for w in self.maker.trainable_weights],
-                               self.maker.trainable_weights)
+        self.m_optimizer.apply(
+            [w.grad for w in self.maker.trainable_weights], self.maker.trainable_weights
+        )
         self.c_tracker.update_state(c_loss.numpy())
         self.m_tracker.update_state(m_loss.numpy())
         return {"c_loss": self.c_tracker.result(), "m_loss": self.m_tracker.result()}
@@ -189,7 +202,7 @@ def test_two_optimizers_each_update_their_own_weights_and_trackers_reset_each_ep
     after = model.critic.get_weights() + model.maker.get_weights()
     assert [np.array_equal(a, b) for a, b in zip(before, after)] == [False, True, False, False]
     # (the critic's bias cancels out of its loss: no gradient, no change)
-    assert model.m_tracker.count == 2     # reset at each epoch start: the last epoch's 2 batches
+    assert model.m_tracker.count == 2  # reset at each epoch start: the last epoch's 2 batches
     m = history.history["m_loss"]
     assert m[-1] < m[0]
 
@@ -215,8 +228,7 @@ def test_unpack_and_pack_follow_keras():
     keras = pytest.importorskip("keras")
     x, y, w = np.ones(2), np.zeros(2), np.ones(2)
     for data in [x, (x,), (x, y), (x, y, w), [x, y]]:
-        ours, theirs = unpack_x_y_sample_weight(data), \
-            keras.utils.unpack_x_y_sample_weight(data)
+        ours, theirs = unpack_x_y_sample_weight(data), keras.utils.unpack_x_y_sample_weight(data)
         assert [a is b for a, b in zip(ours, theirs)] == [True, True, True]
     assert pack_x_y_sample_weight(x) is x
     assert pack_x_y_sample_weight(x, y) == keras.utils.pack_x_y_sample_weight(x, y)
@@ -227,8 +239,12 @@ def test_frozen_batch_normalization_runs_in_inference_mode_as_in_keras():
     keras = pytest.importorskip("keras")
     rng = np.random.default_rng(0)
     x = rng.normal(2.0, 3.0, size=(6, 4)).astype(np.float32)
-    weights = [rng.uniform(0.5, 2, 4).astype(np.float32), rng.normal(size=4).astype(np.float32),
-               rng.normal(size=4).astype(np.float32), rng.uniform(0.5, 2, 4).astype(np.float32)]
+    weights = [
+        rng.uniform(0.5, 2, 4).astype(np.float32),
+        rng.normal(size=4).astype(np.float32),
+        rng.normal(size=4).astype(np.float32),
+        rng.uniform(0.5, 2, 4).astype(np.float32),
+    ]
     ours, theirs = layers.BatchNormalization(), keras.layers.BatchNormalization()
     ours(x[:1]), theirs(x[:1])
     ours.set_weights(weights), theirs.set_weights(weights)
@@ -236,16 +252,17 @@ def test_frozen_batch_normalization_runs_in_inference_mode_as_in_keras():
     out_ours = ours(x, training=True).numpy()
     out_theirs = theirs(x, training=True).detach().cpu().numpy()
     assert_close(out_ours, out_theirs, rtol=1e-5, atol=1e-5)
-    assert_close(out_ours, ours(x, training=False).numpy())        # the moving statistics
-    for a, b in zip(ours.get_weights(), weights):                 # and they did not move
+    assert_close(out_ours, ours(x, training=False).numpy())  # the moving statistics
+    for a, b in zip(ours.get_weights(), weights):  # and they did not move
         assert np.array_equal(a, b)
 
 
 def test_frozen_layers_keep_their_weights_and_counts_match_keras():
     keras = pytest.importorskip("keras")
     x, y = data()
-    base = pf.Sequential([layers.Input((3,)), layers.Dense(4, activation="tanh"),
-                          layers.BatchNormalization()])
+    base = pf.Sequential(
+        [layers.Input((3,)), layers.Dense(4, activation="tanh"), layers.BatchNormalization()]
+    )
     model = pf.Sequential([base, layers.Dense(1)])
     base.trainable = False
     model.compile(optimizer=optimizers.Adam(0.05), loss="mse")
@@ -253,8 +270,13 @@ def test_frozen_layers_keep_their_weights_and_counts_match_keras():
     model.fit(x, y, batch_size=4, epochs=2, verbose=0)
     assert all(np.array_equal(a, b) for a, b in zip(frozen, base.get_weights()))
 
-    k_base = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"),
-                               keras.layers.BatchNormalization()])
+    k_base = keras.Sequential(
+        [
+            keras.Input((3,)),
+            keras.layers.Dense(4, activation="tanh"),
+            keras.layers.BatchNormalization(),
+        ]
+    )
     k_model = keras.Sequential([k_base, keras.layers.Dense(1)])
     k_base.trainable = False
     n = lambda ws: sum(int(np.prod(w.shape)) for w in ws)
@@ -276,8 +298,9 @@ def test_unfreezing_after_compile_warns_to_recompile_then_trains_the_unfrozen_la
     with pytest.warns(UserWarning, match=r"compile\(\.\.\.\) again"):
         model.fit(x, y, epochs=1, verbose=0)
     assert not np.array_equal(before[0], model.layers[0].get_weights()[0])
-    model.compile(optimizer=optimizers.SGD(1e-4), loss="mse")   # fine-tuning: a smaller rate
+    model.compile(optimizer=optimizers.SGD(1e-4), loss="mse")  # fine-tuning: a smaller rate
     import warnings
+
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.fit(x, y, epochs=1, verbose=0)
@@ -286,11 +309,11 @@ def test_unfreezing_after_compile_warns_to_recompile_then_trains_the_unfrozen_la
 def test_a_model_built_by_its_first_batch_trains_in_the_first_epoch():
     x, y = data()
     base = pf.Sequential([layers.Input((3,)), layers.Dense(4)])
-    model = pf.Sequential([base, layers.Dense(1)])          # input shape unknown until a batch
+    model = pf.Sequential([base, layers.Dense(1)])  # input shape unknown until a batch
     base.trainable = False
     model.compile(optimizer=optimizers.SGD(0.1), loss="mse")
     model.fit(x, y, batch_size=4, epochs=1, verbose=0)
     head = model.layers[-1].get_weights()
     model.fit(x, y, batch_size=4, epochs=1, verbose=0)
     assert not np.array_equal(head[0], model.layers[-1].get_weights()[0])
-    assert model.optimizer.iterations == 8                  # every batch of both epochs stepped
+    assert model.optimizer.iterations == 8  # every batch of both epochs stepped

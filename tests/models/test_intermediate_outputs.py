@@ -1,4 +1,5 @@
 """Intermediate outputs as Keras gets them: ``pf.Model(model.inputs, [l.output for l in ...])``."""
+
 import numpy as np
 import pytest
 
@@ -16,9 +17,15 @@ def _each_layer(model, x):
 
 
 def test_sequential_with_input_gives_every_layer_output():
-    model = pf.Sequential([layers.Input((6, 6, 1)), layers.Conv2D(2, 3, activation="relu"),
-                           layers.Flatten(), layers.Dense(3)])
-    model.add(layers.Dense(2))                       # a layer added later joins the graph
+    model = pf.Sequential(
+        [
+            layers.Input((6, 6, 1)),
+            layers.Conv2D(2, 3, activation="relu"),
+            layers.Flatten(),
+            layers.Dense(3),
+        ]
+    )
+    model.add(layers.Dense(2))  # a layer added later joins the graph
     probe = pf.Model(model.inputs, [layer.output for layer in model.layers])
     x = np.random.default_rng(0).normal(size=(4, 6, 6, 1)).astype("float32")
     got = probe.predict(x)

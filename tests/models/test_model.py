@@ -1,4 +1,5 @@
 """Sequential, functional and subclassed models: structure, equivalence, summary, training."""
+
 import re
 
 import numpy as np
@@ -18,8 +19,13 @@ def blobs(n=200, seed=0):
 
 
 def three_ways():
-    seq = pf.Sequential([layers.Input((4,)), layers.Dense(8, activation="tanh"),
-                         layers.Dense(1, activation="sigmoid")])
+    seq = pf.Sequential(
+        [
+            layers.Input((4,)),
+            layers.Dense(8, activation="tanh"),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     inputs = layers.Input((4,))
     h = layers.Dense(8, activation="tanh")(inputs)
     functional = pf.Model(inputs, layers.Dense(1, activation="sigmoid")(h))
@@ -65,8 +71,9 @@ def test_each_way_trains_to_a_low_loss(which):
 def test_batch_minibatch_and_stochastic_gradient_descent(batch_size):
     x, y = blobs(60)
     model = pf.Sequential([layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=optimizers.SGD(0.5 if batch_size is None else 0.1),
-                  loss="binary_crossentropy")
+    model.compile(
+        optimizer=optimizers.SGD(0.5 if batch_size is None else 0.1), loss="binary_crossentropy"
+    )
     epochs = 40 if batch_size is None else 5
     history = model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
@@ -75,7 +82,7 @@ def test_batch_minibatch_and_stochastic_gradient_descent(batch_size):
 def test_multi_input_multi_output_and_shared_layer():
     a, b = layers.Input((3,), name="a"), layers.Input((3,), name="b")
     shared = layers.Dense(4, activation="tanh", name="shared")
-    ha, hb = shared(a), shared(b)           # the same weights on both inputs
+    ha, hb = shared(a), shared(b)  # the same weights on both inputs
     merged = layers.Concatenate()([ha, hb])
     out_sum = layers.Dense(1, name="sum")(merged)
     out_cls = layers.Dense(2, activation="softmax", name="cls")(merged)
@@ -83,11 +90,18 @@ def test_multi_input_multi_output_and_shared_layer():
     assert sum(1 for layer in model.layers if layer is shared) == 1
     assert len(model.get_layer("shared").inbound_nodes) >= 2
     rng = np.random.default_rng(1)
-    xa, xb = rng.normal(size=(256, 3)).astype(np.float32), rng.normal(size=(256, 3)).astype(np.float32)
+    xa, xb = (
+        rng.normal(size=(256, 3)).astype(np.float32),
+        rng.normal(size=(256, 3)).astype(np.float32),
+    )
     y_sum = (xa.sum(1) + xb.sum(1))[:, None].astype(np.float32)
     y_cls = (xa[:, 0] > xb[:, 0]).astype(int)
-    model.compile(optimizer=optimizers.Adam(0.02), loss=["mse", "sparse_categorical_crossentropy"],
-                  loss_weights=[0.5, 1.0], metrics={"cls": ["accuracy"]})
+    model.compile(
+        optimizer=optimizers.Adam(0.02),
+        loss=["mse", "sparse_categorical_crossentropy"],
+        loss_weights=[0.5, 1.0],
+        metrics={"cls": ["accuracy"]},
+    )
     history = model.fit([xa, xb], [y_sum, y_cls], epochs=30, batch_size=32, verbose=0)
     assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
     assert history.history["cls_accuracy"][-1] > 0.85
@@ -101,7 +115,9 @@ def test_nested_model_used_as_a_layer():
     outer = pf.Model(inputs, layers.Dense(1)(inner(inputs)))
     assert outer.count_params() == 4 * 3 + 3 + 3 + 1
     x = np.random.randn(2, 4).astype(np.float32)
-    expected = inner.predict(x) @ outer.layers[-1].get_weights()[0] + outer.layers[-1].get_weights()[1]
+    expected = (
+        inner.predict(x) @ outer.layers[-1].get_weights()[0] + outer.layers[-1].get_weights()[1]
+    )
     assert_close(outer.predict(x), expected, rtol=1e-5)
 
 
@@ -117,9 +133,15 @@ def test_sequential_add_and_input_shape_from_first_call():
 
 
 def test_summary_lists_layers_shapes_and_parameter_counts():
-    model = pf.Sequential([layers.Input((28, 28, 1)), layers.Flatten(),
-                           layers.Dense(32, activation="relu"), layers.BatchNormalization(),
-                           layers.Dense(10, activation="softmax")])
+    model = pf.Sequential(
+        [
+            layers.Input((28, 28, 1)),
+            layers.Flatten(),
+            layers.Dense(32, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
     lines = []
     model.summary(print_fn=lines.append)
     text = "\n".join(lines)
@@ -164,11 +186,19 @@ def test_validation_split_takes_the_last_samples():
     seen = []
     model = pf.Sequential([layers.Input((4,)), layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="adam", loss="binary_crossentropy")
-    hist = model.fit(x, y, epochs=2, batch_size=100, validation_split=0.2, verbose=0,
-                     callbacks=[pf.callbacks.LambdaCallback(
-                         on_train_batch_begin=lambda b, logs=None: seen.append(b))])
+    hist = model.fit(
+        x,
+        y,
+        epochs=2,
+        batch_size=100,
+        validation_split=0.2,
+        verbose=0,
+        callbacks=[
+            pf.callbacks.LambdaCallback(on_train_batch_begin=lambda b, logs=None: seen.append(b))
+        ],
+    )
     assert "val_loss" in hist.history and len(hist.history["val_loss"]) == 2
-    assert seen == [0, 0]                # 80 samples in one batch of 100 per epoch
+    assert seen == [0, 0]  # 80 samples in one batch of 100 per epoch
     expected = model.evaluate(x[80:], y[80:], verbose=0, batch_size=100)
     assert abs(hist.history["val_loss"][-1] - expected) < 1e-6
 
@@ -194,7 +224,7 @@ def test_fit_from_a_generator_and_a_loader():
     def gen():
         while True:
             for i in range(0, 64, 16):
-                yield x[i:i + 16], y[i:i + 16]
+                yield x[i : i + 16], y[i : i + 16]
 
     h1 = model.fit(gen(), steps_per_epoch=4, epochs=3, verbose=0)
     assert len(h1.history["loss"]) == 3
@@ -230,8 +260,12 @@ def test_progress_output_verbose_1_and_2(capsys):
 def test_regularizer_adds_to_the_training_loss():
     x, y = blobs(32)
     plain = pf.Sequential([layers.Input((4,)), layers.Dense(1, kernel_initializer="ones")])
-    reg = pf.Sequential([layers.Input((4,)), layers.Dense(1, kernel_initializer="ones",
-                                                          kernel_regularizer=pf.regularizers.L2(0.1))])
+    reg = pf.Sequential(
+        [
+            layers.Input((4,)),
+            layers.Dense(1, kernel_initializer="ones", kernel_regularizer=pf.regularizers.L2(0.1)),
+        ]
+    )
     for m in (plain, reg):
         m.compile(optimizer=optimizers.SGD(0.0), loss="mse")
     diff = reg.train_on_batch(x, y) - plain.train_on_batch(x, y)

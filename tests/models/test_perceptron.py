@@ -6,7 +6,9 @@ from profundo.models.perceptron import ConvergenceWarning, Perceptron
 X2 = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 
 
-@pytest.mark.parametrize("gate, y", [("AND", [0, 0, 0, 1]), ("OR", [0, 1, 1, 1]), ("NAND", [1, 1, 1, 0])])
+@pytest.mark.parametrize(
+    "gate, y", [("AND", [0, 0, 0, 1]), ("OR", [0, 1, 1, 1]), ("NAND", [1, 1, 1, 0])]
+)
 def test_learns_logic_gates(gate, y):
     p = Perceptron()
     history = p.fit(X2, y)
@@ -29,7 +31,7 @@ def test_learns_random_linearly_separable_set():
     X = rng.normal(size=(200, 5))
     w, b = rng.normal(size=5), 0.3
     z = X @ w + b
-    keep = np.abs(z) > 0.1                    # a margin, so convergence is quick
+    keep = np.abs(z) > 0.1  # a margin, so convergence is quick
     X, y = X[keep], (z[keep] > 0).astype(int)
     p = Perceptron(learning_rate=0.5, max_epochs=1000)
     history = p.fit(X, y)
@@ -56,7 +58,9 @@ def test_errors():
     p = Perceptron()
     with pytest.raises(RuntimeError, match="not trained yet; call fit"):
         p.predict(X2)
-    with pytest.raises(ValueError, match="expected X of shape \\(n_samples, n_features\\), got shape \\(4,\\)"):
+    with pytest.raises(
+        ValueError, match="expected X of shape \\(n_samples, n_features\\), got shape \\(4,\\)"
+    ):
         p.fit(np.array([0, 1, 2, 3]), [0, 1, 1, 0])
     with pytest.raises(ValueError, match="expected y of shape \\(4,\\)"):
         p.fit(X2, [0, 1, 1])
@@ -67,5 +71,5 @@ def test_errors():
     p.fit(X2, [0, 0, 0, 1])
     with pytest.raises(ValueError, match="trained on 2 features, but X has 3"):
         p.predict(np.zeros((1, 3)))
-    p.fit(X2, np.array([[0], [1], [1], [1]]))             # a column of labels is fine
+    p.fit(X2, np.array([[0], [1], [1], [1]]))  # a column of labels is fine
     assert p.converged_

@@ -1,4 +1,5 @@
 """Activation ops: gradcheck (float64), parity with PyTorch (float32), stability at ±100, dtypes."""
+
 import math
 
 import numpy as np
@@ -39,7 +40,7 @@ def away_from(kinks, shape, low=-7.5, high=7.5):
 @pytest.mark.parametrize("name", OPS)
 def test_gradcheck_on_a_non_contiguous_input(name):
     op, kinks = OPS[name]
-    x = away_from(kinks, (4, 3)).T           # transposed: not C-contiguous
+    x = away_from(kinks, (4, 3)).T  # transposed: not C-contiguous
     pf.gradcheck(op, [x])
 
 
@@ -110,8 +111,23 @@ def test_dtype_is_kept(name, dtype):
 
 def test_each_op_is_a_tensor_method():
     x = pf.randn(2, 3)
-    for name in ["step", "sigmoid", "tanh", "relu", "relu6", "leaky_relu", "elu", "selu", "gelu",
-                 "softplus", "softsign", "silu", "swish", "hard_sigmoid", "exponential"]:
+    for name in [
+        "step",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "relu6",
+        "leaky_relu",
+        "elu",
+        "selu",
+        "gelu",
+        "softplus",
+        "softsign",
+        "silu",
+        "swish",
+        "hard_sigmoid",
+        "exponential",
+    ]:
         assert_close(getattr(x, name)(), getattr(pf, name)(x), what=name)
     assert pf.swish is pf.silu
 
@@ -126,7 +142,7 @@ def test_step_is_heaviside_in_the_input_dtype_without_gradient():
 
 def test_defaults_documented_values():
     x = pf.tensor([-1.0, 1.0])
-    assert_close(pf.leaky_relu(x), [-0.2, 1.0])                      # Keras 3's slope 0.2
+    assert_close(pf.leaky_relu(x), [-0.2, 1.0])  # Keras 3's slope 0.2
     assert_close(pf.leaky_relu(x, negative_slope=0.01), [-0.01, 1.0])
     assert_close(pf.elu(x), [math.expm1(-1), 1.0])
     assert_close(pf.selu(x), [SELU_SCALE * SELU_ALPHA * math.expm1(-1), SELU_SCALE])
@@ -146,7 +162,7 @@ def test_erfc_and_normal_cdf_against_the_standard_library():
     x = np.linspace(-9, 9, 3601)
     ref = np.array([math.erfc(v) for v in x])
     xb = pf.backend.xp.asarray(x)
-    assert np.max(np.abs(to_numpy(erfc(xb)) - ref) / ref) < 1.2e-7     # relative, even in the tails
+    assert np.max(np.abs(to_numpy(erfc(xb)) - ref) / ref) < 1.2e-7  # relative, even in the tails
     cdf = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in x])
     assert np.max(np.abs(to_numpy(normal_cdf(xb)) - cdf)) < 1e-7
 

@@ -1,6 +1,7 @@
 """scaled_dot_product_attention: gradcheck (float64), parity with PyTorch's
 F.scaled_dot_product_attention (outputs and every gradient) over masks, causal, length 1, unequal
 query/key lengths and fully masked rows; dropout; error messages."""
+
 import numpy as np
 import pytest
 
@@ -11,13 +12,16 @@ rng = np.random.default_rng(0)
 
 def qkv(batch=(2, 3), n_q=5, n_k=6, e=4, ev=7, seed=0):
     g = np.random.default_rng(seed)
-    return (g.standard_normal(batch + (n_q, e)), g.standard_normal(batch + (n_k, e)),
-            g.standard_normal(batch + (n_k, ev)))
+    return (
+        g.standard_normal(batch + (n_q, e)),
+        g.standard_normal(batch + (n_k, e)),
+        g.standard_normal(batch + (n_k, ev)),
+    )
 
 
 def bool_mask(shape, seed=1):
     m = np.random.default_rng(seed).random(shape) > 0.4
-    m[..., 0] = True            # every row sees at least one key (fully masked rows: own test)
+    m[..., 0] = True  # every row sees at least one key (fully masked rows: own test)
     return m
 
 
@@ -27,7 +31,10 @@ CASES = {
     "causal, fewer queries than keys": (qkv(n_q=3, n_k=6), {"is_causal": True}),
     "bool mask (L, S)": (qkv(), {"attn_mask": bool_mask((5, 6))}),
     "key padding (B, 1, 1, S)": (qkv(), {"attn_mask": bool_mask((2, 1, 1, 6))}),
-    "additive mask per head (1, H, L, S)": (qkv(), {"attn_mask": rng.standard_normal((1, 3, 5, 6))}),
+    "additive mask per head (1, H, L, S)": (
+        qkv(),
+        {"attn_mask": rng.standard_normal((1, 3, 5, 6))},
+    ),
     "additive −inf mask": (qkv(), {"attn_mask": np.where(bool_mask((5, 6)), 0.0, -np.inf)}),
     "length 1": (qkv(n_q=1, n_k=1), {}),
     "one query, many keys": (qkv(n_q=1, n_k=9), {}),
@@ -45,8 +52,11 @@ def test_gradcheck(case):
 def torch_attention(q, k, v, attn_mask=None, dtype=np.float64, **kw):
     torch = pytest.importorskip("torch")
     ts = [torch.tensor(a.astype(dtype), requires_grad=True) for a in (q, k, v)]
-    mask = None if attn_mask is None else torch.tensor(
-        attn_mask if attn_mask.dtype == bool else attn_mask.astype(dtype))
+    mask = (
+        None
+        if attn_mask is None
+        else torch.tensor(attn_mask if attn_mask.dtype == bool else attn_mask.astype(dtype))
+    )
     out = torch.nn.functional.scaled_dot_product_attention(*ts, attn_mask=mask, **kw)
     g = np.random.default_rng(7).standard_normal(out.shape).astype(dtype)
     out.backward(torch.tensor(g))
@@ -75,7 +85,7 @@ def test_matches_torch(case, dtype, tol):
 def test_a_fully_masked_row_gives_zeros_not_nan_with_zero_gradients():
     q, k, v = qkv()
     mask = bool_mask((5, 6))
-    mask[2] = False                                   # query 2 may look at nothing
+    mask[2] = False  # query 2 may look at nothing
     t_out, t_grads, g = torch_attention(q, k, v, attn_mask=mask)
     out, grads = pf_attention(q, k, v, g, attn_mask=mask)
     assert np.all(out[..., 2, :] == 0) and not np.isnan(out).any()
@@ -83,7 +93,7 @@ def test_a_fully_masked_row_gives_zeros_not_nan_with_zero_gradients():
     np.testing.assert_allclose(out, t_out, atol=1e-12)
     for a, b in zip(grads, t_grads):
         np.testing.assert_allclose(a, b, atol=1e-12)
-    out, _ = pf_attention(q, k, v, g, attn_mask=np.where(mask, 0.0, -np.inf))   # −inf rows too
+    out, _ = pf_attention(q, k, v, g, attn_mask=np.where(mask, 0.0, -np.inf))  # −inf rows too
     assert np.all(out[..., 2, :] == 0)
 
 
@@ -91,7 +101,7 @@ def test_masked_keys_get_exactly_zero_weight():
     q, k, v = qkv()
     mask = bool_mask((2, 1, 1, 6))
     v2 = v.copy()
-    v2[np.broadcast_to(~mask[:, :, 0, :, None], v.shape)] = 1e6     # change only masked values
+    v2[np.broadcast_to(~mask[:, :, 0, :, None], v.shape)] = 1e6  # change only masked values
     a = pf.scaled_dot_product_attention(q, k, v, attn_mask=mask).numpy()
     b = pf.scaled_dot_product_attention(q, k, v2, attn_mask=mask).numpy()
     np.testing.assert_array_equal(a, b)
@@ -111,12 +121,12 @@ def test_the_gradient_of_an_additive_mask_matches_torch():
 
 
 def test_dropout_zeroes_weights_and_keeps_the_expectation():
-    q = np.zeros((1, 1, 2000, 4))                     # equal scores: every weight is 1/S
+    q = np.zeros((1, 1, 2000, 4))  # equal scores: every weight is 1/S
     k, v = np.zeros((1, 1, 10, 4)), np.ones((1, 1, 10, 3))
     pf.manual_seed(0)
     out = pf.scaled_dot_product_attention(q, k, v, dropout_p=0.3).numpy()
-    assert abs(out.mean() - 1.0) < 0.03               # E[M/(1 − p)] = 1
-    assert out.std() > 0.1                            # and it really dropped weights
+    assert abs(out.mean() - 1.0) < 0.03  # E[M/(1 − p)] = 1
+    assert out.std() > 0.1  # and it really dropped weights
     pf.manual_seed(0)
     again = pf.scaled_dot_product_attention(q, k, v, dropout_p=0.3).numpy()
     np.testing.assert_array_equal(out, again)
@@ -126,22 +136,31 @@ def test_dropout_gradcheck():
     q, k, v = qkv()
 
     def f(q, k, v):
-        pf.manual_seed(3)                             # the same dropout mask at every evaluation
+        pf.manual_seed(3)  # the same dropout mask at every evaluation
         return pf.scaled_dot_product_attention(q, k, v, dropout_p=0.4)
 
     assert pf.gradcheck(f, [q, k, v])
 
 
-@pytest.mark.parametrize("args, kw, words", [
-    ((np.ones((2, 4)), np.ones((3, 5)), np.ones((3, 4))), {}, "same feature size"),
-    ((np.ones((2, 4)), np.ones((3, 4)), np.ones((2, 4))), {}, "same length"),
-    ((np.ones(4), np.ones((3, 4)), np.ones((3, 4))), {}, "at least 2 dimensions"),
-    ((np.ones((2, 4)), np.ones((3, 4)), np.ones((3, 4))), {"attn_mask": np.ones((4, 3), bool)},
-     "does not broadcast"),
-    ((np.ones((2, 4)), np.ones((3, 4)), np.ones((3, 4))),
-     {"attn_mask": np.ones((2, 3), bool), "is_causal": True}, "not both"),
-    ((np.ones((2, 4)), np.ones((3, 4)), np.ones((3, 4))), {"dropout_p": 1.0}, "dropout_p"),
-])
+@pytest.mark.parametrize(
+    "args, kw, words",
+    [
+        ((np.ones((2, 4)), np.ones((3, 5)), np.ones((3, 4))), {}, "same feature size"),
+        ((np.ones((2, 4)), np.ones((3, 4)), np.ones((2, 4))), {}, "same length"),
+        ((np.ones(4), np.ones((3, 4)), np.ones((3, 4))), {}, "at least 2 dimensions"),
+        (
+            (np.ones((2, 4)), np.ones((3, 4)), np.ones((3, 4))),
+            {"attn_mask": np.ones((4, 3), bool)},
+            "does not broadcast",
+        ),
+        (
+            (np.ones((2, 4)), np.ones((3, 4)), np.ones((3, 4))),
+            {"attn_mask": np.ones((2, 3), bool), "is_causal": True},
+            "not both",
+        ),
+        ((np.ones((2, 4)), np.ones((3, 4)), np.ones((3, 4))), {"dropout_p": 1.0}, "dropout_p"),
+    ],
+)
 def test_bad_input_is_explained(args, kw, words):
     with pytest.raises(ValueError, match="scaled_dot_product_attention") as err:
         pf.scaled_dot_product_attention(*args, **kw)

@@ -1,5 +1,6 @@
 """Convolution ops: gradcheck (float64) and parity with PyTorch (outputs and all gradients) over
 a grid of kernel sizes, strides, paddings, dilations and groups; Keras' sizes; dtypes; errors."""
+
 import itertools
 
 import numpy as np
@@ -101,13 +102,18 @@ def test_conv2d_matches_torch_and_keras_sizes(k, s, padding, d, groups):
     fn_torch = lambda x, w, b: torch_conv(torch, x, w, b, s, padding, d, groups)  # noqa: E731
     y = assert_matches_torch(torch, fn_pf, fn_torch, [x, kernel, bias])
     n_out = 6 if groups != "depthwise" else 2 * C_IN
-    assert y.shape == (2, keras_length(6, k, s, d, padding), keras_length(7, k, s, d, padding),
-                       n_out)
+    assert y.shape == (
+        2,
+        keras_length(6, k, s, d, padding),
+        keras_length(7, k, s, d, padding),
+        n_out,
+    )
 
 
-@pytest.mark.parametrize("k, s, padding, d, groups",
-                         list(itertools.product((1, 2, 3), (1, 2), ("valid", "same", "causal"),
-                                                (1, 2), (1, 2))))
+@pytest.mark.parametrize(
+    "k, s, padding, d, groups",
+    list(itertools.product((1, 2, 3), (1, 2), ("valid", "same", "causal"), (1, 2), (1, 2))),
+)
 def test_conv1d_gradcheck_and_torch(k, s, padding, d, groups):
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
@@ -120,8 +126,14 @@ def test_conv1d_gradcheck_and_torch(k, s, padding, d, groups):
     pads = {"valid": (0, 0), "same": same_pads(7, k, s, d), "causal": (span - 1, 0)}[padding]
 
     def fn_torch(x, w, b):
-        y = F.conv1d(F.pad(x.permute(0, 2, 1), pads), w.permute(2, 1, 0), b, stride=s,
-                     dilation=d, groups=groups)
+        y = F.conv1d(
+            F.pad(x.permute(0, 2, 1), pads),
+            w.permute(2, 1, 0),
+            b,
+            stride=s,
+            dilation=d,
+            groups=groups,
+        )
         return y.permute(0, 2, 1)
 
     y = assert_matches_torch(torch, fn_pf, fn_torch, [x, kernel, bias])
@@ -133,11 +145,17 @@ def test_conv2d_explicit_padding_forms_match_torch():
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
     x, kernel = np.random.randn(2, 5, 6, 3), np.random.randn(3, 2, 3, 4)
-    for padding, torch_pads in [(1, (1, 1, 1, 1)), ((2, 0), (0, 0, 2, 2)),
-                                (((1, 0), (0, 2)), (0, 2, 1, 0))]:
+    for padding, torch_pads in [
+        (1, (1, 1, 1, 1)),
+        ((2, 0), (0, 0, 2, 2)),
+        (((1, 0), (0, 2)), (0, 2, 1, 0)),
+    ]:
         y = pf.conv2d(x, kernel, padding=padding, strides=(2, 1))
-        yt = F.conv2d(F.pad(torch.tensor(x).permute(0, 3, 1, 2), torch_pads),
-                      torch.tensor(kernel).permute(3, 2, 0, 1), stride=(2, 1))
+        yt = F.conv2d(
+            F.pad(torch.tensor(x).permute(0, 3, 1, 2), torch_pads),
+            torch.tensor(kernel).permute(3, 2, 0, 1),
+            stride=(2, 1),
+        )
         assert_close(y, yt.permute(0, 2, 3, 1), what=str(padding))
 
 
@@ -156,7 +174,7 @@ def test_output_sizes_follow_keras(padding):
 
 def test_float32_stays_float32_and_inputs_may_be_non_contiguous():
     base = pf.randn(2, 3, 6, 5).data
-    x = pf.Tensor(base.transpose(0, 2, 3, 1), requires_grad=True)   # (2, 6, 5, 3), strided
+    x = pf.Tensor(base.transpose(0, 2, 3, 1), requires_grad=True)  # (2, 6, 5, 3), strided
     assert not x.data.flags.c_contiguous
     x2 = pf.Tensor(B.xp.ascontiguousarray(x.data), requires_grad=True)
     kernel = pf.randn(3, 3, 3, 4, requires_grad=True)
@@ -173,12 +191,13 @@ def test_float32_stays_float32_and_inputs_may_be_non_contiguous():
 def test_gradcheck_with_the_input_used_twice():
     x = np.random.randn(1, 4, 5, 2)
     k1, k2 = np.random.randn(2, 2, 2, 3), np.random.randn(3, 3, 2, 3)
-    pf.gradcheck(lambda x, a, b: pf.conv2d(x, a) * pf.conv2d(x, b, padding=((0, 1), (1, 0))),
-                 [x, k1, k2])
+    pf.gradcheck(
+        lambda x, a, b: pf.conv2d(x, a) * pf.conv2d(x, b, padding=((0, 1), (1, 0))), [x, k1, k2]
+    )
 
 
 def test_no_gradient_work_for_inputs_without_grad():
-    x = np.random.randn(2, 5, 5, 1).astype(np.float32)        # data: no gradient wanted
+    x = np.random.randn(2, 5, 5, 1).astype(np.float32)  # data: no gradient wanted
     kernel = pf.randn(3, 3, 1, 2, requires_grad=True)
     pf.conv2d(x, kernel).sum().backward()
     assert kernel.grad.shape == (3, 3, 1, 2)
@@ -196,8 +215,11 @@ def keras_transposed_length(n, k, s, d, padding, output_padding):
 TRANSPOSED = list(itertools.product((1, 2, 3), (1, 2), ("valid", "same"), (1, 2), (None, 0, 1)))
 
 
-@pytest.mark.parametrize("k, s, padding, d, output_padding", TRANSPOSED,
-                         ids=[f"k{k}-s{s}-{p}-d{d}-op{o}" for k, s, p, d, o in TRANSPOSED])
+@pytest.mark.parametrize(
+    "k, s, padding, d, output_padding",
+    TRANSPOSED,
+    ids=[f"k{k}-s{s}-{p}-d{d}-op{o}" for k, s, p, d, o in TRANSPOSED],
+)
 def test_conv2d_transpose_matches_torch_and_gradcheck(k, s, padding, d, output_padding):
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
@@ -217,10 +239,12 @@ def test_conv2d_transpose_matches_torch_and_gradcheck(k, s, padding, d, output_p
     pf.gradcheck(fn_pf, [x[:1, :2], kernel, bias])
 
     def fn_torch(x, w, b):
-        full = F.conv_transpose2d(x.permute(0, 3, 1, 2), w.permute(3, 2, 0, 1), stride=s,
-                                  dilation=d)
-        (top, _), (left, _) = (same_pads(m, k, s, d) if padding == "same" else (0, 0)
-                               for m in sizes)
+        full = F.conv_transpose2d(
+            x.permute(0, 3, 1, 2), w.permute(3, 2, 0, 1), stride=s, dilation=d
+        )
+        (top, _), (left, _) = (
+            same_pads(m, k, s, d) if padding == "same" else (0, 0) for m in sizes
+        )
         crop = (-left, sizes[1] + left - full.shape[3], -top, sizes[0] + top - full.shape[2])
         return F.pad(full, crop).permute(0, 2, 3, 1) + b
 
@@ -230,7 +254,7 @@ def test_conv2d_transpose_matches_torch_and_gradcheck(k, s, padding, d, output_p
 
 def test_conv2d_transpose_is_the_adjoint_of_conv2d():
     """⟨conv2d(y, K), x⟩ = ⟨y, conv2d_transpose(x, K)⟩ for every y and x."""
-    kernel = np.random.randn(3, 3, 2, 5)            # conv: 2 → 5 channels; transposed: 5 → 2
+    kernel = np.random.randn(3, 3, 2, 5)  # conv: 2 → 5 channels; transposed: 5 → 2
     y, x = np.random.randn(2, 9, 8, 2), np.random.randn(2, 5, 4, 5)
     conv = pf.conv2d(y, kernel, strides=2, padding="same").numpy()
     back = pf.conv2d_transpose(x, kernel, strides=2, padding="same", output_padding=(0, 1)).numpy()
@@ -268,8 +292,9 @@ def test_groups_must_divide_the_channels():
 def test_kernel_larger_than_the_input_with_valid_padding():
     with pytest.raises(ValueError, match=r"spans 5\) is larger than the input \(length 4"):
         pf.conv2d(pf.randn(1, 4, 8, 1), pf.randn(3, 3, 1, 1), dilation=2)
-    assert pf.conv2d(pf.randn(1, 4, 8, 1), pf.randn(3, 3, 1, 1), padding="same",
-                     dilation=2).shape == (1, 4, 8, 1)
+    assert pf.conv2d(
+        pf.randn(1, 4, 8, 1), pf.randn(3, 3, 1, 1), padding="same", dilation=2
+    ).shape == (1, 4, 8, 1)
 
 
 def test_wrong_ndim():
@@ -303,8 +328,9 @@ def test_bad_settings():
 FAST = list(itertools.product((1, 2, 3), ("valid", "same", ((2, 0), (1, 3))), (1, 2), (1, 2)))
 
 
-@pytest.mark.parametrize("k, padding, d, rank", FAST,
-                         ids=[f"k{k}-{p}-d{d}-rank{r}" for k, p, d, r in FAST])
+@pytest.mark.parametrize(
+    "k, padding, d, rank", FAST, ids=[f"k{k}-{p}-d{d}-rank{r}" for k, p, d, r in FAST]
+)
 def test_shifted_gradients_equal_the_reference(k, padding, d, rank, monkeypatch):
     """Both backward kernels give the same gradients for every stride-1 convolution without
     groups (the fast one is the default; ``backward_kernel = "reference"`` selects col2im)."""
@@ -369,8 +395,9 @@ def test_flat_shifts_name_the_rows_each_kernel_offset_reads():
 
 
 @pytest.mark.parametrize("groups, strides", [(1, 1), (2, 2)])
-def test_windows_built_a_slice_of_the_batch_at_a_time_give_the_same_results(groups, strides,
-                                                                             monkeypatch):
+def test_windows_built_a_slice_of_the_batch_at_a_time_give_the_same_results(
+    groups, strides, monkeypatch
+):
     """With WINDOW_BYTES tiny, every image is its own slice: the same outputs and gradients."""
     from profundo.ops import _conv as conv_ops
 

@@ -1,4 +1,5 @@
 """Elementwise ops: gradcheck (float64) and parity with PyTorch (float32)."""
+
 import numpy as np
 import pytest
 
@@ -19,20 +20,28 @@ def test_binary_gradcheck_with_broadcasting(op, sa, sb):
 
 
 def test_pow_gradcheck_in_base_and_exponent():
-    pf.gradcheck(lambda a, p: a ** p, [positive(3, 2), pf.randn(2)])
-    pf.gradcheck(lambda a: a ** 3, [pf.randn(4)])
-    pf.gradcheck(lambda p: 2.0 ** p, [pf.randn(4)])
+    pf.gradcheck(lambda a, p: a**p, [positive(3, 2), pf.randn(2)])
+    pf.gradcheck(lambda a: a**3, [pf.randn(4)])
+    pf.gradcheck(lambda p: 2.0**p, [pf.randn(4)])
 
 
-@pytest.mark.parametrize("op,make", [(pf.exp, pf.randn), (pf.log, positive), (pf.sqrt, positive),
-                                     (pf.abs, pf.randn), (lambda x: pf.clip(x, -0.5, 0.5), pf.randn),
-                                     (lambda x: -x, pf.randn)])
+@pytest.mark.parametrize(
+    "op,make",
+    [
+        (pf.exp, pf.randn),
+        (pf.log, positive),
+        (pf.sqrt, positive),
+        (pf.abs, pf.randn),
+        (lambda x: pf.clip(x, -0.5, 0.5), pf.randn),
+        (lambda x: -x, pf.randn),
+    ],
+)
 def test_unary_gradcheck(op, make):
     pf.gradcheck(op, [make(3, 4)])
 
 
 def test_non_contiguous_input_and_reuse():
-    x = pf.randn(4, 3).numpy().T          # a transposed, non-contiguous array
+    x = pf.randn(4, 3).numpy().T  # a transposed, non-contiguous array
     pf.gradcheck(lambda t: t * t.exp() / (t.abs() + 1), [x])
 
 
@@ -62,11 +71,16 @@ def test_broadcast_error_names_op_and_shapes():
 
 TORCH_OPS = [
     ("add", lambda m, a, b: m.add(a, b) if m is pf else a + b),
-    ("sub", lambda m, a, b: a - b), ("mul", lambda m, a, b: a * b), ("div", lambda m, a, b: a / b),
-    ("pow", lambda m, a, b: a ** b), ("maximum", lambda m, a, b: m.maximum(a, b)),
+    ("sub", lambda m, a, b: a - b),
+    ("mul", lambda m, a, b: a * b),
+    ("div", lambda m, a, b: a / b),
+    ("pow", lambda m, a, b: a**b),
+    ("maximum", lambda m, a, b: m.maximum(a, b)),
     ("minimum", lambda m, a, b: m.minimum(a, b)),
-    ("exp", lambda m, a, b: m.exp(a) * b), ("log", lambda m, a, b: m.log(a) * b),
-    ("sqrt", lambda m, a, b: m.sqrt(a) + b), ("abs", lambda m, a, b: m.abs(a - 1) * b),
+    ("exp", lambda m, a, b: m.exp(a) * b),
+    ("log", lambda m, a, b: m.log(a) * b),
+    ("sqrt", lambda m, a, b: m.sqrt(a) + b),
+    ("abs", lambda m, a, b: m.abs(a - 1) * b),
     ("clip", lambda m, a, b: m.clip(a, 0.7, 1.2) * b),
     ("where", lambda m, a, b: m.where(a > 1, a, b)),
 ]

@@ -6,6 +6,7 @@ meta-test finds every subclass of ``Function`` and fails for one that has no cas
 cannot land without a finite-difference check of its backward. Each case also proves that its
 graph really contains the op it claims to check.
 """
+
 import numpy as np
 import pytest
 
@@ -22,9 +23,14 @@ def _subclasses(cls):
 def _ops():
     """The differentiable op classes (abstract bases, named with a leading ``_``, excepted)."""
     import profundo.layers  # noqa: F401  (layers and their modules define ops too)
-    return {cls.__name__: cls for cls in _subclasses(Function)
-            if cls.differentiable and not cls.__name__.startswith("_")
-            and cls.__module__.startswith("profundo.")}
+
+    return {
+        cls.__name__: cls
+        for cls in _subclasses(Function)
+        if cls.differentiable
+        and not cls.__name__.startswith("_")
+        and cls.__module__.startswith("profundo.")
+    }
 
 
 def r(*shape, low=-1.0, high=1.0, seed=0):
@@ -38,21 +44,34 @@ def positive(*shape, seed=0):
 def away_from_zero(*shape, seed=0):
     """Values at least 0.1 from 0 (and from each other's ties), for kinks at 0 (abs, relu, max)."""
     x = np.random.default_rng(seed).uniform(0.1, 1.0, shape) * np.where(
-        np.random.default_rng(seed + 1).random(shape) < 0.5, -1, 1)
+        np.random.default_rng(seed + 1).random(shape) < 0.5, -1, 1
+    )
     return pf.tensor(x + np.arange(x.size).reshape(shape) * 1e-3, dtype="float64")
 
 
 def seeded_dropout(x):
-    pf.manual_seed(0)                  # the same mask at every evaluation of the finite differences
+    pf.manual_seed(0)  # the same mask at every evaluation of the finite differences
     return pf.dropout(x, 0.5)
 
 
 def rnn_case(fn, gates, **kw):
     x, u = r(2, 3, 4), 3
-    return (lambda x, k, rk, b: fn(x, k, rk, b, **kw)[0].sum() + fn(x, k, rk, b, **kw)[-1].sum(),
-            [x, r(4, gates * u, seed=1), r(u, gates * u, seed=2),
-             r(*((2, gates * u) if kw.get("reset_after", gates == 3) and gates == 3 else (gates * u,)),
-               seed=3)])
+    return (
+        lambda x, k, rk, b: fn(x, k, rk, b, **kw)[0].sum() + fn(x, k, rk, b, **kw)[-1].sum(),
+        [
+            x,
+            r(4, gates * u, seed=1),
+            r(u, gates * u, seed=2),
+            r(
+                *(
+                    (2, gates * u)
+                    if kw.get("reset_after", gates == 3) and gates == 3
+                    else (gates * u,)
+                ),
+                seed=3,
+            ),
+        ],
+    )
 
 
 CASES = {
@@ -76,7 +95,7 @@ CASES = {
     "Mul": (lambda a, b: a * b, [r(3, 4), r(4, seed=1)]),
     "Div": (lambda a, b: a / b, [r(3, 4), positive(4, seed=1)]),
     "Neg": (lambda a: -a, [r(3, 4)]),
-    "Pow": (lambda a, b: a ** b, [positive(3, 4), r(4, seed=1)]),
+    "Pow": (lambda a, b: a**b, [positive(3, 4), r(4, seed=1)]),
     "Exp": (pf.exp, [r(3, 4)]),
     "Log": (pf.log, [positive(3, 4)]),
     "Sqrt": (pf.sqrt, [positive(3, 4)]),
@@ -107,20 +126,27 @@ CASES = {
     "CrossEntropy": (lambda x: pf.cross_entropy(x, [0, 3, 1]), [r(3, 4)]),
     "BinaryCrossEntropyWithLogits": (
         lambda x: pf.binary_cross_entropy_with_logits(x, pf.tensor([[0.0, 1.0], [1.0, 0.0]])),
-        [r(2, 2)]),
+        [r(2, 2)],
+    ),
     "Dropout": (seeded_dropout, [r(3, 4)]),
-    "Normalize": (lambda x, g, b: pf.ops.normalization.normalize(x, 0.1, 0.5, g, b, stats_from_x=False),
-                  [r(3, 4), positive(4, seed=1), r(4, seed=2)]),
+    "Normalize": (
+        lambda x, g, b: pf.ops.normalization.normalize(x, 0.1, 0.5, g, b, stats_from_x=False),
+        [r(3, 4), positive(4, seed=1), r(4, seed=2)],
+    ),
     "ChannelNormalize": (
         lambda x, g, b: pf.channel_normalize(x, *pf.channel_moments(x), g, b, stats_from_x=True),
-        [r(3, 2, 4), positive(4, seed=1), r(4, seed=2)]),
+        [r(3, 2, 4), positive(4, seed=1), r(4, seed=2)],
+    ),
     "ScaledDotProductAttention": (
         lambda q, k, v, b: pf.scaled_dot_product_attention(q, k, v, attn_mask=b),
-        [r(2, 3, 4), r(2, 5, 4, seed=1), r(2, 5, 3, seed=2), r(3, 5, seed=3)]),
+        [r(2, 3, 4), r(2, 5, 4, seed=1), r(2, 5, 3, seed=2), r(3, 5, seed=3)],
+    ),
     # convolution and pooling
     "Conv": (lambda x, k: pf.conv2d(x, k, padding="same"), [r(1, 5, 5, 2), r(3, 3, 2, 3, seed=1)]),
-    "ConvTranspose": (lambda x, k: pf.conv2d_transpose(x, k, strides=2),
-                      [r(1, 3, 3, 2), r(3, 3, 3, 2, seed=1)]),
+    "ConvTranspose": (
+        lambda x, k: pf.conv2d_transpose(x, k, strides=2),
+        [r(1, 3, 3, 2), r(3, 3, 3, 2, seed=1)],
+    ),
     "MaxPool": (lambda x: pf.max_pool2d(x, 2), [away_from_zero(1, 4, 4, 2)]),
     "AvgPool": (lambda x: pf.avg_pool2d(x, 2, padding="same"), [r(1, 5, 5, 2)]),
     "Resize": (lambda x: pf.upsampling2d(x, 2, interpolation="bilinear"), [r(1, 3, 3, 2)]),
@@ -148,8 +174,14 @@ CASES = {
     "Expm1": (pf.expm1, [r(3, 4)]),
     "Cumsum": (lambda x: pf.cumsum(x, axis=1) * pf.cumsum(x, axis=1), [r(3, 4)]),
     "Prod": (lambda x: pf.prod(x, axis=(0, 2)) + pf.prod(x).sum(), [r(2, 3, 2, low=0.5, high=1.5)]),
-    "Einsum": (lambda a, b: pf.einsum("bij,jk->bik", a, b) + pf.einsum("ii->i", b[:, :4])[0]
-               + pf.einsum("bij->b", a)[0], [r(2, 3, 4), r(4, 5, seed=1)]),
+    "Einsum": (
+        lambda a, b: (
+            pf.einsum("bij,jk->bik", a, b)
+            + pf.einsum("ii->i", b[:, :4])[0]
+            + pf.einsum("bij->b", a)[0]
+        ),
+        [r(2, 3, 4), r(4, 5, seed=1)],
+    ),
 }
 
 

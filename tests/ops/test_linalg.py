@@ -1,12 +1,22 @@
 """matmul/dot: batching and 1-D rules, gradcheck, parity, and shape errors."""
+
 import numpy as np
 import pytest
 
 import profundo as pf
 from profundo.testing import assert_close
 
-CASES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
-         ((3,), (5, 3, 4)), ((5, 2, 3), (3,)), ((1, 2, 3), (4, 3, 2)), ((2, 1, 2, 3), (4, 3, 2))]
+CASES = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (3, 4)),
+    ((2, 3), (3, 4)),
+    ((5, 2, 3), (3, 4)),
+    ((3,), (5, 3, 4)),
+    ((5, 2, 3), (3,)),
+    ((1, 2, 3), (4, 3, 2)),
+    ((2, 1, 2, 3), (4, 3, 2)),
+]
 
 
 @pytest.mark.parametrize("sa,sb", CASES)

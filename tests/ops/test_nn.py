@@ -1,5 +1,6 @@
 """nn ops: softmax, log_softmax, dropout and the fused losses — gradcheck (float64), parity with
 PyTorch (float32), extreme logits, dropout statistics and seeding, error messages."""
+
 import numpy as np
 import pytest
 
@@ -15,7 +16,7 @@ def one_hot(labels, n):
 @pytest.mark.parametrize("op", [pf.softmax, pf.log_softmax])
 @pytest.mark.parametrize("axis", [-1, 0, 1])
 def test_softmax_gradcheck(op, axis):
-    x = np.random.randn(4, 2, 3).transpose(1, 2, 0)          # (2, 3, 4), not contiguous
+    x = np.random.randn(4, 2, 3).transpose(1, 2, 0)  # (2, 3, 4), not contiguous
     pf.gradcheck(lambda t: op(t, axis=axis), [x])
 
 
@@ -27,8 +28,10 @@ def test_softmax_gradcheck_with_the_input_used_twice():
 @pytest.mark.parametrize("smoothing", [0.0, 0.1])
 def test_cross_entropy_gradcheck_with_class_indices(reduction, smoothing):
     labels = np.array([2, 0, 1, 2])
-    pf.gradcheck(lambda x: pf.cross_entropy(x, labels, reduction=reduction,
-                                            label_smoothing=smoothing), [pf.randn(4, 3)])
+    pf.gradcheck(
+        lambda x: pf.cross_entropy(x, labels, reduction=reduction, label_smoothing=smoothing),
+        [pf.randn(4, 3)],
+    )
 
 
 def test_cross_entropy_gradcheck_with_probabilities_in_logits_and_target():
@@ -37,15 +40,18 @@ def test_cross_entropy_gradcheck_with_probabilities_in_logits_and_target():
 
 
 def test_cross_entropy_gradcheck_over_a_middle_class_axis():
-    labels = np.array([[0, 2], [1, 1]])                       # (N=2, d=2), classes on axis 1
-    pf.gradcheck(lambda x: pf.cross_entropy(x, labels, axis=1, reduction="none"),
-                 [pf.randn(2, 3, 2)])
+    labels = np.array([[0, 2], [1, 1]])  # (N=2, d=2), classes on axis 1
+    pf.gradcheck(
+        lambda x: pf.cross_entropy(x, labels, axis=1, reduction="none"), [pf.randn(2, 3, 2)]
+    )
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_binary_cross_entropy_gradcheck(reduction):
-    pf.gradcheck(lambda x, t: pf.binary_cross_entropy_with_logits(x, t, reduction=reduction),
-                 [pf.randn(2, 3), pf.rand(2, 3)])
+    pf.gradcheck(
+        lambda x, t: pf.binary_cross_entropy_with_logits(x, t, reduction=reduction),
+        [pf.randn(2, 3), pf.rand(2, 3)],
+    )
 
 
 # --- parity with PyTorch ------------------------------------------------------------------------
@@ -78,25 +84,36 @@ def test_softmax_and_log_softmax_match_torch(axis):
 def test_cross_entropy_with_class_indices_matches_torch(reduction, smoothing):
     x = np.random.randn(6, 5).astype(np.float32) * 3
     labels = np.random.randint(0, 5, 6)
-    torch_parity(lambda t, k: pf.cross_entropy(t, k, reduction=reduction, label_smoothing=smoothing),
-                 lambda F, t, k: F.cross_entropy(t, k, reduction=reduction, label_smoothing=smoothing),
-                 x, labels)
+    torch_parity(
+        lambda t, k: pf.cross_entropy(t, k, reduction=reduction, label_smoothing=smoothing),
+        lambda F, t, k: F.cross_entropy(t, k, reduction=reduction, label_smoothing=smoothing),
+        x,
+        labels,
+    )
 
 
 def test_cross_entropy_over_class_axis_1_matches_torch():
-    x = np.random.randn(3, 4, 5).astype(np.float32)          # (N, C, d), as PyTorch lays it out
+    x = np.random.randn(3, 4, 5).astype(np.float32)  # (N, C, d), as PyTorch lays it out
     labels = np.random.randint(0, 4, (3, 5))
-    torch_parity(lambda t, k: pf.cross_entropy(t, k, axis=1, reduction="none"),
-                 lambda F, t, k: F.cross_entropy(t, k, reduction="none"), x, labels)
+    torch_parity(
+        lambda t, k: pf.cross_entropy(t, k, axis=1, reduction="none"),
+        lambda F, t, k: F.cross_entropy(t, k, reduction="none"),
+        x,
+        labels,
+    )
 
 
 @pytest.mark.parametrize("smoothing", [0.0, 0.25])
 def test_cross_entropy_with_probabilities_matches_torch(smoothing):
     x = np.random.randn(6, 5).astype(np.float32) * 3
     probs = np.random.dirichlet(np.ones(5), 6).astype(np.float32)
-    torch_parity(lambda t, p: pf.cross_entropy(t, p, label_smoothing=smoothing),
-                 lambda F, t, p: F.cross_entropy(t, p, label_smoothing=smoothing),
-                 x, probs, grads=(0, 1))
+    torch_parity(
+        lambda t, p: pf.cross_entropy(t, p, label_smoothing=smoothing),
+        lambda F, t, p: F.cross_entropy(t, p, label_smoothing=smoothing),
+        x,
+        probs,
+        grads=(0, 1),
+    )
 
 
 def test_cross_entropy_with_one_hot_equals_class_indices():
@@ -109,9 +126,13 @@ def test_cross_entropy_with_one_hot_equals_class_indices():
 def test_binary_cross_entropy_with_logits_matches_torch(reduction):
     x = np.random.randn(4, 3).astype(np.float32) * 3
     t = np.random.rand(4, 3).astype(np.float32)
-    torch_parity(lambda a, b: pf.binary_cross_entropy_with_logits(a, b, reduction=reduction),
-                 lambda F, a, b: F.binary_cross_entropy_with_logits(a, b, reduction=reduction),
-                 x, t, grads=(0, 1))
+    torch_parity(
+        lambda a, b: pf.binary_cross_entropy_with_logits(a, b, reduction=reduction),
+        lambda F, a, b: F.binary_cross_entropy_with_logits(a, b, reduction=reduction),
+        x,
+        t,
+        grads=(0, 1),
+    )
 
 
 def test_binary_cross_entropy_takes_integer_labels_and_stays_float32():
@@ -128,8 +149,9 @@ def test_extreme_logits_give_finite_values_and_gradients():
         "softmax": lambda x: pf.softmax(x),
         "log_softmax": lambda x: pf.log_softmax(x),
         "cross_entropy indices": lambda x: pf.cross_entropy(x, [1, 2]),
-        "cross_entropy probabilities": lambda x: pf.cross_entropy(x, one_hot([1, 0], 3),
-                                                                  label_smoothing=0.1),
+        "cross_entropy probabilities": lambda x: pf.cross_entropy(
+            x, one_hot([1, 0], 3), label_smoothing=0.1
+        ),
         "binary_cross_entropy": lambda x: pf.binary_cross_entropy_with_logits(x, np.ones((2, 3))),
     }
     for name, f in losses.items():
@@ -184,15 +206,21 @@ def test_dropout_rate_out_of_range(rate):
 
 
 def test_cross_entropy_target_of_the_wrong_shape_names_both_shapes():
-    with pytest.raises(ValueError, match=r"target shape \(4, 2\) does not fit logits of shape "
-                                         r"\(4, 3\).*\(4,\).*\(4, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"target shape \(4, 2\) does not fit logits of shape "
+        r"\(4, 3\).*\(4,\).*\(4, 3\)",
+    ):
         pf.cross_entropy(pf.randn(4, 3), np.zeros((4, 2)))
 
 
 @pytest.mark.parametrize("bad", [3, -1])
 def test_cross_entropy_class_index_out_of_range(bad):
-    with pytest.raises(ValueError, match=rf"CrossEntropy: class index {bad} is out of range for 3 "
-                                         r"classes \(valid indices: 0 to 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=rf"CrossEntropy: class index {bad} is out of range for 3 "
+        r"classes \(valid indices: 0 to 2\)",
+    ):
         pf.cross_entropy(pf.randn(2, 3), [0, bad])
 
 
@@ -202,8 +230,9 @@ def test_cross_entropy_float_class_indices():
 
 
 def test_loss_settings_out_of_range():
-    with pytest.raises(ValueError, match="cross_entropy: reduction must be 'mean', 'sum' or 'none', "
-                                         "got 'avg'"):
+    with pytest.raises(
+        ValueError, match="cross_entropy: reduction must be 'mean', 'sum' or 'none', got 'avg'"
+    ):
         pf.cross_entropy(pf.randn(2, 3), [0, 1], reduction="avg")
     with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\], got 1.5"):
         pf.cross_entropy(pf.randn(2, 3), [0, 1], label_smoothing=1.5)
@@ -214,7 +243,9 @@ def test_loss_settings_out_of_range():
 
 
 def test_binary_cross_entropy_target_shape_must_match():
-    with pytest.raises(ValueError, match=r"target shape \(4,\) must equal the logits' shape \(4, 1\)"):
+    with pytest.raises(
+        ValueError, match=r"target shape \(4,\) must equal the logits' shape \(4, 1\)"
+    ):
         pf.binary_cross_entropy_with_logits(pf.randn(4, 1), np.ones(4))
 
 
@@ -228,7 +259,7 @@ def test_masked_softmax_gives_exact_zeros_and_zero_rows_matching_torch():
     torch = pytest.importorskip("torch")
     x = np.random.default_rng(0).standard_normal((3, 4, 5))
     mask = np.random.default_rng(1).random((3, 4, 5)) > 0.4
-    mask[0, 1] = False                                   # a row with nothing allowed
+    mask[0, 1] = False  # a row with nothing allowed
     y = pf.softmax(x, mask=mask).numpy()
     assert np.all(y[~mask] == 0) and np.all(y[0, 1] == 0) and not np.isnan(y).any()
     rows = mask.any(-1)
@@ -236,7 +267,7 @@ def test_masked_softmax_gives_exact_zeros_and_zero_rows_matching_torch():
     expected = torch.softmax(torch.tensor(np.where(mask, x, -np.inf)), -1).numpy()
     np.testing.assert_allclose(y[rows], expected[rows], atol=1e-6)
     pf.gradcheck(lambda t: pf.softmax(t, mask=mask), [x])
-    pf.gradcheck(lambda t: pf.softmax(t, axis=0, mask=mask[:, :1]), [x])   # broadcast, other axis
+    pf.gradcheck(lambda t: pf.softmax(t, axis=0, mask=mask[:, :1]), [x])  # broadcast, other axis
 
 
 def test_softmax_of_an_all_minus_inf_row_is_zeros_not_nan():

@@ -1,5 +1,6 @@
 """Pooling, upsampling, padding and cropping ops: gradcheck (float64), parity with PyTorch
 (outputs and gradients), Keras' sizes and "same" rules, ties, dtypes, errors."""
+
 import itertools
 
 import numpy as np
@@ -29,12 +30,15 @@ def torch_pool(torch, kind, x, k, s, padding):
     sizes = xt.shape[2:]
     ks = (1, k) if one_d else (k, k)
     ss = (1, s) if one_d else (s, s)
-    pads = [(0, 0)] * 2 if padding == "valid" else [same_pads(n, kk, sk)
-                                                     for n, kk, sk in zip(sizes, ks, ss)]
+    pads = (
+        [(0, 0)] * 2
+        if padding == "valid"
+        else [same_pads(n, kk, sk) for n, kk, sk in zip(sizes, ks, ss)]
+    )
     widths = (*pads[1], *pads[0])
     if kind == "max":
         y = F.max_pool2d(F.pad(xt, widths, value=-float("inf")), ks, ss)
-    else:   # Keras: the mean over the input pixels only, never the padding
+    else:  # Keras: the mean over the input pixels only, never the padding
         total = F.avg_pool2d(F.pad(xt, widths), ks, ss, divisor_override=1)
         count = F.avg_pool2d(F.pad(torch.ones_like(xt), widths), ks, ss, divisor_override=1)
         y = total / count
@@ -65,8 +69,9 @@ def test_pool2d_gradcheck_and_torch(kind, k, s, padding):
     pf.gradcheck(fn, [x[:1]])
     stride = k if s is None else s
     for dtype, tol in ((np.float64, 1e-10), (np.float32, 1e-6)):
-        y = compare_with_torch(torch, fn, lambda t: torch_pool(torch, kind, t, k, stride, padding),
-                               x, dtype, 1e-5, tol)
+        y = compare_with_torch(
+            torch, fn, lambda t: torch_pool(torch, kind, t, k, stride, padding), x, dtype, 1e-5, tol
+        )
     keras = [ceil_div(n if padding == "same" else n - k + 1, stride) for n in (5, 6)]
     assert y.shape == (2, *keras, 3)
 
@@ -80,17 +85,30 @@ def test_pool1d_gradcheck_and_torch(kind, k, s, padding):
     x = np.random.randn(2, 7, 3)
     pf.gradcheck(fn, [x[:1]])
     stride = k if s is None else s
-    compare_with_torch(torch, fn, lambda t: torch_pool(torch, kind, t, k, stride, padding),
-                       x, np.float64, 1e-5, 1e-10)
+    compare_with_torch(
+        torch,
+        fn,
+        lambda t: torch_pool(torch, kind, t, k, stride, padding),
+        x,
+        np.float64,
+        1e-5,
+        1e-10,
+    )
 
 
 def test_max_pool_ties_go_to_the_first_max_like_torch():
     torch = pytest.importorskip("torch")
-    x = np.random.default_rng(0).integers(0, 3, (2, 6, 6, 2)).astype(np.float64)   # many ties
+    x = np.random.default_rng(0).integers(0, 3, (2, 6, 6, 2)).astype(np.float64)  # many ties
     for k, s in ((2, 2), (3, 1), (3, 2)):
-        compare_with_torch(torch, lambda t: pf.max_pool2d(t, k, s),
-                           lambda t: torch_pool(torch, "max", t, k, s, "valid"), x, np.float64,
-                           1e-12, 1e-12)
+        compare_with_torch(
+            torch,
+            lambda t: pf.max_pool2d(t, k, s),
+            lambda t: torch_pool(torch, "max", t, k, s, "valid"),
+            x,
+            np.float64,
+            1e-12,
+            1e-12,
+        )
     x = pf.ones(1, 2, 2, 1, requires_grad=True)
     pf.max_pool2d(x, 2).sum().backward()
     assert x.grad[0, :, :, 0].tolist() == [[1, 0], [0, 0]]
@@ -100,7 +118,7 @@ def test_avg_pool_same_averages_only_the_input():
     y = pf.avg_pool2d(pf.ones(1, 3, 3, 1), 2, padding="same")
     assert_close(y, np.ones((1, 2, 2, 1)))
     x = pf.tensor(np.arange(1.0, 6.0).reshape(1, 5, 1), requires_grad=True)
-    y = pf.avg_pool1d(x, 2, padding="same")            # windows [1 2] [3 4] [5]
+    y = pf.avg_pool1d(x, 2, padding="same")  # windows [1 2] [3 4] [5]
     assert y[0, :, 0].tolist() == [1.5, 3.5, 5.0]
 
 
@@ -142,8 +160,12 @@ def test_upsampling2d_matches_torch(interpolation, size):
     pf.gradcheck(fn, [x[:1]])
 
     def fn_torch(t):
-        y = F.interpolate(t.permute(0, 3, 1, 2), size=(3 * fh, 4 * fw), mode=interpolation,
-                          **({"align_corners": False} if interpolation == "bilinear" else {}))
+        y = F.interpolate(
+            t.permute(0, 3, 1, 2),
+            size=(3 * fh, 4 * fw),
+            mode=interpolation,
+            **({"align_corners": False} if interpolation == "bilinear" else {}),
+        )
         return y.permute(0, 2, 3, 1)
 
     y = compare_with_torch(torch, fn, fn_torch, x, np.float64, 1e-10, 1e-12)
@@ -167,7 +189,7 @@ def test_zero_padding2d_and_cropping2d(amounts, pairs):
     padded = pf.zero_padding2d(x, amounts)
     assert_close(padded, np.pad(x, ((0, 0), (t, b), (l, r), (0, 0))))
     assert_close(pf.cropping2d(padded, amounts), x)
-    assert_close(pf.cropping2d(x, amounts), x[:, t:5 - b, l:6 - r])
+    assert_close(pf.cropping2d(x, amounts), x[:, t : 5 - b, l : 6 - r])
     pf.gradcheck(lambda x: pf.zero_padding2d(x, amounts), [x[:1]])
     pf.gradcheck(lambda x: pf.cropping2d(x, amounts), [x[:1]])
 

@@ -1,4 +1,5 @@
 """simple_rnn/lstm/gru: gradcheck, parity with torch.nn.RNN/LSTM/GRU, masking, go_backwards."""
+
 import numpy as np
 import pytest
 
@@ -18,8 +19,10 @@ def weights(cell, features, units, dtype=np.float64):
     """Random kernel, recurrent_kernel and bias of the cell in Keras' layout."""
     _, g, _, settings = CELLS[cell]
     bias_shape = (2, g * units) if cell == "gru" else (g * units,)
-    return [np.random.randn(*shape).astype(dtype) * 0.5
-            for shape in [(features, g * units), (units, g * units), bias_shape]]
+    return [
+        np.random.randn(*shape).astype(dtype) * 0.5
+        for shape in [(features, g * units), (units, g * units), bias_shape]
+    ]
 
 
 def run(cell, x, kernel, rec, bias, states=(), **kw):
@@ -30,8 +33,9 @@ def run(cell, x, kernel, rec, bias, states=(), **kw):
 def projection(*arrays):
     """Σ of each result times fixed random weights: checks every output's gradient at once."""
     vs = [np.random.RandomState(1).randn(*a.shape) for a in arrays]
-    if not isinstance(arrays[0], pf.Tensor):   # torch tensors
+    if not isinstance(arrays[0], pf.Tensor):  # torch tensors
         import torch
+
         vs = [torch.tensor(v, dtype=a.dtype) for v, a in zip(vs, arrays)]
     total = (arrays[0] * vs[0]).sum()
     for a, v in zip(arrays[1:], vs[1:]):
@@ -39,7 +43,7 @@ def projection(*arrays):
     return total
 
 
-MASK = np.array([[True, True, False], [False, True, True]])   # a padded end and a padded start
+MASK = np.array([[True, True, False], [False, True, True]])  # a padded end and a padded start
 
 
 @pytest.mark.parametrize("cell", CELLS)
@@ -52,15 +56,24 @@ def test_gradcheck(cell, with_states, go_backwards, mask):
     states = [np.random.randn(2, 2) for _ in range(n_states)] if with_states else []
 
     def f(x, kernel, rec, bias, *states):
-        return projection(*run(cell, x, kernel, rec, bias, states, go_backwards=go_backwards,
-                               mask=mask))
+        return projection(
+            *run(cell, x, kernel, rec, bias, states, go_backwards=go_backwards, mask=mask)
+        )
 
     pf.gradcheck(f, [x, *weights(cell, 3, 2), *states])
 
 
-@pytest.mark.parametrize("cell,activation", [("rnn", "relu"), ("rnn", "sigmoid"),
-                                             ("rnn", "hard_sigmoid"), ("rnn", "linear"),
-                                             ("lstm", "relu"), ("gru", "linear")])
+@pytest.mark.parametrize(
+    "cell,activation",
+    [
+        ("rnn", "relu"),
+        ("rnn", "sigmoid"),
+        ("rnn", "hard_sigmoid"),
+        ("rnn", "linear"),
+        ("lstm", "relu"),
+        ("gru", "linear"),
+    ],
+)
 def test_gradcheck_activations(cell, activation):
     x = np.random.randn(2, 3, 3)
 
@@ -84,12 +97,14 @@ def test_gradcheck_recurrent_activations(cell, recurrent_activation):
 @pytest.mark.parametrize("cell", CELLS)
 def test_gradcheck_without_bias_and_from_the_final_state_alone(cell):
     kernel, rec, _ = weights(cell, 3, 2)
-    pf.gradcheck(lambda x, kernel, rec: run(cell, x, kernel, rec, None)[1],
-                 [np.random.randn(2, 3, 3), kernel, rec])
+    pf.gradcheck(
+        lambda x, kernel, rec: run(cell, x, kernel, rec, None)[1],
+        [np.random.randn(2, 3, 3), kernel, rec],
+    )
 
 
 # --- recurrent_mask (recurrent dropout) ---------------------------------------------------------
-RMASK = np.array([[2.0, 0.0], [1.25, 2.0]])   # (batch, units): a dropped unit, scaled survivors
+RMASK = np.array([[2.0, 0.0], [1.25, 2.0]])  # (batch, units): a dropped unit, scaled survivors
 
 
 @pytest.mark.parametrize("cell", CELLS)
@@ -98,8 +113,19 @@ def test_gradcheck_with_recurrent_mask(cell, go_backwards, mask):
     states = [np.random.randn(2, 2) for _ in range(CELLS[cell][2])]
 
     def f(x, kernel, rec, bias, *states):
-        return projection(*run(cell, x, kernel, rec, bias, states, go_backwards=go_backwards,
-                               mask=mask, recurrent_mask=RMASK))
+        return projection(
+            *run(
+                cell,
+                x,
+                kernel,
+                rec,
+                bias,
+                states,
+                go_backwards=go_backwards,
+                mask=mask,
+                recurrent_mask=RMASK,
+            )
+        )
 
     pf.gradcheck(f, [np.random.randn(2, 3, 3), *weights(cell, 3, 2), *states])
 
@@ -115,13 +141,13 @@ def test_recurrent_mask_is_each_sequence_run_with_its_recurrent_kernel_rows_scal
     projection(*results).backward()
     drec = np.zeros_like(rec)
     for n, m in enumerate(RMASK):
-        xn, rn = pf.tensor(x[n:n + 1], **f64), pf.tensor(m[:, None] * rec, **f64)
+        xn, rn = pf.tensor(x[n : n + 1], **f64), pf.tensor(m[:, None] * rec, **f64)
         alone = run(cell, xn, kernel, rn, bias)
         for ours, ref in zip(results, alone):
-            assert_close(ours[n:n + 1], ref, rtol=1e-10, atol=1e-12)
-        vs = [np.random.RandomState(1).randn(*r.shape)[n:n + 1] for r in results]
+            assert_close(ours[n : n + 1], ref, rtol=1e-10, atol=1e-12)
+        vs = [np.random.RandomState(1).randn(*r.shape)[n : n + 1] for r in results]
         sum((r * v).sum() for r, v in zip(alone, vs)).backward()
-        assert_close(xt.grad[n:n + 1], xn.grad, rtol=1e-10, atol=1e-12)
+        assert_close(xt.grad[n : n + 1], xn.grad, rtol=1e-10, atol=1e-12)
         drec += m[:, None] * to_numpy(rn.grad)
     assert_close(rt.grad, drec, rtol=1e-10, atol=1e-12)
 
@@ -130,15 +156,16 @@ def test_recurrent_mask_is_each_sequence_run_with_its_recurrent_kernel_rows_scal
 def swap_zr(w):
     """Keras' GRU gate blocks z, r, h ↔ PyTorch's r, z, n (the swap is its own inverse)."""
     u = w.shape[-1] // 3
-    return np.concatenate([w[..., u:2 * u], w[..., :u], w[..., 2 * u:]], axis=-1)
+    return np.concatenate([w[..., u : 2 * u], w[..., :u], w[..., 2 * u :]], axis=-1)
 
 
 def torch_module(torch, cell, features, units, kernel, rec, bias, activation):
     """torch.nn.RNN/LSTM/GRU holding our Keras-layout weights (torch keeps W transposed)."""
     dtype = torch.float64 if kernel.dtype == np.float64 else torch.float32
     if cell == "rnn":
-        module = torch.nn.RNN(features, units, nonlinearity=activation, batch_first=True,
-                              dtype=dtype)
+        module = torch.nn.RNN(
+            features, units, nonlinearity=activation, batch_first=True, dtype=dtype
+        )
     else:
         module = getattr(torch.nn, cell.upper())(features, units, batch_first=True, dtype=dtype)
     order = swap_zr if cell == "gru" else (lambda w: w)
@@ -151,16 +178,19 @@ def torch_module(torch, cell, features, units, kernel, rec, bias, activation):
     return module
 
 
-@pytest.mark.parametrize("cell,activation", [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"),
-                                             ("gru", "tanh")])
+@pytest.mark.parametrize(
+    "cell,activation", [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
+)
 @pytest.mark.parametrize("dtype,rtol", [(np.float64, 1e-10), (np.float32, 1e-4)])
 def test_parity_with_torch(cell, activation, dtype, rtol):
     torch = pytest.importorskip("torch")
     n, steps, features, units = 3, 5, 4, 6
     n_states = CELLS[cell][2]
-    arrays = [np.random.randn(n, steps, features).astype(dtype),
-              *weights(cell, features, units, dtype),
-              *(np.random.randn(n, units).astype(dtype) for _ in range(n_states))]
+    arrays = [
+        np.random.randn(n, steps, features).astype(dtype),
+        *weights(cell, features, units, dtype),
+        *(np.random.randn(n, units).astype(dtype) for _ in range(n_states)),
+    ]
     ours = [pf.tensor(a, dtype=dtype, requires_grad=True) for a in arrays]
     settings = {"activation": activation} if cell == "rnn" else {}
     results = run(cell, *ours[:4], ours[4:], **settings)
@@ -180,8 +210,9 @@ def test_parity_with_torch(cell, activation, dtype, rtol):
     kernel_grad = order(module.weight_ih_l0.grad.numpy().T)
     rec_grad = order(module.weight_hh_l0.grad.numpy().T)
     if cell == "gru":
-        bias_grad = np.stack([order(module.bias_ih_l0.grad.numpy()),
-                              order(module.bias_hh_l0.grad.numpy())])
+        bias_grad = np.stack(
+            [order(module.bias_ih_l0.grad.numpy()), order(module.bias_hh_l0.grad.numpy())]
+        )
     else:
         bias_grad = module.bias_ih_l0.grad.numpy()
     expected_grads = [tx.grad, kernel_grad, rec_grad, bias_grad] + [s.grad[0] for s in t_states]
@@ -200,8 +231,8 @@ def test_gru_reset_before_matches_a_loop_over_the_formulas():
     for t in range(4):
         xw = x[:, t] @ kernel + bias
         z = sigmoid(xw[:, :u] + h @ rec[:, :u])
-        r = sigmoid(xw[:, u:2 * u] + h @ rec[:, u:2 * u])
-        h = z * h + (1 - z) * np.tanh(xw[:, 2 * u:] + (r * h) @ rec[:, 2 * u:])
+        r = sigmoid(xw[:, u : 2 * u] + h @ rec[:, u : 2 * u])
+        h = z * h + (1 - z) * np.tanh(xw[:, 2 * u :] + (r * h) @ rec[:, 2 * u :])
         assert_close(outputs.numpy()[:, t], h, rtol=1e-10, atol=1e-10)
     assert_close(h_T, h, rtol=1e-10, atol=1e-10)
 
@@ -214,18 +245,19 @@ def test_right_padded_batch_matches_each_sequence_alone(cell, go_backwards):
     x = np.random.randn(3, steps, 3)
     kernel, rec, bias = weights(cell, 3, 4)
     mask = np.arange(steps)[None, :] < np.array(lengths)[:, None]
-    x[~mask] = 7.0                                                    # padding must not matter
+    x[~mask] = 7.0  # padding must not matter
     outputs, *finals = run(cell, x, kernel, rec, bias, mask=mask, go_backwards=go_backwards)
     for i, length in enumerate(lengths):
-        alone, *alone_finals = run(cell, x[i:i + 1, :length], kernel, rec, bias,
-                                   go_backwards=go_backwards)
+        alone, *alone_finals = run(
+            cell, x[i : i + 1, :length], kernel, rec, bias, go_backwards=go_backwards
+        )
         for final, alone_final in zip(finals, alone_finals):
             assert_close(final.numpy()[i], alone_final.numpy()[0], rtol=1e-12, atol=1e-12)
         out = outputs.numpy()[i]
-        if go_backwards:   # the padding comes first: zeros, then the sequence's own outputs
-            assert_close(out[:steps - length], np.zeros((steps - length, 4)))
-            assert_close(out[steps - length:], alone.numpy()[0], rtol=1e-12, atol=1e-12)
-        else:              # the real steps, then the last output repeated
+        if go_backwards:  # the padding comes first: zeros, then the sequence's own outputs
+            assert_close(out[: steps - length], np.zeros((steps - length, 4)))
+            assert_close(out[steps - length :], alone.numpy()[0], rtol=1e-12, atol=1e-12)
+        else:  # the real steps, then the last output repeated
             assert_close(out[:length], alone.numpy()[0], rtol=1e-12, atol=1e-12)
             assert_close(out[length:], np.broadcast_to(out[length - 1], (steps - length, 4)))
 
@@ -291,23 +323,39 @@ def test_no_grad_and_retain_graph():
 X = np.zeros((2, 3, 3), np.float32)
 ERRORS = [  # (call with the LSTM weights k, r, b of 3 features and 2 units, expected message)
     (lambda k, r, b: pf.lstm(X[0], k, r, b), r"LSTM: x must be \(batch, time, features\)"),
-    (lambda k, r, b: pf.lstm(np.zeros((2, 3, 5)), k, r, b),
-     r"kernel must be \(features, 4·units\) = \(5, 8\) for 5 input features and 2 units"),
-    (lambda k, r, b: pf.lstm(X, k, r[:, :6], b),
-     r"recurrent_kernel must be \(units, 4·units\), the gates i, f, c, o side by side"),
+    (
+        lambda k, r, b: pf.lstm(np.zeros((2, 3, 5)), k, r, b),
+        r"kernel must be \(features, 4·units\) = \(5, 8\) for 5 input features and 2 units",
+    ),
+    (
+        lambda k, r, b: pf.lstm(X, k, r[:, :6], b),
+        r"recurrent_kernel must be \(units, 4·units\), the gates i, f, c, o side by side",
+    ),
     (lambda k, r, b: pf.lstm(X, k, r, b[:4]), r"bias of LSTM with 2 units must have shape \(8,\)"),
-    (lambda k, r, b: pf.lstm(X, k, r, b, c0=pf.zeros(3, 2)),
-     r"c0 must be \(batch, units\) = \(2, 2\), got shape \(3, 2\)"),
-    (lambda k, r, b: pf.lstm(X, k, r, b, mask=np.ones((2, 4))),
-     r"mask must be \(batch, time\) = \(2, 3\)"),
-    (lambda k, r, b: pf.lstm(X, k, r, b, recurrent_mask=np.ones((2, 3))),
-     r"recurrent_mask must be \(batch, units\) = \(2, 2\), got shape \(2, 3\)"),
-    (lambda k, r, b: pf.lstm(X, k, r, b, activation="swish"),
-     r"activation must be one of 'tanh', .*; got 'swish'"),
-    (lambda k, r, b: pf.gru(X, k[:, :6], r[:, :6], b[:6]),
-     r"GRU: bias of GRU with 2 units must have shape \(2, 6\)"),
-    (lambda k, r, b: pf.simple_rnn(X, k[:, :2], r, b[:2]),
-     r"SimpleRNN: recurrent_kernel must be \(units, units\); got shape \(2, 8\)"),
+    (
+        lambda k, r, b: pf.lstm(X, k, r, b, c0=pf.zeros(3, 2)),
+        r"c0 must be \(batch, units\) = \(2, 2\), got shape \(3, 2\)",
+    ),
+    (
+        lambda k, r, b: pf.lstm(X, k, r, b, mask=np.ones((2, 4))),
+        r"mask must be \(batch, time\) = \(2, 3\)",
+    ),
+    (
+        lambda k, r, b: pf.lstm(X, k, r, b, recurrent_mask=np.ones((2, 3))),
+        r"recurrent_mask must be \(batch, units\) = \(2, 2\), got shape \(2, 3\)",
+    ),
+    (
+        lambda k, r, b: pf.lstm(X, k, r, b, activation="swish"),
+        r"activation must be one of 'tanh', .*; got 'swish'",
+    ),
+    (
+        lambda k, r, b: pf.gru(X, k[:, :6], r[:, :6], b[:6]),
+        r"GRU: bias of GRU with 2 units must have shape \(2, 6\)",
+    ),
+    (
+        lambda k, r, b: pf.simple_rnn(X, k[:, :2], r, b[:2]),
+        r"SimpleRNN: recurrent_kernel must be \(units, units\); got shape \(2, 8\)",
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
 """Reductions: gradcheck over axes/keepdims and parity with PyTorch."""
+
 import numpy as np
 import pytest
 

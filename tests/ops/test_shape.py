@@ -1,4 +1,5 @@
 """Shape ops and indexing: gradcheck (float64), parity with PyTorch (float32), errors, in-place rules."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -57,8 +58,12 @@ INDICES = [
     ("ids on axis 1", (slice(None), [0, 0, 3, -1])),
     ("2-D ids on axis 1", (slice(None), np.array([[1, 3], [3, 3]]))),
     ("array after a slice", (slice(1, None), [0, 0, 3])),
-    ("bool mask", np.array([[True, False, True, False], [False, True, True, True],
-                            [True, True, False, False]])),
+    (
+        "bool mask",
+        np.array(
+            [[True, False, True, False], [False, True, True, True], [True, True, False, False]]
+        ),
+    ),
     ("bool rows and ids", (np.array([True, False, True]), [1, 1])),
 ]
 
@@ -68,7 +73,9 @@ def test_gradcheck(name, fn, shapes):
     pf.gradcheck(fn, [pf.randn(*s) for s in shapes])
 
 
-@pytest.mark.parametrize("name,fn,shapes", GRADCHECK_CASES[::3], ids=[c[0] for c in GRADCHECK_CASES[::3]])
+@pytest.mark.parametrize(
+    "name,fn,shapes", GRADCHECK_CASES[::3], ids=[c[0] for c in GRADCHECK_CASES[::3]]
+)
 def test_gradcheck_non_contiguous(name, fn, shapes):
     pf.gradcheck(fn, [transposed(*s) for s in shapes])
 
@@ -76,12 +83,13 @@ def test_gradcheck_non_contiguous(name, fn, shapes):
 @pytest.mark.parametrize("name,index", INDICES, ids=[c[0] for c in INDICES])
 def test_getitem_gradcheck(name, index):
     pf.gradcheck(lambda t: t[index], [pf.randn(3, 4)])
-    pf.gradcheck(lambda t: t[index] * t[index], [transposed(3, 4)])   # used twice
+    pf.gradcheck(lambda t: t[index] * t[index], [transposed(3, 4)])  # used twice
 
 
 def test_tensor_used_twice_through_shape_ops():
-    pf.gradcheck(lambda t: pf.concatenate([t.T.reshape(-1), t[1], t.flatten()]) * t.sum(),
-                 [pf.randn(2, 3)])
+    pf.gradcheck(
+        lambda t: pf.concatenate([t.T.reshape(-1), t[1], t.flatten()]) * t.sum(), [pf.randn(2, 3)]
+    )
 
 
 def test_cast_gradient_goes_back_in_the_input_dtype():
@@ -116,7 +124,7 @@ def test_repeated_indices_accumulate():
     x[[0, 0, 1]].sum().backward()
     assert_close(x.grad, [2.0, 1.0, 0.0])
     x.zero_grad()
-    x[pf.tensor([[2, -1], [0, 2]])].sum().backward()   # -1 is the last row, as 2
+    x[pf.tensor([[2, -1], [0, 2]])].sum().backward()  # -1 is the last row, as 2
     assert_close(x.grad, [1.0, 0.0, 3.0])
 
 
@@ -173,12 +181,14 @@ def test_getitem_backward_matches_a_reference_scatter(data):
             step = data.draw(st.sampled_from([None, 1, 2, -1, -2]))
             index.append(slice(data.draw(bounds), data.draw(bounds), step))
         elif kind == "ids":
-            index.append(np.array(data.draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=4))))
+            index.append(
+                np.array(data.draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=4)))
+            )
         else:
             index.append(slice(None))
     index = tuple(index)
     arrays = [i for i in index if isinstance(i, np.ndarray)]
-    if len({a.shape for a in arrays}) > 1:          # index arrays must broadcast together
+    if len({a.shape for a in arrays}) > 1:  # index arrays must broadcast together
         index = tuple(a[:1] if isinstance(a, np.ndarray) else a for a in index)
     x = pf.randn(*shape, requires_grad=True)
     y = x[index]
@@ -206,45 +216,115 @@ def test_transpose_and_reshape_backward_is_the_adjoint(shape, rnd):
 # --- parity with PyTorch (float32) ----------------------------------------------------------------
 def torch_cases(torch):
     F = torch.nn.functional
-    return [  # (name, profundo function, torch function, input shapes)
-        ("reshape", lambda t: t.reshape(3, -1), lambda t: t.reshape(3, -1), [(2, 6)]),
-        ("flatten", lambda t: t.flatten(1), lambda t: t.flatten(1), [(2, 3, 4)]),
-        ("squeeze", lambda t: t.squeeze(), lambda t: t.squeeze(), [(2, 1, 3, 1)]),
-        ("squeeze axis", lambda t: t.squeeze(1), lambda t: t.squeeze(1), [(2, 1, 3, 1)]),
-        ("unsqueeze", lambda t: t.unsqueeze(-1), lambda t: t.unsqueeze(-1), [(2, 3)]),
-        ("transpose", lambda t: t.transpose(2, 0, 1), lambda t: t.permute(2, 0, 1), [(2, 3, 4)]),
-        ("T", lambda t: t.T, lambda t: t.permute(2, 1, 0), [(2, 3, 4)]),
-        ("swapaxes", lambda t: t.swapaxes(0, 2), lambda t: t.swapaxes(0, 2), [(2, 3, 4)]),
-        ("broadcast_to", lambda t: t.broadcast_to((2, 3, 4)), lambda t: t.broadcast_to((2, 3, 4)),
-         [(3, 1)]),
-        ("repeat", lambda t: t.repeat(2, axis=1), lambda t: t.repeat_interleave(2, dim=1), [(2, 3)]),
-        ("repeat counts", lambda t: pf.repeat(t, [1, 0, 2], axis=0),
-         lambda t: t.repeat_interleave(torch.tensor([1, 0, 2]), dim=0), [(3, 2)]),
-        ("tile", lambda t: t.tile((2, 1, 2)), lambda t: t.tile((2, 1, 2)), [(2, 3)]),
-        ("concatenate", lambda a, b: pf.concatenate([a, b], axis=1),
-         lambda a, b: torch.cat([a, b], dim=1), [(2, 3), (2, 2)]),
-        ("stack", lambda a, b: pf.stack([a, b], axis=1), lambda a, b: torch.stack([a, b], dim=1),
-         [(2, 3), (2, 3)]),
-        ("split", lambda t: pf.concatenate(pf.split(t, [1, 3], axis=1)[::-1], axis=1),
-         lambda t: torch.cat(torch.tensor_split(t, [1, 3], dim=1)[::-1], dim=1), [(2, 5)]),
-        ("pad constant", lambda t: pf.pad(t, ((1, 2), (2, 1)), value=0.5),
-         lambda t: F.pad(t, (2, 1, 1, 2), value=0.5), [(3, 4)]),
-        ("pad reflect", lambda t: pf.pad(t, ((0, 0), (1, 2), (2, 1)), mode="reflect"),
-         lambda t: F.pad(t, (2, 1, 1, 2), mode="reflect"), [(2, 3, 4)]),
-        ("pad edge", lambda t: pf.pad(t, ((0, 0), (1, 2), (2, 1)), mode="edge"),
-         lambda t: F.pad(t, (2, 1, 1, 2), mode="replicate"), [(2, 3, 4)]),
-        ("pad wrap", lambda t: pf.pad(t, ((0, 0), (1, 2), (2, 1)), mode="wrap"),
-         lambda t: F.pad(t, (2, 1, 1, 2), mode="circular"), [(2, 3, 4)]),
-        ("double", lambda t: t.double(), lambda t: t.double(), [(2, 3)]),
-    ] + [(f"getitem {name}", lambda t, i=index: t[i], lambda t, i=index: t[torch_index(torch, i)],
-          [(3, 4)]) for name, index in INDICES if name not in ("negative step", "None and Ellipsis")] + [
-        ("getitem negative step", lambda t: t[::-1, 3:0:-2], lambda t: t.flip(0)[:, [3, 1]], [(3, 4)]),
-        ("getitem None and Ellipsis", lambda t: t[None, ..., 1], lambda t: t[None, ..., 1], [(3, 4)]),
-    ]
+    return (
+        [  # (name, profundo function, torch function, input shapes)
+            ("reshape", lambda t: t.reshape(3, -1), lambda t: t.reshape(3, -1), [(2, 6)]),
+            ("flatten", lambda t: t.flatten(1), lambda t: t.flatten(1), [(2, 3, 4)]),
+            ("squeeze", lambda t: t.squeeze(), lambda t: t.squeeze(), [(2, 1, 3, 1)]),
+            ("squeeze axis", lambda t: t.squeeze(1), lambda t: t.squeeze(1), [(2, 1, 3, 1)]),
+            ("unsqueeze", lambda t: t.unsqueeze(-1), lambda t: t.unsqueeze(-1), [(2, 3)]),
+            (
+                "transpose",
+                lambda t: t.transpose(2, 0, 1),
+                lambda t: t.permute(2, 0, 1),
+                [(2, 3, 4)],
+            ),
+            ("T", lambda t: t.T, lambda t: t.permute(2, 1, 0), [(2, 3, 4)]),
+            ("swapaxes", lambda t: t.swapaxes(0, 2), lambda t: t.swapaxes(0, 2), [(2, 3, 4)]),
+            (
+                "broadcast_to",
+                lambda t: t.broadcast_to((2, 3, 4)),
+                lambda t: t.broadcast_to((2, 3, 4)),
+                [(3, 1)],
+            ),
+            (
+                "repeat",
+                lambda t: t.repeat(2, axis=1),
+                lambda t: t.repeat_interleave(2, dim=1),
+                [(2, 3)],
+            ),
+            (
+                "repeat counts",
+                lambda t: pf.repeat(t, [1, 0, 2], axis=0),
+                lambda t: t.repeat_interleave(torch.tensor([1, 0, 2]), dim=0),
+                [(3, 2)],
+            ),
+            ("tile", lambda t: t.tile((2, 1, 2)), lambda t: t.tile((2, 1, 2)), [(2, 3)]),
+            (
+                "concatenate",
+                lambda a, b: pf.concatenate([a, b], axis=1),
+                lambda a, b: torch.cat([a, b], dim=1),
+                [(2, 3), (2, 2)],
+            ),
+            (
+                "stack",
+                lambda a, b: pf.stack([a, b], axis=1),
+                lambda a, b: torch.stack([a, b], dim=1),
+                [(2, 3), (2, 3)],
+            ),
+            (
+                "split",
+                lambda t: pf.concatenate(pf.split(t, [1, 3], axis=1)[::-1], axis=1),
+                lambda t: torch.cat(torch.tensor_split(t, [1, 3], dim=1)[::-1], dim=1),
+                [(2, 5)],
+            ),
+            (
+                "pad constant",
+                lambda t: pf.pad(t, ((1, 2), (2, 1)), value=0.5),
+                lambda t: F.pad(t, (2, 1, 1, 2), value=0.5),
+                [(3, 4)],
+            ),
+            (
+                "pad reflect",
+                lambda t: pf.pad(t, ((0, 0), (1, 2), (2, 1)), mode="reflect"),
+                lambda t: F.pad(t, (2, 1, 1, 2), mode="reflect"),
+                [(2, 3, 4)],
+            ),
+            (
+                "pad edge",
+                lambda t: pf.pad(t, ((0, 0), (1, 2), (2, 1)), mode="edge"),
+                lambda t: F.pad(t, (2, 1, 1, 2), mode="replicate"),
+                [(2, 3, 4)],
+            ),
+            (
+                "pad wrap",
+                lambda t: pf.pad(t, ((0, 0), (1, 2), (2, 1)), mode="wrap"),
+                lambda t: F.pad(t, (2, 1, 1, 2), mode="circular"),
+                [(2, 3, 4)],
+            ),
+            ("double", lambda t: t.double(), lambda t: t.double(), [(2, 3)]),
+        ]
+        + [
+            (
+                f"getitem {name}",
+                lambda t, i=index: t[i],
+                lambda t, i=index: t[torch_index(torch, i)],
+                [(3, 4)],
+            )
+            for name, index in INDICES
+            if name not in ("negative step", "None and Ellipsis")
+        ]
+        + [
+            (
+                "getitem negative step",
+                lambda t: t[::-1, 3:0:-2],
+                lambda t: t.flip(0)[:, [3, 1]],
+                [(3, 4)],
+            ),
+            (
+                "getitem None and Ellipsis",
+                lambda t: t[None, ..., 1],
+                lambda t: t[None, ..., 1],
+                [(3, 4)],
+            ),
+        ]
+    )
 
 
 def torch_index(torch, index):
-    convert = lambda i: torch.as_tensor(np.asarray(i)) if isinstance(i, (list, np.ndarray, pf.Tensor)) else i
+    convert = lambda i: (
+        torch.as_tensor(np.asarray(i)) if isinstance(i, (list, np.ndarray, pf.Tensor)) else i
+    )
     return tuple(map(convert, index)) if isinstance(index, tuple) else convert(index)
 
 
@@ -266,42 +346,102 @@ def test_parity_with_torch():
 
 
 # --- errors name the op and the shapes -----------------------------------------------------------
-@pytest.mark.parametrize("call,error,pattern", [
-    (lambda: pf.randn(2, 3).reshape(4, 2), ValueError,
-     r"Reshape: cannot reshape a tensor of shape \(2, 3\) \(6 elements\) into shape \(4, 2\) \(8 elements\)"),
-    (lambda: pf.randn(2, 3).reshape(-1, 4), ValueError, r"Reshape: .*\(2, 3\).*\(-1, 4\) \(a multiple of 4"),
-    (lambda: pf.randn(2, 3).reshape(-1, -1), ValueError, r"Reshape: shape \(-1, -1\) has more than one -1"),
-    (lambda: pf.randn(2, 3, 4).transpose(0, 2), ValueError,
-     r"transpose: axes \(0, 2\) must list each of the 3 axes.*swapaxes\(x, 0, 2\)"),
-    (lambda: pf.randn(2, 3).permute(0, 0), ValueError, r"permute: axes \(0, 0\)"),
-    (lambda: pf.swapaxes(pf.randn(2, 3), 0, 2), ValueError, "swapaxes: axis 2 is out of range .* 2 dim"),
-    (lambda: pf.randn(2, 3, 4).flatten(2, 1), ValueError,
-     r"flatten: start_axis 2 comes after end_axis 1 for a tensor of shape \(2, 3, 4\)"),
-    (lambda: pf.randn(2, 3).squeeze(1), ValueError,
-     r"squeeze: axis 1 of a tensor of shape \(2, 3\) has size 3, not 1"),
-    (lambda: pf.randn(2, 3).unsqueeze(3), ValueError, "unsqueeze: axis 3 is out of range .* 3 dim"),
-    (lambda: pf.randn(2, 3).unsqueeze((1, -3)), ValueError, r"unsqueeze: axes \(1, -3\) repeat an axis"),
-    (lambda: pf.randn(2, 3).broadcast_to((2, 4)), ValueError,
-     r"BroadcastTo: cannot broadcast a tensor of shape \(2, 3\) to shape \(2, 4\)"),
-    (lambda: pf.repeat(pf.randn(2, 3), [1, 2], axis=1), ValueError,
-     r"repeat: expected one count per element along axis 1 \(3 counts\), got repeats of shape \(2,\)"),
-    (lambda: pf.repeat(pf.randn(2), -1), ValueError, "repeat: repeats must not be negative"),
-    (lambda: pf.concatenate([pf.randn(2, 3), pf.randn(2, 4)]), ValueError,
-     r"Concatenate: .*\(input shapes: \(2, 3\), \(2, 4\)\)"),
-    (lambda: pf.concatenate([]), ValueError, "concatenate: needs at least one tensor"),
-    (lambda: pf.stack([]), ValueError, "stack: needs at least one tensor"),
-    (lambda: pf.stack([pf.randn(2, 3), pf.randn(3, 2)]), ValueError,
-     r"Stack: .*same shape.*\(2, 3\), \(3, 2\)"),
-    (lambda: pf.split(pf.randn(5, 2), 2), ValueError,
-     r"split: axis 0 of a tensor of shape \(5, 2\) has size 5, which does not divide into 2"),
-    (lambda: pf.pad(pf.randn(2, 3), 1, mode="mean"), ValueError, "pad: mode must be one of"),
-    (lambda: pf.pad(pf.randn(2, 3), ((1, 1), (1, 1), (1, 1))), ValueError,
-     r"pad: pad_width .* does not fit a tensor of shape \(2, 3\)"),
-    (lambda: pf.pad(pf.randn(2, 3), (1, -1)), ValueError, "pad: pad_width .* negative"),
-    (lambda: pf.randn(2, 3)[0, 3], IndexError,
-     r"GetItem: [Ii]ndex 3 is out of bounds for axis 1 with size 3 \(indexing a tensor of shape \(2, 3\)\)"),
-    (lambda: pf.randn(2, 3)[pf.tensor([0.0, 1.0])], IndexError, "must hold integers or booleans, got float32"),
-])
+@pytest.mark.parametrize(
+    "call,error,pattern",
+    [
+        (
+            lambda: pf.randn(2, 3).reshape(4, 2),
+            ValueError,
+            r"Reshape: cannot reshape a tensor of shape \(2, 3\) \(6 elements\) into shape \(4, 2\) \(8 elements\)",
+        ),
+        (
+            lambda: pf.randn(2, 3).reshape(-1, 4),
+            ValueError,
+            r"Reshape: .*\(2, 3\).*\(-1, 4\) \(a multiple of 4",
+        ),
+        (
+            lambda: pf.randn(2, 3).reshape(-1, -1),
+            ValueError,
+            r"Reshape: shape \(-1, -1\) has more than one -1",
+        ),
+        (
+            lambda: pf.randn(2, 3, 4).transpose(0, 2),
+            ValueError,
+            r"transpose: axes \(0, 2\) must list each of the 3 axes.*swapaxes\(x, 0, 2\)",
+        ),
+        (lambda: pf.randn(2, 3).permute(0, 0), ValueError, r"permute: axes \(0, 0\)"),
+        (
+            lambda: pf.swapaxes(pf.randn(2, 3), 0, 2),
+            ValueError,
+            "swapaxes: axis 2 is out of range .* 2 dim",
+        ),
+        (
+            lambda: pf.randn(2, 3, 4).flatten(2, 1),
+            ValueError,
+            r"flatten: start_axis 2 comes after end_axis 1 for a tensor of shape \(2, 3, 4\)",
+        ),
+        (
+            lambda: pf.randn(2, 3).squeeze(1),
+            ValueError,
+            r"squeeze: axis 1 of a tensor of shape \(2, 3\) has size 3, not 1",
+        ),
+        (
+            lambda: pf.randn(2, 3).unsqueeze(3),
+            ValueError,
+            "unsqueeze: axis 3 is out of range .* 3 dim",
+        ),
+        (
+            lambda: pf.randn(2, 3).unsqueeze((1, -3)),
+            ValueError,
+            r"unsqueeze: axes \(1, -3\) repeat an axis",
+        ),
+        (
+            lambda: pf.randn(2, 3).broadcast_to((2, 4)),
+            ValueError,
+            r"BroadcastTo: cannot broadcast a tensor of shape \(2, 3\) to shape \(2, 4\)",
+        ),
+        (
+            lambda: pf.repeat(pf.randn(2, 3), [1, 2], axis=1),
+            ValueError,
+            r"repeat: expected one count per element along axis 1 \(3 counts\), got repeats of shape \(2,\)",
+        ),
+        (lambda: pf.repeat(pf.randn(2), -1), ValueError, "repeat: repeats must not be negative"),
+        (
+            lambda: pf.concatenate([pf.randn(2, 3), pf.randn(2, 4)]),
+            ValueError,
+            r"Concatenate: .*\(input shapes: \(2, 3\), \(2, 4\)\)",
+        ),
+        (lambda: pf.concatenate([]), ValueError, "concatenate: needs at least one tensor"),
+        (lambda: pf.stack([]), ValueError, "stack: needs at least one tensor"),
+        (
+            lambda: pf.stack([pf.randn(2, 3), pf.randn(3, 2)]),
+            ValueError,
+            r"Stack: .*same shape.*\(2, 3\), \(3, 2\)",
+        ),
+        (
+            lambda: pf.split(pf.randn(5, 2), 2),
+            ValueError,
+            r"split: axis 0 of a tensor of shape \(5, 2\) has size 5, which does not divide into 2",
+        ),
+        (lambda: pf.pad(pf.randn(2, 3), 1, mode="mean"), ValueError, "pad: mode must be one of"),
+        (
+            lambda: pf.pad(pf.randn(2, 3), ((1, 1), (1, 1), (1, 1))),
+            ValueError,
+            r"pad: pad_width .* does not fit a tensor of shape \(2, 3\)",
+        ),
+        (lambda: pf.pad(pf.randn(2, 3), (1, -1)), ValueError, "pad: pad_width .* negative"),
+        (
+            lambda: pf.randn(2, 3)[0, 3],
+            IndexError,
+            r"GetItem: [Ii]ndex 3 is out of bounds for axis 1 with size 3 \(indexing a tensor of shape \(2, 3\)\)",
+        ),
+        (
+            lambda: pf.randn(2, 3)[pf.tensor([0.0, 1.0])],
+            IndexError,
+            "must hold integers or booleans, got float32",
+        ),
+    ],
+)
 def test_errors(call, error, pattern):
     with pytest.raises(error, match=pattern):
         call()

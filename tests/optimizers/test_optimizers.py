@@ -44,33 +44,58 @@ def _run_torch(torch, make_opt, inits, grads):
 # the formulas below. Nadam: torch's momentum_decay=1.0 is Keras' schedule μₜ = β₁(1 − ½·0.96ᵗ).
 TORCH_CASES = {
     "sgd": (lambda: optimizers.SGD(0.1), lambda t, p: t.optim.SGD(p, lr=0.1)),
-    "sgd-momentum": (lambda: optimizers.SGD(0.05, momentum=0.9),
-                     lambda t, p: t.optim.SGD(p, lr=0.05, momentum=0.9)),
-    "sgd-nesterov": (lambda: optimizers.SGD(0.05, momentum=0.9, nesterov=True),
-                     lambda t, p: t.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True)),
-    "adagrad": (lambda: optimizers.Adagrad(0.1, initial_accumulator_value=0.1, epsilon=0.0),
-                lambda t, p: t.optim.Adagrad(p, lr=0.1, initial_accumulator_value=0.1, eps=0.0)),
-    "rmsprop": (lambda: optimizers.RMSprop(0.01, rho=0.9, epsilon=0.0),
-                lambda t, p: t.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=0.0)),
-    "rmsprop-centered": (lambda: optimizers.RMSprop(0.01, rho=0.9, epsilon=0.0, centered=True),
-                         lambda t, p: t.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=0.0, centered=True)),
-    "rmsprop-momentum": (lambda: optimizers.RMSprop(0.01, rho=0.9, momentum=0.8, epsilon=0.0),
-                         lambda t, p: t.optim.RMSprop(p, lr=0.01, alpha=0.9, momentum=0.8, eps=0.0)),
+    "sgd-momentum": (
+        lambda: optimizers.SGD(0.05, momentum=0.9),
+        lambda t, p: t.optim.SGD(p, lr=0.05, momentum=0.9),
+    ),
+    "sgd-nesterov": (
+        lambda: optimizers.SGD(0.05, momentum=0.9, nesterov=True),
+        lambda t, p: t.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
+    ),
+    "adagrad": (
+        lambda: optimizers.Adagrad(0.1, initial_accumulator_value=0.1, epsilon=0.0),
+        lambda t, p: t.optim.Adagrad(p, lr=0.1, initial_accumulator_value=0.1, eps=0.0),
+    ),
+    "rmsprop": (
+        lambda: optimizers.RMSprop(0.01, rho=0.9, epsilon=0.0),
+        lambda t, p: t.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=0.0),
+    ),
+    "rmsprop-centered": (
+        lambda: optimizers.RMSprop(0.01, rho=0.9, epsilon=0.0, centered=True),
+        lambda t, p: t.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=0.0, centered=True),
+    ),
+    "rmsprop-momentum": (
+        lambda: optimizers.RMSprop(0.01, rho=0.9, momentum=0.8, epsilon=0.0),
+        lambda t, p: t.optim.RMSprop(p, lr=0.01, alpha=0.9, momentum=0.8, eps=0.0),
+    ),
     "rmsprop-centered-momentum": (
         lambda: optimizers.RMSprop(0.01, rho=0.9, momentum=0.8, epsilon=0.0, centered=True),
-        lambda t, p: t.optim.RMSprop(p, lr=0.01, alpha=0.9, momentum=0.8, eps=0.0, centered=True)),
-    "adadelta": (lambda: optimizers.Adadelta(1.0, rho=0.9, epsilon=1e-6),
-                 lambda t, p: t.optim.Adadelta(p, lr=1.0, rho=0.9, eps=1e-6)),
-    "adam": (lambda: optimizers.Adam(0.01, epsilon=0.0),
-             lambda t, p: t.optim.Adam(p, lr=0.01, eps=0.0)),
-    "adam-amsgrad": (lambda: optimizers.Adam(0.01, epsilon=0.0, amsgrad=True),
-                     lambda t, p: t.optim.Adam(p, lr=0.01, eps=0.0, amsgrad=True)),
-    "adamw": (lambda: optimizers.AdamW(0.01, weight_decay=0.1, epsilon=0.0),
-              lambda t, p: t.optim.AdamW(p, lr=0.01, weight_decay=0.1, eps=0.0)),
-    "adamax": (lambda: optimizers.Adamax(0.01, epsilon=0.0),
-               lambda t, p: t.optim.Adamax(p, lr=0.01, eps=0.0)),
-    "nadam": (lambda: optimizers.Nadam(0.01, epsilon=1e-7),
-              lambda t, p: t.optim.NAdam(p, lr=0.01, eps=1e-7, momentum_decay=1.0)),
+        lambda t, p: t.optim.RMSprop(p, lr=0.01, alpha=0.9, momentum=0.8, eps=0.0, centered=True),
+    ),
+    "adadelta": (
+        lambda: optimizers.Adadelta(1.0, rho=0.9, epsilon=1e-6),
+        lambda t, p: t.optim.Adadelta(p, lr=1.0, rho=0.9, eps=1e-6),
+    ),
+    "adam": (
+        lambda: optimizers.Adam(0.01, epsilon=0.0),
+        lambda t, p: t.optim.Adam(p, lr=0.01, eps=0.0),
+    ),
+    "adam-amsgrad": (
+        lambda: optimizers.Adam(0.01, epsilon=0.0, amsgrad=True),
+        lambda t, p: t.optim.Adam(p, lr=0.01, eps=0.0, amsgrad=True),
+    ),
+    "adamw": (
+        lambda: optimizers.AdamW(0.01, weight_decay=0.1, epsilon=0.0),
+        lambda t, p: t.optim.AdamW(p, lr=0.01, weight_decay=0.1, eps=0.0),
+    ),
+    "adamax": (
+        lambda: optimizers.Adamax(0.01, epsilon=0.0),
+        lambda t, p: t.optim.Adamax(p, lr=0.01, eps=0.0),
+    ),
+    "nadam": (
+        lambda: optimizers.Nadam(0.01, epsilon=1e-7),
+        lambda t, p: t.optim.NAdam(p, lr=0.01, eps=1e-7, momentum_decay=1.0),
+    ),
 }
 
 
@@ -88,17 +113,17 @@ def test_matches_torch_over_ten_steps(case):
 
 # --- the formulas, written out (where PyTorch's definition differs) ---------------------------------
 def ref_sgd_momentum(th, g, s, t, lr, beta=0.9):
-    s["m"] = beta * s.get("m", 0) - lr * g              # m ← βm − η∇L
-    return th + s["m"]                                  # θ ← θ + m
+    s["m"] = beta * s.get("m", 0) - lr * g  # m ← βm − η∇L
+    return th + s["m"]  # θ ← θ + m
 
 
 def ref_adagrad(th, g, s, t, lr, eps=1e-7):
-    s["v"] = s.get("v", 0.1) + g ** 2
+    s["v"] = s.get("v", 0.1) + g**2
     return th - lr * g / np.sqrt(s["v"] + eps)
 
 
 def ref_rmsprop(th, g, s, t, lr, rho=0.9, mu=0.5, eps=1e-7):
-    s["v"] = rho * s.get("v", 0) + (1 - rho) * g ** 2
+    s["v"] = rho * s.get("v", 0) + (1 - rho) * g**2
     s["a"] = rho * s.get("a", 0) + (1 - rho) * g
     s["m"] = mu * s.get("m", 0) + lr * g / np.sqrt(s["v"] - s["a"] ** 2 + eps)
     return th - s["m"]
@@ -106,14 +131,14 @@ def ref_rmsprop(th, g, s, t, lr, rho=0.9, mu=0.5, eps=1e-7):
 
 def ref_adam(th, g, s, t, lr, b1=0.9, b2=0.999, eps=1e-7):
     s["m"] = b1 * s.get("m", 0) + (1 - b1) * g
-    s["v"] = b2 * s.get("v", 0) + (1 - b2) * g ** 2
-    return th - lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * s["m"] / (np.sqrt(s["v"]) + eps)
+    s["v"] = b2 * s.get("v", 0) + (1 - b2) * g**2
+    return th - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * s["m"] / (np.sqrt(s["v"]) + eps)
 
 
 def ref_adamax(th, g, s, t, lr, b1=0.9, b2=0.999, eps=1e-7):
     s["m"] = b1 * s.get("m", 0) + (1 - b1) * g
     s["u"] = np.maximum(b2 * s.get("u", 0), np.abs(g))
-    return th - lr / (1 - b1 ** t) * s["m"] / (s["u"] + eps)
+    return th - lr / (1 - b1**t) * s["m"] / (s["u"] + eps)
 
 
 FORMULA_CASES = {
@@ -163,13 +188,13 @@ def _one_step(opt, *grads):
 
 def test_clipnorm_clips_each_gradient_to_its_own_norm():
     big, small = _one_step(optimizers.SGD(1.0, clipnorm=1.0), [3.0, 4.0], [0.3, 0.4])
-    assert_close(big, [-0.6, -0.8])          # norm 5 → 1
-    assert_close(small, [-0.3, -0.4])        # norm 0.5: left alone
+    assert_close(big, [-0.6, -0.8])  # norm 5 → 1
+    assert_close(small, [-0.3, -0.4])  # norm 0.5: left alone
 
 
 def test_global_clipnorm_scales_all_gradients_together():
     a, b = _one_step(optimizers.SGD(1.0, global_clipnorm=1.0), [3.0, 4.0], [12.0])
-    assert_close(a, [-3 / 13, -4 / 13])      # ‖(3, 4, 12)‖ = 13
+    assert_close(a, [-3 / 13, -4 / 13])  # ‖(3, 4, 12)‖ = 13
     assert_close(b, [-12 / 13])
 
 
@@ -186,7 +211,10 @@ def test_clipping_leaves_the_gradient_itself_alone():
 
 
 def test_clipping_option_errors():
-    with pytest.raises(ValueError, match="at most one of clipnorm, clipvalue and global_clipnorm, got clipnorm and clipvalue"):
+    with pytest.raises(
+        ValueError,
+        match="at most one of clipnorm, clipvalue and global_clipnorm, got clipnorm and clipvalue",
+    ):
         optimizers.Adam(clipnorm=1.0, clipvalue=1.0)
     with pytest.raises(ValueError, match="Adam: global_clipnorm must be positive, got 0"):
         optimizers.Adam(global_clipnorm=0)
@@ -196,7 +224,7 @@ def test_clipping_option_errors():
 
 def test_no_parameters_is_a_no_op():
     opt = optimizers.Adam()
-    opt.apply([], [])                         # e.g. a model whose layers are all frozen
+    opt.apply([], [])  # e.g. a model whose layers are all frozen
     assert opt.iterations == 0
 
 
@@ -204,7 +232,7 @@ def test_weight_decay_is_decoupled():
     w = pf.tensor([1.0, -2.0], requires_grad=True)
     w.grad = np.array([0.5, 0.5], np.float32)
     optimizers.SGD(0.1, weight_decay=0.5, params=[w]).step()
-    assert_close(w, np.array([1.0, -2.0]) * (1 - 0.1 * 0.5) - 0.1 * 0.5)   # θ(1 − ηλ) − ηg
+    assert_close(w, np.array([1.0, -2.0]) * (1 - 0.1 * 0.5) - 0.1 * 0.5)  # θ(1 − ηλ) − ηg
 
 
 def test_adam_with_weight_decay_is_adamw():
@@ -224,14 +252,14 @@ def test_schedule_as_learning_rate():
         seen.append(opt.learning_rate)
         w.grad = np.ones(1, np.float32)
         opt.step()
-    assert seen == [0.5, 0.5, 0.1]           # lr(iterations) at steps 0, 1, 2
+    assert seen == [0.5, 0.5, 0.1]  # lr(iterations) at steps 0, 1, 2
     assert_close(w, [-1.1])
 
 
 def test_learning_rate_can_be_set_between_steps():
     w = pf.zeros(1, requires_grad=True)
     opt = optimizers.SGD(1.0, params=[w])
-    opt.learning_rate = 0.25                  # as ReduceLROnPlateau does
+    opt.learning_rate = 0.25  # as ReduceLROnPlateau does
     w.grad = np.ones(1, np.float32)
     opt.step()
     assert opt.learning_rate == 0.25 and opt.get_config()["learning_rate"] == 0.25
@@ -311,7 +339,9 @@ def test_set_state_errors():
         opt.set_state({"iterations": np.array(1), "m/0": np.zeros(2), "v/0": np.zeros(2)})
     with pytest.raises(ValueError, match="unexpected entry 'velocity/0'"):
         opt.set_state({"iterations": np.array(1), "velocity/0": np.zeros(3)})
-    with pytest.raises(ValueError, match="parameter 0 has slots \\['m'\\], expected \\['m', 'v'\\]"):
+    with pytest.raises(
+        ValueError, match="parameter 0 has slots \\['m'\\], expected \\['m', 'v'\\]"
+    ):
         opt.set_state({"iterations": np.array(1), "m/0": np.zeros(3)})
     with pytest.raises(ValueError, match="no 'iterations'"):
         opt.set_state({})
@@ -322,25 +352,44 @@ def test_set_state_errors():
 def test_config_round_trip():
     opt = optimizers.RMSprop(0.02, rho=0.8, momentum=0.5, centered=True, clipvalue=0.5, name="rms")
     config = opt.get_config()
-    assert config == {"name": "rms", "learning_rate": 0.02, "weight_decay": None, "clipnorm": None,
-                      "clipvalue": 0.5, "global_clipnorm": None, "rho": 0.8, "momentum": 0.5,
-                      "epsilon": 1e-7, "centered": True, "use_ema": False, "ema_momentum": 0.99,
-                      "ema_overwrite_frequency": None}
+    assert config == {
+        "name": "rms",
+        "learning_rate": 0.02,
+        "weight_decay": None,
+        "clipnorm": None,
+        "clipvalue": 0.5,
+        "global_clipnorm": None,
+        "rho": 0.8,
+        "momentum": 0.5,
+        "epsilon": 1e-7,
+        "centered": True,
+        "use_ema": False,
+        "ema_momentum": 0.99,
+        "ema_overwrite_frequency": None,
+    }
     assert optimizers.RMSprop.from_config(json.loads(json.dumps(config))).get_config() == config
 
 
 def test_config_with_schedule():
     opt = optimizers.SGD(schedules.ExponentialDecay(0.1, 100, 0.9, staircase=True), momentum=0.9)
     config = opt.get_config()
-    assert config["learning_rate"] == {"class_name": "ExponentialDecay",
-                                       "config": {"initial_learning_rate": 0.1, "decay_steps": 100,
-                                                  "decay_rate": 0.9, "staircase": True}}
+    assert config["learning_rate"] == {
+        "class_name": "ExponentialDecay",
+        "config": {
+            "initial_learning_rate": 0.1,
+            "decay_steps": 100,
+            "decay_rate": 0.9,
+            "staircase": True,
+        },
+    }
     again = optimizers.SGD.from_config(json.loads(json.dumps(config)))
     assert isinstance(again._learning_rate, schedules.ExponentialDecay)
     assert again.get_config() == config
 
 
-@pytest.mark.parametrize("name", ["sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam"])
+@pytest.mark.parametrize(
+    "name", ["sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax", "nadam"]
+)
 def test_get_by_name(name):
     opt = optimizers.get(name)
     assert type(opt).__name__.lower() == name
@@ -350,7 +399,9 @@ def test_get_by_name(name):
 def test_get_instance_and_dict():
     opt = optimizers.Adam()
     assert optimizers.get(opt) is opt
-    made = optimizers.get({"class_name": "Adam", "config": {"learning_rate": 0.01, "amsgrad": True}})
+    made = optimizers.get(
+        {"class_name": "Adam", "config": {"learning_rate": 0.01, "amsgrad": True}}
+    )
     assert isinstance(made, optimizers.Adam) and made.learning_rate == 0.01 and made.amsgrad
     with pytest.raises(ValueError, match="unknown optimizer 'adamm'; did you mean 'adam'"):
         optimizers.get("adamm")
@@ -370,7 +421,7 @@ def test_keras_defaults():
 @pytest.mark.parametrize("name", sorted(STATE_CASES))
 def test_float32_stays_float32(name):
     inits, grads = _problem(steps=2)
-    grads = [[g.astype(np.float64) for g in step] for step in grads]   # a float64 gradient is cast
+    grads = [[g.astype(np.float64) for g in step] for step in grads]  # a float64 gradient is cast
     opt = STATE_CASES[name]()
     params = _run(opt, inits, grads)
     assert all(p.dtype == np.float32 for p in params)
@@ -394,13 +445,13 @@ def test_updates_in_place():
 
 def test_keras_and_torch_styles_agree():
     inits, grads = _problem(steps=3)
-    by_step = _run(optimizers.Nadam(0.01), inits, grads)                 # PyTorch: p.grad, step()
+    by_step = _run(optimizers.Nadam(0.01), inits, grads)  # PyTorch: p.grad, step()
     by_pairs = [pf.tensor(a, requires_grad=True) for a in inits]
     by_lists = [pf.tensor(a, requires_grad=True) for a in inits]
     a, b = optimizers.Nadam(0.01), optimizers.Nadam(0.01)
     for step in grads:
-        a.apply_gradients(zip(step, by_pairs))                           # Keras
-        b.apply([pf.tensor(g) for g in step], by_lists)                  # Tensors work as gradients too
+        a.apply_gradients(zip(step, by_pairs))  # Keras
+        b.apply([pf.tensor(g) for g in step], by_lists)  # Tensors work as gradients too
     for x, y, z in zip(by_step, by_pairs, by_lists):
         np.testing.assert_array_equal(x.numpy(), y.numpy())
         np.testing.assert_array_equal(x.numpy(), z.numpy())
@@ -424,7 +475,10 @@ def test_interface_errors():
     opt = optimizers.SGD(params=[w])
     with pytest.raises(ValueError, match="no parameter has a gradient; call loss.backward"):
         opt.step()
-    with pytest.raises(ValueError, match="gradient of parameter 0 has shape \\(2,\\), but the parameter has shape \\(3,\\)"):
+    with pytest.raises(
+        ValueError,
+        match="gradient of parameter 0 has shape \\(2,\\), but the parameter has shape \\(3,\\)",
+    ):
         opt.apply([np.zeros(2)])
     with pytest.raises(ValueError, match="got 2 gradients for 1 parameters"):
         opt.apply([np.zeros(3), np.zeros(3)])
@@ -438,8 +492,14 @@ def test_interface_errors():
 
 
 # --- a training loop by hand ----------------------------------------------------------------------
-@pytest.mark.parametrize("make", [lambda p: optimizers.SGD(0.1, momentum=0.9, params=p),
-                                  lambda p: optimizers.Adam(0.05, params=p)], ids=["sgd", "adam"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: optimizers.SGD(0.1, momentum=0.9, params=p),
+        lambda p: optimizers.Adam(0.05, params=p),
+    ],
+    ids=["sgd", "adam"],
+)
 def test_linear_regression_converges(make):
     rng = np.random.default_rng(1)
     x = pf.tensor(rng.normal(size=(64, 3)))
@@ -468,7 +528,7 @@ def test_moving_averages_of_a_dead_unit_are_flushed_from_subnormals_to_zero():
     opt.step()
     tiny = np.finfo(np.float32).tiny
     steps = 0
-    while steps < 2000:           # g = 0 from now on: m ← 0.9 m
+    while steps < 2000:  # g = 0 from now on: m ← 0.9 m
         w.grad = np.zeros(4, np.float32)
         opt.step()
         steps += 1

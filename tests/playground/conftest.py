@@ -1,4 +1,5 @@
 """Shared by the playground's tests: the ``browser`` marker and a real server to talk to."""
+
 import os
 import re
 import subprocess
@@ -8,14 +9,21 @@ import pytest
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives the playground page in a real headless Chromium")
+    config.addinivalue_line(
+        "markers", "browser: drives the playground page in a real headless Chromium"
+    )
 
 
 def _start(*args):
     """``python -m profundo.playground --no-browser ARGS``: (process, URL or None, first line)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "profundo.playground", "--no-browser", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "profundo.playground", "--no-browser", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     line = process.stdout.readline()
     found = re.search(r"http://[\w.\[\]:]+/", line)
     return process, found and found.group(0), line

@@ -1,4 +1,5 @@
 """The ASGI app through Starlette's test client: the page, the guards and the WebSocket protocol."""
+
 import asyncio
 import json
 import time
@@ -8,7 +9,7 @@ import pytest
 pytest.importorskip("starlette")
 try:
     from starlette.testclient import TestClient
-except RuntimeError as error:      # it needs httpx2 (or httpx)
+except RuntimeError as error:  # it needs httpx2 (or httpx)
     pytest.skip(str(error), allow_module_level=True)
 
 from starlette.websockets import WebSocketDisconnect  # noqa: E402
@@ -90,18 +91,21 @@ def test_config_then_step_then_reset(client):
         assert frame_after(ws)["epoch"] == 0
 
 
-@pytest.mark.parametrize("bad, code", [
-    ("{not json", "bad_json"),
-    ('{"type": "config", "config": {"hidden": [4, 4, 4, 4, 4, 4, 4]}}', "invalid"),
-    ('{"type": "config", "config": {"hidden": [9]}}', "invalid"),
-    ('{"type": "config", "config": {"learning_rate": "fast"}}', "invalid"),
-    ('{"type": "config", "config": {"learning_rate": 1e999}}', "invalid"),
-    ('{"type": "config", "config": {"n_points": 5001}}', "invalid"),
-    ('{"type": "set_weight", "layer": 0, "source": 5, "target": 0, "value": 1}', "invalid"),
-    ('{"type": "jump"}', "invalid"),
-    ('"play"', "invalid"),
-    ("x" * (MAX_MESSAGE_BYTES + 1), "too_large"),
-])
+@pytest.mark.parametrize(
+    "bad, code",
+    [
+        ("{not json", "bad_json"),
+        ('{"type": "config", "config": {"hidden": [4, 4, 4, 4, 4, 4, 4]}}', "invalid"),
+        ('{"type": "config", "config": {"hidden": [9]}}', "invalid"),
+        ('{"type": "config", "config": {"learning_rate": "fast"}}', "invalid"),
+        ('{"type": "config", "config": {"learning_rate": 1e999}}', "invalid"),
+        ('{"type": "config", "config": {"n_points": 5001}}', "invalid"),
+        ('{"type": "set_weight", "layer": 0, "source": 5, "target": 0, "value": 1}', "invalid"),
+        ('{"type": "jump"}', "invalid"),
+        ('"play"', "invalid"),
+        ("x" * (MAX_MESSAGE_BYTES + 1), "too_large"),
+    ],
+)
 def test_a_bad_message_gets_an_error_and_changes_nothing(client, bad, code):
     with client.websocket_connect("/ws") as ws:
         configure(ws)
@@ -169,7 +173,7 @@ def test_connections_beyond_the_limit_are_told_too_many_pages_are_open(client, m
         configure(first)
         with pytest.raises(WebSocketDisconnect) as info:
             with client.websocket_connect("/ws") as second:
-                told = receive(second)              # the page can say why, in its language
+                told = receive(second)  # the page can say why, in its language
                 assert told["type"] == "error" and told["code"] == "too_many_pages"
                 second.receive_text()
         assert info.value.code == app_module.CLOSE_TRY_AGAIN_LATER
@@ -199,7 +203,7 @@ def test_a_silent_page_is_told_and_closed_and_its_place_is_free_again():
         with pytest.raises(WebSocketDisconnect) as info:
             with client.websocket_connect("/ws") as ws:
                 configure(ws)
-                ws.send_json({"type": "play"})       # playing, but nothing more from the page
+                ws.send_json({"type": "play"})  # playing, but nothing more from the page
                 while isinstance(told := receive(ws), tuple):
                     pass
                 assert told["code"] == "idle" and "minutes" in told["detail"]
@@ -218,7 +222,7 @@ def test_pause_is_answered_long_before_an_epoch_of_5000_points_in_batches_of_1_e
         playing = frame_after(ws, lambda h: h["playing"])
         ws.send_json({"type": "pause"})
         paused = frame_after(ws, lambda h: not h["playing"])
-        assert playing["epoch"] == paused["epoch"] == 0      # frames came within the first epoch
+        assert playing["epoch"] == paused["epoch"] == 0  # frames came within the first epoch
 
 
 class _VanishingPage:
@@ -246,6 +250,7 @@ class _VanishingPage:
 def test_an_abrupt_disconnect_leaves_no_task_behind():
     """The reader was left pending for ever: cancelled while waiting on a full inbox, it waited
     again to queue its "closed" note."""
+
     async def run():
         await connection.serve_connection(_VanishingPage())
         await asyncio.sleep(0.05)
@@ -257,18 +262,18 @@ def test_an_abrupt_disconnect_leaves_no_task_behind():
 def test_a_page_that_says_drawn_is_never_more_than_a_few_frames_ahead(client):
     with client.websocket_connect("/ws") as ws:
         configure(ws)
-        ws.send_json({"type": "drawn"})                # this page acknowledges its frames
+        ws.send_json({"type": "drawn"})  # this page acknowledges its frames
         ws.send_json({"type": "play"})
-        frame_after(ws, lambda h: h["playing"])        # the answer to play: one in flight
+        frame_after(ws, lambda h: h["playing"])  # the answer to play: one in flight
         for _ in range(connection.FRAMES_IN_FLIGHT - 1):
-            frame_after(ws)                            # as many more as may be ahead, then none
+            frame_after(ws)  # as many more as may be ahead, then none
         time.sleep(0.5)
         ws.send_json({"type": "pause"})
         # had frames kept coming, several would be queued before the pause's answer
         paused = receive(ws)
         assert isinstance(paused, tuple) and not paused[0]["playing"]
         for _ in range(connection.FRAMES_IN_FLIGHT + 1):
-            ws.send_json({"type": "drawn"})            # all drawn: frames come again
+            ws.send_json({"type": "drawn"})  # all drawn: frames come again
         ws.send_json({"type": "play"})
         frame_after(ws, lambda h: h["playing"])
         frame_after(ws, lambda h: h["playing"])

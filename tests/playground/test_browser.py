@@ -4,6 +4,7 @@ Skips (saying why) without Playwright or without a Chromium executable; set
 ``PLAYGROUND_CHROMIUM`` to use another one, and ``PLAYGROUND_SCREENSHOTS`` to a folder to keep
 the screenshots (by default they go to pytest's temporary folder, printed at the end).
 """
+
 import contextlib
 import os
 import re
@@ -16,15 +17,31 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright for Python is not installed"
+)
 
-CHROMIUM = os.environ.get("PLAYGROUND_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = (
+    os.environ.get("PLAYGROUND_CHROMIUM")
+    or shutil.which("chromium")
+    or shutil.which("chromium-browser")
+)
 if not CHROMIUM:
-    pytest.skip("no Chromium executable (apt-get install chromium, or set PLAYGROUND_CHROMIUM)",
-                allow_module_level=True)
+    pytest.skip(
+        "no Chromium executable (apt-get install chromium, or set PLAYGROUND_CHROMIUM)",
+        allow_module_level=True,
+    )
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 # spiral needs more than x₁, x₂ to be learned within seconds
 START = "#features=x1,x2,sin_x1,sin_x2&hidden=8,8&optimizer=adam&learning_rate=0.03"
 LOSS_THRESHOLD = 0.25
@@ -48,8 +65,12 @@ def screenshots(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, server_url):
-    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 900},
-                                  accept_downloads=True, bypass_csp=True)   # lets the test evaluate JS
+    context = browser.new_context(
+        locale="en-US",
+        viewport={"width": 1400, "height": 900},
+        accept_downloads=True,
+        bypass_csp=True,
+    )  # lets the test evaluate JS
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -70,7 +91,9 @@ def number(page, selector) -> float:
 
 
 def wait_for_epoch_above(page, epoch):
-    page.wait_for_function(f"Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) > {epoch}")
+    page.wait_for_function(
+        f"Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) > {epoch}"
+    )
 
 
 def export(page, button, folder) -> Path:
@@ -93,8 +116,10 @@ def test_spiral_learns_and_the_exported_script_learns_the_same(page, screenshots
 
     page.click("#play")
     page.wait_for_function(
-        f"Number(document.querySelector('#test-loss').textContent) < {LOSS_THRESHOLD}", timeout=90_000)
-    page.click("#play")                                    # pause
+        f"Number(document.querySelector('#test-loss').textContent) < {LOSS_THRESHOLD}",
+        timeout=90_000,
+    )
+    page.click("#play")  # pause
     page.wait_for_function("!document.querySelector('#play').classList.contains('playing')")
     page.screenshot(path=screenshots / "2-spiral-trained.png")
     assert canvas_pixels(page, "#output-map") != output_before
@@ -113,7 +138,9 @@ def test_spiral_learns_and_the_exported_script_learns_the_same(page, screenshots
 
     script = export(page, "#export-script", tmp_path)
     assert script.name == "playground_spiral.py" and f"default={epochs}," in script.read_text()
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     script_loss = float(re.search(r"test loss: ([\d.]+)", done.stdout).group(1))
     assert script_loss == pytest.approx(test_loss, abs=0.02)
@@ -127,7 +154,7 @@ def test_spiral_learns_and_the_exported_script_learns_the_same(page, screenshots
 
 
 def test_the_language_switch_translates_the_page(page, browser, server_url):
-    assert page.inner_text(".data-panel h2") == "DATA"           # upper-cased by the style sheet
+    assert page.inner_text(".data-panel h2") == "DATA"  # upper-cased by the style sheet
     assert page.inner_text("#test-loss-label") == "Test loss"
     page.click("#language")
     assert page.inner_text(".data-panel h2") == "DATOS"
@@ -144,7 +171,7 @@ def test_the_language_switch_translates_the_page(page, browser, server_url):
 
 
 def test_weights_can_be_read_and_edited(page):
-    link = page.locator("#links path.hit").last           # drawn last: on top of the others
+    link = page.locator("#links path.hit").last  # drawn last: on top of the others
     link.hover()
     assert re.fullmatch(r"Weight -?\d+\.\d{3}", page.inner_text("#tooltip"))
     link.click()
@@ -163,7 +190,9 @@ def test_the_perceptron_fails_on_xor(page, screenshots):
     page.click("[data-dataset=xor]")
     page.wait_for_function("document.querySelectorAll('#columns .column').length === 2")
     page.click("#play")
-    page.wait_for_function("document.querySelector('#status').textContent.length > 0", timeout=60_000)
+    page.wait_for_function(
+        "document.querySelector('#status').textContent.length > 0", timeout=60_000
+    )
     assert "did not converge" in page.inner_text("#status")
     assert page.inner_text("#test-loss-label") == "Test error"
     page.screenshot(path=screenshots / "3-perceptron-xor.png")
@@ -172,7 +201,9 @@ def test_the_perceptron_fails_on_xor(page, screenshots):
 def test_regression_shows_its_own_data_sets(page):
     page.select_option("[data-key=problem]", "regression")
     page.wait_for_function("location.hash.includes('dataset=plane')")
-    assert page.is_visible("[data-dataset=multi_gauss]") and not page.is_visible("[data-dataset=spiral]")
+    assert page.is_visible("[data-dataset=multi_gauss]") and not page.is_visible(
+        "[data-dataset=spiral]"
+    )
     page.click("[data-dataset=multi_gauss]")
     page.click("#step")
     wait_for_epoch_above(page, 0)
@@ -210,21 +241,25 @@ COLORED_PIXELS = """canvas => {
   let n = 0;
   for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - d[i + 2]) > 80) n++;
   return n;
-}"""   # orange and blue points; the grey axes do not count
+}"""  # orange and blue points; the grey axes do not count
 
 
 def colored_pixels(page) -> int:
     return page.eval_on_selector("#points", COLORED_PIXELS)
 
 
-@pytest.mark.parametrize("address", ["", "#dataset=xor", "#dataset=gauss", "#dataset=spiral",
-                                     "#problem=regression&dataset=plane"])
+@pytest.mark.parametrize(
+    "address",
+    ["", "#dataset=xor", "#dataset=gauss", "#dataset=spiral", "#problem=regression&dataset=plane"],
+)
 def test_a_page_opened_at_its_default_address_shows_its_points_before_and_after_play(
-        browser, server_url, address):
+    browser, server_url, address
+):
     """The plain address sends the server's own default configuration first; the points must
     still come (they did not: the server saw "no change")."""
-    page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 900},
-                               bypass_csp=True).new_page()
+    page = browser.new_context(
+        locale="en-US", viewport={"width": 1400, "height": 900}, bypass_csp=True
+    ).new_page()
     page.goto(server_url + address)
     page.wait_for_selector("#columns .neuron.unit")
     page.wait_for_function(f"({COLORED_PIXELS})(document.querySelector('#points')) > 500")
@@ -236,19 +271,20 @@ def test_a_page_opened_at_its_default_address_shows_its_points_before_and_after_
 
 
 def test_own_points_on_the_default_page_onto_the_set_or_on_an_empty_plane(browser, server_url):
-    page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 900},
-                               bypass_csp=True).new_page()
+    page = browser.new_context(
+        locale="en-US", viewport={"width": 1400, "height": 900}, bypass_csp=True
+    ).new_page()
     page.goto(server_url)
     page.wait_for_selector("#columns .neuron.unit")
     page.wait_for_function(f"({COLORED_PIXELS})(document.querySelector('#points')) > 500")
     before = colored_pixels(page)
-    page.click("#points", position={"x": 40, "y": 40})          # onto the current set
+    page.click("#points", position={"x": 40, "y": 40})  # onto the current set
     page.wait_for_function("location.hash.includes('dataset=custom')")
     page.wait_for_timeout(300)
     assert page.inner_text("#message") == "" and colored_pixels(page) > before * 0.9
-    page.click("#empty-plane")                                  # from nothing
+    page.click("#empty-plane")  # from nothing
     box = page.locator("#points").bounding_box()
-    at = lambda fx, fy: {"x": fx * box["width"], "y": fy * box["height"]}   # noqa: E731
+    at = lambda fx, fy: {"x": fx * box["width"], "y": fy * box["height"]}  # noqa: E731
     for k, (fx, fy) in enumerate([(0.2, 0.2), (0.8, 0.8), (0.2, 0.8)]):
         page.click("#points", position=at(fx, fy))
         assert f"{k + 1} so far" in page.inner_text("#message")
@@ -261,20 +297,26 @@ def test_own_points_on_the_default_page_onto_the_set_or_on_an_empty_plane(browse
 
 
 def fresh_page(browser, url, locale="en-US"):
-    page = browser.new_context(locale=locale, viewport={"width": 1400, "height": 900},
-                               bypass_csp=True).new_page()
+    page = browser.new_context(
+        locale=locale, viewport={"width": 1400, "height": 900}, bypass_csp=True
+    ).new_page()
     page.goto(url)
     return page
 
 
 def test_a_diverging_run_says_so_instead_of_freezing(browser, server_url):
     """Seen in Chromium: NaN in a frame, JSON.parse refused it, the page froze at epoch 0."""
-    page = fresh_page(browser, server_url + "#problem=regression&dataset=plane&learning_rate=10"
-                      "&activation=relu&hidden=8,8,8&batch_size=1&n_points=100")
+    page = fresh_page(
+        browser,
+        server_url + "#problem=regression&dataset=plane&learning_rate=10"
+        "&activation=relu&hidden=8,8,8&batch_size=1&n_points=100",
+    )
     page.wait_for_selector("#columns .neuron.unit")
     page.click("#play")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('no longer a number')",
-                           timeout=60_000)
+    page.wait_for_function(
+        "document.querySelector('#status').textContent.includes('no longer a number')",
+        timeout=60_000,
+    )
     assert not page.locator("#play.playing").count()
     page.context.close()
 
@@ -283,14 +325,16 @@ def test_the_ninth_page_is_told_too_many_pages_are_open(browser, start_server):
     from profundo.playground.app import MAX_CONNECTIONS
 
     ws_client = pytest.importorskip("websockets.sync.client")
-    _, server_url, _ = start_server()        # its own server: no other test's pages are open on it
+    _, server_url, _ = start_server()  # its own server: no other test's pages are open on it
     url = server_url.replace("http://", "ws://") + "ws"
     with contextlib.ExitStack() as others:
         for _ in range(MAX_CONNECTIONS):
             others.enter_context(ws_client.connect(url, proxy=None, max_size=None))
         page = fresh_page(browser, server_url, locale="es-ES")
-        page.wait_for_function("document.querySelector('#message').textContent.includes('demasiadas páginas')")
-        page.wait_for_timeout(300)                 # the close that follows does not hide it
+        page.wait_for_function(
+            "document.querySelector('#message').textContent.includes('demasiadas páginas')"
+        )
+        page.wait_for_timeout(300)  # the close that follows does not hide it
         assert "demasiadas páginas" in page.inner_text("#message")
         page.context.close()
 
@@ -314,7 +358,9 @@ def test_small_things_a_student_notices(browser, server_url):
     "Clear points" back to the set before, and the colour legend's caption."""
     page = fresh_page(browser, server_url + "#dataset=xor&hidden=4")
     page.wait_for_selector("#columns .neuron.unit")
-    assert page.inner_text("#hidden-word") == "hidden layer" and not page.is_disabled("#remove-layer")
+    assert page.inner_text("#hidden-word") == "hidden layer" and not page.is_disabled(
+        "#remove-layer"
+    )
     page.click("#language")
     assert page.inner_text("#hidden-word") == "capa oculta"
     page.click("#remove-layer")
@@ -323,7 +369,7 @@ def test_small_things_a_student_notices(browser, server_url):
         page.click("#add-layer")
     assert page.inner_text("#hidden-count") == "6" and page.is_disabled("#add-layer")
     assert "naranja" in page.inner_text("#legend-caption")
-    page.click("#points", position={"x": 40, "y": 40})            # own points from the xor set
+    page.click("#points", position={"x": 40, "y": 40})  # own points from the xor set
     page.wait_for_function("location.hash.includes('dataset=custom')")
     page.click("#clear-points")
     page.wait_for_function("location.hash.includes('dataset=xor')")
@@ -349,7 +395,7 @@ def test_the_language_is_kept_on_reload_and_errors_are_explained_in_it(browser, 
                 explain({ code: "too_many_pages", detail: "8 pages are open" })];
     }""")
     assert explained == ["neuronas de una capa: como mucho 8", "hacen falta al menos 4 puntos", ""]
-    page.click("#language")                                       # back to English, kept too
+    page.click("#language")  # back to English, kept too
     page.reload()
     page.wait_for_selector("#columns .neuron.unit")
     assert page.inner_text("#test-loss-label") == "Test loss"
@@ -359,14 +405,18 @@ def test_the_language_is_kept_on_reload_and_errors_are_explained_in_it(browser, 
 def test_tf_playground_things_bias_squares_links_text_and_classroom_mode(browser, server_url):
     page = fresh_page(browser, server_url + "#hidden=3&learning_rate_hide=1&x1x2_hide=1&hideText=1")
     page.wait_for_selector("#columns .neuron.unit")
-    assert page.locator("#columns .neuron.unit .bias").count() == 3 + 1      # one per neuron
-    assert not page.is_visible("[data-key=learning_rate]") and page.is_visible("[data-key=activation]")
-    assert page.locator("#columns .neuron.feature:visible").count() == 7 - 1   # x₁x₂ hidden
+    assert page.locator("#columns .neuron.unit .bias").count() == 3 + 1  # one per neuron
+    assert not page.is_visible("[data-key=learning_rate]") and page.is_visible(
+        "[data-key=activation]"
+    )
+    assert page.locator("#columns .neuron.feature:visible").count() == 7 - 1  # x₁x₂ hidden
     assert not page.is_visible("#explainer")
-    colours = page.eval_on_selector_all("#links path:not(.hit)", "ps => ps.map(p => p.getAttribute('stroke'))")
-    assert all(c.startswith("rgb(") for c in colours) and len(set(colours)) > 3   # faded by |w|
+    colours = page.eval_on_selector_all(
+        "#links path:not(.hit)", "ps => ps.map(p => p.getAttribute('stroke'))"
+    )
+    assert all(c.startswith("rgb(") for c in colours) and len(set(colours)) > 3  # faded by |w|
     page.click("#play")
-    page.wait_for_selector("#links.flowing.animate")                 # dashes move while training
+    page.wait_for_selector("#links.flowing.animate")  # dashes move while training
     page.uncheck("#animate")
     assert "animate=0" in page.url and not page.locator("#links.animate").count()
     page.click("#play")
@@ -386,8 +436,12 @@ def test_tf_playground_things_bias_squares_links_text_and_classroom_mode(browser
 def test_tf_playgrounds_loss_and_zero_weights_from_the_url(browser, server_url):
     page = fresh_page(browser, server_url + "#loss=squared_error&init_zero=1&hidden=3")
     page.wait_for_selector("#columns .neuron.unit")
-    assert page.input_value("[data-key=loss]") == "squared_error" and page.is_checked("[data-key=init_zero]")
-    page.wait_for_function("document.querySelector('#test-loss').textContent === '0.500'")  # ½(0 − ±1)²
+    assert page.input_value("[data-key=loss]") == "squared_error" and page.is_checked(
+        "[data-key=init_zero]"
+    )
+    page.wait_for_function(
+        "document.querySelector('#test-loss').textContent === '0.500'"
+    )  # ½(0 − ±1)²
     page.context.close()
 
 
@@ -398,11 +452,13 @@ def test_one_mini_batch_makes_backpropagation_visible(browser, server_url):
     points = canvas_pixels(page, "#points")
     page.click("#step-batch")
     page.wait_for_selector("#links.backprop")
-    assert page.is_visible("#backprop-help") and canvas_pixels(page, "#points") != points   # ringed
+    assert page.is_visible("#backprop-help") and canvas_pixels(page, "#points") != points  # ringed
     link = page.locator("#links path.hit").first
     link.hover()
-    assert re.fullmatch(r"Weight -?[\d.e-]+ · ∂L/∂w -?[\d.e-]+ · Δw -?[\d.e-]+", page.inner_text("#tooltip"))
-    page.click("#step")                                  # training again: the weights come back
+    assert re.fullmatch(
+        r"Weight -?[\d.e-]+ · ∂L/∂w -?[\d.e-]+ · Δw -?[\d.e-]+", page.inner_text("#tooltip")
+    )
+    page.click("#step")  # training again: the weights come back
     page.wait_for_function("!document.querySelector('#links').classList.contains('backprop')")
     assert not page.is_visible("#backprop-help")
     page.context.close()
@@ -413,7 +469,9 @@ def test_the_chart_is_readable_and_warns_when_the_loss_misbehaves(browser, serve
     page.wait_for_selector("#columns .neuron.unit")
     for _ in range(3):
         page.click("#step")
-    page.wait_for_function("document.querySelector('#chart-note').textContent.includes('test accuracy')")
+    page.wait_for_function(
+        "document.querySelector('#chart-note').textContent.includes('test accuracy')"
+    )
     assert "lowest test loss" in page.inner_text("#chart-note") and page.is_visible("#chart-legend")
     notes = page.evaluate("""async () => {
         const { LossChart } = await import("/static/js/chart.js");
@@ -430,9 +488,12 @@ def test_the_chart_is_readable_and_warns_when_the_loss_misbehaves(browser, serve
     page.context.close()
 
 
-def test_on_a_phone_nothing_overflows_the_output_is_near_play_and_controls_are_big(browser, server_url):
-    page = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
-                               bypass_csp=True).new_page()
+def test_on_a_phone_nothing_overflows_the_output_is_near_play_and_controls_are_big(
+    browser, server_url
+):
+    page = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, bypass_csp=True
+    ).new_page()
     page.goto(server_url)
     page.wait_for_selector("#columns .neuron.unit")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -447,19 +508,25 @@ def test_on_a_phone_nothing_overflows_the_output_is_near_play_and_controls_are_b
     page.context.close()
 
 
-def test_features_weights_and_points_are_reachable_by_keyboard_and_counters_stay_quiet(browser, server_url):
+def test_features_weights_and_points_are_reachable_by_keyboard_and_counters_stay_quiet(
+    browser, server_url
+):
     page = fresh_page(browser, server_url + "#hidden=2")
     page.wait_for_selector("#columns .neuron.unit")
     assert page.get_attribute("#epoch", "aria-live") == "off"
     assert page.get_attribute("[data-key=noise]", "aria-label") == "Noise"
-    feature = page.locator("#columns .neuron.feature").nth(2)                # x₁², not in use
+    feature = page.locator("#columns .neuron.feature").nth(2)  # x₁², not in use
     assert "not in use" in feature.get_attribute("aria-label")
     feature.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("location.hash.includes('features=x1%2Cx2%2Cx1_sq')")
-    page.wait_for_function("document.querySelectorAll('#links path.hit').length === 3 * 2 + 2")  # redrawn
+    page.wait_for_function(
+        "document.querySelectorAll('#links path.hit').length === 3 * 2 + 2"
+    )  # redrawn
     link = page.locator("#links path.hit").first
-    assert link.get_attribute("tabindex") == "0" and "Weight from" in link.get_attribute("aria-label")
+    assert link.get_attribute("tabindex") == "0" and "Weight from" in link.get_attribute(
+        "aria-label"
+    )
     link.focus()
     page.keyboard.press("Enter")
     assert page.is_visible("#weight-editor")
@@ -468,7 +535,7 @@ def test_features_weights_and_points_are_reachable_by_keyboard_and_counters_stay
     page.fill("#add-point [name=x2]", "-1")
     page.click("#add-point button")
     page.wait_for_function("location.hash.includes('dataset=custom')")
-    assert page.locator("#csv").evaluate("el => getComputedStyle(el).display") != "none"   # tabbable
+    assert page.locator("#csv").evaluate("el => getComputedStyle(el).display") != "none"  # tabbable
     page.context.close()
 
 
@@ -479,17 +546,24 @@ def test_the_point_inspector_shows_what_each_neuron_computes(browser, server_url
     page.click("#points", position={"x": 60, "y": 60})
     page.wait_for_selector("#inspector:not([hidden])")
     text = page.inner_text("#inspector")
-    assert "The point (" in text and "layer 1" in text and "layer 2" in text and "probability of blue" in text
-    assert text.count("f(z)=") == 3 + 2 and "dataset=circle" in page.url    # no point was added
+    assert (
+        "The point (" in text
+        and "layer 1" in text
+        and "layer 2" in text
+        and "probability of blue" in text
+    )
+    assert text.count("f(z)=") == 3 + 2 and "dataset=circle" in page.url  # no point was added
     page.context.close()
 
 
 def test_a_lesson_from_the_url_sets_up_the_page_and_says_what_to_try(browser, server_url):
     page = fresh_page(browser, server_url + "#tutorial=one_neuron&learning_rate=0.3")
     page.wait_for_selector("#columns .neuron.feature")
-    assert page.is_visible("#lesson") and page.inner_text("#lesson-title") == "One neuron draws a line"
+    assert (
+        page.is_visible("#lesson") and page.inner_text("#lesson-title") == "One neuron draws a line"
+    )
     assert page.inner_text("#hidden-count") == "0" and "dataset=gauss" in page.url
-    assert page.input_value("[data-key=learning_rate]") == "0.3"             # the URL's own wins
+    assert page.input_value("[data-key=learning_rate]") == "0.3"  # the URL's own wins
     page.click("#classroom summary")
     page.click("#lesson-links a[href='#tutorial=hidden_layer']")
     page.wait_for_function("location.hash.includes('dataset=xor')")

@@ -1,4 +1,5 @@
 """The playground's data sets, split and features (NumPy only)."""
+
 import numpy as np
 import pytest
 
@@ -80,7 +81,10 @@ def test_split_is_a_seeded_partition_with_both_parts_non_empty():
 def test_features_are_the_named_functions_in_the_given_order():
     xy = np.array([[1.0, 2.0], [-3.0, 0.5]], np.float32)
     x = featurize(xy, list(FEATURES))
-    expected = [[1, 2, 1, 4, 2, np.sin(1), np.sin(2)], [-3, 0.5, 9, 0.25, -1.5, np.sin(-3), np.sin(0.5)]]
+    expected = [
+        [1, 2, 1, 4, 2, np.sin(1), np.sin(2)],
+        [-3, 0.5, 9, 0.25, -1.5, np.sin(-3), np.sin(0.5)],
+    ]
     np.testing.assert_allclose(x, expected, rtol=1e-6)
     assert x.dtype == np.float32
     np.testing.assert_array_equal(featurize(xy, ["x2", "x1"]), xy[:, ::-1])

@@ -1,4 +1,5 @@
 """Heat maps over the plane and the binary frames."""
+
 import numpy as np
 import pytest
 
@@ -17,9 +18,9 @@ from profundo.playground.render import (
 def test_the_grid_runs_left_to_right_and_top_to_bottom():
     points = grid_points(4)
     assert points.shape == (16, 2)
-    np.testing.assert_allclose(points[0], [-4.5, 4.5])      # top left cell centre
-    np.testing.assert_allclose(points[3], [4.5, 4.5])       # top right
-    np.testing.assert_allclose(points[-1], [4.5, -4.5])     # bottom right
+    np.testing.assert_allclose(points[0], [-4.5, 4.5])  # top left cell centre
+    np.testing.assert_allclose(points[3], [4.5, 4.5])  # top right
+    np.testing.assert_allclose(points[-1], [4.5, -4.5])  # bottom right
     assert grid_features(["x1x2"]).shape == (GRID * GRID, 1)
 
 
@@ -39,7 +40,7 @@ def test_heat_maps_take_every_column_of_every_array():
 
 
 def test_small_maps_are_the_means_of_blocks_of_the_grid():
-    values = np.arange(16, dtype=np.float32).reshape(16, 1)        # a 4 × 4 grid, row by row
+    values = np.arange(16, dtype=np.float32).reshape(16, 1)  # a 4 × 4 grid, row by row
     np.testing.assert_allclose(shrink(values, size=2, grid=4)[:, 0], [2.5, 4.5, 10.5, 12.5])
 
 

@@ -1,4 +1,5 @@
 """The real server: ``python -m profundo.playground`` on uvicorn, spoken to over a real WebSocket."""
+
 import json
 import socket
 import sys
@@ -40,7 +41,7 @@ def test_messages_past_the_protocol_limit_close_the_socket_but_not_the_server(se
         ws.send("x" * (MAX_WEBSOCKET_BYTES + 1))
         with pytest.raises(Exception):
             ws.recv(timeout=10)
-        assert ws.close_code == 1009                  # message too big
+        assert ws.close_code == 1009  # message too big
     with ws_client.connect(url, max_size=None, proxy=None) as ws:
         ws.send(json.dumps({"type": "reset"}))
         assert json.loads(ws.recv(timeout=10))["type"] == "data"
@@ -66,7 +67,7 @@ def test_the_profundo_command_has_the_playground():
 def test_without_the_web_packages_it_says_what_to_install(monkeypatch, capsys):
     from profundo.playground import server
 
-    monkeypatch.setitem(sys.modules, "uvicorn", None)         # import uvicorn now fails
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # import uvicorn now fails
     assert server.serve(open_browser=False) == 1
     assert "pip install 'profundo[playground]'" in capsys.readouterr().err
 
@@ -98,15 +99,20 @@ def test_a_half_sent_request_is_not_held_open(server_url):
     """A client that sends part of a request's head and then nothing was held open for ever."""
     from profundo.playground.server import REQUEST_TIMEOUT
 
-    host, port = server_url[len("http://"):].rstrip("/").rsplit(":", 1)
-    page = ws_client.connect(server_url.replace("http://", "ws://") + "ws", proxy=None, max_size=None)
-    with page, socket.create_connection((host, int(port)), timeout=REQUEST_TIMEOUT + 10) as half, \
-            socket.create_connection((host, int(port)), timeout=REQUEST_TIMEOUT + 10) as silent:
+    host, port = server_url[len("http://") :].rstrip("/").rsplit(":", 1)
+    page = ws_client.connect(
+        server_url.replace("http://", "ws://") + "ws", proxy=None, max_size=None
+    )
+    with (
+        page,
+        socket.create_connection((host, int(port)), timeout=REQUEST_TIMEOUT + 10) as half,
+        socket.create_connection((host, int(port)), timeout=REQUEST_TIMEOUT + 10) as silent,
+    ):
         half.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
-        assert half.recv(1024) == b""              # closed by the server, not by our timeout
+        assert half.recv(1024) == b""  # closed by the server, not by our timeout
         assert silent.recv(1024) == b""
-        page.send(json.dumps({"type": "reset"}))     # a WebSocket is not a request: it stays
+        page.send(json.dumps({"type": "reset"}))  # a WebSocket is not a request: it stays
         assert json.loads(page.recv(timeout=10))["type"] == "data"
-    with socket.create_connection((host, int(port)), timeout=10) as whole:   # the server goes on
+    with socket.create_connection((host, int(port)), timeout=10) as whole:  # the server goes on
         whole.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         assert whole.recv(1024).startswith(b"HTTP/1.1 200")

@@ -1,4 +1,5 @@
 """Turns: the first-come, first-served lock by which the playground's sessions share the CPU."""
+
 import threading
 import time
 
@@ -12,10 +13,12 @@ def test_the_lock_goes_to_the_threads_in_the_order_they_asked():
     turns.acquire()
     threads = []
     for k in range(4):
-        thread = threading.Thread(target=lambda k=k: (turns.acquire(), order.append(k), turns.release()))
+        thread = threading.Thread(
+            target=lambda k=k: (turns.acquire(), order.append(k), turns.release())
+        )
         thread.start()
         threads.append(thread)
-        while len(turns._waiting) < k + 1:       # wait until it is in line
+        while len(turns._waiting) < k + 1:  # wait until it is in line
             time.sleep(0.001)
     turns.release()
     for thread in threads:
@@ -31,7 +34,7 @@ def test_a_thread_that_asks_again_at_once_lets_the_waiting_one_go_first():
     while not turns._waiting:
         time.sleep(0.001)
     turns.release()
-    with turns:                                   # asks again immediately
+    with turns:  # asks again immediately
         log.append("again")
     other.join(timeout=10)
     assert log == ["other", "again"]

@@ -1,4 +1,5 @@
 """Issue 10, items 1-4: profundo never loses a user's work nor leaves litter behind."""
+
 import math
 import os
 import signal
@@ -21,8 +22,13 @@ def data(n=64, seed=0):
 
 
 def model(lr=0.05):
-    m = pf.Sequential([layers.Input((4,)), layers.Dense(6, activation="relu"),
-                       layers.Dense(1, activation="sigmoid")])
+    m = pf.Sequential(
+        [
+            layers.Input((4,)),
+            layers.Dense(6, activation="relu"),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     m.compile(optimizer=optimizers.Adam(lr), loss="binary_crossentropy")
     return m
 
@@ -49,7 +55,13 @@ def test_backup_in_the_working_directory_leaves_it_as_it_was(tmp_path, monkeypat
     monkeypatch.chdir(tmp_path)
     (tmp_path / "train.py").write_text("print(1)")
     x, y = data()
-    model().fit(x, y, epochs=1, verbose=0, callbacks=[callbacks.BackupAndRestore(".", allow_other_files=True)])
+    model().fit(
+        x,
+        y,
+        epochs=1,
+        verbose=0,
+        callbacks=[callbacks.BackupAndRestore(".", allow_other_files=True)],
+    )
     assert [p.name for p in tmp_path.iterdir()] == ["train.py"]
 
 
@@ -59,9 +71,10 @@ def test_backup_removes_the_folder_it_created_but_not_one_that_gained_files(tmp_
     model().fit(x, y, epochs=1, verbose=0, callbacks=[callbacks.BackupAndRestore(created)])
     assert not created.exists() and (tmp_path / "a").exists()
 
-    class AddFile(callbacks.Callback):            # the user drops a file in during training
+    class AddFile(callbacks.Callback):  # the user drops a file in during training
         def on_epoch_end(self, epoch, logs=None):
             (created / "mine.txt").write_text("x")
+
     backup = callbacks.BackupAndRestore(created)
     model().fit(x, y, epochs=1, verbose=0, callbacks=[backup, AddFile()])
     assert [p.name for p in created.iterdir()] == ["mine.txt"]
@@ -81,21 +94,29 @@ def test_diverged_epoch_does_not_overwrite_the_best_checkpoint_nor_get_restored(
     m = model()
     best = tmp_path / "best.profundo"
 
-    class Poison(callbacks.Callback):              # epoch 3's data turn to NaN
+    class Poison(callbacks.Callback):  # epoch 3's data turn to NaN
         def on_epoch_begin(self, epoch, logs=None):
             if epoch == 2:
                 x[:] = np.nan
+
     stop = callbacks.EarlyStopping(monitor="loss", restore_best_weights=True, patience=5)
     ckpt = callbacks.ModelCheckpoint(best, monitor="loss", save_best_only=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        h = m.fit(x, y, epochs=5, batch_size=16, shuffle=False, verbose=0,
-                  callbacks=[Poison(), stop, ckpt])
+        h = m.fit(
+            x,
+            y,
+            epochs=5,
+            batch_size=16,
+            shuffle=False,
+            verbose=0,
+            callbacks=[Poison(), stop, ckpt],
+        )
     assert math.isnan(h.history["loss"][-1]) and all(map(math.isfinite, h.history["loss"][:-1]))
     assert stop.best == min(h.history["loss"][:-1])
     saved = pf.models.load_model(best)
     assert all(np.isfinite(w).all() for w in saved.get_weights())
-    assert all(np.isfinite(w).all() for w in m.get_weights())     # restored: the last finite best
+    assert all(np.isfinite(w).all() for w in m.get_weights())  # restored: the last finite best
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
@@ -112,10 +133,10 @@ def test_a_non_finite_value_never_improves(value):
 def test_a_killed_writers_temp_file_is_removed_on_the_next_save(tmp_path):
     target = tmp_path / "m.profundo"
     child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()                                   # a pid that is surely gone now
+    child.wait()  # a pid that is surely gone now
     stale = target.with_name(f".{target.name}.{child.pid}.0123456789ab.profundo-tmp")
     stale.write_bytes(b"half a model")
-    live = temp_path(target)                       # this process' own: alive, kept
+    live = temp_path(target)  # this process' own: alive, kept
     live.write_bytes(b"being written")
     other = tmp_path / ".other.profundo.1.0123456789ab.profundo-tmp"
     other.write_bytes(b"another target's")
@@ -123,17 +144,19 @@ def test_a_killed_writers_temp_file_is_removed_on_the_next_save(tmp_path):
     assert not stale.exists() and live.exists() and other.exists()
     live.unlink()
     stale.write_bytes(b"again")
-    pf.models.load_model(target)                   # loading cleans too
+    pf.models.load_model(target)  # loading cleans too
     assert not stale.exists()
 
 
 def test_sigkill_during_saves_leaves_the_last_file_loadable_and_no_litter(tmp_path):
     target = tmp_path / "m.profundo"
-    script = (f"import profundo as pf, numpy as np\n"
-              f"from profundo import layers\n"
-              f"m = pf.Sequential([layers.Input((64,)), layers.Dense(512), layers.Dense(512)])\n"
-              f"print('ready', flush=True)\n"
-              f"while True: m.save({str(target)!r})\n")
+    script = (
+        f"import profundo as pf, numpy as np\n"
+        f"from profundo import layers\n"
+        f"m = pf.Sequential([layers.Input((64,)), layers.Dense(512), layers.Dense(512)])\n"
+        f"print('ready', flush=True)\n"
+        f"while True: m.save({str(target)!r})\n"
+    )
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     for kill in range(3):
         proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, env=env)
@@ -142,7 +165,7 @@ def test_sigkill_during_saves_leaves_the_last_file_loadable_and_no_litter(tmp_pa
             pass
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        pf.models.load_model(target)               # the last complete save, and the litter goes
+        pf.models.load_model(target)  # the last complete save, and the litter goes
         assert [p.name for p in tmp_path.iterdir()] == ["m.profundo"]
 
 
@@ -161,7 +184,11 @@ def test_written_files_honour_the_umask(tmp_path, umask, mode):
 
 def test_remove_stale_temps_leaves_other_files_alone(tmp_path):
     target = tmp_path / "x.profundo"
-    for name in (".x.profundo.tmp", ".x.profundo.12.abc.profundo-tmp", "x.profundo.999999999.0123456789ab.profundo-tmp"):
+    for name in (
+        ".x.profundo.tmp",
+        ".x.profundo.12.abc.profundo-tmp",
+        "x.profundo.999999999.0123456789ab.profundo-tmp",
+    ):
         (tmp_path / name).write_bytes(b"not ours")
     assert remove_stale_temps(target) == []
     assert len(list(tmp_path.iterdir())) == 3

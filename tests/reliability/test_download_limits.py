@@ -4,6 +4,7 @@ fill the disk — a connect and a read deadline, a minimum rate, a total time, a
 that misbehaves on purpose, with tiny limits so that the tests take a moment. (Before: one byte a
 second was waited for forever; an endless body wrote 1.6 GB in 5 s; ``Content-Length: abc`` was a
 raw ``ValueError``.)"""
+
 import hashlib
 import importlib.util
 import socket
@@ -20,8 +21,9 @@ from profundo.datasets.download import DownloadError, RemoteFile, fetch
 def _attack_module():
     """tests/reliability/attack.py, where the misbehaving server lives (the harness uses it too)."""
     if "profundo_attack" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("profundo_attack",
-                                                      Path(__file__).with_name("attack.py"))
+        spec = importlib.util.spec_from_file_location(
+            "profundo_attack", Path(__file__).with_name("attack.py")
+        )
         module = importlib.util.module_from_spec(spec)
         sys.modules["profundo_attack"] = module
         spec.loader.exec_module(module)
@@ -89,7 +91,7 @@ def test_no_answer_hits_the_connect_deadline(server, tmp_path):
 
 
 def test_a_listener_that_never_accepts_hits_the_connect_deadline(server):
-    with socket.socket() as listener:           # a full backlog: the connection is never accepted
+    with socket.socket() as listener:  # a full backlog: the connection is never accepted
         listener.bind(("127.0.0.1", 0))
         listener.listen(0)
         port = listener.getsockname()[1]
@@ -100,14 +102,17 @@ def test_an_endless_body_stops_at_the_size_cap(server, tmp_path, monkeypatch):
     written = []
     monkeypatch.setattr(download._Progress, "update", lambda self, n: written.append(n))
     server.mode = "endless"
-    fails(server.url, r"sent more than the 1,048,576 bytes allowed without a known size "
-                      r"\(download.MAX_BYTES\)")
+    fails(
+        server.url,
+        r"sent more than the 1,048,576 bytes allowed without a known size "
+        r"\(download.MAX_BYTES\)",
+    )
     assert sum(written) <= (1 << 20) + 1
     assert leftovers(tmp_path) == []
 
 
 def test_the_known_size_is_the_cap(server, monkeypatch):
-    server.mode = "endless"                     # no Content-Length: the file's size stops it
+    server.mode = "endless"  # no Content-Length: the file's size stops it
     written = []
     monkeypatch.setattr(download._Progress, "update", lambda self, n: written.append(n))
     fails(server.url, r"sent more than the 1,024 bytes that the file has", size=len(BODY))
@@ -126,5 +131,8 @@ def test_content_length_abc_is_a_clear_error(server, tmp_path):
 
 def test_a_huge_announced_size_is_refused_before_reading(server):
     server.mode = "huge length"
-    fails(server.url, r"announces 1,000,000,000,000,000 bytes, more than the limit of 1,048,576 "
-                      r"\(download.MAX_BYTES\)")
+    fails(
+        server.url,
+        r"announces 1,000,000,000,000,000 bytes, more than the limit of 1,048,576 "
+        r"\(download.MAX_BYTES\)",
+    )

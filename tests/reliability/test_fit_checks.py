@@ -1,5 +1,6 @@
 """Issue 10, items 12 and 14: fit runs a finite generator until it ends, and every wrong argument
 is a clear error naming fit and the argument (before, each was silently accepted or a raw error)."""
+
 import math
 
 import numpy as np
@@ -35,7 +36,7 @@ class Steps(callbacks.Callback):
 
 def batches(x, y, count):
     for i in range(count):
-        yield x[i * 4:(i + 1) * 4], y[i * 4:(i + 1) * 4]
+        yield x[i * 4 : (i + 1) * 4], y[i * 4 : (i + 1) * 4]
 
 
 # --- 12. a finite generator without steps_per_epoch ---------------------------------------------
@@ -76,12 +77,22 @@ BAD = [
     ({"epochs": -1}, "fit: epochs must be an integer ≥ 0, got -1"),
     ({"epochs": 2.5}, "fit: epochs must be an integer ≥ 0, got 2.5"),
     ({"initial_epoch": -2}, "fit: initial_epoch must be an integer ≥ 0, got -2"),
-    ({"sample_weight": np.ones(13)}, (r"fit: sample_weight must have one weight per sample \(12\), "
-                                      r"got shape \(13,\)")),
+    (
+        {"sample_weight": np.ones(13)},
+        (
+            r"fit: sample_weight must have one weight per sample \(12\), "
+            r"got shape \(13,\)"
+        ),
+    ),
     ({"sample_weight": np.ones(5)}, r"fit: sample_weight must have one weight per sample \(12\)"),
     ({"sample_weight": np.full(12, np.nan)}, "fit: sample_weight must hold finite numbers"),
-    ({"class_weight": {0: 1.0, 7: 2.0}}, (r"fit: class_weight names classes \[7\] that are not in "
-                                          r"y; y's classes are \[0, 1\]")),
+    (
+        {"class_weight": {0: 1.0, 7: 2.0}},
+        (
+            r"fit: class_weight names classes \[7\] that are not in "
+            r"y; y's classes are \[0, 1\]"
+        ),
+    ),
     ({"class_weight": {"0": 1.0}}, "fit: class_weight keys are class indices"),
     ({"class_weight": {0: -1.0}}, r"fit: class_weight\[0\] must be a finite number ≥ 0"),
 ]
@@ -94,7 +105,7 @@ def test_wrong_fit_arguments_are_clear_errors(kwargs, message):
     before = [w.copy() for w in m.get_weights()]
     with pytest.raises(ValueError, match=message):
         m.fit(x, y, verbose=0, **kwargs)
-    assert all(np.array_equal(a, b) for a, b in zip(before, m.get_weights()))   # nothing trained
+    assert all(np.array_equal(a, b) for a, b in zip(before, m.get_weights()))  # nothing trained
 
 
 def test_class_weight_that_is_not_a_dict_is_a_type_error():
@@ -111,8 +122,11 @@ def test_zero_samples_is_an_error():
 
 def test_x_and_y_of_different_lengths_is_an_error_naming_fit():
     x, y = data()
-    with pytest.raises(ValueError, match=r"fit: x and y must have the same number of samples, "
-                                         r"got \[8, 12\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"fit: x and y must have the same number of samples, "
+        r"got \[8, 12\]",
+    ):
         model().fit(x, y[:8], verbose=0)
 
 
@@ -128,6 +142,12 @@ def test_class_weight_with_one_hot_targets_and_numpy_ints_still_works():
     x, y = data()
     m = pf.Sequential([layers.Input((3,)), layers.Dense(2, activation="softmax")])
     m.compile(optimizer="sgd", loss="categorical_crossentropy")
-    history = m.fit(x, np.eye(2, dtype=np.float32)[y], class_weight={np.int64(1): 2.0},
-                    batch_size=np.int64(4), epochs=np.int32(2), verbose=0)
+    history = m.fit(
+        x,
+        np.eye(2, dtype=np.float32)[y],
+        class_weight={np.int64(1): 2.0},
+        batch_size=np.int64(4),
+        epochs=np.int32(2),
+        verbose=0,
+    )
     assert len(history.history["loss"]) == 2

@@ -1,6 +1,7 @@
 """Issue 10, item 15: a model file builds only profundo's own layer classes and those the user
 allowed (custom_objects, or @register_keras_serializable) — never any Layer subclass that some
 imported module defines (before, every subclass registered itself and a file could name it)."""
+
 import json
 import zipfile
 
@@ -54,11 +55,14 @@ def file_naming(tmp_path, class_name, config=None):
 def test_a_file_cannot_build_an_imported_layer_subclass(tmp_path):
     CONSTRUCTED.clear()
     path = file_naming(tmp_path, "ShellOut", {"name": "s", "command": "rm -rf ~"})
-    with pytest.raises(ValueError, match=r"layer class 'ShellOut' \(defined in .*test_layer_registry"
-                                         r"\) is not one of profundo's own.*custom_objects="
-                                         r"\{'ShellOut': ShellOut\}.*register_keras_serializable"):
+    with pytest.raises(
+        ValueError,
+        match=r"layer class 'ShellOut' \(defined in .*test_layer_registry"
+        r"\) is not one of profundo's own.*custom_objects="
+        r"\{'ShellOut': ShellOut\}.*register_keras_serializable",
+    ):
         pf.models.load_model(path)
-    assert CONSTRUCTED == []                   # its constructor never ran
+    assert CONSTRUCTED == []  # its constructor never ran
 
 
 def test_the_same_config_in_memory_is_refused_too():
@@ -86,8 +90,10 @@ def test_registered_classes_load_without_custom_objects(tmp_path):
 
 
 def test_profundo_own_classes_still_load_and_unknown_names_are_refused(tmp_path):
-    assert isinstance(pf.models.load_model(file_naming(tmp_path, "Dropout", {"rate": 0.5})).layers[-1],
-                      layers.Dropout)
+    assert isinstance(
+        pf.models.load_model(file_naming(tmp_path, "Dropout", {"rate": 0.5})).layers[-1],
+        layers.Dropout,
+    )
     for name in ("Tensor", "os.system", "Layer.__subclasses__"):
         with pytest.raises(ValueError, match=f"unknown layer class '{name}'.*custom_objects"):
             pf.models.load_model(file_naming(tmp_path, name))

@@ -1,5 +1,6 @@
 """Issue 10, items 5 and 16: the restricted pickle reader keeps shared references shared, has
 limits, reads protocol-5 arrays and never leaks an internal object."""
+
 import pickle
 import tracemalloc
 
@@ -18,7 +19,7 @@ def shared_tower(levels: int) -> bytes:
 
 
 def test_shared_references_stay_shared_instead_of_expanding():
-    data = shared_tower(60)                       # 2**60 leaves if copied
+    data = shared_tower(60)  # 2**60 leaves if copied
     assert len(data) < 1000
     tracemalloc.start()
     out = restricted_pickle.loads(data)
@@ -46,9 +47,14 @@ def test_depth_and_item_limits(monkeypatch):
         restricted_pickle.loads(pickle.dumps(list(range(2000)), protocol=2))
 
 
-@pytest.mark.parametrize("array", [np.arange(6, dtype=np.float32).reshape(2, 3),
-                                   np.asfortranarray(np.arange(6, dtype="<i8").reshape(2, 3)),
-                                   np.arange(4, dtype=">f8")])
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.arange(6, dtype=np.float32).reshape(2, 3),
+        np.asfortranarray(np.arange(6, dtype="<i8").reshape(2, 3)),
+        np.arange(4, dtype=">f8"),
+    ],
+)
 def test_protocol_5_arrays_are_read(array):
     out = restricted_pickle.loads(pickle.dumps({b"x": array}, protocol=5))
     assert out[b"x"].dtype == array.dtype and np.array_equal(out[b"x"], array)
@@ -72,7 +78,9 @@ def test_sets_hold_the_built_objects_never_the_builders():
 
 def test_a_shape_whose_size_overflows_int64_is_refused():
     data = pickle.dumps(np.zeros(0, dtype=np.uint8), protocol=2)
-    forged = data.replace(b"K\x00\x85", b"\x8a\x05\x00\x00\x00\x00\x01\x8a\x05\x00\x00\x00\x00\x01\x86")
+    forged = data.replace(
+        b"K\x00\x85", b"\x8a\x05\x00\x00\x00\x00\x01\x8a\x05\x00\x00\x00\x00\x01\x86"
+    )
     assert forged != data
     with pytest.raises(pickle.UnpicklingError, match="bytes"):
         restricted_pickle.loads(forged)

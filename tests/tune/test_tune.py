@@ -1,5 +1,6 @@
 """pf.tune: the search space, the three strategies, pruning, failures, results, resuming a killed
 search from its SQLite study, and trials in processes."""
+
 import itertools
 import os
 import signal
@@ -28,13 +29,17 @@ def data(n=240, seed=0):
 
 
 def build(hp):
-    model = pf.Sequential([layers.Input((6,)),
-                           layers.Dense(hp.Int("units", 4, 16, step=4), activation="relu")])
+    model = pf.Sequential(
+        [layers.Input((6,)), layers.Dense(hp.Int("units", 4, 16, step=4), activation="relu")]
+    )
     if hp.Boolean("extra"):
         model.add(layers.Dense(hp.Choice("units2", [4, 8]), activation="relu"))
     model.add(layers.Dense(2, activation="softmax"))
-    model.compile(optimizers.Adam(hp.Float("lr", 1e-3, 1e-1, log=True)),
-                  "sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizers.Adam(hp.Float("lr", 1e-3, 1e-1, log=True)),
+        "sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -43,16 +48,19 @@ def states(tuner):
 
 
 # --- the space ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("ask, words", [
-    (lambda hp: hp.Choice("act", []), "empty"),
-    (lambda hp: hp.Int("units", 64, 8), "64 > 8"),
-    (lambda hp: hp.Float("lr", 0.0, 1e-2, log=True), "positive bounds"),
-    (lambda hp: hp.Float("lr", 1e-4, 1e-2, step=-1.0), "step must be positive"),
-    (lambda hp: hp.Int("n", 1, 8, sampling="cubic"), "'linear' or 'log'"),
-    (lambda hp: hp.Choice("opt", [optimizers.Adam]), "numbers, strings"),
-    (lambda hp: hp.Choice("act", ["relu", "relu"]), "repeat"),
-    (lambda hp: hp.conditional_scope("missing", [1]).__enter__(), "define 'missing'"),
-])
+@pytest.mark.parametrize(
+    "ask, words",
+    [
+        (lambda hp: hp.Choice("act", []), "empty"),
+        (lambda hp: hp.Int("units", 64, 8), "64 > 8"),
+        (lambda hp: hp.Float("lr", 0.0, 1e-2, log=True), "positive bounds"),
+        (lambda hp: hp.Float("lr", 1e-4, 1e-2, step=-1.0), "step must be positive"),
+        (lambda hp: hp.Int("n", 1, 8, sampling="cubic"), "'linear' or 'log'"),
+        (lambda hp: hp.Choice("opt", [optimizers.Adam]), "numbers, strings"),
+        (lambda hp: hp.Choice("act", ["relu", "relu"]), "repeat"),
+        (lambda hp: hp.conditional_scope("missing", [1]).__enter__(), "define 'missing'"),
+    ],
+)
 def test_bad_spaces_get_clear_errors(ask, words):
     with pytest.raises(SpaceError, match=words) as info:
         ask(HyperParameters())
@@ -61,12 +69,12 @@ def test_bad_spaces_get_clear_errors(ask, words):
 
 def test_fixed_values_defaults_and_conditional_scope():
     hp = HyperParameters(values={"units": 32})
-    assert hp.Int("units", 8, 64) == 32                     # the given value
-    assert hp.Float("lr", 1e-4, 1e-2, log=True) == 1e-4      # no value: the default (min)
+    assert hp.Int("units", 8, 64) == 32  # the given value
+    assert hp.Float("lr", 1e-4, 1e-2, log=True) == 1e-4  # no value: the default (min)
     assert hp.Choice("act", ["relu", "tanh"], default="tanh") == "tanh"
-    assert hp.Int("units", 8, 64) == 32                      # asked again: the same
+    assert hp.Int("units", 8, 64) == 32  # asked again: the same
     with hp.conditional_scope("act", ["relu"]):
-        assert hp.Float("alpha", 0.1, 0.3) == 0.1             # parent missed: default, not recorded
+        assert hp.Float("alpha", 0.1, 0.3) == 0.1  # parent missed: default, not recorded
     assert "alpha" not in hp.values
     with hp.conditional_scope("act", "tanh"):
         hp.Boolean("deep", default=True)
@@ -79,9 +87,10 @@ def test_fixed_values_defaults_and_conditional_scope():
 def test_log_steps_multiply():
     hp = HyperParameters(trial=optuna.trial.FixedTrial({"lr": 1e-3}))
     assert hp.Float("lr", 1e-4, 1e-1, step=10, log=True) == 1e-3
-    with pytest.raises(ValueError):     # 2e-3 is not on the grid 1e-4, 1e-3, 1e-2, 1e-1
+    with pytest.raises(ValueError):  # 2e-3 is not on the grid 1e-4, 1e-3, 1e-2, 1e-1
         HyperParameters(trial=optuna.trial.FixedTrial({"lr": 2e-3})).Float(
-            "lr", 1e-4, 1e-1, step=10, log=True)
+            "lr", 1e-4, 1e-1, step=10, log=True
+        )
 
 
 def test_tuner_arguments_are_checked(tmp_path):
@@ -100,14 +109,16 @@ def test_tuner_arguments_are_checked(tmp_path):
 # --- searching -----------------------------------------------------------------------------------------
 def test_random_search_results_and_best_model(tmp_path, capsys):
     x, y = data()
-    tuner = Tuner(build, strategy="random", max_trials=4, directory=tmp_path, project_name="r", seed=0)
+    tuner = Tuner(
+        build, strategy="random", max_trials=4, directory=tmp_path, project_name="r", seed=0
+    )
     tuner.search(x[:180], y[:180], validation_data=(x[180:], y[180:]), epochs=3, batch_size=32)
     out = capsys.readouterr().out
     assert out.count("Trial ") == 4 and "val_accuracy" in out
     results = tuner.results()
     assert len(results) == 4 and [r["state"] for r in results] == ["complete"] * 4
     values = [r["val_accuracy"] for r in results]
-    assert values == sorted(values, reverse=True)            # best first
+    assert values == sorted(values, reverse=True)  # best first
     assert {"units", "extra", "lr", "epochs", "seconds"} <= set(results[0])
     assert "val_accuracy" in str(results).splitlines()[0]
     # the best model is the best trial's model at its best epoch: evaluating it gives its value
@@ -128,8 +139,11 @@ def test_grid_search_covers_a_conditional_space_once(tmp_path):
         if hp.Boolean("hidden"):
             model.add(layers.Dense(hp.Choice("units", [2, 4]), activation="relu"))
         model.add(layers.Dense(2, activation="softmax"))
-        model.compile(optimizers.SGD(hp.Float("lr", 0.01, 0.1, step=10, log=True)),
-                      "sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.compile(
+            optimizers.SGD(hp.Float("lr", 0.01, 0.1, step=10, log=True)),
+            "sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
         return model
 
     tuner = Tuner(small, strategy="grid", max_trials=50, directory=tmp_path, seed=0)
@@ -138,7 +152,7 @@ def test_grid_search_covers_a_conditional_space_once(tmp_path):
     # (hidden=False) x 2 learning rates + (hidden=True) x 2 units x 2 learning rates
     assert len(seen) == 6 and len(set(seen)) == 6
     again = Tuner(small, strategy="grid", max_trials=50, directory=tmp_path, seed=0)
-    again.search(x, y, validation_split=0.25, epochs=1, verbose=0)    # complete: nothing runs
+    again.search(x, y, validation_split=0.25, epochs=1, verbose=0)  # complete: nothing runs
     assert len(again.trials()) == 6
 
 
@@ -146,6 +160,7 @@ def test_grid_search_needs_a_step_for_floats(tmp_path):
     def build_lr(hp):
         hp.Float("lr", 1e-3, 1e-1)
         return build(hp)
+
     tuner = Tuner(build_lr, strategy="grid", max_trials=2, directory=tmp_path)
     tuner.search(*data(60), validation_split=0.5, epochs=1, verbose=0)
     assert "a grid search needs step=" in tuner.results()[0]["error"]
@@ -154,14 +169,24 @@ def test_grid_search_needs_a_step_for_floats(tmp_path):
 def test_bayesian_search_with_a_pruner_stops_bad_trials_early(tmp_path):
     x, y = data()
 
-    def build_lr(hp):      # lr spans 1e-6 (learns nothing in 4 epochs) to 0.1 (learns at once)
+    def build_lr(hp):  # lr spans 1e-6 (learns nothing in 4 epochs) to 0.1 (learns at once)
         model = pf.Sequential([layers.Input((6,)), layers.Dense(2, activation="softmax")])
-        model.compile(optimizers.SGD(hp.Float("lr", 1e-6, 0.3, log=True)),
-                      "sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.compile(
+            optimizers.SGD(hp.Float("lr", 1e-6, 0.3, log=True)),
+            "sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
         return model
 
-    tuner = Tuner(build_lr, objective=("val_loss", "min"), strategy="bayesian", max_trials=10,
-                  pruner="median", directory=tmp_path, seed=3)
+    tuner = Tuner(
+        build_lr,
+        objective=("val_loss", "min"),
+        strategy="bayesian",
+        max_trials=10,
+        pruner="median",
+        directory=tmp_path,
+        seed=3,
+    )
     tuner.search(x, y, validation_split=0.25, epochs=4, batch_size=16, verbose=0)
     rows = tuner.results().rows
     pruned = [r for r in rows if r["state"] == "pruned"]
@@ -205,6 +230,7 @@ def test_a_missing_objective_stops_the_search_with_a_clear_error(tmp_path):
 def test_plot_draws_history_and_importances(tmp_path):
     pytest.importorskip("matplotlib")
     import matplotlib
+
     matplotlib.use("Agg")
     tuner = Tuner(build, max_trials=3, directory=tmp_path, seed=1)
     tuner.search(*data(120), validation_split=0.25, epochs=1, verbose=0)
@@ -244,14 +270,21 @@ tuner.search(*data(120), validation_split=0.25, epochs=2)
 
 def test_a_killed_search_resumes_without_losing_or_repeating_trials(tmp_path):
     script, flag = tmp_path / "search.py", tmp_path / "trial2.running"
-    script.write_text(SCRIPT.format(root=str(ROOT), here=str(Path(__file__).parent), trials=5,
-                                    folder=str(tmp_path), flag=str(flag)))
+    script.write_text(
+        SCRIPT.format(
+            root=str(ROOT),
+            here=str(Path(__file__).parent),
+            trials=5,
+            folder=str(tmp_path),
+            flag=str(flag),
+        )
+    )
     env = {**os.environ, "PROFUNDO_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.DEVNULL, env=env)
     deadline = time.monotonic() + 120
     while not flag.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)         # killed while trial 2 runs, after trials 0 and 1
+    proc.send_signal(signal.SIGKILL)  # killed while trial 2 runs, after trials 0 and 1
     proc.wait(timeout=30)
     assert flag.exists()
     tuner = Tuner(build, max_trials=5, directory=tmp_path, seed=0)
@@ -268,7 +301,8 @@ def test_a_killed_search_resumes_without_losing_or_repeating_trials(tmp_path):
     assert len(counted) == 5 and all(t.state.name == "COMPLETE" for t in counted)
     # built again with a larger budget, it runs only the new trials
     Tuner(build, max_trials=6, directory=tmp_path, seed=0).search(
-        *data(120), validation_split=0.25, epochs=1, verbose=0)
+        *data(120), validation_split=0.25, epochs=1, verbose=0
+    )
     assert len([t for t in tuner.trials() if not t.user_attrs.get("interrupted")]) == 6
 
 
@@ -277,9 +311,12 @@ def test_trials_in_two_processes_share_the_study(tmp_path):
     tuner.search(*data(120), validation_split=0.25, epochs=1, verbose=0)
     trials = tuner.trials()
     assert len(trials) == 4 and all(t.state.name == "COMPLETE" for t in trials)
-    assert len({t.user_attrs["pid"] for t in trials}) == 2 and os.getpid() not in \
-        {t.user_attrs["pid"] for t in trials}
-    assert len({tuple(sorted(t.params.items())) for t in trials}) == 4   # different seeds per process
+    assert len({t.user_attrs["pid"] for t in trials}) == 2 and os.getpid() not in {
+        t.user_attrs["pid"] for t in trials
+    }
+    assert (
+        len({tuple(sorted(t.params.items())) for t in trials}) == 4
+    )  # different seeds per process
 
 
 def test_executions_per_trial_build_fresh_models_and_storage_can_be_elsewhere(tmp_path):
@@ -291,9 +328,17 @@ def test_executions_per_trial_build_fresh_models_and_storage_can_be_elsewhere(tm
         return model
 
     url = f"sqlite:///{tmp_path / 'shared.db'}"
-    tuner = Tuner(counting, max_trials=2, executions_per_trial=2, storage=url,
-                  directory=tmp_path / "models", seed=0)
+    tuner = Tuner(
+        counting,
+        max_trials=2,
+        executions_per_trial=2,
+        storage=url,
+        directory=tmp_path / "models",
+        seed=0,
+    )
     tuner.search(*data(120), validation_split=0.25, epochs=1, verbose=0)
     assert len(built) == 4 and built[0] == built[1] and built[2] == built[3]
-    assert (tmp_path / "shared.db").is_file() and not (tmp_path / "models" / "search" / "study.db").exists()
+    assert (tmp_path / "shared.db").is_file() and not (
+        tmp_path / "models" / "search" / "study.db"
+    ).exists()
     assert all(t.user_attrs["model"].startswith(str(tmp_path / "models")) for t in tuner.trials())

@@ -1,5 +1,6 @@
 """plot_filters, feature maps, saliency, integrated gradients and Grad-CAM: checked against the
 layers' own outputs, finite differences and a hand computation."""
+
 import numpy as np
 import pytest
 
@@ -10,10 +11,15 @@ from profundo import layers
 
 
 def _cnn(classes=3, activation=None):
-    return pf.Sequential([layers.Input((8, 8, 2)),
-                          layers.Conv2D(4, 3, activation="tanh", name="conv"),
-                          layers.MaxPooling2D(2), layers.Flatten(),
-                          layers.Dense(classes, activation=activation)])
+    return pf.Sequential(
+        [
+            layers.Input((8, 8, 2)),
+            layers.Conv2D(4, 3, activation="tanh", name="conv"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(classes, activation=activation),
+        ]
+    )
 
 
 def _image(seed=0, shape=(8, 8, 2)):
@@ -89,12 +95,18 @@ def test_saliency_equals_finite_differences_of_the_class_score():
 def test_grad_cam_equals_the_hand_computation():
     """Conv → global average pooling → linear Dense: ∂y_c/∂A_ijk = W_kc / (H'W'), so the map is
     ReLU(Σ_k W_kc A_k) / (H'W'), scaled to a maximum of 1."""
-    model = pf.Sequential([layers.Input((7, 7, 1)), layers.Conv2D(3, 3, activation="relu"),
-                           layers.GlobalAveragePooling2D(), layers.Dense(2)])
+    model = pf.Sequential(
+        [
+            layers.Input((7, 7, 1)),
+            layers.Conv2D(3, 3, activation="relu"),
+            layers.GlobalAveragePooling2D(),
+            layers.Dense(2),
+        ]
+    )
     x = _image(3, (7, 7, 1))
     c = 1
-    a = model.layers[0](x[None]).numpy()[0]                 # (5, 5, 3)
-    w = model.layers[-1].get_weights()[0]                   # (3, 2)
+    a = model.layers[0](x[None]).numpy()[0]  # (5, 5, 3)
+    w = model.layers[-1].get_weights()[0]  # (3, 2)
     want = np.maximum(a @ w[:, c] / 25, 0)
     want /= want.max()
     got = pf.viz.grad_cam(model, x, c, upsample=False)
@@ -141,4 +153,4 @@ def test_scores_are_taken_before_the_final_softmax():
     np.testing.assert_allclose(heat, pf.viz.saliency(model, x, 2), rtol=1e-6)
     np.testing.assert_allclose(cam, pf.viz.grad_cam(model, x, 2, upsample=False), rtol=1e-6)
     model.layers[-1].activation = pf.ops.softmax
-    np.testing.assert_allclose(model.predict(x[None]).sum(), 1, rtol=1e-5)   # softmax restored
+    np.testing.assert_allclose(model.predict(x[None]).sum(), 1, rtol=1e-5)  # softmax restored

@@ -1,4 +1,5 @@
 """draw_graph (backpropagation drawn) and plot_model (the architecture), as Graphviz graphs."""
+
 import re
 import shutil
 
@@ -11,7 +12,9 @@ import profundo as pf
 from profundo import layers
 from profundo.viz.graph import format_values
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="Graphviz's dot is not installed"
+)
 
 
 def _labels(graph):
@@ -27,7 +30,7 @@ def _edges(graph):
 def test_readme_example_graph_shows_the_gradients_of_x_and_w():
     x = pf.tensor([[1.0, 2.0]], requires_grad=True)
     w = pf.randn(2, 3, requires_grad=True)
-    w.data[...] = [[0.5, -1.0, 2.0], [1.0, 0.3, -0.2]]     # two of the three units active
+    w.data[...] = [[0.5, -1.0, 2.0], [1.0, 0.3, -0.2]]  # two of the three units active
     y = (x @ w).relu().sum()
     y.backward(retain_graph=True)
     assert np.abs(x.grad).sum() > 0
@@ -57,8 +60,8 @@ def test_constants_and_large_tensors():
     graph = pf.viz.draw_graph(out)
     source = graph.source
     assert "min 0, max 19" in source
-    assert "2." in source and "plaintext" in source          # the scalar 2.0 as a constant node
-    assert "grad" not in source                               # no backward yet
+    assert "2." in source and "plaintext" in source  # the scalar 2.0 as a constant node
+    assert "grad" not in source  # no backward yet
 
 
 def test_plot_model_draws_branches_of_a_functional_model():
@@ -71,8 +74,13 @@ def test_plot_model_draws_branches_of_a_functional_model():
     labels = _labels(graph)
     key = {label.split(" ")[0].lstrip("{"): k for k, label in labels.items()}
     edges = set(_edges(graph))
-    assert {(key["features"], key["left"]), (key["features"], key["right"]),
-            (key["left"], key["join"]), (key["right"], key["join"]), (key["join"], key["out"])} == edges
+    assert {
+        (key["features"], key["left"]),
+        (key["features"], key["right"]),
+        (key["left"], key["join"]),
+        (key["right"], key["join"]),
+        (key["join"], key["out"]),
+    } == edges
     assert "(None, 4)" in labels[key["left"]] and "36 weights" in labels[key["left"]]
     assert "Dense" in labels[key["out"]]
     bare = pf.viz.plot_model(model, show_shapes=False, show_params=False)

@@ -1,6 +1,7 @@
 """On a LeNet-5 trained briefly on real MNIST, Grad-CAM and saliency put their heat on the digit:
 most of the heat mass falls on the strokes and the pixels next to them (ink dilated by 2 pixels,
 about a third of the image), far more than an even spread would (that third)."""
+
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +21,12 @@ def test_feature_grid_places_units_at_their_receptive_field_centres():
     model = zoo.lenet5()
     grids = [feature_grid(model, layer) for layer in model.layers[:4]]
     # conv 5×5 same, pool 2, conv 5×5 valid, pool 2: unit i looks at input pixel s·i + o
-    assert grids == [((1, 1), (0, 0)), ((2, 2), (0.5, 0.5)), ((2, 2), (4.5, 4.5)),
-                     ((4, 4), (5.5, 5.5))]
+    assert grids == [
+        ((1, 1), (0, 0)),
+        ((2, 2), (0.5, 0.5)),
+        ((2, 2), (4.5, 4.5)),
+        ((4, 4), (5.5, 5.5)),
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """plot_history, plot_confusion_matrix, plot_embedding, plot_weights, plot_gradients: the figures
 hold the data they claim to show."""
+
 import numpy as np
 import pytest
 
@@ -99,7 +100,8 @@ def test_gradient_histograms_equal_a_backward_by_hand_and_leave_grads_alone():
     pf.losses.get("mse")(y, model(x)).backward()
     for a, w in zip(fig.axes, model.weights):
         counts = [p.get_height() for p in a.patches]
-        np.testing.assert_array_equal(counts, np.histogram(np.asarray(w.grad, "float64").ravel(),
-                                                           bins=40)[0])
+        np.testing.assert_array_equal(
+            counts, np.histogram(np.asarray(w.grad, "float64").ravel(), bins=40)[0]
+        )
     with pytest.raises(ValueError, match="compile"):
         pf.viz.plot_gradients(pf.Sequential([layers.Input((4,)), layers.Dense(1)]), x, y)

@@ -10,6 +10,7 @@ does not need it at run time), splits each set 80/20 with ``profundo.data.train_
 source rows of every sample. The files it wrote are committed; the split is fixed by them, not
 by re-running this script.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -39,25 +40,40 @@ def read_csv(path: Path, skip_header: bool, delimiter: str = ",") -> np.ndarray:
 
 def save(name: str, x: np.ndarray, y: np.ndarray, stratify: bool) -> None:
     index = np.arange(len(x))
-    train, test = train_test_split(index, test_size=0.2, seed=SEED,
-                                   stratify=y if stratify else None)
-    np.savez_compressed(HERE / f"{name}.npz", x_train=x[train], y_train=y[train],
-                        x_test=x[test], y_test=y[test],
-                        index_train=train.astype(np.int16), index_test=test.astype(np.int16))
+    train, test = train_test_split(
+        index, test_size=0.2, seed=SEED, stratify=y if stratify else None
+    )
+    np.savez_compressed(
+        HERE / f"{name}.npz",
+        x_train=x[train],
+        y_train=y[train],
+        x_test=x[test],
+        y_test=y[test],
+        index_train=train.astype(np.int16),
+        index_test=test.astype(np.int16),
+    )
     print(f"{name}: train {x[train].shape}, test {x[test].shape}")
 
 
 def main() -> None:
     src = sklearn_data_dir()
     digits = read_csv(src / "digits.csv.gz", skip_header=False)
-    save("digits", digits[:, :64].reshape(-1, 8, 8).astype(np.uint8),
-         digits[:, 64].astype(np.uint8), stratify=True)
+    save(
+        "digits",
+        digits[:, :64].reshape(-1, 8, 8).astype(np.uint8),
+        digits[:, 64].astype(np.uint8),
+        stratify=True,
+    )
     iris = read_csv(src / "iris.csv", skip_header=True)
     save("iris", iris[:, :4], iris[:, 4].astype(np.uint8), stratify=True)
     cancer = read_csv(src / "breast_cancer.csv", skip_header=True)
     save("breast_cancer", cancer[:, :30], cancer[:, 30].astype(np.uint8), stratify=True)
-    save("diabetes", read_csv(src / "diabetes_data_raw.csv.gz", skip_header=False, delimiter=" "),
-         read_csv(src / "diabetes_target.csv.gz", skip_header=False), stratify=False)
+    save(
+        "diabetes",
+        read_csv(src / "diabetes_data_raw.csv.gz", skip_header=False, delimiter=" "),
+        read_csv(src / "diabetes_target.csv.gz", skip_header=False),
+        stratify=False,
+    )
 
 
 if __name__ == "__main__":
