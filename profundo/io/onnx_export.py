@@ -18,8 +18,9 @@ from __future__ import annotations
 import json
 
 from ..files import atomic_write
-from ..layers.nest import flatten
-from .onnx_layers import CONVERTERS, UnsupportedLayer
+from ..layers.nest import flatten, map_structure
+from . import onnx_attention  # noqa: F401  (registers the attention layers' converters)
+from .onnx_layers import CALL_CONVERTERS, CONVERTERS, UnsupportedLayer
 
 DEFAULT_OPSET = 17
 
@@ -73,7 +74,13 @@ def _convert(g, model, names: dict) -> None:
                     f"form; exportable layers: {', '.join(sorted(CONVERTERS))}"
                 )
             try:
-                out_names = flatten(convert(g, layer, in_names, [t.shape for t in in_syms]))
+                if convert in CALL_CONVERTERS:
+                    structured = map_structure(lambda t: names[id(t)], node.inputs)
+                    shapes = map_structure(lambda t: t.shape, node.inputs)
+                    out = convert(g, layer, structured, shapes, node.kwargs)
+                else:
+                    out = convert(g, layer, in_names, [t.shape for t in in_syms])
+                out_names = flatten(out)
             except UnsupportedLayer as err:
                 raise OnnxExportError(
                     f"export_onnx: layer {layer.name!r} "

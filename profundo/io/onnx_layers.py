@@ -18,12 +18,19 @@ from ..ops.activation import SELU_ALPHA, SELU_SCALE
 from ..ops.windows import Windows
 
 CONVERTERS: dict = {}
+CALL_CONVERTERS: set = set()  # converters of layers whose call takes named inputs and arguments
 
 
-def converts(*names):
+def converts(*names, call: bool = False):
+    """Register a converter for the layer types ``names``. With ``call=True`` it is given the
+    layer's inputs in the structure of the call (e.g. a dict ``{"query": …, "value": …}``) and
+    the call's keyword arguments: ``convert(g, layer, inputs, shapes, call_kwargs)``."""
+
     def register(fn):
         for name in names:
             CONVERTERS[name] = fn
+        if call:
+            CALL_CONVERTERS.add(fn)
         return fn
 
     return register

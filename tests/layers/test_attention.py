@@ -309,14 +309,6 @@ def test_a_seq2seq_transformer_trains():
     assert history.history["loss"][-1] < history.history["loss"][0]
 
 
-def test_onnx_export_names_the_attention_layer_it_cannot_express(tmp_path):
-    pytest.importorskip("onnx")
-    x = layers.Input((4, 8))
-    model = pf.Model(x, layers.MultiHeadAttention(2, 4)(x, x))
-    with pytest.raises(Exception, match="MultiHeadAttention"):
-        pf.io.export_onnx(model, tmp_path / "m.onnx")
-
-
 # --- Transformer blocks against PyTorch's -------------------------------------------------------
 def copy_linear(t_linear, dense):
     kernel, bias = dense.get_weights()
