@@ -160,6 +160,8 @@ def multi_head_attention(g, layer, query, value, key=None, allowed=None, causal=
 @converts("MultiHeadAttention", call=True)
 def multi_head_attention_layer(g, layer, inputs, shapes, call_kwargs):
     _no_padding_masks(layer, call_kwargs)
+    if len(shapes["query"]) != 3:
+        raise UnsupportedLayer(f"attention over the axes {layer.axes} of inputs of rank > 3")
     masks = [
         _as_bool(g, inputs[k], layer.name) for k in ("attention_mask",) if inputs.get(k) is not None
     ]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 
+from .. import backend as B
 from .. import ops
 from ..autograd import Tensor, as_array
 from .base import Layer, serialize
@@ -240,8 +241,15 @@ class MultiHeadAttention(_ScoresOutput, Layer):
     query (rows) and value/key (columns) that a model passes along from
     ``Embedding(mask_zero=True)`` (or ``query_mask=``/``value_mask=``/``key_mask=`` given
     directly), and the causal mask. A query that may attend to nothing gives zero weights.
-    ``dropout`` drops attention weights while training. ``attention_axes``: only the default
-    (the steps axis of 3-D inputs) is supported.
+    ``dropout`` drops attention weights while training.
+
+    ``attention_axes`` (Keras' argument): the axes attended over, for inputs of any rank ≥ 3
+    (batch, …, features); by default every axis between batch and features (the steps of 3-D
+    inputs; both H and W of images (B, H, W, C)). The other axes act as more batch axes: with
+    ``attention_axes=(2,)`` on (B, T1, T2, C) each of the T1 rows attends along T2. The scores
+    are then (B, other axes…, heads, query attention axes…, key attention axes…), as Keras';
+    ``attention_mask`` is (B, other axes…, query attention axes…, key attention axes…).
+    ``use_causal_mask`` needs a single attention axis; padding masks, 3-D inputs.
     """
 
     def __init__(
@@ -271,12 +279,14 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         if not 0 <= dropout < 1:
             raise ValueError(f"MultiHeadAttention: dropout must be in [0, 1), got {dropout}")
         axes = (attention_axes,) if isinstance(attention_axes, int) else attention_axes
-        if axes is not None and tuple(axes) not in ((1,), (-2,)):
-            raise NotImplementedError(
-                f"MultiHeadAttention: attention_axes={attention_axes!r} is not "
-                f"supported; profundo attends over the steps axis of 3-D "
-                f"inputs (attention_axes=None or 1); reshape the inputs to "
-                f"(batch, steps, features)"
+        if axes is not None and (
+            not isinstance(axes, (list, tuple))
+            or not axes
+            or not all(isinstance(a, int) and not isinstance(a, bool) for a in axes)
+        ):
+            raise ValueError(
+                f"MultiHeadAttention: attention_axes must be None, an int or a non-empty "
+                f"tuple of ints, got {attention_axes!r}"
             )
         self.num_heads, self.key_dim = num_heads, key_dim
         self.value_dim = key_dim if value_dim is None else value_dim
@@ -336,14 +346,33 @@ class MultiHeadAttention(_ScoresOutput, Layer):
             return query_shape[-1]
         return out if isinstance(out, int) else int(tuple(out)[-1])
 
+    def _axes(self, rank: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(attention axes, other axes) of inputs of ``rank``: axes between batch and features."""
+        middle = range(1, rank - 1)
+        if self.attention_axes is None:
+            return tuple(middle), ()
+        given = self.attention_axes
+        given = (given,) if isinstance(given, int) else tuple(given)
+        axes = tuple(sorted({a % rank if -rank <= a < rank else a for a in given}))
+        if len(axes) != len(given) or not set(axes) <= set(middle):
+            raise ValueError(
+                f"MultiHeadAttention {self.name!r}: attention_axes={self.attention_axes!r} "
+                f"must be distinct axes between the batch and the feature axis of inputs "
+                f"of rank {rank}, i.e. among {list(middle)} (or negative)"
+            )
+        return axes, tuple(a for a in middle if a not in axes)
+
     def build(self, input_shape):
+        rank = len(input_shape["query"])
         for name in ("query", "value", "key"):
             shape = input_shape.get(name)
-            if shape is not None and (len(shape) != 3 or shape[-1] is None):
+            if shape is not None and (len(shape) != rank or rank < 3 or shape[-1] is None):
                 raise ValueError(
-                    f"MultiHeadAttention {self.name!r}: {name} must be 3-D (batch, "
-                    f"steps, features) with a known feature size, got {shape}"
+                    f"MultiHeadAttention {self.name!r}: query, value and key must have the "
+                    f"same rank ≥ 3 (batch, …, features) and a known feature size, got "
+                    f"{name} {shape} with query {input_shape['query']}"
                 )
+        self.axes, self.other_axes = self._axes(rank)
         dq, dv = input_shape["query"][-1], input_shape["value"][-1]
         dk = input_shape.get("key", input_shape["value"])[-1]
         n, h, hv = self.num_heads, self.key_dim, self.value_dim
@@ -386,15 +415,33 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         )
 
     def _heads(self, x, kernel, bias):
-        """x (B, T, d) → (B, heads, T, size): x W (+ b) with W (d, heads, size), one matmul."""
+        """x (B, …, d) → (B, other axes…, heads, positions, size): x W (+ b) with W (d, heads,
+        size) in one matmul, the attention axes flattened into one (T for 3-D inputs)."""
         d, n, size = kernel.shape
         y = x @ kernel.reshape(d, n * size)
         if bias is not None:
             y = y + bias.reshape(n * size)
-        return ops.transpose(y.reshape(x.shape[:-1] + (n, size)), (0, 2, 1, 3))
+        rank = x.ndim  # y: (B, x_1 … x_{rank-2}, heads, size), heads at axis rank - 1
+        y = ops.transpose(
+            y.reshape(x.shape[:-1] + (n, size)),
+            (0, *self.other_axes, rank - 1, *self.axes, rank),
+        )
+        others = tuple(x.shape[a] for a in self.other_axes)
+        return y.reshape((x.shape[0], *others, n, -1, size))
+
+    def _restore(self, o, query_shape):
+        """(B, other axes…, heads, positions, size) back to (B, …, heads · size)."""
+        rank, n, size = len(query_shape), o.shape[-3], o.shape[-1]
+        spread = o.reshape(o.shape[:-2] + tuple(query_shape[a] for a in self.axes) + (size,))
+        order = (0, *self.other_axes, rank - 1, *self.axes, rank)  # the axes of `spread`
+        back = ops.transpose(spread, tuple(order.index(a) for a in range(rank + 1)))
+        return back.reshape(tuple(query_shape[:-1]) + (n * size,))
 
     def attention_mask(self, inputs, mask, use_causal_mask):
-        """The boolean (B or 1, 1, T, S) mask from every source, or None when nothing is masked."""
+        """The boolean mask from every source, shaped to broadcast against the scores (B, other
+        axes…, heads, T, S) (T, S: the attention positions, flattened), or None."""
+        if inputs["query"].ndim > 3 or len(self.axes) > 1:
+            return self._general_mask(inputs, mask, use_causal_mask)
         mask = mask if isinstance(mask, dict) else {}
 
         def padding(name):  # the <name>_mask given, else the mask a model passed with <name>
@@ -411,6 +458,38 @@ class MultiHeadAttention(_ScoresOutput, Layer):
             _bool(inputs.get("attention_mask")),
         )
         return None if combined is None else combined[:, None]
+
+    def _general_mask(self, inputs, mask, use_causal_mask):
+        """Inputs of rank > 3 or several attention axes: ``attention_mask`` (…, T…, S…) as Keras
+        gives it (the heads axis goes before the query axes), and the causal mask along a
+        single attention axis."""
+        paddings = [k for k in ("query_mask", "value_mask", "key_mask") if k in inputs]
+        if paddings or (isinstance(mask, dict) and any(m is not None for m in mask.values())):
+            raise ValueError(
+                f"MultiHeadAttention {self.name!r}: padding masks need 3-D inputs "
+                f"(batch, steps, features); give attention_mask= instead"
+            )
+        if use_causal_mask and len(self.axes) != 1:
+            raise ValueError(
+                f"MultiHeadAttention {self.name!r}: use_causal_mask needs a single attention "
+                f"axis, got attention_axes={self.attention_axes!r}"
+            )
+        t = tuple(inputs["query"].shape[a] for a in self.axes)
+        s = tuple(inputs["value"].shape[a] for a in self.axes)
+        given = _bool(inputs.get("attention_mask"))
+        if given is not None:
+            n = 2 * len(self.axes)
+            if given.ndim < n:
+                raise ValueError(
+                    f"MultiHeadAttention {self.name!r}: attention_mask needs the query and "
+                    f"key attention axes {t + s} last, got shape {given.shape}"
+                )
+            lead = given.shape[:-n]
+            given = B.xp.broadcast_to(given, lead + t + s).reshape(
+                lead + (1, math.prod(t), math.prod(s))
+            )
+        causal = _causal(t[0], s[0]) if use_causal_mask else None
+        return _and(given, causal)
 
     def call(
         self, inputs, training=None, mask=None, return_attention_scores=False, use_causal_mask=False
@@ -431,11 +510,15 @@ class MultiHeadAttention(_ScoresOutput, Layer):
             return_weights=True,
         )
         n, hv, out_dim = self.output_kernel.shape
-        o = ops.transpose(o, (0, 2, 1, 3)).reshape(o.shape[0], o.shape[2], n * hv)
-        out = o @ self.output_kernel.reshape(n * hv, out_dim)
+        out = self._restore(o, query.shape) @ self.output_kernel.reshape(n * hv, out_dim)
         if self.output_bias is not None:
             out = out + self.output_bias
-        return (out, weights) if return_attention_scores else out
+        if return_attention_scores:  # (B, others…, heads, T…, S…), as Keras
+            spread = tuple(query.shape[a] for a in self.axes) + tuple(
+                value.shape[a] for a in self.axes
+            )
+            return out, weights.reshape(weights.shape[:-2] + spread)
+        return out
 
     def compute_mask(self, inputs, mask=None):
         return mask.get("query") if isinstance(mask, dict) else None
@@ -443,7 +526,17 @@ class MultiHeadAttention(_ScoresOutput, Layer):
     def compute_output_shape(self, input_shape):
         q, v = input_shape["query"], input_shape["value"]
         out = q[:-1] + (self._out_dim(q),)
-        return (out, (q[0], self.num_heads, q[1], v[1])) if self._scores_wanted else out
+        if not self._scores_wanted:
+            return out
+        axes, others = self._axes(len(q))
+        scores = (
+            (q[0],)
+            + tuple(q[a] for a in others)
+            + (self.num_heads,)
+            + tuple(q[a] for a in axes)
+            + tuple(v[a] for a in axes)
+        )
+        return out, scores
 
     def get_config(self):
         return {

@@ -130,3 +130,10 @@ def test_a_padding_mask_from_embedding_is_refused_naming_the_layer():
     h = layers.Embedding(20, 8, mask_zero=True)(ids)
     with pytest.raises(OnnxExportError, match="embedding"):
         to_onnx(pf.Model(ids, layers.MultiHeadAttention(2, 4)(h, h)))
+
+
+def test_attention_over_image_axes_is_refused_naming_the_layer():
+    image = layers.Input((3, 4, 5))
+    model = pf.Model(image, layers.MultiHeadAttention(2, 3, name="spatial")(image, image))
+    with pytest.raises(OnnxExportError, match="spatial.*rank > 3"):
+        to_onnx(model)

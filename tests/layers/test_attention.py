@@ -117,6 +117,46 @@ def test_multi_head_attention_equals_keras_with_weights_set_by_position(settings
     np.testing.assert_allclose(causal.numpy(), k.ops.convert_to_numpy(ref), atol=1e-5)
 
 
+@pytest.mark.parametrize(
+    "axes, value_shape, mask_shape",
+    [
+        (None, (2, 3, 5, 6), None),  # the default on images: every axis between batch and C
+        ((2,), (2, 3, 4, 6), (2, 3, 5, 4)),  # each of the 3 rows attends along its own axis 2
+        ((1, 2), (2, 3, 5, 6), (2, 3, 5, 3, 5)),
+        ((-2,), (2, 3, 4, 6), None),
+        (1, (2, 3, 5, 6), None),
+    ],
+)
+def test_multi_head_attention_axes_equal_keras(axes, value_shape, mask_shape):
+    k = keras()
+    q, v = arr(2, 3, 5, 6), arr(*value_shape, seed=1)
+    mask = None if mask_shape is None else rng.random(mask_shape) > 0.3
+    ours = layers.MultiHeadAttention(2, 4, attention_axes=axes)
+    out, scores = ours(q, v, attention_mask=mask, return_attention_scores=True)
+    theirs = k.layers.MultiHeadAttention(2, 4, attention_axes=axes)
+    theirs(q, v, attention_mask=mask)
+    theirs.set_weights(ours.get_weights())
+    ref, ref_scores = theirs(q, v, attention_mask=mask, return_attention_scores=True)
+    assert scores.shape == tuple(ref_scores.shape)
+    np.testing.assert_allclose(out.numpy(), k.ops.convert_to_numpy(ref), atol=1e-5)
+    np.testing.assert_allclose(scores.numpy(), k.ops.convert_to_numpy(ref_scores), atol=1e-6)
+
+
+def test_attention_over_image_axes_in_a_model_gradchecks_and_saves(tmp_path):
+    image = layers.Input((3, 4, 5))
+    mha = layers.MultiHeadAttention(2, 3, attention_axes=(1, 2))
+    out, scores = mha(image, image, return_attention_scores=True)
+    assert out.shape == (None, 3, 4, 5) and scores.shape == (None, 2, 3, 4, 3, 4)
+    model = pf.Model(image, out)
+    x = arr(2, 3, 4, 5)
+    model.save(tmp_path / "m.profundo")
+    again = pf.models.load_model(tmp_path / "m.profundo")
+    np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+    row = layers.MultiHeadAttention(2, 3, attention_axes=2, dtype="float64")
+    xs = pf.tensor(arr(2, 3, 4, 5), dtype="float64")
+    assert pf.gradcheck(lambda x: row(x, x, use_causal_mask=True), [xs])
+
+
 def test_multi_head_attention_gradcheck():
     mha = layers.MultiHeadAttention(2, 3, value_dim=2, dtype="float64")
     x, y = (
@@ -252,8 +292,19 @@ def test_bad_calls_are_explained():
         layers.MultiHeadAttention(2, 4)(np.ones((1, 3, 4)))
     with pytest.raises(ValueError, match="num_heads"):
         layers.MultiHeadAttention(0, 4)
-    with pytest.raises(NotImplementedError, match="attention_axes"):
-        layers.MultiHeadAttention(2, 4, attention_axes=(1, 2))
+    with pytest.raises(ValueError, match="attention_axes must be None"):
+        layers.MultiHeadAttention(2, 4, attention_axes="rows")
+    with pytest.raises(ValueError, match="among \\[1, 2\\]"):
+        layers.MultiHeadAttention(2, 4, attention_axes=(0,))(
+            np.ones((1, 3, 5, 4)), np.ones((1, 3, 5, 4))
+        )
+    images = np.ones((1, 3, 5, 4))
+    with pytest.raises(ValueError, match="single attention axis"):
+        layers.MultiHeadAttention(2, 4)(images, images, use_causal_mask=True)
+    with pytest.raises(ValueError, match="padding masks need 3-D"):
+        layers.MultiHeadAttention(2, 4)(images, images, query_mask=np.ones((1, 3)))
+    with pytest.raises(ValueError, match="same rank"):
+        layers.MultiHeadAttention(2, 4)(images, np.ones((1, 3, 4)))
     with pytest.raises(ValueError, match="list \\[query, value\\]"):
         layers.Attention()(np.ones((1, 3, 4)))
     with pytest.raises(ValueError, match="score_mode"):
