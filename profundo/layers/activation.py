@@ -7,6 +7,7 @@ tensor([[-0.1,  2. ]])
 from __future__ import annotations
 
 from .. import ops
+from ..autograd import as_array
 from .base import Layer, serialize
 
 
@@ -72,14 +73,31 @@ class ELU(_Elementwise):
 
 
 class Softmax(_Elementwise):
-    """yᵢ = e^{xᵢ} / Σⱼ e^{xⱼ} along ``axis``."""
+    """yᵢ = e^{xᵢ} / Σⱼ e^{xⱼ} along ``axis`` (an int, or a tuple of axes normalized together).
 
-    def __init__(self, axis: int = -1, **kwargs):
+    ``mask`` (as Keras: booleans, or numbers kept where > 0.5, broadcasting against the input
+    from the right, no dimension larger than the input's): the entries left out get probability
+    exactly 0 and the others share 1; a row with every entry left out is all zeros (Keras gives
+    the same: it zeroes the masked entries after the softmax).
+    """
+
+    def __init__(self, axis: int | tuple[int, ...] = -1, **kwargs):
         super().__init__(**kwargs)
-        self.axis = axis
+        self.axis = tuple(axis) if isinstance(axis, list) else axis
 
-    def call(self, x, training=None):
-        return ops.softmax(x, axis=self.axis)
+    def call(self, x, training=None, mask=None):
+        if mask is not None:
+            mask = as_array(mask)
+            fits = mask.ndim <= x.ndim and all(
+                m in (1, n) for m, n in zip(mask.shape[::-1], x.shape[::-1])
+            )
+            if not fits:
+                raise self.error(
+                    f"expected a mask that broadcasts to the input {x.shape} (each dimension 1 "
+                    f"or the input's, none more), got shape {mask.shape}"
+                )
+            mask = mask if mask.dtype == bool else mask > 0.5
+        return ops.softmax(x, axis=self.axis, mask=mask)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}

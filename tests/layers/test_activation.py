@@ -43,3 +43,40 @@ def test_prelu_gradcheck():
     x = pf.randn(3, 4, dtype="float64")
     layer(x)
     pf.gradcheck(lambda x, a: pf.relu(x) - a * pf.relu(-x), [x, layer.alpha.data])
+
+
+# --- the Softmax layer's mask and several axes, against Keras 3 ----------------------------------
+def _keras():
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    return pytest.importorskip("keras")
+
+
+@pytest.mark.parametrize(
+    "axis, mask_shape, kind",
+    [
+        (-1, (2, 3, 5), "bool"),
+        (-1, (3, 5), "float"),  # broadcast from the right; numbers kept where > 0.5
+        (1, (2, 3, 1), "bool"),
+        ((1, 2), (2, 3, 5), "bool"),
+        ((1, 2), None, None),
+    ],
+)
+def test_softmax_layer_mask_and_axes_equal_keras(axis, mask_shape, kind):
+    k = _keras()
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2, 3, 5)).astype("float32")
+    mask = None
+    if mask_shape is not None:
+        mask = rng.random(mask_shape) > 0.4
+        mask[..., 0, :] = False  # a fully masked row: zeros in both
+        mask = mask if kind == "bool" else mask.astype("float32") * 0.9
+    ours = layers.Softmax(axis=axis)(x, mask=mask).numpy()
+    theirs = k.ops.convert_to_numpy(k.layers.Softmax(axis=axis)(x, mask=mask))
+    np.testing.assert_allclose(ours, theirs, atol=1e-6)
+
+
+def test_softmax_layer_refuses_a_mask_that_does_not_broadcast():
+    with pytest.raises(ValueError, match="Softmax 'probs': expected a mask that broadcasts"):
+        layers.Softmax(name="probs")(np.ones((2, 3, 5)), mask=np.ones((2, 4), bool))
