@@ -64,6 +64,22 @@ def test_transfer_learning_runs_all_three_trainings(examples):
     assert min(frozen, fine, scratch) > 0.35  # chance: 0.2
 
 
+def test_transfer_curve_restarts_every_comparison_from_the_pretrained_base(examples):
+    module = examples("mnist_transfer")
+    results = module.curve(
+        fractions=(0.02,),
+        seeds=(0, 1),
+        base_epochs=1,
+        head_epochs=3,
+        fine_epochs=1,
+        n_train=3000,
+        n_test=300,
+    )
+    assert list(results) == [0.02] and results[0.02].shape == (2, 3)
+    assert results[0.02].min() > 0.3  # chance: 0.2
+    assert not np.array_equal(results[0.02][0], results[0.02][1])  # other labels, other seed
+
+
 def test_conditional_gan_trains_both_networks_and_draws_a_grid_per_epoch(examples, tmp_path):
     gan_module = examples("mnist_gan")
     history, _, confident, shares, asked = gan_module.main(
