@@ -12,8 +12,12 @@ a time; after each step count the (weighted) true positives TP and false positiv
 These are scikit-learn's ``roc_auc_score`` and ``average_precision_score``, equal to them up to
 float64 rounding (tested to 1e-9). The ``AUC`` metric keeps every score, label and weight it is
 given (24 bytes per value) and sorts them in ``result()``: exact at the cost of memory growing
-with the data. Keras' ``AUC`` instead counts into ``num_thresholds=200`` fixed thresholds and
-interpolates: constant memory, but an approximation (and its PR area interpolates where AP steps).
+with the data. ``AUC(num_thresholds=200)`` counts as Keras' ``AUC`` does instead: TP, FP, TN, FN
+at fixed thresholds 0 − ε, 1/(K−1), …, (K−2)/(K−1), 1 + ε (a score counts as positive above a
+threshold) — constant memory, an approximation whose area is summed between thresholds by
+``summation_method``: ``"interpolation"`` (trapezoids; for PR, Davis & Goadrich's interpolation of
+precision between thresholds, as Keras), ``"minoring"`` or ``"majoring"`` (rectangles of the lower
+or the higher of the two heights).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Metric, broadcast_weights, check_same_shape, same_rank
+
+SUMMATION_METHODS = ("interpolation", "minoring", "majoring")
 
 
 def _flat(y_true, y_score, sample_weight, name):
@@ -80,34 +86,91 @@ class AUC(Metric):
     axis) gets its own curve and the result is the mean of their areas (``average="macro"``),
     over the outputs where the area is defined. NaN while only one class has been seen.
 
+    ``num_thresholds=K`` (K ≥ 2) counts at K thresholds as Keras does (see the module docstring),
+    with ``summation_method`` "interpolation", "minoring" or "majoring"; None (the default) is
+    exact.
+
     >>> auc = AUC()
     >>> auc.update_state([0, 0], [0.1, 0.4]); auc.update_state([1, 1], [0.35, 0.8]); auc.result()
     0.75
     """
 
-    def __init__(self, curve: str = "ROC", multi_label: bool = False, name: str = "auc") -> None:
+    def __init__(
+        self,
+        curve: str = "ROC",
+        multi_label: bool = False,
+        name: str = "auc",
+        num_thresholds: int | None = None,
+        summation_method: str = "interpolation",
+    ) -> None:
         if curve.upper() not in ("ROC", "PR"):
             raise ValueError(f"AUC: curve must be 'ROC' or 'PR', got {curve!r}")
+        if num_thresholds is not None and (
+            not isinstance(num_thresholds, int)
+            or isinstance(num_thresholds, bool)
+            or num_thresholds < 2
+        ):
+            raise ValueError(
+                f"AUC: num_thresholds must be None (exact) or an int ≥ 2, got {num_thresholds!r}"
+            )
+        if summation_method not in SUMMATION_METHODS:
+            raise ValueError(
+                f"AUC: summation_method must be one of {SUMMATION_METHODS}, got "
+                f"{summation_method!r}"
+            )
         self.curve, self.multi_label = curve.upper(), multi_label
+        self.num_thresholds, self.summation_method = num_thresholds, summation_method
         super().__init__(name)
+
+    @property
+    def thresholds(self) -> np.ndarray | None:
+        """The K thresholds of the counting mode, or None when exact."""
+        k = self.num_thresholds
+        if k is None:
+            return None
+        eps = 1e-7
+        return np.r_[-eps, np.arange(1, k - 1) / (k - 1), 1 + eps]
 
     def reset_state(self) -> None:
         self.labels: list = []
         self.scores: list = []
         self.weights: list = []
+        self.counts: np.ndarray | None = None  # (4, K, labels): TP, FP, TN, FN per threshold
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         t, s, w = _flat(y_true, y_pred, sample_weight, self.name)
         columns = t.shape[-1] if self.multi_label and t.ndim > 1 else 1
-        if self.labels and self.labels[0].shape[1] != columns:
+        seen = (
+            self.labels[0].shape[1]
+            if self.labels
+            else (self.counts.shape[2] if self.counts is not None else columns)
+        )
+        if seen != columns:
             raise ValueError(
-                f"{self.name}: this batch has {columns} labels, earlier ones had "
-                f"{self.labels[0].shape[1]}"
+                f"{self.name}: this batch has {columns} labels, earlier ones had {seen}"
             )
-        for kept, a in ((self.labels, t), (self.scores, s), (self.weights, w)):
-            kept.append(a.reshape(-1, columns))
+        t, s, w = (a.reshape(-1, columns) for a in (t, s, w))
+        if self.num_thresholds is None:
+            for kept, a in ((self.labels, t), (self.scores, s), (self.weights, w)):
+                kept.append(a)
+            return
+        thresholds = self.thresholds
+        assert thresholds is not None  # counting mode
+        above = s[None] > thresholds[:, None, None]  # (K, n, labels)
+        positive = t != 0
+        counts = np.stack(
+            [
+                (above & positive) * w,
+                (above & ~positive) * w,
+                (~above & ~positive) * w,
+                (~above & positive) * w,
+            ]
+        ).sum(axis=2)
+        self.counts = counts if self.counts is None else self.counts + counts
 
     def result(self) -> float:
+        if self.num_thresholds is not None:
+            return float("nan") if self.counts is None else self._thresholded_area()
         if not self.labels:
             return float("nan")
         t, s, w = (np.concatenate(kept) for kept in (self.labels, self.scores, self.weights))
@@ -116,5 +179,46 @@ class AUC(Metric):
         defined = areas[~np.isnan(areas)]
         return float(defined.mean()) if defined.size else float("nan")
 
+    def _thresholded_area(self) -> float:
+        """Keras' area from the counts at the thresholds (highest threshold last)."""
+        assert self.counts is not None  # called with counts only
+        tp, fp, tn, fn = self.counts
+
+        def ratio(a, b):
+            return np.divide(a, b, out=np.zeros_like(a), where=b != 0)
+
+        if self.curve == "PR" and self.summation_method == "interpolation":
+            # precision interpolated between thresholds (Davis & Goadrich): within each interval
+            # TP and P = TP + FP vary linearly, and ∫ precision dP has the closed form below
+            p = tp + fp
+            dtp, dp = tp[:-1] - tp[1:], p[:-1] - p[1:]
+            slope = ratio(dtp, np.maximum(dp, 0))
+            intercept = tp[1:] - slope * p[1:]
+            both = (p[:-1] > 0) & (p[1:] > 0)
+            p_ratio = np.where(both, ratio(p[:-1], np.maximum(p[1:], 0)), 1.0)
+            areas = ratio(
+                slope * (dtp + intercept * np.log(p_ratio)), np.maximum(tp[1:] + fn[1:], 0)
+            )
+        else:
+            recall = ratio(tp, tp + fn)
+            x, y = (
+                (ratio(fp, fp + tn), recall)
+                if self.curve == "ROC"
+                else (recall, ratio(tp, tp + fp))
+            )
+            heights = {
+                "interpolation": (y[:-1] + y[1:]) / 2,
+                "minoring": np.minimum(y[:-1], y[1:]),
+                "majoring": np.maximum(y[:-1], y[1:]),
+            }[self.summation_method]
+            areas = (x[:-1] - x[1:]) * heights
+        return float(areas.sum(axis=0).mean())
+
     def get_config(self) -> dict:
-        return {**super().get_config(), "curve": self.curve, "multi_label": self.multi_label}
+        return {
+            **super().get_config(),
+            "curve": self.curve,
+            "multi_label": self.multi_label,
+            "num_thresholds": self.num_thresholds,
+            "summation_method": self.summation_method,
+        }

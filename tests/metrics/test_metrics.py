@@ -1,6 +1,8 @@
 """Metrics against scikit-learn: every metric on random data, streamed over uneven batches,
 weighted, reset, serialized; plus the name lookup the training loop uses."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -516,3 +518,43 @@ def test_error_messages_name_the_metric_and_the_shapes(data):
         metrics.Precision(average="samples")
     with pytest.raises(ValueError, match="curve must be 'ROC' or 'PR'"):
         metrics.AUC(curve="roc-pr")
+
+
+# --- AUC counted at fixed thresholds, as Keras' ---------------------------------------------------
+@pytest.mark.parametrize("curve", ["ROC", "PR"])
+@pytest.mark.parametrize("summation_method", ["interpolation", "minoring", "majoring"])
+@pytest.mark.parametrize("multi_label", [False, True])
+def test_auc_with_thresholds_equals_keras(curve, summation_method, multi_label):
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(3)
+    t = (rng.random((50, 3)) > 0.6).astype("float32")
+    s = rng.random((50, 3)).astype("float32")
+    w = rng.random(50).astype("float32")
+    for k in (200, 7):
+        settings = dict(curve=curve, summation_method=summation_method, multi_label=multi_label)
+        ours = pf.metrics.AUC(num_thresholds=k, **settings)
+        theirs = keras.metrics.AUC(num_thresholds=k, **settings)
+        for i in range(0, 50, 20):  # batches: the counts accumulate
+            ours.update_state(t[i : i + 20], s[i : i + 20], w[i : i + 20])
+            theirs.update_state(t[i : i + 20], s[i : i + 20], w[i : i + 20])
+        assert ours.result() == pytest.approx(float(theirs.result()), abs=5e-7)
+
+
+def test_auc_with_many_thresholds_approaches_the_exact_area_and_keeps_no_samples():
+    rng = np.random.default_rng(4)
+    t, s = (rng.random(2000) > 0.5).astype("float32"), rng.random(2000)
+    s = np.clip(s + 0.3 * t, 0, 1)
+    exact, counted = pf.metrics.AUC(), pf.metrics.AUC(num_thresholds=2000)
+    for m in (exact, counted):
+        m.update_state(t, s)
+    assert counted.result() == pytest.approx(exact.result(), abs=1e-3)
+    assert counted.labels == [] and counted.counts.shape == (4, 2000, 1)  # bounded memory
+    assert pf.metrics.AUC.from_config(counted.get_config()).num_thresholds == 2000
+
+
+def test_auc_settings_are_checked():
+    with pytest.raises(ValueError, match="num_thresholds must be None"):
+        pf.metrics.AUC(num_thresholds=1)
+    with pytest.raises(ValueError, match="summation_method must be one of"):
+        pf.metrics.AUC(num_thresholds=10, summation_method="trapezoid")
