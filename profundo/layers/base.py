@@ -145,9 +145,16 @@ class Layer:
         )
 
     def __init__(
-        self, name: str | None = None, trainable: bool = True, dtype=None, input_shape=None
+        self,
+        name: str | None = None,
+        trainable: bool = True,
+        dtype=None,
+        input_shape=None,
+        activity_regularizer=None,
     ):
         self.name = name or unique_name(snake_case(type(self).__name__))
+        # a penalty on the layer's outputs, added to the loss at every call (Keras' argument)
+        self.activity_regularizer = activity_regularizer
         self._params: dict[str, Tensor] = {}
         self._regularizers: dict[str, object] = {}
         self._frozen: set[str] = set()  # weights that are never trained (e.g. moving averages)
@@ -452,11 +459,24 @@ class Layer:
         _depth[0] += 1
         try:
             if self._call_takes_training:
-                return self.call(inputs, *args, training=in_training(training), **kwargs)
-            with learning_phase(in_training(training)):  # its sublayers still see the mode
-                return self.call(inputs, *args, **kwargs)
+                outputs = self.call(inputs, *args, training=in_training(training), **kwargs)
+            else:
+                with learning_phase(in_training(training)):  # its sublayers still see the mode
+                    outputs = self.call(inputs, *args, **kwargs)
         finally:
             _depth[0] -= 1
+        if self.activity_regularizer is not None:
+            self._regularize_activity(outputs)
+        return outputs
+
+    def _regularize_activity(self, outputs) -> None:
+        """Add ``activity_regularizer(y)`` of every output y to the loss, divided by y's batch
+        size as Keras does (so the penalty's strength does not depend on the batch size)."""
+        penalty = regularizers_mod.get(self.activity_regularizer)
+        for y in flatten(outputs):
+            if isinstance(y, Tensor):
+                loss = penalty(y)
+                self.add_loss(loss / y.shape[0] if y.ndim > 0 and y.shape[0] else loss)
 
     def compute_mask(self, inputs, mask=None):
         """The mask of this layer's output (which time steps are padding), given its input's.
@@ -494,6 +514,8 @@ class Layer:
         config = {"name": self.name, "trainable": self._trainable, "dtype": self.dtype}
         if self.input_shape_hint is not None:
             config["input_shape"] = list(self.input_shape_hint)
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = serialize(self.activity_regularizer)
         return config
 
     @classmethod

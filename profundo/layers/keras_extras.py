@@ -73,22 +73,24 @@ class Identity(Layer):
 
 
 class ActivityRegularization(Layer):
-    """Adds l1·Σ|x| + l2·Σx² of its input to the loss (``add_loss``) and returns the input."""
+    """Returns its input and adds (l1·Σ|x| + l2·Σx²) / batch size to the loss: a layer whose
+    ``activity_regularizer`` is ``L1L2(l1, l2)``, as in Keras."""
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
-        super().__init__(**kwargs)
+        kwargs.pop("activity_regularizer", None)  # it is l1 and l2
+        super().__init__(activity_regularizer=regularizers_mod.L1L2(l1=l1, l2=l2), **kwargs)
         self.l1, self.l2 = float(l1), float(l2)
-        self.penalty = regularizers_mod.L1L2(l1=self.l1, l2=self.l2)
 
     def call(self, inputs):
-        self.add_loss(self.penalty(inputs))
         return inputs
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "l1": self.l1, "l2": self.l2}
+        config = {**super().get_config(), "l1": self.l1, "l2": self.l2}
+        del config["activity_regularizer"]
+        return config
 
 
 def _generator(seed):

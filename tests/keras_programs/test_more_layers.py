@@ -66,8 +66,8 @@ def test_layers_match_keras_in_inference_and_statistics(real_keras):
 def test_activity_regularization_adds_its_loss_and_arguments_keras_accepts():
     reg = layers.ActivityRegularization(l1=0.1, l2=0.01)
     reg(X)
-    assert float(reg.losses[0]) == pytest.approx(
-        0.1 * np.abs(X).sum() + 0.01 * (X**2).sum(), rel=1e-5
+    assert float(reg.losses[0]) == pytest.approx(  # divided by the batch size, as Keras
+        (0.1 * np.abs(X).sum() + 0.01 * (X**2).sum()) / len(X), rel=1e-5
     )
     first = layers.Dropout(0.5, seed=3)(np.ones((4, 8)), training=True).numpy()
     second = layers.Dropout(0.5, seed=3)(np.ones((4, 8)), training=True).numpy()
@@ -106,3 +106,41 @@ def test_string_and_integer_lookup_as_keras_numbers_them(tmp_path):
     loaded = keras.saving.load_model(tmp_path / "lookup.profundo")
     x = np.array([[3], [5], [7]])
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+@pytest.mark.parametrize("functional", [False, True])
+def test_activity_regularizer_on_layers_equals_keras(real_keras, functional):
+    """Dense(activity_regularizer=...) adds its penalty of the outputs (over the batch size) to
+    the loss that evaluate reports and fit minimizes, in Sequential and functional models."""
+    from .conftest import copy_weights
+
+    def build(k):
+        if functional:
+            x = k.Input((4,))
+            h = k.layers.Dense(8, activation="relu", activity_regularizer="l2")(x)
+            out = k.layers.Dense(2, activity_regularizer=k.regularizers.L1(0.05))(h)
+            model = k.Model(x, out)
+        else:
+            model = k.Sequential(
+                [
+                    k.Input((4,)),
+                    k.layers.Dense(8, activation="relu", activity_regularizer="l2"),
+                    k.layers.Dense(2, activity_regularizer=k.regularizers.L1(0.05)),
+                ]
+            )
+        model.compile(optimizer=k.optimizers.SGD(0.1), loss="mse")
+        return model
+
+    ours, theirs = build(keras), build(real_keras)
+    copy_weights(ours, theirs)
+    y = np.random.default_rng(2).normal(size=(6, 2)).astype("float32")
+    assert ours.evaluate(X, y, verbose=0) == pytest.approx(
+        float(theirs.evaluate(X, y, verbose=0)), rel=1e-5
+    )
+    ours.fit(X, y, batch_size=3, epochs=2, verbose=0, shuffle=False)
+    theirs.fit(X, y, batch_size=3, epochs=2, verbose=0, shuffle=False)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, real_keras.ops.convert_to_numpy(b), atol=1e-5)
+    config = ours.layers[-1].get_config()["activity_regularizer"]
+    assert keras.layers.Dense.from_config(ours.layers[-1].get_config()).activity_regularizer
+    assert config["class_name"] == "L1"
