@@ -4,7 +4,7 @@ the labels.
 A convolutional network's first layers learn strokes, curves and corners — features that are not
 specific to the digits it was trained on. Transfer learning keeps them:
 
-1. train a CNN on the digits 0–4 (all their training images);
+1. train a CNN on the digits 0–4 (all their training images, 6 epochs);
 2. freeze its convolutional base (``base.trainable = False``: no gradient, and its
    BatchNormalization, if any, stays in inference mode) and put a new head on it for 5–9;
 3. train only the head, on 1% of the 5–9 training labels (about 290 images);
@@ -103,7 +103,7 @@ def _few(x_train, y_train, high, fraction, seed):
 
 
 def main(
-    base_epochs=2,
+    base_epochs=6,
     head_epochs=30,
     fine_epochs=10,
     fraction=0.01,
@@ -128,7 +128,7 @@ def main(
 def curve(
     fractions=(0.001, 0.003, 0.01, 0.03),
     seeds=(0, 1, 2),
-    base_epochs=2,
+    base_epochs=6,
     head_epochs=30,
     fine_epochs=10,
     n_train=None,
