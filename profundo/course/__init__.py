@@ -17,6 +17,7 @@ return a ``Verdict`` — ✅ or ❌ with an explanation in the notebook's langua
 from __future__ import annotations
 
 import os
+import warnings
 
 from .verdict import Verdict, language, say, set_language, verdict
 
@@ -47,6 +48,8 @@ def setup(lang: str = "en", seed: int = 0) -> bool:
 
     set_language(lang)
     _inline_figures()
+    # tqdm (used by Optuna) warns in a kernel without ipywidgets; its bars are not used here
+    warnings.filterwarnings("ignore", message="IProgress not found")
     backend.manual_seed(seed)
     numpy.random.seed(seed)
     short = short_mode()

@@ -65,6 +65,11 @@ def test_runs_top_to_bottom_in_short_mode(path, monkeypatch):
         pytest.importorskip("graphviz")
         if shutil.which("dot") is None:
             pytest.skip(f"{path.name} draws graphs: Graphviz's dot program is not installed")
+    text = path.read_text(encoding="utf-8")
+    if "pf.tune" in text:
+        pytest.importorskip("optuna")  # the tune extra
+    if "callbacks.TensorBoard(" in text:
+        pytest.importorskip("tensorboardX")  # the viz extra
     if _uses_downloaded_data(path) and not os.environ.get(MIRROR_ENV):
         if not MIRROR.is_dir():
             pytest.skip(

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[2]
+
 pytestmark = pytest.mark.browser
 
 playwright_api = pytest.importorskip(
@@ -568,6 +570,10 @@ def test_a_lesson_from_the_url_sets_up_the_page_and_says_what_to_try(browser, se
     page.click("#lesson-links a[href='#tutorial=hidden_layer']")
     page.wait_for_function("location.hash.includes('dataset=xor')")
     assert page.inner_text("#lesson-title") == "A hidden layer combines lines"
+    assert page.inner_text("#lesson-chapter") == "In the course: chapter 2"
+    chapter = page.inner_text("#lesson-file")
+    assert chapter == "docs/course/en/02_multilayer_networks_and_activations.ipynb"
+    assert (ROOT / chapter).is_file()  # the chapter the lesson names exists
     page.click("#close-lesson")
     assert not page.is_visible("#lesson") and "tutorial" not in page.url
     page.context.close()

@@ -8,7 +8,7 @@ import { applyHides, bindControls, renderControls } from "./controls.js";
 import { drawAxes, drawBatch, drawMap, drawPoints, drawSketch } from "./heatmap.js";
 import { currentLanguage, explain, setLanguage, t } from "./i18n.js";
 import { showInspection } from "./inspector.js";
-import { LESSONS } from "./lessons.js";
+import { CHAPTERS, LESSONS } from "./lessons.js";
 import { NetworkView } from "./network-view.js";
 import { labelFor, parseCsv, planePoint, pointsFromData } from "./own-data.js";
 import { connect } from "./protocol.js";
@@ -285,6 +285,9 @@ function showLesson(name) {
   if (!name) return;
   $("#lesson-title").textContent = t(`lesson_${name}_title`);
   $("#lesson-text").textContent = t(`lesson_${name}`);
+  const chapter = CHAPTERS[name];
+  $("#lesson-chapter").textContent = t("course_chapter", { n: chapter.n });
+  $("#lesson-file").textContent = `docs/course/${currentLanguage()}/${chapter[currentLanguage()]}.ipynb`;
 }
 
 function buildLessonLinks() {
