@@ -85,6 +85,10 @@ class Recurrent(Layer):
     ``dropout``: the fraction of input features dropped while training, one mask per sequence
     (the same features at every step), as Keras does. ``recurrent_dropout``: the same for h_{t−1}
     where it enters the recurrent products, (h_{t−1} ⊙ m) U, one mask per sequence for all gates.
+
+    ``stateful=True``: the final states of sample i of a batch are the initial states of sample i
+    of the next batch (the batch size is fixed — ``Input(batch_size=…)`` — and the gradient does
+    not flow back across batches); ``reset_state()`` sets them to zero, as a new sequence starts.
     """
 
     op = staticmethod(ops.simple_rnn)
@@ -107,6 +111,7 @@ class Recurrent(Layer):
         return_sequences: bool = False,
         return_state: bool = False,
         go_backwards: bool = False,
+        stateful: bool = False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -130,6 +135,8 @@ class Recurrent(Layer):
         self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
         self.go_backwards = bool(go_backwards)
+        self.stateful = bool(stateful)
+        self.states: list | None = None  # the carried states of a stateful layer
         self.input_spec = self._spec(None)
 
     @staticmethod
@@ -166,6 +173,11 @@ class Recurrent(Layer):
 
     def build(self, input_shape):
         shape = _split_states(input_shape)[0]
+        if self.stateful and shape[0] is None:
+            raise self.error(
+                f"stateful=True needs a fixed batch size: give the model "
+                f"Input(shape, batch_size=…) (or batch_shape=…); got input shape {tuple(shape)}"
+            )
         self.input_spec = self._spec(shape[-1])
         columns = self.gates * self.units
         self.kernel = self.add_weight(
@@ -187,6 +199,8 @@ class Recurrent(Layer):
             if self.use_bias
             else None
         )
+        if self.stateful:
+            self.reset_state(shape[0])  # zeros, for the batch size it is built for
 
     def call(self, inputs, training=None, mask=None):
         x, states = _split_states(inputs)
@@ -198,6 +212,8 @@ class Recurrent(Layer):
             )
         if x.dtype.kind != "f":
             x = x.astype(self.dtype)
+        if self.stateful and not states:
+            states = self._carried_states(x.shape[0])
         if training and self.dropout:
             x = x * _dropout_mask((x.shape[0], 1, x.shape[2]), x.dtype, self.dropout)
         recurrent_mask = None
@@ -216,8 +232,35 @@ class Recurrent(Layer):
             recurrent_mask=recurrent_mask,
             **self.op_settings(),
         )
+        if self.stateful:  # kept for the next batch, without the graph behind them
+            self.states = [state.detach() for state in final]
         y = outputs if self.return_sequences else final[0]
         return [y, *final] if self.return_state else y
+
+    def _carried_states(self, batch: int) -> list:
+        """The states a stateful layer carries (zeros before its first batch)."""
+        if self.states is None:
+            self.reset_state(batch)
+        assert self.states is not None
+        if batch != self.states[0].shape[0]:
+            raise self.error(
+                f"stateful=True: expected batches of {self.states[0].shape[0]} sequences (the "
+                f"batch size its states were made for), got {batch}"
+            )
+        return self.states
+
+    def reset_state(self, batch: int | None = None) -> None:
+        """Zero the states of a stateful layer (``batch``: their batch size, first time only)."""
+        if not self.stateful:
+            return
+        batch = batch if batch is not None else (self.states[0].shape[0] if self.states else None)
+        if batch is None:
+            return  # nothing carried yet
+        self.states = [
+            Tensor(B.xp.zeros((batch, self.units), self.dtype)) for _ in self.state_names
+        ]
+
+    reset_states = reset_state  # Keras 2's name, still accepted by Keras 3
 
     def compute_output_shape(self, input_shape):
         shape = _split_states(input_shape)[0]
@@ -246,6 +289,7 @@ class Recurrent(Layer):
             "return_sequences": self.return_sequences,
             "return_state": self.return_state,
             "go_backwards": self.go_backwards,
+            "stateful": self.stateful,
         }
 
 

@@ -85,8 +85,11 @@ class Sequential(Model):
         self._build_from(0)
 
     def _build_from(self, start: int) -> None:
+        batch = self._input_layer.batch_size if self._input_layer is not None else None
         shape = (
-            self.output_shapes[start - 1] if start else (None,) + tuple(self._built_input_shape[1:])
+            self.output_shapes[start - 1]
+            if start
+            else (batch,) + tuple(self._built_input_shape[1:])  # a fixed batch size stays
         )
         del self.output_shapes[start:]
         for layer in self._stack[start:]:
@@ -152,6 +155,8 @@ class Sequential(Model):
         shape = self._known_input_shape() or getattr(self, "_built_input_shape", None)
         if shape is not None:
             config["input_shape"] = list(shape[1:])
+            if self._input_layer is not None and self._input_layer.batch_size is not None:
+                config["batch_size"] = self._input_layer.batch_size  # e.g. for stateful RNNs
         return config
 
     @classmethod
@@ -160,7 +165,7 @@ class Sequential(Model):
 
         model = cls(name=config.get("name"))
         if config.get("input_shape") is not None:
-            model.add(InputLayer(tuple(config["input_shape"])))
+            model.add(InputLayer(tuple(config["input_shape"]), batch_size=config.get("batch_size")))
         for layer_config in config["layers"]:
             model.add(deserialize_layer(layer_config, custom_objects))
         return model
