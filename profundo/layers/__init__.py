@@ -28,6 +28,7 @@ from .op_layer import OpLayer  # noqa: F401  (ops on symbolic tensors become lay
 from .transformer import *  # noqa: F401,F403
 from .text_vectorization import TextVectorization  # noqa: F401,E402  (Keras: layers.TextVectorization)
 from .keras_extras import *  # noqa: F401,F403,E402  (Lambda, Identity, CategoryEncoding, ...)
+from .hashing import Hashing  # noqa: F401,E402
 
 # Keras' long names of the convolutions
 Convolution1D, Convolution2D = Conv1D, Conv2D  # noqa: F405
