@@ -31,5 +31,5 @@ from .keras_extras import *  # noqa: F401,F403,E402  (Lambda, Identity, Category
 from .hashing import Hashing  # noqa: F401,E402
 
 # Keras' long names of the convolutions
-Convolution1D, Convolution2D = Conv1D, Conv2D  # noqa: F405
+Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D  # noqa: F405
 Convolution2DTranspose, SeparableConvolution2D = Conv2DTranspose, SeparableConv2D  # noqa: F405

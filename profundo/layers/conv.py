@@ -34,7 +34,11 @@ from .base import Layer, serialize
 from .input_spec import InputSpec
 
 #: what one batch looks like, by the number of spatial axes
-LAYOUTS = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)"}
+LAYOUTS = {
+    1: "(batch, steps, channels)",
+    2: "(batch, height, width, channels)",
+    3: "(batch, depth, height, width, channels)",
+}
 
 
 class SpatialLayer(Layer):
@@ -70,7 +74,7 @@ def spatial_ints(layer, value, name) -> tuple:
     """Kernel size, strides, dilation...: an int or one int per spatial axis, as a tuple of
     ``layer.rank`` ints (checked as the ops check them)."""
     try:
-        return window_ints(value, layer.rank, name)[2 - layer.rank :]
+        return window_ints(value, layer.rank, name)[-layer.rank :]
     except ValueError as err:
         raise layer.error(str(err)) from None
 
@@ -281,6 +285,19 @@ class Conv2D(_Conv):
 
     rank = 2
     op = staticmethod(ops.conv2d)
+
+
+class Conv3D(_Conv):
+    """3-D convolution over volumes (batch, depth, height, width, channels) → (batch, D', H', W',
+    filters), e.g. videos or scans; ``padding`` "valid" or "same". It runs as 2-D convolutions
+    summed over the kernel's depth (``pf.conv3d``).
+
+    >>> layers.Conv3D(4, 3, padding="same")(np.zeros((1, 5, 8, 8, 2), "float32")).shape
+    (1, 5, 8, 8, 4)
+    """
+
+    rank = 3
+    op = staticmethod(ops.conv3d)
 
 
 class DepthwiseConv2D(_BaseConv):
@@ -529,4 +546,4 @@ class Conv2DTranspose(_BaseConv):
         }
 
 
-__all__ = ["Conv1D", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose"]
+__all__ = ["Conv1D", "Conv2D", "Conv3D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose"]

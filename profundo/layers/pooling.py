@@ -134,11 +134,41 @@ class GlobalAveragePooling2D(_GlobalPooling):
     op = staticmethod(ops.global_avg_pool2d)
 
 
+class MaxPooling3D(_Pooling):
+    """Largest value of each window of a volume: (batch, D, H, W, C) → (batch, D', H', W', C)."""
+
+    rank = 3
+    op = staticmethod(ops.max_pool3d)
+
+
+class AveragePooling3D(_Pooling):
+    """Mean of each window of a volume: (batch, D, H, W, C) → (batch, D', H', W', C); with
+    "same" padding a border window averages only the values it covers."""
+
+    rank = 3
+    op = staticmethod(ops.avg_pool3d)
+
+
+class GlobalMaxPooling3D(_GlobalPooling):
+    """Largest value of each channel over the volume: (batch, D, H, W, C) → (batch, C)."""
+
+    rank = 3
+    op = staticmethod(ops.global_max_pool3d)
+
+
+class GlobalAveragePooling3D(_GlobalPooling):
+    """Mean of each channel over the volume: (batch, D, H, W, C) → (batch, C)."""
+
+    rank = 3
+    op = staticmethod(ops.global_avg_pool3d)
+
+
 # Keras' short names
-MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D
-AvgPool1D, AvgPool2D = AveragePooling1D, AveragePooling2D
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+GlobalMaxPool3D, GlobalAvgPool3D = GlobalMaxPooling3D, GlobalAveragePooling3D
 
 __all__ = [
     "MaxPooling1D",
@@ -157,4 +187,12 @@ __all__ = [
     "GlobalMaxPool2D",
     "GlobalAvgPool1D",
     "GlobalAvgPool2D",
+    "MaxPooling3D",
+    "AveragePooling3D",
+    "GlobalMaxPooling3D",
+    "GlobalAveragePooling3D",
+    "MaxPool3D",
+    "AvgPool3D",
+    "GlobalMaxPool3D",
+    "GlobalAvgPool3D",
 ]

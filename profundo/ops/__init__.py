@@ -23,6 +23,7 @@ from . import (
     pool,
     recurrent,
     reduce,
+    volume,
 )
 from .activation import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
@@ -35,6 +36,7 @@ from .pool import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .reduce import *  # noqa: F401,F403
 from ._shape import *  # noqa: F401,F403
+from .volume import *  # noqa: F401,F403
 
 __all__ = (
     elementwise.__all__
@@ -48,6 +50,7 @@ __all__ = (
     + pool.__all__
     + recurrent.__all__
     + attention.__all__
+    + volume.__all__
 )
 
 from . import math  # noqa: E402  (more differentiable math: sin, erf, cumsum, prod, einsum, ...)

@@ -20,7 +20,7 @@ from .. import backend as B
 
 __all__: list = []  # internal machinery of ops/conv.py and ops/pool.py; nothing public
 
-LAYOUTS = {1: "(N, L, C)", 2: "(N, H, W, C)"}
+LAYOUTS = {1: "(N, L, C)", 2: "(N, H, W, C)", 3: "(N, D, H, W, C)"}
 KERNEL_LAYOUTS = {1: "(k, C_in/groups, C_out)", 2: "(kh, kw, C_in/groups, C_out)"}
 
 
