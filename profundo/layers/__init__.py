@@ -29,6 +29,7 @@ from .transformer import *  # noqa: F401,F403
 from .text_vectorization import TextVectorization  # noqa: F401,E402  (Keras: layers.TextVectorization)
 from .keras_extras import *  # noqa: F401,F403,E402  (Lambda, Identity, CategoryEncoding, ...)
 from .hashing import Hashing  # noqa: F401,E402
+from .conv_lstm import ConvLSTM2D  # noqa: F401,E402
 
 # Keras' long names of the convolutions
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D  # noqa: F405
