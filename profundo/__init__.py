@@ -37,6 +37,7 @@ from . import data, datasets  # noqa: E402
 from . import io  # noqa: E402
 from . import viz  # noqa: E402  (pictures; matplotlib is imported only when one is drawn)
 from . import tune  # noqa: E402  (hyperparameter search; Optuna is imported when a search runs)
+from . import mixed_precision  # noqa: E402  (Keras: keras.mixed_precision)
 from . import distributed  # noqa: E402  (data parallel over MPI; mpi4py is imported by init())
 from . import random  # noqa: E402  (Keras' keras.random)
 from . import constraints  # noqa: E402  (Keras' keras.constraints)

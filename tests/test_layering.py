@@ -13,6 +13,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "profundo"
 RANKS = {
     "backend": 1,
     "config": 1,
+    "dtype_policies": 1,
     "files": 1,
     "serialization": 1,
     "_version": 1,
@@ -38,6 +39,7 @@ RANKS = {
     "viz": 9,
     "utils": 9,
     "tune": 9,
+    "mixed_precision": 9,
     "distributed": 9,
     "playground": 9,
     "course": 9,

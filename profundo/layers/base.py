@@ -32,10 +32,11 @@ import contextvars
 import inspect
 import math
 import re
+from typing import Any
 
 import numpy
 
-from .. import activations
+from .. import activations, dtype_policies
 from .. import backend as B
 from .. import constraints as constraints_mod
 from .. import init as initializers
@@ -144,6 +145,9 @@ class Layer:
             p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()
         )
 
+    #: normalization layers keep their statistics in the weights' dtype under a mixed policy
+    computes_in_variable_dtype = False
+
     def __init__(
         self,
         name: str | None = None,
@@ -160,7 +164,22 @@ class Layer:
         self._frozen: set[str] = set()  # weights that are never trained (e.g. moving averages)
         self._trainable = trainable
         self.built = False
-        self.dtype = numpy.dtype(dtype or B.default_dtype).name
+        policy = dtype if dtype is not None else dtype_policies.global_policy()
+        self.dtype_policy: dtype_policies.DTypePolicy | None = None
+        if policy is not None and dtype_policies.is_policy_name(policy):
+            self.dtype_policy = dtype_policies.DTypePolicy(policy)
+        raw: Any = B.default_dtype if policy is None or self.dtype_policy else policy
+        dtype_name = numpy.dtype(raw).name  # a dtype that is no policy, e.g. "int64"
+        if self.dtype_policy is None and dtype_name in ("float16", "float32", "float64"):
+            self.dtype_policy = dtype_policies.DTypePolicy(dtype_name)
+        # the weights' dtype; ``compute_dtype`` is what ``call`` computes in (float16 in
+        # "mixed_float16", where the weights stay float32)
+        self.dtype = self.dtype_policy.variable_dtype if self.dtype_policy else dtype_name
+        self.compute_dtype = (
+            self.dtype_policy.compute_dtype
+            if self.dtype_policy is not None and not self.computes_in_variable_dtype
+            else self.dtype
+        )
         self.input_shape_hint = tuple(input_shape) if input_shape is not None else None
         self.inbound_nodes: list = []
         self._losses: list = []
@@ -456,18 +475,47 @@ class Layer:
             kwargs["mask"] = mask
         if _depth[0] == 0 and _holding_losses:
             self._clear_losses()  # an outermost call: its add_loss terms start afresh
+        if self.compute_dtype != self.dtype:  # a mixed policy: inputs and weights in float16
+            inputs = map_structure(self._to_compute_dtype, inputs)
         _depth[0] += 1
         try:
-            if self._call_takes_training:
-                outputs = self.call(inputs, *args, training=in_training(training), **kwargs)
-            else:
-                with learning_phase(in_training(training)):  # its sublayers still see the mode
-                    outputs = self.call(inputs, *args, **kwargs)
+            with self._autocast():
+                outputs = self._run_call(inputs, args, kwargs, training)
         finally:
             _depth[0] -= 1
         if self.activity_regularizer is not None:
             self._regularize_activity(outputs)
         return outputs
+
+    def _run_call(self, inputs, args, kwargs, training):
+        if self._call_takes_training:
+            return self.call(inputs, *args, training=in_training(training), **kwargs)
+        with learning_phase(in_training(training)):  # its sublayers still see the mode
+            return self.call(inputs, *args, **kwargs)
+
+    def _to_compute_dtype(self, x):
+        return x.astype(self.compute_dtype) if isinstance(x, Tensor) and x.dtype.kind == "f" else x
+
+    @contextlib.contextmanager
+    def _autocast(self):
+        """Under a mixed policy, ``call`` sees float16 copies of the trainable weights (each a
+        differentiable cast of the float32 weight, so the gradient reaches the float32 one)."""
+        if self.compute_dtype == self.dtype:
+            yield
+            return
+        trainable = {id(t) for name, t in self._params.items() if name not in self._frozen}
+        swapped = [
+            (name, value)
+            for name, value in vars(self).items()
+            if isinstance(value, Tensor) and id(value) in trainable and value.dtype.kind == "f"
+        ]
+        for name, value in swapped:
+            object.__setattr__(self, name, value.astype(self.compute_dtype))
+        try:
+            yield
+        finally:
+            for name, value in swapped:
+                object.__setattr__(self, name, value)
 
     def _regularize_activity(self, outputs) -> None:
         """Add ``activity_regularizer(y)`` of every output y to the loss, divided by y's batch
@@ -511,7 +559,8 @@ class Layer:
     # --- config ---------------------------------------------------------------------------------
     def get_config(self) -> dict:
         """The constructor arguments as JSON-serializable data (``from_config`` inverts it)."""
-        config = {"name": self.name, "trainable": self._trainable, "dtype": self.dtype}
+        dtype = self.dtype_policy.name if self.dtype_policy is not None else self.dtype
+        config = {"name": self.name, "trainable": self._trainable, "dtype": dtype}
         if self.input_shape_hint is not None:
             config["input_shape"] = list(self.input_shape_hint)
         if self.activity_regularizer is not None:

@@ -41,6 +41,8 @@ class BatchNormalization(Layer):
     Weights (Keras order): gamma, beta (trainable), moving_mean, moving_variance (not trainable).
     """
 
+    computes_in_variable_dtype = True  # float32 statistics under "mixed_float16"
+
     def __init__(
         self,
         axis: int = -1,
@@ -146,6 +148,8 @@ class BatchNormalization(Layer):
 class LayerNormalization(Layer):
     """Normalize each sample over ``axis`` (default the last), then scale by γ and shift by β."""
 
+    computes_in_variable_dtype = True  # float32 statistics under "mixed_float16"
+
     def __init__(
         self,
         axis=-1,
@@ -207,6 +211,8 @@ class GroupNormalization(Layer):
     ``groups=1`` normalizes each sample over everything (as LayerNormalization over all axes);
     ``groups=C`` is instance normalization. Weights: gamma, beta (C,).
     """
+
+    computes_in_variable_dtype = True  # float32 statistics under "mixed_float16"
 
     def __init__(
         self,

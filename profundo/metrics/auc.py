@@ -135,16 +135,14 @@ class AUC(Metric):
         self.labels: list = []
         self.scores: list = []
         self.weights: list = []
-        self.counts: np.ndarray | None = None  # (4, K, labels): TP, FP, TN, FN per threshold
+        # (4, K, labels): TP, FP, TN, FN at each threshold (labels 0 until a multi-label batch)
+        k = self.num_thresholds or 0
+        self.counts = np.zeros((4, k, 0 if self.multi_label else 1))
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         t, s, w = _flat(y_true, y_pred, sample_weight, self.name)
         columns = t.shape[-1] if self.multi_label and t.ndim > 1 else 1
-        seen = (
-            self.labels[0].shape[1]
-            if self.labels
-            else (self.counts.shape[2] if self.counts is not None else columns)
-        )
+        seen = self.labels[0].shape[1] if self.labels else (self.counts.shape[2] or columns)
         if seen != columns:
             raise ValueError(
                 f"{self.name}: this batch has {columns} labels, earlier ones had {seen}"
@@ -166,11 +164,11 @@ class AUC(Metric):
                 (~above & positive) * w,
             ]
         ).sum(axis=2)
-        self.counts = counts if self.counts is None else self.counts + counts
+        self.counts = counts if not self.counts.shape[2] else self.counts + counts
 
     def result(self) -> float:
         if self.num_thresholds is not None:
-            return float("nan") if self.counts is None else self._thresholded_area()
+            return float("nan") if not self.counts.any() else self._thresholded_area()
         if not self.labels:
             return float("nan")
         t, s, w = (np.concatenate(kept) for kept in (self.labels, self.scores, self.weights))
@@ -181,7 +179,6 @@ class AUC(Metric):
 
     def _thresholded_area(self) -> float:
         """Keras' area from the counts at the thresholds (highest threshold last)."""
-        assert self.counts is not None  # called with counts only
         tp, fp, tn, fn = self.counts
 
         def ratio(a, b):

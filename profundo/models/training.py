@@ -167,6 +167,13 @@ def compile(model, optimizer, loss, metrics, loss_weights, weighted_metrics=None
     metric_specs = _metric_specs(metrics, names, "metrics")
     weighted_specs = _metric_specs(weighted_metrics, names, "weighted_metrics")
     model.optimizer = optimizers_mod.get(optimizer)
+    policy = getattr(model, "dtype_policy", None)
+    if (
+        policy is not None
+        and policy.name == "mixed_float16"
+        and not isinstance(model.optimizer, optimizers_mod.LossScaleOptimizer)
+    ):  # float16 gradients need loss scaling, as Keras wraps the optimizer on its own
+        model.optimizer = optimizers_mod.LossScaleOptimizer(model.optimizer)
 
     def specs_config(all_specs):
         return [
@@ -253,6 +260,8 @@ def compute_loss(model, x=None, y=None, y_pred=None, sample_weight=None, trainin
                 f"{model.name}: the compiled loss needs targets y; pass y to fit/evaluate "
                 f"(or compile with loss=None when the loss comes from add_loss)"
             )
+        if y_pred is not None:  # losses in float32 even when the model computes in float16
+            y_pred = map_structure(_float32_if_half, y_pred)
         terms.append(_compiled_loss(compiled, y, y_pred, sample_weight))
     terms += [t.sum() if isinstance(t, Tensor) and t.ndim else t for t in model._added_losses()]
     if compiled is None or compiled.epoch_regularize is not False:
@@ -268,6 +277,10 @@ def compute_loss(model, x=None, y=None, y_pred=None, sample_weight=None, trainin
     for t in terms[1:]:
         total = total + t
     return total
+
+
+def _float32_if_half(t):
+    return t.astype("float32") if isinstance(t, Tensor) and t.dtype == "float16" else t
 
 
 def compute_metrics(model, x, y, y_pred, sample_weight=None) -> dict:
@@ -290,7 +303,12 @@ def train_step(model, data) -> dict:
         return {"loss": value}
     for p in params:
         p.grad = None
-    loss.backward()
+    scale = getattr(model.optimizer, "scale_loss", None)  # LossScaleOptimizer: loss · S
+    if scale is None:
+        loss.backward()
+    else:  # an overflow to inf is expected now and then: the step is skipped and S halves
+        with numpy.errstate(over="ignore", invalid="ignore"):
+            scale(loss).backward()
     model.optimizer.apply([p.grad for p in params], params)
     compiled.loss_tracker.update_state(value, sample_weight=adapters.num_samples(x))
     return model.compute_metrics(x, y, y_pred, sample_weight)

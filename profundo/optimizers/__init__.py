@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from .adam import Adam, Adamax, AdamW, Nadam
 from .adaptive import Adadelta, Adagrad, RMSprop
+from .loss_scale import LossScaleOptimizer
 from .optimizer import Optimizer
 from .sgd import SGD
 from .. import schedules  # noqa: F401  (Keras: keras.optimizers.schedules)
 from ..serialization import lookup, serialize
 
 __all__ = [
+    "LossScaleOptimizer",
     "Optimizer",
     "SGD",
     "Adagrad",
@@ -46,10 +48,10 @@ def deserialize(config: dict) -> Optimizer:
     return _lookup(config.get("class_name"), config).from_config(config.get("config", {}))
 
 
-def get(identifier) -> Optimizer:
+def get(identifier) -> Optimizer | LossScaleOptimizer:
     """An optimizer from an instance (returned as is), a name (``"adam"``, ``"sgd"``, ...; Keras'
     defaults) or a config dict ``{"class_name": "Adam", "config": {"learning_rate": 0.01}}``."""
-    if isinstance(identifier, Optimizer):
+    if isinstance(identifier, (Optimizer, LossScaleOptimizer)):
         return identifier
     if isinstance(identifier, str):
         return _lookup(identifier, identifier)()
