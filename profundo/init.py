@@ -386,6 +386,16 @@ ALIASES = {
 }
 
 
+# Keras' function-style names for the same classes (``keras.initializers.glorot_uniform`` is
+# ``GlorotUniform``); ``truncated_normal`` stays the sampling helper above.
+zeros, ones, constant = Zeros, Ones, Constant
+random_normal, random_uniform, variance_scaling = RandomNormal, RandomUniform, VarianceScaling
+glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
+he_uniform, he_normal = HeUniform, HeNormal
+lecun_uniform, lecun_normal = LecunUniform, LecunNormal
+orthogonal = OrthogonalInitializer = Orthogonal
+
+
 def get(identifier):
     """An initializer from a name (``"glorot_uniform"``, ``"HeNormal"``, ...), a config dict
     ``{"class_name": ..., "config": ...}``, an ``Initializer`` or a function

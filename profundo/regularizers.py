@@ -89,6 +89,9 @@ _CLASSES = {cls.__name__: cls for cls in (L1, L2, L1L2)}
 _NAMES = {"l1": L1, "l2": L2, "l1_l2": lambda: L1L2(l1=0.01, l2=0.01)}
 _NAMES["L1L2"] = _NAMES["l1_l2"]
 
+#: Keras' function-style names for the classes (``keras.regularizers.l1_l2`` is ``L1L2``)
+l1, l2, l1_l2 = L1, L2, L1L2
+
 
 def get(identifier):
     """A regularizer from a name (``"l1"``, ``"l2"`` with factor 0.01, ``"l1_l2"`` with 0.01

@@ -189,3 +189,13 @@ def test_errors_say_what_to_do():
         init.VarianceScaling(scale=0)
     with pytest.raises(ValueError, match="Orthogonal: needs a shape of at least two dimensions"):
         init.Orthogonal()((5,))
+
+
+def test_keras_function_style_names_are_the_classes():
+    keras = pytest.importorskip("keras")
+    names = ["zeros", "ones", "constant", "random_normal", "random_uniform", "variance_scaling"]
+    names += ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform"]
+    names += ["lecun_normal", "orthogonal", "OrthogonalInitializer"]
+    for name in names:
+        ours, theirs = getattr(init, name), getattr(keras.initializers, name)
+        assert ours.__name__ == theirs.__name__, name

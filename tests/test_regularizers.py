@@ -62,3 +62,16 @@ def test_errors():
         regularizers.L2(-1)
     with pytest.raises(TypeError, match="got float"):
         regularizers.get(0.01)
+
+
+def test_keras_function_style_names_are_the_classes():
+    keras = pytest.importorskip("keras")
+    for name in ("l1", "l2", "l1_l2"):
+        ours, theirs = getattr(regularizers, name), getattr(keras.regularizers, name)
+        assert ours.__name__ == theirs.__name__, name
+    w = np.array([1.0, -2.0], dtype=np.float32)
+    for ours, theirs in (
+        (regularizers.l1(0.1), keras.regularizers.l1(0.1)),
+        (regularizers.l1_l2(0.1, 0.5), keras.regularizers.l1_l2(0.1, 0.5)),
+    ):
+        assert_close(ours(w).numpy(), float(theirs(w)), rtol=1e-6)
