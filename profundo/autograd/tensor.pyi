@@ -7,14 +7,15 @@ with the parameters of its op)."""
 from __future__ import annotations
 
 import builtins
-from typing import Any, Callable, TypeAlias, TypeVar
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-#: what an op takes where a tensor goes: a Tensor, an array, or a Python number
-TensorLike: TypeAlias = "Tensor | ArrayLike"
-Axis: TypeAlias = int | tuple[int, ...] | None
+from .types import Axis as Axis
+from .types import Shape as Shape
+from .types import TensorLike as TensorLike
+
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 class Tensor:
