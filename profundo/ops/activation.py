@@ -17,6 +17,7 @@ import math
 
 from .. import backend as B
 from ..autograd import Function, Tensor, as_tensor, tensor_method
+from ..autograd.types import TensorLike
 from .elementwise import exp
 
 __all__ = [
@@ -111,7 +112,7 @@ class Step(Function):
 
 
 @tensor_method("step")
-def step(x) -> Tensor:
+def step(x: TensorLike) -> Tensor:
     """Heaviside step: 1 where x ≥ 0, 0 elsewhere, in x's dtype (no gradient).
 
     >>> pf.step(pf.tensor([-1.0, 0.0, 2.0]))
@@ -155,7 +156,7 @@ class HardSigmoid(Function):
 
 
 @tensor_method("sigmoid")
-def sigmoid(x) -> Tensor:
+def sigmoid(x: TensorLike) -> Tensor:
     """The logistic function σ(x) = 1 / (1 + e⁻ˣ), squashing to (0, 1); stable for any x.
 
     >>> pf.sigmoid(pf.tensor([-2.0, 0.0, 2.0]))     # no overflow even at ±1000
@@ -165,7 +166,7 @@ def sigmoid(x) -> Tensor:
 
 
 @tensor_method("tanh")
-def tanh(x) -> Tensor:
+def tanh(x: TensorLike) -> Tensor:
     """Hyperbolic tangent, squashing to (−1, 1); tanh x = 2σ(2x) − 1.
 
     >>> pf.tanh(pf.tensor([0.0, 100.0]))
@@ -175,7 +176,7 @@ def tanh(x) -> Tensor:
 
 
 @tensor_method("hard_sigmoid")
-def hard_sigmoid(x) -> Tensor:
+def hard_sigmoid(x: TensorLike) -> Tensor:
     """Piecewise-linear sigmoid relu6(x + 3) / 6: 0 below −3, 1 above 3, a line of slope 1/6 between.
 
     This is the definition of PyTorch's ``hardsigmoid`` and Keras 3's ``hard_sigmoid``
@@ -240,7 +241,7 @@ class Elu(Function):
 
 
 @tensor_method("relu")
-def relu(x) -> Tensor:
+def relu(x: TensorLike) -> Tensor:
     """Rectified linear unit max(x, 0).
 
     >>> pf.relu(pf.tensor([-1.0, 2.0]))
@@ -250,7 +251,7 @@ def relu(x) -> Tensor:
 
 
 @tensor_method("relu6")
-def relu6(x) -> Tensor:
+def relu6(x: TensorLike) -> Tensor:
     """ReLU capped at 6: min(max(x, 0), 6) (MobileNet's activation).
 
     >>> pf.relu6(pf.tensor([-1.0, 3.0, 8.0]))
@@ -260,7 +261,7 @@ def relu6(x) -> Tensor:
 
 
 @tensor_method("leaky_relu")
-def leaky_relu(x, negative_slope: float = 0.2) -> Tensor:
+def leaky_relu(x: TensorLike, negative_slope: float = 0.2) -> Tensor:
     """x for x > 0, ``negative_slope``·x otherwise, so negative inputs keep a small gradient.
 
     The default slope 0.2 is Keras 3's (``keras.activations.leaky_relu``); PyTorch's
@@ -273,7 +274,7 @@ def leaky_relu(x, negative_slope: float = 0.2) -> Tensor:
 
 
 @tensor_method("elu")
-def elu(x, alpha: float = 1.0) -> Tensor:
+def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
     """Exponential linear unit: x for x > 0, α(eˣ − 1) otherwise (smooth, saturates at −α).
 
     >>> pf.elu(pf.tensor([-100.0, 0.0, 2.0]))
@@ -283,7 +284,7 @@ def elu(x, alpha: float = 1.0) -> Tensor:
 
 
 @tensor_method("selu")
-def selu(x) -> Tensor:
+def selu(x: TensorLike) -> Tensor:
     """Scaled ELU, λ·elu(x, α), with the self-normalizing constants of Klambauer et al. (2017):
     α = 1.6732632423543772848…, λ = 1.0507009873554804934….
 
@@ -360,7 +361,7 @@ class Silu(Function):
 
 
 @tensor_method("gelu")
-def gelu(x, approximate: bool = False) -> Tensor:
+def gelu(x: TensorLike, approximate: bool = False) -> Tensor:
     """Gaussian error linear unit x·Φ(x) = ½x(1 + erf(x/√2)) (Hendrycks & Gimpel, 2016).
 
     ``approximate=True`` uses the tanh form ½x(1 + tanh(√(2/π)(x + 0.044715x³))), as Keras'
@@ -379,7 +380,7 @@ def gelu(x, approximate: bool = False) -> Tensor:
 
 
 @tensor_method("softplus")
-def softplus(x) -> Tensor:
+def softplus(x: TensorLike) -> Tensor:
     """log(1 + eˣ), a smooth ReLU; stable for large |x| (≈ x for x ≫ 0, ≈ eˣ for x ≪ 0).
 
     >>> pf.softplus(pf.tensor([-2.0, 0.0, 100.0]))
@@ -389,7 +390,7 @@ def softplus(x) -> Tensor:
 
 
 @tensor_method("softsign")
-def softsign(x) -> Tensor:
+def softsign(x: TensorLike) -> Tensor:
     """x / (1 + |x|), squashing to (−1, 1) more gently than tanh.
 
     >>> pf.softsign(pf.tensor([-3.0, 1.0]))
@@ -399,7 +400,7 @@ def softsign(x) -> Tensor:
 
 
 @tensor_method("silu", "swish")
-def silu(x) -> Tensor:
+def silu(x: TensorLike) -> Tensor:
     """Sigmoid linear unit x·σ(x), also called swish.
 
     >>> pf.silu(pf.tensor([0.0, 1.0]))
@@ -413,7 +414,7 @@ swish = silu
 
 # --- exponential and identity -------------------------------------------------------------------
 @tensor_method("exponential")
-def exponential(x) -> Tensor:
+def exponential(x: TensorLike) -> Tensor:
     """eˣ as an activation (Keras' ``exponential``); the same op as ``pf.exp``: ∂y/∂x = y.
 
     >>> pf.exponential(pf.tensor([0.0, 1.0]))
@@ -422,7 +423,7 @@ def exponential(x) -> Tensor:
     return exp(x)
 
 
-def linear(x) -> Tensor:
+def linear(x: TensorLike) -> Tensor:
     """The identity activation f(x) = x (Keras' ``linear``, a layer with no nonlinearity);
     ∂y/∂x = 1. Returns ``x`` itself as a Tensor.
 

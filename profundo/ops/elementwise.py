@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from .. import backend as B
 from ..autograd import Function, Tensor, tensor_method
+from ..autograd.types import TensorLike
 
 __all__ = [
     "add",
@@ -115,36 +116,36 @@ class Pow(Function):
 
 
 @tensor_method("__add__")
-def add(a, b) -> Tensor:
+def add(a: TensorLike, b: TensorLike) -> Tensor:
     """a + b, broadcasting."""
     return Add.apply(a, b)
 
 
 @tensor_method("__sub__")
-def sub(a, b) -> Tensor:
+def sub(a: TensorLike, b: TensorLike) -> Tensor:
     """a − b, broadcasting."""
     return Sub.apply(a, b)
 
 
 @tensor_method("__mul__")
-def mul(a, b) -> Tensor:
+def mul(a: TensorLike, b: TensorLike) -> Tensor:
     """a · b elementwise, broadcasting."""
     return Mul.apply(a, b)
 
 
 @tensor_method("__truediv__")
-def div(a, b) -> Tensor:
+def div(a: TensorLike, b: TensorLike) -> Tensor:
     """a / b elementwise, broadcasting."""
     return Div.apply(a, b)
 
 
 @tensor_method("__neg__")
-def neg(a) -> Tensor:
+def neg(a: TensorLike) -> Tensor:
     return Neg.apply(a)
 
 
 @tensor_method("__pow__", "pow")
-def pow(a, p) -> Tensor:  # noqa: A001 - the op's name
+def pow(a: TensorLike, p: TensorLike) -> Tensor:  # noqa: A001 - the op's name
     """aᵖ elementwise; ``p`` a number or a tensor."""
     return Pow.apply(a, p)
 
@@ -227,35 +228,35 @@ class Clip(Function):
 
 
 @tensor_method("exp")
-def exp(x) -> Tensor:
+def exp(x: TensorLike) -> Tensor:
     """eˣ elementwise."""
     return Exp.apply(x)
 
 
 @tensor_method("log")
-def log(x) -> Tensor:
+def log(x: TensorLike) -> Tensor:
     """Natural logarithm elementwise."""
     return Log.apply(x)
 
 
 @tensor_method("sqrt")
-def sqrt(x) -> Tensor:
+def sqrt(x: TensorLike) -> Tensor:
     return Sqrt.apply(x)
 
 
 @tensor_method("abs", "__abs__")
-def abs(x) -> Tensor:  # noqa: A001 - the op's name
+def abs(x: TensorLike) -> Tensor:  # noqa: A001 - the op's name
     return Abs.apply(x)
 
 
 @tensor_method("sign")
-def sign(x) -> Tensor:
+def sign(x: TensorLike) -> Tensor:
     """−1, 0 or 1 by the sign of x (no gradient)."""
     return Sign.apply(x)
 
 
 @tensor_method("clip")
-def clip(x, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy/PyTorch names
+def clip(x: TensorLike, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:  # noqa: A002 - NumPy/PyTorch names
     """x limited to [min, max]; the gradient is zero where x was clipped."""
     if min is None and max is None:
         raise ValueError("clip: give min, max or both")
@@ -304,16 +305,16 @@ class Where(Function):
 
 
 @tensor_method("maximum")
-def maximum(a, b) -> Tensor:
+def maximum(a: TensorLike, b: TensorLike) -> Tensor:
     return Maximum.apply(a, b)
 
 
 @tensor_method("minimum")
-def minimum(a, b) -> Tensor:
+def minimum(a: TensorLike, b: TensorLike) -> Tensor:
     return Minimum.apply(a, b)
 
 
-def where(cond, a, b) -> Tensor:
+def where(cond: TensorLike, a: TensorLike, b: TensorLike) -> Tensor:
     """Elementwise choice: ``a`` where ``cond`` is true, ``b`` elsewhere."""
     return Where.apply(cond, a, b)
 

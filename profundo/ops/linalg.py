@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .. import backend as B
 from ..autograd import Function, Tensor, tensor_method
+from ..autograd.types import TensorLike
 
 __all__ = ["matmul", "dot"]
 
@@ -54,7 +55,7 @@ class MatMul(Function):
 
 
 @tensor_method("__matmul__", "matmul")
-def matmul(a, b) -> Tensor:
+def matmul(a: TensorLike, b: TensorLike) -> Tensor:
     """Matrix product with NumPy's batching and 1-D rules."""
     return MatMul.apply(a, b)
 
@@ -63,6 +64,6 @@ Tensor.__rmatmul__ = lambda self, other: MatMul.apply(other, self)
 
 
 @tensor_method("dot")
-def dot(a, b) -> Tensor:
+def dot(a: TensorLike, b: TensorLike) -> Tensor:
     """Inner product of two 1-D tensors (or the matrix product of 2-D ones)."""
     return MatMul.apply(a, b)

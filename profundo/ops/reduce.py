@@ -15,6 +15,7 @@ import builtins
 
 from .. import backend as B
 from ..autograd import Function, Tensor, tensor_method
+from ..autograd.types import Axis, TensorLike
 
 __all__ = ["sum", "mean", "max", "min", "var", "std", "logsumexp", "argmax", "argmin"]
 
@@ -135,54 +136,54 @@ class ArgReduce(Function):
 
 
 @tensor_method("sum")
-def sum(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001 - the op's name
+def sum(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001 - the op's name
     """Σ over ``axis`` (all axes by default)."""
     return Sum.apply(x, axis=axis, keepdims=keepdims)
 
 
 @tensor_method("mean")
-def mean(x, axis=None, keepdims=False) -> Tensor:
+def mean(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Arithmetic mean over ``axis``."""
     return Mean.apply(x, axis=axis, keepdims=keepdims)
 
 
 @tensor_method("max")
-def max(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001
+def max(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
     """Largest element over ``axis``; ties share the gradient evenly."""
     return Extremum.apply(x, axis=axis, keepdims=keepdims)
 
 
 @tensor_method("min")
-def min(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001
+def min(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
     """Smallest element over ``axis``; ties share the gradient evenly."""
     return Min.apply(x, axis=axis, keepdims=keepdims)
 
 
 @tensor_method("var")
-def var(x, axis=None, keepdims=False, ddof=0) -> Tensor:
+def var(x: TensorLike, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
     """Variance over ``axis`` (population variance; ``ddof=1`` for the sample variance)."""
     return Var.apply(x, axis=axis, keepdims=keepdims, ddof=ddof)
 
 
 @tensor_method("std")
-def std(x, axis=None, keepdims=False, ddof=0) -> Tensor:
+def std(x: TensorLike, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
     """Standard deviation √var over ``axis``."""
     return Var.apply(x, axis=axis, keepdims=keepdims, ddof=ddof).sqrt()
 
 
 @tensor_method("logsumexp")
-def logsumexp(x, axis=None, keepdims=False) -> Tensor:
+def logsumexp(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """log Σ exp(x) over ``axis``, numerically stable."""
     return LogSumExp.apply(x, axis=axis, keepdims=keepdims)
 
 
 @tensor_method("argmax")
-def argmax(x, axis=None, keepdims=False) -> Tensor:
+def argmax(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Index of the largest element (over the flattened tensor when ``axis`` is None)."""
     return ArgReduce.apply(x, axis=axis, keepdims=keepdims, pick="argmax")
 
 
 @tensor_method("argmin")
-def argmin(x, axis=None, keepdims=False) -> Tensor:
+def argmin(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Index of the smallest element (over the flattened tensor when ``axis`` is None)."""
     return ArgReduce.apply(x, axis=axis, keepdims=keepdims, pick="argmin")
