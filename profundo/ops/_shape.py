@@ -14,12 +14,15 @@ array([[2., 0., 0.], [0., 0., 1.]], dtype=float32)
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from itertools import accumulate
 
 import numpy
+from numpy.typing import DTypeLike
 
 from .. import backend as B
 from ..autograd import Function, Tensor, as_array, tensor_method
+from ..autograd.types import Axis, Shape, TensorLike
 
 __all__ = [
     "reshape",
@@ -91,7 +94,7 @@ class Reshape(Function):
 
 
 @tensor_method("reshape")
-def reshape(x, *shape) -> Tensor:
+def reshape(x: TensorLike, *shape: int | tuple[int, ...]) -> Tensor:
     """The same elements in a new shape; one dimension may be -1 (inferred).
 
     >>> pf.arange(6.0).reshape(2, -1).shape      # or .reshape((2, -1))
@@ -101,7 +104,7 @@ def reshape(x, *shape) -> Tensor:
 
 
 @tensor_method("flatten")
-def flatten(x, start_axis: int = 0, end_axis: int = -1) -> Tensor:
+def flatten(x: TensorLike, start_axis: int = 0, end_axis: int = -1) -> Tensor:
     """Merge the axes ``start_axis..end_axis`` (inclusive) into one: (N, H, W, C) → (N, H·W·C)
     with ``flatten(x, 1)``."""
     x = _tensor(x)
@@ -117,7 +120,7 @@ def flatten(x, start_axis: int = 0, end_axis: int = -1) -> Tensor:
 
 
 @tensor_method("squeeze")
-def squeeze(x, axis=None) -> Tensor:
+def squeeze(x: TensorLike, axis: Axis | None = None) -> Tensor:
     """Drop axes of size 1: all of them, or those in ``axis`` (an int or a tuple), which must have
     size 1. ``squeeze(pf.zeros(2, 1, 3))`` has shape (2, 3)."""
     x = _tensor(x)
@@ -135,7 +138,7 @@ def squeeze(x, axis=None) -> Tensor:
 
 
 @tensor_method("unsqueeze")
-def unsqueeze(x, axis) -> Tensor:
+def unsqueeze(x: TensorLike, axis: int | tuple[int, ...]) -> Tensor:
     """Insert axes of size 1 so that they sit at ``axis`` (an int or a tuple) of the result:
     ``unsqueeze(pf.zeros(2, 3), 0)`` has shape (1, 2, 3), ``axis=-1`` gives (2, 3, 1)."""
     x = _tensor(x)
@@ -177,7 +180,7 @@ def _permutation(axes, ndim, op) -> tuple:
 
 
 @tensor_method("transpose")
-def transpose(x, axes=None, *more) -> Tensor:
+def transpose(x: TensorLike, axes: int | Sequence[int] | None = None, *more: int) -> Tensor:
     """Reorder the axes (NumPy's convention): ``axes`` lists, for each axis of the result, the
     axis of x it comes from; None reverses them. ``transpose(pf.zeros(2, 3, 4), (2, 0, 1))`` and
     ``x.transpose(2, 0, 1)`` have shape (4, 2, 3)."""
@@ -187,14 +190,14 @@ def transpose(x, axes=None, *more) -> Tensor:
 
 
 @tensor_method("permute")
-def permute(x, *axes) -> Tensor:
+def permute(x: TensorLike, *axes: int | Sequence[int]) -> Tensor:
     """Reorder the axes, as PyTorch's ``permute``: ``x.permute(0, 3, 1, 2)`` turns NHWC into NCHW."""
     x = _tensor(x)
     return Transpose.apply(x, axes=_permutation(_ints(axes), x.ndim, "permute"))
 
 
 @tensor_method("swapaxes")
-def swapaxes(x, axis1: int, axis2: int) -> Tensor:
+def swapaxes(x: TensorLike, axis1: int, axis2: int) -> Tensor:
     """Exchange two axes: ``swapaxes(pf.zeros(2, 3, 4), 0, 2)`` has shape (4, 3, 2)."""
     x = _tensor(x)
     perm = list(range(x.ndim))
@@ -228,14 +231,14 @@ class BroadcastTo(Function):
 
 
 @tensor_method("broadcast_to")
-def broadcast_to(x, shape) -> Tensor:
+def broadcast_to(x: TensorLike, shape: int | tuple[int, ...]) -> Tensor:
     """x repeated along its size-1 axes, and new leading ones, to ``shape`` (a read-only view):
     ``broadcast_to(pf.zeros(3), (2, 3))`` has shape (2, 3)."""
     return BroadcastTo.apply(x, shape=_tuple(shape))
 
 
 @tensor_method("repeat")
-def repeat(x, repeats, axis=None) -> Tensor:
+def repeat(x: TensorLike, repeats: TensorLike, axis: int | None = None) -> Tensor:
     """Repeat each element ``repeats`` times along ``axis`` (NumPy's ``repeat``, PyTorch's
     ``repeat_interleave``): ``repeat([1, 2], 2)`` is [1, 1, 2, 2]. ``repeats`` is an int or one
     count per element; no axis repeats the flattened tensor.
@@ -264,7 +267,7 @@ def repeat(x, repeats, axis=None) -> Tensor:
 
 
 @tensor_method("tile")
-def tile(x, reps) -> Tensor:
+def tile(x: TensorLike, reps: Shape) -> Tensor:
     """The whole tensor repeated ``reps[i]`` times along axis i: ``tile([1, 2], 2)`` is
     [1, 2, 1, 2]. As in NumPy, the shorter of ``reps`` and the shape is padded with leading 1s.
 
@@ -307,7 +310,7 @@ class Stack(Function):
         return tuple(B.xp.moveaxis(grad, self.axis, 0))
 
 
-def concatenate(tensors, axis: int = 0) -> Tensor:
+def concatenate(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis; their other sizes must match:
     ``concatenate([pf.zeros(2, 3), pf.zeros(4, 3)])`` has shape (6, 3)."""
     if not len(tensors):
@@ -318,14 +321,14 @@ def concatenate(tensors, axis: int = 0) -> Tensor:
 cat = concatenate  # PyTorch's name
 
 
-def stack(tensors, axis: int = 0) -> Tensor:
+def stack(tensors: Sequence[TensorLike], axis: int = 0) -> Tensor:
     """Join tensors of one shape along a new axis: three (2, 3) tensors stack to (3, 2, 3)."""
     if not len(tensors):
         raise ValueError("stack: needs at least one tensor, got an empty list")
     return Stack.apply(*tensors, axis=axis)
 
 
-def split(x, indices_or_sections, axis: int = 0) -> list:
+def split(x: TensorLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list:
     """Cut x along ``axis`` into a list of tensors (NumPy's convention): an int k gives k equal
     pieces; a list of indices gives the cut points, ``split(x, [2, 5])`` → x[:2], x[2:5], x[5:].
 
@@ -366,7 +369,12 @@ class Pad(Function):
 PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
 
 
-def pad(x, pad_width, mode: str = "constant", value=0) -> Tensor:
+def pad(
+    x: TensorLike,
+    pad_width: int | Sequence[int] | Sequence[Sequence[int]],
+    mode: str = "constant",
+    value: float = 0,
+) -> Tensor:
     """Add a border around x (NumPy's ``pad_width``): ``((before₀, after₀), (before₁, after₁),
     …)``, one pair for every axis, or one pair / one int for all axes.
 
@@ -534,7 +542,7 @@ class Cast(Function):
 
 
 @tensor_method("astype")
-def astype(x, dtype) -> Tensor:
+def astype(x: TensorLike, dtype: DTypeLike) -> Tensor:
     """x with dtype ``dtype`` (x itself when it already has it). Casts between floating dtypes
     pass the gradient back (cast to x's dtype); integer and boolean results carry no gradient."""
     x = _tensor(x)

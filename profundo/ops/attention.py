@@ -31,9 +31,11 @@ With dropout (rate p, keep mask M) the values are averaged with P' = P ⊙ M/(1 
 from __future__ import annotations
 
 import math
+from typing import Literal, overload
 
 from .. import backend as B
-from ..autograd import Function
+from ..autograd import Function, Tensor
+from ..autograd.types import TensorLike
 from .nn import masked_softmax
 
 __all__ = ["scaled_dot_product_attention"]
@@ -128,16 +130,42 @@ def _check_shapes(q, k, v, mask, is_causal):
             ) from None
 
 
+# For type checkers: a pair (output, weights) only with return_weights=True.
+@overload
 def scaled_dot_product_attention(
-    query,
-    key,
-    value,
-    attn_mask=None,
+    query: TensorLike,
+    key: TensorLike,
+    value: TensorLike,
+    attn_mask: TensorLike | None = None,
+    is_causal: bool = False,
+    dropout_p: float = 0.0,
+    scale: float | None = None,
+    return_weights: Literal[False] = False,
+) -> Tensor: ...
+@overload
+def scaled_dot_product_attention(
+    query: TensorLike,
+    key: TensorLike,
+    value: TensorLike,
+    attn_mask: TensorLike | None = None,
+    is_causal: bool = False,
+    dropout_p: float = 0.0,
+    scale: float | None = None,
+    *,
+    return_weights: Literal[True],
+) -> tuple[Tensor, Tensor]: ...
+
+
+def scaled_dot_product_attention(
+    query: TensorLike,
+    key: TensorLike,
+    value: TensorLike,
+    attn_mask: TensorLike | None = None,
     is_causal: bool = False,
     dropout_p: float = 0.0,
     scale: float | None = None,
     return_weights: bool = False,
-):
+) -> Tensor | tuple[Tensor, Tensor]:
     """softmax(Q Kᵀ · scale + mask) V, fused in one op, with PyTorch's arguments and meaning.
 
     ``query`` (..., L, E), ``key`` (..., S, E), ``value`` (..., S, Ev) → (..., L, Ev); leading

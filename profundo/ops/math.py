@@ -11,8 +11,11 @@ from __future__ import annotations
 import math
 import string
 
+from numpy.typing import DTypeLike
+
 from .. import backend as B
 from ..autograd import Function, Tensor
+from ..autograd.types import Axis, TensorLike
 from .reduce import _axes, _expand
 
 __all__ = [
@@ -288,7 +291,7 @@ arcsinh, arccosh, arctanh = _elementwise(Arcsinh), _elementwise(Arccosh), _eleme
 erf, log1p, expm1 = _elementwise(Erf), _elementwise(Log1p), _elementwise(Expm1)
 
 
-def cumsum(x, axis=None, dtype=None) -> Tensor:
+def cumsum(x: TensorLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Tensor:
     """Cumulative sum along ``axis`` (of the flattened x when None)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
     if axis is None:
@@ -297,14 +300,16 @@ def cumsum(x, axis=None, dtype=None) -> Tensor:
     return out if dtype is None else out.astype(dtype)
 
 
-def prod(x, axis=None, keepdims=False, dtype=None) -> Tensor:
+def prod(
+    x: TensorLike, axis: Axis | None = None, keepdims: bool = False, dtype: DTypeLike | None = None
+) -> Tensor:
     """Product over ``axis`` (all axes when None)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
     out = Prod.apply(x, axes=_axes(axis, x.ndim), keepdims=keepdims)
     return out if dtype is None else out.astype(dtype)
 
 
-def cumprod(x, axis=None, dtype=None) -> Tensor:
+def cumprod(x: TensorLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Tensor:
     """Cumulative product along ``axis``: exp(cumsum(log|x|)) would lose zeros, so it is the
     product of each prefix, one ``prod`` per position (x's length along the axis is small in use)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
@@ -319,7 +324,7 @@ def cumprod(x, axis=None, dtype=None) -> Tensor:
     return out if dtype is None else out.astype(dtype)
 
 
-def einsum(subscripts: str, *operands) -> Tensor:
+def einsum(subscripts: str, *operands: TensorLike) -> Tensor:
     """Einstein summation as NumPy's ``einsum`` (explicit ``->`` or implicit output), differentiable
     in every operand. ``...`` is not supported."""
     if "..." in subscripts:

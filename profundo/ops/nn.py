@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .. import backend as B
 from ..autograd import Function, Tensor, as_tensor, tensor_method
+from ..autograd.types import TensorLike
 from .activation import stable_sigmoid
 
 __all__ = ["softmax", "log_softmax", "dropout", "cross_entropy", "binary_cross_entropy_with_logits"]
@@ -73,7 +74,7 @@ class LogSoftmax(Function):
 
 
 @tensor_method("softmax")
-def softmax(x, axis: int = -1, mask=None) -> Tensor:
+def softmax(x: TensorLike, axis: int = -1, mask: TensorLike | None = None) -> Tensor:
     """Probabilities from scores along ``axis``: eˣⁱ / Σⱼ eˣʲ (non-negative, summing to 1).
 
     Stable for any input: the row maximum is subtracted first. ``mask`` (booleans broadcasting
@@ -87,7 +88,7 @@ def softmax(x, axis: int = -1, mask=None) -> Tensor:
 
 
 @tensor_method("log_softmax")
-def log_softmax(x, axis: int = -1) -> Tensor:
+def log_softmax(x: TensorLike, axis: int = -1) -> Tensor:
     """log softmax(x) along ``axis``, computed without ever taking the log of a rounded-off 0.
 
     >>> pf.log_softmax(pf.tensor([0.0, 100.0]))
@@ -109,7 +110,7 @@ class Dropout(Function):
         return grad * self.scale
 
 
-def dropout(x, rate: float, training: bool = True) -> Tensor:
+def dropout(x: TensorLike, rate: float, training: bool = True) -> Tensor:
     """Inverted dropout: zero each element with probability ``rate`` and scale the survivors by
     1/(1 − rate), so the expected value is unchanged and inference needs no rescaling.
 
@@ -201,7 +202,11 @@ class CrossEntropy(Function):
 
 
 def cross_entropy(
-    logits, target, axis: int = -1, reduction: str = "mean", label_smoothing: float = 0.0
+    logits: TensorLike,
+    target: TensorLike,
+    axis: int = -1,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
 ) -> Tensor:
     """Softmax cross-entropy from logits, −Σ_c t_c log softmax(logits)_c per example, fused in one
     stable op whose gradient is (softmax − t)/N.
@@ -246,7 +251,9 @@ class BinaryCrossEntropyWithLogits(Function):
         return d_logits, (-g * self.x if self.needs_grad(1) else None)
 
 
-def binary_cross_entropy_with_logits(logits, target, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy_with_logits(
+    logits: TensorLike, target: TensorLike, reduction: str = "mean"
+) -> Tensor:
     """Binary cross-entropy of targets t ∈ [0, 1] and probabilities σ(logits), from the logits in
     the stable form max(x, 0) − x·t + log(1 + e^(−|x|)); its gradient is σ(x) − t.
 

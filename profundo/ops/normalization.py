@@ -23,8 +23,12 @@ the two.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from .. import backend as B
-from ..autograd import Function, Tensor
+from ..autograd import Function, Tensor, as_array
+from ..autograd.types import TensorLike
 
 __all__ = ["normalize", "moments", "channel_normalize", "channel_moments"]
 
@@ -53,7 +57,14 @@ class Normalize(Function):
 
 
 def normalize(
-    x, mean, var, gamma, beta, axes=(0,), epsilon: float = 1e-3, stats_from_x: bool = False
+    x: TensorLike,
+    mean: TensorLike,
+    var: TensorLike,
+    gamma: TensorLike,
+    beta: TensorLike,
+    axes: Sequence[int] = (0,),
+    epsilon: float = 1e-3,
+    stats_from_x: bool = False,
 ) -> Tensor:
     """γ (x − μ)/√(σ² + ε) + β; μ, σ² broadcast against x (keep the reduced axes as size 1)."""
     return Normalize.apply(
@@ -61,9 +72,9 @@ def normalize(
     )
 
 
-def moments(x, axes):
+def moments(x: TensorLike, axes: Sequence[int]) -> tuple[Any, Any]:
     """Mean and population variance of an array or tensor over ``axes`` (kept as size 1), no graph."""
-    data = x.data if isinstance(x, Tensor) else x
+    data = as_array(x)
     mean = data.mean(axis=tuple(axes), keepdims=True)
     return mean, ((data - mean) ** 2).mean(axis=tuple(axes), keepdims=True)
 
@@ -110,7 +121,13 @@ class ChannelNormalize(Function):
 
 
 def channel_normalize(
-    x, mean, var, gamma=None, beta=None, epsilon: float = 1e-3, stats_from_x: bool = False
+    x: TensorLike,
+    mean: TensorLike,
+    var: TensorLike,
+    gamma: TensorLike | None = None,
+    beta: TensorLike | None = None,
+    epsilon: float = 1e-3,
+    stats_from_x: bool = False,
 ) -> Tensor:
     """γ (x − μ)/√(σ² + ε) + β per channel (the last axis); μ, σ², γ, β of shape (C,), γ and β
     may be None. The fast form of ``normalize(..., axes=all but the last)``.
@@ -125,14 +142,14 @@ def channel_normalize(
     )
 
 
-def channel_moments(x):
+def channel_moments(x: TensorLike) -> tuple[Any, Any]:
     """Mean and population variance of each channel (the last axis) over all other axes: (C,)
     arrays, no graph. One pass for each sum: μ = 1ᵀX / M (a matrix-vector product) and
     σ² = Σ x² / M − μ² (an einsum, no temporary); a channel whose mean dwarfs its spread
     (μ² > 1000 σ², where that difference cancels digits) is recomputed as mean((x − μ)²).
     """
     xp = B.xp
-    data = x.data if isinstance(x, Tensor) else x
+    data = as_array(x)
     rows = data.reshape(-1, data.shape[-1])
     m = rows.shape[0]
     mean = xp.ones(m, rows.dtype) @ rows / m

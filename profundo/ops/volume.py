@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy
 
 from ..autograd import Tensor
+from ..autograd.types import Shape, TensorLike
 from ._conv import conv2d
 from ._shape import pad
 from .elementwise import maximum
@@ -63,7 +64,15 @@ def _folded(op2d, slices):
     return y.reshape((n, depth) + y.shape[1:])
 
 
-def conv3d(x, kernel, bias=None, strides=1, padding="valid", dilation=1, groups=1) -> Tensor:
+def conv3d(
+    x: TensorLike,
+    kernel: TensorLike,
+    bias: TensorLike | None = None,
+    strides: Shape = 1,
+    padding: str = "valid",
+    dilation: Shape = 1,
+    groups: int = 1,
+) -> Tensor:
     """3-D convolution (Keras' Conv3D): x (N, D, H, W, C_in), kernel (kd, kh, kw, C_in/groups,
     C_out), bias (C_out,) or None → (N, D', H', W', C_out), sizes per axis as ``conv2d``;
     ``strides``/``dilation`` an int or 3 ints, ``padding`` "valid" or "same"."""
@@ -86,7 +95,9 @@ def conv3d(x, kernel, bias=None, strides=1, padding="valid", dilation=1, groups=
     return total if bias is None else total + bias
 
 
-def _pool3d(x, pool_size, strides, padding, op):
+def _pool3d(
+    x: TensorLike, pool_size: Shape, strides: Shape | None, padding: str, op: str
+) -> tuple[Tensor, Windows]:
     x = _as_volume(x, op)
     pool_size = window_ints(pool_size, 3, "pool_size")
     strides = pool_size if strides is None else window_ints(strides, 3, "strides")
@@ -95,7 +106,9 @@ def _pool3d(x, pool_size, strides, padding, op):
     return x, Windows(x.shape[1:4], pool_size, strides, (1, 1, 1), padding)
 
 
-def max_pool3d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
+def max_pool3d(
+    x: TensorLike, pool_size: Shape = 2, strides: Shape | None = None, padding: str = "valid"
+) -> Tensor:
     """Largest value of each pool_size window of a volume (Keras' MaxPooling3D):
     (N, D, H, W, C) → (N, D', H', W', C); ``pool_size``/``strides`` an int or 3 ints."""
     x, windows = _pool3d(x, pool_size, strides, padding, "max_pool3d")
@@ -107,7 +120,9 @@ def max_pool3d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
     return out
 
 
-def avg_pool3d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
+def avg_pool3d(
+    x: TensorLike, pool_size: Shape = 2, strides: Shape | None = None, padding: str = "valid"
+) -> Tensor:
     """Mean of each pool_size window of a volume (Keras' AveragePooling3D); with "same" a
     border window averages only the values it covers."""
     x, windows = _pool3d(x, pool_size, strides, padding, "avg_pool3d")
@@ -121,11 +136,11 @@ def avg_pool3d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
     return total / counts
 
 
-def global_max_pool3d(x, keepdims=False) -> Tensor:
+def global_max_pool3d(x: TensorLike, keepdims: bool = False) -> Tensor:
     """Largest value of each channel over the volume: (N, D, H, W, C) → (N, C) (or keepdims)."""
     return reduce_max(x, axis=_spatial_axes(x, 3, "global_max_pool3d"), keepdims=keepdims)
 
 
-def global_avg_pool3d(x, keepdims=False) -> Tensor:
+def global_avg_pool3d(x: TensorLike, keepdims: bool = False) -> Tensor:
     """Mean of each channel over the volume: (N, D, H, W, C) → (N, C) (or keepdims)."""
     return reduce_mean(x, axis=_spatial_axes(x, 3, "global_avg_pool3d"), keepdims=keepdims)

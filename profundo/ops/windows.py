@@ -165,7 +165,7 @@ def as_image(x, rank, what="input", layout=None, axis=1):
     return B.xp.expand_dims(x, axis) if rank == 1 else x
 
 
-def window_ints(value, rank, name):
+def window_ints(value: int | tuple[int, ...], rank: int, name: str) -> tuple[int, ...]:
     """Kernel/pool size, strides or dilation (an int or ``rank`` ints) as 2-D (h, w) ints."""
     values = (value,) * rank if isinstance(value, int) else tuple(value)
     if len(values) != rank or not all(isinstance(v, int) and v >= 1 for v in values):
