@@ -28,5 +28,7 @@ TensorLike: TypeAlias = Union[
 Axis: TypeAlias = Union[int, tuple[int, ...], None]
 #: a shape: one size or a tuple of sizes
 Shape: TypeAlias = Union[int, tuple[int, ...]]
+#: padding or cropping amounts: an int for every side, one int per axis, or (before, after) pairs
+Pads: TypeAlias = Union[int, Sequence[Union[int, Sequence[int]]]]
 
-__all__ = ["TensorLike", "Axis", "Shape"]
+__all__ = ["TensorLike", "Axis", "Shape", "Pads"]

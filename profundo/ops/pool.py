@@ -20,6 +20,7 @@ from __future__ import annotations
 from .. import backend as B
 from ..autograd import Function, Tensor
 from ..autograd.tensor import is_grad_needed
+from ..autograd.types import Pads, Shape, TensorLike
 from .reduce import max as reduce_max
 from .reduce import mean as reduce_mean
 from .windows import LAYOUTS, Windows, as_image, crop_image, pad_image, window_ints, window_padding
@@ -191,7 +192,9 @@ def _pool_settings(rank, pool_size, strides, padding):
     )
 
 
-def max_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
+def max_pool2d(
+    x: TensorLike, pool_size: Shape = 2, strides: Shape | None = None, padding: str | Pads = "valid"
+) -> Tensor:
     """Largest value of each pool_size window, per channel (Keras' MaxPooling2D).
 
     x: (N, H, W, C) → (N, H', W', C), H' = ⌈(H − k + 1)/s⌉ ("valid") or ⌈H/s⌉ ("same").
@@ -206,7 +209,9 @@ def max_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
     )
 
 
-def max_pool1d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
+def max_pool1d(
+    x: TensorLike, pool_size: Shape = 2, strides: Shape | None = None, padding: str | Pads = "valid"
+) -> Tensor:
     """Largest value of each window of a sequence (Keras' MaxPooling1D): (N, L, C) → (N, L', C).
 
     >>> pf.max_pool1d(pf.randn(2, 9, 3), 3).shape
@@ -217,7 +222,9 @@ def max_pool1d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
     )
 
 
-def avg_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
+def avg_pool2d(
+    x: TensorLike, pool_size: Shape = 2, strides: Shape | None = None, padding: str | Pads = "valid"
+) -> Tensor:
     """Mean of each pool_size window, per channel (Keras' AveragePooling2D).
 
     x: (N, H, W, C) → (N, H', W', C), sizes as ``max_pool2d``. With "same" padding a border
@@ -230,7 +237,9 @@ def avg_pool2d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
     return AvgPool.apply(x, **_pool_settings(2, pool_size, strides, padding))
 
 
-def avg_pool1d(x, pool_size=2, strides=None, padding="valid") -> Tensor:
+def avg_pool1d(
+    x: TensorLike, pool_size: Shape = 2, strides: Shape | None = None, padding: str | Pads = "valid"
+) -> Tensor:
     """Mean of each window of a sequence (Keras' AveragePooling1D): (N, L, C) → (N, L', C).
 
     >>> pf.avg_pool1d(pf.randn(2, 9, 3), 3, strides=1).shape
@@ -249,30 +258,30 @@ def _spatial_axes(x, rank, op):
     return tuple(range(1, rank + 1))
 
 
-def global_max_pool2d(x, keepdims=False) -> Tensor:
+def global_max_pool2d(x: TensorLike, keepdims: bool = False) -> Tensor:
     """Largest value of each channel over the image: (N, H, W, C) → (N, C), or (N, 1, 1, C) with
     ``keepdims`` (Keras' GlobalMaxPooling2D). Ties share the gradient evenly, as ``pf.max``.
     """
     return reduce_max(x, axis=_spatial_axes(x, 2, "global_max_pool2d"), keepdims=keepdims)
 
 
-def global_max_pool1d(x, keepdims=False) -> Tensor:
+def global_max_pool1d(x: TensorLike, keepdims: bool = False) -> Tensor:
     """Largest value of each channel over the sequence: (N, L, C) → (N, C) (or (N, 1, C))."""
     return reduce_max(x, axis=_spatial_axes(x, 1, "global_max_pool1d"), keepdims=keepdims)
 
 
-def global_avg_pool2d(x, keepdims=False) -> Tensor:
+def global_avg_pool2d(x: TensorLike, keepdims: bool = False) -> Tensor:
     """Mean of each channel over the image: (N, H, W, C) → (N, C), or (N, 1, 1, C) with
     ``keepdims`` (Keras' GlobalAveragePooling2D)."""
     return reduce_mean(x, axis=_spatial_axes(x, 2, "global_avg_pool2d"), keepdims=keepdims)
 
 
-def global_avg_pool1d(x, keepdims=False) -> Tensor:
+def global_avg_pool1d(x: TensorLike, keepdims: bool = False) -> Tensor:
     """Mean of each channel over the sequence: (N, L, C) → (N, C) (or (N, 1, C))."""
     return reduce_mean(x, axis=_spatial_axes(x, 1, "global_avg_pool1d"), keepdims=keepdims)
 
 
-def upsampling2d(x, size=2, interpolation="nearest") -> Tensor:
+def upsampling2d(x: TensorLike, size: Shape = 2, interpolation: str = "nearest") -> Tensor:
     """Enlarge images by whole factors (Keras' UpSampling2D): (N, H, W, C) → (N, H·fh, W·fw, C).
 
     ``size``: an int or (fh, fw). "nearest" repeats each pixel into an fh×fw block; "bilinear"
@@ -297,7 +306,7 @@ def _frame(amounts, op):
     return window_padding(amounts, 2)
 
 
-def zero_padding2d(x, padding=1) -> Tensor:
+def zero_padding2d(x: TensorLike, padding: Pads = 1) -> Tensor:
     """Frame images with zeros (Keras' ZeroPadding2D): (N, H, W, C) → (N, H + t + b, W + l + r, C).
 
     ``padding``: an int (all sides), (h, w) (top = bottom = h, left = right = w) or
@@ -309,7 +318,7 @@ def zero_padding2d(x, padding=1) -> Tensor:
     return ZeroPad.apply(x, pads=_frame(padding, "zero_padding2d"))
 
 
-def cropping2d(x, cropping=((0, 0), (0, 0))) -> Tensor:
+def cropping2d(x: TensorLike, cropping: Pads = ((0, 0), (0, 0))) -> Tensor:
     """Cut a frame off images (Keras' Cropping2D): (N, H, W, C) → (N, H − t − b, W − l − r, C).
 
     ``cropping``: an int, (h, w) or ((top, bottom), (left, right)), as ``zero_padding2d``.
