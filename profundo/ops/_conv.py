@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from .. import backend as B
 from ..autograd import Function, Tensor
+from ..autograd.types import Pads, Shape, TensorLike
 from .windows import KERNEL_LAYOUTS, Windows, as_image, window_ints, window_padding
 
 __all__ = ["conv1d", "conv2d", "depthwise_conv2d", "conv2d_transpose"]
@@ -291,7 +292,15 @@ def _transposed_length(n, k, stride, dilation, output_padding, padding):
 
 
 # --- the public functions ------------------------------------------------------------------------
-def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation=1, groups=1) -> Tensor:
+def conv2d(
+    x: TensorLike,
+    kernel: TensorLike,
+    bias: TensorLike | None = None,
+    strides: Shape = 1,
+    padding: str | Pads = "valid",
+    dilation: Shape = 1,
+    groups: int = 1,
+) -> Tensor:
     """2-D convolution of channels-last images (Keras' Conv2D).
 
     x: (N, H, W, C_in); kernel: (kh, kw, C_in/groups, C_out); bias: (C_out,) or None.
@@ -315,7 +324,15 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation=1, groups=
     )
 
 
-def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation=1, groups=1) -> Tensor:
+def conv1d(
+    x: TensorLike,
+    kernel: TensorLike,
+    bias: TensorLike | None = None,
+    strides: Shape = 1,
+    padding: str | Pads = "valid",
+    dilation: Shape = 1,
+    groups: int = 1,
+) -> Tensor:
     """1-D convolution of sequences (Keras' Conv1D), run as conv2d on images of height 1.
 
     x: (N, L, C_in); kernel: (k, C_in/groups, C_out); bias: (C_out,) or None → (N, L', C_out).
@@ -337,7 +354,14 @@ def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation=1, groups=
     )
 
 
-def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation=1) -> Tensor:
+def depthwise_conv2d(
+    x: TensorLike,
+    kernel: TensorLike,
+    bias: TensorLike | None = None,
+    strides: Shape = 1,
+    padding: str | Pads = "valid",
+    dilation: Shape = 1,
+) -> Tensor:
     """Depthwise 2-D convolution (Keras' DepthwiseConv2D): each input channel convolved with its
     own M filters, no mixing across channels.
 
@@ -360,7 +384,13 @@ def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation=
 
 
 def conv2d_transpose(
-    x, kernel, bias=None, strides=1, padding="valid", output_padding=None, dilation=1
+    x: TensorLike,
+    kernel: TensorLike,
+    bias: TensorLike | None = None,
+    strides: Shape = 1,
+    padding: str | Pads = "valid",
+    output_padding: Shape | None = None,
+    dilation: Shape = 1,
 ) -> Tensor:
     """Transposed 2-D convolution (Keras' Conv2DTranspose), the gradient of conv2d with respect
     to its input: each input pixel spreads a kernel-sized patch into the (larger) output.
