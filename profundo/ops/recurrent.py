@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from .. import backend as B
 from ..autograd import Function, Tensor, as_array
+from ..autograd.types import TensorLike
 
 __all__ = ["simple_rnn", "lstm", "gru"]
 
@@ -464,15 +465,15 @@ def _run(op, x, kernel, recurrent_kernel, bias, initial, mask, recurrent_mask, *
 
 # --- the public functions ------------------------------------------------------------------------
 def simple_rnn(
-    x,
-    kernel,
-    recurrent_kernel,
-    bias,
-    h0=None,
-    activation="tanh",
-    go_backwards=False,
-    mask=None,
-    recurrent_mask=None,
+    x: TensorLike,
+    kernel: TensorLike,
+    recurrent_kernel: TensorLike,
+    bias: TensorLike,
+    h0: TensorLike | None = None,
+    activation: str = "tanh",
+    go_backwards: bool = False,
+    mask: TensorLike | None = None,
+    recurrent_mask: TensorLike | None = None,
 ) -> tuple[Tensor, Tensor]:
     """The simple (Elman) RNN over a sequence: h_t = f(x_t W + h_{t−1} U + b).
 
@@ -500,17 +501,17 @@ def simple_rnn(
 
 
 def lstm(
-    x,
-    kernel,
-    recurrent_kernel,
-    bias,
-    h0=None,
-    c0=None,
-    go_backwards=False,
-    mask=None,
-    activation="tanh",
-    recurrent_activation="sigmoid",
-    recurrent_mask=None,
+    x: TensorLike,
+    kernel: TensorLike,
+    recurrent_kernel: TensorLike,
+    bias: TensorLike,
+    h0: TensorLike | None = None,
+    c0: TensorLike | None = None,
+    go_backwards: bool = False,
+    mask: TensorLike | None = None,
+    activation: str = "tanh",
+    recurrent_activation: str = "sigmoid",
+    recurrent_mask: TensorLike | None = None,
 ) -> tuple[Tensor, Tensor, Tensor]:
     """The LSTM over a sequence, gates in Keras' order i, f, c, o:
 
@@ -542,17 +543,17 @@ def lstm(
 
 
 def gru(
-    x,
-    kernel,
-    recurrent_kernel,
-    bias,
-    h0=None,
-    go_backwards=False,
-    mask=None,
-    reset_after=True,
-    activation="tanh",
-    recurrent_activation="sigmoid",
-    recurrent_mask=None,
+    x: TensorLike,
+    kernel: TensorLike,
+    recurrent_kernel: TensorLike,
+    bias: TensorLike,
+    h0: TensorLike | None = None,
+    go_backwards: bool = False,
+    mask: TensorLike | None = None,
+    reset_after: bool = True,
+    activation: str = "tanh",
+    recurrent_activation: str = "sigmoid",
+    recurrent_mask: TensorLike | None = None,
 ) -> tuple[Tensor, Tensor]:
     """The GRU over a sequence, gates in Keras' order z, r, h:
 
