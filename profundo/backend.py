@@ -63,7 +63,8 @@ def get_backend() -> str:
 
 
 def set_default_dtype(dtype) -> None:
-    """Set the floating dtype of new tensors (``"float32"`` by default, ``"float64"`` on request)."""
+    """Set the floating dtype of new tensors
+    (``"float32"`` by default, ``"float64"`` on request)."""
     global default_dtype
     dt = numpy.dtype(dtype)
     if dt.kind != "f":

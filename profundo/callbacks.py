@@ -496,8 +496,8 @@ class TerminateOnNaN(Callback):
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(loss):
             print(
-                f"TerminateOnNaN: invalid loss {loss} at epoch {self.epoch + 1}, batch {batch + 1}; "
-                "terminating training"
+                f"TerminateOnNaN: invalid loss {loss} at epoch {self.epoch + 1}, "
+                f"batch {batch + 1}; terminating training"
             )
             self.model.stop_training = True
 

@@ -73,7 +73,8 @@ def get_registered_name(obj) -> str:
 
 
 def get_registered_object(name: str, custom_objects=None, module_objects=None):
-    """The object registered (or in ``custom_objects``/``module_objects``) under ``name``, or None."""
+    """The object registered (or in ``custom_objects``/``module_objects``) under ``name``,
+    or None."""
     for table in (custom_objects or {}, active_custom_objects(), module_objects or {}):
         if name in table:
             return table[name]

@@ -50,7 +50,8 @@ class LearningRateSchedule:
         raise NotImplementedError
 
     def get_config(self) -> dict:
-        """The schedule's arguments, e.g. ``{"initial_learning_rate": 0.1, "decay_steps": 1000, ...}``."""
+        """The schedule's arguments,
+        e.g. ``{"initial_learning_rate": 0.1, "decay_steps": 1000, ...}``."""
         return dataclasses.asdict(self)
 
     @classmethod
@@ -82,7 +83,8 @@ class _DecayOverSteps(LearningRateSchedule):
 
 @dataclasses.dataclass
 class ExponentialDecay(_DecayOverSteps):
-    """lr(t) = initial_learning_rate · decay_rateᵖ,  p = t / decay_steps  (⌊t / decay_steps⌋ if staircase).
+    """lr(t) = initial_learning_rate · decay_rateᵖ,  p = t / decay_steps
+    (⌊t / decay_steps⌋ if staircase).
 
     >>> ExponentialDecay(0.1, decay_steps=100, decay_rate=0.5)(200)
     0.025
@@ -94,7 +96,8 @@ class ExponentialDecay(_DecayOverSteps):
 
 @dataclasses.dataclass
 class PiecewiseConstantDecay(LearningRateSchedule):
-    """lr(t) = values[0] while t ≤ boundaries[0], values[1] while t ≤ boundaries[1], …, values[-1] after.
+    """lr(t) = values[0] while t ≤ boundaries[0], values[1] while t ≤ boundaries[1], …,
+    values[-1] after.
 
     >>> lr = PiecewiseConstantDecay(boundaries=[100, 110], values=[1.0, 0.5, 0.1])
     >>> lr(100), lr(101), lr(111)
@@ -123,7 +126,8 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
 @dataclasses.dataclass
 class InverseTimeDecay(_DecayOverSteps):
-    """lr(t) = initial_learning_rate / (1 + decay_rate · p),  p = t / decay_steps  (floored if staircase).
+    """lr(t) = initial_learning_rate / (1 + decay_rate · p),  p = t / decay_steps
+    (floored if staircase).
 
     >>> InverseTimeDecay(0.1, decay_steps=10, decay_rate=1.0)(30)
     0.025
@@ -167,7 +171,8 @@ class PolynomialDecay(LearningRateSchedule):
 class CosineDecay(LearningRateSchedule):
     """Half a cosine from the rate down to α times the rate, after an optional linear warm-up.
 
-    Without warm-up:  lr(t) = initial · ((1 − α) · ½(1 + cos(π · min(t, T)/T)) + α),  T = decay_steps.
+    Without warm-up:  lr(t) = initial · ((1 − α) · ½(1 + cos(π · min(t, T)/T)) + α),
+    T = decay_steps.
     With ``warmup_target`` and ``warmup_steps`` W: the rate first rises linearly from
     ``initial_learning_rate`` to ``warmup_target`` over W steps, then decays from ``warmup_target``
     as above with t − W in place of t.

@@ -1,4 +1,5 @@
-"""Helpers for tests that compare profundo with a reference (finite differences, PyTorch, scikit-learn).
+"""Helpers for tests that compare profundo with a reference
+(finite differences, PyTorch, scikit-learn).
 
 >>> from profundo.testing import assert_close
 >>> assert_close(pf.tensor([1.0]), [1.0 + 1e-7])

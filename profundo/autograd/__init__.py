@@ -1,4 +1,5 @@
-"""Automatic differentiation: ``Tensor``, the op base ``Function``, ``backward``, ``no_grad``, ``gradcheck``."""
+"""Automatic differentiation: ``Tensor``, the op base ``Function``,
+``backward``, ``no_grad``, ``gradcheck``."""
 
 from .creation import (
     arange,

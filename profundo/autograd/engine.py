@@ -1,4 +1,5 @@
-"""Backpropagation: the chain rule applied to the recorded graph, from the output back to the leaves.
+"""Backpropagation: the chain rule applied to the recorded graph,
+from the output back to the leaves.
 
 1. Order the graph topologically (every tensor after the tensors it was computed from).
 2. Walk it from the output back: each op turns ∂L/∂output into ∂L/∂input (its ``backward``).
@@ -69,7 +70,8 @@ def backward(root: Tensor, gradient=None, retain_graph: bool = False) -> None:
         )
         if gradient.shape != root.shape:
             raise ValueError(
-                f"backward(): gradient has shape {gradient.shape}, expected the output's shape {root.shape}"
+                f"backward(): gradient has shape {gradient.shape}, "
+                f"expected the output's shape {root.shape}"
             )
     check = debug_enabled()
     grads = {id(root): gradient}

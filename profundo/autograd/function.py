@@ -17,8 +17,8 @@ An op subclasses ``Function`` and writes two methods over plain arrays::
 ``apply`` unwraps the inputs (tensors, arrays, scalars: positional; settings such as ``axis``:
 keywords), runs ``forward`` and, when a gradient is wanted, links the result to this function so
 that ``backward()`` can walk the graph later. ``backward`` returns one gradient per input (a tuple
-for several, ``None`` where an input needs none); gradients over broadcast dimensions are summed back
-to each input's shape by the engine, so ops never do it themselves.
+for several, ``None`` where an input needs none); gradients over broadcast dimensions are summed
+back to each input's shape by the engine, so ops never do it themselves.
 
 An op may have several outputs (an LSTM: the outputs and the final states): ``forward`` returns a
 tuple of arrays, ``apply`` returns one Tensor per output, and the engine calls
@@ -136,7 +136,8 @@ def _operand(value, inputs):
 
     Python scalars stay as they are (NumPy treats them as weak); NumPy scalars become Python
     scalars; with no tensor among the inputs (``pf.sigmoid(np.float32(0.5))``), a NumPy float
-    keeps its dtype and a Python float takes the default one; float arrays and lists take the dtype of the first floating tensor among ``inputs``.
+    keeps its dtype and a Python float takes the default one; float arrays and lists take the
+    dtype of the first floating tensor among ``inputs``.
     """
     if isinstance(value, numpy.generic):
         return B.xp.asarray(value) if value.dtype.kind == "f" and _alone(inputs) else value.item()

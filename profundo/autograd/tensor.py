@@ -1,4 +1,5 @@
-"""``Tensor``: an array that remembers how it was computed, so that ``backward()`` can find gradients.
+"""``Tensor``: an array that remembers how it was computed,
+so that ``backward()`` can find gradients.
 
 >>> x = pf.tensor([[1.0, 2.0]], requires_grad=True)
 >>> y = (x * x).sum()        # y = Σ x²
@@ -204,7 +205,8 @@ class Tensor:
     def __bool__(self) -> bool:
         if self.data.size != 1:
             raise ValueError(
-                f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()"
+                f"the truth value of a tensor of shape {self.shape} is ambiguous; "
+                "use .any() or .all()"
             )
         return bool(self.data)
 

@@ -54,7 +54,8 @@ def _gate_verdict(outputs, gate, what_es, what_en):
 
 @checker
 def check_gate(w, b, gate: str = "or"):
-    """Exercise 1: weights ``w`` (two numbers) and bias ``b`` of one step neuron computing ``gate``."""
+    """Exercise 1: weights ``w`` (two numbers) and bias ``b`` of one step neuron
+    computing ``gate``."""
     if _blank(w, b):
         return verdict(
             False, es="escribe los pesos w y el sesgo b.", en="write the weights w and the bias b."

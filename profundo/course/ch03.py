@@ -109,8 +109,14 @@ def check_gradient_step(fn):
     if np.allclose(got, want, rtol=1e-6, atol=1e-9):
         return verdict(
             True,
-            es=f"tu paso lleva (w, b) de ({w0}, {b0}) a ({got[0]:.5f}, {got[1]:.5f}), como autodiff.",
-            en=f"your step takes (w, b) from ({w0}, {b0}) to ({got[0]:.5f}, {got[1]:.5f}), as autodiff does.",
+            es=(
+                f"tu paso lleva (w, b) de ({w0}, {b0}) a ({got[0]:.5f}, {got[1]:.5f}), "
+                "como autodiff."
+            ),
+            en=(
+                f"your step takes (w, b) from ({w0}, {b0}) to ({got[0]:.5f}, {got[1]:.5f}), "
+                "as autodiff does."
+            ),
         )
     return verdict(
         False,

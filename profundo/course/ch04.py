@@ -25,7 +25,8 @@ REFERENCE = {
 
 
 def tiny_gradients() -> dict:
-    """∂L/∂w₁, ∂L/∂b₁, ∂L/∂w₂, ∂L/∂b₂ of the tiny network, by profundo's ``backward()`` in float64."""
+    """∂L/∂w₁, ∂L/∂b₁, ∂L/∂w₂, ∂L/∂b₂ of the tiny network,
+    by profundo's ``backward()`` in float64."""
     from ..autograd import Tensor
 
     p = {

@@ -46,8 +46,9 @@ def check_l2_penalty(fn, l2: float = 0.01):
 
 @checker
 def check_dropout(fn, rate: float = 0.25):
-    """Exercise 2: ``fn(x, rate, training)`` is inverted dropout: in training, each value is zeroed
-    with probability ``rate`` and the others multiplied by 1/(1 − rate); at inference, x as it is."""
+    """Exercise 2: ``fn(x, rate, training)`` is inverted dropout: in training, each value is
+    zeroed with probability ``rate`` and the others multiplied by 1/(1 − rate);
+    at inference, x as it is."""
     x = np.ones((400, 250))
     out = fn(x.copy(), rate, False)
     if out is None:
@@ -110,7 +111,8 @@ CURVES = [
 
 @checker
 def check_early_stopping(fn):
-    """Exercise 3: ``fn(val_losses, patience) -> (stop_epoch, best_epoch)``, as ``early_stopping``."""
+    """Exercise 3: ``fn(val_losses, patience) -> (stop_epoch, best_epoch)``,
+    as ``early_stopping``."""
     for losses, patience in CURVES:
         want, got = early_stopping(losses, patience), fn(list(losses), patience)
         if got is None or tuple(got) != want:
@@ -124,5 +126,8 @@ def check_early_stopping(fn):
     return verdict(
         True,
         es=f"tu regla para y elige la mejor época como EarlyStopping en {len(CURVES)} curvas.",
-        en=f"your rule stops and picks the best epoch as EarlyStopping does on {len(CURVES)} curves.",
+        en=(
+            "your rule stops and picks the best epoch as EarlyStopping does "
+            f"on {len(CURVES)} curves."
+        ),
     )

@@ -3,8 +3,8 @@
 
 >>> ds = pf.data.Dataset.from_tensor_slices((x, y))          # one element per sample
 ... # doctest: +SKIP
->>> ds = ds.map(lambda x, y: (x / 255, y)).shuffle(1000, seed=0).batch(32).prefetch(pf.data.AUTOTUNE)
-... # doctest: +SKIP
+>>> ds = ds.map(lambda x, y: (x / 255, y)).shuffle(1000, seed=0)  # doctest: +SKIP
+>>> ds = ds.batch(32).prefetch(pf.data.AUTOTUNE)  # doctest: +SKIP
 >>> model.fit(ds, epochs=3)  # doctest: +SKIP
 
 ``map`` and ``filter`` unpack tuple elements into arguments (``lambda x, y: ...``) as ``tf.data``

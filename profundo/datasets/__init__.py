@@ -2,8 +2,8 @@
 
 Downloaded on first use, cached and verified (see ``download``):
 ``mnist``, ``fashion_mnist``, ``cifar10``, and the text corpora ``shakespeare`` and ``milton``
-(``load_data()`` returns a ``str``), the e-mails of ``spamassassin`` (raw messages). Shipped inside the package, offline: ``digits``, ``iris``,
-``breast_cancer``, ``diabetes``.
+(``load_data()`` returns a ``str``), the e-mails of ``spamassassin`` (raw messages).
+Shipped inside the package, offline: ``digits``, ``iris``, ``breast_cancer``, ``diabetes``.
 
 >>> from profundo import datasets
 >>> (x_train, y_train), (x_test, y_test) = datasets.mnist.load_data()

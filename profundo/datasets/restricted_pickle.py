@@ -6,8 +6,8 @@ with arguments from the file, so a tampered download could run anything. A hash 
 the real CIFAR-10 archive, but a reader of pickles should be safe on its own.
 
 How this reader is safe: it is a ``pickle.Unpickler`` whose ``find_class`` — the one place where
-the pickle machine turns a name into a Python object — knows a handful of names and answers each with a
-checking function of this module, never with the real object:
+the pickle machine turns a name into a Python object — knows a handful of names and answers each
+with a checking function of this module, never with the real object:
 
 - ``numpy.core.multiarray._reconstruct`` (``numpy._core...`` in NumPy 2) with ``numpy.ndarray``:
   an empty ``_ArrayBuilder``; its contents come in the following BUILD as

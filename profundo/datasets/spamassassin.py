@@ -42,7 +42,9 @@ SPAM_GROUPS = ("spam", "spam_2")
 #: The one message whose bytes, in every copy we could check, are not those its name's MD5 was
 #: taken of: it is verified by the sha256 of the bytes the corpus has.
 KNOWN_RENAMED = {
-    "hard_ham/00230.244a63cd74c81123ef26129453e32c95": "6959c8a5762801f2ac923192c773f5d56e6e08e9377e5cb3a9ae6ff98cea6651"
+    "hard_ham/00230.244a63cd74c81123ef26129453e32c95": (
+        "6959c8a5762801f2ac923192c773f5d56e6e08e9377e5cb3a9ae6ff98cea6651"
+    )
 }
 MAX_MESSAGE_BYTES = 4 << 20  #: a larger member is not a message of this corpus
 MAX_ARCHIVE_BYTES = 256 << 20  #: the most that is read from one archive

@@ -96,8 +96,8 @@ def wait(request, what: str) -> None:
             time.sleep(5e-5)
         if time.monotonic() > deadline:
             raise DistributedError(
-                f"rank {rank()}: {what} waited {_timeout:.0f} s for the other ranks; one of them has "
-                f"probably died or hung (see its output). Stopping."
+                f"rank {rank()}: {what} waited {_timeout:.0f} s for the other ranks; "
+                "one of them has probably died or hung (see its output). Stopping."
             )
 
 

@@ -198,7 +198,8 @@ def _reduce_sums(sums) -> None:
 
 
 def _merge_r2(m) -> None:
-    """Per output: W = Σ Wᵣ, ȳ = Σ Wᵣ ȳᵣ / W, M₂ = Σ M₂ᵣ + Σ Wᵣ (ȳᵣ − ȳ)², residual = Σ residualᵣ."""
+    """Per output: W = Σ Wᵣ, ȳ = Σ Wᵣ ȳᵣ / W, M₂ = Σ M₂ᵣ + Σ Wᵣ (ȳᵣ − ȳ)²,
+    residual = Σ residualᵣ."""
     rows = numpy.stack([m.weight, m.mean, m.m2, m.residual]).reshape(1, -1)
     states = [r.reshape(4, -1) for r in comm.allgather_rows(rows, "R2Score's allgather")]
     w = sum(s[0] for s in states)

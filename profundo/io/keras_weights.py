@@ -50,7 +50,8 @@ def _group_name(layer) -> str:
 
 
 def _vars(group) -> list:
-    """A Keras 3 layer group's arrays: ``vars/0, 1, ...``, then those of its inner objects (cell)."""
+    """A Keras 3 layer group's arrays: ``vars/0, 1, ...``,
+    then those of its inner objects (cell)."""
     out = []
     if "vars" in group:
         out += [numpy.asarray(group["vars"][str(i)]) for i in range(len(group["vars"]))]

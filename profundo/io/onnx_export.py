@@ -4,7 +4,8 @@ and runs in ONNX Runtime (``pip install 'profundo[onnx]'``).
 >>> pf.io.export_onnx(model, "model.onnx")           # or model.export("model.onnx", format="onnx")
 ... # doctest: +SKIP
 >>> import onnxruntime
->>> onnxruntime.InferenceSession("model.onnx").run(None, {"input_layer": x})[0]   # = model.predict(x)
+>>> session = onnxruntime.InferenceSession("model.onnx")  # doctest: +SKIP
+>>> session.run(None, {"input_layer": x})[0]   # = model.predict(x)
 ... # doctest: +SKIP
 
 The graph follows the model's layers: each layer's converter (``onnx_layers``) writes the nodes

@@ -177,7 +177,7 @@ class _Importer:
             )
         return const.reshape(-1)
 
-    # --- the walk ----------------------------------------------------------------------------------
+    # --- the walk ---------------------------------------------------------------------------------
     def run(self):
         from ..models.model import Model
 
@@ -364,7 +364,7 @@ class _Importer:
             layer.set_weights(weights)
         return out, first
 
-    # --- operators ---------------------------------------------------------------------------------
+    # --- operators --------------------------------------------------------------------------------
     def op_Identity(self, node):
         return self.get(node.input[0])
 

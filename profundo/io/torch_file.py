@@ -16,7 +16,8 @@ module, never with the named object:
 A storage is read (persistent id ``('storage', type, key, location, numel)``) from its member,
 which must be stored uncompressed with exactly ``numel`` elements, so nothing read can be larger
 than the file; the tensors copied out of the storages may together be at most ``COPY_FACTOR``
-times the file (a pickle could name one storage many times). Anything else — a pickled ``nn.Module``, a function — is refused with its name.
+times the file (a pickle could name one storage many times). Anything else — a pickled
+``nn.Module``, a function — is refused with its name.
 """
 
 from __future__ import annotations

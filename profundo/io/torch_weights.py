@@ -165,7 +165,8 @@ def load_torch_state_dict(model, path_or_dict, mapping: dict | None = None) -> N
             raise WeightMismatchError(
                 f"load_torch_state_dict: the state dict has {len(modules)} modules with weights "
                 f"({', '.join(modules)}), {model.name} has {len(targets)} layers with weights "
-                f"({', '.join(layer.name for layer in targets)}); give mapping={{module: layer name}}"
+                f"({', '.join(layer.name for layer in targets)}); "
+                "give mapping={module: layer name}"
             )
         pairs = list(zip(modules.items(), targets))
     else:

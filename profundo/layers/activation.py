@@ -19,7 +19,8 @@ class _Elementwise(Layer):
 
 
 class ReLU(_Elementwise):
-    """y = min(max(x, 0), max_value), with slope ``negative_slope`` below ``threshold`` (Keras' ReLU)."""
+    """y = min(max(x, 0), max_value), with slope ``negative_slope`` below ``threshold``
+    (Keras' ReLU)."""
 
     def __init__(
         self, max_value=None, negative_slope: float = 0.0, threshold: float = 0.0, **kwargs

@@ -350,7 +350,8 @@ class Layer:
     # --- place in a functional graph ------------------------------------------------------------
     @property
     def input(self):
-        """The symbolic input of this layer's first call on symbolic tensors (Keras' ``layer.input``)."""
+        """The symbolic input of this layer's first call on symbolic tensors
+        (Keras' ``layer.input``)."""
         return self._first_node().inputs
 
     @property

@@ -6,7 +6,7 @@ to show in the message — and narrows it in ``build`` once sizes are known (the
 before ``build`` and ``call``, and every complaint has one form::
 
     Dense 'head': expected 4 features (last axis), got shape (3, 5)
-    LSTM 'seq': expected inputs of shape (batch, time, features), got shape (2, 5); for token ids ...
+    LSTM 'seq': expected inputs of shape (batch, time, features), got shape (2, 5); for token ids …
 
 ``input_spec`` may be a list, one spec per input in order (``None`` skips one; inputs past the
 end of the list, such as a recurrent layer's initial states, are not checked).

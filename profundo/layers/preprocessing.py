@@ -56,7 +56,8 @@ def image_size(layer: str, height, width) -> tuple:
 
 # --- the image sampler ----------------------------------------------------------------------------
 def resample(images, rows, cols, interpolation="bilinear", fill_mode="nearest", fill_value=0.0):
-    """Read images at (fractional) source coordinates: y[n, i, j] = x[n, rows[n, i, j], cols[n, i, j]].
+    """Read images at (fractional) source coordinates:
+    y[n, i, j] = x[n, rows[n, i, j], cols[n, i, j]].
 
     ``images``: an (N, H, W, C) array; ``rows``, ``cols``: arrays that broadcast to (N, H', W')
     (e.g. (1, H', 1) and (1, 1, W') for a resize), giving the output of shape (N, H', W', C).
@@ -87,7 +88,8 @@ def resample(images, rows, cols, interpolation="bilinear", fill_mode="nearest", 
 
 
 def _pixels(images, rows, cols, fill):
-    """images[n, rows, cols, :] at whole coordinates; ``fill`` where they fall outside (unless None).
+    """images[n, rows, cols, :] at whole coordinates;
+    ``fill`` where they fall outside (unless None).
 
     One ``take`` of rows from the (N·H·W, C) table of pixels, at the flat index (n·H + r)·W + c
     (4× faster than indexing with three arrays).

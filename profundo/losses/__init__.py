@@ -28,7 +28,8 @@ Losses combine by arithmetic, e.g. the course's loss for segmentation masks::
     loss = 0.5 * losses.BinaryCrossentropy() + losses.IoU()
 
 Modules: ``base`` (Loss, reductions and sample weights, get/serialize), ``regression``,
-``probabilistic`` (cross-entropies, KL, Poisson), ``margin`` (hinge losses), ``segmentation`` (IoU, Dice).
+``probabilistic`` (cross-entropies, KL, Poisson), ``margin`` (hinge losses),
+``segmentation`` (IoU, Dice).
 """
 
 from . import margin, probabilistic, regression, segmentation

@@ -70,7 +70,8 @@ def _unit_axis(longer, shorter) -> tuple:
 
 
 def clip_probabilities(p: Tensor) -> Tensor:
-    """p limited to [ε, 1 − ε], so that log p and log(1 − p) stay finite (zero gradient where clipped)."""
+    """p limited to [ε, 1 − ε], so that log p and log(1 − p) stay finite
+    (zero gradient where clipped)."""
     return p.clip(EPSILON, 1 - EPSILON)
 
 
@@ -85,7 +86,8 @@ def smooth_labels(name: str, t: Tensor, smoothing: float, n_classes: int) -> Ten
 def reduce_loss(
     name: str, losses: Tensor, sample_weight=None, reduction: str = "sum_over_batch_size"
 ) -> Tensor:
-    """Weigh the per-sample ``losses`` by ``sample_weight`` and reduce them (see the module's doc)."""
+    """Weigh the per-sample ``losses`` by ``sample_weight`` and reduce them
+    (see the module's doc)."""
     if sample_weight is not None:
         weights = _broadcast_weights(name, sample_weight, losses)
         losses = losses * weights

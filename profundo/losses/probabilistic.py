@@ -1,4 +1,5 @@
-"""Probabilistic losses: cross-entropies (binary, categorical, sparse, focal), KL divergence, Poisson.
+"""Probabilistic losses: cross-entropies (binary, categorical, sparse, focal),
+KL divergence, Poisson.
 
 ``y_pred`` holds probabilities (the output of a sigmoid or softmax) or, with ``from_logits=True``,
 the scores before it. Probabilities are clipped to [ε, 1 − ε] (ε = 10⁻⁷, as Keras) before any log,
@@ -228,7 +229,8 @@ def categorical_focal_crossentropy(
     The factor (1 − p_c)^γ shrinks the loss of classes already predicted with confidence;
     ``gamma`` = 0 and ``alpha`` = 1 give categorical cross-entropy.
 
-    >>> categorical_focal_crossentropy([[0.0, 1.0]], pf.tensor([[0.2, 0.8]]))  # 0.25·0.2²·(−log 0.8)
+    >>> y_true, y_pred = [[0.0, 1.0]], pf.tensor([[0.2, 0.8]])
+    >>> categorical_focal_crossentropy(y_true, y_pred)  # 0.25·0.2²·(−log 0.8)
     tensor([0.0022])
     """
     name = "categorical_focal_crossentropy"

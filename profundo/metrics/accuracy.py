@@ -1,4 +1,5 @@
-"""Accuracy metrics: the fraction of predictions that are right, by what "right" means for the output.
+"""Accuracy metrics: the fraction of predictions that are right,
+by what "right" means for the output.
 
 =====================================  ============================  ==============================
 metric                                 y_true                        y_pred

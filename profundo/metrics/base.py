@@ -75,7 +75,8 @@ def broadcast_weights(sample_weight, shape: tuple, name: str) -> np.ndarray:
     except ValueError:
         raise ValueError(
             f"{name}: sample_weight has shape {to_numpy(sample_weight).shape}, which does not fit "
-            f"values of shape {shape}; give one weight per sample, shape ({shape[0] if shape else 1},)"
+            f"values of shape {shape}; give one weight per sample, "
+            f"shape ({shape[0] if shape else 1},)"
         ) from None
 
 

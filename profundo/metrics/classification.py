@@ -2,7 +2,9 @@
 
 For each class c, over the samples seen (each counted with its sample weight):
 
-    TP_c: of class c, predicted c    FP_c: not of class c, predicted c    FN_c: of class c, not predicted c
+    TP_c: of class c, predicted c
+    FP_c: not of class c, predicted c
+    FN_c: of class c, not predicted c
 
     precision = TP / (TP + FP)     recall = TP / (TP + FN)     F1 = 2 TP / (2 TP + FP + FN)
     IoU = TP / (TP + FP + FN)      (0 where a denominator is 0, as in scikit-learn)

@@ -25,7 +25,10 @@ def _from_loss(class_name: str, fn, default_name: str, **defaults) -> type:
             )
         MeanMetricWrapper.__init__(self, fn, name, **{**defaults, **settings})
 
-    doc = f"The running mean of ``losses.{fn.__name__}`` per sample (Keras' ``metrics.{class_name}``)."
+    doc = (
+        f"The running mean of ``losses.{fn.__name__}`` per sample "
+        f"(Keras' ``metrics.{class_name}``)."
+    )
     return type(
         class_name,
         (MeanMetricWrapper,),

@@ -120,7 +120,7 @@ class Model(Layer):
                 total = sub if total is None else total + sub
         return total
 
-    # --- running ------------------------------------------------------------------------------------
+    # --- running ----------------------------------------------------------------------------------
     def call(self, inputs, training=None):
         if not self.is_functional:
             raise NotImplementedError(
@@ -194,7 +194,7 @@ class Model(Layer):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}, {len(self.layers)} layers>"
 
-    # --- training, evaluation, prediction (see profundo.models.training) ---------------------------
+    # --- training, evaluation, prediction (see profundo.models.training) --------------------------
     def compile(
         self,
         optimizer="rmsprop",
@@ -287,11 +287,12 @@ class Model(Layer):
             self, x, batch_size=batch_size, verbose=verbose, callbacks=callbacks, steps=steps
         )
 
-    # --- the steps: override them to train in your own way (Keras 3's names and arguments) ----------
+    # --- the steps: override them to train in your own way (Keras 3's names and arguments) --------
     def train_step(self, data) -> dict:
         """One training step on one batch — forward, ``compute_loss``, backward, optimizer update,
         ``compute_metrics`` — returning the logs {name: value} that ``fit`` shows. ``data`` is
-        ``x``, ``(x, y)`` or ``(x, y, sample_weight)`` (``unpack_x_y_sample_weight`` in ``profundo.models.training``)."""
+        ``x``, ``(x, y)`` or ``(x, y, sample_weight)``
+        (``unpack_x_y_sample_weight`` in ``profundo.models.training``)."""
         return trainer.train_step(self, data)
 
     def test_step(self, data) -> dict:
@@ -358,7 +359,7 @@ class Model(Layer):
         """Print a table of the layers, their output shapes and parameter counts."""
         return _summary(self, line_length=line_length, print_fn=print_fn)
 
-    # --- saving (implemented in profundo.io, which sits above models) -------------------------------
+    # --- saving (implemented in profundo.io, which sits above models) -----------------------------
     def save(self, filepath, include_optimizer: bool = True, training_state=None) -> None:
         """Write the model — architecture, weights, compile settings, optimizer state — to one
         ``.profundo`` archive, atomically (see ``profundo.io.saving``). ``training_state``: extra

@@ -54,7 +54,8 @@ class Perceptron:
         """Learn from examples ``X`` (n_samples, n_features) with labels ``y`` in {0, 1}.
 
         Goes over the examples in order, epoch after epoch, until an epoch has no mistakes or
-        ``epochs`` (default ``max_epochs``) have passed. Returns the number of mistakes in each epoch.
+        ``epochs`` (default ``max_epochs``) have passed.
+        Returns the number of mistakes in each epoch.
         """
         X = self._check_X(X, "fit")
         y = self._check_y(y, len(X))
@@ -109,7 +110,7 @@ class Perceptron:
         y = self._check_y(y, len(np.asarray(X)))
         return float(np.mean(self.predict(X) == y))
 
-    # --- checks ------------------------------------------------------------------------------------
+    # --- checks -----------------------------------------------------------------------------------
     def _theta(self, what: str) -> np.ndarray:
         if self.theta_ is None:
             raise RuntimeError(

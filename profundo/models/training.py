@@ -39,7 +39,7 @@ from . import data_adapters as adapters
 from . import fit_checks
 
 
-# --- compile ---------------------------------------------------------------------------------------
+# --- compile --------------------------------------------------------------------------------------
 class CompileMetrics(metrics_mod.Metric):
     """The metrics given to ``compile``, as one metric (Keras' ``compile_metrics``): per output
     its metrics, made on the first batch (they need to see y), updated together; ``result`` is a
@@ -201,7 +201,7 @@ def _require_compiled(model, what: str) -> Compiled:
     return model.compiled
 
 
-# --- one step (the defaults of Model.train_step / test_step / predict_step) -------------------------
+# --- one step (the defaults of Model.train_step / test_step / predict_step) -----------------------
 def unpack_x_y_sample_weight(data):
     """Keras' rule: ``x`` alone, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` → (x, y, sw)."""
     if isinstance(data, list):
@@ -374,7 +374,7 @@ def _non_finite_loss(logs: dict):
     return None
 
 
-# --- the loops ---------------------------------------------------------------------------------------
+# --- the loops ------------------------------------------------------------------------------------
 #: ``fit(distributed=True)``'s hook, set by ``profundo.distributed`` (a higher layer): it shards the
 #: batches, averages gradients over the ranks and reduces the logs (see distributed/training.py)
 distributed_fit = None

@@ -1,5 +1,6 @@
 """Differentiable ops, one module per family (``_shape`` and ``_conv`` are private names so that
-``ops.shape`` and ``ops.conv`` are the Keras functions); each op's forward and backward side by side.
+``ops.shape`` and ``ops.conv`` are the Keras functions);
+each op's forward and backward side by side.
 
 Every op is a plain function here and at the top level (``pf.exp``, ``pf.softmax``), and a Tensor
 method or operator where that reads naturally (``x.exp()``, ``a @ b``).

@@ -1,4 +1,5 @@
-"""Shape ops: reshape, transpose, squeeze, broadcast, concatenate/split, pad, repeat/tile, indexing, casts.
+"""Shape ops: reshape, transpose, squeeze, broadcast, concatenate/split, pad, repeat/tile,
+indexing, casts.
 
 None of these change a value; they only move values to new places (or copy them to several). So
 every backward is the same move run in reverse: put each gradient back where its value came from,
@@ -71,7 +72,8 @@ def _tuple(value) -> tuple:
 
 # --- reshaping ------------------------------------------------------------------------------------
 class Reshape(Function):
-    """y = the elements of x, in row-major order, laid out in a new shape;  ∂L/∂x = ∂L/∂y in x's shape"""
+    """y = the elements of x, in row-major order, laid out in a new shape;
+    ∂L/∂x = ∂L/∂y in x's shape"""
 
     def forward(self, x, shape):
         self.shape = x.shape
@@ -191,7 +193,8 @@ def transpose(x: TensorLike, axes: int | Sequence[int] | None = None, *more: int
 
 @tensor_method("permute")
 def permute(x: TensorLike, *axes: int | Sequence[int]) -> Tensor:
-    """Reorder the axes, as PyTorch's ``permute``: ``x.permute(0, 3, 1, 2)`` turns NHWC into NCHW."""
+    """Reorder the axes, as PyTorch's ``permute``:
+    ``x.permute(0, 3, 1, 2)`` turns NHWC into NCHW."""
     x = _tensor(x)
     return Transpose.apply(x, axes=_permutation(_ints(axes), x.ndim, "permute"))
 
@@ -214,7 +217,8 @@ Tensor.T = property(
 # --- copies: broadcast, repeat, tile --------------------------------------------------------------
 class BroadcastTo(Function):
     """y = x stretched along its size-1 axes (and new leading axes) to ``shape``;
-    ∂L/∂x = ∂L/∂y summed over those axes (the engine does the sum, as for broadcasting arithmetic)"""
+    ∂L/∂x = ∂L/∂y summed over those axes
+    (the engine does the sum, as for broadcasting arithmetic)"""
 
     def forward(self, x, shape):
         try:

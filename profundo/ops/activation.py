@@ -145,7 +145,8 @@ class Tanh(Function):
 
 
 class HardSigmoid(Function):
-    """y = relu6(x + 3) / 6 = min(max(x/6 + ½, 0), 1);  ∂L/∂x = ∂L/∂y / 6 where −3 < x < 3, else 0"""
+    """y = relu6(x + 3) / 6 = min(max(x/6 + ½, 0), 1);
+    ∂L/∂x = ∂L/∂y / 6 where −3 < x < 3, else 0"""
 
     def forward(self, x):
         self.inside = (x > -3) & (x < 3)
@@ -177,7 +178,8 @@ def tanh(x: TensorLike) -> Tensor:
 
 @tensor_method("hard_sigmoid")
 def hard_sigmoid(x: TensorLike) -> Tensor:
-    """Piecewise-linear sigmoid relu6(x + 3) / 6: 0 below −3, 1 above 3, a line of slope 1/6 between.
+    """Piecewise-linear sigmoid relu6(x + 3) / 6:
+    0 below −3, 1 above 3, a line of slope 1/6 between.
 
     This is the definition of PyTorch's ``hardsigmoid`` and Keras 3's ``hard_sigmoid``
     (Keras 2 used 0.2·x + 0.5 instead).
@@ -328,7 +330,8 @@ class GeluTanh(Function):
 
 
 class Softplus(Function):
-    """y = log(1 + eˣ), computed as max(x, 0) + log(1 + e^(−|x|)) (no overflow);  ∂L/∂x = ∂L/∂y · σ(x)"""
+    """y = log(1 + eˣ), computed as max(x, 0) + log(1 + e^(−|x|)) (no overflow);
+    ∂L/∂x = ∂L/∂y · σ(x)"""
 
     def forward(self, x):
         self.x = x

@@ -42,7 +42,8 @@ __all__ = ["scaled_dot_product_attention"]
 
 
 def causal_mask(n_queries: int, n_keys: int):
-    """The boolean (L, S) mask of causal attention: query i may see keys j ≤ i (top-left aligned)."""
+    """The boolean (L, S) mask of causal attention:
+    query i may see keys j ≤ i (top-left aligned)."""
     return B.xp.tri(n_queries, n_keys, dtype=bool)
 
 

@@ -173,7 +173,8 @@ class Erf(_Elementwise):
 
 
 def _erf(a):
-    """erf elementwise: SciPy's (or CuPy's) where installed, else Python's ``math.erf`` per element."""
+    """erf elementwise: SciPy's (or CuPy's) where installed,
+    else Python's ``math.erf`` per element."""
     try:
         if B.name == "cupy":
             from cupyx.scipy.special import erf
@@ -311,7 +312,8 @@ def prod(
 
 def cumprod(x: TensorLike, axis: int | None = None, dtype: DTypeLike | None = None) -> Tensor:
     """Cumulative product along ``axis``: exp(cumsum(log|x|)) would lose zeros, so it is the
-    product of each prefix, one ``prod`` per position (x's length along the axis is small in use)."""
+    product of each prefix, one ``prod`` per position
+    (x's length along the axis is small in use)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
     if axis is None:
         x, axis = x.reshape(-1), 0

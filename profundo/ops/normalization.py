@@ -12,7 +12,8 @@ otherwise μ and σ² are constants and ∂L/∂x = g γ / √(σ² + ε).
 
 >>> x = pf.randn(32, 10)
 >>> mu, var = x.numpy().mean(0), x.numpy().var(0)
->>> y = pf.ops.normalization.normalize(x, mu, var, pf.ones(10), pf.zeros(10), axes=(0,))   # batch-normalized
+>>> gamma, beta = pf.ones(10), pf.zeros(10)
+>>> y = pf.ops.normalization.normalize(x, mu, var, gamma, beta, axes=(0,))   # batch-normalized
 
 ``Normalize`` is the reference, for any axes. ``ChannelNormalize`` is the same op for the usual
 BatchNormalization (statistics per channel, the last axis, over all the others) in few passes
@@ -32,7 +33,8 @@ from ..autograd.types import TensorLike
 
 __all__ = ["normalize", "moments", "channel_normalize", "channel_moments"]
 
-#: "fast": BatchNormalization over the last axis runs ``ChannelNormalize``; "reference": ``Normalize``
+#: "fast": BatchNormalization over the last axis runs ``ChannelNormalize``;
+#: "reference": ``Normalize``
 channel_kernel = "fast"
 
 
@@ -73,7 +75,8 @@ def normalize(
 
 
 def moments(x: TensorLike, axes: Sequence[int]) -> tuple[Any, Any]:
-    """Mean and population variance of an array or tensor over ``axes`` (kept as size 1), no graph."""
+    """Mean and population variance of an array or tensor over ``axes``
+    (kept as size 1), no graph."""
     data = as_array(x)
     mean = data.mean(axis=tuple(axes), keepdims=True)
     return mean, ((data - mean) ** 2).mean(axis=tuple(axes), keepdims=True)

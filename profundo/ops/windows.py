@@ -103,7 +103,8 @@ class Windows:
 
     def flat_shifts(self, n):
         """Stride-1 windows as shifts of the padded images (a batch of ``n``) flattened to one
-        row per pixel, X (N·H̃·W̃, C): window (n, p, q) reads at kernel offset (i, j) the row t + s_ij with
+        row per pixel, X (N·H̃·W̃, C): window (n, p, q) reads at kernel offset (i, j)
+        the row t + s_ij with
 
             t = (n·H̃ + p)·W̃ + q,      s_ij = i·d_h·W̃ + j·d_w,
 

@@ -14,7 +14,8 @@ from .optimizer import Optimizer, ema_
 
 
 class _AdamLike(Optimizer):
-    """What the Adam family shares: the decay rates β₁, β₂ of the averages, and ε (with Keras' defaults)."""
+    """What the Adam family shares: the decay rates β₁, β₂ of the averages,
+    and ε (with Keras' defaults)."""
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         for key, beta in (("beta_1", beta_1), ("beta_2", beta_2)):
@@ -118,7 +119,8 @@ class Adamax(_AdamLike):
         u ← max(β₂u, |g|)
         θ ← θ − η/(1 − β₁ᵗ) · m / (u + ε)
 
-    PyTorch (``torch.optim.Adamax``) adds ε to |g| inside the maximum instead; with ε = 0 they agree.
+    PyTorch (``torch.optim.Adamax``) adds ε to |g| inside the maximum instead;
+    with ε = 0 they agree.
     Args: learning_rate η, beta_1 β₁, beta_2 β₂, epsilon ε; common options: see ``Optimizer``.
     Slots: ``"m"``, ``"u"``.
 
@@ -153,7 +155,8 @@ class Nadam(_AdamLike):
     momentum_decay=1.0)`` is exactly this method.
 
     Args: learning_rate η, beta_1 β₁, beta_2 β₂, epsilon ε; common options: see ``Optimizer``.
-    Slots: ``"m"``, ``"v"``; state adds ``"mu_product"`` (Πₜ, 0-d float64), shared by all parameters.
+    Slots: ``"m"``, ``"v"``; state adds ``"mu_product"`` (Πₜ, 0-d float64),
+    shared by all parameters.
 
     >>> opt = Nadam(2e-3, params=[w])  # doctest: +SKIP
     """

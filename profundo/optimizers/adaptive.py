@@ -117,7 +117,8 @@ class Adadelta(Optimizer):
 
     The original method has no learning rate (η = 1); Keras' default η = 0.001 is kept here.
     Args: learning_rate η, rho ρ, epsilon ε; common options: see ``Optimizer``.
-    Slots: ``"v"`` (average g²), ``"d"`` (average Δ²). PyTorch: ``torch.optim.Adadelta`` is the same.
+    Slots: ``"v"`` (average g²), ``"d"`` (average Δ²).
+    PyTorch: ``torch.optim.Adadelta`` is the same.
 
     >>> opt = Adadelta(learning_rate=1.0, rho=0.95, params=[w])  # doctest: +SKIP
     """

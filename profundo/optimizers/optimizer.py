@@ -3,9 +3,9 @@
 One step of any optimizer, for the parameters θ that have a gradient g = ∂L/∂θ:
 
 1. η ← the learning rate: a number, or a schedule evaluated at ``iterations`` (0 at the first step);
-2. clip the gradients, if asked: ``clipnorm`` c scales each gradient to norm ≤ c, g ← g · c / max(‖g‖, c);
-   ``global_clipnorm`` does the same with the norm of all gradients together; ``clipvalue`` clips
-   each element to [−c, c];
+2. clip the gradients, if asked: ``clipnorm`` c scales each gradient to norm ≤ c,
+   g ← g · c / max(‖g‖, c); ``global_clipnorm`` does the same with the norm of all gradients
+   together; ``clipvalue`` clips each element to [−c, c];
 3. decoupled weight decay, if asked: θ ← θ − η·λ·θ  (Keras' and AdamW's form: it shrinks the
    weights directly, it is not an L2 term added to the gradient);
 4. the optimizer's own rule, ``update_step``, in place on each parameter's array;
@@ -124,7 +124,8 @@ class Optimizer:
     def update_step(
         self, param, grad, slots: dict, lr: float
     ) -> None:  # pragma: no cover - abstract
-        """Update the array ``param`` in place from its gradient ``grad``, its ``slots`` and rate ``lr``."""
+        """Update the array ``param`` in place from its gradient ``grad``,
+        its ``slots`` and rate ``lr``."""
         raise NotImplementedError
 
     # --- the learning rate -----------------------------------------------------------------------
@@ -154,7 +155,8 @@ class Optimizer:
 
     # --- parameters ------------------------------------------------------------------------------
     def build(self, params) -> None:
-        """Register the parameters that ``step()`` updates; their order numbers the state entries."""
+        """Register the parameters that ``step()`` updates;
+        their order numbers the state entries."""
         for p in params:
             self._position(p)
 
@@ -171,13 +173,15 @@ class Optimizer:
         return i
 
     def zero_grad(self, params=None) -> None:
-        """Forget the gradients (each ``p.grad`` becomes ``None``) before the next ``backward()``."""
+        """Forget the gradients (each ``p.grad`` becomes ``None``)
+        before the next ``backward()``."""
         for p in self.params if params is None else params:
             p.grad = None
 
     # --- taking a step ---------------------------------------------------------------------------
     def step(self, params=None) -> None:
-        """One update from each parameter's ``.grad`` (PyTorch style); parameters without one are skipped."""
+        """One update from each parameter's ``.grad`` (PyTorch style);
+        parameters without one are skipped."""
         params = self.params if params is None else list(params)
         if not params:
             raise ValueError(
@@ -187,7 +191,8 @@ class Optimizer:
         self.apply([p.grad for p in params], params)
 
     def apply_gradients(self, grads_and_params) -> None:
-        """One update from ``(gradient, parameter)`` pairs (Keras style): ``apply_gradients(zip(grads, params))``."""
+        """One update from ``(gradient, parameter)`` pairs (Keras style):
+        ``apply_gradients(zip(grads, params))``."""
         pairs = list(grads_and_params)
         self.apply([g for g, _ in pairs], [p for _, p in pairs])
 
@@ -293,7 +298,8 @@ class Optimizer:
 
     # --- saving and resuming ---------------------------------------------------------------------
     def get_state(self) -> dict:
-        """Everything needed to resume exactly: ``{"iterations": 0-d int64, "<slot>/<i>": array, ...}`` (copies)."""
+        """Everything needed to resume exactly:
+        ``{"iterations": 0-d int64, "<slot>/<i>": array, ...}`` (copies)."""
         state = {"iterations": B.xp.asarray(self.iterations, dtype="int64")}
         for i in sorted(self._slots):
             for name, array in self._slots[i].items():
@@ -333,7 +339,8 @@ class Optimizer:
         self.iterations, self._slots = iterations, slots
 
     def get_config(self) -> dict:
-        """The hyperparameters as JSON-ready data; ``type(opt).from_config(config)`` rebuilds the optimizer."""
+        """The hyperparameters as JSON-ready data;
+        ``type(opt).from_config(config)`` rebuilds the optimizer."""
         lr = self._learning_rate
         return {
             "name": self.name,
@@ -362,7 +369,8 @@ class Optimizer:
 
 
 def _shrink(grad, norm: float, max_norm: float):
-    """g · c / max(‖g‖, c): the gradient itself when its norm is within c, else scaled down to norm c."""
+    """g · c / max(‖g‖, c): the gradient itself when its norm is within c,
+    else scaled down to norm c."""
     return grad if norm <= max_norm else grad * (max_norm / norm)
 
 

@@ -20,7 +20,8 @@ class SGD(Optimizer):
 
     Args:
         learning_rate: η (or a schedule).  momentum: β in [0, 1).  nesterov: Nesterov momentum.
-        Common options (params, weight_decay, clipnorm, clipvalue, global_clipnorm, name): see ``Optimizer``.
+        Common options (params, weight_decay, clipnorm, clipvalue, global_clipnorm, name):
+        see ``Optimizer``.
 
     Slots: ``"m"`` (only when momentum > 0).
 

@@ -48,7 +48,8 @@ async def _page(request):
 
 
 def _same_origin(websocket: WebSocket) -> bool:
-    """True when the socket was opened by a page of this server (or by a client sending no Origin)."""
+    """True when the socket was opened by a page of this server
+    (or by a client sending no Origin)."""
     origin = websocket.headers.get("origin")
     if origin is None:
         return True

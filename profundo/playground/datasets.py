@@ -141,7 +141,8 @@ def make_points(name: str, n: int = 500, noise: float = 0.0, seed: int = 0):
 
 
 def custom_points(rows):
-    """The learner's points ``[[x₁, x₂, label], ...]`` as coordinates ``(n, 2)`` and labels ``(n,)``."""
+    """The learner's points ``[[x₁, x₂, label], ...]``
+    as coordinates ``(n, 2)`` and labels ``(n,)``."""
     table = np.asarray(rows, dtype=np.float32).reshape(-1, 3)
     return table[:, :2].copy(), table[:, 2].copy()
 

@@ -7,7 +7,7 @@ loss. Weights edited by hand in the page are not in it: the saved model file kee
 
 >>> from profundo.playground.schema import Config
 >>> code = script(Config(dataset="spiral", hidden=[8, 8]), epochs=200)
->>> print(code.splitlines()[2])
+>>> print(code.splitlines()[3])
 Run it:  python playground_model.py [--epochs N] [--save model.profundo]
 """
 
@@ -17,7 +17,8 @@ import json
 
 from .network import loss_of, output_activation
 
-_HEADER = '''"""A network built in the profundo playground: the same data, the same model, the same training.
+_HEADER = '''"""A network built in the profundo playground:
+the same data, the same model, the same training.
 
 Run it:  python {filename} [--epochs N] [--save model.profundo]
 """
@@ -35,7 +36,9 @@ args = parser.parse_args()
 _DATA = """
 # the data: {what}; {percent}% of the points for training
 {points}
-(train_xy, y_train), (test_xy, y_test) = split(points, labels, train_fraction={ratio!r}, seed={seed})
+(train_xy, y_train), (test_xy, y_test) = split(
+    points, labels, train_fraction={ratio!r}, seed={seed}
+)
 FEATURES = {features}
 x_train, x_test = featurize(train_xy, FEATURES), featurize(test_xy, FEATURES)
 y_train, y_test = y_train[:, None], y_test[:, None]

@@ -173,7 +173,8 @@ class Network:
         return float(np.mean((output > (0.0 if self.signed else 0.5)) == (y > 0.5)))
 
     def targets(self, labels):
-        """What the output is trained towards: the labels, or 2y − 1 (−1 and 1) for a tanh output."""
+        """What the output is trained towards: the labels,
+        or 2y − 1 (−1 and 1) for a tanh output."""
         return 2 * labels - 1 if self.signed else labels
 
     def set_learning_rate(self, value: float) -> None:
@@ -220,7 +221,8 @@ class Network:
         return [(d.kernel.numpy().copy(), d.bias.numpy().copy()) for d in self.dense]
 
     def gradients(self) -> list:
-        """Per dense layer ``{"kernel": ∂L/∂W, "bias": ∂L/∂b}`` of the last mini-batch (see ``plain``)."""
+        """Per dense layer ``{"kernel": ∂L/∂W, "bias": ∂L/∂b}`` of the last mini-batch
+        (see ``plain``)."""
 
         def grad(p):
             return plain(p.grad if p.grad is not None else np.zeros(p.shape))
@@ -326,5 +328,6 @@ def plain(values, digits: int = 5):
 
 
 def build(config, n_features: int):
-    """The network the config asks for: a ``Network`` or, in perceptron mode, a ``PerceptronNet``."""
+    """The network the config asks for:
+    a ``Network`` or, in perceptron mode, a ``PerceptronNet``."""
     return (PerceptronNet if config.mode == "perceptron" else Network)(config, n_features)

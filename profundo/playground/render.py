@@ -65,7 +65,8 @@ def pack_frame(header: dict, maps) -> bytes:
 
 
 def unpack_frame(frame: bytes):
-    """The header and the list of heat maps of a frame (the page's decoder, in Python, for tests)."""
+    """The header and the list of heat maps of a frame
+    (the page's decoder, in Python, for tests)."""
     (length,) = struct.unpack_from("<I", frame)
     header = json.loads(frame[4 : 4 + length])
     maps, offset = [], 4 + length

@@ -8,7 +8,8 @@ lengths, and unknown fields are refused.
 Page → server::
 
     {"type": "config", "config": {...Config...}}     choose data, network and training settings
-    {"type": "play"} | {"type": "pause"} | {"type": "step"} | {"type": "step_batch"} | {"type": "reset"}
+    {"type": "play"} | {"type": "pause"} | {"type": "step"} | {"type": "step_batch"}
+    {"type": "reset"}
     {"type": "drawn"}                                a frame has been drawn (flow control)
     {"type": "set_weight", "layer": 0, "source": 1, "target": 2, "value": 0.5}
     {"type": "inspect", "x1": 1.5, "x2": -2}         what each neuron computes for that point

@@ -109,7 +109,8 @@ class Session:
 
     # --- messages ---------------------------------------------------------------------------
     def handle(self, message) -> list:
-        """Apply one checked message; returns the replies (dicts to send as JSON, frames as bytes)."""
+        """Apply one checked message; returns the replies
+        (dicts to send as JSON, frames as bytes)."""
         if message.type == "step":
             self.playing = False
             self._finish_epoch()

@@ -5,7 +5,7 @@
 ...     for i in range(hp.Int("layers", 1, 3)):
 ...         model.add(layers.Dense(hp.Int(f"units_{i}", 32, 256, step=32), activation="relu"))
 ...     if hp.Boolean("dropout"):
-...         model.add(layers.Dropout(hp.Float("rate", 0.1, 0.5)))     # only asked when dropout is on
+...         model.add(layers.Dropout(hp.Float("rate", 0.1, 0.5)))  # only asked when dropout is on
 ...     model.add(layers.Dense(10, activation="softmax"))
 ...     model.compile(optimizers.Adam(hp.Float("lr", 1e-4, 1e-2, log=True)), ...)
 ...     return model
@@ -63,7 +63,7 @@ class HyperParameters:
         self._trial, self._grid = trial, grid
         self._active = [True]  # False inside a conditional scope whose parent missed
 
-    # --- the kinds of hyperparameters ---------------------------------------------------------------
+    # --- the kinds of hyperparameters -------------------------------------------------------------
     def Int(self, name, min_value, max_value, step=None, sampling="linear", default=None):
         """An integer in [min_value, max_value]; ``step`` spaces the values (``sampling="log"``:
         uniform in log(value))."""
@@ -154,7 +154,7 @@ class HyperParameters:
     def __repr__(self):
         return f"HyperParameters({self.values})"
 
-    # --- drawing ------------------------------------------------------------------------------------
+    # --- drawing ----------------------------------------------------------------------------------
     def _categorical(self, name, values, default):
         return self._draw(name, default, lambda t: t.suggest_categorical(name, values))
 

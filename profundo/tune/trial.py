@@ -44,9 +44,9 @@ class TrialReporter(callbacks_mod._Monitor):
         if self.monitor not in logs:
             self.model.stop_training = True
             raise ObjectiveMissing(
-                f"Tuner: the objective {self.monitor!r} is not in the logs of fit ({', '.join(logs)}); "
-                f"compile with that metric and give validation data (validation_split= or "
-                f"validation_data=) for a val_ objective"
+                f"Tuner: the objective {self.monitor!r} is not in the logs of fit "
+                f"({', '.join(logs)}); compile with that metric and give validation data "
+                f"(validation_split= or validation_data=) for a val_ objective"
             )
         value = float(logs[self.monitor])
         self.curve.append(value)

@@ -88,7 +88,7 @@ class Tuner:
         self.project_name = project_name
         self.storage = study_mod.storage_url(self.folder, storage)
 
-    # --- searching ----------------------------------------------------------------------------------
+    # --- searching --------------------------------------------------------------------------------
     def search(self, x=None, y=None, verbose=1, callbacks=None, **fit_kwargs):
         """Run trials until ``max_trials`` count (finished, pruned or failed); takes ``fit``'s
         arguments (``epochs``, ``batch_size``, ``validation_split``, ``validation_data``...)."""

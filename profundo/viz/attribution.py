@@ -132,8 +132,8 @@ def grad_cam(model, x, class_index: int, layer=None, upsample: bool = True) -> n
     interpolation, each unit placed at the centre of its receptive field (``feature_grid``),
     fading to 0 one unit beyond the outermost ones.
 
-    >>> heat = pf.viz.grad_cam(model, x_test[0], class_index=int(model.predict(x_test[:1]).argmax()))
-    ... # doctest: +SKIP
+    >>> class_index = int(model.predict(x_test[:1]).argmax())  # doctest: +SKIP
+    >>> heat = pf.viz.grad_cam(model, x_test[0], class_index=class_index)  # doctest: +SKIP
     >>> pf.viz.plot_heatmap(x_test[0], heat)  # doctest: +SKIP
     """
     from ..models.model import Model
