@@ -25,10 +25,12 @@ import math
 import os
 import threading
 import time
+from typing import Any
 
 import numpy
 
-xp = numpy  #: the array module of the active backend (numpy or cupy)
+#: the array module of the active backend: numpy or cupy (so typed Any, as either may be here)
+xp: Any = numpy
 name = "numpy"  #: "numpy" or "cupy"
 default_dtype = numpy.float32  #: dtype of new floating tensors and parameters
 _rng = numpy.random.default_rng()
