@@ -32,7 +32,7 @@ class Tensor:
         self,
         data: TensorLike,
         requires_grad: bool = ...,
-        dtype: DTypeLike = ...,
+        dtype: DTypeLike | None = ...,
         name: str | None = ...,
     ) -> None: ...
     def __hash__(self) -> int: ...

@@ -122,7 +122,7 @@ def flatten(x: TensorLike, start_axis: int = 0, end_axis: int = -1) -> Tensor:
 
 
 @tensor_method("squeeze")
-def squeeze(x: TensorLike, axis: Axis | None = None) -> Tensor:
+def squeeze(x: TensorLike, axis: Axis = None) -> Tensor:
     """Drop axes of size 1: all of them, or those in ``axis`` (an int or a tuple), which must have
     size 1. ``squeeze(pf.zeros(2, 1, 3))`` has shape (2, 3)."""
     x = _tensor(x)

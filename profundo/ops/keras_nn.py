@@ -9,10 +9,14 @@ Channels last throughout; ``data_format="channels_first"`` inputs are transposed
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from .. import backend as B
 from ..autograd import Tensor
+from ..autograd.types import Pads, Shape, TensorLike
 from . import _conv, _shape, nn, pool
 from . import activation as A
 from . import elementwise as E
@@ -60,7 +64,13 @@ def _t(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False) -> Tensor:
+def one_hot(
+    x: TensorLike,
+    num_classes: int,
+    axis: int = -1,
+    dtype: DTypeLike | None = None,
+    sparse: bool = False,
+) -> Tensor:
     """Integer labels as one-hot rows along a new ``axis`` (labels outside [0, num_classes) give
     rows of zeros, as in Keras)."""
     ids = np.asarray(x.numpy() if isinstance(x, Tensor) else x).astype("int64")
@@ -68,13 +78,21 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False) -> Tensor:
     return _plain(np.moveaxis(hot, -1, axis))
 
 
-def multi_hot(inputs, num_classes, axis=-1, dtype=None, sparse=False) -> Tensor:
+def multi_hot(
+    inputs: TensorLike,
+    num_classes: int,
+    axis: int = -1,
+    dtype: DTypeLike | None = None,
+    sparse: bool = False,
+) -> Tensor:
     """For each row of integer labels, a vector with 1 at every label it holds."""
     hot = one_hot(inputs, num_classes, -1, dtype).data.max(axis=-2)
     return _plain(B.xp.moveaxis(hot, -1, axis))
 
 
-def binary_crossentropy(target, output, from_logits=False) -> Tensor:
+def binary_crossentropy(
+    target: TensorLike, output: TensorLike, from_logits: bool = False
+) -> Tensor:
     """Elementwise −t log p − (1 − t) log(1 − p), from probabilities (clipped to [ε, 1 − ε]) or
     from logits (stable)."""
     output, target = _t(output), _t(target)
@@ -84,7 +102,9 @@ def binary_crossentropy(target, output, from_logits=False) -> Tensor:
     return E.neg(E.add(E.mul(target, E.log(p)), E.mul(E.sub(1.0, target), E.log(E.sub(1.0, p)))))
 
 
-def categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tensor:
+def categorical_crossentropy(
+    target: TensorLike, output: TensorLike, from_logits: bool = False, axis: int = -1
+) -> Tensor:
     """−Σ_c t_c log p_c per sample; probabilities are rescaled to sum to 1 and clipped, as Keras."""
     output, target = _t(output), _t(target)
     if from_logits:
@@ -93,7 +113,9 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tens
     return R.sum(E.neg(E.mul(target, E.log(E.clip(p, _EPSILON, 1 - _EPSILON)))), axis=axis)
 
 
-def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tensor:
+def sparse_categorical_crossentropy(
+    target: TensorLike, output: TensorLike, from_logits: bool = False, axis: int = -1
+) -> Tensor:
     """``categorical_crossentropy`` with integer class labels."""
     output = _t(output)
     return categorical_crossentropy(
@@ -101,7 +123,9 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1) 
     )
 
 
-def normalize(x, axis=-1, order=2, epsilon=None) -> Tensor:
+def normalize(
+    x: TensorLike, axis: int = -1, order: int | float = 2, epsilon: float | None = None
+) -> Tensor:
     """x / max(‖x‖_order, ε) along ``axis`` (Keras' ``ops.normalize``; the batch-norm op under
     the normalization layers is ``ops.normalization.normalize``)."""
     from .numpy import norm
@@ -115,16 +139,27 @@ def normalize(x, axis=-1, order=2, epsilon=None) -> Tensor:
     )
 
 
-def moments(x, axes, keepdims=False, synchronized=False):
+def moments(
+    x: TensorLike, axes: int | Sequence[int], keepdims: bool = False, synchronized: bool = False
+) -> tuple[Tensor, Tensor]:
     """(mean, variance) of x over ``axes``, differentiable (Keras' ``ops.moments``)."""
     x = _t(x)
-    mean = R.mean(x, axis=axes, keepdims=True)
+    axis = tuple(int(a) for a in np.atleast_1d(axes))
+    mean = R.mean(x, axis=axis, keepdims=True)
     centred = E.sub(x, mean)
-    variance = R.mean(E.mul(centred, centred), axis=axes, keepdims=keepdims)
-    return (mean if keepdims else _shape.squeeze(mean, axis=tuple(np.atleast_1d(axes)))), variance
+    variance = R.mean(E.mul(centred, centred), axis=axis, keepdims=keepdims)
+    return (mean if keepdims else _shape.squeeze(mean, axis=axis)), variance
 
 
-def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3) -> Tensor:
+def batch_normalization(
+    x: TensorLike,
+    mean: TensorLike,
+    variance: TensorLike,
+    axis: int,
+    offset: TensorLike | None = None,
+    scale: TensorLike | None = None,
+    epsilon: float = 1e-3,
+) -> Tensor:
     """(x − mean)/√(variance + ε) · scale + offset, the statistics given along ``axis``."""
     x = _t(x)
     shape = [1] * x.ndim
@@ -164,7 +199,14 @@ def _spatial(x, who) -> int:
     return x.ndim - 2
 
 
-def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1) -> Tensor:
+def conv(
+    inputs: TensorLike,
+    kernel: TensorLike,
+    strides: Shape = 1,
+    padding: str | Pads = "valid",
+    data_format: str | None = None,
+    dilation_rate: Shape = 1,
+) -> Tensor:
     """Convolution of sequences (N, L, C) or images (N, H, W, C) with a kernel (k…, C_in, C_out)."""
     x = _channels_last(_t(inputs), data_format)
     run = _conv.conv1d if _spatial(x, "conv") == 1 else _conv.conv2d
@@ -174,7 +216,12 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
 
 
 def depthwise_conv(
-    inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1
+    inputs: TensorLike,
+    kernel: TensorLike,
+    strides: Shape = 1,
+    padding: str | Pads = "valid",
+    data_format: str | None = None,
+    dilation_rate: Shape = 1,
 ) -> Tensor:
     """Each input channel convolved with its own filters; kernel (kh, kw, C_in, multiplier)."""
     x = _channels_last(_t(inputs), data_format)
@@ -194,13 +241,13 @@ def depthwise_conv(
 
 
 def conv_transpose(
-    inputs,
-    kernel,
-    strides=1,
-    padding="valid",
-    output_padding=None,
-    data_format=None,
-    dilation_rate=1,
+    inputs: TensorLike,
+    kernel: TensorLike,
+    strides: Shape = 1,
+    padding: str | Pads = "valid",
+    output_padding: Shape | None = None,
+    data_format: str | None = None,
+    dilation_rate: Shape = 1,
 ) -> Tensor:
     """Transposed convolution of images; kernel (kh, kw, C_out, C_in) as Keras'."""
     x = _channels_last(_t(inputs), data_format)
@@ -219,28 +266,40 @@ def conv_transpose(
     )
 
 
-def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None) -> Tensor:
+def max_pool(
+    inputs: TensorLike,
+    pool_size: Shape,
+    strides: Shape | None = None,
+    padding: str | Pads = "valid",
+    data_format: str | None = None,
+) -> Tensor:
     x = _channels_last(_t(inputs), data_format)
     run = pool.max_pool1d if _spatial(x, "max_pool") == 1 else pool.max_pool2d
     return _channels_first(run(x, pool_size, strides, padding), data_format)
 
 
-def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None) -> Tensor:
+def average_pool(
+    inputs: TensorLike,
+    pool_size: Shape,
+    strides: Shape | None = None,
+    padding: str | Pads = "valid",
+    data_format: str | None = None,
+) -> Tensor:
     x = _channels_last(_t(inputs), data_format)
     run = pool.avg_pool1d if _spatial(x, "average_pool") == 1 else pool.avg_pool2d
     return _channels_first(run(x, pool_size, strides, padding), data_format)
 
 
 def dot_product_attention(
-    query,
-    key,
-    value,
-    bias=None,
-    mask=None,
-    scale=None,
-    is_causal=False,
-    flash_attention=None,
-    attn_logits_soft_cap=None,
+    query: TensorLike,
+    key: TensorLike,
+    value: TensorLike,
+    bias: TensorLike | None = None,
+    mask: TensorLike | None = None,
+    scale: float | None = None,
+    is_causal: bool = False,
+    flash_attention: bool | None = None,
+    attn_logits_soft_cap: float | None = None,
 ) -> Tensor:
     """softmax(scale · Q Kᵀ + bias) V with Keras' layout: (batch, steps, heads, size) in and out;
     ``mask`` (batch, heads, queries, keys) True where attention is allowed."""
@@ -256,14 +315,14 @@ def dot_product_attention(
     return _shape.swapaxes(out, 1, 2)
 
 
-def top_k(x, k, sorted=True):  # noqa: A002 - Keras' name
+def top_k(x: TensorLike, k: int, sorted: bool = True) -> tuple[Tensor, Tensor]:  # noqa: A002 - Keras' name
     """The k largest entries along the last axis and their indices (values differentiable)."""
     x = _t(x)
     order = np.argsort(-x.numpy(), axis=-1, kind="stable")[..., :k]
     return take_along_axis(x, order, axis=-1), _plain(order.astype("int32"))
 
 
-def in_top_k(targets, predictions, k) -> Tensor:
+def in_top_k(targets: TensorLike, predictions: TensorLike, k: int) -> Tensor:
     """Whether each target class is among the k highest predictions of its row."""
     _, best = top_k(predictions, k)
     ids = np.asarray(targets.numpy() if isinstance(targets, Tensor) else targets)
@@ -271,12 +330,12 @@ def in_top_k(targets, predictions, k) -> Tensor:
 
 
 # --- activations Keras has beyond profundo's own -----------------------------------------------
-def log_sigmoid(x) -> Tensor:
+def log_sigmoid(x: TensorLike) -> Tensor:
     """log σ(x) = −softplus(−x)."""
     return E.neg(A.softplus(E.neg(_t(x))))
 
 
-def hard_silu(x) -> Tensor:
+def hard_silu(x: TensorLike) -> Tensor:
     """x · hard_sigmoid(x)."""
     x = _t(x)
     return E.mul(x, A.hard_sigmoid(x))
@@ -285,37 +344,37 @@ def hard_silu(x) -> Tensor:
 hard_swish = hard_silu
 
 
-def hard_tanh(x) -> Tensor:
+def hard_tanh(x: TensorLike) -> Tensor:
     """x clipped to [−1, 1]."""
     return E.clip(_t(x), -1.0, 1.0)
 
 
-def celu(x, alpha=1.0) -> Tensor:
+def celu(x: TensorLike, alpha: float = 1.0) -> Tensor:
     """max(x, 0) + min(α(e^(x/α) − 1), 0)."""
     x = _t(x)
     return E.add(E.maximum(x, 0.0), E.minimum(E.mul(alpha, M.expm1(E.div(x, alpha))), 0.0))
 
 
-def glu(x, axis=-1) -> Tensor:
+def glu(x: TensorLike, axis: int = -1) -> Tensor:
     """a · σ(b), x split in halves a, b along ``axis``."""
     a, b = _shape.split(_t(x), 2, axis=axis)
     return E.mul(a, A.sigmoid(b))
 
 
-def squareplus(x, b=4) -> Tensor:
+def squareplus(x: TensorLike, b: float = 4) -> Tensor:
     """(x + √(x² + b)) / 2."""
     x = _t(x)
     return E.div(E.add(x, E.sqrt(E.add(E.mul(x, x), b))), 2.0)
 
 
-def sparse_plus(x) -> Tensor:
+def sparse_plus(x: TensorLike) -> Tensor:
     """0 for x ≤ −1, (x + 1)²/4 for |x| < 1, x for x ≥ 1."""
     x = _t(x)
     middle = E.div(E.mul(E.add(x, 1.0), E.add(x, 1.0)), 4.0)
     return E.where(E.le(x, -1.0), 0.0, E.where(E.ge(x, 1.0), x, middle))
 
 
-def soft_shrink(x, threshold=0.5) -> Tensor:
+def soft_shrink(x: TensorLike, threshold: float = 0.5) -> Tensor:
     x = _t(x)
     return E.where(
         E.gt(x, threshold),
@@ -324,22 +383,22 @@ def soft_shrink(x, threshold=0.5) -> Tensor:
     )
 
 
-def hard_shrink(x, threshold=0.5) -> Tensor:
+def hard_shrink(x: TensorLike, threshold: float = 0.5) -> Tensor:
     x = _t(x)
     return E.where(E.gt(E.abs(x), threshold), x, 0.0)
 
 
-def tanh_shrink(x) -> Tensor:
+def tanh_shrink(x: TensorLike) -> Tensor:
     x = _t(x)
     return E.sub(x, A.tanh(x))
 
 
-def threshold(x, threshold, default_value) -> Tensor:
+def threshold(x: TensorLike, threshold: float, default_value: float) -> Tensor:
     x = _t(x)
     return E.where(E.gt(x, threshold), x, float(default_value))
 
 
-def mish(x) -> Tensor:
+def mish(x: TensorLike) -> Tensor:
     """x · tanh(softplus(x))."""
     x = _t(x)
     return E.mul(x, A.tanh(A.softplus(x)))

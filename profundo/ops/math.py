@@ -302,7 +302,7 @@ def cumsum(x: TensorLike, axis: int | None = None, dtype: DTypeLike | None = Non
 
 
 def prod(
-    x: TensorLike, axis: Axis | None = None, keepdims: bool = False, dtype: DTypeLike | None = None
+    x: TensorLike, axis: Axis = None, keepdims: bool = False, dtype: DTypeLike | None = None
 ) -> Tensor:
     """Product over ``axis`` (all axes when None)."""
     x = x if isinstance(x, Tensor) else Tensor(x)

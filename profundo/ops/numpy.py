@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import builtins
 import math as _math
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from .. import backend as B
 from ..autograd import Tensor
+from ..autograd.types import Axis, Shape, TensorLike
 from . import _shape, linalg
 from . import elementwise as E
 from . import math as M
@@ -150,52 +153,52 @@ subtract, multiply, divide, true_divide = E.sub, E.mul, E.div, E.div
 var, std = R.var, R.std
 
 
-def square(x) -> Tensor:
+def square(x: TensorLike) -> Tensor:
     """x²."""
     x = _t(x)
     return E.mul(x, x)
 
 
-def reciprocal(x) -> Tensor:
+def reciprocal(x: TensorLike) -> Tensor:
     """1 / x."""
     return E.div(1.0, _t(x))
 
 
-def rsqrt(x) -> Tensor:
+def rsqrt(x: TensorLike) -> Tensor:
     """1 / √x."""
     return E.div(1.0, E.sqrt(_t(x)))
 
 
-def cbrt(x) -> Tensor:
+def cbrt(x: TensorLike) -> Tensor:
     """∛x, for negative x too."""
     x = _t(x)
     return E.mul(E.sign(x), E.pow(E.abs(x), 1.0 / 3.0))
 
 
-def log2(x) -> Tensor:
+def log2(x: TensorLike) -> Tensor:
     return E.div(E.log(_t(x)), _math.log(2))
 
 
-def log10(x) -> Tensor:
+def log10(x: TensorLike) -> Tensor:
     return E.div(E.log(_t(x)), _math.log(10))
 
 
-def exp2(x) -> Tensor:
+def exp2(x: TensorLike) -> Tensor:
     return E.exp(E.mul(_t(x), _math.log(2)))
 
 
-def logaddexp(x1, x2) -> Tensor:
+def logaddexp(x1: TensorLike, x2: TensorLike) -> Tensor:
     """log(eˣ¹ + eˣ²) = max + log1p(e^(−|x1 − x2|)), stable."""
     x1, x2 = _t(x1), _t(x2)
     return E.add(E.maximum(x1, x2), M.log1p(E.exp(E.neg(E.abs(E.sub(x1, x2))))))
 
 
-def hypot(x1, x2) -> Tensor:
+def hypot(x1: TensorLike, x2: TensorLike) -> Tensor:
     """√(x1² + x2²)."""
     return E.sqrt(E.add(square(x1), square(x2)))
 
 
-def arctan2(x1, x2) -> Tensor:
+def arctan2(x1: TensorLike, x2: TensorLike) -> Tensor:
     """The angle of the point (x2, x1): 2·arctan(x1 / (√(x1² + x2²) + x2)), differentiable away
     from the negative x2 axis, with NumPy's value there."""
     x1, x2 = _t(x1), _t(x2)
@@ -204,45 +207,45 @@ def arctan2(x1, x2) -> Tensor:
     return E.where(on_negative_axis, _plain(B.xp.arctan2(_data(x1), _data(x2))), angle)
 
 
-def deg2rad(x) -> Tensor:
+def deg2rad(x: TensorLike) -> Tensor:
     return E.mul(_t(x), _math.pi / 180)
 
 
-def rad2deg(x) -> Tensor:
+def rad2deg(x: TensorLike) -> Tensor:
     return E.mul(_t(x), 180 / _math.pi)
 
 
-def floor_divide(x1, x2) -> Tensor:
+def floor_divide(x1: TensorLike, x2: TensorLike) -> Tensor:
     return _plain(B.xp.floor_divide(_data(x1), _data(x2)))
 
 
-def mod(x1, x2) -> Tensor:
+def mod(x1: TensorLike, x2: TensorLike) -> Tensor:
     """x1 mod x2 with the divisor's sign (as NumPy); its gradient in x1 is 1."""
     x1 = _t(x1)
     return E.sub(x1, E.mul(floor_divide(x1, x2), _data(x2)))
 
 
-def floor(x) -> Tensor:
+def floor(x: TensorLike) -> Tensor:
     return _plain(B.xp.floor(_data(x)))
 
 
-def ceil(x) -> Tensor:
+def ceil(x: TensorLike) -> Tensor:
     return _plain(B.xp.ceil(_data(x)))
 
 
-def round(x, decimals: int = 0) -> Tensor:  # noqa: A001 - Keras' name
+def round(x: TensorLike, decimals: int = 0) -> Tensor:  # noqa: A001 - Keras' name
     return _plain(B.xp.round(_data(x), decimals))
 
 
-def trunc(x) -> Tensor:
+def trunc(x: TensorLike) -> Tensor:
     return _plain(B.xp.trunc(_data(x)))
 
 
-def heaviside(x1, x2) -> Tensor:
+def heaviside(x1: TensorLike, x2: TensorLike) -> Tensor:
     return _plain(B.xp.heaviside(_data(x1), _data(x2)))
 
 
-def signbit(x) -> Tensor:
+def signbit(x: TensorLike) -> Tensor:
     return _plain(B.xp.signbit(_data(x)))
 
 
@@ -251,67 +254,73 @@ equal, not_equal, less, less_equal = E.eq, E.ne, E.lt, E.le
 greater, greater_equal = E.gt, E.ge
 
 
-def logical_and(x1, x2) -> Tensor:
+def logical_and(x1: TensorLike, x2: TensorLike) -> Tensor:
     return _plain(B.xp.logical_and(_data(x1), _data(x2)))
 
 
-def logical_or(x1, x2) -> Tensor:
+def logical_or(x1: TensorLike, x2: TensorLike) -> Tensor:
     return _plain(B.xp.logical_or(_data(x1), _data(x2)))
 
 
-def logical_xor(x1, x2) -> Tensor:
+def logical_xor(x1: TensorLike, x2: TensorLike) -> Tensor:
     return _plain(B.xp.logical_xor(_data(x1), _data(x2)))
 
 
-def logical_not(x) -> Tensor:
+def logical_not(x: TensorLike) -> Tensor:
     return _plain(B.xp.logical_not(_data(x)))
 
 
-def all(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001
+def all(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
     return _plain(B.xp.all(_data(x), axis=axis, keepdims=keepdims))
 
 
-def any(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001
+def any(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
     return _plain(B.xp.any(_data(x), axis=axis, keepdims=keepdims))
 
 
-def isnan(x) -> Tensor:
+def isnan(x: TensorLike) -> Tensor:
     return _plain(B.xp.isnan(_data(x)))
 
 
-def isinf(x) -> Tensor:
+def isinf(x: TensorLike) -> Tensor:
     return _plain(B.xp.isinf(_data(x)))
 
 
-def isfinite(x) -> Tensor:
+def isfinite(x: TensorLike) -> Tensor:
     return _plain(B.xp.isfinite(_data(x)))
 
 
-def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False) -> Tensor:
+def isclose(
+    x1: TensorLike, x2: TensorLike, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+) -> Tensor:
     return _plain(B.xp.isclose(_data(x1), _data(x2), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
-def allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False) -> Tensor:
+def allclose(
+    x1: TensorLike, x2: TensorLike, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+) -> Tensor:
     return _plain(B.xp.allclose(_data(x1), _data(x2), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
-def count_nonzero(x, axis=None) -> Tensor:
+def count_nonzero(x: TensorLike, axis: Axis = None) -> Tensor:
     return _plain(B.xp.count_nonzero(_data(x), axis=axis))
 
 
-def nonzero(x) -> tuple:
+def nonzero(x: TensorLike) -> tuple:
     return tuple(_plain(i) for i in B.xp.nonzero(_data(x)))
 
 
-def bincount(x, weights=None, minlength=0, sparse=False) -> Tensor:
+def bincount(
+    x: TensorLike, weights: TensorLike | None = None, minlength: int = 0, sparse: bool = False
+) -> Tensor:
     return _plain(B.xp.bincount(_data(x), None if weights is None else _data(weights), minlength))
 
 
-def digitize(x, bins) -> Tensor:
+def digitize(x: TensorLike, bins: TensorLike) -> Tensor:
     return _plain(B.xp.digitize(_data(x), _data(bins)).astype("int32"))
 
 
-def searchsorted(sorted_sequence, values, side="left") -> Tensor:
+def searchsorted(sorted_sequence: TensorLike, values: TensorLike, side: str = "left") -> Tensor:
     return _plain(B.xp.searchsorted(_data(sorted_sequence), _data(values), side=side))
 
 
@@ -319,12 +328,12 @@ def searchsorted(sorted_sequence, values, side="left") -> Tensor:
 amax, amin = R.max, R.min
 
 
-def ptp(x, axis=None, keepdims=False) -> Tensor:
+def ptp(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """max − min."""
     return E.sub(R.max(x, axis, keepdims), R.min(x, axis, keepdims))
 
 
-def average(x, axis=None, weights=None) -> Tensor:
+def average(x: TensorLike, axis: int | None = None, weights: TensorLike | None = None) -> Tensor:
     """The mean, or Σ w·x / Σ w with ``weights`` (along ``axis``)."""
     x = _t(x)
     if weights is None:
@@ -335,7 +344,13 @@ def average(x, axis=None, weights=None) -> Tensor:
     return E.div(R.sum(E.mul(x, w), axis), R.sum(_shape.broadcast_to(w, x.shape), axis))
 
 
-def quantile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
+def quantile(
+    x: TensorLike,
+    q: TensorLike,
+    axis: Axis = None,
+    method: str = "linear",
+    keepdims: bool = False,
+) -> Tensor:
     """The q-th quantile(s), q in [0, 1] (values, no gradient)."""
     return _plain(
         B.xp.quantile(_data(x), _data(q), axis=axis, method=method, keepdims=keepdims).astype(
@@ -344,15 +359,26 @@ def quantile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
     )
 
 
-def percentile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
+def percentile(
+    x: TensorLike,
+    q: TensorLike,
+    axis: Axis = None,
+    method: str = "linear",
+    keepdims: bool = False,
+) -> Tensor:
     return quantile(x, B.xp.asarray(_data(q)) / 100, axis, method, keepdims)
 
 
-def median(x, axis=None, keepdims=False) -> Tensor:
+def median(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return quantile(x, 0.5, axis=axis, keepdims=keepdims)
 
 
-def norm(x, ord=None, axis=None, keepdims=False) -> Tensor:  # noqa: A002
+def norm(
+    x: TensorLike,
+    ord: int | float | str | None = None,
+    axis: Axis = None,
+    keepdims: bool = False,
+) -> Tensor:  # noqa: A002
     """Vector norms (``ord`` None/2, 1, inf, −inf or p) along ``axis``; the Frobenius norm of
     all entries when ``axis`` is None."""
     x = _t(x)
@@ -370,7 +396,7 @@ def norm(x, ord=None, axis=None, keepdims=False) -> Tensor:  # noqa: A002
 
 
 # --- products ------------------------------------------------------------------------------------
-def tensordot(x1, x2, axes=2) -> Tensor:
+def tensordot(x1: TensorLike, x2: TensorLike, axes: int | Sequence[Sequence[int]] = 2) -> Tensor:
     """Σ over the last ``axes`` axes of x1 and the first of x2 (or the pairs of axes given)."""
     x1, x2 = _t(x1), _t(x2)
     letters = iter("abcdefghijklmnopqrstuvwxyz")
@@ -391,18 +417,18 @@ def tensordot(x1, x2, axes=2) -> Tensor:
     return M.einsum(f"{''.join(a)},{''.join(b)}->{out}", x1, x2)
 
 
-def outer(x1, x2) -> Tensor:
+def outer(x1: TensorLike, x2: TensorLike) -> Tensor:
     return M.einsum("i,j->ij", ravel(x1), ravel(x2))
 
 
-def inner(x1, x2) -> Tensor:
+def inner(x1: TensorLike, x2: TensorLike) -> Tensor:
     x1, x2 = _t(x1), _t(x2)
     if x1.ndim == 0 or x2.ndim == 0:
         return E.mul(x1, x2)
     return tensordot(x1, x2, ([x1.ndim - 1], [x2.ndim - 1]))
 
 
-def vdot(x1, x2) -> Tensor:
+def vdot(x1: TensorLike, x2: TensorLike) -> Tensor:
     return R.sum(E.mul(ravel(x1), ravel(x2)))
 
 
@@ -411,7 +437,7 @@ def _along(axis, ndim, index) -> tuple:
     return (slice(None),) * (axis % ndim) + (index,)
 
 
-def flip(x, axis=None) -> Tensor:
+def flip(x: TensorLike, axis: Axis = None) -> Tensor:
     x = _t(x)
     axes = range(x.ndim) if axis is None else ([axis] if isinstance(axis, int) else axis)
     index = [slice(None)] * x.ndim
@@ -420,7 +446,7 @@ def flip(x, axis=None) -> Tensor:
     return x[tuple(index)]
 
 
-def take(x, indices, axis=None) -> Tensor:
+def take(x: TensorLike, indices: TensorLike, axis: int | None = None) -> Tensor:
     """Entries at ``indices`` along ``axis`` (of the flattened x when None); negative indices
     count from the end."""
     x = _t(x)
@@ -430,7 +456,7 @@ def take(x, indices, axis=None) -> Tensor:
     return x[_along(axis, x.ndim, ids)]
 
 
-def roll(x, shift, axis=None) -> Tensor:
+def roll(x: TensorLike, shift: int, axis: int | None = None) -> Tensor:
     x = _t(x)
     if axis is None:
         return _shape.reshape(roll(ravel(x), shift, 0), *x.shape)
@@ -438,7 +464,7 @@ def roll(x, shift, axis=None) -> Tensor:
     return take(x, (B.xp.arange(n) - int(shift)) % n, axis=axis)
 
 
-def take_along_axis(x, indices, axis=None) -> Tensor:
+def take_along_axis(x: TensorLike, indices: TensorLike, axis: int | None = None) -> Tensor:
     """x's entries at ``indices`` (x's shape but along ``axis``), as NumPy's."""
     x = _t(x)
     ids = B.xp.asarray(_data(indices)).astype("int64")
@@ -458,17 +484,17 @@ def _band(x, k, lower) -> Tensor:
     return E.where(_plain(keep), x, 0.0)
 
 
-def tril(x, k=0) -> Tensor:
+def tril(x: TensorLike, k: int = 0) -> Tensor:
     """x with the entries above the k-th diagonal zeroed."""
     return _band(x, k, True)
 
 
-def triu(x, k=0) -> Tensor:
+def triu(x: TensorLike, k: int = 0) -> Tensor:
     """x with the entries below the k-th diagonal zeroed."""
     return _band(x, k, False)
 
 
-def diagonal(x, offset=0, axis1=0, axis2=1) -> Tensor:
+def diagonal(x: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
     x = moveaxis(_t(x), (axis1, axis2), (-2, -1))
     rows, cols = x.shape[-2:]
     i = B.xp.arange(
@@ -479,7 +505,7 @@ def diagonal(x, offset=0, axis1=0, axis2=1) -> Tensor:
     return x[..., i - builtins.min(offset, 0), i + builtins.max(offset, 0)]
 
 
-def diag(x, k=0) -> Tensor:
+def diag(x: TensorLike, k: int = 0) -> Tensor:
     """The k-th diagonal of a matrix, or the matrix with a vector on its k-th diagonal."""
     x = _t(x)
     if x.ndim == 2:
@@ -493,39 +519,41 @@ def diag(x, k=0) -> Tensor:
     return _shape.reshape(linalg.matmul(_plain(scatter), x), n, n)
 
 
-def trace(x, offset=0, axis1=0, axis2=1) -> Tensor:
+def trace(x: TensorLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
     return R.sum(diagonal(x, offset, axis1, axis2), axis=-1)
 
 
-def argsort(x, axis=-1) -> Tensor:
+def argsort(x: TensorLike, axis: int = -1) -> Tensor:
     return _plain(B.xp.argsort(_data(x), axis=axis, kind="stable"))
 
 
-def sort(x, axis=-1) -> Tensor:
+def sort(x: TensorLike, axis: int = -1) -> Tensor:
     """Sorted along ``axis``; the gradient goes back to each value's place."""
     return take_along_axis(x, argsort(x, axis).data, axis=axis)
 
 
 def unique(
-    x,
-    sorted=True,
-    return_inverse=False,
-    return_counts=False,
-    axis=None,
-    size=None,  # noqa: A002
-    fill_value=None,
-):
+    x: TensorLike,
+    sorted: bool = True,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: int | None = None,
+    size: int | None = None,  # noqa: A002
+    fill_value: float | None = None,
+) -> Tensor | tuple[Tensor, ...]:
     results = B.xp.unique(
         _data(x), return_inverse=return_inverse, return_counts=return_counts, axis=axis
     )
     return tuple(map(_plain, results)) if isinstance(results, tuple) else _plain(results)
 
 
-def ravel(x) -> Tensor:
+def ravel(x: TensorLike) -> Tensor:
     return _shape.reshape(_t(x), -1)
 
 
-def moveaxis(x, source, destination) -> Tensor:
+def moveaxis(
+    x: TensorLike, source: int | Sequence[int], destination: int | Sequence[int]
+) -> Tensor:
     x = _t(x)
     source = [s % x.ndim for s in ([source] if isinstance(source, int) else source)]
     destination = [
@@ -537,36 +565,40 @@ def moveaxis(x, source, destination) -> Tensor:
     return _shape.transpose(x, tuple(order))
 
 
-def hstack(xs) -> Tensor:
-    xs = [_t(x) for x in xs]
-    return _shape.concatenate(xs, axis=0 if xs[0].ndim == 1 else 1)
+def hstack(xs: Sequence[TensorLike]) -> Tensor:
+    tensors = [_t(x) for x in xs]
+    return _shape.concatenate(tensors, axis=0 if tensors[0].ndim == 1 else 1)
 
 
-def vstack(xs) -> Tensor:
-    xs = [_t(x) for x in xs]
-    return _shape.concatenate([_shape.reshape(x, 1, -1) if x.ndim == 1 else x for x in xs], axis=0)
+def vstack(xs: Sequence[TensorLike]) -> Tensor:
+    tensors = [_t(x) for x in xs]
+    return _shape.concatenate(
+        [_shape.reshape(t, 1, -1) if t.ndim == 1 else t for t in tensors], axis=0
+    )
 
 
-def dstack(xs) -> Tensor:
-    xs = [_t(x) for x in xs]
-    xs = [
-        _shape.reshape(x, 1, -1, 1)
-        if x.ndim == 1
-        else _shape.unsqueeze(x, -1)
-        if x.ndim == 2
-        else x
-        for x in xs
-    ]
-    return _shape.concatenate(xs, axis=2)
+def dstack(xs: Sequence[TensorLike]) -> Tensor:
+    tensors = [_t(x) for x in xs]
+    return _shape.concatenate(
+        [
+            _shape.reshape(t, 1, -1, 1)
+            if t.ndim == 1
+            else _shape.unsqueeze(t, -1)
+            if t.ndim == 2
+            else t
+            for t in tensors
+        ],
+        axis=2,
+    )
 
 
-def append(x1, x2, axis=None) -> Tensor:
+def append(x1: TensorLike, x2: TensorLike, axis: int | None = None) -> Tensor:
     if axis is None:
         return _shape.concatenate([ravel(x1), ravel(x2)], axis=0)
     return _shape.concatenate([_t(x1), _t(x2)], axis=axis)
 
 
-def diff(a, n=1, axis=-1) -> Tensor:
+def diff(a: TensorLike, n: int = 1, axis: int = -1) -> Tensor:
     """The n-th difference along ``axis``: a[1:] − a[:-1], n times."""
     a = _t(a)
     for _ in range(n):
@@ -574,7 +606,9 @@ def diff(a, n=1, axis=-1) -> Tensor:
     return a
 
 
-def nan_to_num(x, nan=0.0, posinf=None, neginf=None) -> Tensor:
+def nan_to_num(
+    x: TensorLike, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+) -> Tensor:
     """NaN and ±inf replaced by finite numbers (the gradient passes where x was finite)."""
     x = _t(x)
     data = x.data
@@ -590,54 +624,59 @@ def _shape_of(shape) -> tuple:
     return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
 
 
-def zeros(shape, dtype=None) -> Tensor:
+def zeros(shape: Shape, dtype: DTypeLike | None = None) -> Tensor:
     return _plain(B.xp.zeros(_shape_of(shape), _dtype(dtype)))
 
 
-def ones(shape, dtype=None) -> Tensor:
+def ones(shape: Shape, dtype: DTypeLike | None = None) -> Tensor:
     return _plain(B.xp.ones(_shape_of(shape), _dtype(dtype)))
 
 
-def empty(shape, dtype=None) -> Tensor:
+def empty(shape: Shape, dtype: DTypeLike | None = None) -> Tensor:
     return zeros(shape, dtype)
 
 
-def full(shape, fill_value, dtype=None) -> Tensor:
+def full(shape: Shape, fill_value: TensorLike, dtype: DTypeLike | None = None) -> Tensor:
     value = _data(fill_value)
     kind = getattr(value, "dtype", np.asarray(value).dtype).kind
     dtype = dtype or (B.default_dtype if kind == "f" else None)
     return _plain(B.xp.full(_shape_of(shape), value, dtype))
 
 
-def zeros_like(x, dtype=None) -> Tensor:
+def zeros_like(x: TensorLike, dtype: DTypeLike | None = None) -> Tensor:
     return _plain(B.xp.zeros_like(_data(x), dtype=dtype))
 
 
-def ones_like(x, dtype=None) -> Tensor:
+def ones_like(x: TensorLike, dtype: DTypeLike | None = None) -> Tensor:
     return _plain(B.xp.ones_like(_data(x), dtype=dtype))
 
 
-def empty_like(x, dtype=None) -> Tensor:
+def empty_like(x: TensorLike, dtype: DTypeLike | None = None) -> Tensor:
     return zeros_like(x, dtype)
 
 
-def full_like(x, fill_value, dtype=None) -> Tensor:
+def full_like(x: TensorLike, fill_value: TensorLike, dtype: DTypeLike | None = None) -> Tensor:
     return _plain(B.xp.full_like(_data(x), _data(fill_value), dtype=dtype))
 
 
-def eye(N, M=None, k=0, dtype=None) -> Tensor:  # noqa: N803 - Keras' names
+def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None) -> Tensor:  # noqa: N803 - Keras' names
     return _plain(B.xp.eye(N, M, k, dtype=_dtype(dtype)))
 
 
-def identity(n, dtype=None) -> Tensor:
+def identity(n: int, dtype: DTypeLike | None = None) -> Tensor:
     return eye(n, dtype=dtype)
 
 
-def tri(N, M=None, k=0, dtype=None) -> Tensor:  # noqa: N803
+def tri(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike | None = None) -> Tensor:  # noqa: N803
     return _plain(B.xp.tri(N, M, k, dtype=_dtype(dtype)))
 
 
-def arange(start, stop=None, step=None, dtype=None) -> Tensor:
+def arange(
+    start: float,
+    stop: float | None = None,
+    step: float | None = None,
+    dtype: DTypeLike | None = None,
+) -> Tensor:
     """Evenly spaced values in [start, stop): ints stay int32 (Keras), floats are float32."""
     values = B.xp.arange(start, stop, 1 if step is None else step)
     if dtype is None:
@@ -645,7 +684,15 @@ def arange(start, stop=None, step=None, dtype=None) -> Tensor:
     return _plain(values.astype(dtype))
 
 
-def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+def linspace(
+    start: TensorLike,
+    stop: TensorLike,
+    num: int = 50,
+    endpoint: bool = True,
+    retstep: bool = False,
+    dtype: DTypeLike | None = None,
+    axis: int = 0,
+) -> Tensor | tuple[Tensor, float]:
     values, step = B.xp.linspace(
         _data(start), _data(stop), num, endpoint=endpoint, retstep=True, axis=axis
     )
@@ -653,7 +700,15 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     return (out, step) if retstep else out
 
 
-def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0) -> Tensor:
+def logspace(
+    start: TensorLike,
+    stop: TensorLike,
+    num: int = 50,
+    endpoint: bool = True,
+    base: float = 10,
+    dtype: DTypeLike | None = None,
+    axis: int = 0,
+) -> Tensor:
     return _plain(
         B.xp.logspace(
             _data(start), _data(stop), num, endpoint=endpoint, base=base, axis=axis
@@ -661,22 +716,22 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0) ->
     )
 
 
-def meshgrid(*x, indexing="xy") -> list:
+def meshgrid(*x: TensorLike, indexing: str = "xy") -> list:
     return [_plain(g) for g in B.xp.meshgrid(*[_data(v) for v in x], indexing=indexing)]
 
 
-def array(x, dtype=None) -> Tensor:
+def array(x: TensorLike, dtype: DTypeLike | None = None) -> Tensor:
     return Tensor(B.xp.array(_data(x), dtype=dtype), dtype=dtype)
 
 
-def copy(x) -> Tensor:
+def copy(x: TensorLike) -> Tensor:
     """A copy that keeps the gradient path."""
     return E.add(_t(x), 0)
 
 
-def size(x) -> int:
+def size(x: TensorLike) -> int:
     return int(np.prod(np.shape(_data(x))))
 
 
-def ndim(x) -> int:
+def ndim(x: TensorLike) -> int:
     return len(np.shape(_data(x)))
