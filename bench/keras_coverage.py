@@ -88,10 +88,10 @@ def main(out=Path(__file__).resolve().parents[1] / "docs" / "KERAS.md") -> None:
         [
             "# Keras 3 API coverage",
             "",
-            f"Made by `bench/keras_coverage.py` against Keras {keras.__version__}: which of Keras' public "
-            "names `import profundo as keras` has, per namespace (a name is present when profundo has "
-            "it; `tests/keras_programs/` checks behaviour against real Keras). Submodule names count "
-            "as names.",
+            f"Made by `bench/keras_coverage.py` against Keras {keras.__version__}: "
+            "which of Keras' public names `import profundo as keras` has, per namespace "
+            "(a name is present when profundo has it; `tests/keras_programs/` checks behaviour "
+            "against real Keras). Submodule names count as names.",
             "",
             "| namespace | Keras names | in profundo | absent |",
             "|---|---:|---:|---:|",

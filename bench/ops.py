@@ -85,8 +85,10 @@ def main():
         inner=3,
     )
     print(
-        f"overhead per op (fwd+bwd, 1000-op chain): profundo {t['profundo'].median / n * 1e6:.2f} µs "
-        f"(CPU {t['profundo'].cpu_median / n * 1e6:.2f}), torch {t['torch'].median / n * 1e6:.2f} µs "
+        "overhead per op (fwd+bwd, 1000-op chain): "
+        f"profundo {t['profundo'].median / n * 1e6:.2f} µs "
+        f"(CPU {t['profundo'].cpu_median / n * 1e6:.2f}), "
+        f"torch {t['torch'].median / n * 1e6:.2f} µs "
         f"(CPU {t['torch'].cpu_median / n * 1e6:.2f}), ratio {ratio(t):.2f}"
     )
 

@@ -110,7 +110,9 @@ window.WebSocket = class extends Native {
   constructor(...args) {
     super(...args);
     this.addEventListener("message", (e) => {
-      if (e.data instanceof ArrayBuffer) window.frames_seen.push([performance.now(), e.data.byteLength]);
+      if (e.data instanceof ArrayBuffer) {
+        window.frames_seen.push([performance.now(), e.data.byteLength]);
+      }
     });
   }
 };
@@ -119,7 +121,10 @@ PAUSE_DELAY = """() => new Promise((done) => {
   const play = document.querySelector("#play");
   const start = performance.now();
   new MutationObserver((_, observer) => {
-    if (!play.classList.contains("playing")) { observer.disconnect(); done(performance.now() - start); }
+    if (!play.classList.contains("playing")) {
+      observer.disconnect();
+      done(performance.now() - start);
+    }
   }).observe(play, { attributes: true });
   play.click();
 })"""
@@ -214,8 +219,8 @@ def main() -> None:
             steps, epochs, redraws, size = playground_rates(features, activation, args.seconds)
             ok = "met" if steps >= STEPS_GOAL and redraws >= REDRAWS_GOAL else "MISSED"
             print(
-                f"{len(features):<10} {activation:<10} {steps:>9.0f} {epochs:>9.1f} {redraws:>10.1f} "
-                f"{size / 1024:>10.0f}  {ok}"
+                f"{len(features):<10} {activation:<10} {steps:>9.0f} {epochs:>9.1f} "
+                f"{redraws:>10.1f} {size / 1024:>10.0f}  {ok}"
             )
     try:
         import torch
@@ -223,7 +228,8 @@ def main() -> None:
         print("\n(PyTorch is not installed: no comparison)")
         return
     print(
-        "\nPyTorch, the same tanh network (training step at batch 10; forward pass over the grid only):"
+        "\nPyTorch, the same tanh network "
+        "(training step at batch 10; forward pass over the grid only):"
     )
     for features in (["x1", "x2"], list(FEATURES)):
         steps, forwards = torch_rates(torch, len(features), args.seconds)

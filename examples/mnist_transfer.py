@@ -8,8 +8,8 @@ specific to the digits it was trained on. Transfer learning keeps them:
 2. freeze its convolutional base (``base.trainable = False``: no gradient, and its
    BatchNormalization, if any, stays in inference mode) and put a new head on it for 5–9;
 3. train only the head, on 1% of the 5–9 training labels (about 290 images);
-4. fine-tune: unfreeze the top block, recompile with a 10× smaller learning rate (3e-4), train a little
-   more — the base adapts without forgetting what it knew.
+4. fine-tune: unfreeze the top block, recompile with a 10× smaller learning rate (3e-4), train a
+   little more — the base adapts without forgetting what it knew.
 
 The comparison: the same network trained from scratch on the same 1%. Accuracy is measured on all
 test images of 5–9.

@@ -36,7 +36,8 @@ from profundo.layers.probabilistic import kl_divergence
 
 
 class VAE(pf.Model):
-    """Encoder 784 → hidden → (μ, log σ²); z = Sampling(μ, log σ²); decoder z → hidden → 784 logits."""
+    """Encoder 784 → hidden → (μ, log σ²); z = Sampling(μ, log σ²);
+    decoder z → hidden → 784 logits."""
 
     def __init__(self, latent_dim=20, hidden=512, **kwargs):
         super().__init__(**kwargs)

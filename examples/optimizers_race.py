@@ -46,7 +46,8 @@ def main(out="optimizers_race.png", steps=300):
         )
         for label, (end, loss) in race(surface, steps).items():
             print(
-                f"{surface:>10} {label:>13}: ends at ({end[0]: .3f}, {end[1]: .3f}), loss {loss:.4g}"
+                f"{surface:>10} {label:>13}: "
+                f"ends at ({end[0]: .3f}, {end[1]: .3f}), loss {loss:.4g}"
             )
     fig.savefig(out, dpi=80)
     print(f"wrote {out}")

@@ -103,5 +103,6 @@ if __name__ == "__main__":
     model, vocab, _ = train(args.minutes, d=args.d, depth=args.depth, clock=args.clock)
     for temperature in (0.5, 0.8):
         print(
-            f"\n--- temperature {temperature} ---\n{generate(model, vocab, temperature=temperature)}"
+            f"\n--- temperature {temperature} ---\n"
+            f"{generate(model, vocab, temperature=temperature)}"
         )

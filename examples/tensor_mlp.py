@@ -1,4 +1,5 @@
-"""A two-layer neural network written with raw profundo tensors: forward, backward, gradient descent.
+"""A two-layer neural network written with raw profundo tensors:
+forward, backward, gradient descent.
 
 The data: two interleaved spirals in the plane, one per class — not linearly separable, so the
 hidden layer has to bend the decision boundary. No layers, no optimizer objects: just

@@ -5,13 +5,14 @@ import pytest
 
 import profundo as pf
 
-# Keras, where the tests compare with it, runs on PyTorch (installed for the parity tests), never TensorFlow
+# Keras, where the tests compare with it, runs on PyTorch (installed for the parity tests),
+# never TensorFlow
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Long forms (marked ``slow``) run only when asked: ``PROFUNDO_SLOW=1 pytest -m slow``. The default
-    run — the README's test command, and CI — runs every test's short form."""
+    """Long forms (marked ``slow``) run only when asked: ``PROFUNDO_SLOW=1 pytest -m slow``.
+    The default run — the README's test command, and CI — runs every test's short form."""
     if os.environ.get("PROFUNDO_SLOW") == "1":
         return
     skip = pytest.mark.skip(reason="a long form: run with PROFUNDO_SLOW=1")

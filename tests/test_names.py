@@ -45,7 +45,10 @@ def test_a_misspelt_name_suggests_the_closest(get, name, guess):
     [
         (
             lambda: pf.layers.Dense(3, kernel_initializer="glorot_unifrom"),
-            "Dense: kernel_initializer: unknown initializer 'glorot_unifrom'; did you mean 'glorot_uniform'",
+            (
+                "Dense: kernel_initializer: unknown initializer 'glorot_unifrom'; "
+                "did you mean 'glorot_uniform'"
+            ),
         ),
         (
             lambda: pf.layers.Conv2D(4, 3, bias_regularizer="l3"),

@@ -119,7 +119,7 @@ def test_a_rank_that_dies_ends_the_job(tmp_path):
     assert proc.returncode != 0 and seconds < 60
 
 
-# --- one process -----------------------------------------------------------------------------------
+# --- one process ----------------------------------------------------------------------------------
 def small_model():
     model = pf.Sequential([layers.Input((3,)), layers.Dense(1)])
     model.compile(optimizers.SGD(0.1), "mse")

@@ -1,4 +1,5 @@
-"""The generative and transfer examples run end to end in short forms (full runs: bench/RESULTS.md)."""
+"""The generative and transfer examples run end to end in short forms
+(full runs: bench/RESULTS.md)."""
 
 import importlib
 import sys

@@ -67,7 +67,10 @@ def raises_in_voice(fn, match):
             lambda: layers.TimeDistributed(layers.Dense(2), name="t"),
             (1, 2, 3),
             (1, 3),
-            r"^TimeDistributed 't': expected inputs of shape \(batch, time, ...\) with at least 3 axes",
+            (
+                r"^TimeDistributed 't': expected inputs of shape \(batch, time, ...\) "
+                r"with at least 3 axes"
+            ),
         ),
     ],
 )

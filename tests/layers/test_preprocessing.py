@@ -519,7 +519,10 @@ def test_config_round_trip_gives_the_same_layer(make):
         (lambda: RandomRotation((0.1, 0.2, 0.3)), "RandomRotation: factor must be"),
         (
             lambda: RandomRotation(0.1, fill_mode="mirror"),
-            "RandomRotation: fill_mode must be one of 'reflect', 'wrap', 'nearest', 'constant', got 'mirror'",
+            (
+                "RandomRotation: fill_mode must be one of "
+                "'reflect', 'wrap', 'nearest', 'constant', got 'mirror'"
+            ),
         ),
         (
             lambda: RandomRotation(0.1, interpolation="cubic"),

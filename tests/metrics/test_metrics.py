@@ -366,7 +366,7 @@ def test_iou_on_segmentation_maps_with_an_ignored_class(rng):
     assert metrics.MeanIoU(5)([0, 1, 1], [0, 1, 0]) == pytest.approx((1 / 2 + 1 / 2) / 2)
 
 
-# --- Mean, wrappers, state, configs ----------------------------------------------------------------
+# --- Mean, wrappers, state, configs ---------------------------------------------------------------
 def test_mean_is_the_weighted_running_mean():
     m = metrics.Mean(name="loss")
     m.update_state(0.5, sample_weight=32)
@@ -427,7 +427,7 @@ def test_call_updates_and_returns_the_result():
     assert acc([1, 1], [0.9, 0.9]) == 0.75
 
 
-# --- names and the choice of accuracy ----------------------------------------------------------------
+# --- names and the choice of accuracy -------------------------------------------------------------
 def test_get_by_name():
     for name, cls in [
         ("mse", metrics.MeanSquaredError),

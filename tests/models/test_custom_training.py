@@ -234,7 +234,7 @@ def test_unpack_and_pack_follow_keras():
     assert pack_x_y_sample_weight(x, y) == keras.utils.pack_x_y_sample_weight(x, y)
 
 
-# --- frozen layers ---------------------------------------------------------------------------------
+# --- frozen layers --------------------------------------------------------------------------------
 def test_frozen_batch_normalization_runs_in_inference_mode_as_in_keras():
     keras = pytest.importorskip("keras")
     rng = np.random.default_rng(0)

@@ -324,7 +324,7 @@ def test_bad_settings():
         pf.conv2d_transpose(x, pf.randn(3, 3, 2, 1), strides=2, output_padding=2)
 
 
-# --- the fast stride-1 backward against the im2col/col2im reference --------------------------------
+# --- the fast stride-1 backward against the im2col/col2im reference -------------------------------
 FAST = list(itertools.product((1, 2, 3), ("valid", "same", ((2, 0), (1, 3))), (1, 2), (1, 2)))
 
 

@@ -1,4 +1,5 @@
-"""Shape ops and indexing: gradcheck (float64), parity with PyTorch (float32), errors, in-place rules."""
+"""Shape ops and indexing: gradcheck (float64), parity with PyTorch (float32), errors,
+in-place rules."""
 
 import numpy as np
 import pytest
@@ -352,7 +353,10 @@ def test_parity_with_torch():
         (
             lambda: pf.randn(2, 3).reshape(4, 2),
             ValueError,
-            r"Reshape: cannot reshape a tensor of shape \(2, 3\) \(6 elements\) into shape \(4, 2\) \(8 elements\)",
+            (
+                r"Reshape: cannot reshape a tensor of shape \(2, 3\) \(6 elements\) "
+                r"into shape \(4, 2\) \(8 elements\)"
+            ),
         ),
         (
             lambda: pf.randn(2, 3).reshape(-1, 4),
@@ -403,7 +407,10 @@ def test_parity_with_torch():
         (
             lambda: pf.repeat(pf.randn(2, 3), [1, 2], axis=1),
             ValueError,
-            r"repeat: expected one count per element along axis 1 \(3 counts\), got repeats of shape \(2,\)",
+            (
+                r"repeat: expected one count per element along axis 1 \(3 counts\), "
+                r"got repeats of shape \(2,\)"
+            ),
         ),
         (lambda: pf.repeat(pf.randn(2), -1), ValueError, "repeat: repeats must not be negative"),
         (
@@ -433,7 +440,10 @@ def test_parity_with_torch():
         (
             lambda: pf.randn(2, 3)[0, 3],
             IndexError,
-            r"GetItem: [Ii]ndex 3 is out of bounds for axis 1 with size 3 \(indexing a tensor of shape \(2, 3\)\)",
+            (
+                r"GetItem: [Ii]ndex 3 is out of bounds for axis 1 with size 3 "
+                r"\(indexing a tensor of shape \(2, 3\)\)"
+            ),
         ),
         (
             lambda: pf.randn(2, 3)[pf.tensor([0.0, 1.0])],

@@ -111,7 +111,7 @@ def test_matches_torch_over_ten_steps(case):
         assert_close(p, expected, rtol=1e-5, atol=1e-6, what=case)
 
 
-# --- the formulas, written out (where PyTorch's definition differs) ---------------------------------
+# --- the formulas, written out (where PyTorch's definition differs) -------------------------------
 def ref_sgd_momentum(th, g, s, t, lr, beta=0.9):
     s["m"] = beta * s.get("m", 0) - lr * g  # m ← βm − η∇L
     return th + s["m"]  # θ ← θ + m

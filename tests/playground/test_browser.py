@@ -391,9 +391,11 @@ def test_the_language_is_kept_on_reload_and_errors_are_explained_in_it(browser, 
     assert page.inner_text("#test-loss-label") == "Pérdida de prueba"
     explained = page.evaluate("""async () => {
         const { explain } = await import("/static/js/i18n.js");
-        return [explain({ code: "invalid", field: "config.hidden.0", reason: "less_than_equal", limit: 8,
+        return [explain({ code: "invalid", field: "config.hidden.0", reason: "less_than_equal",
+                          limit: 8,
                           detail: "config.hidden.0: Input should be less than or equal to 8" }),
-                explain({ code: "invalid", field: "config", reason: "too_few_points", limit: 4, detail: "x" }),
+                explain({ code: "invalid", field: "config", reason: "too_few_points", limit: 4,
+                          detail: "x" }),
                 explain({ code: "too_many_pages", detail: "8 pages are open" })];
     }""")
     assert explained == ["neuronas de una capa: como mucho 8", "hacen falta al menos 4 puntos", ""]
@@ -482,7 +484,8 @@ def test_the_chart_is_readable_and_warns_when_the_loss_misbehaves(browser, serve
             new LossChart(document.createElement("canvas"), el).add(rows);
             return el.textContent;
         };
-        const zigzag = Array.from({ length: 30 }, (_, i) => [i, 0.5, i % 2 ? 0.2 : 0.6, null, null]);
+        const zigzag = Array.from(
+            { length: 30 }, (_, i) => [i, 0.5, i % 2 ? 0.2 : 0.6, null, null]);
         const rising = Array.from({ length: 30 }, (_, i) => [i, 0.5, 0.1 + i * 0.02, null, null]);
         return [note(zigzag), note(rising)];
     }""")
@@ -503,7 +506,8 @@ def test_on_a_phone_nothing_overflows_the_output_is_near_play_and_controls_are_b
     output = page.locator("#points").bounding_box()
     assert output["y"] - (play["y"] + play["height"]) < 600 and output["x"] + output["width"] <= 390
     small = page.evaluate("""() => [...document.querySelectorAll('button, select')]
-        .filter((el) => el.offsetParent && el.getBoundingClientRect().height < 40).map((el) => el.id || el.textContent)""")
+        .filter((el) => el.offsetParent && el.getBoundingClientRect().height < 40)
+        .map((el) => el.id || el.textContent)""")
     assert small == []
     page.tap("#play")
     page.wait_for_selector("#play.playing")

@@ -1,4 +1,5 @@
-"""The real server: ``python -m profundo.playground`` on uvicorn, spoken to over a real WebSocket."""
+"""The real server: ``python -m profundo.playground`` on uvicorn,
+spoken to over a real WebSocket."""
 
 import json
 import socket

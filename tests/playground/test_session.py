@@ -357,7 +357,7 @@ def test_sessions_wait_for_each_others_slices_never_for_a_whole_epoch():
         worker.join()
 
 
-def test_tf_playgrounds_loss_is_half_the_squared_error_with_a_tanh_output_and_labels_of_minus_one_and_one():
+def test_tf_playgrounds_loss_is_half_the_squared_error_with_tanh_output_and_labels_minus_1_and_1():
     session = Session(Config(n_points=100, hidden=[3], loss="squared_error"))
     output = session.net.model.predict_on_batch(session.x_test)  # tanh: in (−1, 1)
     target = 2 * session.y_test - 1

@@ -246,7 +246,8 @@ def _safetensors(header: dict, data: bytes = b"") -> bytes:
 
 
 def crafted_model_files(members: dict) -> list:
-    """(name, bytes of the file) for hand-made hostile archives, built from a valid one's members."""
+    """(name, bytes of the file) for hand-made hostile archives,
+    built from a valid one's members."""
     config = json.loads(members["config.json"])
     dense = 0  # index of the first Dense in config's layers
 
@@ -900,7 +901,7 @@ def _kill_downloads(
         )
 
 
-# --- the playground's server: fuzzed messages, floods, too many pages ------------------------------
+# --- the playground's server: fuzzed messages, floods, too many pages -----------------------------
 _VALID = [
     {"type": "config", "config": {"n_points": 60, "hidden": [3]}},
     {"type": "step"},
@@ -952,7 +953,8 @@ def _random_json(rng: random.Random, depth: int = 0):
 
 
 def _fuzzed_message(rng: random.Random):
-    """(what, text or bytes): random bytes, random JSON, or a valid message with one field spoilt."""
+    """(what, text or bytes): random bytes, random JSON,
+    or a valid message with one field spoilt."""
     kind = rng.randrange(4)
     if kind == 0:
         return "random bytes", bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300)))

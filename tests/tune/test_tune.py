@@ -47,7 +47,7 @@ def states(tuner):
     return [t.state.name for t in tuner.trials()]
 
 
-# --- the space ---------------------------------------------------------------------------------------
+# --- the space ------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "ask, words",
     [
@@ -106,7 +106,7 @@ def test_tuner_arguments_are_checked(tmp_path):
         Tuner("model", directory=tmp_path)
 
 
-# --- searching -----------------------------------------------------------------------------------------
+# --- searching ------------------------------------------------------------------------------------
 def test_random_search_results_and_best_model(tmp_path, capsys):
     x, y = data()
     tuner = Tuner(
@@ -248,7 +248,7 @@ def test_results_as_a_dataframe(tmp_path):
     assert len(frame) == 2 and "val_accuracy" in frame.columns
 
 
-# --- resuming and processes --------------------------------------------------------------------------
+# --- resuming and processes -----------------------------------------------------------------------
 SCRIPT = """
 import sys, time
 from pathlib import Path
