@@ -27,6 +27,7 @@ from .. import backend as B
 from .. import ops
 from ..autograd import Tensor, as_array
 from .base import Layer, serialize
+from .input_spec import InputSpec
 from .symbolic import is_symbolic
 
 __all__ = ["AdditiveAttention", "Attention", "MultiHeadAttention"]
@@ -102,6 +103,7 @@ class Attention(_ScoresOutput, Layer):
             dropout,
             seed,
         )
+        self.input_spec = self._spec()
 
     def __call__(
         self, inputs, training=None, mask=None, return_attention_scores=False, use_causal_mask=False
@@ -114,28 +116,40 @@ class Attention(_ScoresOutput, Layer):
             use_causal_mask=use_causal_mask,
         )
 
-    def _check(self, shapes):
-        if (
-            not isinstance(shapes, (list, tuple))
-            or len(shapes) not in (2, 3)
-            or not all(isinstance(s, tuple) and len(s) >= 2 for s in shapes)
-        ):
-            raise ValueError(
-                f"{type(self).__name__} {self.name!r}: call it on a list [query, value] "
-                f"or [query, value, key] of tensors (batch, steps, features), got "
-                f"{shapes!r}"
+    @staticmethod
+    def _spec(features=None) -> list:
+        """[query, value, key]: each (batch, …, steps, features); key optional. ``features``:
+        the size of the query's and the key's last axis, once the weights need it."""
+        return [
+            InputSpec(
+                min_ndim=2,
+                axes={} if features is None or name == "value" else {-1: features},
+                layout="(batch, …, steps, features)",
+                units="features",
+                name=name,
+                optional=name == "key",
             )
+            for name in ("query", "value", "key")
+        ]
+
+    def _check(self, shapes):
+        """What ``input_spec`` cannot say alone: at most 3 inputs, query and key of one feature
+        size, key and value of one number of steps. Checked on every call."""
+        if not isinstance(shapes, (list, tuple)) or not 2 <= len(shapes) <= 3:
+            got = f"{len(shapes)} inputs" if isinstance(shapes, (list, tuple)) else repr(shapes)
+            raise self.error(f"expected inputs [query, value] (and optionally key), got {got}")
+        self.check_input(shapes)
         q, v = shapes[0], shapes[1]
         k = shapes[2] if len(shapes) == 3 else v
         if q[-1] != k[-1] and None not in (q[-1], k[-1]):
-            raise ValueError(
-                f"{type(self).__name__} {self.name!r}: query and key need the same "
-                f"feature size, got query {q} and key {k}"
+            raise self.error(
+                f"expected query and key with the same number of features (last axis), got "
+                f"query {tuple(q)} and key {tuple(k)}"
             )
         if k[-2] != v[-2] and None not in (k[-2], v[-2]):
-            raise ValueError(
-                f"{type(self).__name__} {self.name!r}: key and value need the same "
-                f"number of steps, got key {k} and value {v}"
+            raise self.error(
+                f"expected key and value with the same number of steps (axis -2), got key "
+                f"{tuple(k)} and value {tuple(v)}"
             )
 
     def build(self, input_shape):
@@ -206,6 +220,7 @@ class AdditiveAttention(Attention):
 
     def build(self, input_shape):
         self._check(input_shape)
+        self.input_spec = self._spec(input_shape[0][-1] if self.use_scale else None)
         self.scale = (
             self.add_weight("scale", (input_shape[0][-1],), "glorot_uniform")
             if self.use_scale
@@ -299,6 +314,34 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         self.output_shape_arg = output_shape
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        self.input_spec = self._spec({})
+
+    @staticmethod
+    def _spec(features: dict) -> list:
+        """query, value and key (optional), each (batch, …, features) with a known number of
+        features: ``features[name]`` once the weights are made for it."""
+        return [
+            InputSpec(
+                min_ndim=3,
+                axes={-1: features.get(name)},
+                layout="(batch, …, features)",
+                units="features",
+                name=name,
+                optional=name == "key",
+            )
+            for name in ("query", "value", "key")
+        ]
+
+    def _check(self, input_shape: dict) -> None:
+        """What ``input_spec`` cannot say alone: query, value and key of one rank."""
+        rank = len(input_shape["query"])
+        for name in ("value", "key"):
+            shape = input_shape.get(name)
+            if shape is not None and len(shape) != rank:
+                raise self.error(
+                    f"expected query, value and key of the same rank, got {name} "
+                    f"{tuple(shape)} and query {tuple(input_shape['query'])}"
+                )
 
     def __call__(
         self,
@@ -318,9 +361,9 @@ class MultiHeadAttention(_ScoresOutput, Layer):
             inputs = query
         else:
             if value is None:
-                raise ValueError(
-                    f"MultiHeadAttention {self.name!r}: call it as mha(query, value) or "
-                    f"mha(query, value, key) (self-attention: mha(x, x))"
+                raise self.error(
+                    "expected a call mha(query, value) or mha(query, value, key) "
+                    "(self-attention: mha(x, x)), got only query"
                 )
             given = {
                 "query": query,
@@ -363,18 +406,11 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         return axes, tuple(a for a in middle if a not in axes)
 
     def build(self, input_shape):
-        rank = len(input_shape["query"])
-        for name in ("query", "value", "key"):
-            shape = input_shape.get(name)
-            if shape is not None and (len(shape) != rank or rank < 3 or shape[-1] is None):
-                raise ValueError(
-                    f"MultiHeadAttention {self.name!r}: query, value and key must have the "
-                    f"same rank ≥ 3 (batch, …, features) and a known feature size, got "
-                    f"{name} {shape} with query {input_shape['query']}"
-                )
-        self.axes, self.other_axes = self._axes(rank)
+        self._check(input_shape)
+        self.axes, self.other_axes = self._axes(len(input_shape["query"]))
         dq, dv = input_shape["query"][-1], input_shape["value"][-1]
         dk = input_shape.get("key", input_shape["value"])[-1]
+        self.input_spec = self._spec({"query": dq, "value": dv, "key": dk})
         n, h, hv = self.num_heads, self.key_dim, self.value_dim
         for proj, d, size in (("query", dq, h), ("key", dk, h), ("value", dv, hv)):
             setattr(
@@ -494,6 +530,7 @@ class MultiHeadAttention(_ScoresOutput, Layer):
     def call(
         self, inputs, training=None, mask=None, return_attention_scores=False, use_causal_mask=False
     ):
+        self._check({n: inputs[n].shape for n in ("query", "value", "key") if n in inputs})
         query, value = inputs["query"], inputs["value"]
         key = inputs.get("key", value)
         allowed = self.attention_mask(inputs, mask, use_causal_mask)
@@ -524,6 +561,8 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         return mask.get("query") if isinstance(mask, dict) else None
 
     def compute_output_shape(self, input_shape):
+        self.check_input(input_shape)
+        self._check(input_shape)
         q, v = input_shape["query"], input_shape["value"]
         out = q[:-1] + (self._out_dim(q),)
         if not self._scores_wanted:

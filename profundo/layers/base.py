@@ -42,7 +42,7 @@ from .. import constraints as constraints_mod
 from .. import init as initializers
 from .. import regularizers as regularizers_mod
 from ..autograd import Tensor
-from .input_spec import InputSpec
+from .input_spec import InputSpec, list_problem
 from .nest import flatten, is_shape, map_structure
 from .registry import register
 from .symbolic import POSITIONAL, SymbolicTensor, call_symbolic, is_symbolic
@@ -421,24 +421,31 @@ class Layer:
         spec = self.input_spec
         if spec is None:
             return
-        values = [inputs] if isinstance(inputs, (Tensor, SymbolicTensor)) else flatten(inputs)
-        if not isinstance(spec, (list, tuple)):
+        if isinstance(spec, (list, tuple)):
+            problem = list_problem(spec, inputs)
+        elif isinstance(inputs, (Tensor, SymbolicTensor)):
+            problem = spec.problem(inputs.shape, inputs.dtype)
+        else:
+            values = flatten(inputs)
             if len(values) != 1:
                 raise self.error(f"expected one input, got {len(values)}")
-            spec = [spec]
-        for one, value in zip(spec, values):
-            problem = None if one is None else one.problem(value.shape, value.dtype)
-            if problem is not None:
-                raise self.error(problem)
-
-    def check_input(self, shape) -> tuple:
-        """``shape`` as a tuple if the (first) ``input_spec`` accepts it, else the layer's error:
-        for ``compute_output_shape``, which is also called without ``__call__``."""
-        spec = self.input_spec[0] if isinstance(self.input_spec, (list, tuple)) else self.input_spec
-        problem = None if spec is None else spec.problem(shape)
+            problem = spec.problem(values[0].shape, values[0].dtype)
         if problem is not None:
             raise self.error(problem)
-        return tuple(shape)
+
+    def check_input(self, shape):
+        """``shape`` (a tuple; a list or dict of them for a list of specs) if ``input_spec``
+        accepts it, else the layer's error: for ``compute_output_shape``, which is also called
+        without ``__call__``."""
+        spec = self.input_spec
+        if isinstance(spec, (list, tuple)):
+            problem = list_problem(spec, shape)
+        else:
+            problem = None if spec is None else spec.problem(shape)
+            shape = tuple(shape)
+        if problem is not None:
+            raise self.error(problem)
+        return shape
 
     def build(self, input_shape) -> None:
         """Create the weights for inputs of ``input_shape`` (batch dimension first)."""

@@ -29,6 +29,11 @@ __all__ = [
 ]
 
 
+#: what an Embedding accepts: ids of any shape, integers or floats holding whole numbers
+#: (Keras casts them), not text
+IDS = InputSpec(dtype="number", name="ids", hint="turn text into ids first (TextVectorization)")
+
+
 class Embedding(Layer):
     """y[..., :] = E[id]: row ``id`` of the table E (input_dim, output_dim), for every id.
 
@@ -67,6 +72,7 @@ class Embedding(Layer):
         self.embeddings_initializer = embeddings_initializer
         self.embeddings_regularizer = embeddings_regularizer
         self.mask_zero = bool(mask_zero)
+        self.input_spec = IDS
 
     def build(self, input_shape):
         self.embeddings = self.add_weight(
@@ -78,25 +84,19 @@ class Embedding(Layer):
 
     def _ids(self, inputs):
         """The ids as a backend integer array, checked to be whole numbers in [0, input_dim)."""
-        ids = as_array(inputs)
-        if ids.dtype.kind == "f":
+        ids = as_array(inputs)  # of a number dtype (``input_spec``)
+        if ids.dtype.kind in "fb":
             whole = ids.astype(B.xp.int64)
             if ids.size and not bool((whole == ids).all()):
-                raise ValueError(
-                    f"Embedding {self.name!r}: ids must be whole numbers, got floats "
-                    f"such as {ids[whole != ids].ravel()[0]}"
+                raise self.error(
+                    f"expected whole-number ids, got floats such as {ids[whole != ids].ravel()[0]}"
                 )
             ids = whole
-        elif ids.dtype.kind not in "iu":
-            raise TypeError(
-                f"Embedding {self.name!r}: ids must be integers, got dtype {ids.dtype}"
-                f"; turn text into ids first (TextVectorization)"
-            )
         if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= self.input_dim):
             bad = int(ids.max()) if int(ids.max()) >= self.input_dim else int(ids.min())
-            raise ValueError(
-                f"Embedding {self.name!r}: id {bad} is outside [0, {self.input_dim}); "
-                f"input_dim must be the vocabulary size (the largest id + 1)"
+            raise self.error(
+                f"expected ids in [0, {self.input_dim}) (input_dim must be the vocabulary "
+                f"size: the largest id + 1), got id {bad}"
             )
         return ids
 
@@ -124,10 +124,11 @@ class Embedding(Layer):
 
 
 # --- positions: attention itself is blind to order, so the position is added to each token ------
-#: what the position layers accept
-POSITIONS = InputSpec(
-    min_ndim=2, axes={-1: None}, layout="(batch, steps, features)", units="features"
-)
+def _positions(features=None) -> InputSpec:
+    """What the position layers accept: (batch, steps, features), the features known."""
+    return InputSpec(
+        min_ndim=2, axes={-1: features}, layout="(batch, steps, features)", units="features"
+    )
 
 
 class PositionEmbedding(Layer):
@@ -147,9 +148,10 @@ class PositionEmbedding(Layer):
                 f"{sequence_length!r}"
             )
         self.sequence_length, self.initializer = sequence_length, initializer
-        self.input_spec = POSITIONS
+        self.input_spec = _positions()
 
     def build(self, input_shape):
+        self.input_spec = _positions(input_shape[-1])
         self.position_embeddings = self.add_weight(
             "embeddings", (self.sequence_length, input_shape[-1]), self.initializer
         )
@@ -157,10 +159,10 @@ class PositionEmbedding(Layer):
     def call(self, inputs, training=None, start_index: int = 0):
         steps = inputs.shape[-2]
         if start_index + steps > self.sequence_length:
-            raise ValueError(
-                f"PositionEmbedding {self.name!r}: positions {start_index} … "
-                f"{start_index + steps - 1} exceed sequence_length "
-                f"{self.sequence_length}; build the layer with a longer one"
+            raise self.error(
+                f"expected positions start_index … start_index + steps − 1 below "
+                f"sequence_length {self.sequence_length} (build the layer with a longer one), "
+                f"got positions {start_index} … {start_index + steps - 1}"
             )
         return ops.broadcast_to(
             self.position_embeddings[start_index : start_index + steps], inputs.shape
@@ -191,7 +193,7 @@ class SinePositionEncoding(Layer):
     def __init__(self, max_wavelength: float = 10000, **kwargs):
         super().__init__(**kwargs)
         self.max_wavelength = max_wavelength
-        self.input_spec = POSITIONS
+        self.input_spec = _positions()
 
     def call(self, inputs, training=None, start_index: int = 0):
         steps, d = inputs.shape[-2:]
@@ -230,6 +232,7 @@ class TokenAndPositionEmbedding(Layer):
         self.vocabulary_size, self.sequence_length = vocabulary_size, sequence_length
         self.embedding_dim, self.mask_zero = embedding_dim, bool(mask_zero)
         self.embeddings_initializer = embeddings_initializer
+        self.input_spec = IDS
         self.token_embedding = Embedding(
             vocabulary_size,
             embedding_dim,

@@ -9,12 +9,20 @@ before ``build`` and ``call``, and every complaint has one form::
     LSTM 'seq': expected inputs of shape (batch, time, features), got shape (2, 5); for token ids …
 
 ``input_spec`` may be a list, one spec per input in order (``None`` skips one; inputs past the
-end of the list, such as a recurrent layer's initial states, are not checked).
+end of the list, such as a recurrent layer's initial states, are not checked). An input may be
+``optional`` (left out, or given as None); every other one must come. When the inputs come as a
+dict (``MultiHeadAttention``'s query, value, key) and every spec has a ``name``, each spec checks
+the input of its name::
+
+    Attention 'att': expected inputs [query, value] (and optionally key), got 1 input
+    MultiHeadAttention 'mha': expected value with 3 axes, got shape (2, 4)
 """
 
 from __future__ import annotations
 
 import numpy
+
+from .nest import flatten, is_shape
 
 #: dtype families a spec may ask for, by NumPy's kind letters
 KINDS = {"float": "f", "int": "iu", "bool": "b", "number": "fiub", "string": "USO"}
@@ -30,7 +38,10 @@ class InputSpec:
         dtype: a family of dtypes: "float", "int", "bool", "number" or "string".
         layout: how to show an input in messages, e.g. "(batch, time, features)".
         units: what the sizes of ``axes`` count, e.g. "features" or "channels".
-        hint: what to do, appended to a complaint about the number of axes.
+        hint: what to do, appended to a complaint about the number of axes or the dtype.
+        name: what the input is called ("query"): its key when the inputs come as a dict, and
+            its name in messages.
+        optional: the input may be left out (Keras' ``optional``).
     """
 
     def __init__(
@@ -43,12 +54,15 @@ class InputSpec:
         layout=None,
         units=None,
         hint=None,
+        name=None,
+        optional=False,
     ):
         if dtype is not None and dtype not in KINDS:
             raise ValueError(f"InputSpec: dtype must be one of {', '.join(KINDS)}, got {dtype!r}")
         self.ndim, self.min_ndim, self.max_ndim = ndim, min_ndim, max_ndim
         self.axes = dict(axes or {})
         self.dtype, self.layout, self.units, self.hint = dtype, layout, units, hint
+        self.name, self.optional = name, optional
 
     def problem(self, shape, dtype=None) -> str | None:
         """What is wrong with an input of ``shape`` (and ``dtype``), as "expected …, got …";
@@ -74,11 +88,16 @@ class InputSpec:
             and dtype is not None
             and numpy.dtype(dtype).kind not in KINDS[self.dtype]
         ):
-            return f"expected {self.dtype} inputs, got dtype {numpy.dtype(dtype).name}"
+            hint = f"; {self.hint}" if self.hint else ""
+            return (
+                f"expected {self.name or 'inputs'} of a {self.dtype} dtype, got dtype "
+                f"{numpy.dtype(dtype).name}{hint}"
+            )
         return None
 
     def _axes_problem(self, axes: str, shape: tuple) -> str:
-        what = f"inputs of shape {self.layout}" if self.layout else "inputs"
+        noun = self.name or "inputs"
+        what = f"{noun} of shape {self.layout}" if self.layout else noun
         hint = f"; {self.hint}" if self.hint else ""
         return f"expected {what}{axes}, got shape {shape}{hint}"
 
@@ -87,5 +106,44 @@ class InputSpec:
         return f"{self.units or 'entries'} ({where})"
 
     def __repr__(self) -> str:
-        fields = {k: v for k, v in vars(self).items() if v not in (None, {})}
+        fields = {k: v for k, v in vars(self).items() if v not in (None, {}, False)}
         return f"InputSpec({', '.join(f'{k}={v!r}' for k, v in fields.items())})"
+
+
+def list_problem(specs: list, inputs) -> str | None:
+    """What is wrong with ``inputs`` for a list of specs, one per input: a required input
+    missing, or one that does not fit its spec. ``inputs``: a list, tuple or dict of tensors or
+    of shapes (for ``compute_output_shape``), or one of them."""
+    if isinstance(inputs, dict) and specs and all(s is not None and s.name for s in specs):
+        values = [inputs.get(s.name) for s in specs]
+        given = sum(v is not None for v in values)
+    else:
+        values = [inputs] if _is_leaf(inputs) else flatten(inputs, is_leaf=_is_leaf)
+        given = len(values)
+    for i, spec in enumerate(specs):
+        value = values[i] if i < len(values) else None
+        if value is None:
+            if spec is None or not spec.optional:
+                return _count_problem(specs, given)
+        elif spec is not None:
+            shape = value.shape if hasattr(value, "shape") else value
+            problem = spec.problem(shape, getattr(value, "dtype", None))
+            if problem is not None:
+                return problem
+    return None
+
+
+def _is_leaf(x) -> bool:
+    """A tensor (anything with a shape) or a shape tuple."""
+    return hasattr(x, "shape") or is_shape(x)
+
+
+def _count_problem(specs: list, given: int) -> str:
+    names = [s.name if s is not None and s.name else f"input {i}" for i, s in enumerate(specs)]
+    required = [n for n, s in zip(names, specs) if s is None or not s.optional]
+    optional = [n for n, s in zip(names, specs) if s is not None and s.optional]
+    also = f" (and optionally {', '.join(optional)})" if optional else ""
+    return (
+        f"expected inputs [{', '.join(required)}]{also}, "
+        f"got {given} input{'' if given == 1 else 's'}"
+    )

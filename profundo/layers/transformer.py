@@ -23,6 +23,7 @@ from ..autograd import as_array
 from .attention import MultiHeadAttention
 from .base import Layer, serialize
 from .core import Dense, Dropout
+from .input_spec import InputSpec
 from .normalization import LayerNormalization
 
 __all__ = ["TransformerDecoder", "TransformerEncoder"]
@@ -62,12 +63,31 @@ class _TransformerBlock(Layer):
         self.activation = activations.get(activation)
         self.layer_norm_epsilon, self.normalize_first = layer_norm_epsilon, normalize_first
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        self.input_spec = self._spec({})
+
+    @staticmethod
+    def _sequence(features=None, name=None, optional=False) -> InputSpec:
+        """A sequence (batch, steps, features) with a known number of features (``features``
+        once the sublayers are made for it)."""
+        return InputSpec(
+            min_ndim=3,
+            axes={-1: features},
+            layout="(batch, steps, features)",
+            units="features",
+            name=name,
+            optional=optional,
+        )
+
+    @classmethod
+    def _spec(cls, features: dict) -> InputSpec | list:
+        """The ``input_spec``, given the known numbers of features by input name."""
+        return cls._sequence(features.get("sequence"))
 
     def _attention(self, hidden_dim, name):
-        if hidden_dim is None or hidden_dim < self.num_heads:
-            raise ValueError(
-                f"{type(self).__name__} {self.name!r}: the feature size ({hidden_dim}) "
-                f"must be known and at least num_heads ({self.num_heads})"
+        if hidden_dim < self.num_heads:
+            raise self.error(
+                f"expected at least num_heads = {self.num_heads} features (last axis), got "
+                f"{hidden_dim}"
             )
         return MultiHeadAttention(
             self.num_heads,
@@ -144,6 +164,7 @@ class TransformerEncoder(_TransformerBlock):
 
     def build(self, input_shape):
         hidden_dim = input_shape[-1]
+        self.input_spec = self._spec({"sequence": hidden_dim})
         self.self_attention_layer = self._attention(hidden_dim, "self_attention_layer")
         self.self_attention_layer_norm = self._norm("self_attention_layer_norm")
         self.self_attention_dropout = Dropout(self.dropout, name="self_attention_dropout")
@@ -205,8 +226,16 @@ class TransformerDecoder(_TransformerBlock):
                 inputs["encoder_sequence"] = encoder_sequence
         return super().__call__(inputs, training=training, mask=mask, **kwargs)
 
+    @classmethod
+    def _spec(cls, features: dict) -> InputSpec | list:
+        return [
+            cls._sequence(features.get(name), name, optional=name == "encoder_sequence")
+            for name in ("decoder_sequence", "encoder_sequence")
+        ]
+
     def build(self, input_shape):
         hidden_dim = input_shape["decoder_sequence"][-1]
+        self.input_spec = self._spec({k: shape[-1] for k, shape in input_shape.items()})
         self.self_attention = self._attention(hidden_dim, "self_attention")
         self.self_attention_layer_norm = self._norm("self_attention_layer_norm")
         self.self_attention_dropout = Dropout(self.dropout, name="self_attention_dropout")
@@ -240,10 +269,11 @@ class TransformerDecoder(_TransformerBlock):
         mask = mask if isinstance(mask, dict) else {}
         x, encoder = inputs["decoder_sequence"], inputs.get("encoder_sequence")
         if (encoder is None) != (self.cross_attention is None):
-            raise ValueError(
-                f"TransformerDecoder {self.name!r}: it was built "
-                f"{'with' if self.cross_attention is not None else 'without'} an "
-                f"encoder sequence and must always be called the same way"
+            built = "built with one" if encoder is None else "built without one"
+            raise self.error(
+                f"expected {'an' if encoder is None else 'no'} encoder_sequence (the layer was "
+                f"{built}: call it the same way every time), got "
+                f"{'none' if encoder is None else 'one'}"
             )
         self_mask = _padding_and_attention_mask(
             mask.get("decoder_sequence") if decoder_padding_mask is None else decoder_padding_mask,

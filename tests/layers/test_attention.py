@@ -305,7 +305,9 @@ def test_bad_calls_are_explained():
         layers.MultiHeadAttention(2, 4)(images, images, query_mask=np.ones((1, 3)))
     with pytest.raises(ValueError, match="same rank"):
         layers.MultiHeadAttention(2, 4)(images, np.ones((1, 3, 4)))
-    with pytest.raises(ValueError, match="list \\[query, value\\]"):
+    with pytest.raises(
+        ValueError, match=r"expected inputs \[query, value\] \(and optionally key\)"
+    ):
         layers.Attention()(np.ones((1, 3, 4)))
     with pytest.raises(ValueError, match="score_mode"):
         layers.Attention(score_mode="cosine")

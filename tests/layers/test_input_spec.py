@@ -105,7 +105,7 @@ def test_spec_rules():
     assert spec.problem((2, 4, 1), "int64") is None
     assert spec.problem((2, 4), "int64") == "expected inputs with 3 axes, got shape (2, 4)"
     assert spec.problem((2, 5, 1), "int32") == "expected 4 steps (axis 1), got shape (2, 5, 1)"
-    assert spec.problem((2, 4, 1), "float32") == "expected int inputs, got dtype float32"
+    assert spec.problem((2, 4, 1), "float32") == "expected inputs of a int dtype, got dtype float32"
     assert (
         InputSpec(max_ndim=2, hint="flatten it").problem((1, 2, 3))
         == "expected inputs with at most 2 axes, got shape (1, 2, 3); flatten it"
@@ -153,3 +153,133 @@ def test_base_errors_speak_in_the_same_voice():
         1,
         2,
     )
+
+
+# --- layers of several inputs: a list (or dict) of specs, one per input, some optional ----------
+def test_list_specs_name_the_missing_inputs_and_check_dicts_by_name():
+    specs = [InputSpec(ndim=2, name="a"), InputSpec(name="b", optional=True)]
+    assert layers.input_spec.list_problem(specs, [np.ones((1, 2))]) is None
+    assert layers.input_spec.list_problem(specs, {"a": np.ones((1, 2)), "c": 1}) is None
+    assert (
+        layers.input_spec.list_problem(specs, {"b": np.ones(2)})
+        == "expected inputs [a] (and optionally b), got 1 input"
+    )
+    assert (
+        layers.input_spec.list_problem(specs, [(None, 2, 3)])
+        == "expected a with 2 axes, got shape (None, 2, 3)"
+    )
+
+
+q3, v3 = np.ones((2, 3, 4), "float32"), np.ones((2, 5, 6), "float32")
+
+
+@pytest.mark.parametrize(
+    "make, call, match",
+    [
+        (
+            lambda: layers.Attention(name="a"),
+            lambda layer: layer(q3),
+            r"^Attention 'a': expected inputs \[query, value\] \(and optionally key\), got 1 input$",
+        ),
+        (
+            lambda: layers.Attention(name="a"),
+            lambda layer: layer([q3, np.ones(4)]),
+            r"^Attention 'a': expected value of shape \(batch, …, steps, features\) with at least 2 "
+            r"axes, got shape \(4,\)$",
+        ),
+        (
+            lambda: layers.Attention(name="a"),
+            lambda layer: layer([q3, v3]),
+            r"^Attention 'a': expected query and key with the same number of features \(last "
+            r"axis\), got query \(2, 3, 4\) and key \(2, 5, 6\)$",
+        ),
+        (
+            lambda: layers.AdditiveAttention(name="a"),
+            lambda layer: layer([q3, q3, q3, q3]),
+            r"^AdditiveAttention 'a': expected inputs \[query, value\] \(and optionally key\), "
+            r"got 4 inputs$",
+        ),
+        (
+            lambda: layers.AdditiveAttention(name="a"),
+            lambda layer: layer([q3, v3, np.ones((2, 4, 4))]),
+            r"^AdditiveAttention 'a': expected key and value with the same number of steps",
+        ),
+        (
+            lambda: layers.MultiHeadAttention(2, 4, name="m"),
+            lambda layer: layer(q3, np.ones((2, 5))),
+            r"^MultiHeadAttention 'm': expected value of shape \(batch, …, features\) with at "
+            r"least 3 axes, got shape \(2, 5\)$",
+        ),
+        (
+            lambda: layers.TransformerEncoder(8, 2, name="t"),
+            lambda layer: layer(np.ones((2, 4))),
+            r"^TransformerEncoder 't': expected inputs of shape \(batch, steps, features\) with at "
+            r"least 3 axes, got shape \(2, 4\)$",
+        ),
+        (
+            lambda: layers.TransformerEncoder(8, 8, name="t"),
+            lambda layer: layer(q3),
+            r"^TransformerEncoder 't': expected at least num_heads = 8 features \(last axis\), "
+            r"got 4$",
+        ),
+        (
+            lambda: layers.TransformerDecoder(8, 2, name="t"),
+            lambda layer: layer(q3, np.ones((2, 5))),
+            r"^TransformerDecoder 't': expected encoder_sequence of shape \(batch, steps, "
+            r"features\) with at least 3 axes, got shape \(2, 5\)$",
+        ),
+        (
+            lambda: layers.Embedding(5, 2, name="e"),
+            lambda layer: layer(pf.Tensor(np.array([["a"]]))),
+            r"^Embedding 'e': expected ids of a number dtype, got dtype str32; turn text",
+        ),
+        (
+            lambda: layers.TokenAndPositionEmbedding(5, 4, 2, name="e"),
+            lambda layer: layer(pf.Tensor(np.array([["a"]]))),
+            r"^TokenAndPositionEmbedding 'e': expected ids of a number dtype, got dtype str32",
+        ),
+    ],
+)
+def test_layers_of_several_inputs_refuse_bad_ones_in_one_voice(make, call, match):
+    raises_in_voice(lambda: call(make()), match)
+
+
+@pytest.mark.parametrize(
+    "make, good, bad, match",
+    [
+        (
+            lambda: layers.MultiHeadAttention(2, 4, name="m"),
+            [q3, v3],
+            [q3, np.ones((2, 5, 7))],
+            r"^MultiHeadAttention 'm': expected 6 features \(last axis\), got shape \(2, 5, 7\)$",
+        ),
+        (
+            lambda: layers.AdditiveAttention(name="a"),
+            [q3, v3, np.ones((2, 5, 4))],
+            [np.ones((2, 3, 5)), v3, np.ones((2, 5, 5))],
+            r"^AdditiveAttention 'a': expected 4 features \(last axis\), got shape \(2, 3, 5\)$",
+        ),
+        (
+            lambda: layers.TransformerEncoder(8, 2, name="t"),
+            [q3],
+            [np.ones((2, 3, 6))],
+            r"^TransformerEncoder 't': expected 4 features \(last axis\), got shape \(2, 3, 6\)$",
+        ),
+        (
+            lambda: layers.PositionEmbedding(8, name="p"),
+            [q3],
+            [np.ones((2, 3, 6))],
+            r"^PositionEmbedding 'p': expected 4 features \(last axis\), got shape \(2, 3, 6\)$",
+        ),
+    ],
+)
+def test_attention_layers_keep_the_sizes_their_weights_were_made_for(make, good, bad, match):
+    layer = make()
+
+    def apply(inputs):  # mha(query, value); the others take a list, or one tensor
+        if isinstance(layer, layers.MultiHeadAttention):
+            return layer(*inputs)
+        return layer(inputs if len(inputs) > 1 else inputs[0])
+
+    apply(good)
+    raises_in_voice(lambda: apply(bad), match)
