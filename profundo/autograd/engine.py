@@ -1,16 +1,20 @@
 """Backpropagation: the chain rule applied to the recorded graph,
 from the output back to the leaves.
 
-1. Order the graph topologically (every tensor after the tensors it was computed from).
-2. Walk it from the output back: each op turns ∂L/∂output into ∂L/∂input (its ``backward``).
+1. Every op is numbered when it runs (``Function.seq``), after the ops that made its inputs.
+2. Walk the ops from the output back, highest number first: each turns ∂L/∂output into ∂L/∂input
+   (its ``backward``). An op runs after every op that used its outputs (they ran later, so have
+   higher numbers): the numbers are a topological order, with no graph search.
 3. Where a tensor fed several ops, the gradients that reach it are summed.
 4. Leaves that require grad add their gradient to ``.grad`` (accumulating across calls).
 
-An op with several outputs is a node of its own in the walk, after all its outputs: its
-``backward`` runs once, with the gradients that reached each output.
+An op with several outputs runs its ``backward`` once, with the gradients that reached each output
+(``None`` for one that no gradient reached).
 """
 
 from __future__ import annotations
+
+import heapq
 
 from .. import backend as B
 from .function import Function, unbroadcast
@@ -39,17 +43,6 @@ def topological_order(roots, parents) -> list:
     return order
 
 
-def _parents(node) -> list:
-    """What a node of the walk was computed from. A tensor: its op's inputs that need gradients,
-    or, when its op has several outputs, that op (which then runs its backward once for all)."""
-    fn = node if isinstance(node, Function) else node._fn
-    if fn is None:
-        return []
-    if fn is not node and fn.n_outputs > 1:
-        return [fn]
-    return [x for x in fn.inputs if isinstance(x, Tensor) and x._requires_grad]
-
-
 def backward(root: Tensor, gradient=None, retain_graph: bool = False) -> None:
     if not root._requires_grad:
         raise RuntimeError(
@@ -73,63 +66,69 @@ def backward(root: Tensor, gradient=None, retain_graph: bool = False) -> None:
                 f"backward(): gradient has shape {gradient.shape}, "
                 f"expected the output's shape {root.shape}"
             )
-    check = debug_enabled()
-    grads = {id(root): gradient}
-    stored = {
-        id(gradient)
-    }  # arrays not to hand out as a leaf's .grad: the caller's, and given ones
-    pending: dict = {}  # an op with several outputs → the gradients of its outputs so far
-    for node in reversed(topological_order([root], _parents)):
-        if isinstance(node, Function):  # all its outputs are done: one backward for all
-            out_grads = pending.pop(id(node), None)
-            if out_grads is not None:
-                _run_backward(node, out_grads, grads, check, retain_graph)
-            continue
-        t = node
-        g = grads.pop(id(t), None)
-        if g is None:
-            continue
+    walk = _Walk(debug_enabled(), retain_graph, handed_out={id(gradient)})
+    walk.deliver(root, gradient)
+    while walk.ready:
+        _, fn = heapq.heappop(walk.ready)
+        walk.run(fn, walk.waiting.pop(id(fn)))
+
+
+class _Walk:
+    """One backward pass. Every op is numbered when it runs (``Function.seq``) and its inputs
+    existed before it, so the op with the highest number among those that got a gradient has
+    got all of them: every op that used its outputs ran later and is done. ``ready`` is a heap of
+    those ops by number (highest first); ``waiting`` holds the gradients of each one's outputs."""
+
+    def __init__(self, check: bool, retain_graph: bool, handed_out: set):
+        self.check, self.retain_graph = check, retain_graph
+        self.handed_out = handed_out  # arrays not to give a leaf as .grad: the caller's, given ones
+        self.waiting: dict = {}  # id(op) → [∂L/∂output for each output (None: none yet)]
+        self.ready: list = []  # (−op.seq, op)
+
+    def deliver(self, t: Tensor, g) -> None:
+        """Add the gradient ``g`` to tensor ``t``: to ``t.grad`` for a leaf (or a tensor that
+        retains its gradient), and to the gradients waiting for the op that made ``t``."""
         fn = t._fn
         if fn is None or t._retain:  # a private array: copy g if it is a view or already given
             if t.grad is not None:
                 t.grad = t.grad + g
             else:
-                shared = id(g) in stored or getattr(g, "base", None) is not None
+                shared = id(g) in self.handed_out or getattr(g, "base", None) is not None
                 t.grad = g.copy() if shared else g
-                stored.add(id(t.grad))
+                self.handed_out.add(id(t.grad))
         if fn is None:
-            continue
-        if fn.n_outputs > 1:
-            out_grads = pending.setdefault(id(fn), [None] * fn.n_outputs)
-            out_grads[fn.output_ids.index(id(t))] = g
-        else:
-            _run_backward(fn, (g,), grads, check, retain_graph)
+            return
+        out_grads = self.waiting.get(id(fn))
+        if out_grads is None:
+            out_grads = self.waiting[id(fn)] = [None] * fn.n_outputs
+            heapq.heappush(self.ready, (-fn.seq, fn))
+        i = 0 if fn.n_outputs == 1 else fn.output_ids.index(id(t))
+        out_grads[i] = g if out_grads[i] is None else out_grads[i] + g
 
-
-def _run_backward(fn, out_grads, grads, check, retain_graph) -> None:
-    """Call ``fn.backward`` with the gradients of its outputs and add what it returns, summed back
-    to each input's shape and dtype, to the gradients of its inputs."""
-    if fn.released:
-        raise RuntimeError(
-            f"backward(): the graph through {type(fn).__name__} was already freed by an earlier "
-            "backward(); call the first backward with retain_graph=True to go through it twice"
-        )
-    in_grads = fn.backward(*out_grads)
-    if not isinstance(in_grads, tuple):
-        in_grads = (in_grads,)
-    for x, gx in zip(fn.inputs, in_grads):
-        if gx is None or not isinstance(x, Tensor) or not x._requires_grad:
-            continue
-        gx = unbroadcast(gx, x.data.shape)
-        if gx.dtype != x.data.dtype:
-            gx = gx.astype(x.data.dtype)
-        if check and not bool(B.xp.isfinite(gx).all()):
-            raise FloatingPointError(
-                f"anomaly: the backward of {type(fn).__name__} produced NaN or inf in the "
-                f"gradient of an input of shape {x.shape}"
+    def run(self, fn: Function, out_grads: list) -> None:
+        """Call ``fn.backward`` with the gradients of its outputs and deliver what it returns,
+        summed back to each input's shape and dtype, to its inputs."""
+        if fn.released:
+            raise RuntimeError(
+                f"backward(): the graph through {type(fn).__name__} was already freed by an "
+                "earlier backward(); call the first backward with retain_graph=True to go "
+                "through it twice"
             )
-        prev = grads.get(id(x))
-        grads[id(x)] = gx if prev is None else prev + gx
-    if not retain_graph:
-        fn.release()
-        fn.inputs = ()
+        in_grads = fn.backward(*out_grads)
+        if not isinstance(in_grads, tuple):
+            in_grads = (in_grads,)
+        for x, gx in zip(fn.inputs, in_grads):
+            if gx is None or not isinstance(x, Tensor) or not x._requires_grad:
+                continue
+            gx = unbroadcast(gx, x.data.shape)
+            if gx.dtype != x.data.dtype:
+                gx = gx.astype(x.data.dtype)
+            if self.check and not bool(B.xp.isfinite(gx).all()):
+                raise FloatingPointError(
+                    f"anomaly: the backward of {type(fn).__name__} produced NaN or inf in the "
+                    f"gradient of an input of shape {x.shape}"
+                )
+            self.deliver(x, gx)
+        if not self.retain_graph:
+            fn.release()
+            fn.inputs = ()

@@ -28,6 +28,8 @@ gradient reached).
 
 from __future__ import annotations
 
+import itertools
+
 import numpy
 
 from .. import backend as B
@@ -38,8 +40,9 @@ from .tensor import Tensor
 class Function:
     """Base of every differentiable op. Subclasses define ``forward`` and ``backward``."""
 
-    __slots__ = ("inputs", "__dict__")
+    __slots__ = ("inputs", "seq", "__dict__")
     inputs: tuple  # what apply() was called with: tensors and constants, in order
+    seq: int  # when it was recorded: later ops have higher numbers (the engine's walk order)
 
     #: Set False for ops whose output never carries a gradient (comparisons, argmax, step).
     differentiable = True
@@ -77,9 +80,10 @@ class Function:
         if (
             cls.differentiable
             and grad_enabled()
-            and any(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+            and any(isinstance(x, Tensor) and x._requires_grad for x in inputs)
         ):
             fn.inputs = inputs
+            fn.seq = next(_sequence)
             if several:
                 fn.n_outputs = len(results)
                 fn.output_ids = tuple(map(id, results))  # which output a gradient belongs to
@@ -102,19 +106,21 @@ class Function:
         return f"<{type(self).__name__}>"
 
 
+#: numbers the recorded ops in the order they ran
+_sequence = itertools.count()
+
+
 def unbroadcast(grad, shape):
     """Sum ``grad`` over the dimensions that broadcasting added or stretched, back to ``shape``."""
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
-    axes = tuple(range(extra)) + tuple(
+    stretched = tuple(
         i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1
     )
-    if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
-    if extra:
-        grad = grad.reshape(shape)
-    return grad
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad.sum(axis=tuple(range(extra))) if extra else grad
 
 
 def _alone(inputs) -> bool:

@@ -133,7 +133,10 @@ def dropout(x: TensorLike, rate: float, training: bool = True) -> Tensor:
 # --- fused losses -------------------------------------------------------------------------------
 def _reduce(loss, reduction):
     """The per-example losses averaged ("mean"), added ("sum") or kept ("none")."""
-    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    return total / loss.size if reduction == "mean" else total
 
 
 def _check_reduction(op, reduction):
@@ -141,62 +144,91 @@ def _check_reduction(op, reduction):
         raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
-def _target_distribution(target, shape, axis, dtype, smoothing):
-    """The target as probabilities over the class axis, smoothed: q = (1 − ε)·t + ε/C.
-
-    ``target`` holds either class indices (integers, ``shape`` without the class axis), which
-    become one-hot vectors, or probabilities (``shape`` itself, e.g. one-hot rows).
+def _class_positions(target, shape, axis):
+    """Where each example's class is in logits of ``shape``: an index tuple (``logp[at]`` holds
+    one entry per example), or None when ``target`` holds probabilities (``shape`` itself, e.g.
+    one-hot rows) instead of class indices (integers in 0 … C − 1, ``shape`` without ``axis``).
     """
     n_classes = shape[axis]
     sparse_shape = shape[:axis] + shape[axis + 1 :]
     if target.shape == shape:
-        t = target.astype(dtype, copy=False)
-    elif target.shape == sparse_shape:
-        if target.dtype.kind not in "iu":
-            raise TypeError(
-                f"cross_entropy: target of shape {target.shape} holds class indices and "
-                f"must be integers, got dtype {target.dtype}; convert it, e.g. "
-                f"target.astype('int64')"
-            )
-        bad = (target < 0) | (target >= n_classes)
-        if bad.any():
-            raise ValueError(
-                f"class index {target[bad][0].item()} is out of range for "
-                f"{n_classes} classes (valid indices: 0 to {n_classes - 1})"
-            )
-        classes = B.xp.arange(n_classes).reshape((-1,) + (1,) * (len(shape) - axis - 1))
-        t = (B.xp.expand_dims(target, axis) == classes).astype(dtype)
-    else:
+        return None
+    if target.shape != sparse_shape:
         raise ValueError(
             f"target shape {target.shape} does not fit logits of shape {shape}: give "
             f"class indices of shape {sparse_shape} or probabilities of shape {shape}"
         )
-    return (1 - smoothing) * t + smoothing / n_classes if smoothing else t
+    if target.dtype.kind not in "iu":
+        raise TypeError(
+            f"cross_entropy: target of shape {target.shape} holds class indices and "
+            f"must be integers, got dtype {target.dtype}; convert it, e.g. "
+            f"target.astype('int64')"
+        )
+    if target.size and (target.min() < 0 or target.max() >= n_classes):
+        bad = (target < 0) | (target >= n_classes)
+        raise ValueError(
+            f"class index {target[bad][0].item()} is out of range for "
+            f"{n_classes} classes (valid indices: 0 to {n_classes - 1})"
+        )
+    examples = B.xp.ix_(*(B.xp.arange(n) for n in target.shape))  # broadcasting aranges
+    return examples[:axis] + (target,) + examples[axis:]
+
+
+def _target_distribution(target, at, shape, axis, dtype, smoothing):
+    """The target as probabilities over the class axis, smoothed: q = (1 − ε)·t + ε/C, where t is
+    ``target`` itself or, given the classes' positions ``at``, one-hot vectors."""
+    if at is None:
+        t = target.astype(dtype, copy=False)
+    else:
+        t = B.xp.zeros(shape, dtype)
+        t[at] = 1
+    return (1 - smoothing) * t + smoothing / shape[axis] if smoothing else t
 
 
 class CrossEntropy(Function):
     """ℓ = −Σ_c q_c · log softmax(x)_c over the class axis, q the (smoothed) target distribution;
     ∂ℓ/∂x = softmax(x) − q  (so the mean over N examples has ∂L/∂x = (softmax(x) − q)/N),
-    ∂ℓ/∂t = −(1 − ε) · log softmax(x)  (for probability targets t)"""
+    ∂ℓ/∂t = −(1 − ε) · log softmax(x)  (for probability targets t).
+
+    With class indices and no smoothing q is one-hot, and the sum picks one term: ℓ = −log
+    softmax(x)_y, and ∂ℓ/∂x is softmax(x) with 1 taken off at class y (no one-hot array is made).
+    """
 
     def forward(self, logits, target, axis=-1, reduction="mean", label_smoothing=0.0):
         if not -logits.ndim <= axis < logits.ndim:
             raise ValueError(
                 f"axis {axis} is out of range for logits with {logits.ndim} dimensions"
             )
-        self.axis, self.reduction = axis % logits.ndim, reduction
-        self.logp = _log_softmax(logits, self.axis)
-        self.q = _target_distribution(
-            B.xp.asarray(target), logits.shape, self.axis, logits.dtype, label_smoothing
-        )
-        self.smoothing, self.n = label_smoothing, logits.size // logits.shape[self.axis]
-        return _reduce(-(self.q * self.logp).sum(axis=self.axis), reduction)
+        xp = B.xp
+        axis %= logits.ndim
+        self.axis, self.reduction = axis, reduction
+        self.logp = _log_softmax(logits, axis)
+        target = xp.asarray(target)
+        self.at = _class_positions(target, logits.shape, axis)
+        self.smoothing, self.n = label_smoothing, logits.size // logits.shape[axis]
+        if self.at is not None and not label_smoothing:
+            self.q = None
+            loss = -self.logp[self.at]
+        else:
+            self.q = _target_distribution(
+                target, self.at, logits.shape, axis, logits.dtype, label_smoothing
+            )
+            loss = -(self.q * self.logp).sum(axis=axis)
+        return _reduce(loss, reduction)
 
     def backward(self, grad):
+        xp = B.xp
         g = grad / self.n if self.reduction == "mean" else grad
         if self.reduction == "none":
-            g = B.xp.expand_dims(g, self.axis)
-        d_logits = g * (B.xp.exp(self.logp) - self.q) if self.needs_grad(0) else None
+            g = xp.expand_dims(g, self.axis)
+        d_logits = None
+        if self.needs_grad(0):
+            d_logits = xp.exp(self.logp)  # softmax(x)
+            if self.q is None:  # − one-hot: 1 off at each example's class
+                d_logits[self.at] -= 1
+            else:
+                d_logits -= self.q
+            d_logits *= g
         d_target = -(1 - self.smoothing) * g * self.logp if self.needs_grad(1) else None
         return d_logits, d_target
 
