@@ -364,3 +364,41 @@ def test_errors_name_what_went_wrong(call, message):
     kernel, rec, bias = (pf.tensor(w) for w in weights("lstm", 3, 2, np.float32))
     with pytest.raises(ValueError, match=message):
         call(kernel, rec, bias)
+
+
+# --- the LSTM's fast loops (σ and tanh, no mask) against its reference loops ------------------
+@pytest.mark.parametrize("dtype,tol", [(np.float64, 1e-12), (np.float32, 2e-6)])
+@pytest.mark.parametrize("go_backwards,rmask,bias", [(False, None, True), (True, RMASK, False)])
+def test_lstm_fast_loops_equal_the_reference_loops(
+    monkeypatch, dtype, tol, go_backwards, rmask, bias
+):
+    kernel, rec, b = weights("lstm", 3, 2, dtype)
+    arrays = [np.random.randn(2, 4, 3).astype(dtype), kernel, rec, b * 4]  # some gates saturate
+    arrays += [np.random.randn(2, 2).astype(dtype) for _ in range(2)]
+    runs = []
+    for fast in (True, False):
+        monkeypatch.setattr(pf.ops.recurrent.LSTM, "fast", fast)
+        ts = [pf.tensor(a, dtype=dtype, requires_grad=True) for a in arrays]
+        results = pf.lstm(
+            ts[0],
+            ts[1],
+            ts[2],
+            ts[3] if bias else None,
+            *ts[4:],
+            go_backwards=go_backwards,
+            recurrent_mask=rmask,
+        )
+        projection(*results).backward()
+        runs.append([to_numpy(r) for r in results] + [t.grad for t in ts if t.grad is not None])
+    assert len(runs[0]) == len(runs[1]) == 3 + 5 + bias
+    for k, (fast, reference) in enumerate(zip(*runs)):
+        assert fast.dtype == dtype
+        assert_close(fast, reference, rtol=tol, atol=tol, what=f"result {k}")
+
+
+def test_lstm_fast_loop_saturates_without_warnings():
+    kernel, rec, bias = weights("lstm", 3, 2, np.float32)
+    x = np.full((1, 2, 3), 1e4, np.float32)  # e^(±huge): σ = 0 or 1, tanh = ±1, no NaN
+    with np.errstate(over="raise"):
+        outputs, h, c = pf.lstm(x, kernel, rec, bias)
+    assert np.isfinite(to_numpy(outputs)).all() and np.isfinite(to_numpy(c)).all()
