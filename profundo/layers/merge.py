@@ -11,35 +11,48 @@ import functools
 
 from .. import ops
 from .base import Layer
+from .nest import is_shape
+
+
+def _shapes(shapes) -> str:
+    return ", ".join(str(tuple(s)) for s in shapes)
 
 
 class _Merge(Layer):
-    """Base of the merge layers: checks the inputs, then folds them with ``merge``."""
+    """Base of the merge layers: checks the inputs on every call, then folds them with
+    ``merge``. As in Keras, one input is allowed (it passes through); sizes of 1 broadcast."""
 
-    def _check(self, shapes):
-        if (
-            not isinstance(shapes, (list, tuple))
-            or len(shapes) < 2
-            or not all(isinstance(s, tuple) for s in shapes)
-        ):
-            raise ValueError(
-                f"{type(self).__name__} {self.name!r}: expected a list of at least 2 "
-                f"inputs, got {shapes!r}"
-            )
+    #: how many inputs the layer takes: (at least, at most)
+    arity: tuple[int, int | None] = (1, None)
+
+    def _check_list(self, shapes) -> None:
+        """A list of shapes, as many as ``arity`` allows."""
+        if not isinstance(shapes, (list, tuple)) or is_shape(shapes):
+            got = f"one input of shape {tuple(shapes)}" if is_shape(shapes) else repr(shapes)
+            raise self.error(f"expected a list of inputs, got {got}")
+        low, high = self.arity
+        if not low <= len(shapes) <= (high or len(shapes)):
+            count = f"{low}" if low == high else f"at least {low}"
+            raise self.error(f"expected {count} inputs, got {len(shapes)}")
+
+    def _check(self, shapes) -> None:
+        self._check_list(shapes)
         for s in shapes[1:]:
             if len(s) != len(shapes[0]) or any(
                 a is not None and b is not None and a != b and 1 not in (a, b)
                 for a, b in zip(s, shapes[0])
             ):
-                raise ValueError(
-                    f"{type(self).__name__} {self.name!r}: inputs must have the same "
-                    f"shape, got {', '.join(map(str, shapes))}"
+                raise self.error(
+                    f"expected inputs of the same shape (or size 1 where they differ), got "
+                    f"shapes {_shapes(shapes)}"
                 )
 
-    def build(self, input_shape):
-        self._check(input_shape)
-
     def call(self, inputs, training=None):
+        one = not isinstance(inputs, (list, tuple))
+        self._check(inputs.shape if one else [x.shape for x in inputs])
+        return self.combine(inputs)
+
+    def combine(self, inputs):
         return functools.reduce(self.merge, inputs)
 
     def compute_output_shape(self, input_shape):
@@ -59,6 +72,7 @@ class Add(_Merge):
 class Subtract(_Merge):
     """y = x₁ − x₂ (exactly two inputs)."""
 
+    arity = (2, 2)
     merge = staticmethod(ops.sub)
 
 
@@ -83,42 +97,37 @@ class Minimum(_Merge):
 class Average(_Merge):
     """y = (x₁ + x₂ + ... + xₙ) / n."""
 
-    def call(self, inputs, training=None):
+    def combine(self, inputs):
         return functools.reduce(ops.add, inputs) / len(inputs)
 
 
-class Concatenate(Layer):
+class Concatenate(_Merge):
     """Join the inputs along ``axis`` (default: the last, the features)."""
 
     def __init__(self, axis: int = -1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
 
-    def _check(self, shapes):
-        if not isinstance(shapes, (list, tuple)) or len(shapes) < 2:
-            raise ValueError(f"Concatenate {self.name!r}: expected a list of at least 2 inputs")
+    def _check(self, shapes) -> None:
+        self._check_list(shapes)
         ndim = len(shapes[0])
-        axis = self.axis % ndim
         for s in shapes:
             if len(s) != ndim or any(
                 a != b
                 for i, (a, b) in enumerate(zip(s, shapes[0]))
-                if i != axis and None not in (a, b)
+                if i != self.axis % ndim and None not in (a, b)
             ):
-                raise ValueError(
-                    f"Concatenate {self.name!r}: inputs must match except along axis "
-                    f"{self.axis}, got {', '.join(map(str, shapes))}"
+                raise self.error(
+                    f"expected inputs that match except along axis {self.axis}, got shapes "
+                    f"{_shapes(shapes)}"
                 )
-        return axis
 
-    def build(self, input_shape):
-        self._check(input_shape)
-
-    def call(self, inputs, training=None):
+    def combine(self, inputs):
         return ops.concatenate(list(inputs), axis=self.axis)
 
     def compute_output_shape(self, input_shape):
-        axis = self._check(input_shape)
+        self._check(input_shape)
+        axis = self.axis % len(input_shape[0])
         sizes = [s[axis] for s in input_shape]
         out = list(input_shape[0])
         out[axis] = None if None in sizes else sum(sizes)
@@ -128,34 +137,35 @@ class Concatenate(Layer):
         return {**super().get_config(), "axis": self.axis}
 
 
-class Dot(Layer):
+class Dot(_Merge):
     """The dot product of two batches of vectors (or matrices) along ``axes`` (Keras' ``Dot``):
     per sample, Σ_k a[..., k] b[..., k] over the paired axes; ``normalize`` makes it the cosine
     similarity (both inputs L2-normalized along those axes first)."""
+
+    arity = (2, 2)
 
     def __init__(self, axes, normalize: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.axes, self.normalize = axes, normalize
 
-    def _pair(self, shapes):
-        if not isinstance(shapes, (list, tuple)) or len(shapes) != 2:
-            raise ValueError(f"Dot {self.name!r}: expected a list of 2 inputs, got {shapes!r}")
+    def _pair(self, shapes) -> tuple:
+        """The two axes, one of each input, made non-negative."""
         axes = (self.axes, self.axes) if isinstance(self.axes, int) else tuple(self.axes)
-        pair = tuple(a % len(s) for a, s in zip(axes, shapes))
+        return tuple(a % len(s) for a, s in zip(axes, shapes))
+
+    def _check(self, shapes) -> None:
+        self._check_list(shapes)
+        pair = self._pair(shapes)
         if 0 in pair:
-            raise ValueError(f"Dot {self.name!r}: cannot take the dot product along the batch axis")
+            raise self.error(f"expected axes other than the batch axis, got axes={self.axes!r}")
         a, b = shapes[0][pair[0]], shapes[1][pair[1]]
         if None not in (a, b) and a != b:
-            raise ValueError(
-                f"Dot {self.name!r}: sizes along axes {pair} differ: {a} and {b} "
-                f"(shapes {shapes[0]} and {shapes[1]})"
+            raise self.error(
+                f"expected the same size along axes {pair}, got shapes {tuple(shapes[0])} "
+                f"and {tuple(shapes[1])}"
             )
-        return pair
 
-    def build(self, input_shape):
-        self._pair(input_shape)
-
-    def call(self, inputs, training=None):
+    def combine(self, inputs):
         a, b = inputs
         i, j = self._pair([a.shape, b.shape])
         if self.normalize:
@@ -169,6 +179,7 @@ class Dot(Layer):
         return y if y.ndim > 1 else ops.reshape(y, -1, 1)
 
     def compute_output_shape(self, input_shape):
+        self._check(input_shape)
         i, j = self._pair(input_shape)
         a, b = input_shape
         out = tuple(n for k, n in enumerate(a) if k != i) + tuple(

@@ -283,3 +283,58 @@ def test_attention_layers_keep_the_sizes_their_weights_were_made_for(make, good,
 
     apply(good)
     raises_in_voice(lambda: apply(bad), match)
+
+
+# --- merge layers: a list of inputs that agree with each other, checked on every call ----------
+a23, a24 = np.ones((2, 3), "float32"), np.ones((2, 4), "float32")
+
+
+@pytest.mark.parametrize(
+    "make, inputs, match",
+    [
+        (
+            lambda: layers.Add(name="m"),
+            [a23, a24],
+            r"^Add 'm': expected inputs of the same shape \(or size 1 where they differ\), got "
+            r"shapes \(2, 3\), \(2, 4\)$",
+        ),
+        (
+            lambda: layers.Multiply(name="m"),
+            a23,
+            r"^Multiply 'm': expected a list of inputs, got one input of shape \(2, 3\)$",
+        ),
+        (lambda: layers.Subtract(name="m"), [a23] * 3, r"^Subtract 'm': expected 2 inputs, got 3$"),
+        (lambda: layers.Average(name="m"), [], r"^Average 'm': expected at least 1 inputs, got 0$"),
+        (
+            lambda: layers.Maximum(name="m"),
+            [a23, a24],
+            r"^Maximum 'm': expected inputs of the same",
+        ),
+        (
+            lambda: layers.Minimum(name="m"),
+            [a23, a24],
+            r"^Minimum 'm': expected inputs of the same",
+        ),
+        (
+            lambda: layers.Concatenate(name="m"),
+            [np.ones((2, 3, 2)), np.ones((2, 4, 2))],
+            r"^Concatenate 'm': expected inputs that match except along axis -1, got shapes "
+            r"\(2, 3, 2\), \(2, 4, 2\)$",
+        ),
+        (
+            lambda: layers.Dot(axes=1, name="m"),
+            [a23, a24],
+            r"^Dot 'm': expected the same size along axes \(1, 1\), got shapes \(2, 3\) and "
+            r"\(2, 4\)$",
+        ),
+        (lambda: layers.Dot(axes=1, name="m"), [a23], r"^Dot 'm': expected 2 inputs, got 1$"),
+    ],
+)
+def test_merge_layers_refuse_inputs_that_disagree_on_every_call(make, inputs, match):
+    layer = make()
+    if isinstance(inputs, list) and len(inputs) == 2:  # a first good call builds the layer
+        layer([inputs[0], inputs[0]])
+    raises_in_voice(lambda: layer(inputs), match)
+    if isinstance(inputs, list) and inputs:  # the same check, symbolically
+        symbolic = [layers.Input(x.shape[1:]) for x in inputs]
+        raises_in_voice(lambda: make()(symbolic), match.split(" got ")[0])
