@@ -179,13 +179,18 @@ q3, v3 = np.ones((2, 3, 4), "float32"), np.ones((2, 5, 6), "float32")
         (
             lambda: layers.Attention(name="a"),
             lambda layer: layer(q3),
-            r"^Attention 'a': expected inputs \[query, value\] \(and optionally key\), got 1 input$",
+            (
+                r"^Attention 'a': expected inputs \[query, value\] \(and optionally key\), "
+                r"got 1 input$"
+            ),
         ),
         (
             lambda: layers.Attention(name="a"),
             lambda layer: layer([q3, np.ones(4)]),
-            r"^Attention 'a': expected value of shape \(batch, …, steps, features\) with at least 2 "
-            r"axes, got shape \(4,\)$",
+            (
+                r"^Attention 'a': expected value of shape \(batch, …, steps, features\) "
+                r"with at least 2 axes, got shape \(4,\)$"
+            ),
         ),
         (
             lambda: layers.Attention(name="a"),
