@@ -43,6 +43,8 @@ __all__ = ["conv1d", "conv2d", "depthwise_conv2d", "conv2d_transpose"]
 backward_kernel = "fast"
 #: the window matrix (im2col) is built this many bytes at a time, a slice of the batch at once
 WINDOW_BYTES = 2 << 20
+#: the shifted input gradient runs through its rows this many bytes of ∂L/∂y at a time
+SHIFT_BYTES = 256 << 10
 
 
 # --- convolution ---------------------------------------------------------------------------------
@@ -144,19 +146,24 @@ class Conv(Function):
         return y[:, 0] if rank == 1 else y
 
     def _parts(self):
-        """Slices of the batch whose window matrix fits in ``WINDOW_BYTES`` (at least one image):
-        the windows are copied, multiplied and dropped a slice at a time, in cache and in a
-        buffer of that size, not all N·H'·W' rows at once."""
+        """Blocks of output rows whose window matrix fits in ``WINDOW_BYTES``: slices of the
+        batch, or of one image's rows when an image alone is larger. The windows are copied,
+        multiplied and dropped a block at a time, in cache and in a buffer of that size, not all
+        N·H'·W' rows at once. Each block is an index (images, output rows) into y."""
         n, (oh, ow) = self.image.shape[0], self.win.out
-        per_image = oh * ow * self.k.shape[1] * self.groups * self.image.itemsize
-        step = max(1, WINDOW_BYTES // per_image)
-        return [slice(i, min(i + step, n)) for i in range(0, n, step)]
+        per_row = ow * self.k.shape[1] * self.groups * self.image.itemsize
+        rows = max(1, WINDOW_BYTES // per_row)
+        if rows < oh:  # one image at a time, ``rows`` output rows at once
+            return [(i, slice(r, min(r + rows, oh))) for i in range(n) for r in range(0, oh, rows)]
+        step = rows // oh
+        return [(slice(i, min(i + step, n)), slice(None)) for i in range(0, n, step)]
 
     def _windows(self, part):
-        """im2col of images ``part`` of the kept padded input, into a reused buffer (recomputed
-        for backward instead of kept: it is kh·kw times the size of the input)."""
-        view = self.windows[:, part]  # (G, N_part, H', W', kh, kw, C/G), a view
-        rows = view.shape[1] * self.win.out[0] * self.win.out[1]
+        """im2col of the output rows ``part`` (``_parts``) of the kept padded input, into a reused
+        buffer (recomputed for backward instead of kept: it is kh·kw times the size of the
+        input)."""
+        view = self.windows[(slice(None), *part)]  # (G, [N_part,] H_part, W', kh, kw, C/G)
+        rows = view[..., 0, 0, 0].size // self.groups
         cols = B.scratch("conv.cols", (self.groups, rows, self.k.shape[1]), view.dtype)
         B.xp.copyto(cols.reshape(view.shape), view)
         return cols
@@ -196,7 +203,8 @@ def _shifted_input_grad(win, kernel, grad, padded_shape):
 
     each a product into contiguous rows; the padding is then cropped. The windows of one image
     never reach into the next, so this runs ``WINDOW_BYTES`` of images at a time (bounded
-    buffers, in cache). ``kernel``: (kh·kw·C, O); returns the (N, H, W, C) gradient.
+    buffers), and through their rows ``SHIFT_BYTES`` of G at a time, every offset on one block
+    of rows while it is in cache. ``kernel``: (kh·kw·C, O); returns the (N, H, W, C) gradient.
     """
     xp = B.xp
     n, hp, wp, c = padded_shape
@@ -212,11 +220,14 @@ def _shifted_input_grad(win, kernel, grad, padded_shape):
         grid[:, :oh, :ow] = grad[images].reshape(m, oh, ow, o)
         grid[:, oh:] = 0
         grid[:, :oh, ow:] = 0
-        g = grid.reshape(-1, o)[:rows]
-        part = B.scratch("conv.part", (rows, c), grad.dtype)
+        g = grid.reshape(-1, o)
         out = gx[images].reshape(-1, c)
-        for i, s in enumerate(shifts):
-            out[s : s + rows] += xp.matmul(g, k[i].T, out=part)
+        block = max(1, SHIFT_BYTES // (max(o, c) * grad.itemsize))
+        part = B.scratch("conv.part", (min(block, rows), c), grad.dtype)
+        for a in range(0, rows, block):  # a block of rows in cache, through every offset
+            b = min(a + block, rows)
+            for i, s in enumerate(shifts):
+                out[a + s : b + s] += xp.matmul(g[a:b], k[i].T, out=part[: b - a])
     return win.crop(gx.reshape(padded_shape))
 
 

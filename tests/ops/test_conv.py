@@ -398,7 +398,8 @@ def test_flat_shifts_name_the_rows_each_kernel_offset_reads():
 def test_windows_built_a_slice_of_the_batch_at_a_time_give_the_same_results(
     groups, strides, monkeypatch
 ):
-    """With WINDOW_BYTES tiny, every image is its own slice: the same outputs and gradients."""
+    """With WINDOW_BYTES and SHIFT_BYTES tiny, the windows are built one output row at a time and
+    the shifted input gradient runs one row at a time: the same outputs and gradients."""
     from profundo.ops import _conv as conv_ops
 
     rng = np.random.default_rng(5)
@@ -406,6 +407,7 @@ def test_windows_built_a_slice_of_the_batch_at_a_time_give_the_same_results(
     results = []
     for window_bytes in (conv_ops.WINDOW_BYTES, 1):
         monkeypatch.setattr(conv_ops, "WINDOW_BYTES", window_bytes)
+        monkeypatch.setattr(conv_ops, "SHIFT_BYTES", window_bytes)
         x = pf.tensor(x_np, "float64", requires_grad=True)
         kernel = pf.tensor(k_np, "float64", requires_grad=True)
         y = pf.conv2d(x, kernel, strides=strides, padding="same", groups=groups)
