@@ -162,7 +162,7 @@ class Conv(Function):
         """im2col of the output rows ``part`` (``_parts``) of the kept padded input, into a reused
         buffer (recomputed for backward instead of kept: it is kh·kw times the size of the
         input)."""
-        view = self.windows[(slice(None), *part)]  # (G, [N_part,] H_part, W', kh, kw, C/G)
+        view = self.windows[(slice(None),) + part]  # (G, [N_part,] H_part, W', kh, kw, C/G)
         rows = view[..., 0, 0, 0].size // self.groups
         cols = B.scratch("conv.cols", (self.groups, rows, self.k.shape[1]), view.dtype)
         B.xp.copyto(cols.reshape(view.shape), view)
