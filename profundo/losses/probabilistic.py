@@ -171,12 +171,19 @@ def sparse_categorical_crossentropy(
     tensor([0.2231])
     """
     p = as_prediction(y_pred)
-    one_hot = _one_hot("sparse_categorical_crossentropy", y_true, p.shape, axis, p.dtype)
-    return categorical_crossentropy(one_hot, p, from_logits=from_logits, axis=axis)
+    labels = _class_labels("sparse_categorical_crossentropy", y_true, p.shape, axis)
+    logits = p if from_logits else logits_under(p, Softmax, axis)
+    if logits is not None:  # the fused op picks −log p_y: no one-hot rows
+        return ops.cross_entropy(logits, labels, axis=axis, reduction="none")
+    classes = B.xp.arange(p.shape[axis]).reshape((-1,) + (1,) * (p.ndim - axis % p.ndim - 1))
+    one_hot = (B.xp.expand_dims(labels, axis) == classes).astype(p.dtype)
+    return categorical_crossentropy(one_hot, p, axis=axis)
 
 
-def _one_hot(name: str, y_true, shape: tuple, axis: int, dtype):
-    """Integer class labels for predictions of ``shape`` as one-hot rows along ``axis``."""
+def _class_labels(name: str, y_true, shape: tuple, axis: int):
+    """Integer class labels for predictions of ``shape`` (classes along ``axis``), checked: one
+    whole number in 0 … K − 1 per sample, of shape ``shape`` without ``axis`` (or with it of
+    size 1)."""
     xp = B.xp
     labels = xp.asarray(as_array(y_true))
     n_classes = _n_classes(name, shape, axis)
@@ -204,8 +211,7 @@ def _one_hot(name: str, y_true, shape: tuple, axis: int, dtype):
             f"{name}: class label {labels[bad][0].item():g} is out of range for "
             f"y_pred with {n_classes} classes (valid labels: 0 to {n_classes - 1})"
         )
-    classes = xp.arange(n_classes).reshape((-1,) + (1,) * (len(shape) - axis - 1))
-    return (xp.expand_dims(labels, axis) == classes).astype(dtype)
+    return labels if labels.dtype.kind in "iu" else labels.astype(xp.int64)
 
 
 def _n_classes(name: str, shape: tuple, axis: int) -> int:
