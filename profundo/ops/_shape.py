@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from itertools import accumulate
+from typing import Any
 
 import numpy
 from numpy.typing import DTypeLike
@@ -503,12 +504,12 @@ def _index_part(i):
     return i
 
 
-def _getitem(x, index) -> Tensor:
+def _getitem(x: Tensor, index: Any) -> Tensor:
     """x[index], as in NumPy (basic and advanced indexing), differentiable: see ``GetItem``."""
     return GetItem.apply(x, index=_index(index))
 
 
-def _setitem(x, index, value) -> None:
+def _setitem(x: Tensor, index: Any, value: TensorLike) -> None:
     """x[index] = value, written into x's data: only for tensors outside the autograd graph."""
     if x.requires_grad:
         raise RuntimeError(

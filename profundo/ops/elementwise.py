@@ -331,7 +331,7 @@ def _comparison(name, ufunc_name, symbol):
         },
     )
 
-    def compare(a, b) -> Tensor:
+    def compare(a: TensorLike, b: TensorLike) -> Tensor:
         return op.apply(a, b)
 
     compare.__name__ = ufunc_name

@@ -277,7 +277,7 @@ def _undiagonal(g, unique, spec, shape):
 
 
 def _elementwise(cls):
-    def op(x) -> Tensor:
+    def op(x: TensorLike) -> Tensor:
         return cls.apply(x)
 
     op.__name__ = cls.__name__.lower()
