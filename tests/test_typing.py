@@ -127,9 +127,13 @@ def test_ops_all_is_the_modules_lists_in_order():
     expected = [
         name for m in OPS_MODULES for name in importlib.import_module(f"profundo.ops.{m}").__all__
     ]
+    missing, extra = (
+        sorted(set(expected) - set(ops.__all__)),
+        sorted(set(ops.__all__) - set(expected)),
+    )
     assert ops.__all__ == expected, (
-        f"profundo/ops/__init__.py's __all__ is out of step: add {sorted(set(expected) - set(ops.__all__))}, "
-        f"drop {sorted(set(ops.__all__) - set(expected))} (and keep the modules' order)"
+        f"profundo/ops/__init__.py's __all__ is out of step: add {missing}, drop {extra} "
+        "(and keep the modules' order)"
     )
 
 
