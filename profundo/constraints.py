@@ -140,5 +140,5 @@ def serialize(constraint) -> dict | None:
 
 
 def deserialize(config: dict) -> Constraint:
-    cls = lookup(config.get("class_name"), _BY_NAME, "constraint")
+    cls = lookup(config["class_name"], _BY_NAME, "constraint")
     return cls.from_config(dict(config.get("config", {})))

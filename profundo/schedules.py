@@ -52,6 +52,11 @@ class LearningRateSchedule:
     def get_config(self) -> dict:
         """The schedule's arguments,
         e.g. ``{"initial_learning_rate": 0.1, "decay_steps": 1000, ...}``."""
+        if not dataclasses.is_dataclass(self):
+            raise TypeError(
+                f"{type(self).__name__}: a schedule's arguments are its dataclass fields; "
+                "decorate it with @dataclasses.dataclass or define get_config"
+            )
         return dataclasses.asdict(self)
 
     @classmethod

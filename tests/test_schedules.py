@@ -113,3 +113,12 @@ def test_errors():
         S.CosineDecay(0.0, 10, warmup_target=0.1)
     with pytest.raises(ValueError, match="expected \\{'class_name': one of"):
         S.deserialize({"class_name": "Nope", "config": {}})
+
+
+def test_a_schedule_that_is_not_a_dataclass_is_told_how_to_give_its_config():
+    class Halving(S.LearningRateSchedule):
+        def __call__(self, step):
+            return 0.1 / 2 ** (step // 100)
+
+    with pytest.raises(TypeError, match=r"Halving: .* @dataclasses.dataclass or define get_config"):
+        Halving().get_config()

@@ -64,7 +64,9 @@ def read_batches(path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         for member in archive:
             name = wanted.get(member.name)
             if name is not None and member.isfile():
-                found[name] = parse_batch(archive.extractfile(member).read(), name)
+                stream = archive.extractfile(member)
+                assert stream is not None  # a regular file: member.isfile() above
+                found[name] = parse_batch(stream.read(), name)
     missing = sorted(set(wanted.values()) - set(found))
     if missing:
         raise ValueError(

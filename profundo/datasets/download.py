@@ -135,6 +135,7 @@ def fetch(remote: RemoteFile, progress: bool | None = None) -> Path:
 def verify(path: Path, remote: RemoteFile) -> str | None:
     """``None`` if ``path`` has ``remote``'s hash, else what is wrong with it."""
     if remote.sha256 is None:
+        assert remote.verifier is not None  # __post_init__ asks for one or the other
         return remote.verifier(path)
     digest = hashlib.sha256()
     opener = gzip.open if remote.hash_of_content else open
@@ -387,7 +388,7 @@ def _resumes_at(response, offset: int) -> bool:
     if getattr(response, "status", None) != 206:
         return False
     match = re.match(r"bytes (\d+)-", response.headers.get("Content-Range", ""))
-    return bool(match) and int(match.group(1)) == offset
+    return match is not None and int(match.group(1)) == offset
 
 
 class _Progress:

@@ -220,6 +220,7 @@ class _Finisher:
             return self.done[id(obj)]
         self.keep.append(obj)
         self.count(len(obj))
+        out: list | dict | tuple | set | frozenset
         if isinstance(obj, list):  # memoised before its items: it may contain itself
             out = self.done[id(obj)] = []
             out.extend(self(v, depth + 1) for v in obj)

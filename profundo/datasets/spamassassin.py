@@ -107,7 +107,7 @@ def load_messages(progress: bool | None = None, groups=None) -> list[Message]:
     messages = []
     for group in GROUPS if groups is None else groups:
         path = fetch(FILES[group], progress)  # verified: its messages were just read
-        messages += _just_verified.pop(_identity(path), None) or read_group(path, group)
+        messages += _just_verified.pop(_identity(path), []) or read_group(path, group)
     return messages
 
 
@@ -152,7 +152,9 @@ def read_group(path, group: str) -> list[Message]:
             total += member.size
             if total > MAX_ARCHIVE_BYTES:
                 raise CorpusError(f"{path}: more than {MAX_ARCHIVE_BYTES} bytes of messages")
-            raw = archive.extractfile(member).read()
+            stream = archive.extractfile(member)
+            assert stream is not None  # a regular file: member.isfile() above
+            raw = stream.read()
             name = f"{group}/{base}"
             _check(raw, name, match.group("md5"), path)
             messages.append(Message(group, name, raw, arrival_time(raw)))

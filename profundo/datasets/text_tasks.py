@@ -30,13 +30,13 @@ def authorship(
     ``(x_train, y_train), (x_test, y_test)``: x arrays of str, y int64 labels. About 14,100
     Shakespeare and 3,700 Milton passages of 64 words.
     """
-    xs, ys, test = [], [], []
+    xs, ys, held = [], [], []
     for label, corpus in enumerate((shakespeare, milton)):
         texts = passages(corpus.load_data(progress), words)
         xs += texts
         ys += [label] * len(texts)
-        test.append(split_by_position(len(texts), test_fraction, block))
-    x, y, test = numpy.array(xs), numpy.array(ys, dtype=numpy.int64), numpy.concatenate(test)
+        held.append(split_by_position(len(texts), test_fraction, block))
+    x, y, test = numpy.array(xs), numpy.array(ys, dtype=numpy.int64), numpy.concatenate(held)
     return (x[~test], y[~test]), (x[test], y[test])
 
 

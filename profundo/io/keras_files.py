@@ -225,7 +225,7 @@ def _keras_config(model) -> dict:
 
 def save_keras(model, filepath) -> None:
     """Write ``model`` as Keras 3's ``.keras`` archive (atomically)."""
-    members = {
+    members: dict[str, str | bytes] = {
         "metadata.json": json.dumps(
             {
                 "keras_version": "3",

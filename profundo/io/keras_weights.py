@@ -130,7 +130,7 @@ def load_keras_weights(model, filepath, by_name: bool = False) -> None:
                 raise WeightMismatchError(
                     f"{path}: a zip without model.weights.h5: not a .keras file"
                 )
-            source = io.BytesIO(archive.read("model.weights.h5"))
+            source: io.BytesIO | Path = io.BytesIO(archive.read("model.weights.h5"))
     else:
         source = path
     pairs: list = []

@@ -65,7 +65,7 @@ def weight_dict(model) -> dict:
 def _legacy_names(model) -> list:
     """``[(name, weight)]`` as files written before weights had paths keyed them: the weight's
     name (``dense/kernel``, ``#2``... for repeats), trainable weights first."""
-    named = []
+    named: list = []
     for w in model.trainable_weights + model.non_trainable_weights:
         base = w.name or "weight"
         key, k = base, 1
@@ -116,7 +116,7 @@ def save_model(model, filepath, include_optimizer: bool = True, training_state=N
             f"for weights in Keras' HDF5 layout use save_weights('….weights.h5')"
         )
 
-    members = {
+    members: dict[str, str | bytes] = {
         "metadata.json": json.dumps(
             {"format": FORMAT, "version": VERSION, "profundo_version": __version__}
         ),

@@ -27,7 +27,7 @@ SEED = 0
 
 def sklearn_data_dir() -> Path:
     spec = importlib.util.find_spec("sklearn")
-    if spec is None:
+    if spec is None or spec.submodule_search_locations is None:
         raise SystemExit("build.py reads scikit-learn's data files: pip install scikit-learn")
     return Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data"
 
