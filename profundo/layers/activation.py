@@ -9,6 +9,7 @@ from __future__ import annotations
 from .. import ops
 from ..autograd import as_array
 from .base import Layer, serialize
+from .input_spec import InputSpec
 
 
 class _Elementwise(Layer):
@@ -119,6 +120,12 @@ class PReLU(_Elementwise):
         shape = list(input_shape[1:])
         for axis in self.shared_axes or []:
             shape[axis - 1] = 1
+        # as Keras: the rank, and the size of every axis the slopes are not shared along
+        shared = set(self.shared_axes or [])
+        self.input_spec = InputSpec(
+            ndim=len(input_shape),
+            axes={a: input_shape[a] for a in range(1, len(input_shape)) if a not in shared},
+        )
         self.alpha = self.add_weight(
             "alpha", tuple(shape), self.alpha_initializer, regularizer=self.alpha_regularizer
         )

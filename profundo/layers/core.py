@@ -159,8 +159,14 @@ class Activation(Layer):
         return {**super().get_config(), "activation": activations.serialize(self.activation)}
 
 
+#: inputs with a batch axis, of any shape beyond it (Flatten, Reshape)
+BATCHED = InputSpec(min_ndim=1, layout="(batch, ...)")
+
+
 class Flatten(Layer):
     """(batch, d1, d2, ...) → (batch, d1·d2·...): keeps the batch axis."""
+
+    input_spec = BATCHED
 
     def compute_mask(self, inputs, mask=None):
         return None  # the time axis is gone
@@ -176,6 +182,8 @@ class Flatten(Layer):
 class Reshape(Layer):
     """(batch, ...) → (batch, *target_shape); one entry of target_shape may be -1."""
 
+    input_spec = BATCHED
+
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(target_shape)
@@ -187,9 +195,9 @@ class Reshape(Layer):
         size = math.prod(x.shape[1:])
         known = math.prod(n for n in self.target_shape if n != -1)
         if (-1 not in self.target_shape and known != size) or (known and size % known):
-            raise ValueError(
-                f"Reshape {self.name!r}: cannot reshape a sample of shape {x.shape[1:]} "
-                f"({size} values) to {self.target_shape}"
+            raise self.error(
+                f"expected samples whose values fill target_shape {self.target_shape}, got "
+                f"shape {x.shape} ({size} values a sample)"
             )
         return x.reshape(x.shape[0], *self.target_shape)
 
@@ -248,13 +256,12 @@ class Permute(Layer):
             raise ValueError(
                 f"Permute: dims must be a permutation of 1..{len(self.dims)}, got {dims!r}"
             )
+        self.input_spec = InputSpec(
+            ndim=len(self.dims) + 1,
+            hint=f"dims {self.dims} reorder the {len(self.dims)} axes of a sample",
+        )
 
     def call(self, x, training=None):
-        if x.ndim != len(self.dims) + 1:
-            raise ValueError(
-                f"Permute {self.name!r}: dims {self.dims} reorder {len(self.dims)} axes "
-                f"of a sample, got inputs of shape {x.shape}"
-            )
         return ops.transpose(x, (0, *self.dims))
 
     def compute_output_shape(self, input_shape):

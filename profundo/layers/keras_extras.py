@@ -18,6 +18,7 @@ from .. import regularizers as regularizers_mod
 from ..autograd import Tensor
 from ..serialization import active_custom_objects
 from .base import Layer
+from .input_spec import InputSpec
 
 
 class Lambda(Layer):
@@ -166,6 +167,11 @@ class CategoryEncoding(Layer):
     """Integer ids (batch,) or (batch, k) → (batch, num_tokens): "one_hot" (one id per sample),
     "multi_hot" (1 for every id a sample holds) or "count" (how often)."""
 
+    #: ids (batch,) or (batch, k), as Keras (which refuses more axes)
+    input_spec = InputSpec(
+        min_ndim=1, max_ndim=2, dtype="number", name="ids", layout="(batch,) or (batch, k)"
+    )
+
     def __init__(self, num_tokens, output_mode="multi_hot", sparse=False, **kwargs):
         super().__init__(**kwargs)
         if output_mode not in ("one_hot", "multi_hot", "count"):
@@ -178,7 +184,8 @@ class CategoryEncoding(Layer):
         ids = numpy.asarray(inputs.numpy()).astype("int64")
         if ids.size and (ids.min() < 0 or ids.max() >= self.num_tokens):
             raise self.error(
-                f"ids must be in [0, {self.num_tokens}), got values from {ids.min()} to {ids.max()}"
+                f"expected ids in [0, {self.num_tokens}), got values from {ids.min()} to "
+                f"{ids.max()}"
             )
         if self.output_mode == "one_hot":
             if ids.ndim == 2 and ids.shape[1] == 1:

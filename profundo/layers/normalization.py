@@ -170,6 +170,9 @@ class LayerNormalization(Layer):
         shape = tuple(input_shape[i] if i in self.norm_axes else 1 for i in range(ndim))
         self.param_shape = tuple(input_shape[a] for a in self.norm_axes)
         self.broadcast_shape = shape
+        self.input_spec = InputSpec(
+            ndim=ndim, axes=dict(zip(self.norm_axes, self.param_shape)), units="features"
+        )
         self.gamma = (
             self.add_weight("gamma", self.param_shape, self.gamma_initializer)
             if self.scale
@@ -243,6 +246,9 @@ class GroupNormalization(Layer):
                 f"expected channels (axis {self.axis}) in a known multiple of "
                 f"groups={self.groups}, got shape {tuple(input_shape)}"
             )
+        self.input_spec = InputSpec(
+            ndim=len(input_shape), axes={self.channel_axis: channels}, units="channels"
+        )
         self.gamma = (
             self.add_weight("gamma", (channels,), self.gamma_initializer) if self.scale else None
         )

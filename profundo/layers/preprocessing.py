@@ -23,6 +23,7 @@ import numpy
 from .. import backend as B
 from ..autograd import Tensor
 from .base import Layer
+from .input_spec import InputSpec
 
 __all__ = ["Rescaling", "Normalization", "Resizing", "CenterCrop"]
 
@@ -275,18 +276,20 @@ class Normalization(Layer):
         ndim = len(input_shape)
         axes = [] if self.axis is None else [self.axis] if isinstance(self.axis, int) else self.axis
         if not all(-ndim <= a < ndim for a in axes):
-            raise ValueError(
-                f"Normalization {self.name!r}: axis {self.axis} is out of range for "
-                f"inputs of shape {tuple(input_shape)}"
+            raise self.error(
+                f"expected inputs that have axis {self.axis}, got shape {tuple(input_shape)}"
             )
         self.keep_axes = tuple(sorted(a % ndim for a in axes))
         self.reduce_axes = tuple(i for i in range(ndim) if i not in self.keep_axes)
         shape = tuple(input_shape[a] for a in self.keep_axes)
         if None in shape:
-            raise ValueError(
-                f"Normalization {self.name!r}: the axes {self.keep_axes} that keep "
-                f"their own mean need known sizes, got input shape {tuple(input_shape)}"
+            raise self.error(
+                f"expected known sizes on the axes {self.keep_axes} that keep their own "
+                f"mean, got shape {tuple(input_shape)}"
             )
+        self.input_spec = InputSpec(
+            ndim=ndim, axes=dict(zip(self.keep_axes, shape)), units="features"
+        )
         self.broadcast_shape = tuple(
             n if i in self.keep_axes else 1 for i, n in enumerate(input_shape)
         )
@@ -322,7 +325,7 @@ class Normalization(Layer):
         for batch in [data] if hasattr(data, "shape") else data:
             batch = xp.asarray(batch.data if isinstance(batch, Tensor) else batch, numpy.float64)
             self._ensure_built(batch.shape)
-            self._check_features(batch.shape)
+            self.check_input(batch.shape)
             n = batch.size // self.mean.size
             batch_mean = batch.mean(axis=self.reduce_axes, keepdims=True)
             batch_m2 = ((batch - batch_mean) ** 2).sum(axis=self.reduce_axes, keepdims=True)
@@ -335,18 +338,8 @@ class Normalization(Layer):
         self.mean.data[...] = mean.reshape(self.mean.shape)
         self.variance.data[...] = (m2 / count).reshape(self.variance.shape)
 
-    def _check_features(self, shape) -> None:
-        if len(shape) != len(self.broadcast_shape) or any(
-            shape[a] != self.broadcast_shape[a] for a in self.keep_axes
-        ):
-            raise ValueError(
-                f"Normalization {self.name!r}: built for inputs of shape "
-                f"{self.broadcast_shape} (1 = any size), got shape {tuple(shape)}"
-            )
-
     def call(self, x, training=None):
         x = as_float(x, self.dtype)
-        self._check_features(x.shape)
         mean = self.mean.data.reshape(self.broadcast_shape)
         std = B.xp.maximum(B.xp.sqrt(self.variance.data), 1e-7).reshape(self.broadcast_shape)
         return x * std + mean if self.invert else (x - mean) / std

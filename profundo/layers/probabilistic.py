@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ..autograd import randn_like
 from .base import Layer
+from .input_spec import InputSpec
 
 
 def kl_divergence(z_mean, z_log_var):
@@ -31,17 +32,15 @@ class Sampling(Layer):
     It samples in training and in inference alike (a VAE's ELBO is estimated with samples);
     for the mean code alone, use ``z_mean``."""
 
+    input_spec = [InputSpec(name="z_mean"), InputSpec(name="z_log_var")]
+
     def call(self, inputs, training=None):
-        if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
-            raise ValueError(
-                f"Sampling {self.name!r}: expected [z_mean, z_log_var], got {type(inputs).__name__}"
+        if len(inputs) != 2 or inputs[0].shape != inputs[1].shape:
+            raise self.error(
+                f"expected [z_mean, z_log_var] of one shape, got shapes "
+                f"{', '.join(str(tuple(x.shape)) for x in inputs)}"
             )
         z_mean, z_log_var = inputs
-        if z_mean.shape != z_log_var.shape:
-            raise ValueError(
-                f"Sampling {self.name!r}: z_mean has shape {z_mean.shape} but "
-                f"z_log_var has shape {z_log_var.shape}; they must match"
-            )
         return z_mean + (0.5 * z_log_var).exp() * randn_like(z_mean)
 
     def compute_output_shape(self, input_shape):

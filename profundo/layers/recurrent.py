@@ -463,6 +463,7 @@ class Bidirectional(Layer):
         self.backward_layer = backward_layer
         self.merge_mode = merge_mode
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
+        self.input_spec = self.forward_layer.input_spec  # as Keras: what the wrapped one takes
 
     def __call__(self, inputs, initial_state=None, **kwargs):
         if initial_state is not None:
@@ -473,6 +474,7 @@ class Bidirectional(Layer):
         x_shape = _split_states(input_shape)[0]
         self.forward_layer._ensure_built(x_shape)
         self.backward_layer._ensure_built(x_shape)
+        self.input_spec = self.forward_layer.input_spec  # now with its number of features
 
     def call(self, inputs, training=None, mask=None):
         x, states = _split_states(inputs)

@@ -100,7 +100,11 @@ def test_flatten_reshape_activation_dropout():
     assert layers.Flatten()(x).shape == (2, 12)
     assert layers.Reshape((4, 3))(x).shape == (2, 4, 3)
     assert layers.Reshape((-1, 2))(x).shape == (2, 6, 2)
-    with pytest.raises(ValueError, match=r"Reshape .*cannot reshape a sample of shape \(3, 4\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"^Reshape '.*': expected samples whose values fill target_shape \(5, 5\), got "
+        r"shape \(2, 3, 4\) \(12 values a sample\)$",
+    ):
         layers.Reshape((5, 5))(x)
     assert_close(layers.Activation("sigmoid")(np.zeros((1, 2))), [[0.5, 0.5]])
     d = layers.Dropout(0.5)
