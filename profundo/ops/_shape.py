@@ -454,31 +454,34 @@ def _sum_rows(grad, ids, shape):
     """∂L/∂table for y = table[ids], of ``shape``: row r is the sum of the rows of ∂L/∂y (of
     shape ids.shape + shape[1:]) whose id is r.
 
-    On the CPU, one ``bincount`` over the flat places id·d + column (d = the length of a row)
-    adds up repeated ids. Chosen by measuring (NumPy 2.4, one core, median ms):
+    On the CPU, one ``np.add.at`` over the flat places id·d + column (d = the length of a row)
+    adds up repeated ids: NumPy's one-dimensional fast path. Chosen by measuring (NumPy 2.4, one
+    core, median CPU ms; bincount sums in float64 and is cast back, add.at over whole rows takes
+    NumPy's general path):
 
-        table, ids                  bincount   np.add.at   sort + add.reduceat
-        10000×128, 1600 ids         1.2–1.5    2.0         1.2
-        100×64, 100000 ids          26         55          32–36
-        30000×1, 20000 ids          0.05       0.2         1.3
-        50000×300, 8192 ids         35         28          26     (memory-bound)
+        table, ids                  flat add.at   bincount   add.at over rows   sort + reduceat
+        10000×64, 1600 ids          0.31–0.40     0.61–0.63  1.48               1.85
+        10000×64, 6400 ids          1.45–1.53     1.90–2.32  8.08               5.02
+        10000×128, 1600 ids         0.80          2.29       2.0                1.2
+        100×64, 100000 ids          23            33         55                 32–36
+        30000×1, 20000 ids          0.09          0.12       0.2                1.3
+        50000×300, 8192 ids         18            46         28                 26
 
-    bincount sums in float64 (8 bytes per table element while it runs; more accurate for
-    float32), and the result is cast back to the gradient's dtype. On the GPU ``add.at`` is an
-    atomic scatter-add, 10× faster than CuPy's bincount (H200: 0.03 ms against 0.25 ms for each
-    of the sizes above), so CuPy takes that.
+    The sums are in the gradient's dtype, as PyTorch's. On the GPU ``add.at`` over rows is an
+    atomic scatter-add, 10× faster than CuPy's bincount (H200: 0.03 ms against 0.25 ms for
+    the sizes above).
     """
     xp = B.xp
+    g = xp.zeros(shape, grad.dtype)
     if B.name == "cupy":
-        g = xp.zeros(shape, grad.dtype)
         xp.add.at(g, ids, grad)
         return g
     n, d = shape[0], math.prod(shape[1:])
-    ids = ids.reshape(-1).astype(xp.int64)
+    ids = ids.reshape(-1).astype(xp.intp)
     ids = ids + n * (ids < 0)  # negative ids count from the end
     places = (ids[:, None] * d + xp.arange(d)).reshape(-1)
-    sums = xp.bincount(places, weights=grad.reshape(-1), minlength=n * d)
-    return sums.astype(grad.dtype, copy=False).reshape(shape)
+    xp.add.at(g.reshape(-1), places, grad.reshape(-1))
+    return g
 
 
 def _index(index):
