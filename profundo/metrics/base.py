@@ -169,7 +169,8 @@ class Mean(Metric):
         self.total = 0.0  # Σ w·v
         self.count = 0.0  # Σ w
 
-    def update_state(self, values, sample_weight=None) -> None:
+    # Keras' signature: a mean is of values, not of (y_true, y_pred) pairs
+    def update_state(self, values, sample_weight=None) -> None:  # type: ignore[override]
         v = np.atleast_1d(to_numpy(values).astype(np.float64))
         w = broadcast_weights(sample_weight, v.shape, self.name)
         other_axes = tuple(range(1, v.ndim))
@@ -193,7 +194,8 @@ class MeanMetricWrapper(Mean):
         self.fn, self.kwargs = fn, kwargs
         super().__init__(name or fn.__name__)
 
-    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+    # Keras' signature: a wrapper is a Mean whose values come from (y_true, y_pred)
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:  # type: ignore[override]
         super().update_state(self.fn(y_true, y_pred, **self.kwargs), sample_weight)
 
     def get_config(self) -> dict:

@@ -158,7 +158,8 @@ class IoU(ConfusionMatrix):
             t, p = t[keep], p[keep]
         super().update_state(t, p, sample_weight)
 
-    def result(self) -> float:
+    # the matrix it accumulates, reduced to one number (Keras' IoU too is a confusion matrix)
+    def result(self) -> float:  # type: ignore[override]
         m = self.matrix
         intersection = np.diag(m)
         union = m.sum(axis=0) + m.sum(axis=1) - intersection

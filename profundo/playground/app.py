@@ -60,7 +60,7 @@ def _same_origin(websocket: WebSocket) -> bool:
 def create_app(allowed_hosts=None, idle_timeout: float = IDLE_TIMEOUT) -> Starlette:
     """The ASGI app; ``allowed_hosts``: the names the server may be reached by (loopback by
     default); ``idle_timeout``: seconds a page may send nothing before its session ends."""
-    active = set()
+    active: set[WebSocket] = set()
 
     async def playground_socket(websocket: WebSocket) -> None:
         if not _same_origin(websocket):

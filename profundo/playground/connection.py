@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from pydantic import BaseModel
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from .schema import MessageError, parse_message
@@ -68,14 +69,15 @@ async def _read(websocket: WebSocket, inbox: asyncio.Queue, flow: _Flow) -> None
             data = message.get("text")
             if data is None:
                 data = message.get("bytes")
+            parsed: BaseModel | MessageError
             try:
-                message = parse_message(data)
+                parsed = parse_message(data)
             except MessageError as error:
-                message = error
-            if getattr(message, "type", None) == "drawn":
+                parsed = error
+            if getattr(parsed, "type", None) == "drawn":
                 flow.drawn()
             else:
-                await inbox.put(message)
+                await inbox.put(parsed)
     except (WebSocketDisconnect, WebSocketDisconnected):
         return
 

@@ -90,7 +90,8 @@ class Network:
         self.signed = config.problem == "classification" and config.loss == "squared_error"
         self.regularizer = make_regularizer(config)
         init = "zeros" if config.init_zero else "glorot_uniform"
-        stack, self.dense, neurons = [layers.Input((n_features,))], [], []
+        stack: list = [layers.Input((n_features,))]
+        self.dense, neurons = [], []
         for units in config.hidden:
             dense = layers.Dense(
                 units,
@@ -120,7 +121,8 @@ class Network:
         )
         self.loss = losses.get(name)
         self.probe = self._probe(n_features, stack[1:] + [output], neurons)
-        self._order = None  # the current epoch's order of the points (None: between epochs)
+        #: the current epoch's order of the points (None: between epochs)
+        self._order: np.ndarray | None = None
         self._done, self.last_batch = 0, np.arange(0)  # points trained this epoch; the last batch
 
     @staticmethod

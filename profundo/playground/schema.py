@@ -99,7 +99,9 @@ class Config(_Strict):
     train_ratio: float = Field(0.5, ge=0.1, le=0.9, allow_inf_nan=False)
     seed: int = Field(0, ge=0, le=2**31 - 1)
     features: list[Feature] = Field(
-        default_factory=lambda: ["x1", "x2"], min_length=1, max_length=len(FEATURES)
+        default_factory=lambda: list[Feature](["x1", "x2"]),
+        min_length=1,
+        max_length=len(FEATURES),
     )
     hidden: list[Annotated[int, Field(ge=1, le=MAX_NEURONS)]] = Field(
         default_factory=lambda: [4, 2], max_length=MAX_LAYERS
