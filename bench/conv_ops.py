@@ -5,7 +5,7 @@
 
 Then one 3×3 convolution layer, 32 → 32 channels, "same" padding, forward + backward (∂x, ∂K,
 ∂b) at 28² (batch 32), 64² (batch 8) and 128² (batch 2), with profundo's default backward and
-its im2col/col2im reference (``profundo.ops._conv.backward_kernel = "reference"``).
+its im2col/col2im reference (``profundo.ops._conv.implementation = "reference"``).
 
 Both run in this one process with the same number of threads, float32, alternating run by run;
 the script prints the median time of each part and the ratio profundo / PyTorch.
@@ -82,11 +82,11 @@ def layer_parts(torch, side, batch):
 
     def ours(kernel):
         def step():
-            conv_ops.backward_kernel = kernel
+            conv_ops.implementation = kernel
             for t in (x, k, b):
                 t.zero_grad()
             pf.conv2d(x, k, b, padding="same").sum().backward()
-            conv_ops.backward_kernel = "fast"
+            conv_ops.implementation = "fast"
 
         return step
 

@@ -333,7 +333,7 @@ FAST = list(itertools.product((1, 2, 3), ("valid", "same", ((2, 0), (1, 3))), (1
 )
 def test_shifted_gradients_equal_the_reference(k, padding, d, rank, monkeypatch):
     """Both backward kernels give the same gradients for every stride-1 convolution without
-    groups (the fast one is the default; ``backward_kernel = "reference"`` selects col2im)."""
+    groups (the fast one is the default; ``implementation = "reference"`` selects col2im)."""
     from profundo.ops import _conv as conv_ops
 
     rng = np.random.default_rng(k + 10 * d + 100 * rank)
@@ -348,7 +348,7 @@ def test_shifted_gradients_equal_the_reference(k, padding, d, rank, monkeypatch)
     upstream = None
     grads = {}
     for kernel_name in ("reference", "fast"):
-        monkeypatch.setattr(conv_ops, "backward_kernel", kernel_name)
+        monkeypatch.setattr(conv_ops, "implementation", kernel_name)
         x = pf.tensor(x_np, "float64", requires_grad=True)
         kernel = pf.tensor(k_np, "float64", requires_grad=True)
         bias = pf.tensor(np.ones(4), "float64", requires_grad=True)
@@ -369,7 +369,7 @@ def test_shifted_input_gradient_in_float32(monkeypatch):
     kernel = pf.randn(3, 3, 3, 8)
     grads = []
     for kernel_name in ("fast", "reference"):
-        monkeypatch.setattr(conv_ops, "backward_kernel", kernel_name)
+        monkeypatch.setattr(conv_ops, "implementation", kernel_name)
         x = pf.tensor(x_np, requires_grad=True)
         (pf.conv2d(x, kernel, padding="same") ** 2).sum().backward()
         grads.append(x.grad)
@@ -415,3 +415,84 @@ def test_windows_built_a_slice_of_the_batch_at_a_time_give_the_same_results(
         results.append((y.numpy(), x.grad, kernel.grad))
     for whole, sliced in zip(*results):
         np.testing.assert_allclose(sliced, whole, rtol=1e-12, atol=1e-12)
+
+
+# --- Winograd F(2×2, 3×3) beside the reference ----------------------------------------------------
+WINOGRAD = [  # (image side (h, w), padding): even and odd outputs, 'same', 'valid', explicit
+    ((8, 8), "same"),
+    ((7, 9), "same"),
+    ((8, 7), "valid"),
+    ((6, 5), ((2, 0), (1, 2))),
+]
+
+
+def run_conv(x_np, k_np, b_np, padding, implementation, dtype, monkeypatch, upstream):
+    """y and the three gradients of one conv2d under ``implementation`` ("winograd": the fast
+    one with Winograd on for any channel count)."""
+    from profundo.ops import _conv as conv_ops
+
+    monkeypatch.setattr(
+        conv_ops, "implementation", "reference" if implementation == "reference" else "fast"
+    )
+    monkeypatch.setattr(conv_ops, "WINOGRAD_CHANNELS", 1)
+    x, kernel, bias = (pf.tensor(a, dtype, requires_grad=True) for a in (x_np, k_np, b_np))
+    y = pf.conv2d(x, kernel, bias, padding=padding)
+    y.backward(upstream.astype(dtype))
+    return y.numpy(), x.grad, kernel.grad, bias.grad
+
+
+@pytest.mark.parametrize("side, padding", WINOGRAD, ids=[f"{s}-{p}" for s, p in WINOGRAD])
+def test_winograd_equals_the_reference_forward_and_backward(side, padding, monkeypatch):
+    """Winograd (3×3, stride 1) gives the im2col reference's output and gradients: to rounding in
+    float64, within 1e-4 relative in float32 (its transforms are exact sums; float32 stays)."""
+    rng = np.random.default_rng(side[0] * 10 + side[1])
+    x_np, k_np = rng.standard_normal((3, *side, 5)), rng.standard_normal((3, 3, 5, 4))
+    b_np = rng.standard_normal(4)
+    out = pf.conv2d(pf.tensor(x_np), pf.tensor(k_np), padding=padding).shape
+    upstream = rng.standard_normal(out)
+    for dtype, tol in (("float64", 1e-12), ("float32", 1e-4)):
+        ref = run_conv(x_np, k_np, b_np, padding, "reference", dtype, monkeypatch, upstream)
+        fast = run_conv(x_np, k_np, b_np, padding, "winograd", dtype, monkeypatch, upstream)
+        for a, b, what in zip(fast, ref, ("y", "∂x", "∂K", "∂b")):
+            assert a.dtype == np.dtype(dtype), what
+            scale = np.abs(b).max()
+            assert_close(a / scale, b / scale, rtol=tol, atol=tol, what=what)
+
+
+def test_winograd_gradcheck_and_torch(monkeypatch):
+    """Winograd's gradients against finite differences (float64) and against PyTorch."""
+    from profundo.ops import _conv as conv_ops
+
+    monkeypatch.setattr(conv_ops, "WINOGRAD_CHANNELS", 1)
+    rng = np.random.default_rng(3)
+    x, kernel, bias = (
+        rng.standard_normal((2, 5, 6, 3)),
+        rng.standard_normal((3, 3, 3, 2)),
+        rng.standard_normal(2),
+    )
+    pf.gradcheck(lambda x, w, b: pf.conv2d(x, w, b, padding="same"), [x, kernel, bias])
+    torch = pytest.importorskip("torch")
+    fn_pf = lambda x, w, b: pf_conv(x, w, b, 1, "same", 1, 1)  # noqa: E731
+    fn_torch = lambda x, w, b: torch_conv(torch, x, w, b, 1, "same", 1, 1)  # noqa: E731
+    assert_matches_torch(torch, fn_pf, fn_torch, [x, kernel, bias])
+
+
+def test_winograd_is_chosen_only_where_it_applies(monkeypatch):
+    """3×3, stride 1, no dilation, no groups, padding ≤ 2, enough channels, "fast"."""
+    from profundo.ops import _conv as conv_ops
+    from profundo.ops.windows import Windows
+
+    def applies(kernel=(3, 3), strides=(1, 1), dilation=(1, 1), padding="same", groups=1, c=64):
+        win = Windows((8, 8), kernel, strides, dilation, padding)
+        return conv_ops._winograd_applies(win, groups, c, c)
+
+    assert applies()
+    assert applies(padding=((2, 2), (0, 1)))
+    assert not applies(kernel=(5, 5))
+    assert not applies(strides=(2, 2))
+    assert not applies(dilation=(2, 2))
+    assert not applies(groups=2)
+    assert not applies(padding=((3, 0), (0, 0)))
+    assert not applies(c=conv_ops.WINOGRAD_CHANNELS - 1)
+    monkeypatch.setattr(conv_ops, "implementation", "reference")
+    assert not applies()
