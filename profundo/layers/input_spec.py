@@ -69,12 +69,12 @@ class InputSpec:
         None when it fits. (Checked on every call: the words are made only for a complaint.)"""
         shape, n = tuple(shape), len(shape)
         if self.ndim is not None and n != self.ndim:
-            axes = "" if self.layout else f" with {self.ndim} axes"
+            axes = "" if self.layout else f" with {_axes(self.ndim)}"
             return self._axes_problem(axes, shape)
         if self.min_ndim is not None and n < self.min_ndim:
-            return self._axes_problem(f" with at least {self.min_ndim} axes", shape)
+            return self._axes_problem(f" with at least {_axes(self.min_ndim)}", shape)
         if self.max_ndim is not None and n > self.max_ndim:
-            return self._axes_problem(f" with at most {self.max_ndim} axes", shape)
+            return self._axes_problem(f" with at most {_axes(self.max_ndim)}", shape)
         for axis, size in self.axes.items():
             if not -n <= axis < n:
                 continue
@@ -108,6 +108,10 @@ class InputSpec:
     def __repr__(self) -> str:
         fields = {k: v for k, v in vars(self).items() if v not in (None, {}, False)}
         return f"InputSpec({', '.join(f'{k}={v!r}' for k, v in fields.items())})"
+
+
+def _axes(n: int) -> str:
+    return f"{n} axis" if n == 1 else f"{n} axes"
 
 
 def list_problem(specs: list, inputs) -> str | None:
