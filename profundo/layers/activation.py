@@ -6,10 +6,13 @@ tensor([[-0.1,  2. ]])
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .. import ops
-from ..autograd import as_array
+from ..autograd import Tensor, as_array
 from .base import Layer, serialize
 from .input_spec import InputSpec
+from .types import InitializerLike, RegularizerLike
 
 
 class _Elementwise(Layer):
@@ -24,12 +27,16 @@ class ReLU(_Elementwise):
     (Keras' ReLU)."""
 
     def __init__(
-        self, max_value=None, negative_slope: float = 0.0, threshold: float = 0.0, **kwargs
+        self,
+        max_value: float | None = None,
+        negative_slope: float = 0.0,
+        threshold: float = 0.0,
+        **kwargs,
     ):
         super().__init__(**kwargs)
         self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         y = (
             ops.where(x >= self.threshold, x, self.negative_slope * (x - self.threshold))
             if (self.negative_slope or self.threshold)
@@ -53,7 +60,7 @@ class LeakyReLU(_Elementwise):
         super().__init__(**kwargs)
         self.negative_slope = negative_slope
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return ops.leaky_relu(x, self.negative_slope)
 
     def get_config(self):
@@ -67,7 +74,7 @@ class ELU(_Elementwise):
         super().__init__(**kwargs)
         self.alpha = alpha
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return ops.elu(x, self.alpha)
 
     def get_config(self):
@@ -87,7 +94,7 @@ class Softmax(_Elementwise):
         super().__init__(**kwargs)
         self.axis = tuple(axis) if isinstance(axis, list) else axis
 
-    def call(self, x, training=None, mask=None):
+    def call(self, x: Tensor, training: bool | None = None, mask: Tensor | None = None) -> Tensor:
         if mask is not None:
             mask = as_array(mask)
             fits = mask.ndim <= x.ndim and all(
@@ -110,7 +117,11 @@ class PReLU(_Elementwise):
     non-batch shape), shared along ``shared_axes`` (e.g. (1, 2) for one slope per channel)."""
 
     def __init__(
-        self, alpha_initializer="zeros", alpha_regularizer=None, shared_axes=None, **kwargs
+        self,
+        alpha_initializer: InitializerLike = "zeros",
+        alpha_regularizer: RegularizerLike = None,
+        shared_axes: Sequence[int] | None = None,
+        **kwargs,
     ):
         super().__init__(**kwargs)
         self.alpha_initializer, self.alpha_regularizer = alpha_initializer, alpha_regularizer
@@ -130,7 +141,7 @@ class PReLU(_Elementwise):
             "alpha", tuple(shape), self.alpha_initializer, regularizer=self.alpha_regularizer
         )
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return ops.relu(x) - self.alpha * ops.relu(-x)
 
     def get_config(self):

@@ -10,17 +10,29 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
+
+from numpy.typing import DTypeLike
 
 from .. import activations, constraints, ops, random
+from ..autograd import Tensor
 from .base import Layer, serialize
 from .input_spec import InputSpec
 from .symbolic import Node, SymbolicTensor
+from .types import ActivationLike, ConstraintLike, InitializerLike, RegularizerLike
 
 
 class InputLayer(Layer):
     """The entry of a functional model: holds the input's shape (batch dimension excluded)."""
 
-    def __init__(self, shape=None, batch_size=None, dtype=None, name=None, **kwargs):
+    def __init__(
+        self,
+        shape: int | Sequence[int | None] | None = None,
+        batch_size: int | None = None,
+        dtype: DTypeLike | None = None,
+        name: str | None = None,
+        **kwargs,
+    ):
         if shape is None and "batch_shape" in kwargs:
             batch_shape = tuple(kwargs.pop("batch_shape"))
             batch_size, shape = batch_shape[0], batch_shape[1:]
@@ -37,7 +49,7 @@ class InputLayer(Layer):
         node.outputs = SymbolicTensor((batch_size,) + shape, self.dtype, node)
         self.inbound_nodes.append(node)
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
         return inputs
 
     def compute_output_shape(self, input_shape):
@@ -63,15 +75,15 @@ class Dense(Layer):
     def __init__(
         self,
         units: int,
-        activation=None,
+        activation: ActivationLike = None,
         use_bias: bool = True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        kernel_constraint=None,
-        bias_constraint=None,
-        input_dim=None,
+        kernel_initializer: InitializerLike = "glorot_uniform",
+        bias_initializer: InitializerLike = "zeros",
+        kernel_regularizer: RegularizerLike = None,
+        bias_regularizer: RegularizerLike = None,
+        kernel_constraint: ConstraintLike = None,
+        bias_constraint: ConstraintLike = None,
+        input_dim: int | None = None,
         **kwargs,
     ):
         if input_dim is not None and "input_shape" not in kwargs:  # Keras' older spelling
@@ -118,7 +130,7 @@ class Dense(Layer):
             else None
         )
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         y = x @ self.kernel
         if self.bias is not None:
             y = y + self.bias
@@ -145,11 +157,11 @@ class Dense(Layer):
 class Activation(Layer):
     """Applies an activation function elementwise: y = f(x)."""
 
-    def __init__(self, activation, **kwargs):
+    def __init__(self, activation: ActivationLike, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return self.activation(x)
 
     def compute_output_shape(self, input_shape):
@@ -171,7 +183,7 @@ class Flatten(Layer):
     def compute_mask(self, inputs, mask=None):
         return None  # the time axis is gone
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return x.reshape(x.shape[0], -1)
 
     def compute_output_shape(self, input_shape):
@@ -184,14 +196,14 @@ class Reshape(Layer):
 
     input_spec = BATCHED
 
-    def __init__(self, target_shape, **kwargs):
+    def __init__(self, target_shape: Sequence[int], **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(target_shape)
 
     def compute_mask(self, inputs, mask=None):
         return None
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         size = math.prod(x.shape[1:])
         known = math.prod(n for n in self.target_shape if n != -1)
         if (-1 not in self.target_shape and known != size) or (known and size % known):
@@ -217,15 +229,25 @@ class Dropout(Layer):
     """Inverted dropout: while training, zero each input with probability ``rate`` and scale the
     rest by 1/(1 − rate); in inference the identity."""
 
-    def __init__(self, rate: float, noise_shape=None, seed=None, **kwargs):
+    def __init__(
+        self,
+        rate: float,
+        noise_shape: tuple[int | None, ...] | None = None,
+        seed: int | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
             raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}")
-        self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
+        self.rate: float = float(rate)
+        self.noise_shape: tuple[int | None, ...] | None = noise_shape
+        self.seed = seed
         # a seed (or a noise_shape) gives the layer draws of its own, as Keras' seeded Dropout
-        self._seeds = None if seed is None and noise_shape is None else random.SeedGenerator(seed)
+        self._seeds: random.SeedGenerator | None = (
+            None if seed is None and noise_shape is None else random.SeedGenerator(seed)
+        )
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         if self._seeds is not None:
             return (
                 random.dropout(x, self.rate, self.noise_shape, seed=self._seeds)
@@ -249,7 +271,7 @@ class Permute(Layer):
     first), as Keras does. ``Permute((2, 1))`` swaps time and features of (batch, time, features);
     ``Permute((3, 1, 2))`` turns NHWC images into NCHW."""
 
-    def __init__(self, dims, **kwargs):
+    def __init__(self, dims: Sequence[int], **kwargs):
         super().__init__(**kwargs)
         self.dims = tuple(dims)
         if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
@@ -261,7 +283,7 @@ class Permute(Layer):
             hint=f"dims {self.dims} reorder the {len(self.dims)} axes of a sample",
         )
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return ops.transpose(x, (0, *self.dims))
 
     def compute_output_shape(self, input_shape):

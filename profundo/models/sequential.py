@@ -14,6 +14,8 @@ neither is given, from the first batch the model sees.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..layers.base import Layer
 from ..layers.core import InputLayer
 from ..layers.nest import is_shape, map_structure
@@ -151,7 +153,10 @@ class Sequential(Model):
     def get_config(self) -> dict:
         from ..layers.registry import serialize_layer
 
-        config = {"name": self.name, "layers": [serialize_layer(layer) for layer in self._stack]}
+        config: dict[str, Any] = {
+            "name": self.name,
+            "layers": [serialize_layer(layer) for layer in self._stack],
+        }
         shape = self._known_input_shape() or getattr(self, "_built_input_shape", None)
         if shape is not None:
             config["input_shape"] = list(shape[1:])

@@ -74,7 +74,9 @@ class LogSoftmax(Function):
 
 
 @tensor_method("softmax")
-def softmax(x: TensorLike, axis: int = -1, mask: TensorLike | None = None) -> Tensor:
+def softmax(
+    x: TensorLike, axis: int | tuple[int, ...] = -1, mask: TensorLike | None = None
+) -> Tensor:
     """Probabilities from scores along ``axis``: eˣⁱ / Σⱼ eˣʲ (non-negative, summing to 1).
 
     Stable for any input: the row maximum is subtracted first. ``mask`` (booleans broadcasting
