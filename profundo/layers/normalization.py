@@ -13,9 +13,13 @@ Both compute x̂ = (x − μ)/√(σ² + ε) and y = γ x̂ + β (see ``profundo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .. import ops
+from ..autograd import Tensor
 from .base import Layer, serialize
 from .input_spec import InputSpec
+from .types import InitializerLike
 
 
 def _axes(layer, axis, ndim) -> tuple:
@@ -50,10 +54,10 @@ class BatchNormalization(Layer):
         epsilon: float = 1e-3,
         center: bool = True,
         scale: bool = True,
-        beta_initializer="zeros",
-        gamma_initializer="ones",
-        moving_mean_initializer="zeros",
-        moving_variance_initializer="ones",
+        beta_initializer: InitializerLike = "zeros",
+        gamma_initializer: InitializerLike = "ones",
+        moving_mean_initializer: InitializerLike = "zeros",
+        moving_variance_initializer: InitializerLike = "ones",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -95,7 +99,7 @@ class BatchNormalization(Layer):
             input_shape[i] if i in self.feature_axes else 1 for i in range(ndim)
         )
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         training = training and self.trainable
         per_channel = (
             self.feature_axes == (x.ndim - 1,) and ops.normalization.channel_kernel == "fast"
@@ -152,12 +156,12 @@ class LayerNormalization(Layer):
 
     def __init__(
         self,
-        axis=-1,
+        axis: int | Sequence[int] = -1,
         epsilon: float = 1e-3,
         center: bool = True,
         scale: bool = True,
-        beta_initializer="zeros",
-        gamma_initializer="ones",
+        beta_initializer: InitializerLike = "zeros",
+        gamma_initializer: InitializerLike = "ones",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -184,7 +188,7 @@ class LayerNormalization(Layer):
             else None
         )
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         gamma = self.gamma.reshape(self.broadcast_shape[1:]) if self.gamma is not None else 1.0
         beta = self.beta.reshape(self.broadcast_shape[1:]) if self.beta is not None else 0.0
         mean, var = ops.normalization.moments(x, self.norm_axes)
@@ -224,8 +228,8 @@ class GroupNormalization(Layer):
         epsilon: float = 1e-3,
         center: bool = True,
         scale: bool = True,
-        beta_initializer="zeros",
-        gamma_initializer="ones",
+        beta_initializer: InitializerLike = "zeros",
+        gamma_initializer: InitializerLike = "ones",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -256,7 +260,7 @@ class GroupNormalization(Layer):
             self.add_weight("beta", (channels,), self.beta_initializer) if self.center else None
         )
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         a, g = self.channel_axis, self.groups
         grouped_shape = x.shape[:a] + (g, x.shape[a] // g) + x.shape[a + 1 :]
         grouped = x.reshape(grouped_shape)  # the group axis is a; its channels are a + 1
@@ -290,11 +294,11 @@ class UnitNormalization(Layer):
     """y = x / ‖x‖ over ``axis`` (default last), so each vector has length 1 (‖x‖² is floored
     at 10⁻¹², so a zero vector stays zero); no weights."""
 
-    def __init__(self, axis=-1, **kwargs):
+    def __init__(self, axis: int | list[int] | tuple[int, ...] = -1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         axis = tuple(self.axis) if isinstance(self.axis, (list, tuple)) else self.axis
         squared = (x * x).sum(axis=axis, keepdims=True)
         return x / ops.sqrt(ops.maximum(squared, 1e-12))

@@ -16,7 +16,9 @@ N(0, I), the VAE's second loss term, is ``kl_divergence`` below:
 
 from __future__ import annotations
 
-from ..autograd import randn_like
+from collections.abc import Sequence
+
+from ..autograd import Tensor, randn_like
 from .base import Layer
 from .input_spec import InputSpec
 
@@ -34,7 +36,7 @@ class Sampling(Layer):
 
     input_spec = [InputSpec(name="z_mean"), InputSpec(name="z_log_var")]
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: Sequence[Tensor], training: bool | None = None) -> Tensor:
         if len(inputs) != 2 or inputs[0].shape != inputs[1].shape:
             raise self.error(
                 f"expected [z_mean, z_log_var] of one shape, got shapes "

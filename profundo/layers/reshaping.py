@@ -12,6 +12,8 @@ Cropping2D (channels-last, as Keras; the ops are in ``profundo.ops.pool``).
 from __future__ import annotations
 
 from .. import ops
+from ..autograd import Tensor
+from ..autograd.types import Pads, Shape
 from ..ops.windows import window_padding
 from .conv import SpatialLayer, spatial_ints
 
@@ -38,7 +40,7 @@ class UpSampling2D(SpatialLayer):
     (half-pixel centres, as TensorFlow and PyTorch's align_corners=False).
     """
 
-    def __init__(self, size=2, interpolation: str = "nearest", **kwargs):
+    def __init__(self, size: Shape = 2, interpolation: str = "nearest", **kwargs):
         super().__init__(**kwargs)
         self.size = spatial_ints(self, size, "size")
         if interpolation not in ("nearest", "bilinear"):
@@ -47,7 +49,7 @@ class UpSampling2D(SpatialLayer):
             )
         self.interpolation = interpolation
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return ops.upsampling2d(x, self.size, self.interpolation)
 
     def compute_output_shape(self, input_shape):
@@ -68,11 +70,11 @@ class ZeroPadding2D(SpatialLayer):
     ``padding``: an int (all sides), (h, w) or ((top, bottom), (left, right)).
     """
 
-    def __init__(self, padding=1, **kwargs):
+    def __init__(self, padding: Pads = 1, **kwargs):
         super().__init__(**kwargs)
         self.padding = _frame(self, padding, "padding")
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return ops.zero_padding2d(x, self.padding)
 
     def compute_output_shape(self, input_shape):
@@ -89,11 +91,11 @@ class Cropping2D(SpatialLayer):
     ``cropping``: an int (all sides), (h, w) or ((top, bottom), (left, right)).
     """
 
-    def __init__(self, cropping=((0, 0), (0, 0)), **kwargs):
+    def __init__(self, cropping: Pads = ((0, 0), (0, 0)), **kwargs):
         super().__init__(**kwargs)
         self.cropping = _frame(self, cropping, "cropping")
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         self.compute_output_shape(x.shape)
         return ops.cropping2d(x, self.cropping)
 

@@ -36,7 +36,7 @@ class TimeDistributed(Layer):
     (2, 5, 3)
     """
 
-    def __init__(self, layer, **kwargs):
+    def __init__(self, layer: Layer, **kwargs):
         if not isinstance(layer, Layer):
             raise TypeError(f"TimeDistributed: expected a layer, got {type(layer).__name__}")
         super().__init__(**kwargs)
@@ -46,7 +46,7 @@ class TimeDistributed(Layer):
     def build(self, input_shape):
         self.layer._ensure_built((None,) + tuple(input_shape[2:]))
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         n, t = x.shape[:2]
         y = self.layer(x.reshape(n * t, *x.shape[2:]), training=training)
         return y.reshape(n, t, *y.shape[1:])
@@ -84,7 +84,7 @@ class RepeatVector(Layer):
         self.n = n
         self.input_spec = InputSpec(ndim=2, layout="(batch, features)")
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return ops.broadcast_to(
             x.reshape(x.shape[0], 1, x.shape[1]), (x.shape[0], self.n, x.shape[1])
         )
@@ -120,7 +120,7 @@ class Masking(Layer):
     def compute_mask(self, inputs, mask=None):
         return Tensor._wrap((as_array(inputs) != self.mask_value).any(axis=-1))
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         keep = (x.data != self.mask_value).any(axis=-1, keepdims=True)
         return x * B.xp.asarray(keep, dtype=x.dtype)
 
