@@ -54,10 +54,10 @@ def serialize(fn) -> str:
     for name, known in _BY_NAME.items():
         if fn is known:
             return name
-    name = getattr(fn, "__name__", None)
-    if name is None:
+    own_name = getattr(fn, "__name__", None)
+    if own_name is None:
         raise ValueError(f"cannot serialize activation {fn!r}: give it a __name__")
-    return name
+    return own_name
 
 
 __all__ = ["get", "serialize", *_BY_NAME]

@@ -106,7 +106,7 @@ def get_rng_state() -> dict:
     continues exactly as the run that saved it went on.
     """
     if name == "numpy":
-        return _rng.bit_generator.state
+        return dict(_rng.bit_generator.state)
     seed = int(_rng.integers(0, 2**62))
     manual_seed(seed)
     return {"bit_generator": "reseeded", "seed": seed}

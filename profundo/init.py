@@ -268,7 +268,7 @@ class _Preset(VarianceScaling):
     """A ``VarianceScaling`` with fixed ``settings`` (scale, mode, distribution); only the seed
     is free."""
 
-    settings: tuple = ()
+    settings: tuple[float, str, str]  # set by each preset
 
     def __init__(self, seed: int | None = None) -> None:
         super().__init__(*self.settings, seed=seed)

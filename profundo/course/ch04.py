@@ -8,6 +8,8 @@ By the chain rule, from L back to each parameter:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .verdict import checker, verdict
@@ -17,7 +19,7 @@ TINY = {"x": 1.5, "y": 0.5, "w1": 0.8, "b1": -0.2, "w2": 1.3, "b2": 0.1}
 PARAMETERS = ("w1", "b1", "w2", "b2")
 
 #: the functions whose op the learner writes, by name: (forward in NumPy, a range of inputs)
-REFERENCE = {
+REFERENCE: dict[str, tuple[Callable, tuple[float, float]]] = {
     "tanh": (np.tanh, (-3.0, 3.0)),
     "softplus": (lambda x: np.log1p(np.exp(x)), (-4.0, 4.0)),
     "sigmoid": (lambda x: 1 / (1 + np.exp(-x)), (-4.0, 4.0)),

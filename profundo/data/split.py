@@ -35,7 +35,7 @@ def train_test_split(
     """
     if not arrays:
         raise ValueError("train_test_split: expected at least one array")
-    arrays = [as_numpy(a) for a in arrays]
+    arrays = tuple(as_numpy(a) for a in arrays)
     n = num_samples(arrays, "train_test_split")
     n_test = _test_count(test_size, n)
     if stratify is not None and not shuffle:
@@ -84,10 +84,10 @@ def _stratified(labels: np.ndarray, n: int, n_test: int, rng) -> tuple[np.ndarra
     per_class = np.floor(ideal).astype(int)
     extra = n_test - per_class.sum()
     per_class[np.lexsort((-counts, per_class - ideal))[:extra]] += 1
-    train, test = [], []
+    trains, tests = [], []
     for c, k in enumerate(per_class):
         members = np.flatnonzero(classes == c)[permutation(rng, counts[c])]
-        test.append(members[:k])
-        train.append(members[k:])
-    train, test = np.concatenate(train), np.concatenate(test)
+        tests.append(members[:k])
+        trains.append(members[k:])
+    train, test = np.concatenate(trains), np.concatenate(tests)
     return train[permutation(rng, len(train))], test[permutation(rng, len(test))]

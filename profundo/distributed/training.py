@@ -19,6 +19,8 @@ Validation data in ``fit`` are evaluated whole on every rank (same weights, same
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy
 
 from .. import backend as B
@@ -136,12 +138,12 @@ def _state_names(metric) -> list:
     """The attributes ``reset_state`` sets: the metric's running state (not its settings)."""
     names = []
 
-    class Recorder(type(metric)):
-        def __setattr__(self, name, value):
-            names.append(name)
-            object.__setattr__(self, name, value)
+    def record(self, name, value):
+        names.append(name)
+        object.__setattr__(self, name, value)
 
-    probe = object.__new__(Recorder)
+    Recorder = type("Recorder", (type(metric),), {"__setattr__": record})
+    probe: Any = object.__new__(Recorder)
     probe.__dict__.update(vars(metric))
     probe.reset_state()
     return list(dict.fromkeys(names))

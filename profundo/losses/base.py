@@ -19,7 +19,9 @@ half of the batch halve the loss instead of averaging over the other half.
 
 from __future__ import annotations
 
+import functools
 import numbers
+import operator
 
 from .. import backend as B
 from .. import ops
@@ -234,7 +236,8 @@ class CombinedLoss(Loss):
         )
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
-        return sum(w * loss(y_true, y_pred, sample_weight) for w, loss in self.terms)
+        terms = [w * loss(y_true, y_pred, sample_weight) for w, loss in self.terms]
+        return functools.reduce(operator.add, terms)  # no 0 + ...: there is at least one term
 
     def get_config(self) -> dict:
         return {"name": self.name, "terms": [[w, serialize(loss)] for w, loss in self.terms]}
@@ -251,7 +254,7 @@ def _terms(loss: Loss) -> list:
 
 # --- names and configs ----------------------------------------------------------------------------
 _NAMES = {"LossFunctionWrapper": LossFunctionWrapper, "CombinedLoss": CombinedLoss}
-_FUNCTIONS = {}
+_FUNCTIONS: dict = {}
 
 
 def register(fn, *aliases):

@@ -48,7 +48,7 @@ class Perceptron:
         if int(max_epochs) < 1:
             raise ValueError(f"Perceptron: max_epochs must be at least 1, got {max_epochs}")
         self.learning_rate, self.max_epochs = learning_rate, int(max_epochs)
-        self.theta_ = None
+        self.theta_: np.ndarray | None = None
 
     def fit(self, X, y, epochs: int | None = None) -> list[int]:
         """Learn from examples ``X`` (n_samples, n_features) with labels ``y`` in {0, 1}.

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import sys
 import warnings
+from collections.abc import Callable
 
 import numpy
 
@@ -377,7 +378,7 @@ def _non_finite_loss(logs: dict):
 # --- the loops ------------------------------------------------------------------------------------
 #: ``fit(distributed=True)``'s hook, set by ``profundo.distributed`` (a higher layer): it shards the
 #: batches, averages gradients over the ranks and reduces the logs (see distributed/training.py)
-distributed_fit = None
+distributed_fit: Callable | None = None
 
 
 def _verbosity(verbose) -> int:

@@ -138,7 +138,7 @@ class Optimizer:
     @learning_rate.setter
     def learning_rate(self, value) -> None:
         if isinstance(value, LearningRateSchedule):
-            self._learning_rate = value
+            self._learning_rate: float | LearningRateSchedule = value
             return
         if isinstance(getattr(self, "_learning_rate", None), LearningRateSchedule):
             raise TypeError(
@@ -146,7 +146,7 @@ class Optimizer:
                 f"({type(self._learning_rate).__name__}) and cannot be set to a number; "
                 f"set a new schedule, or build the optimizer with a number"
             )
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value) >= 0:
             raise TypeError(
                 f"{type(self).__name__}: learning_rate must be a number ≥ 0 or a schedule "
                 f"from profundo.schedules, got {value!r}"
@@ -313,7 +313,8 @@ class Optimizer:
         if "iterations" not in state:
             raise ValueError(f"{who}: the state has no 'iterations' entry")
         iterations = int(state.pop("iterations"))
-        names, slots = set(self.slot_names()) | ({"average"} if self.use_ema else set()), {}
+        names = set(self.slot_names()) | ({"average"} if self.use_ema else set())
+        slots: dict[int, dict] = {}
         for key, value in state.items():
             name, _, index = key.partition("/")
             if name not in names or not index.isdigit():

@@ -54,7 +54,8 @@ def plot_activations(
     ``activations``: names (as ``Dense(activation=...)`` takes them) or elementwise functions of
     a tensor.
     """
-    x = numpy.linspace(*x_range, points)
+    low, high = x_range
+    x = numpy.linspace(low, high, points)
     fig, axes = axes_grid(len(activations), ax=ax, ncols=min(len(activations), 5), cell=(2.8, 2.4))
     for a, activation in zip(axes, activations):
         y, dy = activation_and_derivative(activation, x)
