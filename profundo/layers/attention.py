@@ -398,10 +398,10 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         given = (given,) if isinstance(given, int) else tuple(given)
         axes = tuple(sorted({a % rank if -rank <= a < rank else a for a in given}))
         if len(axes) != len(given) or not set(axes) <= set(middle):
-            raise ValueError(
-                f"MultiHeadAttention {self.name!r}: attention_axes={self.attention_axes!r} "
-                f"must be distinct axes between the batch and the feature axis of inputs "
-                f"of rank {rank}, i.e. among {list(middle)} (or negative)"
+            raise self.error(
+                f"expected attention_axes that are distinct axes between the batch and the "
+                f"feature axis of inputs of rank {rank}, i.e. among {list(middle)} (or "
+                f"negative), got attention_axes={self.attention_axes!r}"
             )
         return axes, tuple(a for a in middle if a not in axes)
 
@@ -501,14 +501,14 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         single attention axis."""
         paddings = [k for k in ("query_mask", "value_mask", "key_mask") if k in inputs]
         if paddings or (isinstance(mask, dict) and any(m is not None for m in mask.values())):
-            raise ValueError(
-                f"MultiHeadAttention {self.name!r}: padding masks need 3-D inputs "
-                f"(batch, steps, features); give attention_mask= instead"
+            raise self.error(
+                f"expected 3-D inputs (batch, steps, features) with padding masks (else give "
+                f"attention_mask=), got query of shape {tuple(inputs['query'].shape)}"
             )
         if use_causal_mask and len(self.axes) != 1:
-            raise ValueError(
-                f"MultiHeadAttention {self.name!r}: use_causal_mask needs a single attention "
-                f"axis, got attention_axes={self.attention_axes!r}"
+            raise self.error(
+                f"expected a single attention axis with use_causal_mask, got "
+                f"attention_axes={self.attention_axes!r}"
             )
         t = tuple(inputs["query"].shape[a] for a in self.axes)
         s = tuple(inputs["value"].shape[a] for a in self.axes)
@@ -516,9 +516,9 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         if given is not None:
             n = 2 * len(self.axes)
             if given.ndim < n:
-                raise ValueError(
-                    f"MultiHeadAttention {self.name!r}: attention_mask needs the query and "
-                    f"key attention axes {t + s} last, got shape {given.shape}"
+                raise self.error(
+                    f"expected an attention_mask ending in the query and key attention axes "
+                    f"{t + s}, got shape {given.shape}"
                 )
             lead = given.shape[:-n]
             given = B.xp.broadcast_to(given, lead + t + s).reshape(

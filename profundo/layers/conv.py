@@ -225,7 +225,9 @@ class _Conv(_BaseConv):
 
     def build_kernels(self, channels):
         if channels % self.groups:
-            raise self.error(f"groups={self.groups} must divide the input's {channels} channels")
+            raise self.error(
+                f"expected input channels in a multiple of groups={self.groups}, got {channels}"
+            )
         self.kernel = self.add_weight(
             "kernel",
             (*self.kernel_size, channels // self.groups, self.filters),

@@ -316,7 +316,8 @@ class _Lookup(Layer):
             ids = values.astype("int64")
             if ids.size and (ids.min() < 0 or ids.max() >= len(table)):
                 raise self.error(
-                    f"invert: ids must be in [0, {len(table)}), got {ids.min()} to {ids.max()}"
+                    f"expected ids in [0, {len(table)}) to invert, got values from {ids.min()} "
+                    f"to {ids.max()}"
                 )
             return table[values.astype("int64")].astype(str if self.kind is str else "int64")
         first_oov = 0 if self.mask_token is None else 1

@@ -32,9 +32,9 @@ def _axes(layer, axis, ndim) -> tuple:
         else (axis,)
     )
     if not all(isinstance(a, int) and not isinstance(a, bool) and -ndim <= a < ndim for a in axes):
-        raise ValueError(
-            f"{type(layer).__name__} {layer.name!r}: axis must be integers in "
-            f"[{-ndim}, {ndim}) for inputs of {ndim} dimensions, got {axis!r}"
+        raise layer.error(
+            f"expected axis among the integers in [{-ndim}, {ndim}) for inputs of {ndim} "
+            f"dimensions, got {axis!r}"
         )
     return tuple(sorted(a % ndim for a in axes))
 

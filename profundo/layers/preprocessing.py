@@ -182,8 +182,8 @@ class ImageLayer(Layer):
 
     def check_rank(self, shape) -> None:
         if self.ranks is not None and len(shape) not in self.ranks:
-            raise ValueError(
-                f"{type(self).__name__} {self.name!r}: expected images of shape (batch, height, "
+            raise self.error(
+                f"expected images of shape (batch, height, "
                 f"width, channels) or one image (height, width, channels), got shape {tuple(shape)}"
             )
 
@@ -304,9 +304,9 @@ class Normalization(Layer):
         try:
             return Tensor(B.xp.broadcast_to(B.xp.asarray(value, self.dtype), shape))
         except ValueError:
-            raise ValueError(
-                f"Normalization {self.name!r}: {what} of shape {numpy.shape(value)} "
-                f"does not fit the feature shape {shape}"
+            raise self.error(
+                f"expected a {what} that fits the feature shape {shape}, got {what} of shape "
+                f"{numpy.shape(value)}"
             ) from None
 
     def adapt(self, data) -> None:

@@ -301,7 +301,9 @@ def test_bad_calls_are_explained():
     images = np.ones((1, 3, 5, 4))
     with pytest.raises(ValueError, match="single attention axis"):
         layers.MultiHeadAttention(2, 4)(images, images, use_causal_mask=True)
-    with pytest.raises(ValueError, match="padding masks need 3-D"):
+    with pytest.raises(
+        ValueError, match=r"expected 3-D inputs \(batch, steps, features\) with padding masks"
+    ):
         layers.MultiHeadAttention(2, 4)(images, images, query_mask=np.ones((1, 3)))
     with pytest.raises(ValueError, match="same rank"):
         layers.MultiHeadAttention(2, 4)(images, np.ones((1, 3, 4)))

@@ -145,7 +145,9 @@ def test_normalization_errors():
     with pytest.raises(ValueError, match=r"expected inputs that have axis 3, got shape \(2, 3\)"):
         Normalization(axis=3)(np.ones((2, 3)))
     with pytest.raises(
-        ValueError, match=r"mean of shape \(2,\) does not fit the feature shape \(3,\)"
+        ValueError,
+        match=r"^Normalization '.*': expected a mean that fits the feature shape \(3,\), got mean "
+        r"of shape \(2,\)$",
     ):
         Normalization(mean=[1.0, 2.0], variance=1.0)(np.ones((2, 3)))
     with pytest.raises(ValueError, match="adapt got no data"):

@@ -50,8 +50,8 @@ def test_dropout_rate_must_be_a_number():
 def test_normalization_axis_out_of_range_is_an_error_not_wrapped_around(layer, axis):
     with pytest.raises(
         ValueError,
-        match=rf"{layer.__name__} .*axis must be integers in \[-2, 2\) "
-        rf"for inputs of 2 dimensions, got {axis!r}",
+        match=rf"^{layer.__name__} '.*': expected axis among the integers in \[-2, 2\) "
+        rf"for inputs of 2 dimensions, got {axis!r}$",
     ):
         layer(axis=axis)(np.ones((2, 4), "float32"))
 
