@@ -28,10 +28,13 @@ Weights are Keras' shapes and order, so they move between the two with ``get/set
 from __future__ import annotations
 
 from .. import activations, constraints, ops
+from ..autograd import Tensor
+from ..autograd.types import Pads, Shape
 from ..ops._conv import _transposed_length
 from ..ops.windows import Windows, window_ints, window_padding
 from .base import Layer, serialize
 from .input_spec import InputSpec
+from .types import ActivationLike, ConstraintLike, InitializerLike, RegularizerLike
 
 #: what one batch looks like, by the number of spatial axes
 LAYOUTS = {
@@ -50,7 +53,7 @@ class SpatialLayer(Layer):
     def compute_mask(self, inputs, mask=None):
         return None  # windows mix time steps: a padding mask no longer applies
 
-    def __init__(self, data_format=None, **kwargs):
+    def __init__(self, data_format: str | None = None, **kwargs):
         super().__init__(**kwargs)
         if data_format not in (None, "channels_last"):
             raise self.error(
@@ -104,15 +107,15 @@ class _BaseConv(SpatialLayer):
 
     def __init__(
         self,
-        kernel_size,
-        strides=1,
-        padding="valid",
-        dilation_rate=1,
-        activation=None,
+        kernel_size: Shape,
+        strides: Shape = 1,
+        padding: str | Pads = "valid",
+        dilation_rate: Shape = 1,
+        activation: ActivationLike = None,
         use_bias: bool = True,
-        bias_initializer="zeros",
-        bias_regularizer=None,
-        bias_constraint=None,
+        bias_initializer: InitializerLike = "zeros",
+        bias_regularizer: RegularizerLike = None,
+        bias_constraint: ConstraintLike = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -148,7 +151,7 @@ class _BaseConv(SpatialLayer):
             else None
         )
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return self.activation(self.convolve(x))
 
     def lengths(self, spatial) -> tuple:
@@ -191,18 +194,18 @@ class _Conv(_BaseConv):
     def __init__(
         self,
         filters: int,
-        kernel_size,
-        strides=1,
-        padding="valid",
-        dilation_rate=1,
+        kernel_size: Shape,
+        strides: Shape = 1,
+        padding: str | Pads = "valid",
+        dilation_rate: Shape = 1,
         groups: int = 1,
-        activation=None,
+        activation: ActivationLike = None,
         use_bias: bool = True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        kernel_constraint=None,
+        kernel_initializer: InitializerLike = "glorot_uniform",
+        bias_initializer: InitializerLike = "zeros",
+        kernel_regularizer: RegularizerLike = None,
+        bias_regularizer: RegularizerLike = None,
+        kernel_constraint: ConstraintLike = None,
         **kwargs,
     ):
         super().__init__(
@@ -313,17 +316,17 @@ class DepthwiseConv2D(_BaseConv):
 
     def __init__(
         self,
-        kernel_size,
-        strides=1,
-        padding="valid",
+        kernel_size: Shape,
+        strides: Shape = 1,
+        padding: str | Pads = "valid",
         depth_multiplier: int = 1,
-        dilation_rate=1,
-        activation=None,
+        dilation_rate: Shape = 1,
+        activation: ActivationLike = None,
         use_bias: bool = True,
-        depthwise_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        depthwise_regularizer=None,
-        bias_regularizer=None,
+        depthwise_initializer: InitializerLike = "glorot_uniform",
+        bias_initializer: InitializerLike = "zeros",
+        depthwise_regularizer: RegularizerLike = None,
+        bias_regularizer: RegularizerLike = None,
         **kwargs,
     ):
         super().__init__(
@@ -384,19 +387,19 @@ class SeparableConv2D(_BaseConv):
     def __init__(
         self,
         filters: int,
-        kernel_size,
-        strides=1,
-        padding="valid",
-        dilation_rate=1,
+        kernel_size: Shape,
+        strides: Shape = 1,
+        padding: str | Pads = "valid",
+        dilation_rate: Shape = 1,
         depth_multiplier: int = 1,
-        activation=None,
+        activation: ActivationLike = None,
         use_bias: bool = True,
-        depthwise_initializer="glorot_uniform",
-        pointwise_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        depthwise_regularizer=None,
-        pointwise_regularizer=None,
-        bias_regularizer=None,
+        depthwise_initializer: InitializerLike = "glorot_uniform",
+        pointwise_initializer: InitializerLike = "glorot_uniform",
+        bias_initializer: InitializerLike = "zeros",
+        depthwise_regularizer: RegularizerLike = None,
+        pointwise_regularizer: RegularizerLike = None,
+        bias_regularizer: RegularizerLike = None,
         **kwargs,
     ):
         super().__init__(
@@ -467,17 +470,17 @@ class Conv2DTranspose(_BaseConv):
     def __init__(
         self,
         filters: int,
-        kernel_size,
-        strides=1,
-        padding="valid",
-        output_padding=None,
-        dilation_rate=1,
-        activation=None,
+        kernel_size: Shape,
+        strides: Shape = 1,
+        padding: str | Pads = "valid",
+        output_padding: Shape | None = None,
+        dilation_rate: Shape = 1,
+        activation: ActivationLike = None,
         use_bias: bool = True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
+        kernel_initializer: InitializerLike = "glorot_uniform",
+        bias_initializer: InitializerLike = "zeros",
+        kernel_regularizer: RegularizerLike = None,
+        bias_regularizer: RegularizerLike = None,
         **kwargs,
     ):
         super().__init__(

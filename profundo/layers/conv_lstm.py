@@ -18,9 +18,12 @@ The time loop is plain Python over ``pf.conv2d``: autodiff gives the backward th
 from __future__ import annotations
 
 from .. import activations, ops
+from ..autograd import Tensor
+from ..autograd.types import Pads, Shape
 from .base import Layer, serialize
 from .conv import spatial_ints, window_lengths
 from .input_spec import InputSpec
+from .types import ActivationLike, InitializerLike, RegularizerLike
 
 __all__ = ["ConvLSTM2D"]
 
@@ -34,21 +37,21 @@ class ConvLSTM2D(Layer):
     def __init__(
         self,
         filters: int,
-        kernel_size,
-        strides=1,
-        padding="valid",
-        data_format=None,
-        dilation_rate=1,
-        activation="tanh",
-        recurrent_activation="sigmoid",
+        kernel_size: Shape,
+        strides: Shape = 1,
+        padding: str | Pads = "valid",
+        data_format: str | None = None,
+        dilation_rate: Shape = 1,
+        activation: ActivationLike = "tanh",
+        recurrent_activation: ActivationLike = "sigmoid",
         use_bias: bool = True,
-        kernel_initializer="glorot_uniform",
-        recurrent_initializer="orthogonal",
-        bias_initializer="zeros",
+        kernel_initializer: InitializerLike = "glorot_uniform",
+        recurrent_initializer: InitializerLike = "orthogonal",
+        bias_initializer: InitializerLike = "zeros",
         unit_forget_bias: bool = True,
-        kernel_regularizer=None,
-        recurrent_regularizer=None,
-        bias_regularizer=None,
+        kernel_regularizer: RegularizerLike = None,
+        recurrent_regularizer: RegularizerLike = None,
+        bias_regularizer: RegularizerLike = None,
         dropout: float = 0.0,
         recurrent_dropout: float = 0.0,
         return_sequences: bool = False,
@@ -119,7 +122,7 @@ class ConvLSTM2D(Layer):
             self, spatial, self.kernel_size, self.strides, self.dilation_rate, self.padding
         )
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: Tensor, training: bool | None = None) -> Tensor | list[Tensor]:
         n, steps = inputs.shape[:2]
         f = self.filters
         h_w = self._lengths(inputs.shape[2:4])

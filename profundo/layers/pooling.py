@@ -18,6 +18,8 @@ by default k): "valid" ⌈(n − k + 1)/s⌉, "same" ⌈n/s⌉. The ops are in `
 from __future__ import annotations
 
 from .. import ops
+from ..autograd import Tensor
+from ..autograd.types import Pads, Shape
 from .conv import SpatialLayer, spatial_ints, window_lengths
 
 
@@ -27,7 +29,13 @@ class _Pooling(SpatialLayer):
 
     op = None
 
-    def __init__(self, pool_size=2, strides=None, padding="valid", **kwargs):
+    def __init__(
+        self,
+        pool_size: Shape = 2,
+        strides: Shape | None = None,
+        padding: str | Pads = "valid",
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if not (isinstance(padding, str) and padding.lower() in ("valid", "same")):
             raise self.error(f"padding must be 'valid' or 'same', got {padding!r}")
@@ -35,7 +43,7 @@ class _Pooling(SpatialLayer):
         self.strides = self.pool_size if strides is None else spatial_ints(self, strides, "strides")
         self.padding = padding.lower()
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return self.op(x, self.pool_size, self.strides, self.padding)
 
     def compute_output_shape(self, input_shape):
@@ -94,7 +102,7 @@ class _GlobalPooling(SpatialLayer):
         super().__init__(**kwargs)
         self.keepdims = bool(keepdims)
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return self.op(x, keepdims=self.keepdims)
 
     def compute_output_shape(self, input_shape):
