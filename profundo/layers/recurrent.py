@@ -39,6 +39,7 @@ from .base import Layer, serialize
 from .input_spec import InputSpec
 from .nest import is_shape
 from .registry import deserialize_layer, serialize_layer
+from .types import ActivationLike, InitializerLike, RegularizerLike
 
 __all__ = ["SimpleRNN", "LSTM", "GRU", "Bidirectional"]
 
@@ -98,14 +99,14 @@ class Recurrent(Layer):
     def __init__(
         self,
         units: int,
-        activation="tanh",
+        activation: ActivationLike = "tanh",
         use_bias: bool = True,
-        kernel_initializer="glorot_uniform",
-        recurrent_initializer="orthogonal",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        recurrent_regularizer=None,
-        bias_regularizer=None,
+        kernel_initializer: InitializerLike = "glorot_uniform",
+        recurrent_initializer: InitializerLike = "orthogonal",
+        bias_initializer: InitializerLike = "zeros",
+        kernel_regularizer: RegularizerLike = None,
+        recurrent_regularizer: RegularizerLike = None,
+        bias_regularizer: RegularizerLike = None,
         dropout: float = 0.0,
         recurrent_dropout: float = 0.0,
         return_sequences: bool = False,
@@ -202,7 +203,9 @@ class Recurrent(Layer):
         if self.stateful:
             self.reset_state(shape[0])  # zeros, for the batch size it is built for
 
-    def call(self, inputs, training=None, mask=None):
+    def call(
+        self, inputs: Tensor, training: bool | None = None, mask: Tensor | None = None
+    ) -> Tensor | list[Tensor]:
         x, states = _split_states(inputs)
         if states and len(states) != len(self.state_names):
             raise self.error(
@@ -329,8 +332,8 @@ class LSTM(Recurrent):
     def __init__(
         self,
         units: int,
-        activation="tanh",
-        recurrent_activation="sigmoid",
+        activation: ActivationLike = "tanh",
+        recurrent_activation: ActivationLike = "sigmoid",
         unit_forget_bias: bool = True,
         **kwargs,
     ):
@@ -377,8 +380,8 @@ class GRU(Recurrent):
     def __init__(
         self,
         units: int,
-        activation="tanh",
-        recurrent_activation="sigmoid",
+        activation: ActivationLike = "tanh",
+        recurrent_activation: ActivationLike = "sigmoid",
         reset_after: bool = True,
         **kwargs,
     ):
@@ -428,7 +431,13 @@ class Bidirectional(Layer):
     (2, 8)
     """
 
-    def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
+    def __init__(
+        self,
+        layer: Layer,
+        merge_mode: str = "concat",
+        backward_layer: Layer | None = None,
+        **kwargs,
+    ):
         if not isinstance(layer, Recurrent):
             raise TypeError(
                 f"Bidirectional: expected a recurrent layer (SimpleRNN, LSTM, GRU), "
@@ -476,7 +485,9 @@ class Bidirectional(Layer):
         self.backward_layer._ensure_built(x_shape)
         self.input_spec = self.forward_layer.input_spec  # now with its number of features
 
-    def call(self, inputs, training=None, mask=None):
+    def call(
+        self, inputs: Tensor, training: bool | None = None, mask: Tensor | None = None
+    ) -> Tensor | list[Tensor]:
         x, states = _split_states(inputs)
         n = len(self.forward_layer.state_names)
         if states and len(states) != 2 * n:
