@@ -95,7 +95,7 @@ class RandomLayer(ImageLayer):
     else profundo's (``B.rng()``, seeded by ``pf.manual_seed``).
     """
 
-    def __init__(self, seed=None, **kwargs):
+    def __init__(self, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if seed is not None and (not isinstance(seed, int) or seed < 0):
             raise ValueError(
@@ -158,7 +158,12 @@ class AffineAugmentation(RandomLayer):
     """
 
     def __init__(
-        self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, **kwargs
+        self,
+        fill_mode: str = "reflect",
+        interpolation: str = "bilinear",
+        seed: int | None = None,
+        fill_value: float = 0.0,
+        **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
         layer = type(self).__name__
@@ -198,7 +203,7 @@ class RandomFlip(RandomLayer):
     >>> layers.RandomFlip("horizontal")(images, training=True)  # doctest: +SKIP
     """
 
-    def __init__(self, mode="horizontal_and_vertical", seed=None, **kwargs):
+    def __init__(self, mode: str = "horizontal_and_vertical", seed: int | None = None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.mode = choice(
             "RandomFlip", "mode", mode, ("horizontal", "vertical", "horizontal_and_vertical")
@@ -229,11 +234,11 @@ class RandomRotation(AffineAugmentation):
 
     def __init__(
         self,
-        factor,
-        fill_mode="reflect",
-        interpolation="bilinear",
-        seed=None,
-        fill_value=0.0,
+        factor: float | tuple[float, float],
+        fill_mode: str = "reflect",
+        interpolation: str = "bilinear",
+        seed: int | None = None,
+        fill_value: float = 0.0,
         **kwargs,
     ):
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
@@ -262,12 +267,12 @@ class RandomTranslation(AffineAugmentation):
 
     def __init__(
         self,
-        height_factor,
-        width_factor,
-        fill_mode="reflect",
-        interpolation="bilinear",
-        seed=None,
-        fill_value=0.0,
+        height_factor: float | tuple[float, float],
+        width_factor: float | tuple[float, float],
+        fill_mode: str = "reflect",
+        interpolation: str = "bilinear",
+        seed: int | None = None,
+        fill_value: float = 0.0,
         **kwargs,
     ):
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
@@ -300,12 +305,12 @@ class RandomZoom(AffineAugmentation):
 
     def __init__(
         self,
-        height_factor,
-        width_factor=None,
-        fill_mode="reflect",
-        interpolation="bilinear",
-        seed=None,
-        fill_value=0.0,
+        height_factor: float | tuple[float, float],
+        width_factor: float | tuple[float, float] | None = None,
+        fill_mode: str = "reflect",
+        interpolation: str = "bilinear",
+        seed: int | None = None,
+        fill_value: float = 0.0,
         **kwargs,
     ):
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
@@ -344,7 +349,13 @@ class RandomContrast(RandomLayer):
     >>> layers.RandomContrast(0.2)(images, training=True)     # k in [0.8, 1.2]  # doctest: +SKIP
     """
 
-    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+    def __init__(
+        self,
+        factor: float | tuple[float, float],
+        value_range: tuple[float, float] = (0, 255),
+        seed: int | None = None,
+        **kwargs,
+    ):
         super().__init__(seed=seed, **kwargs)
         self.factor = bounds("RandomContrast", "factor", factor, 0, math.inf, symmetric=False)
         if self.factor[0] > 1:
@@ -379,7 +390,13 @@ class RandomBrightness(RandomLayer):
     >>> layers.RandomBrightness(0.2, value_range=(0, 1))(images, training=True)  # doctest: +SKIP
     """
 
-    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+    def __init__(
+        self,
+        factor: float | tuple[float, float],
+        value_range: tuple[float, float] = (0, 255),
+        seed: int | None = None,
+        **kwargs,
+    ):
         super().__init__(seed=seed, **kwargs)
         self.factor = bounds("RandomBrightness", "factor", factor)
         self.value_range = value_range_pair("RandomBrightness", value_range)
@@ -406,7 +423,7 @@ class GaussianNoise(RandomLayer):
 
     ranks = None
 
-    def __init__(self, stddev, seed=None, **kwargs):
+    def __init__(self, stddev: float, seed: int | None = None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         if not isinstance(stddev, Real) or not stddev >= 0:
             raise ValueError(f"GaussianNoise: stddev must be a number ≥ 0, got {stddev!r}")
@@ -434,7 +451,7 @@ class RandomCrop(RandomLayer):
     ... # doctest: +SKIP
     """
 
-    def __init__(self, height, width, seed=None, **kwargs):
+    def __init__(self, height: int, width: int, seed: int | None = None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.size = image_size("RandomCrop", height, width)
 

@@ -18,10 +18,13 @@ inputs (uint8 pixels) become the layer's float dtype; float inputs keep theirs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy
 
 from .. import backend as B
 from ..autograd import Tensor
+from ..autograd.types import TensorLike
 from .base import Layer
 from .input_spec import InputSpec
 
@@ -170,7 +173,7 @@ class ImageLayer(Layer):
     def build(self, input_shape):
         self.check_rank(input_shape)
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         x = as_float(x, self.dtype)
         self.check_rank(x.shape)
         if x.ndim == 3:
@@ -217,12 +220,12 @@ class Rescaling(Layer):
     >>> layers.Rescaling(1 / 127.5, offset=-1)(pixels)     # 0..255 → [−1, 1]  # doctest: +SKIP
     """
 
-    def __init__(self, scale, offset=0.0, **kwargs):
+    def __init__(self, scale: TensorLike, offset: TensorLike = 0.0, **kwargs):
         super().__init__(**kwargs)
         self.scale = _numbers("Rescaling", "scale", scale, max_ndim=1)
         self.offset = _numbers("Rescaling", "offset", offset, max_ndim=1)
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         x = as_float(x, self.dtype)
         return x * B.xp.asarray(self.scale, x.dtype) + B.xp.asarray(self.offset, x.dtype)
 
@@ -250,7 +253,14 @@ class Normalization(Layer):
     ... # doctest: +SKIP
     """
 
-    def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
+    def __init__(
+        self,
+        axis: int | Sequence[int] | None = -1,
+        mean: TensorLike | None = None,
+        variance: TensorLike | None = None,
+        invert: bool = False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if (mean is None) != (variance is None):
             raise ValueError(
@@ -338,7 +348,7 @@ class Normalization(Layer):
         self.mean.data[...] = mean.reshape(self.mean.shape)
         self.variance.data[...] = (m2 / count).reshape(self.variance.shape)
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         x = as_float(x, self.dtype)
         mean = self.mean.data.reshape(self.broadcast_shape)
         std = B.xp.maximum(B.xp.sqrt(self.variance.data), 1e-7).reshape(self.broadcast_shape)
@@ -368,7 +378,12 @@ class Resizing(ImageLayer):
     """
 
     def __init__(
-        self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False, **kwargs
+        self,
+        height: int,
+        width: int,
+        interpolation: str = "bilinear",
+        crop_to_aspect_ratio: bool = False,
+        **kwargs,
     ):
         super().__init__(**kwargs)
         self.size = image_size("Resizing", height, width)
@@ -399,7 +414,7 @@ class CenterCrop(ImageLayer):
     (8, 24, 24, 3)
     """
 
-    def __init__(self, height, width, **kwargs):
+    def __init__(self, height: int, width: int, **kwargs):
         super().__init__(**kwargs)
         self.size = image_size("CenterCrop", height, width)
 
