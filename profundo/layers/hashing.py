@@ -14,6 +14,9 @@ array([0, 0, 2, 1, 0])
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy
 
 from .. import backend as B
@@ -30,7 +33,7 @@ def _rotl(x: int, bits: int) -> int:
     return ((x << bits) | (x >> (64 - bits))) & _MASK64
 
 
-def siphash24(key: tuple[int, int], data: bytes) -> int:
+def siphash24(key: Sequence[int], data: bytes) -> int:
     """SipHash-2-4 of ``data`` with the 128-bit key (k0, k1): 2 rounds per 8-byte word, 4 at the
     end. (The paper's test vector: key bytes 0…15, message bytes 0…14 → 0xa129ca6149be45e5.)"""
     k0, k1 = (k & _MASK64 for k in key)
@@ -87,7 +90,14 @@ class Hashing(Layer):
     docstring). ``salt``: an int or a pair of ints (SipHash's key). ``output_mode``: "int" (the
     bins, int64), or "one_hot" / "multi_hot" / "count" (as CategoryEncoding, num_bins wide)."""
 
-    def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", **kwargs):
+    def __init__(
+        self,
+        num_bins: int,
+        mask_value: Any = None,
+        salt: int | Sequence[int] | None = None,
+        output_mode: str = "int",
+        **kwargs,
+    ):
         kwargs.pop("sparse", None)
         super().__init__(**kwargs)
         if not isinstance(num_bins, int) or isinstance(num_bins, bool) or num_bins < 1:
@@ -119,6 +129,8 @@ class Hashing(Layer):
             return digest % (self.num_bins - 1) + 1
         return digest % self.num_bins
 
+    # no training argument (Keras allows that); unannotated, as mypy would hold an annotated
+    # call to Layer.call's (inputs, training=None)
     def call(self, inputs):
         values = numpy.asarray(inputs.numpy() if isinstance(inputs, Tensor) else inputs)
         if values.dtype.kind == "f":

@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy
 
@@ -16,6 +18,7 @@ from .. import backend as B
 from .. import ops
 from .. import regularizers as regularizers_mod
 from ..autograd import Tensor
+from ..autograd.types import TensorLike
 from ..serialization import active_custom_objects
 from .base import Layer
 from .input_spec import InputSpec
@@ -24,7 +27,14 @@ from .input_spec import InputSpec
 class Lambda(Layer):
     """``function(inputs, **arguments)`` as a layer (no weights)."""
 
-    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        output_shape: Any = None,
+        mask: Any = None,
+        arguments: dict[str, Any] | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if isinstance(function, str):
             found = active_custom_objects().get(function)
@@ -40,7 +50,7 @@ class Lambda(Layer):
         self.function, self.arguments = function, dict(arguments or {})
         self.output_shape_hint = None if output_shape is None else tuple(output_shape)
 
-    def call(self, inputs):
+    def call(self, inputs: Any) -> Any:
         return self.function(inputs, **self.arguments)
 
     def compute_output_shape(self, input_shape):
@@ -66,7 +76,7 @@ class Lambda(Layer):
 class Identity(Layer):
     """Returns its input unchanged."""
 
-    def call(self, inputs):
+    def call(self, inputs: Any) -> Any:
         return inputs
 
     def compute_output_shape(self, input_shape):
@@ -77,12 +87,12 @@ class ActivityRegularization(Layer):
     """Returns its input and adds (l1·Σ|x| + l2·Σx²) / batch size to the loss: a layer whose
     ``activity_regularizer`` is ``L1L2(l1, l2)``, as in Keras."""
 
-    def __init__(self, l1=0.0, l2=0.0, **kwargs):
+    def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs):
         kwargs.pop("activity_regularizer", None)  # it is l1 and l2
         super().__init__(activity_regularizer=regularizers_mod.L1L2(l1=l1, l2=l2), **kwargs)
         self.l1, self.l2 = float(l1), float(l2)
 
-    def call(self, inputs):
+    def call(self, inputs: Tensor) -> Tensor:
         return inputs
 
     def compute_output_shape(self, input_shape):
@@ -101,13 +111,13 @@ def _generator(seed):
 class GaussianDropout(Layer):
     """While training, x · n with n ~ N(1, rate/(1 − rate)) per entry; in inference the identity."""
 
-    def __init__(self, rate, seed=None, **kwargs):
+    def __init__(self, rate: float, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= rate < 1:
             raise self.error(f"rate must be in [0, 1), got {rate!r}")
         self.rate, self.seed, self._rng = float(rate), seed, _generator(seed)
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
         if not training or self.rate == 0:
             return inputs
         std = math.sqrt(self.rate / (1 - self.rate))
@@ -127,14 +137,20 @@ class AlphaDropout(Layer):
 
     _ALPHA_PRIME = -1.7580993408473766  # −λα of SELU
 
-    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+    def __init__(
+        self,
+        rate: float,
+        noise_shape: tuple[int | None, ...] = None,
+        seed: int | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if not 0 <= rate < 1:
             raise self.error(f"rate must be in [0, 1), got {rate!r}")
         self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
         self._rng = _generator(seed)
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
         if not training or self.rate == 0:
             return inputs
         p, alpha = self.rate, self._ALPHA_PRIME
@@ -172,7 +188,9 @@ class CategoryEncoding(Layer):
         min_ndim=1, max_ndim=2, dtype="number", name="ids", layout="(batch,) or (batch, k)"
     )
 
-    def __init__(self, num_tokens, output_mode="multi_hot", sparse=False, **kwargs):
+    def __init__(
+        self, num_tokens: int, output_mode: str = "multi_hot", sparse: bool = False, **kwargs
+    ):
         super().__init__(**kwargs)
         if output_mode not in ("one_hot", "multi_hot", "count"):
             raise self.error(
@@ -180,7 +198,7 @@ class CategoryEncoding(Layer):
             )
         self.num_tokens, self.output_mode = int(num_tokens), output_mode
 
-    def call(self, inputs):
+    def call(self, inputs: TensorLike) -> Tensor:
         ids = numpy.asarray(inputs.numpy()).astype("int64")
         if ids.size and (ids.min() < 0 or ids.max() >= self.num_tokens):
             raise self.error(
@@ -212,7 +230,12 @@ class Discretization(Layer):
     boundaries are given, or ``adapt`` sets ``num_bins`` − 1 quantiles of the data."""
 
     def __init__(
-        self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int", **kwargs
+        self,
+        bin_boundaries: Sequence[float] | None = None,
+        num_bins: int | None = None,
+        epsilon: float = 0.01,
+        output_mode: str = "int",
+        **kwargs,
     ):
         super().__init__(**kwargs)
         if bin_boundaries is None and num_bins is None:
@@ -229,7 +252,7 @@ class Discretization(Layer):
         quantiles = numpy.linspace(0, 1, self.num_bins + 1)[1:-1]
         self.bin_boundaries = numpy.quantile(values, quantiles).tolist()
 
-    def call(self, inputs):
+    def call(self, inputs: TensorLike) -> Tensor:
         if self.bin_boundaries is None:
             raise self.error("no bin boundaries yet: call adapt(data) first")
         x = inputs.numpy() if isinstance(inputs, Tensor) else numpy.asarray(inputs)
@@ -258,13 +281,13 @@ class _Lookup(Layer):
 
     def __init__(
         self,
-        max_tokens=None,
-        num_oov_indices=1,
-        mask_token=None,
-        oov_token=None,
-        vocabulary=None,
-        output_mode="int",
-        invert=False,
+        max_tokens: int | None = None,
+        num_oov_indices: int = 1,
+        mask_token: Any = None,
+        oov_token: Any = None,
+        vocabulary: Any = None,
+        output_mode: str = "int",
+        invert: bool = False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -307,7 +330,7 @@ class _Lookup(Layer):
         keep = None if self.max_tokens is None else self.max_tokens - len(self._specials())
         self.set_vocabulary(ranked[:keep])
 
-    def call(self, inputs):
+    def call(self, inputs: Tensor) -> Tensor:
         if self.vocabulary is None:
             raise self.error("no vocabulary yet: give vocabulary= or call adapt(data) first")
         values = numpy.asarray(inputs.numpy() if isinstance(inputs, Tensor) else inputs)
@@ -363,13 +386,13 @@ class StringLookup(_Lookup):
 
     def __init__(
         self,
-        max_tokens=None,
-        num_oov_indices=1,
-        mask_token=None,
-        oov_token="[UNK]",
-        vocabulary=None,
-        output_mode="int",
-        invert=False,
+        max_tokens: int | None = None,
+        num_oov_indices: int = 1,
+        mask_token: str | None = None,
+        oov_token: str = "[UNK]",
+        vocabulary: Sequence[str] | str | None = None,
+        output_mode: str = "int",
+        invert: bool = False,
         **kwargs,
     ):
         super().__init__(
@@ -391,13 +414,13 @@ class IntegerLookup(_Lookup):
 
     def __init__(
         self,
-        max_tokens=None,
-        num_oov_indices=1,
-        mask_token=None,
-        oov_token=-1,
-        vocabulary=None,
-        output_mode="int",
-        invert=False,
+        max_tokens: int | None = None,
+        num_oov_indices: int = 1,
+        mask_token: int | None = None,
+        oov_token: int = -1,
+        vocabulary: Sequence[int] | str | None = None,
+        output_mode: str = "int",
+        invert: bool = False,
         **kwargs,
     ):
         super().__init__(

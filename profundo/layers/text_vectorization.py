@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import collections
 import re
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy
 
@@ -71,11 +73,11 @@ class TextVectorization(Layer):
     def __init__(
         self,
         max_tokens: int | None = None,
-        standardize="lower_and_strip_punctuation",
-        split="whitespace",
+        standardize: str | Callable[..., Any] | None = "lower_and_strip_punctuation",
+        split: str | Callable[..., Any] | None = "whitespace",
         output_mode: str = "int",
         output_sequence_length: int | None = None,
-        vocabulary=None,
+        vocabulary: Sequence[str] | str | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -149,7 +151,7 @@ class TextVectorization(Layer):
             return super().__call__(inputs, training=training)
         return self.call(inputs)
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: Any, training: bool | None = None) -> Tensor:
         if len(self.vocabulary) == len(self.specials):
             raise ValueError(
                 f"TextVectorization {self.name!r}: no vocabulary; call adapt(texts) "
