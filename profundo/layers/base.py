@@ -32,6 +32,7 @@ import contextvars
 import inspect
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy
@@ -46,6 +47,7 @@ from .input_spec import InputSpec, list_problem
 from .nest import flatten, is_shape, map_structure
 from .registry import register
 from .symbolic import POSITIONAL, SymbolicTensor, call_symbolic, is_symbolic
+from .types import RegularizerLike
 
 #: settings that layers take by name, checked when set: attribute suffix → what resolves the name
 _NAMED_SETTINGS = {"_initializer": initializers.get, "_regularizer": regularizers_mod.get}
@@ -152,9 +154,9 @@ class Layer:
         self,
         name: str | None = None,
         trainable: bool = True,
-        dtype=None,
-        input_shape=None,
-        activity_regularizer=None,
+        dtype: Any = None,
+        input_shape: Sequence[int | None] | None = None,
+        activity_regularizer: RegularizerLike = None,
     ):
         self.name = name or unique_name(snake_case(type(self).__name__))
         # a penalty on the layer's outputs, added to the loss at every call (Keras' argument)

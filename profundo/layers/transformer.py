@@ -19,12 +19,13 @@ sequence) cross-attention to the encoder's output, then the feed-forward part. P
 from __future__ import annotations
 
 from .. import activations
-from ..autograd import as_array
+from ..autograd import Tensor, as_array
 from .attention import MultiHeadAttention
 from .base import Layer, serialize
 from .core import Dense, Dropout
 from .input_spec import InputSpec
 from .normalization import LayerNormalization
+from .types import ActivationLike, InitializerLike
 
 __all__ = ["TransformerDecoder", "TransformerEncoder"]
 
@@ -46,10 +47,10 @@ class _TransformerBlock(Layer):
         intermediate_dim: int,
         num_heads: int,
         dropout: float = 0.0,
-        activation="relu",
+        activation: ActivationLike = "relu",
         layer_norm_epsilon: float = 1e-5,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
+        kernel_initializer: InitializerLike = "glorot_uniform",
+        bias_initializer: InitializerLike = "zeros",
         normalize_first: bool = False,
         **kwargs,
     ):
@@ -175,13 +176,13 @@ class TransformerEncoder(_TransformerBlock):
 
     def call(
         self,
-        inputs,
-        training=None,
-        mask=None,
-        padding_mask=None,
-        attention_mask=None,
-        return_attention_scores=False,
-    ):
+        inputs: Tensor,
+        training: bool | None = None,
+        mask: Tensor | None = None,
+        padding_mask: Tensor | None = None,
+        attention_mask: Tensor | None = None,
+        return_attention_scores: bool = False,
+    ) -> Tensor | tuple[Tensor, Tensor]:
         allowed = _padding_and_attention_mask(
             mask if padding_mask is None else padding_mask, attention_mask
         )
@@ -257,15 +258,15 @@ class TransformerDecoder(_TransformerBlock):
 
     def call(
         self,
-        inputs,
-        training=None,
-        mask=None,
-        decoder_padding_mask=None,
-        decoder_attention_mask=None,
-        encoder_padding_mask=None,
-        encoder_attention_mask=None,
-        use_causal_mask=True,
-    ):
+        inputs: dict[str, Tensor],
+        training: bool | None = None,
+        mask: dict[str, Tensor | None] | None = None,
+        decoder_padding_mask: Tensor | None = None,
+        decoder_attention_mask: Tensor | None = None,
+        encoder_padding_mask: Tensor | None = None,
+        encoder_attention_mask: Tensor | None = None,
+        use_causal_mask: bool = True,
+    ) -> Tensor:
         mask = mask if isinstance(mask, dict) else {}
         x, encoder = inputs["decoder_sequence"], inputs.get("encoder_sequence")
         if (encoder is None) != (self.cross_attention is None):
