@@ -1,4 +1,5 @@
-"""Merge layers: combine a list of tensors of the same shape (or, for Concatenate, along an axis).
+"""Merge layers: combine a list of tensors of one shape (sizes of 1 and lower ranks broadcast, as
+in Keras) or, for Concatenate, that match except along an axis.
 
 >>> a, b = layers.Input((4,)), layers.Input((4,))
 >>> layers.Add()([a, b]).shape, layers.Concatenate()([a, b]).shape
@@ -18,9 +19,37 @@ def _shapes(shapes) -> str:
     return ", ".join(str(tuple(s)) for s in shapes)
 
 
+_CLASH = object()  #: sizes that do not broadcast
+
+
+def _size(a, b):
+    """The size two sizes broadcast to (None: unknown), or ``_CLASH``."""
+    if a == b or b == 1:
+        return a
+    if a == 1:
+        return b
+    if a is None or b is None:
+        return b if a is None else a
+    return _CLASH
+
+
+def _merged_shape(a, b) -> tuple | None:
+    """The shape of merging inputs of shapes ``a`` and ``b``, or None when they do not
+    broadcast. As Keras: the batch axes align, the other axes align from the right (an input of
+    lower rank gets axes of size 1 after its batch axis)."""
+    if not a or not b:
+        return None
+    n = max(len(a), len(b)) - 1
+    rest_a = (1,) * (n - len(a) + 1) + tuple(a[1:])
+    rest_b = (1,) * (n - len(b) + 1) + tuple(b[1:])
+    sizes = [_size(a[0], b[0])] + [_size(x, y) for x, y in zip(rest_a, rest_b)]
+    return None if any(size is _CLASH for size in sizes) else tuple(sizes)
+
+
 class _Merge(Layer):
     """Base of the merge layers: checks the inputs on every call, then folds them with
-    ``merge``. As in Keras, one input is allowed (it passes through); sizes of 1 broadcast."""
+    ``merge``. As in Keras, one input is allowed (it passes through), sizes of 1 broadcast, and
+    inputs of lower rank get axes of size 1 after their batch axis."""
 
     #: how many inputs the layer takes: (at least, at most)
     arity: tuple[int, int | None] = (1, None)
@@ -35,32 +64,37 @@ class _Merge(Layer):
             count = f"{low}" if low == high else f"at least {low}"
             raise self.error(f"expected {count} inputs, got {len(shapes)}")
 
-    def _check(self, shapes) -> None:
+    def _check(self, shapes) -> tuple | None:
+        """The merged shape of a list of shapes that broadcast, else the layer's error."""
         self._check_list(shapes)
+        merged: tuple | None = tuple(shapes[0])
         for s in shapes[1:]:
-            if len(s) != len(shapes[0]) or any(
-                a is not None and b is not None and a != b and 1 not in (a, b)
-                for a, b in zip(s, shapes[0])
-            ):
+            merged = _merged_shape(merged, s)
+            if merged is None:
                 raise self.error(
                     f"expected inputs of the same shape (or size 1 where they differ), got "
                     f"shapes {_shapes(shapes)}"
                 )
+        return merged
 
     def call(self, inputs, training=None):
         one = not isinstance(inputs, (list, tuple))
         self._check(inputs.shape if one else [x.shape for x in inputs])
-        return self.combine(inputs)
+        rank = max(x.ndim for x in inputs)
+        return self.combine(
+            [
+                x
+                if x.ndim == rank
+                else x.reshape(x.shape[:1] + (1,) * (rank - x.ndim) + x.shape[1:])
+                for x in inputs
+            ]
+        )
 
     def combine(self, inputs):
         return functools.reduce(self.merge, inputs)
 
     def compute_output_shape(self, input_shape):
-        self._check(input_shape)
-        return tuple(
-            max((s[i] for s in input_shape if s[i] is not None), default=None)
-            for i in range(len(input_shape[0]))
-        )
+        return self._check(input_shape)
 
 
 class Add(_Merge):
