@@ -32,11 +32,10 @@ the rest of the cell (the GRU's z ⊙ h_{t−1}) uses h_{t−1} itself.
 
 from __future__ import annotations
 
-import numpy
-
 from .. import backend as B
 from ..autograd import Function, Tensor, as_array
 from ..autograd.types import TensorLike
+from . import _lstm_fast
 
 __all__ = ["simple_rnn", "lstm", "gru"]
 
@@ -133,7 +132,9 @@ class _Recurrence(Function):
         if mask is not None:
             mask = (mask[:, ::-1] if go_backwards else mask).T.astype(bool)[..., None]  # (T, N, 1)
             self.mask, self.started = mask, xp.cumsum(mask, axis=0) > 0
-        xw = self.project(self.xs.reshape(steps * n, -1), kernel, b_in).reshape(steps, n, -1)
+        xw = (self.xs.reshape(steps * n, -1) @ kernel).reshape(steps, n, -1)  # x_t W, all t
+        if b_in is not None:
+            xw += b_in
         self.rmask = None if recurrent_mask is None else recurrent_mask.astype(xw.dtype)
 
         # states[k][t] is state k after t steps: h_0 … h_T (and c_0 … c_T), (T + 1, N, u)
@@ -174,13 +175,6 @@ class _Recurrence(Function):
         dkernel = self.xs.reshape(steps * n, -1).T @ dxw if self.needs_grad(1) else None
         drec, dbias = self.recurrent_grads()
         return (dx, dkernel, drec, dbias, *d)
-
-    def project(self, xs, kernel, bias):
-        """x_t W + b of every step, ONE product: xs (T·N, in) @ kernel (in, G·u)."""
-        xw = xs @ kernel
-        if bias is not None:
-            xw += bias
-        return xw
 
     def run(self, xw):
         """The forward loop: ``step`` for t = 1 … T, each new state written into ``states``."""
@@ -300,26 +294,25 @@ class LSTM(_Recurrence):
     """
 
     gates, gate_names, state_names = 4, "i, f, c, o", ("h0", "c0")
-    #: σ and tanh without a mask run the same math arranged for speed (``run_fast``); set False
-    #: to run the loop of ``step`` and ``step_back`` above and below (the tests compare the two)
+    #: σ and tanh without a mask run the same math arranged for speed (``_lstm_fast``); set
+    #: False to run the loops of ``step`` and ``step_back`` below (the tests compare the two)
     fast = True
 
-    def project(self, xs, kernel, bias):
-        self.fast_now = self.fast and self.mask is None and (self.gate, self.act) == FAST_LSTM
+    def forward(self, x, kernel, recurrent_kernel, bias, h0, c0, *, mask=None, **settings):
+        self.fast_now = (
+            self.fast
+            and mask is None
+            and settings.get("activation", "tanh") == "tanh"
+            and settings.get("recurrent_activation", "sigmoid") == "sigmoid"
+        )
         if not self.fast_now:
-            return super().project(xs, kernel, bias)
-        s = self.gate_vector(-1, -1, -2, -1, dtype=kernel.dtype)  # see run_fast
-        return super().project(xs, kernel * s, None if bias is None else bias * s)
-
-    def gate_vector(self, *values, dtype):
-        """(4u,): the value of each gate block i, f, c̃, o repeated over its u columns."""
-        return B.xp.repeat(B.xp.asarray(values, dtype), self.units)
-
-    def run(self, xw):
-        if self.fast_now:
-            self.run_fast(xw)
-        else:
-            super().run(xw)
+            return super().forward(x, kernel, recurrent_kernel, bias, h0, c0, mask=mask, **settings)
+        rmask = settings.get("recurrent_mask")
+        self.check(x, kernel, recurrent_kernel, bias, (h0, c0), mask, rmask)
+        self.go_backwards = settings.get("go_backwards", False)
+        return _lstm_fast.forward(
+            self, x, kernel, recurrent_kernel, bias, h0, c0, self.go_backwards, rmask
+        )
 
     def prepare(self, steps, n, dtype):
         """The gates i, f, c̃, o and tanh(c_t) of every step, kept for backward (T, N, ·)."""
@@ -340,11 +333,11 @@ class LSTM(_Recurrence):
         tanh_c[...] = c_new
         return o * self.act(tanh_c), c_new
 
-    def run_back(self, g_out, d):
+    def backward(self, grad_outputs, *grad_states):
         """First the activations' slopes of every gate at every step, a few large array ops
         (f′ from the outputs: σ′ = y(1 − y), tanh′ = 1 − y²), so each step back is products."""
         if self.fast_now:
-            return self.run_back_fast(g_out, *d)
+            return _lstm_fast.backward(self, grad_outputs, *grad_states)
         u = self.units
         self.slope = B.xp.empty_like(self.z)
         self.slope[..., : 2 * u] = self.gate_grad(self.z[..., : 2 * u], 1.0)
@@ -352,7 +345,7 @@ class LSTM(_Recurrence):
         self.slope[..., 3 * u :] = self.gate_grad(self.z[..., 3 * u :], 1.0)
         self.slope_c = B.xp.empty_like(self.tanh_c)
         self.slope_c[...] = self.act_grad(self.tanh_c, 1.0)
-        return super().run_back(g_out, d)
+        return super().backward(grad_outputs, *grad_states)
 
     def step_back(self, t, dh, dc):
         xp, u = B.xp, self.units
@@ -366,72 +359,6 @@ class LSTM(_Recurrence):
         xp.multiply(dh, self.tanh_c[t], out=da[:, 3 * u :])
         da *= self.slope[t]
         return self.masked(da @ self.recurrent_kernel.T), dc * f
-
-    # --- the same loops for σ and tanh without a mask, arranged for speed --------------------
-    def run_fast(self, z):
-        """``step`` for every t, with ONE exp for the four gates and no new array in the loop.
-
-        σ(a) = 1 / (1 + e⁻ᵃ) and tanh(a) = 2σ(2a) − 1, so with s = [−1, −1, −2, −1] (per gate
-        block i, f, c̃, o) folded into W, U and b (``project``), z_t = s ⊙ a_t and
-
-            [i, f, c̃, o] = k / (1 + e^z_t) − [0, 0, 1, 0],   k = [1, 1, 2, 1]
-
-        z (T, N, 4u) holds s ⊙ (x_t W + b) and is overwritten by the gates step by step.
-        """
-        xp, u = B.xp, self.units
-        steps, n, _ = z.shape
-        (h, c), dtype = self.states, z.dtype
-        rec = self.recurrent_kernel * self.gate_vector(-1, -1, -2, -1, dtype=dtype)
-        k = self.gate_vector(1, 1, 2, 1, dtype=dtype)
-        self.z, self.tanh_c = z, xp.empty((steps, n, u), dtype)
-        hu, ig = xp.empty((n, 4 * u), dtype), xp.empty((n, u), dtype)
-        with numpy.errstate(over="ignore"):  # e^z = inf: σ = 0 and tanh = −1, as they should
-            for t in range(steps):
-                zt = z[t]
-                xp.matmul(self.masked(h[t]), rec, out=hu)
-                zt += hu
-                xp.exp(zt, out=zt)
-                zt += 1
-                xp.divide(k, zt, out=zt)
-                i, f, g, o = zt[:, :u], zt[:, u : 2 * u], zt[:, 2 * u : 3 * u], zt[:, 3 * u :]
-                g -= 1
-                xp.multiply(f, c[t], out=c[t + 1])  # c_t = f ⊙ c_{t−1} + i ⊙ c̃
-                c[t + 1] += xp.multiply(i, g, out=ig)
-                xp.tanh(c[t + 1], out=self.tanh_c[t])  # h_t = o ⊙ tanh(c_t)
-                xp.multiply(o, self.tanh_c[t], out=h[t + 1])
-
-    def run_back_fast(self, g_out, dh, dc):
-        """``step_back`` for every t, into buffers made once; σ′ = y(1 − y) and tanh′ = 1 − y²
-        are both (1 − y)(y + b) with b = [0, 0, 1, 0]: two passes over the four gates."""
-        xp, u = B.xp, self.units
-        z, (_, c), tanh_c, rec_t = self.z, self.states, self.tanh_c, self.recurrent_kernel.T
-        b = self.gate_vector(0, 0, 1, 0, dtype=z.dtype)
-        dh, dc = xp.array(dh, z.dtype), xp.array(dc, z.dtype)  # own buffers, updated in place
-        slope, tmp = xp.empty_like(z[0]), xp.empty_like(dh)
-        for t in reversed(range(len(z))):
-            if g_out is not None:
-                dh += g_out[t]
-            y, da = z[t], self.dxw[t]
-            i, f, g, o = y[:, :u], y[:, u : 2 * u], y[:, 2 * u : 3 * u], y[:, 3 * u :]
-            xp.multiply(tanh_c[t], tanh_c[t], out=tmp)  # ∂L/∂c_t += ∂L/∂h_t ⊙ o ⊙ tanh′(c_t)
-            xp.subtract(1, tmp, out=tmp)
-            tmp *= o
-            tmp *= dh
-            dc += tmp
-            xp.multiply(dc, g, out=da[:, :u])  # ∂L/∂(i, f, c̃, o)
-            xp.multiply(dc, c[t], out=da[:, u : 2 * u])
-            xp.multiply(dc, i, out=da[:, 2 * u : 3 * u])
-            xp.multiply(dh, tanh_c[t], out=da[:, 3 * u :])
-            da *= xp.subtract(1, y, out=slope)  # ⊙ f′ = (1 − y)(y + b): ∂L/∂a_t
-            da *= xp.add(y, b, out=slope)
-            xp.matmul(da, rec_t, out=dh)  # ∂L/∂h_{t−1}, ∂L/∂c_{t−1}
-            if self.rmask is not None:
-                dh *= self.rmask
-            dc *= f
-        return [dh, dc]
-
-
-FAST_LSTM = (_sigmoid, _tanh)  # (recurrent_activation, activation) that LSTM.run_fast computes
 
 
 class GRU(_Recurrence):
