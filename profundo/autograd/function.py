@@ -29,6 +29,7 @@ gradient reached).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy
 
@@ -67,6 +68,7 @@ class Function:
         try:
             arrays = [x.data if isinstance(x, Tensor) else _operand(x, inputs) for x in inputs]
         except _SymbolicInput:  # called on a functional model's symbolic tensors
+            assert symbolic_hook is not None  # _operand raises _SymbolicInput only when it is set
             return symbolic_hook(cls, inputs, kwargs)
         try:
             out = fn.forward(*arrays, **kwargs)
@@ -130,7 +132,7 @@ def _alone(inputs) -> bool:
 
 #: what an op called on symbolic tensors (``pf.relu(inputs)`` in a functional model) returns:
 #: set by ``profundo.layers`` to record the op as a layer of the graph
-symbolic_hook = None
+symbolic_hook: Callable | None = None
 
 
 class _SymbolicInput(Exception):

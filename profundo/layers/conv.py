@@ -27,6 +27,8 @@ Weights are Keras' shapes and order, so they move between the two with ``get/set
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .. import activations, constraints, ops
 from ..autograd import Tensor
 from ..autograd.types import Pads, Shape
@@ -189,7 +191,7 @@ class _Conv(_BaseConv):
     """The standard convolution of ``filters`` kernels (Conv1D and Conv2D): ``groups`` > 1 splits
     the channels into that many independent convolutions (groups = C_in: depthwise)."""
 
-    op = None  # ops.conv1d or ops.conv2d
+    op: Callable[..., Tensor]  # ops.conv1d, conv2d or conv3d (a staticmethod), set by each subclass
 
     def __init__(
         self,

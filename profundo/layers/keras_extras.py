@@ -277,7 +277,7 @@ class _Lookup(Layer):
     appearance, at most ``max_tokens`` ids in all). ``output_mode`` "one_hot", "multi_hot" or
     "count" encodes the ids; ``invert=True`` maps ids back to tokens."""
 
-    kind = None  # str or int
+    kind: type[str] | type[int]  # str or int: set by each lookup
 
     def __init__(
         self,

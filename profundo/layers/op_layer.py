@@ -21,7 +21,8 @@ from .base import Layer, snake_case, unique_name
 
 
 def _profundo_ops() -> dict:
-    found, stack = {}, list(Function.__subclasses__())
+    found: dict = {}
+    stack = list(Function.__subclasses__())
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())

@@ -17,6 +17,8 @@ by default k): "valid" ⌈(n − k + 1)/s⌉, "same" ⌈n/s⌉. The ops are in `
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .. import ops
 from ..autograd import Tensor
 from ..autograd.types import Pads, Shape
@@ -27,7 +29,7 @@ class _Pooling(SpatialLayer):
     """Base of the windowed poolings: ``pool_size``, ``strides`` (default: ``pool_size``, so the
     windows tile the input) and ``padding`` ("valid" or "same"); ``op`` runs it."""
 
-    op = None
+    op: Callable[..., Tensor]  # the op (a staticmethod), set by each subclass
 
     def __init__(
         self,
@@ -96,7 +98,7 @@ class _GlobalPooling(SpatialLayer):
     """Base of the global poolings: one value per channel over all steps/pixels,
     (batch, ..., C) → (batch, C), or (batch, 1, ..., 1, C) with ``keepdims``."""
 
-    op = None
+    op: Callable[..., Tensor]  # the op (a staticmethod), set by each subclass
 
     def __init__(self, keepdims: bool = False, **kwargs):
         super().__init__(**kwargs)

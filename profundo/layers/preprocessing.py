@@ -168,7 +168,7 @@ class ImageLayer(Layer):
     crop set ``size = (height, width)`` of their output."""
 
     size = None
-    ranks = (3, 4)  #: the input ranks accepted (None: any)
+    ranks: tuple[int, ...] | None = (3, 4)  #: the input ranks accepted (None: any)
 
     def build(self, input_shape):
         self.check_rank(input_shape)
@@ -331,7 +331,7 @@ class Normalization(Layer):
                 "fixed mean and variance"
             )
         xp = B.xp
-        count, mean, m2 = 0, 0.0, 0.0
+        count, mean, m2 = 0, xp.zeros(()), xp.zeros(())
         for batch in [data] if hasattr(data, "shape") else data:
             batch = xp.asarray(batch.data if isinstance(batch, Tensor) else batch, numpy.float64)
             self._ensure_built(batch.shape)

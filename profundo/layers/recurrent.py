@@ -32,6 +32,8 @@ the state unchanged, so each sequence ends in the state it would reach alone (an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .. import activations, ops
 from .. import backend as B
 from ..autograd import Tensor
@@ -92,9 +94,9 @@ class Recurrent(Layer):
     not flow back across batches); ``reset_state()`` sets them to zero, as a new sequence starts.
     """
 
-    op = staticmethod(ops.simple_rnn)
+    op: Callable[..., tuple[Tensor, ...]] = staticmethod(ops.simple_rnn)
     gates = 1
-    state_names = ("h",)
+    state_names: tuple[str, ...] = ("h",)
 
     def __init__(
         self,

@@ -64,9 +64,10 @@ def deserialize_layer(config: dict, custom_objects: dict | None = None):
         raise ValueError(
             f"unknown layer class {name!r}: {how}; profundo's own: {', '.join(sorted(_OWN))}"
         )
-    if not (isinstance(cls, type) and callable(getattr(cls, "from_config", None))):
+    from_config = getattr(cls, "from_config", None) if isinstance(cls, type) else None
+    if not callable(from_config):
         raise TypeError(f"custom_objects[{name!r}] must be a layer class, got {cls!r}")
-    params = inspect.signature(cls.from_config).parameters
+    params = inspect.signature(from_config).parameters
     if "custom_objects" in params:
-        return cls.from_config(dict(config.get("config", {})), custom_objects=custom_objects)
-    return cls.from_config(dict(config.get("config", {})))
+        return from_config(dict(config.get("config", {})), custom_objects=custom_objects)
+    return from_config(dict(config.get("config", {})))

@@ -113,8 +113,8 @@ for _name, _op in (
     ("__rmatmul__", "matmul"),
 ):
     setattr(SymbolicTensor, _name, _operator(_op, swap=True))
-SymbolicTensor.__neg__ = _operator("neg")
-SymbolicTensor.__abs__ = _operator("abs")
+setattr(SymbolicTensor, "__neg__", _operator("neg"))
+setattr(SymbolicTensor, "__abs__", _operator("abs"))
 
 
 def _getitem(self, index):
@@ -123,4 +123,4 @@ def _getitem(self, index):
     return getitem(self, index)
 
 
-SymbolicTensor.__getitem__ = _getitem
+setattr(SymbolicTensor, "__getitem__", _getitem)
