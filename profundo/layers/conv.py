@@ -153,6 +153,9 @@ class _BaseConv(SpatialLayer):
             else None
         )
 
+    def convolve(self, x: Tensor) -> Tensor:  # pragma: no cover - abstract
+        raise NotImplementedError
+
     def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         return self.activation(self.convolve(x))
 
