@@ -4,8 +4,9 @@
       → (128, 11, 11, 64) → max pool 2 → sum → backward (∂ kernels, ∂ biases, ∂ hidden)
 
 Then one 3×3 convolution layer, 32 → 32 channels, "same" padding, forward + backward (∂x, ∂K,
-∂b) at 28² (batch 32), 64² (batch 8) and 128² (batch 2), with profundo's default backward and
-its im2col/col2im reference (``profundo.ops._conv.implementation = "reference"``).
+∂b) at 28² (batch 32), 64² (batch 8) and 128² (batch 2), and 64 → 64 channels at 32² (batch 16,
+where Winograd runs), with profundo's default kernels and its im2col/col2im reference
+(``profundo.ops._conv.implementation = "reference"``).
 
 Both run in this one process with the same number of threads, float32, alternating run by run;
 the script prints the median time of each part and the ratio profundo / PyTorch.
@@ -24,6 +25,7 @@ import profundo as pf
 from profundo.ops import _conv as conv_ops
 
 LAYER_SIZES = ((28, 32), (64, 8), (128, 2))  # (image side, batch): one 3×3 conv layer 32 → 32
+WIDE_LAYER = (32, 16, 64)  # (image side, batch, channels): 64 → 64, Winograd's size
 
 
 def profundo_parts(x, k1, b1, k2, b2):
@@ -73,12 +75,14 @@ def torch_parts(torch, x, k1, b1, k2, b2):
     return {"conv1 forward": conv1, "network forward": forward, "forward + backward": step}
 
 
-def layer_parts(torch, side, batch):
-    """One 3×3 'same' conv layer fwd+bwd: profundo (fast and reference backward) and PyTorch."""
+def layer_parts(torch, side, batch, channels=32):
+    """One 3×3 'same' conv layer fwd+bwd, ``channels`` in and out: profundo (fast and reference
+    kernels) and PyTorch."""
     rng = np.random.default_rng(0)
-    x_np = rng.standard_normal((batch, side, side, 32), dtype=np.float32)
-    k_np = rng.standard_normal((3, 3, 32, 32), dtype=np.float32) * 0.1
-    x, k, b = (pf.tensor(a, requires_grad=True) for a in (x_np, k_np, np.zeros(32, np.float32)))
+    c = channels
+    x_np = rng.standard_normal((batch, side, side, c), dtype=np.float32)
+    k_np = rng.standard_normal((3, 3, c, c), dtype=np.float32) * 0.1
+    x, k, b = (pf.tensor(a, requires_grad=True) for a in (x_np, k_np, np.zeros(c, np.float32)))
 
     def ours(kernel):
         def step():
@@ -92,7 +96,7 @@ def layer_parts(torch, side, batch):
 
     xt = torch.from_numpy(np.ascontiguousarray(x_np.transpose(0, 3, 1, 2))).requires_grad_()
     wt = torch.from_numpy(np.ascontiguousarray(k_np.transpose(3, 2, 0, 1))).requires_grad_()
-    bt = torch.zeros(32, requires_grad=True)
+    bt = torch.zeros(c, requires_grad=True)
 
     def theirs():
         for t in (xt, wt, bt):
@@ -119,12 +123,13 @@ def main() -> None:
     for name in ours:
         t = interleaved({"profundo": ours[name], "torch": theirs[name]}, args.repeats)
         print(f"{name:<20} profundo {t['profundo']}   torch {t['torch']}   ratio {ratio(t):.2f}")
-    print("\none 3×3 conv layer 32 → 32, 'same', fwd+bwd; time ratios profundo / torch (wall, CPU)")
-    for side, batch in LAYER_SIZES:
-        t = interleaved(layer_parts(torch, side, batch), args.repeats)
+    print("\none 3×3 conv layer, 'same', fwd+bwd; time ratios profundo / torch (wall, CPU)")
+    for side, batch, channels in [(*size, 32) for size in LAYER_SIZES] + [WIDE_LAYER]:
+        t = interleaved(layer_parts(torch, side, batch, channels), args.repeats)
         cpu = {name: t[name].cpu_median for name in t}
         print(
-            f"{side}² batch {batch:<4} profundo {t['profundo']}   reference {t['reference']}   "
+            f"{channels}→{channels} {side}² batch {batch:<4} profundo {t['profundo']}   "
+            f"reference {t['reference']}   "
             f"torch {t['torch']}   ratio {ratio(t):.2f}, CPU {cpu['profundo'] / cpu['torch']:.2f}"
             f" (reference {cpu['reference'] / cpu['torch']:.2f})"
         )

@@ -108,6 +108,13 @@ def conv_rows(torch):
             f"one 3×3 conv 32→32 fwd+bwd, {side}², batch {batch}",
             (parts["profundo"], parts["torch"]),
         )
+    side, batch, channels = conv_ops.WIDE_LAYER
+    parts = conv_ops.layer_parts(torch, side, batch, channels)
+    yield (
+        "conv_ops.py",
+        f"one 3×3 conv {channels}→{channels} fwd+bwd (Winograd), {side}², batch {batch}",
+        (parts["profundo"], parts["torch"]),
+    )
 
 
 def batchnorm_rows(torch):
