@@ -22,6 +22,8 @@ their inputs; a padded key is never attended to (its weight is exactly 0).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 from .. import backend as B
 from .. import ops
@@ -29,6 +31,7 @@ from ..autograd import Tensor, as_array
 from .base import Layer, serialize
 from .input_spec import InputSpec
 from .symbolic import is_symbolic
+from .types import InitializerLike, RegularizerLike
 
 __all__ = ["AdditiveAttention", "Attention", "MultiHeadAttention"]
 
@@ -87,7 +90,7 @@ class Attention(_ScoresOutput, Layer):
         use_scale: bool = False,
         score_mode: str = "dot",
         dropout: float = 0.0,
-        seed=None,
+        seed: int | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -171,8 +174,13 @@ class Attention(_ScoresOutput, Layer):
         return ops.tanh(summed).sum(axis=-1) * self.concat_score_weight
 
     def call(
-        self, inputs, training=None, mask=None, return_attention_scores=False, use_causal_mask=False
-    ):
+        self,
+        inputs: Sequence[Tensor],
+        training: bool | None = None,
+        mask: Sequence[Tensor | None] | None = None,
+        return_attention_scores: bool = False,
+        use_causal_mask: bool = False,
+    ) -> Tensor | tuple[Tensor, Tensor]:
         self._check([tuple(t.shape) for t in inputs])
         query, value = inputs[0], inputs[1]
         key = inputs[2] if len(inputs) == 3 else value
@@ -267,6 +275,14 @@ class MultiHeadAttention(_ScoresOutput, Layer):
     ``use_causal_mask`` needs a single attention axis; padding masks, 3-D inputs.
     """
 
+    # the projections' weights, made by name in ``build``
+    query_kernel: Tensor
+    key_kernel: Tensor
+    value_kernel: Tensor
+    query_bias: Tensor | None
+    key_bias: Tensor | None
+    value_bias: Tensor | None
+
     def __init__(
         self,
         num_heads: int,
@@ -274,13 +290,13 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         value_dim: int | None = None,
         dropout: float = 0.0,
         use_bias: bool = True,
-        output_shape=None,
-        attention_axes=None,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        seed=None,
+        output_shape: int | Sequence[int] | None = None,
+        attention_axes: int | Sequence[int] | None = None,
+        kernel_initializer: InitializerLike = "glorot_uniform",
+        bias_initializer: InitializerLike = "zeros",
+        kernel_regularizer: RegularizerLike = None,
+        bias_regularizer: RegularizerLike = None,
+        seed: int | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -528,8 +544,13 @@ class MultiHeadAttention(_ScoresOutput, Layer):
         return _and(given, causal)
 
     def call(
-        self, inputs, training=None, mask=None, return_attention_scores=False, use_causal_mask=False
-    ):
+        self,
+        inputs: dict[str, Tensor],
+        training: bool | None = None,
+        mask: Any = None,
+        return_attention_scores: bool = False,
+        use_causal_mask: bool = False,
+    ) -> Tensor | tuple[Tensor, Tensor]:
         self._check({n: inputs[n].shape for n in ("query", "value", "key") if n in inputs})
         query, value = inputs["query"], inputs["value"]
         key = inputs.get("key", value)
