@@ -18,6 +18,7 @@ from .. import ops
 from ..autograd import Tensor, as_array
 from .base import Layer, serialize
 from .input_spec import InputSpec
+from .types import InitializerLike, RegularizerLike
 
 __all__ = [
     "Embedding",
@@ -51,10 +52,10 @@ class Embedding(Layer):
         self,
         input_dim: int,
         output_dim: int,
-        embeddings_initializer="random_uniform",
-        embeddings_regularizer=None,
+        embeddings_initializer: InitializerLike = "random_uniform",
+        embeddings_regularizer: RegularizerLike = None,
         mask_zero: bool = False,
-        input_length=None,
+        input_length: int | None = None,
         **kwargs,
     ):
         if input_length is not None:  # Keras 3 accepts it with a deprecation warning
@@ -100,7 +101,7 @@ class Embedding(Layer):
             )
         return ids
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
         return self.embeddings[self._ids(inputs)]
 
     def compute_mask(self, inputs, mask=None):
@@ -140,7 +141,9 @@ class PositionEmbedding(Layer):
     Weight: ``embeddings`` (sequence_length, d), Glorot-uniform.
     """
 
-    def __init__(self, sequence_length: int, initializer="glorot_uniform", **kwargs):
+    def __init__(
+        self, sequence_length: int, initializer: InitializerLike = "glorot_uniform", **kwargs
+    ):
         super().__init__(**kwargs)
         if not isinstance(sequence_length, int) or sequence_length < 1:
             raise ValueError(
@@ -156,7 +159,7 @@ class PositionEmbedding(Layer):
             "embeddings", (self.sequence_length, input_shape[-1]), self.initializer
         )
 
-    def call(self, inputs, training=None, start_index: int = 0):
+    def call(self, inputs: Tensor, training: bool | None = None, start_index: int = 0) -> Tensor:
         steps = inputs.shape[-2]
         if start_index + steps > self.sequence_length:
             raise self.error(
@@ -195,7 +198,7 @@ class SinePositionEncoding(Layer):
         self.max_wavelength = max_wavelength
         self.input_spec = _positions()
 
-    def call(self, inputs, training=None, start_index: int = 0):
+    def call(self, inputs: Tensor, training: bool | None = None, start_index: int = 0) -> Tensor:
         steps, d = inputs.shape[-2:]
         xp = B.xp
         position = xp.arange(start_index, start_index + steps, dtype="float64")[:, None]
@@ -224,7 +227,7 @@ class TokenAndPositionEmbedding(Layer):
         vocabulary_size: int,
         sequence_length: int,
         embedding_dim: int,
-        embeddings_initializer="random_uniform",
+        embeddings_initializer: InitializerLike = "random_uniform",
         mask_zero: bool = False,
         **kwargs,
     ):
@@ -248,7 +251,7 @@ class TokenAndPositionEmbedding(Layer):
         self.token_embedding._ensure_built(input_shape)
         self.position_embedding._ensure_built(tuple(input_shape) + (self.embedding_dim,))
 
-    def call(self, inputs, training=None, start_index: int = 0):
+    def call(self, inputs: Tensor, training: bool | None = None, start_index: int = 0) -> Tensor:
         tokens = self.token_embedding(inputs)
         return tokens + self.position_embedding(tokens, start_index=start_index)
 

@@ -178,7 +178,7 @@ class Dot(_Merge):
 
     arity = (2, 2)
 
-    def __init__(self, axes, normalize: bool = False, **kwargs):
+    def __init__(self, axes: int | tuple[int, int], normalize: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.axes, self.normalize = axes, normalize
 
