@@ -59,15 +59,21 @@ MIN_TRAINING = 0.005  #: frame's computing left of it, at least this many second
 class Session:
     """The playground's state machine for one connection."""
 
+    config: Config
+    status: str | None  # why training stopped ("diverged", "converged", ...), None while it can go
+    batch_view: dict | None  # after "step_batch": its points, gradients and updates
+    _unsent: list  # the loss curve's entries the page has not received yet
+
     def __init__(self, config: Config | None = None):
-        self.config = None
         self.playing = False
         self.run = 0  # counts resets, so the page knows when to clear its loss curve
-        self.data_sent = None  # the run whose points the page has (None: none sent yet)
-        self.feature_maps, self.features_sent = None, False
+        self.data_sent: int | None = None  # the run whose points the page has (None: none sent)
+        self.features_sent = False
         self.frame_seconds = 0.0  # what the last frame took to compute
         with COMPUTE_LOCK:
-            self._rebuild(config or Config())
+            every = grid_features(datasets.FEATURES)  # the same for every run: sent once per page
+            self.feature_maps = heat_maps([shrink(every / np.abs(every).max(axis=0))], SMALL)
+            self._rebuild(config or Config.model_validate({}))  # every setting at its default
 
     # --- building ---------------------------------------------------------------------------
     def _rebuild(self, config: Config) -> None:
@@ -79,9 +85,6 @@ class Session:
             xy, labels = datasets.make_points(c.dataset, n=c.n_points, noise=c.noise, seed=c.seed)
         (train_xy, y_train), (test_xy, y_test) = datasets.split(xy, labels, c.train_ratio, c.seed)
         grid = grid_features(c.features)
-        if self.feature_maps is None:  # the same for every run: sent once per page
-            every = grid_features(datasets.FEATURES)
-            self.feature_maps = heat_maps([shrink(every / np.abs(every).max(axis=0))], SMALL)
         pf.manual_seed(c.seed)
         net = build(c, len(c.features))
         self.rng_state = B.get_rng_state()
@@ -93,7 +96,7 @@ class Session:
         self.y_train, self.y_test = y_train[:, None], y_test[:, None]
         self.grid, self.net = grid, net
         self.config, self.epoch, self.status = c, 0, None
-        self.batch_view = None  # after "step_batch": its points, gradients and updates
+        self.batch_view = None
         self.run += 1
         self.losses, self._unsent = (math.nan, math.nan), []
         self._record()
