@@ -164,6 +164,41 @@ def test_every_public_op_has_typed_parameters_and_return():
     assert not untyped, "annotate these ops:\n" + "\n".join(untyped)
 
 
+#: ``call`` methods left unannotated, and why: Layer.call is the abstract hook every layer
+#: overrides; these take no ``training`` argument (Keras allows that), and mypy would hold an
+#: annotated override to Layer.call's (inputs, training=None); _Merge.call takes one tensor or a
+#: list, which its body tells apart at run time
+UNTYPED_CALLS = {"Layer.call", "Hashing.call", "OpLayer.call", "_Merge.call"}
+
+
+def test_every_public_layer_has_typed_settings_and_call():
+    """Each layer's ``__init__`` annotates every setting (not ``**kwargs``: the base Layer's) and
+    its ``call`` its inputs, ``training``, masks and result; the exceptions are named above."""
+    from profundo import layers
+
+    classes = {
+        c for c in vars(layers).values() if inspect.isclass(c) and issubclass(c, layers.Layer)
+    }
+    assert len(classes) > 80
+    untyped = []
+    for cls in classes:
+        for method in ("__init__", "call"):
+            fn = getattr(cls, method)
+            if fn.__qualname__ in UNTYPED_CALLS:
+                continue
+            sig = inspect.signature(fn)
+            missing = [
+                p.name
+                for p in list(sig.parameters.values())[1:]
+                if p.annotation is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            ]
+            if method == "call" and sig.return_annotation is sig.empty:
+                missing.append("return")
+            if missing:
+                untyped.append(f"{fn.__qualname__}: {missing}")
+    assert not untyped, "annotate these:\n" + "\n".join(sorted(set(untyped)))
+
+
 def test_the_stub_lists_what_tensor_py_defines():
     source = ast.parse((PACKAGE / "autograd" / "tensor.py").read_text())
     cls = next(n for n in source.body if isinstance(n, ast.ClassDef) and n.name == "Tensor")
@@ -177,7 +212,8 @@ def test_the_stub_lists_what_tensor_py_defines():
 
 
 #: a typed user program: every line passes mypy but those marked ``# error``, mistakes that mypy
-#: must find (a str as a layer's units, None as a tensor, a str as an axis, a misspelled keyword)
+#: must find (a str as a layer's units, None as a tensor, a str as an axis, a misspelled keyword,
+#: a number as an activation, a str as a flag)
 USER_PROGRAM = """
 import numpy as np
 import profundo as pf
@@ -198,6 +234,8 @@ layers.Dense("four")  # error
 pf.relu(None)  # error
 x.sum(axis="rows")  # error
 pf.softmax(x, axes=-1)  # error
+layers.Conv2D(8, 3, activation=3)  # error
+layers.Dense(4, use_bias="yes")  # error
 """
 
 

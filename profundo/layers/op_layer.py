@@ -12,6 +12,8 @@ op's name from profundo's own ops only, so loading never runs code from the file
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy
 
 from .. import backend as B
@@ -84,12 +86,15 @@ class OpLayer(Layer):
     input tensor or the constant; ``settings``: the op's keyword settings.
     """
 
-    def __init__(self, op: str, arguments, settings=None, **kwargs):
+    def __init__(
+        self, op: str, arguments: list[Any], settings: dict[str, Any] | None = None, **kwargs
+    ):
         super().__init__(**kwargs)
         if op not in _profundo_ops():
             raise self.error(f"unknown op {op!r}; an OpLayer runs one of profundo's own ops")
         self.op, self.arguments, self.settings = op, arguments, settings or {}
 
+    # no training argument; unannotated, as mypy would hold an annotated call to Layer.call's
     def call(self, inputs):
         inputs = inputs if isinstance(inputs, list) else [inputs]
         args = [

@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 from .. import backend as B
+from ..autograd import Tensor
 from .conv import SpatialLayer
 
 
@@ -34,7 +35,7 @@ class _SpatialDropout(SpatialLayer):
             )
         self.rate = float(rate)
 
-    def call(self, x, training=None):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         if not training or self.rate == 0:
             return x
         mask_shape = (x.shape[0],) + (1,) * self.rank + (x.shape[-1],)
