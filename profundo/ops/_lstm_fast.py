@@ -120,7 +120,7 @@ def backward(op, grad_outputs, grad_h, grad_c):
         dx = (kernel @ da_all).reshape(-1, steps, n).transpose(2, 1, 0)
         dx = dx[:, ::-1] if op.go_backwards else dx
     if op.needs_grad(1):
-        dkernel = (da_all @ xs.reshape(steps * n, -1)).T
+        dkernel = xs.reshape(steps * n, -1).T @ da_all.T
     if op.needs_grad(2):  # Σₜ (h_{t−1} ⊙ m)ᵀ ∂L/∂a_t
         h_prev = h[:-1] if m is None else h[:-1] * m
         drec = xp.ascontiguousarray(h_prev.transpose(1, 0, 2)).reshape(u, -1) @ da_all.T

@@ -444,7 +444,8 @@ class GetItem(Function):
             m = ids[0].ndim  # the ids' axes sit at k, …, k+m−1 of ∂L/∂y: move them first
             rows = xp.moveaxis(grad, tuple(range(k, k + m)), tuple(range(m)))
             shape = (self.shape[k],) + self.shape[:k] + self.shape[k + 1 :]
-            return xp.moveaxis(_sum_rows(rows, ids[0], shape), 0, k)
+            g = _sum_rows(rows, ids[0], shape)
+            return g if k == 0 else xp.moveaxis(g, 0, k)  # a view would be copied for .grad
         g = xp.zeros(self.shape, grad.dtype)
         xp.add.at(g, self.index, grad)
         return g
