@@ -480,8 +480,9 @@ def _sum_rows(grad, ids, shape):
     n, d = shape[0], math.prod(shape[1:])
     ids = ids.reshape(-1).astype(xp.intp)
     ids = ids + n * (ids < 0)  # negative ids count from the end
-    places = (ids[:, None] * d + xp.arange(d)).reshape(-1)
-    xp.add.at(g.reshape(-1), places, grad.reshape(-1))
+    places = B.scratch("getitem.places", (ids.size, d), ids.dtype)  # reused call to call
+    xp.add(ids[:, None] * d, xp.arange(d), out=places)
+    xp.add.at(g.reshape(-1), places.reshape(-1), grad.reshape(-1))
     return g
 
 

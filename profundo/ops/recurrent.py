@@ -314,6 +314,11 @@ class LSTM(_Recurrence):
             self, x, kernel, recurrent_kernel, bias, h0, c0, self.go_backwards, rmask
         )
 
+    def release(self) -> None:
+        if self.__dict__.get("fast_now"):
+            _lstm_fast.release(self)
+        super().release()
+
     def prepare(self, steps, n, dtype):
         """The gates i, f, c̃, o and tanh(c_t) of every step, kept for backward (T, N, ·)."""
         self.z = B.xp.empty((steps, n, 4 * self.units), dtype)

@@ -64,9 +64,8 @@ class Adam(_AdamLike):
         xp, t = B.xp, self.iterations + 1
         m, v = slots["m"], slots["v"]
         ema_(m, grad, self.beta_1)  # m ← β₁m + (1 − β₁)g
-        step = xp.multiply(
-            grad, grad, out=xp.empty_like(grad)
-        )  # the one temporary (an array, even 0-d)
+        # the one temporary (an array, even 0-d), in a buffer reused step to step
+        step = xp.multiply(grad, grad, out=B.scratch("adam.step", grad.shape, grad.dtype))
         ema_(v, step, self.beta_2)  # v ← β₂v + (1 − β₂)g²
         if self.amsgrad:
             v = xp.maximum(slots["v_max"], v, out=slots["v_max"])  # v̂ ← max(v̂, v)

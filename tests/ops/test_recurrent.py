@@ -402,3 +402,21 @@ def test_lstm_fast_loop_saturates_without_warnings():
     with np.errstate(over="raise"):
         outputs, h, c = pf.lstm(x, kernel, rec, bias)
     assert np.isfinite(to_numpy(outputs)).all() and np.isfinite(to_numpy(c)).all()
+
+
+@pytest.mark.parametrize("shape", [(2, 4, 3), (1, 1, 3)])
+def test_lstm_results_stay_when_the_next_call_reuses_the_buffers(shape):
+    """After its backward the fast LSTM hands its buffers to the next call of the same shape:
+    what it returned must be copies, unchanged by that call."""
+    kernel, rec, bias = (
+        pf.tensor(w, requires_grad=True) for w in weights("lstm", 3, 2, np.float32)
+    )
+    x = np.random.randn(*shape).astype(np.float32)
+    first = pf.lstm(x, kernel, rec, bias)
+    kept = [to_numpy(r).copy() for r in first]
+    projection(*first).backward()
+    second = pf.lstm(-2 * x, kernel, rec, bias)
+    projection(*second).backward()
+    assert not np.allclose(to_numpy(second[0]), kept[0])
+    for r, k in zip(first, kept):
+        assert_close(r, k, rtol=0, atol=0)
