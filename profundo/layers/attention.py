@@ -136,12 +136,17 @@ class Attention(_ScoresOutput, Layer):
         ]
 
     def _check(self, shapes):
+        """``input_spec`` and the relations, for shapes that did not come through ``__call__``."""
+        self.check_input(shapes)
+        self._relate(shapes)
+
+    def _relate(self, shapes):
         """What ``input_spec`` cannot say alone: at most 3 inputs, query and key of one feature
         size, key and value of one number of steps. Checked on every call."""
-        if not isinstance(shapes, (list, tuple)) or not 2 <= len(shapes) <= 3:
-            got = f"{len(shapes)} inputs" if isinstance(shapes, (list, tuple)) else repr(shapes)
-            raise self.error(f"expected inputs [query, value] (and optionally key), got {got}")
-        self.check_input(shapes)
+        if len(shapes) > 3:
+            raise self.error(
+                f"expected inputs [query, value] (and optionally key), got {len(shapes)} inputs"
+            )
         q, v = shapes[0], shapes[1]
         k = shapes[2] if len(shapes) == 3 else v
         if q[-1] != k[-1] and None not in (q[-1], k[-1]):
@@ -181,7 +186,7 @@ class Attention(_ScoresOutput, Layer):
         return_attention_scores: bool = False,
         use_causal_mask: bool = False,
     ) -> Tensor | tuple[Tensor, Tensor]:
-        self._check([tuple(t.shape) for t in inputs])
+        self._relate([t.shape for t in inputs])
         query, value = inputs[0], inputs[1]
         key = inputs[2] if len(inputs) == 3 else value
         q_mask, v_mask = (list(mask) + [None, None])[:2] if mask is not None else (None, None)

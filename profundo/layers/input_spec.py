@@ -118,9 +118,12 @@ def list_problem(specs: list, inputs) -> str | None:
     """What is wrong with ``inputs`` for a list of specs, one per input: a required input
     missing, or one that does not fit its spec. ``inputs``: a list, tuple or dict of tensors or
     of shapes (for ``compute_output_shape``), or one of them."""
+    values: list | tuple
     if isinstance(inputs, dict) and specs and all(s is not None and s.name for s in specs):
         values = [inputs.get(s.name) for s in specs]
         given = sum(v is not None for v in values)
+    elif isinstance(inputs, (list, tuple)) and all(hasattr(v, "shape") for v in inputs):
+        values, given = inputs, len(inputs)  # a flat list of tensors, the common case
     else:
         values = [inputs] if _is_leaf(inputs) else flatten(inputs, is_leaf=_is_leaf)
         given = len(values)

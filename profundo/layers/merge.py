@@ -68,6 +68,8 @@ class _Merge(Layer):
         """The merged shape of a list of shapes that broadcast, else the layer's error."""
         self._check_list(shapes)
         merged: tuple | None = tuple(shapes[0])
+        if all(s == merged for s in shapes[1:]):  # the common case, quickly
+            return merged
         for s in shapes[1:]:
             merged = _merged_shape(merged, s)
             if merged is None:
