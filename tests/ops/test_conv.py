@@ -496,3 +496,28 @@ def test_winograd_is_chosen_only_where_it_applies(monkeypatch):
     assert not applies(c=conv_ops.WINOGRAD_CHANNELS - 1)
     monkeypatch.setattr(conv_ops, "implementation", "reference")
     assert not applies()
+
+
+def test_winograd_runs_by_default_on_wide_layers_and_matches_the_reference(monkeypatch):
+    """With the default settings a 64 → 64 3×3 'same' layer runs by Winograd (no monkeypatched
+    threshold) and agrees with the reference in float32."""
+    from profundo.ops import _conv as conv_ops
+    from profundo.ops import winograd
+
+    calls = []
+    convolve = winograd.convolve
+    monkeypatch.setattr(winograd, "convolve", lambda *a: calls.append(1) or convolve(*a))
+    rng = np.random.default_rng(7)
+    x_np = rng.standard_normal((2, 6, 5, 64)).astype(np.float32)
+    k_np = (rng.standard_normal((3, 3, 64, 64)) * 0.1).astype(np.float32)
+    results = []
+    for name in ("fast", "reference"):
+        monkeypatch.setattr(conv_ops, "implementation", name)
+        x, kernel = pf.tensor(x_np, requires_grad=True), pf.tensor(k_np, requires_grad=True)
+        y = pf.conv2d(x, kernel, padding="same")
+        (y * y).sum().backward()
+        results.append((y.numpy(), x.grad, kernel.grad))
+    assert len(calls) == 2  # the forward and ∂L/∂x of the "fast" run
+    for fast, ref, what in zip(*results, ("y", "∂x", "∂K")):
+        scale = np.abs(ref).max()
+        assert_close(fast / scale, ref / scale, rtol=1e-4, atol=1e-4, what=what)
