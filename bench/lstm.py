@@ -1,7 +1,7 @@
 """Training throughput of the issue's LSTM workload: profundo vs the same model in PyTorch (CPU).
 
     Embedding(10,000 × 64) → LSTM(128) → Dense(1, sigmoid), binary cross-entropy, Adam(1e-3),
-    sequences of 100 token ids, batch 64
+    sequences of 100 token ids, batch 64     (``--cell gru``: GRU(128) in place of the LSTM)
 
 profundo trains with ``model.train_on_batch`` (the path ``fit`` takes for each batch); PyTorch
 with the equivalent nn modules and torch.optim.Adam, the same number of threads. The two
@@ -37,7 +37,7 @@ def batches(n=8, length=LENGTH):
     ]
 
 
-def profundo_trainer(length=LENGTH):
+def profundo_trainer(length=LENGTH, cell="lstm"):
     """A function that runs one training step of profundo's model on the next batch."""
     import profundo as pf
     from profundo import layers, optimizers
@@ -46,7 +46,7 @@ def profundo_trainer(length=LENGTH):
         [
             layers.Input((length,)),
             layers.Embedding(VOCAB, DIM),
-            layers.LSTM(UNITS),
+            layers.LSTM(UNITS) if cell == "lstm" else layers.GRU(UNITS),
             layers.Dense(1, activation="sigmoid"),
         ]
     )
@@ -61,18 +61,19 @@ def profundo_trainer(length=LENGTH):
     return step
 
 
-def torch_trainer(length=LENGTH):
+def torch_trainer(length=LENGTH, cell="lstm"):
     import torch
 
     class Net(torch.nn.Module):
         def __init__(self):
             super().__init__()
             self.embedding = torch.nn.Embedding(VOCAB, DIM)
-            self.lstm = torch.nn.LSTM(DIM, UNITS, batch_first=True)
+            self.rnn = getattr(torch.nn, cell.upper())(DIM, UNITS, batch_first=True)
             self.dense = torch.nn.Linear(UNITS, 1)
 
         def forward(self, ids):
-            _, (h, _) = self.lstm(self.embedding(ids))
+            _, h = self.rnn(self.embedding(ids))
+            h = h[0] if cell == "lstm" else h  # the LSTM's final states are (h, c)
             return torch.sigmoid(self.dense(h[0]))
 
     model = Net()
@@ -94,11 +95,12 @@ def main():
     parser = add_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]), repeats=7)
     parser.add_argument("--steps", type=int, default=5, help="training steps per measurement")
     parser.add_argument("--length", type=int, default=LENGTH, help="sequence length T")
+    parser.add_argument("--cell", choices=["lstm", "gru"], default="lstm")
     args = parser.parse_args()
     # before this process grows: Linux keeps a parent's peak RSS in a child started from it
     peaks = {
         k: peak_rss_mb(
-            f"import lstm as m; step = m.{k}_trainer({args.length})\n"
+            f"import lstm as m; step = m.{k}_trainer({args.length}, {args.cell!r})\n"
             f"for _ in range({args.steps}): step()"
         )
         for k in ("profundo", "torch")
@@ -108,14 +110,18 @@ def main():
     threads = set_threads(args.threads, torch)
     print(
         header(
-            f"LSTM workload: Embedding {VOCAB}x{DIM}, LSTM {UNITS}, Dense 1 sigmoid, length "
-            f"{args.length}, batch {BATCH}, Adam; median of {args.repeats} x {args.steps} steps",
+            f"Workload: Embedding {VOCAB}x{DIM}, {args.cell.upper()} {UNITS}, Dense 1 sigmoid, "
+            f"length {args.length}, batch {BATCH}, Adam; median of {args.repeats} x "
+            f"{args.steps} steps",
             threads,
             torch,
         )
     )
     t = interleaved(
-        {"profundo": profundo_trainer(args.length), "torch": torch_trainer(args.length)},
+        {
+            "profundo": profundo_trainer(args.length, args.cell),
+            "torch": torch_trainer(args.length, args.cell),
+        },
         args.repeats,
         inner=args.steps,
         warmup=1,

@@ -138,6 +138,11 @@ def lstm_rows(torch):
             f"Embedding + LSTM(128) + Dense training step, T = {length}, batch 64",
             (lstm.profundo_trainer(length), lstm.torch_trainer(length)),
         )
+    yield (
+        "lstm.py --cell gru",
+        "Embedding + GRU(128) + Dense training step, T = 100, batch 64",
+        (lstm.profundo_trainer(100, "gru"), lstm.torch_trainer(100, "gru")),
+    )
 
 
 GROUPS = {
