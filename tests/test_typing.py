@@ -228,6 +228,9 @@ loss: pf.Tensor = pf.cross_entropy(x @ w, [1])
 out, h = pf.simple_rnn(pf.randn(2, 7, 3), pf.randn(3, 4), pf.randn(4, 4), None)
 images: pf.Tensor = pf.max_pool2d(pf.conv2d(pf.randn(1, 8, 8, 3), pf.randn(3, 3, 3, 4)), 2)
 scale: float = x.mean(axis=0, keepdims=True).item()
+rows: list[pf.Tensor] = [row * 2 for row in pf.zeros(2, 3)]
+grid = pf.arange(0.0, 1.0, 0.25, dtype="float64") + pf.full((2, 4), 1.0)
+ok: bool = pf.gradcheck(lambda a: (a * a).sum(), [pf.randn(3, dtype="float64")])
 dense = layers.Dense(4, activation="relu")
 conv = layers.Conv2D(8, (3, 3), padding="same")
 layers.Dense("four")  # error

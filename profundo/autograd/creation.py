@@ -11,8 +11,11 @@ tensor([...], requires_grad=True)
 
 from __future__ import annotations
 
+from numpy.typing import DTypeLike
+
 from .. import backend as B
 from .tensor import Tensor
+from .types import Shape, TensorLike
 
 
 def _shape(shape) -> tuple:
@@ -31,7 +34,7 @@ def _dtype(dtype):
     return B.default_dtype if dtype is None else dtype
 
 
-def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+def tensor(data: TensorLike, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
     """A tensor from a list, array, scalar or tensor (copied). Floats become float32 by default."""
     src = data.data if isinstance(data, Tensor) else data
     try:
@@ -44,27 +47,39 @@ def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
     return Tensor(array, dtype=dtype, requires_grad=requires_grad)
 
 
-def as_tensor(data, dtype=None) -> Tensor:
+def as_tensor(data: TensorLike, dtype: DTypeLike | None = None) -> Tensor:
     """Like ``tensor`` but returns ``data`` itself when it is already a Tensor of that dtype."""
     if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
         return data
     return Tensor(data, dtype=dtype)
 
 
-def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
+def zeros(
+    *shape: int | tuple[int, ...], dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
     return _make(B.xp.zeros(_shape(shape), _dtype(dtype)), requires_grad)
 
 
-def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
+def ones(
+    *shape: int | tuple[int, ...], dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
     return _make(B.xp.ones(_shape(shape), _dtype(dtype)), requires_grad)
 
 
-def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
+def full(
+    shape: Shape, fill_value: float, dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     return _make(B.xp.full(shape, fill_value, _dtype(dtype)), requires_grad)
 
 
-def arange(start, stop=None, step=1, dtype=None, requires_grad=False) -> Tensor:
+def arange(
+    start: float,
+    stop: float | None = None,
+    step: float = 1,
+    dtype: DTypeLike | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """``[start, stop)`` by ``step``; integer arguments give an integer tensor, as in NumPy,
     floating ones a tensor of the default dtype."""
     arr = (
@@ -77,17 +92,23 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad=False) -> Tensor:
     return _make(arr, requires_grad)
 
 
-def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
+def eye(
+    n: int, m: int | None = None, dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
     return _make(B.xp.eye(n, m, dtype=_dtype(dtype)), requires_grad)
 
 
-def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
+def randn(
+    *shape: int | tuple[int, ...], dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
     """Standard normal samples N(0, 1)."""
     arr = B.rng().standard_normal(_shape(shape), dtype=_dtype(dtype))
     return _make(arr, requires_grad)
 
 
-def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
+def rand(
+    *shape: int | tuple[int, ...], dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
     """Uniform samples in [0, 1)."""
     arr = B.rng().random(_shape(shape), dtype=_dtype(dtype))
     return _make(arr, requires_grad)
@@ -97,23 +118,29 @@ def _like(t):
     return t.data if isinstance(t, Tensor) else B.xp.asarray(t)
 
 
-def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
+def zeros_like(
+    t: TensorLike, dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
     return _make(B.xp.zeros_like(_like(t), dtype=dtype), requires_grad)
 
 
-def ones_like(t, dtype=None, requires_grad=False) -> Tensor:
+def ones_like(t: TensorLike, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
     return _make(B.xp.ones_like(_like(t), dtype=dtype), requires_grad)
 
 
-def full_like(t, fill_value, dtype=None, requires_grad=False) -> Tensor:
+def full_like(
+    t: TensorLike, fill_value: float, dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
     return _make(B.xp.full_like(_like(t), fill_value, dtype=dtype), requires_grad)
 
 
-def randn_like(t, dtype=None, requires_grad=False) -> Tensor:
+def randn_like(
+    t: TensorLike, dtype: DTypeLike | None = None, requires_grad: bool = False
+) -> Tensor:
     arr = _like(t)
     return randn(*arr.shape, dtype=dtype or arr.dtype, requires_grad=requires_grad)
 
 
-def rand_like(t, dtype=None, requires_grad=False) -> Tensor:
+def rand_like(t: TensorLike, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
     arr = _like(t)
     return rand(*arr.shape, dtype=dtype or arr.dtype, requires_grad=requires_grad)

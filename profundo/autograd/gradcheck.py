@@ -14,11 +14,14 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy
 
 from .. import backend as B
 from .grad_mode import enable_grad, no_grad
 from .tensor import Tensor
+from .types import TensorLike
 
 
 class GradcheckError(AssertionError):
@@ -26,7 +29,12 @@ class GradcheckError(AssertionError):
 
 
 def gradcheck(
-    fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3, seed: int = 0
+    fn: Callable[..., Tensor],
+    inputs: Sequence[TensorLike],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    seed: int = 0,
 ) -> bool:
     """Check ``fn``'s gradients with respect to every floating input of ``inputs``.
 

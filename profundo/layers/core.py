@@ -59,7 +59,13 @@ class InputLayer(Layer):
         return {**super().get_config(), "batch_shape": [self.batch_size, *self.shape]}
 
 
-def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None) -> SymbolicTensor:
+def Input(
+    shape: int | Sequence[int | None] | None = None,
+    batch_size: int | None = None,
+    dtype: DTypeLike | None = None,
+    name: str | None = None,
+    batch_shape: Sequence[int | None] | None = None,
+) -> SymbolicTensor:
     """A symbolic input of ``shape`` (one sample's shape; the batch dimension is added as None)."""
     if batch_shape is not None:
         return InputLayer(batch_shape=batch_shape, dtype=dtype, name=name).output
