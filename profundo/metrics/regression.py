@@ -127,8 +127,10 @@ class R2Score(Metric):
         super().__init__(name)
 
     def reset_state(self) -> None:
-        # per output: Σ w, the weighted mean ȳ, M₂ = Σ w(y − ȳ)², and Σ w(y − ŷ)²
-        self.weight = self.mean = self.m2 = self.residual = None
+        # per output: Σ w (None before the first batch), the weighted mean ȳ, M₂ = Σ w(y − ȳ)²,
+        # and Σ w(y − ŷ)²
+        self.weight: np.ndarray | None = None
+        self.mean = self.m2 = self.residual = np.zeros(0)
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         t, p = same_rank(y_true, y_pred)
