@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from .. import ops
 from ..autograd import Tensor, as_array
 from .base import Layer, serialize
-from .input_spec import InputSpec
+from .input_spec import InputSpec, along
 from .types import InitializerLike, RegularizerLike
 
 
@@ -93,6 +93,7 @@ class Softmax(_Elementwise):
     def __init__(self, axis: int | tuple[int, ...] = -1, **kwargs):
         super().__init__(**kwargs)
         self.axis = tuple(axis) if isinstance(axis, list) else axis
+        self.input_spec = along(self.axis)
 
     def call(self, x: Tensor, training: bool | None = None, mask: Tensor | None = None) -> Tensor:
         if mask is not None:

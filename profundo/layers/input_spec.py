@@ -110,6 +110,16 @@ class InputSpec:
         return f"InputSpec({', '.join(f'{k}={v!r}' for k, v in fields.items())})"
 
 
+def along(axis) -> InputSpec:
+    """What a layer working along ``axis`` (an int or several) accepts: inputs that have it."""
+    axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
+    ints = [a for a in axes if isinstance(a, int)]  # (other values fail in the op, named)
+    return InputSpec(
+        min_ndim=max((a + 1 if a >= 0 else -a for a in ints), default=None),
+        hint=f"the layer works along axis={axis!r}",
+    )
+
+
 def _axes(n: int) -> str:
     return f"{n} axis" if n == 1 else f"{n} axes"
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from .. import ops
 from ..autograd import Tensor
 from .base import Layer, serialize
-from .input_spec import InputSpec
+from .input_spec import InputSpec, along
 from .types import InitializerLike
 
 
@@ -297,6 +297,7 @@ class UnitNormalization(Layer):
     def __init__(self, axis: int | list[int] | tuple[int, ...] = -1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
+        self.input_spec = along(axis)
 
     def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         axis = tuple(self.axis) if isinstance(self.axis, (list, tuple)) else self.axis

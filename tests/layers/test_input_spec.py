@@ -343,3 +343,16 @@ def test_merge_layers_refuse_inputs_that_disagree_on_every_call(make, inputs, ma
     if isinstance(inputs, list) and inputs:  # the same check, symbolically
         symbolic = [layers.Input(x.shape[1:]) for x in inputs]
         raises_in_voice(lambda: make()(symbolic), match.split(" got ")[0])
+
+
+def test_layers_working_along_an_axis_need_inputs_that_have_it():
+    raises_in_voice(
+        lambda: layers.Softmax(axis=(1, 3), name="s")(np.ones((2, 3))),
+        r"^Softmax 's': expected inputs with at least 4 axes, got shape \(2, 3\); the layer "
+        r"works along axis=\(1, 3\)$",
+    )
+    raises_in_voice(
+        lambda: layers.UnitNormalization(axis=-2, name="u")(np.ones(3)),
+        r"^UnitNormalization 'u': expected inputs with at least 2 axes, got shape \(3,\)",
+    )
+    assert layers.Softmax(axis=-1)(np.zeros((2, 3))).shape == (2, 3)
