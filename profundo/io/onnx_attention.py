@@ -68,7 +68,8 @@ def _masked_softmax(g, scores: str, allowed, base: str) -> str:
     return g.op("Mul", [weights, g.op("Cast", [allowed], base, to=1)], base)
 
 
-def _no_padding_masks(layer, call_kwargs, *names):
+def _no_padding_masks(call_kwargs, *names):
+    """Refuse a call given a mask under one of these names (the graph takes masks as inputs)."""
     for name in ("mask", *names):
         if call_kwargs.get(name) is not None:
             raise UnsupportedLayer(f"a call with {name}= (masks are not exported)")
@@ -78,7 +79,7 @@ def _no_padding_masks(layer, call_kwargs, *names):
 @converts("Attention", "AdditiveAttention", call=True)
 def attention(g, layer, inputs, shapes, call_kwargs):
     """weights = softmax(scores(Q, K)) over the keys; output = weights V."""
-    _no_padding_masks(layer, call_kwargs)
+    _no_padding_masks(call_kwargs)
     name = layer.name
     query, value = inputs[0], inputs[1]
     key = inputs[2] if len(inputs) == 3 else value
@@ -159,7 +160,7 @@ def multi_head_attention(g, layer, query, value, key=None, allowed=None, causal=
 
 @converts("MultiHeadAttention", call=True)
 def multi_head_attention_layer(g, layer, inputs, shapes, call_kwargs):
-    _no_padding_masks(layer, call_kwargs)
+    _no_padding_masks(call_kwargs)
     if len(shapes["query"]) != 3:
         raise UnsupportedLayer(f"attention over the axes {layer.axes} of inputs of rank > 3")
     masks = [
@@ -199,7 +200,7 @@ def _feedforward(g, block, x: str) -> str:
 
 @converts("TransformerEncoder", call=True)
 def transformer_encoder(g, layer, inputs, shapes, call_kwargs):
-    _no_padding_masks(layer, call_kwargs, "padding_mask", "attention_mask")
+    _no_padding_masks(call_kwargs, "padding_mask", "attention_mask")
     scores = []
 
     def attend(h):
@@ -215,7 +216,6 @@ def transformer_encoder(g, layer, inputs, shapes, call_kwargs):
 @converts("TransformerDecoder", call=True)
 def transformer_decoder(g, layer, inputs, shapes, call_kwargs):
     _no_padding_masks(
-        layer,
         call_kwargs,
         "decoder_padding_mask",
         "decoder_attention_mask",
