@@ -167,7 +167,7 @@ class ImageLayer(Layer):
     (N, H, W, C); one image (H, W, C) runs as a batch of one, as in Keras. Layers that resize or
     crop set ``size = (height, width)`` of their output."""
 
-    size = None
+    size: tuple[int, ...] | None = None
     ranks: tuple[int, ...] | None = (3, 4)  #: the input ranks accepted (None: any)
 
     def build(self, input_shape):
@@ -180,7 +180,7 @@ class ImageLayer(Layer):
             return self.transform(x[None], training)[0]
         return self.transform(x, training)
 
-    def transform(self, images: Tensor, training: bool) -> Tensor:  # pragma: no cover - abstract
+    def transform(self, images: Tensor, training: bool | None) -> Tensor:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def check_rank(self, shape) -> None:

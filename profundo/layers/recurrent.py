@@ -435,9 +435,9 @@ class Bidirectional(Layer):
 
     def __init__(
         self,
-        layer: Layer,
+        layer: Recurrent,
         merge_mode: str = "concat",
-        backward_layer: Layer | None = None,
+        backward_layer: Recurrent | None = None,
         **kwargs,
     ):
         if not isinstance(layer, Recurrent):

@@ -332,8 +332,8 @@ def einsum(subscripts: str, *operands: TensorLike) -> Tensor:
     if "..." in subscripts:
         raise ValueError("einsum: '...' is not supported; write every subscript")
     spec = subscripts.replace(" ", "")
-    inputs, _, output = spec.partition("->")
-    inputs = inputs.split(",")
+    terms, _, output = spec.partition("->")
+    inputs = terms.split(",")
     if len(inputs) != len(operands):
         raise ValueError(
             f"einsum: {subscripts!r} names {len(inputs)} operands, got {len(operands)}"

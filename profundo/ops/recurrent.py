@@ -101,7 +101,7 @@ class _Recurrence(Function):
 
     gates = 1  # G: blocks of u columns in kernel and recurrent_kernel
     gate_names = ""
-    state_names = ("h0",)
+    state_names: tuple[str, ...] = ("h0",)
 
     def forward(
         self,
