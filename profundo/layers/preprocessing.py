@@ -180,8 +180,8 @@ class ImageLayer(Layer):
             return self.transform(x[None], training)[0]
         return self.transform(x, training)
 
-    def transform(self, images: Tensor, training: bool | None) -> Tensor:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def transform(self, images: Tensor, training: bool | None) -> Tensor:
+        raise NotImplementedError  # pragma: no cover - abstract
 
     def check_rank(self, shape) -> None:
         if self.ranks is not None and len(shape) not in self.ranks:
