@@ -65,8 +65,8 @@ def forward(op, x, kernel, recurrent_kernel, bias, h0, c0, go_backwards, recurre
     scaled_kernel = (kernel.T * s).astype(dtype)
     xw = B.scratch("lstm.xw", (steps, 4 * u, n), dtype)
     xp.matmul(scaled_kernel, xs.transpose(0, 2, 1), out=xw)
-    if bias is not None:
-        xw += bias[:, None] * s
+    if bias is not None:  # as a (4u, N) block: a (4u, 1) column broadcasts 2.5× slower
+        xw += xp.ascontiguousarray(xp.broadcast_to(bias[:, None] * s, (4 * u, n)))
     rec_t = xp.ascontiguousarray((recurrent_kernel.T * s).astype(dtype))  # s ⊙ Uᵀ, (4u, u)
     m = None if recurrent_mask is None else xp.ascontiguousarray(recurrent_mask.T.astype(dtype))
 
@@ -94,8 +94,10 @@ def forward(op, x, kernel, recurrent_kernel, bias, h0, c0, go_backwards, recurre
             xp.multiply(o, tanh_c[t], out=h[t + 1])
 
     op.fast_saved = xs, kernel, recurrent_kernel, gates, h, c, tanh_c, m
-    # copies (never views: the buffers are reused once the op is released)
-    return h[1:].transpose(2, 0, 1).copy(), h[steps].T.copy(), c[steps].T.copy()
+    # copies (never views: the buffers are reused once the op is released); (T, u, N) to
+    # (N, T, u) through (T, N, u): two friendly copies take half the time of one
+    outputs = xp.ascontiguousarray(h[1:].transpose(0, 2, 1)).transpose(1, 0, 2).copy()
+    return outputs, h[steps].T.copy(), c[steps].T.copy()
 
 
 def backward(op, grad_outputs, grad_h, grad_c):
