@@ -35,7 +35,9 @@ class InputSpec:
         ndim, min_ndim, max_ndim: the number of axes (batch included), exactly or a range.
         axes: {axis: size} — the input must have that size on that axis; ``None`` as the size
             asks only that it be known (not ``None`` in a symbolic shape).
-        dtype: a family of dtypes: "float", "int", "bool", "number" or "string".
+        dtype: a family of dtypes: "float", "int", "bool", "number" or "string"; or, as Keras,
+            one dtype ("float32").
+        shape: Keras' full shape, ``None`` for any size: sets ``ndim`` and the known ``axes``.
         layout: how to show an input in messages, e.g. "(batch, time, features)".
         units: what the sizes of ``axes`` count, e.g. "features" or "channels".
         hint: what to do, appended to a complaint about the number of axes or the dtype.
@@ -56,9 +58,18 @@ class InputSpec:
         hint=None,
         name=None,
         optional=False,
+        shape=None,
     ):
         if dtype is not None and dtype not in KINDS:
-            raise ValueError(f"InputSpec: dtype must be one of {', '.join(KINDS)}, got {dtype!r}")
+            try:
+                dtype = numpy.dtype(dtype).name
+            except TypeError:
+                raise ValueError(
+                    f"InputSpec: dtype must be a dtype or one of {', '.join(KINDS)}, got {dtype!r}"
+                ) from None
+        if shape is not None:
+            ndim = len(shape)
+            axes = {**{i: n for i, n in enumerate(shape) if n is not None}, **(axes or {})}
         self.ndim, self.min_ndim, self.max_ndim = ndim, min_ndim, max_ndim
         self.axes = dict(axes or {})
         self.dtype, self.layout, self.units, self.hint = dtype, layout, units, hint
@@ -83,16 +94,13 @@ class InputSpec:
                 return f"expected a known number of {self._where(axis, n)}, got shape {shape}"
             if got != size and got is not None and size is not None:
                 return f"expected {size} {self._where(axis, n)}, got shape {shape}"
-        if (
-            self.dtype is not None
-            and dtype is not None
-            and numpy.dtype(dtype).kind not in KINDS[self.dtype]
-        ):
-            hint = f"; {self.hint}" if self.hint else ""
-            return (
-                f"expected {self.name or 'inputs'} of a {self.dtype} dtype, got dtype "
-                f"{numpy.dtype(dtype).name}{hint}"
-            )
+        if self.dtype is not None and dtype is not None:
+            have, family = numpy.dtype(dtype), KINDS.get(self.dtype)
+            fits = have.kind in family if family else have.name == self.dtype
+            if not fits:
+                hint = f"; {self.hint}" if self.hint else ""
+                wanted = f"a {self.dtype} dtype" if family else f"dtype {self.dtype}"
+                return f"expected {self.name or 'inputs'} of {wanted}, got dtype {have.name}{hint}"
         return None
 
     def _axes_problem(self, axes: str, shape: tuple) -> str:

@@ -110,8 +110,8 @@ def test_spec_rules():
         InputSpec(max_ndim=2, hint="flatten it").problem((1, 2, 3))
         == "expected inputs with at most 2 axes, got shape (1, 2, 3); flatten it"
     )
-    with pytest.raises(ValueError, match="InputSpec: dtype must be one of"):
-        InputSpec(dtype="complex")
+    with pytest.raises(ValueError, match="InputSpec: dtype must be a dtype or one of"):
+        InputSpec(dtype="floaty")
 
 
 def test_a_custom_layer_declares_its_spec_and_several_inputs_are_checked_in_order():
@@ -356,3 +356,27 @@ def test_layers_working_along_an_axis_need_inputs_that_have_it():
         r"^UnitNormalization 'u': expected inputs with at least 2 axes, got shape \(3,\)",
     )
     assert layers.Softmax(axis=-1)(np.zeros((2, 3))).shape == (2, 3)
+
+
+def test_keras_spellings_of_a_spec_shape_and_one_dtype():
+    spec = InputSpec(shape=(None, 28, 28, 1), dtype="float32")
+    assert (spec.ndim, spec.axes, spec.dtype) == (4, {1: 28, 2: 28, 3: 1}, "float32")
+    assert spec.problem((None, 28, 28, 1), "float32") is None
+    assert spec.problem((5, 28, 28, 1), "float64") == (
+        "expected inputs of dtype float32, got dtype float64"
+    )
+    assert spec.problem((5, 28, 27, 1), "float32") == (
+        "expected 28 entries (axis 2), got shape (5, 28, 27, 1)"
+    )
+
+    class Images(layers.Layer):  # a Keras program's custom layer, as Keras' guide writes it
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.input_spec = pf.InputSpec(shape=(None, 4, 4, 1))
+
+        def call(self, inputs):
+            return inputs * 2
+
+    layer = Images(name="img")
+    assert layer(np.ones((2, 4, 4, 1), "float32")).shape == (2, 4, 4, 1)
+    raises_in_voice(lambda: layer(np.ones((2, 4, 5, 1))), r"^Images 'img': expected 4 entries")
