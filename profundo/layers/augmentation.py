@@ -421,7 +421,7 @@ class GaussianNoise(RandomLayer):
     >>> layers.GaussianNoise(0.1)(x, training=True)  # doctest: +SKIP
     """
 
-    ranks = None
+    input_spec = None  # any shape
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
         super().__init__(seed=seed, **kwargs)

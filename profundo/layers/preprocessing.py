@@ -168,14 +168,15 @@ class ImageLayer(Layer):
     crop set ``size = (height, width)`` of their output."""
 
     size: tuple[int, ...] | None = None
-    ranks: tuple[int, ...] | None = (3, 4)  #: the input ranks accepted (None: any)
-
-    def build(self, input_shape):
-        self.check_rank(input_shape)
+    input_spec: InputSpec | list | None = InputSpec(
+        min_ndim=3,
+        max_ndim=4,
+        name="images",
+        layout="(batch, height, width, channels) or one image (height, width, channels)",
+    )
 
     def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         x = as_float(x, self.dtype)
-        self.check_rank(x.shape)
         if x.ndim == 3:
             return self.transform(x[None], training)[0]
         return self.transform(x, training)
@@ -183,15 +184,8 @@ class ImageLayer(Layer):
     def transform(self, images: Tensor, training: bool | None) -> Tensor:
         raise NotImplementedError  # pragma: no cover - abstract
 
-    def check_rank(self, shape) -> None:
-        if self.ranks is not None and len(shape) not in self.ranks:
-            raise self.error(
-                f"expected images of shape (batch, height, "
-                f"width, channels) or one image (height, width, channels), got shape {tuple(shape)}"
-            )
-
     def compute_output_shape(self, input_shape):
-        self.check_rank(input_shape)
+        self.check_input(input_shape)
         if self.size is None:
             return tuple(input_shape)
         return (*input_shape[:-3], *self.size, input_shape[-1])

@@ -1,5 +1,5 @@
 """Every public layer says what it accepts: it declares an ``input_spec`` (checked by the base class
-on every call), or its own code checks how its inputs relate (merge layers, image layers), or it is
+on every call), or its own code checks how its inputs relate (the merge layers), or it is
 exempt here with the reason. A new layer in ``pf.layers`` fails this walk until it joins one of the
 three; each layer that checks is called with a bad input and must answer in the one voice,
 ``<Class> '<name>': expected …, got …``."""
@@ -48,20 +48,6 @@ CHECKS_ITSELF = {
     ),
     "Concatenate": "a list of inputs that match except along the axis",
     "Dot": "two inputs of one size along the axes",
-    **dict.fromkeys(
-        [
-            "CenterCrop",
-            "Resizing",
-            "RandomCrop",
-            "RandomFlip",
-            "RandomRotation",
-            "RandomTranslation",
-            "RandomZoom",
-            "RandomContrast",
-            "RandomBrightness",
-        ],
-        "images (batch, height, width, channels) or one image (height, width, channels)",
-    ),
 }
 
 
