@@ -407,7 +407,7 @@ def test_lstm_fast_loop_saturates_without_warnings():
 @pytest.mark.parametrize("shape", [(2, 4, 3), (1, 1, 3)])
 def test_lstm_results_stay_when_the_next_call_reuses_the_buffers(shape):
     """After its backward the fast LSTM hands its buffers to the next call of the same shape:
-    what it returned must be copies, unchanged by that call."""
+    what it returned must not share them, and stays unchanged by that call."""
     kernel, rec, bias = (
         pf.tensor(w, requires_grad=True) for w in weights("lstm", 3, 2, np.float32)
     )
