@@ -137,7 +137,7 @@ def backward(op, grad_outputs, grad_h, grad_c):
         dc *= f
 
     # the products over all steps contract over (t, j): columns t·N + j, as (4u, T·N) and (·, T·N)
-    columns = B.scratch("lstm.da_columns", (u4, steps, n), dtype)
+    columns = B.scratch("lstm.xw", (u4, steps, n), dtype)  # the forward's buffer: free now
     xp.copyto(columns, da_all.transpose(1, 0, 2))
     da_all = columns.reshape(u4, -1)
     dx = dkernel = drec = dbias = None
