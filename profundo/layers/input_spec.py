@@ -114,7 +114,9 @@ class InputSpec:
         return f"{self.units or 'entries'} ({where})"
 
     def __repr__(self) -> str:
-        fields = {k: v for k, v in vars(self).items() if v not in (None, {}, False)}
+        fields = {
+            k: v for k, v in vars(self).items() if v is not None and v is not False and v != {}
+        }
         return f"InputSpec({', '.join(f'{k}={v!r}' for k, v in fields.items())})"
 
 
