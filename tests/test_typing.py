@@ -164,11 +164,9 @@ def test_every_public_op_has_typed_parameters_and_return():
     assert not untyped, "annotate these ops:\n" + "\n".join(untyped)
 
 
-#: ``call`` methods left unannotated, and why: Layer.call is the abstract hook every layer
-#: overrides; these take no ``training`` argument (Keras allows that), and mypy would hold an
-#: annotated override to Layer.call's (inputs, training=None); _Merge.call takes one tensor or a
-#: list, which its body tells apart at run time
-UNTYPED_CALLS = {"Layer.call", "Hashing.call", "OpLayer.call", "_Merge.call"}
+#: ``call`` methods left unannotated, and why: _Merge.call takes one tensor or a list, which its
+#: body tells apart at run time in a way mypy does not follow
+UNTYPED_CALLS = {"_Merge.call"}
 
 
 def test_every_public_layer_has_typed_settings_and_call():

@@ -452,7 +452,9 @@ class Layer:
     def build(self, input_shape) -> None:
         """Create the weights for inputs of ``input_shape`` (batch dimension first)."""
 
-    def call(self, inputs, training=None):  # pragma: no cover - abstract
+    # each layer's call takes its own inputs (a tensor, a list, a dict), with or without training
+    # and mask, as in Keras: typed with *args/**kwargs so that any such call overrides this one
+    def call(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__} must define call(inputs, training)")
 
     def _ensure_built(self, input_shape) -> None:

@@ -129,9 +129,7 @@ class Hashing(Layer):
             return digest % (self.num_bins - 1) + 1
         return digest % self.num_bins
 
-    # no training argument (Keras allows that); unannotated, as mypy would hold an annotated
-    # call to Layer.call's (inputs, training=None)
-    def call(self, inputs):
+    def call(self, inputs: Any) -> Tensor:
         values = numpy.asarray(inputs.numpy() if isinstance(inputs, Tensor) else inputs)
         if values.dtype.kind == "f":
             values = values.astype("int64")

@@ -17,7 +17,7 @@ from typing import Any
 import numpy
 
 from .. import backend as B
-from ..autograd import Function
+from ..autograd import Function, Tensor
 from ..autograd import function as _function
 from .base import Layer, snake_case, unique_name
 
@@ -94,8 +94,7 @@ class OpLayer(Layer):
             raise self.error(f"unknown op {op!r}; an OpLayer runs one of profundo's own ops")
         self.op, self.arguments, self.settings = op, arguments, settings or {}
 
-    # no training argument; unannotated, as mypy would hold an annotated call to Layer.call's
-    def call(self, inputs):
+    def call(self, inputs: Tensor | list[Tensor]) -> Any:
         inputs = inputs if isinstance(inputs, list) else [inputs]
         args = [
             inputs[a["input"]] if isinstance(a, dict) and "input" in a else decode(a)
