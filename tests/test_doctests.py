@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import profundo as pf
+from profundo import course
 
 MODULES = sorted(
     m.name
@@ -103,8 +104,12 @@ def test_docstring_examples_run_as_written(name, tmp_path, monkeypatch):
         pytest.skip(f"{name} has no examples")
     report = []
     runner = _Runner(optionflags=FLAGS)
-    for test in tests:
-        runner.run(test, out=report.append)
+    lang = course.language()  # an example may switch the course's language: set it back
+    try:
+        for test in tests:
+            runner.run(test, out=report.append)
+    finally:
+        course.set_language(lang)
     if runner.failures and runner.missing:  # an example of an optional extra's feature
         pytest.skip(f"{name}'s examples need {', '.join(sorted(runner.missing))}")
     try:
