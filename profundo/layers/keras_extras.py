@@ -140,7 +140,7 @@ class AlphaDropout(Layer):
     def __init__(
         self,
         rate: float,
-        noise_shape: tuple[int | None, ...] = None,
+        noise_shape: tuple[int | None, ...] | None = None,
         seed: int | None = None,
         **kwargs,
     ):
@@ -198,7 +198,7 @@ class CategoryEncoding(Layer):
             )
         self.num_tokens, self.output_mode = int(num_tokens), output_mode
 
-    def call(self, inputs: TensorLike) -> Tensor:
+    def call(self, inputs: Tensor) -> Tensor:
         ids = numpy.asarray(inputs.numpy()).astype("int64")
         if ids.size and (ids.min() < 0 or ids.max() >= self.num_tokens):
             raise self.error(
@@ -246,6 +246,8 @@ class Discretization(Layer):
         self.num_bins, self.epsilon = num_bins, epsilon
 
     def adapt(self, data) -> None:
+        if self.num_bins is None:
+            raise self.error("adapt needs num_bins (how many bins to fit), got bin_boundaries only")
         values = numpy.concatenate(
             [numpy.asarray(b).reshape(-1) for b in ([data] if hasattr(data, "shape") else data)]
         )
@@ -298,7 +300,7 @@ class _Lookup(Layer):
         self.max_tokens, self.num_oov_indices = max_tokens, int(num_oov_indices)
         self.mask_token, self.oov_token = mask_token, oov_token
         self.output_mode, self.invert = output_mode, invert
-        self.vocabulary = None
+        self.vocabulary: list[Any] | None = None
         if vocabulary is not None:
             self.set_vocabulary(vocabulary)
 

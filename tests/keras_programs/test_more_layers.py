@@ -78,6 +78,8 @@ def test_activity_regularization_adds_its_loss_and_arguments_keras_accepts():
     d = layers.Discretization(num_bins=4)
     d.adapt(np.arange(100.0))
     assert ops.convert_to_numpy(d(np.array([0.0, 30.0, 60.0, 99.0]))).tolist() == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="adapt needs num_bins"):
+        layers.Discretization(bin_boundaries=[0.0]).adapt(np.arange(10.0))
 
 
 def test_string_and_integer_lookup_as_keras_numbers_them(tmp_path):
