@@ -1,7 +1,7 @@
 """The LSTM op's fast loops: σ and tanh gates without a mask (Keras' defaults), the math of
 ``recurrent.LSTM`` arranged for speed. ``recurrent.LSTM`` stays the version to read (its ``step``
 and ``step_back`` are the formulas); the tests hold the two equal (``LSTM.fast = False`` runs the
-reference). Three changes, each measured on one core (batch N = 64, u = 128 units):
+reference). The changes, each measured on one core (batch N = 64, u = 128 units):
 
 - **transposed**: h_t and c_t are (u, N), the gates of a step (4u, N), so each gate is a block of
   whole rows and every elementwise op runs on contiguous memory (an op on a (N, u) column block
@@ -10,7 +10,9 @@ reference). Three changes, each measured on one core (batch N = 64, u = 128 unit
 - **one exp for the four gates**: σ(a) = 1 / (1 + e⁻ᵃ) and tanh(a) = 2σ(2a) − 1, so with
   s = [−1, −1, −2, −1] (per gate block i, f, c̃, o) folded into W, U and b, z_t = s ⊙ a_t gives
   [i, f, c̃, o] = 1 / (1 + e^z_t), then c̃ ← 2c̃ − 1.
-- **no new arrays in the loops**: every step writes into buffers made once per call.
+- **no new arrays in the loops**: every step writes into buffers made once per call; the gates,
+  c and tanh(c) go back to a small per-thread pool when the op is released after its backward,
+  for the next call (h is new each call: the outputs are a view of it).
 
 Back, σ′ = y(1 − y) and tanh′ = (1 − y)(1 + y): ∂L/∂a_t = ∂L/∂(gates) ⊙ (1 − y) ⊙ [y or 1 + y].
 """
