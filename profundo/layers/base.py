@@ -33,7 +33,7 @@ import inspect
 import math
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy
 
@@ -132,6 +132,10 @@ def _charge_weight_budget(layer, name: str, shape) -> None:
             f"weight memory allowed",
             WeightBudgetError,
         )
+
+
+#: a layer class, so that from_config on LSTM gives an LSTM to type checkers
+_L = TypeVar("_L", bound="Layer")
 
 
 class Layer:
@@ -580,7 +584,7 @@ class Layer:
         return config
 
     @classmethod
-    def from_config(cls, config: dict) -> Layer:
+    def from_config(cls: type[_L], config: dict) -> _L:
         return cls(**config)
 
     def __repr__(self) -> str:
