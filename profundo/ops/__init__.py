@@ -32,7 +32,7 @@ from ._conv import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
-from .normalization import *  # noqa: F401,F403
+from .normalization import channel_moments, channel_normalize  # normalize, moments: Keras' (below)
 from .pool import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .reduce import *  # noqa: F401,F403
