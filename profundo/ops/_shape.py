@@ -210,8 +210,10 @@ def swapaxes(x: TensorLike, axis1: int, axis2: int) -> Tensor:
     return Transpose.apply(x, axes=tuple(perm))
 
 
-Tensor.T = property(
-    transpose, doc="The tensor with its axes reversed (the matrix transpose in 2-D)."
+setattr(  # a property, as the stub declares it (an assignment would read as a method's)
+    Tensor,
+    "T",
+    property(transpose, doc="The tensor with its axes reversed (the matrix transpose in 2-D)."),
 )
 
 
@@ -251,16 +253,16 @@ def repeat(x: TensorLike, repeats: TensorLike, axis: int | None = None) -> Tenso
     An int count is a broadcast along a new axis right after ``axis``, then a merge of the two
     (so the backward is a sum); per-element counts pick elements by index (``x[..., i]``).
     """
-    x = _tensor(x)
+    t = _tensor(x)
     if axis is None:
-        x, axis = Reshape.apply(x, shape=(-1,)), 0
-    axis = _axis(axis, x.ndim, "repeat")
-    s, counts = x.shape, as_array(repeats)
+        t, axis = Reshape.apply(t, shape=(-1,)), 0
+    axis = _axis(axis, t.ndim, "repeat")
+    s, counts = t.shape, as_array(repeats)
     if (counts < 0).any():
         raise ValueError(f"repeat: repeats must not be negative, got {repeats}")
     if counts.ndim == 0:
         r = int(counts)
-        y = Reshape.apply(x, shape=s[: axis + 1] + (1,) + s[axis + 1 :])
+        y = Reshape.apply(t, shape=s[: axis + 1] + (1,) + s[axis + 1 :])
         y = BroadcastTo.apply(y, shape=s[: axis + 1] + (r,) + s[axis + 1 :])
         return Reshape.apply(y, shape=s[:axis] + (s[axis] * r,) + s[axis + 1 :])
     if counts.shape != (s[axis],):
@@ -268,7 +270,7 @@ def repeat(x: TensorLike, repeats: TensorLike, axis: int | None = None) -> Tenso
             f"repeat: expected one count per element along axis {axis} "
             f"({s[axis]} counts), got repeats of shape {counts.shape}"
         )
-    return x[(slice(None),) * axis + (B.xp.repeat(B.xp.arange(s[axis]), counts),)]
+    return t[(slice(None),) * axis + (B.xp.repeat(B.xp.arange(s[axis]), counts),)]
 
 
 @tensor_method("tile")
@@ -343,8 +345,9 @@ def split(x: TensorLike, indices_or_sections: int | Sequence[int], axis: int = 0
     x = _tensor(x)
     axis = _axis(axis, x.ndim, "split")
     n = x.shape[axis]
-    if numpy.ndim(indices_or_sections) == 0:
-        k = int(indices_or_sections)
+    points = numpy.asarray(indices_or_sections)
+    if points.ndim == 0:
+        k = int(points)
         if k < 1 or n % k:
             raise ValueError(
                 f"split: axis {axis} of a tensor of shape {x.shape} has size {n}, "
@@ -353,7 +356,7 @@ def split(x: TensorLike, indices_or_sections: int | Sequence[int], axis: int = 0
             )
         cuts = [i * (n // k) for i in range(k + 1)]
     else:
-        cuts = [0, *indices_or_sections, n]
+        cuts = [0, *points.tolist(), n]
     lead = (slice(None),) * axis
     return [x[lead + (slice(a, b),)] for a, b in zip(cuts[:-1], cuts[1:])]
 
@@ -403,10 +406,10 @@ def pad(
         ) from None
     if (widths < 0).any():
         raise ValueError(f"pad: pad_width {pad_width} has a negative width")
-    widths = tuple((int(b), int(a)) for b, a in widths)
+    pairs = tuple((int(b), int(a)) for b, a in widths)
     if mode == "constant":
-        return Pad.apply(x, widths=widths, value=value)
-    for axis, (before, after) in enumerate(widths):
+        return Pad.apply(x, widths=pairs, value=value)
+    for axis, (before, after) in enumerate(pairs):
         if before or after:
             src = B.xp.pad(B.xp.arange(x.shape[axis]), (before, after), mode=mode)
             x = x[(slice(None),) * axis + (src,)]
