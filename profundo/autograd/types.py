@@ -1,4 +1,5 @@
-"""The type names of the public signatures: what an op accepts where a tensor goes, and an axis.
+"""The type names of the public signatures: what an op takes where a tensor, axis, shape or
+padding goes.
 
 >>> from profundo.autograd.types import TensorLike
 >>> def double(x: TensorLike) -> pf.Tensor:
@@ -7,7 +8,8 @@
 tensor([2., 4.])
 
 Only type checkers read these; at run time the ops convert what they get (``as_tensor``) and say
-what they expected when it cannot be converted.
+what they expected when it cannot be converted. (A str passes ``TensorLike`` as a sequence of
+strs: Python's types cannot leave it out of ``Sequence``.)
 """
 
 from __future__ import annotations
