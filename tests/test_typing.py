@@ -215,7 +215,7 @@ def test_the_stub_lists_what_tensor_py_defines():
 USER_PROGRAM = """
 import numpy as np
 import profundo as pf
-from profundo import layers
+from profundo import callbacks, datasets, layers, optimizers
 
 x = pf.tensor([[1.0, 2.0]], requires_grad=True)
 w = pf.randn(2, 3, requires_grad=True)
@@ -231,6 +231,33 @@ grid = pf.arange(0.0, 1.0, 0.25, dtype="float64") + pf.full((2, 4), 1.0)
 ok: bool = pf.gradcheck(lambda a: (a * a).sum(), [pf.randn(3, dtype="float64")])
 dense = layers.Dense(4, activation="relu")
 conv = layers.Conv2D(8, (3, 3), padding="same")
+(x_train, y_train), (x_test, y_test) = datasets.mnist.load_data()  # only checked, never run
+model = pf.Sequential(
+    [
+        layers.Input((28, 28, 1)),
+        layers.Conv2D(32, 3, activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Flatten(),
+        layers.Dropout(0.5),
+        layers.Dense(10, activation="softmax"),
+    ]
+)
+model.compile(optimizer=optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, batch_size=128, epochs=5, validation_split=0.1,
+          callbacks=[callbacks.EarlyStopping(patience=2, restore_best_weights=True)])
+model.evaluate(x_test, y_test)
+inputs = layers.Input((20,))
+hidden = layers.Dense(64, activation="relu")(inputs)
+functional = pf.Model(inputs, layers.Dense(1, activation="sigmoid")(hidden))
+more = [
+    layers.LSTM(32, return_sequences=True, return_state=True),
+    layers.Bidirectional(layers.LSTM(8)),
+    layers.MultiHeadAttention(num_heads=2, key_dim=4),
+    layers.Embedding(100, 8, mask_zero=True),
+    layers.LayerNormalization(axis=[1, 2]),
+    layers.ZeroPadding2D(((1, 0), (2, 2))),
+    layers.Conv2DTranspose(8, (3, 3), strides=2, padding="same"),
+]
 layers.Dense("four")  # error
 pf.relu(None)  # error
 x.sum(axis="rows")  # error
