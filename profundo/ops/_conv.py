@@ -54,6 +54,10 @@ WINOGRAD_CHANNELS = 64
 WINDOW_BYTES = 2 << 20
 #: the shifted input gradient runs through its rows this many bytes of ∂L/∂y at a time
 SHIFT_BYTES = 256 << 10
+#: up to this many input channels (and without groups) the window matrix is copied one kernel
+#: offset at a time, as its transpose (``Conv._windows``): a window's runs of C numbers are too
+#: short to copy fast (measured at 1 thread, C = 1: 5× faster; C = 3: 1.3×; C = 8: slower)
+FEW_CHANNELS = 4
 
 
 # --- convolution ---------------------------------------------------------------------------------
@@ -179,6 +183,14 @@ class Conv(Function):
         input)."""
         view = self.windows[(slice(None),) + part]  # (G, [N_part,] H_part, W', kh, kw, C/G)
         rows = view[..., 0, 0, 0].size // self.groups
+        *_, kh, kw, c = view.shape
+        if self.groups == 1 and c <= FEW_CHANNELS and implementation == "fast":
+            # Xᵀ, (kh, kw, C) × the output pixels: each offset's pixels are one shifted image
+            cols_t = B.scratch("conv.cols_t", (kh, kw, c, *view.shape[1:-3]), view.dtype)
+            for i in range(kh):
+                for j in range(kw):
+                    B.xp.copyto(cols_t[i, j], B.xp.moveaxis(view[0, ..., i, j, :], -1, 0))
+            return cols_t.reshape(1, kh * kw * c, rows).transpose(0, 2, 1)
         cols = B.scratch("conv.cols", (self.groups, rows, self.k.shape[1]), view.dtype)
         B.xp.copyto(cols.reshape(view.shape), view)
         return cols

@@ -417,6 +417,34 @@ def test_windows_built_a_slice_of_the_batch_at_a_time_give_the_same_results(
         np.testing.assert_allclose(sliced, whole, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("channels", [1, 3])
+@pytest.mark.parametrize("strides, dilation", [(1, 1), (2, 1), (1, 2)])
+@pytest.mark.parametrize("window_bytes", [None, 1])
+def test_few_channel_windows_equal_the_reference(
+    channels, strides, dilation, window_bytes, monkeypatch
+):
+    """With ≤ FEW_CHANNELS input channels the window matrix is copied one kernel offset at a time
+    (as its transpose): the same output and gradients as the reference, whole batch or one
+    output row at a time."""
+    from profundo.ops import _conv as conv_ops
+
+    assert channels <= conv_ops.FEW_CHANNELS
+    if window_bytes is not None:
+        monkeypatch.setattr(conv_ops, "WINDOW_BYTES", window_bytes)
+    rng = np.random.default_rng(channels)
+    x_np, k_np = rng.standard_normal((3, 9, 8, channels)), rng.standard_normal((3, 3, channels, 5))
+    results = {}
+    for name in ("fast", "reference"):
+        monkeypatch.setattr(conv_ops, "implementation", name)
+        x = pf.tensor(x_np, "float64", requires_grad=True)
+        kernel = pf.tensor(k_np, "float64", requires_grad=True)
+        y = pf.conv2d(x, kernel, strides=strides, dilation=dilation, padding="same")
+        (y * y).sum().backward()
+        results[name] = (y.numpy(), x.grad, kernel.grad)
+    for fast, ref in zip(results["fast"], results["reference"]):
+        np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)
+
+
 # --- Winograd F(2×2, 3×3) beside the reference ----------------------------------------------------
 WINOGRAD = [  # (image side (h, w), padding): even and odd outputs, 'same', 'valid', explicit
     ((8, 8), "same"),
