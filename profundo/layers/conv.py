@@ -195,6 +195,8 @@ class _Conv(_BaseConv):
     the channels into that many independent convolutions (groups = C_in: depthwise)."""
 
     op: Callable[..., Tensor]  # ops.conv1d, conv2d or conv3d (a staticmethod), set by each subclass
+    #: the op can apply a ReLU in its own output pass (no second full-size array)
+    fuses_relu = False
 
     def __init__(
         self,
@@ -247,7 +249,12 @@ class _Conv(_BaseConv):
     def output_channels(self, channels):
         return self.filters
 
-    def convolve(self, x):
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
+        if self.fuses_relu and self.activation is ops.relu:
+            return self.convolve(x, activation="relu")  # the same max(y, 0), fused
+        return self.activation(self.convolve(x))
+
+    def convolve(self, x, **fused):
         return self.op(
             x,
             self.kernel,
@@ -256,6 +263,7 @@ class _Conv(_BaseConv):
             padding=self.padding,
             dilation=self.dilation_rate,
             groups=self.groups,
+            **fused,
         )
 
     def get_config(self):
@@ -281,6 +289,7 @@ class Conv1D(_Conv):
 
     rank = 1
     op = staticmethod(ops.conv1d)
+    fuses_relu = True
 
 
 class Conv2D(_Conv):
@@ -295,6 +304,7 @@ class Conv2D(_Conv):
 
     rank = 2
     op = staticmethod(ops.conv2d)
+    fuses_relu = True
 
 
 class Conv3D(_Conv):

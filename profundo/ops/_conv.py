@@ -105,6 +105,9 @@ class Conv(Function):
     Groups G split the channels into G independent convolutions (output channel o belongs to
     group o // (C_out/G)); ``depthwise`` reads a (kh, kw, C_in, M) kernel as G = C_in groups.
     ``rank`` 1 runs (N, L, C) inputs as images of height 1.
+
+    ``activation="relu"`` gives max(y, 0), applied to each block of y while it is in cache (no
+    second full-size array, no second pass); backward first keeps ∂L/∂y where y > 0.
     """
 
     def forward(
@@ -118,7 +121,10 @@ class Conv(Function):
         dilation=(1, 1),
         groups=1,
         depthwise=False,
+        activation=None,
     ):
+        if activation not in (None, "relu"):
+            raise ValueError(f"activation must be None or 'relu', got {activation!r}")
         self.x_shape, self.kernel_shape = x.shape, kernel.shape
         x = as_image(x, rank)
         kernel = as_image(kernel, rank, "kernel", KERNEL_LAYOUTS[rank], axis=0)
@@ -148,10 +154,13 @@ class Conv(Function):
         self.k = _grouped_kernel(kernel, groups)
         self.winograd = _winograd_applies(self.win, groups, c, c_out)
         y = B.xp.empty((n, *self.win.out, c_out), B.xp.result_type(self.image, self.k))
+        self.y = y if activation == "relu" else None  # the mask of y > 0, for backward
         if self.winograd:
             winograd.convolve(self.image, winograd.transform_kernel(kernel), y)
             if bias is not None:
                 y += bias
+            if self.y is not None:
+                B.xp.maximum(y, 0, out=y)
             return y
         for part in self._parts():
             if groups == 1:  # the product straight into y
@@ -162,6 +171,8 @@ class Conv(Function):
                 y[part] = _ungrouped(self._windows(part) @ self.k, y[part].shape)
             if bias is not None:
                 y[part] += bias  # while the slice is in cache
+            if self.y is not None:
+                B.xp.maximum(y[part], 0, out=y[part])
         return y[:, 0] if rank == 1 else y
 
     def _parts(self):
@@ -197,6 +208,8 @@ class Conv(Function):
 
     def backward(self, grad):
         gx = gk = gb = None
+        if self.y is not None:  # through the ReLU first
+            grad = grad * (self.y.reshape(grad.shape) > 0)
         if self.needs_grad(0):
             if self.winograd:
                 gx = self._winograd_input_grad(grad)
@@ -367,6 +380,7 @@ def conv2d(
     padding: str | Pads = "valid",
     dilation: Shape = 1,
     groups: int = 1,
+    activation: str | None = None,
 ) -> Tensor:
     """2-D convolution of channels-last images (Keras' Conv2D).
 
@@ -374,7 +388,8 @@ def conv2d(
     Returns (N, H', W', C_out) with H' = ⌈(H − k_d + 1)/s⌉ for "valid" and ⌈H/s⌉ for "same",
     k_d = (kh − 1)·dilation + 1. ``strides``/``dilation``: an int or (h, w); ``padding``:
     "valid", "same", an int, (ph, pw) or ((top, bottom), (left, right)); ``groups``: split the
-    channels into independent convolutions (groups = C_in is depthwise).
+    channels into independent convolutions (groups = C_in is depthwise). ``activation="relu"``
+    applies max(·, 0) in the same pass (what ``Conv2D(activation="relu")`` runs).
 
     >>> pf.conv2d(pf.randn(2, 5, 5, 3), pf.randn(3, 3, 3, 4), strides=2, padding="same").shape
     (2, 3, 3, 4)
@@ -388,6 +403,7 @@ def conv2d(
         padding=window_padding(padding, 2),
         dilation=window_ints(dilation, 2, "dilation"),
         groups=groups,
+        activation=activation,
     )
 
 
@@ -399,12 +415,13 @@ def conv1d(
     padding: str | Pads = "valid",
     dilation: Shape = 1,
     groups: int = 1,
+    activation: str | None = None,
 ) -> Tensor:
     """1-D convolution of sequences (Keras' Conv1D), run as conv2d on images of height 1.
 
     x: (N, L, C_in); kernel: (k, C_in/groups, C_out); bias: (C_out,) or None → (N, L', C_out).
     ``padding``: "valid", "same", "causal" (k_d − 1 zeros on the left: output t sees inputs ≤ t),
-    an int or (left, right).
+    an int or (left, right). ``activation="relu"``: max(·, 0) in the same pass.
 
     >>> pf.conv1d(pf.randn(2, 10, 3), pf.randn(3, 3, 8), padding="causal").shape
     (2, 10, 8)
@@ -418,6 +435,7 @@ def conv1d(
         padding=window_padding(padding, 1),
         dilation=window_ints(dilation, 1, "dilation"),
         groups=groups,
+        activation=activation,
     )
 
 

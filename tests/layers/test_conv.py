@@ -180,6 +180,24 @@ def test_activation_and_no_bias():
     assert_close(y, np.maximum(pf.conv2d(x, layer.kernel).numpy(), 0))
 
 
+def test_relu_is_fused_into_the_convolution_with_the_same_gradients():
+    """Conv1D/Conv2D(activation="relu") run the op's fused ReLU (one node, no relu node after
+    it); output and gradients equal a linear layer with the same weights followed by relu."""
+    for layer_class, shape in ((Conv2D, (2, 6, 6, 3)), (pf.layers.Conv1D, (2, 8, 3))):
+        fused = layer_class(4, 3, activation="relu", padding="same", dtype="float64")
+        plain = layer_class(4, 3, padding="same", dtype="float64")
+        x = np.random.randn(*shape)
+        fused(x), plain(x)
+        plain.set_weights(fused.get_weights())
+        y = fused(x)
+        assert type(y.grad_fn).__name__ == "Conv" and (y.numpy() == 0).any()
+        y.sum().backward()
+        pf.relu(plain(x)).sum().backward()
+        assert_close(y, np.maximum(plain(x).numpy(), 0))
+        for a, b in zip(fused.trainable_weights, plain.trainable_weights):
+            assert_close(a.grad, b.grad)
+
+
 def test_gradcheck_through_conv_and_separable_layers():
     x = pf.randn(2, 5, 5, 2, dtype="float64")
     for layer in (

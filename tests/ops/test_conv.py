@@ -445,6 +445,43 @@ def test_few_channel_windows_equal_the_reference(
         np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("path", ["im2col", "few channels", "winograd", "reference", "conv1d"])
+def test_fused_relu_equals_relu_of_the_convolution(path, monkeypatch):
+    """conv2d(..., activation="relu") — max(y, 0) in the product's output pass — gives relu of
+    the plain convolution and the same gradients, on every path of the op."""
+    from profundo.ops import _conv as conv_ops
+
+    monkeypatch.setattr(conv_ops, "implementation", "reference" if path == "reference" else "fast")
+    monkeypatch.setattr(conv_ops, "WINOGRAD_CHANNELS", 1 if path == "winograd" else 64)
+    channels = 2 if path == "few channels" else 6
+    rng = np.random.default_rng(7)
+    shape = (2, 9, channels) if path == "conv1d" else (2, 7, 6, channels)
+    x_np = rng.standard_normal(shape)
+    k_np = rng.standard_normal((3, channels, 5) if path == "conv1d" else (3, 3, channels, 5))
+    b_np, upstream = rng.standard_normal(5), None
+    conv = pf.conv1d if path == "conv1d" else pf.conv2d
+    results = []
+    for fused in (True, False):
+        x, kernel, bias = (pf.tensor(a, "float64", requires_grad=True) for a in (x_np, k_np, b_np))
+        y = conv(x, kernel, bias, padding="same", activation="relu" if fused else None)
+        y = y if fused else pf.relu(y)
+        upstream = rng.standard_normal(y.shape) if upstream is None else upstream
+        y.backward(upstream)
+        results.append((y.numpy(), x.grad, kernel.grad, bias.grad))
+    assert (results[0][0] == 0).any() and (results[0][0] > 0).any()
+    for fused, plain in zip(*results):
+        np.testing.assert_allclose(fused, plain, rtol=1e-12, atol=1e-12)
+    x, kernel, bias = (pf.tensor(a, "float64", requires_grad=True) for a in (x_np, k_np, b_np))
+    pf.gradcheck(
+        lambda x, k, b: conv(x, k, b, padding="same", activation="relu"), [x, kernel, bias]
+    )
+
+
+def test_only_relu_is_fused():
+    with pytest.raises(ValueError, match="Conv: activation must be None or 'relu', got 'tanh'"):
+        pf.conv2d(pf.randn(1, 4, 4, 1), pf.randn(3, 3, 1, 2), activation="tanh")
+
+
 # --- Winograd F(2×2, 3×3) beside the reference ----------------------------------------------------
 WINOGRAD = [  # (image side (h, w), padding): even and odd outputs, 'same', 'valid', explicit
     ((8, 8), "same"),
