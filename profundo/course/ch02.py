@@ -11,7 +11,7 @@ import numpy as np
 
 from ..playground.datasets import make_points
 from ..viz.functions import activation_and_derivative
-from .verdict import checker, verdict
+from .verdict import checker, returns_none, verdict
 
 #: the points where derivatives are compared (0 itself is avoided: ReLU and step have a kink there)
 GRID = np.linspace(-5, 5, 41) + 0.0123
@@ -26,12 +26,6 @@ def _answer(fn, x):
     if out is None:
         raise _Blank
     return np.asarray(out, dtype=np.float64)
-
-
-_NONE = dict(
-    es="tu función devuelve None: escribe su fórmula tras return.",
-    en="your function returns None: write its formula after return.",
-)
 
 
 def _worst(got, want, x):
@@ -51,7 +45,7 @@ def check_derivative(fn, activation: str = "sigmoid"):
     try:
         got = _answer(fn, GRID)
     except _Blank:
-        return verdict(False, **_NONE)
+        return returns_none("escribe su fórmula tras return", "write its formula after return")
     if got.shape != want.shape:
         return verdict(
             False,
@@ -84,7 +78,7 @@ def check_softmax(fn):
         with np.errstate(all="ignore"):
             got = _answer(fn, z)
     except _Blank:
-        return verdict(False, **_NONE)
+        return returns_none("escribe su fórmula tras return", "write its formula after return")
     if got.shape != z.shape:
         return verdict(
             False,

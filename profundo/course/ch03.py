@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .verdict import checker, verdict
+from .verdict import checker, returns_none, verdict
 
 
 def line_data(n: int = 100, seed: int = 0):
@@ -43,15 +43,9 @@ def _scalar(value, name):
     return float(out)
 
 
-_NONE = dict(
-    es="tu función devuelve None: escribe su fórmula tras return.",
-    en="your function returns None: write its formula after return.",
-)
-
-
 def _compare(got, want, what_es, what_en):
     if got is None:
-        return verdict(False, **_NONE)
+        return returns_none("escribe su fórmula tras return", "write its formula after return")
     if np.isclose(got, want, rtol=1e-5, atol=1e-8):
         return verdict(
             True,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..viz.functions import SURFACES, optimizer_path
-from .verdict import checker, verdict
+from .verdict import checker, returns_none, verdict
 
 STEPS = 30
 
@@ -33,11 +33,7 @@ def _compare_paths(update, optimizer, what_es, what_en):
     for t in range(1, STEPS + 1):
         theta, state = update(theta, gradient("quadratic", theta), state, t)
         if theta is None:
-            return verdict(
-                False,
-                es="tu función devuelve None: escribe la regla de actualización.",
-                en="your function returns None: write the update rule.",
-            )
+            return returns_none("escribe la regla de actualización", "write the update rule")
         theta = np.asarray(theta, dtype=np.float64).reshape(-1)
         if not np.allclose(theta, want[t], rtol=1e-5, atol=1e-8):
             return verdict(

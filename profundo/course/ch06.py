@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .verdict import checker, verdict
+from .verdict import checker, returns_none, verdict
 
 
 @checker
@@ -23,11 +23,7 @@ def check_l2_penalty(fn, l2: float = 0.01):
     want = sum(float(L2(l2)(w).numpy()) for w in weights)
     got = fn(weights, l2)
     if got is None:
-        return verdict(
-            False,
-            es="tu función devuelve None: escribe la penalización.",
-            en="your function returns None: write the penalty.",
-        )
+        return returns_none("escribe la penalización", "write the penalty")
     got = float(np.asarray(got))
     if np.isclose(got, want, rtol=1e-6):
         return verdict(

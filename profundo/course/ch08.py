@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .verdict import checker, verdict
+from .verdict import checker, returns_none, verdict
 
 #: (n, k, stride, padding) cases of the output-size exercise
 SIZE_CASES = (
@@ -41,11 +41,7 @@ def check_output_size(fn):
     for n, k, stride, padding in SIZE_CASES:
         got, want = fn(n, k, stride, padding), conv_output_size(n, k, stride, padding)
         if got is None:
-            return verdict(
-                False,
-                es="tu función devuelve None: escribe la fórmula.",
-                en="your function returns None: write the formula.",
-            )
+            return returns_none("escribe la fórmula", "write the formula")
         if int(got) != want:
             wrong.append(f"n={n}, k={k}, stride={stride}, {padding}: {got} ≠ {want}")
     if not wrong:
@@ -72,11 +68,7 @@ def check_conv2d(fn):
     want = conv2d(image[None, :, :, None], kernel[:, :, None, None]).numpy()[0, :, :, 0]
     got = fn(image, kernel)
     if got is None:
-        return verdict(
-            False,
-            es="tu función devuelve None: escribe la convolución.",
-            en="your function returns None: write the convolution.",
-        )
+        return returns_none("escribe la convolución", "write the convolution")
     got = np.asarray(got, dtype=np.float64)
     if got.shape != want.shape:
         return verdict(

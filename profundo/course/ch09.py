@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .verdict import checker, verdict
+from .verdict import checker, returns_none, verdict
 
 
 def gradient_per_step(recurrent_layer, steps: int = 30, n: int = 128, seed: int = 0) -> np.ndarray:
@@ -51,11 +51,7 @@ def check_rnn_step(step):
     for t in range(x.shape[1]):
         h = step(x[:, t], h, w_x, w_h, b)
         if h is None:
-            return verdict(
-                False,
-                es="tu función devuelve None: escribe el paso.",
-                en="your function returns None: write the step.",
-            )
+            return returns_none("escribe el paso", "write the step")
         h = np.asarray(h, dtype=np.float32)
         if h.shape != (2, 4):
             return verdict(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .verdict import checker, verdict
+from .verdict import checker, returns_none, verdict
 
 
 def _attention(q, k, v, **kwargs) -> np.ndarray:
@@ -26,11 +26,7 @@ def check_attention(fn):
     want = _attention(q, k, v)
     got = fn(q, k, v)
     if got is None:
-        return verdict(
-            False,
-            es="tu función devuelve None: escribe la atención.",
-            en="your function returns None: write the attention.",
-        )
+        return returns_none("escribe la atención", "write the attention")
     got = np.asarray(got, dtype=np.float64)
     if got.shape != want.shape:
         return verdict(
@@ -63,11 +59,7 @@ def check_causal_mask(fn, length: int = 6):
     itself and the positions before it."""
     mask = fn(length)
     if mask is None:
-        return verdict(
-            False,
-            es="tu función devuelve None: escribe la máscara.",
-            en="your function returns None: write the mask.",
-        )
+        return returns_none("escribe la máscara", "write the mask")
     mask = np.asarray(mask)
     want = np.tril(np.ones((length, length), dtype=bool))
     if mask.shape != want.shape:
@@ -116,11 +108,7 @@ def check_sine_encoding(fn, length: int = 10, dim: int = 8):
     want = SinePositionEncoding()(np.zeros((1, length, dim), np.float32)).numpy()[0]
     got = fn(length, dim)
     if got is None:
-        return verdict(
-            False,
-            es="tu función devuelve None: escribe la codificación.",
-            en="your function returns None: write the encoding.",
-        )
+        return returns_none("escribe la codificación", "write the encoding")
     got = np.asarray(got, dtype=np.float64)
     if got.shape != want.shape:
         return verdict(

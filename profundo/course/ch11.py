@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .verdict import checker, verdict
+from .verdict import checker, returns_none, verdict
 
 
 def _numbers(value, shape, name_es, name_en):
     """(array, None) or (None, a ❌ verdict) for an answer that must be numbers of ``shape``."""
     if value is None:
-        return None, verdict(
-            False,
-            es=f"tu función devuelve None: calcula {name_es}.",
-            en=f"your function returns None: compute {name_en}.",
-        )
+        return None, returns_none(f"calcula {name_es}", f"compute {name_en}")
     array = np.asarray(getattr(value, "numpy", lambda: value)(), dtype="float64")
     if array.shape != shape:
         return None, verdict(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .verdict import checker, verdict
+from .verdict import checker, returns_none, verdict
 
 
 @checker
@@ -59,11 +59,7 @@ def check_gram(gram):
     f = np.random.default_rng(12).random((5, 4, 3))
     got = gram(f)
     if got is None:
-        return verdict(
-            False,
-            es="tu función devuelve None: calcula la matriz de Gram.",
-            en="your function returns None: compute the Gram matrix.",
-        )
+        return returns_none("calcula la matriz de Gram", "compute the Gram matrix")
     got = np.asarray(getattr(got, "numpy", lambda: got)(), dtype="float64")
     flat = f.reshape(20, 3)
     want = flat.T @ flat / 20

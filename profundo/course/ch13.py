@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .verdict import checker, verdict
+from .verdict import checker, returns_none, verdict
 
 
 @checker
@@ -18,11 +18,7 @@ def check_log_uniform(fn, low: float = 1e-5, high: float = 1e-1, n: int = 4000):
     log10 of the values uniform, so that each of the 4 decades gets about a quarter."""
     values = fn(np.random.default_rng(13), low, high, n)
     if values is None:
-        return verdict(
-            False,
-            es="tu función devuelve None: saca los valores.",
-            en="your function returns None: draw the values.",
-        )
+        return returns_none("saca los valores", "draw the values")
     values = np.asarray(values, dtype=np.float64).reshape(-1)
     if values.size != n:
         return verdict(
@@ -62,11 +58,7 @@ def check_best_so_far(fn):
     want = [0.61, 0.61, 0.61, 0.74, 0.74, 0.74, 0.81, 0.81]
     got = fn(values)
     if got is None:
-        return verdict(
-            False,
-            es="tu función devuelve None: escribe la curva.",
-            en="your function returns None: write the curve.",
-        )
+        return returns_none("escribe la curva", "write the curve")
     got = np.asarray(got, dtype=np.float64)
     if got.shape != (len(values),):
         return verdict(

@@ -61,6 +61,16 @@ def verdict(passed: bool, es: str, en: str) -> Verdict:
     return Verdict(passed, say(es, en))
 
 
+def returns_none(es: str, en: str) -> Verdict:
+    """❌ for an exercise's function that returns None (its body not written yet), with what to
+    write: ``returns_none("escribe la fórmula", "write the formula")``."""
+    return verdict(
+        False,
+        es=f"tu función devuelve None: {es}.",
+        en=f"your function returns None: {en}.",
+    )
+
+
 def checker(fn):
     """Decorate a checker: an exception raised while checking (the student's function failed,
     an answer of the wrong kind) becomes a ❌ verdict naming it, instead of a traceback."""
