@@ -44,3 +44,14 @@ def test_a_checker_turns_the_students_exception_into_a_verdict():
     course.set_language("es")
     v = check(lambda x: 1 / 0)
     assert not v and "ZeroDivisionError" in v.message and v.message.startswith("al comprobar")
+
+
+def test_a_function_that_returns_none_is_told_what_to_write():
+    from profundo.course import ch08, ch10
+
+    course.set_language("en")
+    v = ch10.check_attention(lambda q, k, v: None)
+    assert not v and v.message == "your function returns None: write the attention."
+    course.set_language("es")
+    v = ch08.check_conv2d(lambda image, kernel: None)
+    assert not v and v.message == "tu función devuelve None: escribe la convolución."
